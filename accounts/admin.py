@@ -1,0 +1,129 @@
+"""Admin of staff accounts and of area-owned reference records, every queryset scoped.
+
+A county user who types another area's object id into an admin URL gets 404, exactly as in
+the UI: `get_object` raises instead of redirecting with a "does not exist" message."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.http import Http404
+from import_export.admin import ImportExportModelAdmin
+
+from brands.models import Organisation, Recognition
+from brands.validators import normalise_uscc
+
+from .models import StaffProfile
+from .scoping import scope_areas, scope_for, scope_queryset
+
+
+class AreaScopedAdminMixin:
+    """Narrows the changelist, every object view and the area choices to the user's scope."""
+
+    area_field = "area"
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request.user, area_field=self.area_field)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("记录不存在，或不在您的管辖范围内。")
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "area":
+            kwargs["queryset"] = scope_areas(request.user)
+            if not scope_for(request.user).sees_all_areas:
+                kwargs["initial"] = scope_for(request.user).area
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_import_permission(self, request):
+        # Bulk imports could name any area; only city-wide users may run them.
+        return scope_for(request.user).sees_all_areas and super().has_import_permission(request)
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = (
+            "name",
+            "uscc",
+            "kind",
+            "area",
+            "address",
+            "contact_person",
+            "contact_phone",
+            "is_active",
+        )
+
+    def clean_uscc(self):
+        return normalise_uscc(self.cleaned_data.get("uscc") or "") or None
+
+
+class RecognitionInline(admin.TabularInline):
+    model = Recognition
+    extra = 0
+    fields = ("kind", "level", "year", "brand", "document_number")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AreaScopedAdminMixin, ImportExportModelAdmin):
+    form = OrganisationAdminForm
+    list_display = ("name", "uscc", "kind", "area", "contact_person", "is_active")
+    list_filter = ("kind", "area", "is_active")
+    list_select_related = ("area",)
+    search_fields = ("name", "uscc")
+    inlines = [RecognitionInline]
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(AreaScopedAdminMixin, ImportExportModelAdmin):
+    area_field = "organisation__area"
+    list_display = ("organisation", "kind", "level", "year", "brand", "document_number")
+    list_filter = ("kind", "level", "year")
+    list_select_related = ("organisation", "brand")
+    search_fields = ("organisation__name", "document_number")
+    autocomplete_fields = ("organisation",)
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    fields = ("full_name", "area", "phone")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]
+    list_display = ("username", "full_name", "area", "role_names", "is_active", "last_login")
+    list_filter = ("groups", "staff_profile__area", "is_active")
+    list_select_related = ("staff_profile", "staff_profile__area")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser may hand out superuser status or single permissions.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+    @admin.display(description="姓名")
+    def full_name(self, obj):
+        profile = getattr(obj, "staff_profile", None)
+        return profile.full_name if profile else ""
+
+    @admin.display(description="所属地区")
+    def area(self, obj):
+        profile = getattr(obj, "staff_profile", None)
+        return profile.area if profile and profile.area else "全市"
+
+    @admin.display(description="角色")
+    def role_names(self, obj):
+        return "、".join(group.name for group in obj.groups.all())

@@ -1,0 +1,19 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles_after_last_app(sender, **kwargs):
+    # post_migrate is sent once per app, and each app's permissions are created on its own
+    # signal; the groups can take every permission only after the last app's.
+    if sender.label == list(apps.get_app_configs())[-1].label:
+        from .services import roles_sync
+
+        roles_sync()
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "账号与权限"
+
+    def ready(self):
+        post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="accounts.roles_sync")

@@ -1,0 +1,77 @@
+"""What each role does in the system: the cards on the home page.
+
+Each entry names a URL and the permission it needs, so a user only sees links they may follow."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from .roles import Role
+from .scoping import scope_for
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    description: str
+    url_name: str
+    icon: str
+    permission: str | None = None
+
+
+TASKS = [
+    Task(
+        "培训班期",
+        "开设培训班期，上传花名册，登记结业与证书。",
+        "training:batch_list",
+        "mortarboard",
+        "training.view_trainingbatch",
+    ),
+    Task(
+        "学员查询",
+        "按姓名或身份证号查询学员及其参训记录。",
+        "training:trainee_list",
+        "person-vcard",
+        "training.view_trainee",
+    ),
+    Task(
+        "单位名录",
+        "培训机构、用工企业、人力资源服务机构等单位。",
+        "organisation_list",
+        "buildings",
+        "brands.view_organisation",
+    ),
+    Task("动态培训清单", "向社会公开的劳务品牌培训工种清单。", "brands:catalogue", "list-check"),
+    Task("基础数据管理", "品牌、工种清单、目标、单位、认定与账号。", "admin:index", "gear", "brands.change_occupation"),
+    Task("修改密码", "定期修改密码，保护账号安全。", "password_change", "key"),
+]
+
+ROLE_SUMMARIES = {
+    Role.COUNTY_CLERK: "负责本县区培训班期、花名册、证书、岗位推荐、就业和补贴申报的日常录入。",
+    Role.COUNTY_REVIEWER: "负责审核本县区的补贴申请并报送市人社局。",
+    Role.CITY_ADMIN: "负责基础数据、目标、补贴规则与预算，终审各县区补贴申请。",
+    Role.CITY_VIEWER: "查看全市及各县区工作进度和报表。",
+}
+
+
+def tasks_for(user) -> list[dict]:
+    """The task cards this user may open, with their URLs resolved."""
+    cards = []
+    for task in TASKS:
+        if task.permission and not user.has_perm(task.permission):
+            continue
+        if task.url_name == "admin:index" and not user.is_staff:
+            continue
+        try:
+            url = reverse(task.url_name)
+        except NoReverseMatch:  # the app that serves it is not installed in this build
+            continue
+        cards.append({"title": task.title, "description": task.description, "url": url, "icon": task.icon})
+    return cards
+
+
+def role_summary(user) -> str:
+    scope = scope_for(user)
+    if user.is_superuser and scope.role is None:
+        return "系统超级管理员，可查看和管理全部数据。"
+    return ROLE_SUMMARIES.get(scope.role, "您的账号尚未分配角色，请联系市人社局管理员。")

@@ -1,0 +1,65 @@
+"""The four staff roles, each a Django group with its permissions.
+
+A rule is (app label, model name or "*", actions). Later apps add their rules here, so one
+place answers "who may do what"."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COUNTY_CLERK = "county_clerk", _("县区经办员")
+    COUNTY_REVIEWER = "county_reviewer", _("县区审核员")
+    CITY_ADMIN = "city_admin", _("市人社局管理员")
+    CITY_VIEWER = "city_viewer", _("市领导（查看）")
+
+
+# Group names are the Chinese labels: they are what the city administrator sees in the admin.
+GROUP_NAMES = {
+    Role.COUNTY_CLERK: "县区经办员",
+    Role.COUNTY_REVIEWER: "县区审核员",
+    Role.CITY_ADMIN: "市人社局管理员",
+    Role.CITY_VIEWER: "市领导（查看）",
+}
+ROLE_BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
+
+COUNTY_ROLES = frozenset({Role.COUNTY_CLERK, Role.COUNTY_REVIEWER})
+CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_VIEWER})
+
+VIEW = ("view",)
+ALL = ("add", "change", "delete", "view")
+EDIT = ("add", "change", "view")
+
+ROLE_PERMISSION_RULES = {
+    Role.COUNTY_CLERK: [
+        ("brands", "*", VIEW),
+        ("brands", "organisation", EDIT),
+        ("training", "*", EDIT),
+        ("employment", "*", EDIT),
+        ("subsidies", "*", EDIT),
+    ],
+    Role.COUNTY_REVIEWER: [
+        ("brands", "*", VIEW),
+        ("training", "*", VIEW),
+        ("employment", "*", VIEW),
+        ("subsidies", "*", VIEW),
+    ],
+    Role.CITY_ADMIN: [
+        ("brands", "*", ALL),
+        ("accounts", "*", ALL),
+        ("auth", "user", EDIT),
+        ("training", "*", ALL),
+        ("employment", "*", ALL),
+        ("subsidies", "*", ALL),
+        ("axes", "*", ALL),
+    ],
+    Role.CITY_VIEWER: [
+        ("brands", "*", VIEW),
+        ("training", "*", VIEW),
+        ("employment", "*", VIEW),
+        ("subsidies", "*", VIEW),
+    ],
+}
+
+# Who may enter the Django admin at all (reference data, organisations of their area).
+STAFF_SITE_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_CLERK})

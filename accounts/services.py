@@ -1,0 +1,59 @@
+"""Writes for staff accounts and roles."""
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from brands.models import Area
+
+from .models import StaffProfile
+from .roles import COUNTY_ROLES, GROUP_NAMES, ROLE_PERMISSION_RULES, STAFF_SITE_ROLES, Role
+
+
+def _permissions_for(rules) -> list[Permission]:
+    wanted = set()
+    for app_label, model_name, actions in rules:
+        try:
+            app_config = apps.get_app_config(app_label)
+        except LookupError:
+            continue
+        models = app_config.get_models() if model_name == "*" else [app_config.get_model(model_name)]
+        for model in models:
+            for action in actions:
+                wanted.add((app_label, f"{action}_{model._meta.model_name}"))
+    perms = Permission.objects.filter(content_type__app_label__in={a for a, _ in wanted}).select_related("content_type")
+    return [perm for perm in perms if (perm.content_type.app_label, perm.codename) in wanted]
+
+
+@transaction.atomic
+def roles_sync() -> dict[Role, Group]:
+    """Create the four role groups and give each exactly the permissions of its rules."""
+    groups = {}
+    for role, name in GROUP_NAMES.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(_permissions_for(ROLE_PERMISSION_RULES[role]))
+        groups[role] = group
+    return groups
+
+
+@transaction.atomic
+def staff_upsert(*, username: str, role: Role, area: Area | None, password: str, full_name: str = ""):
+    """Create or update a staff account with its role and area; county roles need an area."""
+    if role in COUNTY_ROLES and area is None:
+        raise ValidationError("县区经办员和县区审核员必须绑定一个县区。")
+    if role not in COUNTY_ROLES:
+        area = None
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username)
+    user.is_active = True
+    user.is_staff = role in STAFF_SITE_ROLES
+    if created or not user.has_usable_password() or not user.check_password(password):
+        user.set_password(password)
+    user.save()
+    groups = roles_sync() if not Group.objects.filter(name=GROUP_NAMES[role]).exists() else None
+    group = groups[role] if groups else Group.objects.get(name=GROUP_NAMES[role])
+    user.groups.set([group])
+    StaffProfile.objects.update_or_create(user=user, defaults={"area": area, "full_name": full_name})
+    return user, created

@@ -1,0 +1,56 @@
+"""Admin of the programme-wide reference data. The city administrator edits it; county users
+may only view it. Area-owned records (organisations, recognitions) are registered in
+accounts/admin.py, beside the scoping helper they need."""
+
+from django.contrib import admin
+from import_export import resources
+from import_export.admin import ImportExportModelAdmin
+
+from .models import Area, BrandLine, Occupation, Target
+
+
+class OccupationResource(resources.ModelResource):
+    class Meta:
+        model = Occupation
+        fields = ("id", "brand", "name", "areas", "description", "published_from", "published_to", "sort_order")
+
+
+@admin.register(BrandLine)
+class BrandLineAdmin(ImportExportModelAdmin):
+    list_display = ("name", "code", "sort_order")
+    search_fields = ("name", "code")
+
+
+@admin.register(Area)
+class AreaAdmin(ImportExportModelAdmin):
+    list_display = ("name", "short_name", "code", "kind", "is_key_county", "sort_order")
+    list_filter = ("kind", "is_key_county")
+    search_fields = ("name", "code")
+
+
+@admin.register(Occupation)
+class OccupationAdmin(ImportExportModelAdmin):
+    resource_classes = [OccupationResource]
+    list_display = ("name", "brand", "areas_label", "published_from", "published_to")
+    list_filter = ("brand", "areas")
+    search_fields = ("name",)
+    filter_horizontal = ("areas",)
+    date_hierarchy = "published_from"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("brand").prefetch_related("areas")
+
+    @admin.display(description="重点发展地区")
+    def areas_label(self, obj):
+        return "、".join(str(area) for area in obj.areas.all()) or "全市"
+
+
+@admin.register(Target)
+class TargetAdmin(ImportExportModelAdmin):
+    list_display = ("area", "brand_label", "year_from", "year_to", "metric", "value")
+    list_filter = ("metric", "area", "brand", "year_from", "year_to")
+    list_select_related = ("area", "brand")
+
+    @admin.display(description="劳务品牌")
+    def brand_label(self, obj):
+        return obj.brand or "全部品牌"

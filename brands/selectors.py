@@ -1,0 +1,66 @@
+"""Reads of the reference data. The catalogue is public; area-owned records (organisations,
+recognitions) are read through accounts.selectors, which applies the user's scope."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from .models import Area, BrandLine, Occupation, Target
+
+
+@dataclass(frozen=True)
+class CatalogueLine:
+    brand: BrandLine
+    occupations: list[Occupation]
+
+
+def catalogue_published(*, on: datetime.date | None = None) -> list[CatalogueLine]:
+    """The 动态培训清单 as published on `on` (today by default), grouped by brand line."""
+    day = on or timezone.localdate()
+    occupations = (
+        Occupation.objects.published_on(day)
+        .select_related("brand")
+        .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("sort_order")))
+    )
+    lines: dict[int, CatalogueLine] = {}
+    for brand in BrandLine.objects.all():
+        lines[brand.pk] = CatalogueLine(brand=brand, occupations=[])
+    for occupation in occupations:
+        lines[occupation.brand_id].occupations.append(occupation)
+    return [line for line in lines.values() if line.occupations]
+
+
+def reporting_areas():
+    """The five county-level areas, in report order."""
+    return Area.objects.exclude(kind=Area.Kind.CITY).order_by("sort_order", "code")
+
+
+def city_area() -> Area:
+    return Area.objects.get(kind=Area.Kind.CITY)
+
+
+def brand_lines():
+    return BrandLine.objects.all()
+
+
+def occupation_by_name(name: str) -> Occupation | None:
+    return Occupation.objects.select_related("brand").filter(name=name.strip()).first()
+
+
+def target_values(*, metric: str, year: int | None = None) -> dict[tuple[int, int | None], int]:
+    """Target values of one metric keyed by (area id, brand id or None).
+
+    Without a year: the targets of the whole plan period 2021–2025. With a year: the targets set for
+    exactly that year (absent when the city has not set yearly targets)."""
+    targets = Target.objects.filter(metric=metric)
+    if year is None:
+        targets = targets.filter(year_from=PLAN_FIRST_YEAR, year_to=PLAN_LAST_YEAR)
+    else:
+        targets = targets.filter(year_from=year, year_to=year)
+    return {(t.area_id, t.brand_id): t.value for t in targets}
+
+
+PLAN_FIRST_YEAR = 2021
+PLAN_LAST_YEAR = 2025

@@ -1,0 +1,97 @@
+"""Project-wide fixtures: areas from the seeded reference data and a user for every role."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from accounts.roles import Role
+from accounts.services import staff_upsert
+from brands.models import Area
+
+PASSWORD = "Test-password-2025"
+
+
+def require_service(name: str, available: bool, why: str = ""):
+    """Skip a test whose service is absent, unless CI says services are required (REQUIRE_SERVICES=1)."""
+    if available:
+        return
+    message = f"{name} is not available{': ' + why if why else ''}"
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{message} (REQUIRE_SERVICES=1)")
+    pytest.skip(message)
+
+
+def uses_postgresql() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def area(db):
+    return Area.objects.get(code="450702")  # 钦南区
+
+
+@pytest.fixture
+def other_area(db):
+    return Area.objects.get(code="450703")  # 钦北区
+
+
+@pytest.fixture
+def make_staff(db):
+    def make(role: Role, area: Area | None = None, username: str | None = None):
+        name = username or f"{role.value}_{area.code if area else 'city'}"
+        user, _ = staff_upsert(username=name, role=role, area=area, password=PASSWORD)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def clerk(make_staff, area):
+    return make_staff(Role.COUNTY_CLERK, area)
+
+
+@pytest.fixture
+def other_clerk(make_staff, other_area):
+    return make_staff(Role.COUNTY_CLERK, other_area)
+
+
+@pytest.fixture
+def reviewer(make_staff, area):
+    return make_staff(Role.COUNTY_REVIEWER, area)
+
+
+@pytest.fixture
+def city_admin(make_staff):
+    return make_staff(Role.CITY_ADMIN)
+
+
+@pytest.fixture
+def city_viewer(make_staff):
+    return make_staff(Role.CITY_VIEWER)
+
+
+@pytest.fixture
+def clerk_client(client, clerk):
+    client.force_login(clerk)
+    return client
+
+
+@pytest.fixture
+def admin_client_city(client, city_admin):
+    client.force_login(city_admin)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness is a production property, not something each test should pay for.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

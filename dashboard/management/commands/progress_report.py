@@ -1,0 +1,50 @@
+"""Print progress against the plan's targets, per city, brand line and area."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dashboard.selectors import progress_summary
+
+FIRST_YEAR, LAST_YEAR = 2021, 2030
+
+
+def _cell(value) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+class Command(BaseCommand):
+    help = "输出培训人次、就业创业人次等指标相对“十四五”目标的进度（全市、各品牌、各县区）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", help="只统计该年度（培训按班期结束日期，就业按开始日期）")
+        parser.add_argument("--json", action="store_true", help="以一个 JSON 对象输出")
+
+    def handle(self, *args, year=None, json=False, **options):
+        if year is not None:
+            try:
+                year = int(year)
+            except ValueError:
+                raise CommandError(f"年度“{year}”无效：请填写四位数字年份，例如 --year 2024。") from None
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise CommandError(f"年度 {year} 超出范围：请填写 {FIRST_YEAR} 至 {LAST_YEAR} 之间的年份。")
+        report = progress_summary(year=year)
+        if json:
+            self.stdout.write(_dumps(report))
+            return
+        period = f"{year} 年" if year else "2021–2025 年累计"
+        self.stdout.write(f"钦州市“八桂系列”劳务品牌进度（{period}，截至 {report['as_of']}）")
+        header = f"{'':<16}{'培训人次':>10}{'目标':>10}{'就业创业':>10}{'目标':>10}"
+        self.stdout.write(header)
+        rows = [("全市", report["city"])]
+        rows += [(brand["name"], brand) for brand in report["brands"]]
+        rows += [(area["name"], area) for area in report["areas"]]
+        for label, row in rows:
+            self.stdout.write(
+                f"{label:<16}{_cell(row['trainings']):>10}{_cell(row['trainings_target']):>10}"
+                f"{_cell(row['jobs']):>10}{_cell(row['jobs_target']):>10}"
+            )
+
+
+def _dumps(report: dict) -> str:
+    return json.dumps(report, ensure_ascii=False)

@@ -1,0 +1,84 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from conftest import require_service
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args, env_extra: dict) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_extra={
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "x7#kq!v2p@9mz$w4r8t&y1u5i0o3e6a-n_b+c=d%f^g*h(j)l-Qinzhou-2025-long-enough",
+            "DJANGO_ALLOWED_HOSTS": "jy.qinzhou.example",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", env_extra={"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "x"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_database(client, settings):
+    settings.REDIS_URL = ""
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "not configured"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_redis_is_down(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["redis"] == "error"
+
+
+@pytest.mark.django_db
+@pytest.mark.services
+def test_healthz_with_real_redis(client, settings):
+    require_service("Redis", bool(os.environ.get("REDIS_URL")), "set REDIS_URL")
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json()["redis"] == "ok"
+
+
+@pytest.mark.django_db
+@pytest.mark.services
+def test_ci_runs_on_postgresql():
+    from conftest import uses_postgresql
+
+    require_service("PostgreSQL", uses_postgresql(), "set DATABASE_URL=postgres://…")
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_unknown_url_is_a_chinese_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()

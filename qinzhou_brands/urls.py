@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "钦州市“八桂系列”劳务品牌管理系统"
+admin.site.site_title = "八桂系列劳务品牌管理"
+admin.site.index_title = "基础数据与后台管理"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("catalogue/", include("brands.urls")),
+    path("", include("dashboard.urls")),
+]
+
+handler400 = "qinzhou_brands.views.bad_request"
+handler403 = "qinzhou_brands.views.permission_denied"
+handler404 = "qinzhou_brands.views.page_not_found"
+handler500 = "qinzhou_brands.views.server_error"

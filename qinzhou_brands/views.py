@@ -1,0 +1,79 @@
+"""Project-level endpoints: health check and Chinese error pages."""
+
+import logging
+
+import redis
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 when the database (and Redis, when configured) answer; 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except DatabaseError as error:
+        logger.warning("healthz: database unreachable: %s", error)
+        checks["database"] = "error"
+    if settings.REDIS_URL:
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
+            checks["redis"] = "ok"
+        except redis.RedisError as error:
+            logger.warning("healthz: redis unreachable: %s", error)
+            checks["redis"] = "error"
+    else:
+        checks["redis"] = "not configured"
+    healthy = all(value != "error" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def bad_request(request, exception=None):
+    return render(
+        request,
+        "errors/error.html",
+        {"code": 400, "title": "请求有误", "message": "请求内容无法处理，请返回重试。"},
+        status=400,
+    )
+
+
+def permission_denied(request, exception=None):
+    return render(
+        request,
+        "errors/error.html",
+        {"code": 403, "title": "没有权限", "message": "您的账号没有执行此操作的权限。如需开通，请联系市人社局管理员。"},
+        status=403,
+    )
+
+
+def page_not_found(request, exception=None):
+    return render(
+        request,
+        "errors/error.html",
+        {"code": 404, "title": "页面不存在", "message": "您要找的页面或记录不存在，或不在您的管辖范围内。"},
+        status=404,
+    )
+
+
+def server_error(request):
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "code": 500,
+            "title": "系统出错",
+            "message": "系统处理时出错，已记录。请稍后重试；如仍有问题，请联系系统管理员。",
+        },
+        status=500,
+    )
