@@ -4,35 +4,18 @@ The same function feeds `progress_report --json`, the dashboard page and its xls
 three always agree. Counts come from the lower apps' selectors as {(area id, brand id): n}."""
 
 from collections import Counter
-from collections.abc import Callable
 
 from django.utils import timezone
 
 from accounts.scoping import scope_for
 from brands.models import Target
 from brands.selectors import brand_lines, city_area, reporting_areas, target_values
+from training.selectors import training_counts
 
-CountFunction = Callable[..., Counter]
 
-
-def _no_counts(*, year: int | None = None) -> Counter:
+def job_counts(*, year: int | None = None) -> Counter:
+    """带动就业创业人次 per (area id, brand id): zero until the employment app records outcomes."""
     return Counter()
-
-
-def _training_counts() -> CountFunction:
-    try:
-        from training.selectors import training_counts
-    except ImportError:  # the training app has no records yet
-        return _no_counts
-    return training_counts
-
-
-def _job_counts() -> CountFunction:
-    try:
-        from employment.selectors import job_counts
-    except ImportError:  # the employment app has no records yet
-        return _no_counts
-    return job_counts
 
 
 def progress_summary(*, year: int | None = None, user=None) -> dict:
@@ -40,8 +23,8 @@ def progress_summary(*, year: int | None = None, user=None) -> dict:
 
     `user` narrows the areas to the user's scope (a county user sees their own area); the
     management command passes none and reports on everything."""
-    trainings = _training_counts()(year=year)
-    jobs = _job_counts()(year=year)
+    trainings = training_counts(year=year)
+    jobs = job_counts(year=year)
     training_targets = target_values(metric=Target.Metric.TRAININGS, year=year)
     job_targets = target_values(metric=Target.Metric.JOBS, year=year)
     city = city_area()

@@ -203,3 +203,8 @@ LOGGING = {
 
 # Programme rules that are settings rather than data.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Bagui@2025demo")
+# A trainee's age at the batch's start date must be within these bounds (roster import, forms).
+TRAINEE_MIN_AGE = int(os.environ.get("TRAINEE_MIN_AGE", "16"))
+TRAINEE_MAX_AGE = int(os.environ.get("TRAINEE_MAX_AGE", "75"))
+# Rosters with more data rows than this are checked and committed by a Celery worker.
+ROSTER_INLINE_MAX_ROWS = int(os.environ.get("ROSTER_INLINE_MAX_ROWS", "2000"))

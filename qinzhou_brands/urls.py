@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("catalogue/", include("brands.urls")),
+    path("training/", include("training.urls")),
     path("", include("dashboard.urls")),
 ]
 

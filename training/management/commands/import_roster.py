@@ -1,0 +1,140 @@
+"""Import a trainee roster (.xlsx) into a batch from the command line, with the same checks as the UI.
+
+Exit status: 0 done as asked, 1 refused for row errors, 2 unusable arguments or file."""
+
+import datetime
+import json
+import sys
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from brands.models import Area, Occupation, Organisation
+from training.models import TrainingBatch
+from training.roster import MAX_UPLOAD_BYTES, RosterFileError
+from training.selectors import batch_find
+from training.services import batch_get_or_create, roster_check_file, roster_import_from_file
+
+JSON_KEYS = (
+    "rows",
+    "valid",
+    "created",
+    "updated",
+    "enrolled",
+    "duplicate_rows",
+    "errors",
+    "ignored_columns",
+    "committed",
+)
+
+
+def _date(value: str, flag: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{flag} 日期“{value}”无效：请按 YYYY-MM-DD 填写，例如 2024-03-01。", returncode=2) from None
+
+
+class Command(BaseCommand):
+    help = "把学员花名册（.xlsx）导入培训班期；班期按（地区、工种、培训机构、起止日期）查找，没有则新建。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="花名册文件路径（.xlsx）")
+        parser.add_argument("--area", required=True, help="承办地区代码，如 450702")
+        parser.add_argument("--occupation", required=True, help="职业（工种）名称，如 母婴护理员")
+        parser.add_argument("--start", required=True, help="开班日期 YYYY-MM-DD")
+        parser.add_argument("--end", required=True, help="结业日期 YYYY-MM-DD")
+        parser.add_argument("--provider", default=None, help="培训机构名称")
+        parser.add_argument("--completed", action="store_true", help="导入的学员标记为已结业（已结束课程的历史花名册）")
+        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+        parser.add_argument("--skip-invalid", action="store_true", help="跳过错误行，只导入有效行")
+        parser.add_argument("--json", action="store_true", help="以一个 JSON 对象输出结果")
+
+    def handle(self, *args, **options):
+        batch_args = self._batch_arguments(options)
+        path = Path(options["path"])
+        if not path.is_file():
+            raise CommandError(f"找不到文件：{path}", returncode=2)
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise CommandError("文件超过 10 MB，请拆分后分批导入。", returncode=2)
+        content = path.read_bytes()
+        try:
+            roster_check_file(content=content)
+        except RosterFileError as problem:
+            raise CommandError(str(problem), returncode=2) from None
+        if options["dry_run"]:
+            batch = batch_find(**batch_args)
+            batch_created = batch is None
+            batch = batch or TrainingBatch(**batch_args)
+        else:
+            try:
+                batch, batch_created = batch_get_or_create(**batch_args)
+            except ValidationError as problem:
+                raise CommandError("；".join(problem.messages), returncode=2) from None
+        try:
+            roster_import, report = roster_import_from_file(
+                batch=batch,
+                user=None,
+                file_name=path.name,
+                content=content,
+                dry_run=options["dry_run"],
+                skip_invalid=options["skip_invalid"],
+                mark_completed=options["completed"],
+            )
+        except RosterFileError as problem:
+            raise CommandError(str(problem), returncode=2) from None
+
+        if options["json"]:
+            self.stdout.write(json.dumps({key: report[key] for key in JSON_KEYS}, ensure_ascii=False))
+        else:
+            self._print_text(report, batch, batch_created, options)
+        refused = bool(report["errors"]) and not options["skip_invalid"]
+        if refused:
+            sys.exit(1)
+
+    def _batch_arguments(self, options) -> dict:
+        area = Area.objects.filter(code=options["area"].strip()).exclude(kind=Area.Kind.CITY).first()
+        if area is None:
+            codes = "、".join(Area.objects.exclude(kind=Area.Kind.CITY).values_list("code", flat=True))
+            raise CommandError(f"地区代码“{options['area']}”不存在，可用：{codes}。", returncode=2)
+        occupation = Occupation.objects.filter(name=options["occupation"].strip()).first()
+        if occupation is None:
+            raise CommandError(
+                f"职业（工种）“{options['occupation']}”不在培训工种清单中：请在“动态培训清单”中核对名称。", returncode=2
+            )
+        provider = None
+        if options["provider"]:
+            provider = Organisation.objects.filter(name=options["provider"].strip()).first()
+            if provider is None:
+                raise CommandError(f"培训机构“{options['provider']}”未登记：请先在单位名录中登记。", returncode=2)
+        start = _date(options["start"], "--start")
+        end = _date(options["end"], "--end")
+        if end < start:
+            raise CommandError("结业日期不能早于开班日期。", returncode=2)
+        return {"area": area, "occupation": occupation, "provider": provider, "start_date": start, "end_date": end}
+
+    def _print_text(self, report, batch, batch_created, options):
+        write = self.stdout.write
+        state = "将新建" if batch_created and options["dry_run"] else "新建" if batch_created else "已有"
+        write(f"班期：{batch}（{state}）")
+        write(
+            f"数据行 {report['rows']}，有效 {report['valid']}，错误行 {report['error_rows']}，"
+            f"文件内重复 {len(report['duplicate_rows'])}"
+        )
+        for error in report["errors"][:50]:
+            write(f"  第 {error['row']} 行 [{error['column']}] {error['message']}")
+        if len(report["errors"]) > 50:
+            write(f"  …… 共 {len(report['errors'])} 处错误")
+        if report["ignored_columns"]:
+            write(f"未识别而忽略的列：{'、'.join(report['ignored_columns'])}")
+        verb = "已" if report["committed"] else "将"
+        write(
+            f"{verb}新增人员 {report['created']}，{verb}更新人员 {report['updated']}，{verb}新增参训 {report['enrolled']}"
+        )
+        if report["committed"]:
+            write(self.style.SUCCESS("导入完成。"))
+        elif options["dry_run"]:
+            write("试运行：没有写入任何记录。")
+        else:
+            write(self.style.ERROR("花名册有错误行，没有写入任何记录（可用 --skip-invalid 只导入有效行）。"))

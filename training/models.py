@@ -1,0 +1,238 @@
+"""Trainee registry, training batches (班期), enrolments with certificates, and roster imports."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from brands.models import Area, Occupation, Organisation
+
+from .identity import mask_id_number
+
+
+class PriorityCategory(models.Model):
+    """人员类别: the priority groups the plan puts first (several per person)."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("人员类别")
+        verbose_name_plural = _("人员类别")
+        ordering = ["sort_order"]
+
+    def __str__(self):
+        return self.name
+
+
+class Trainee(models.Model):
+    class Sex(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+
+    class Education(models.TextChoices):
+        PRIMARY = "primary", _("小学及以下")
+        JUNIOR = "junior", _("初中")
+        SENIOR = "senior", _("高中/中专/技校")
+        COLLEGE = "college", _("大专")
+        BACHELOR = "bachelor", _("本科")
+        POSTGRADUATE = "postgraduate", _("研究生及以上")
+
+    id_number = models.CharField(_("身份证号码"), max_length=18, unique=True)
+    name = models.CharField(_("姓名"), max_length=20, db_index=True)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("出生日期"))
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    education = models.CharField(_("文化程度"), max_length=20, choices=Education.choices, blank=True)
+    household_address = models.CharField(_("户籍地址"), max_length=200, blank=True)
+    household_area = models.ForeignKey(
+        Area, verbose_name=_("户籍地区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    categories = models.ManyToManyField(PriorityCategory, verbose_name=_("人员类别"), blank=True, related_name="+")
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("学员")
+        verbose_name_plural = _("学员")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(sex__in=["M", "F"]), name="trainee_sex_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.masked_id_number}）"
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class TrainingBatch(models.Model):
+    class Mode(models.TextChoices):
+        REGULAR = "regular", _("常规培训")
+        APPRENTICESHIP = "apprenticeship", _("企业新型学徒制")
+        SCHOOL_ENTERPRISE = "school_enterprise", _("校企合作")
+        ON_THE_JOB = "on_the_job", _("岗位技能提升")
+        ENTREPRENEURSHIP = "entrepreneurship", _("创业培训")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("计划中")
+        RUNNING = "running", _("培训中")
+        COMPLETED = "completed", _("已结业")
+
+    area = models.ForeignKey(Area, verbose_name=_("承办地区"), on_delete=models.PROTECT, related_name="batches")
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("职业（工种）"), on_delete=models.PROTECT, related_name="batches"
+    )
+    provider = models.ForeignKey(
+        Organisation,
+        verbose_name=_("培训机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="batches",
+    )
+    name = models.CharField(_("班期名称"), max_length=100, blank=True)
+    start_date = models.DateField(_("开班日期"))
+    end_date = models.DateField(_("结业日期"))
+    mode = models.CharField(_("培训方式"), max_length=30, choices=Mode.choices, default=Mode.REGULAR)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    capacity = models.PositiveIntegerField(_("计划人数"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("培训班期")
+        verbose_name_plural = _("培训班期")
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["area", "end_date"]), models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="batch_end_after_start",
+                violation_error_message=_("结业日期不能早于开班日期。"),
+            ),
+            models.UniqueConstraint(
+                fields=["area", "occupation", "provider", "start_date", "end_date"],
+                condition=Q(provider__isnull=False),
+                name="batch_unique_with_provider",
+                violation_error_message=_("同一地区、工种、培训机构和起止日期的班期已经存在。"),
+            ),
+            models.UniqueConstraint(
+                fields=["area", "occupation", "start_date", "end_date"],
+                condition=Q(provider__isnull=True),
+                name="batch_unique_without_provider",
+                violation_error_message=_("同一地区、工种和起止日期的班期已经存在。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or f"{self.area} {self.occupation} {self.start_date:%Y-%m-%d}"
+
+    @property
+    def title(self) -> str:
+        return str(self)
+
+
+class Enrolment(models.Model):
+    class Assessment(models.TextChoices):
+        PENDING = "", _("未评价")
+        PASSED = "passed", _("合格")
+        FAILED = "failed", _("不合格")
+        ABSENT = "absent", _("未参加考核")
+
+    class Certificate(models.TextChoices):
+        NONE = "", _("无")
+        LEVEL_5 = "level5", _("职业技能等级证书（五级/初级工）")
+        LEVEL_4 = "level4", _("职业技能等级证书（四级/中级工）")
+        LEVEL_3 = "level3", _("职业技能等级证书（三级/高级工）")
+        LEVEL_2 = "level2", _("职业技能等级证书（二级/技师）")
+        LEVEL_1 = "level1", _("职业技能等级证书（一级/高级技师）")
+        SPECIAL = "special", _("专项职业能力证书")
+
+    trainee = models.ForeignKey(Trainee, verbose_name=_("学员"), on_delete=models.PROTECT, related_name="enrolments")
+    batch = models.ForeignKey(
+        TrainingBatch, verbose_name=_("班期"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    completed = models.BooleanField(_("已结业"), default=False)
+    assessment = models.CharField(_("考核结果"), max_length=10, choices=Assessment.choices, blank=True, default="")
+    certificate = models.CharField(_("证书"), max_length=10, choices=Certificate.choices, blank=True, default="")
+    certificate_number = models.CharField(_("证书编号"), max_length=50, blank=True)
+    certificate_date = models.DateField(_("发证日期"), null=True, blank=True)
+    roster_import = models.ForeignKey(
+        "RosterImport", verbose_name=_("导入批次"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("参训记录")
+        verbose_name_plural = _("参训记录")
+        ordering = ["batch", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "batch"], name="enrolment_once_per_batch"),
+            models.CheckConstraint(
+                condition=Q(certificate="") | Q(completed=True),
+                name="enrolment_certificate_needs_completion",
+                violation_error_message=_("未结业的学员不能登记证书。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trainee} @ {self.batch}"
+
+
+class RosterImport(models.Model):
+    """One upload of a roster into a batch: who, when, which file, what it found and what it did."""
+
+    class Status(models.TextChoices):
+        ANALYSING = "analysing", _("正在检查")
+        PREVIEW = "preview", _("待确认")
+        COMMITTING = "committing", _("正在导入")
+        COMMITTED = "committed", _("已导入")
+        CANCELLED = "cancelled", _("已取消")
+        FAILED = "failed", _("失败")
+
+    batch = models.ForeignKey(TrainingBatch, verbose_name=_("班期"), on_delete=models.PROTECT, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    file_size = models.PositiveIntegerField(_("文件大小（字节）"))
+    # Kept in the database so a Celery worker on another machine can read it without shared storage.
+    content = models.BinaryField(_("文件内容"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.ANALYSING)
+    skip_invalid = models.BooleanField(_("仅导入有效行"), default=False)
+    mark_completed = models.BooleanField(_("导入即结业"), default=False)
+    rows = models.PositiveIntegerField(_("数据行"), default=0)
+    valid_rows = models.PositiveIntegerField(_("有效行"), default=0)
+    error_rows = models.PositiveIntegerField(_("错误行"), default=0)
+    duplicate_rows = models.PositiveIntegerField(_("重复行"), default=0)
+    created_count = models.PositiveIntegerField(_("新增人员"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新人员"), default=0)
+    enrolled_count = models.PositiveIntegerField(_("新增参训"), default=0)
+    report = models.JSONField(_("检查报告"), default=dict, blank=True)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("花名册导入")
+        verbose_name_plural = _("花名册导入")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in {self.Status.ANALYSING, self.Status.COMMITTING}

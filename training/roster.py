@@ -1,0 +1,404 @@
+"""Reading and checking a roster workbook, with no database access.
+
+`open_roster` refuses unusable files (with one Chinese message) before anything is read;
+`read_roster` finds the header row and checks every row, keeping the Excel row number and the
+header as written in the file for each error. services.py compares the rows with the registry
+and writes them."""
+
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import python_calamine
+from django.conf import settings
+
+from .identity import IdNumber, IdNumberError, parse_id_number
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 100_000
+HEADER_SEARCH_ROWS = 10
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# Field → the headers a roster may use for it (after normalisation).
+HEADER_SYNONYMS = {
+    "name": ("姓名", "学员姓名"),
+    "id_number": ("身份证号码", "身份证号", "公民身份号码", "证件号码"),
+    "phone": ("联系电话", "手机号码", "电话"),
+    "sex": ("性别",),
+    "education": ("文化程度",),
+    "categories": ("人员类别",),
+    "household_address": ("户籍地址",),
+    "note": ("备注",),
+}
+HEADER_TO_FIELD = {header: name for name, headers in HEADER_SYNONYMS.items() for header in headers}
+TEMPLATE_HEADERS = ["姓名", "身份证号码", "性别", "联系电话", "文化程度", "人员类别", "户籍地址", "备注"]
+
+EDUCATION_CHOICES = {
+    "小学及以下": "primary",
+    "初中": "junior",
+    "高中/中专/技校": "senior",
+    "大专": "college",
+    "本科": "bachelor",
+    "研究生及以上": "postgraduate",
+}
+EDUCATION_SYNONYMS = {
+    **EDUCATION_CHOICES,
+    "小学": "primary",
+    "文盲": "primary",
+    "半文盲": "primary",
+    "无": "primary",
+    "高中": "senior",
+    "中专": "senior",
+    "中职": "senior",
+    "技校": "senior",
+    "职高": "senior",
+    "高中及中专": "senior",
+    "大学专科": "college",
+    "专科": "college",
+    "高职": "college",
+    "大学本科": "bachelor",
+    "本科及以上": "bachelor",
+    "研究生": "postgraduate",
+    "硕士": "postgraduate",
+    "博士": "postgraduate",
+}
+CATEGORY_NAMES = [
+    "脱贫人口",
+    "农村低收入人口",
+    "防止返贫监测对象",
+    "易地搬迁安置人员",
+    "农民工",
+    "高校毕业生",
+    "就业困难人员",
+]
+CATEGORY_SYNONYMS = {name: name for name in CATEGORY_NAMES} | {
+    "脱贫户": "脱贫人口",
+    "脱贫劳动力": "脱贫人口",
+    "监测对象": "防止返贫监测对象",
+    "易地扶贫搬迁人员": "易地搬迁安置人员",
+    "搬迁安置人员": "易地搬迁安置人员",
+    "应届高校毕业生": "高校毕业生",
+}
+CATEGORY_SEPARATORS = re.compile(r"[、,，/／;；]")
+SEX_VALUES = {"男": "M", "女": "F", "男性": "M", "女性": "F"}
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$")
+NAME_CHARACTERS = re.compile(r"^[\u3400-\u9fff\u00b7\u2022A-Za-z·]+$")
+
+
+class RosterFileError(ValueError):
+    """The file cannot be used at all; the message says why, in Chinese."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class RosterRow:
+    """One non-blank data row, checked; `errors` empty means it may be imported."""
+
+    row: int
+    name: str = ""
+    identity: IdNumber | None = None
+    sex: str = ""
+    phone: str = ""
+    education: str = ""
+    categories: tuple[str, ...] = ()
+    household_address: str = ""
+    note: str = ""
+    errors: list[RowError] = field(default_factory=list)
+    raw: tuple | None = None
+
+
+@dataclass
+class Roster:
+    header_row: int
+    headers: list[str]  # as written in the file
+    columns: dict[str, int]  # field → column index
+    ignored_columns: list[str]
+    rows: list[RosterRow]
+
+    def header_of(self, field_name: str) -> str:
+        return self.headers[self.columns[field_name]]
+
+
+def normalise_header(value) -> str:
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    text = re.sub(r"[\s*＊:：]", "", text)
+    return re.sub(r"[(（][^)）]*[)）]$", "", text)
+
+
+def _text(value) -> str:
+    """A cell as the text a person sees; numbers that are whole print without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%Y-%m-%d")
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _is_blank(values) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+
+
+def check_container(content: bytes) -> None:
+    """Refuse what is not a readable, reasonably sized xlsx before parsing a byte of it."""
+    if not content:
+        raise RosterFileError("文件是空的，请选择填好的花名册。")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise RosterFileError(f"文件超过 10 MB（当前 {len(content) / 1024 / 1024:.1f} MB），请拆分后分批上传。")
+    if content.startswith(OLE_MAGIC):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in content:
+            raise RosterFileError("文件设置了打开密码，系统无法读取：请在 Excel 中取消密码后重新上传。")
+        raise RosterFileError("这是旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 格式后重新上传。")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise RosterFileError("文件不是 Excel 工作簿（.xlsx），请使用下载的模板填写后上传。") from None
+    names = {entry.filename for entry in entries}
+    if "xl/workbook.xml" not in names:
+        raise RosterFileError("文件不是 Excel 工作簿（.xlsx），请使用下载的模板填写后上传。")
+    # Sizes come from the zip's central directory: a zip bomb is refused before it is inflated.
+    if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
+        raise RosterFileError("文件解压后超过 20 MB，可能不是正常的花名册：请删除无关的工作表、图片后重新上传。")
+
+
+def _open_sheets(content: bytes):
+    check_container(content)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except python_calamine.PasswordError:
+        raise RosterFileError("文件设置了打开密码，系统无法读取：请在 Excel 中取消密码后重新上传。") from None
+    except (python_calamine.CalamineError, ValueError, OSError):
+        raise RosterFileError("文件已损坏或不是有效的 Excel 工作簿，请重新保存为 .xlsx 后上传。") from None
+    return workbook
+
+
+def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], list[str], list[str]] | None:
+    for index, values in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        headers = [_text(value) for value in values]
+        columns: dict[str, int] = {}
+        ignored: list[str] = []
+        for position, header in enumerate(headers):
+            field_name = HEADER_TO_FIELD.get(normalise_header(header))
+            if field_name and field_name not in columns:
+                columns[field_name] = position
+            elif header:
+                ignored.append(header)
+        if "name" in columns and "id_number" in columns:
+            return index, columns, headers, ignored
+    return None
+
+
+def _sheet_rows(sheet) -> Iterator[tuple]:
+    for values in sheet.iter_rows():
+        yield tuple(values)
+
+
+def open_roster(content: bytes):
+    """Check the file and find the sheet with a roster header.
+
+    Returns (sheet, header index, columns, headers, ignored, data row estimate)."""
+    workbook = _open_sheets(content)
+    try:
+        names = workbook.sheet_names
+        if not names:
+            raise RosterFileError("文件里没有工作表。")
+        saw_data = False
+        for position in range(len(names)):
+            sheet = workbook.get_sheet_by_index(position)
+            if sheet.total_height > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise RosterFileError(
+                    f"工作表“{sheet.name}”超过 {MAX_ROWS:,} 行（共 {sheet.total_height:,} 行），请拆分后分批上传。"
+                )
+            head = []
+            for values in _sheet_rows(sheet):
+                head.append(values)
+                if len(head) >= HEADER_SEARCH_ROWS:
+                    break
+            if any(not _is_blank(values) for values in head):
+                saw_data = True
+            found = _find_header(head)
+            if found:
+                index, columns, headers, ignored = found
+                return sheet, index, columns, headers, ignored, max(sheet.height - index - 1, 0)
+    except (python_calamine.CalamineError, ValueError) as error:
+        if isinstance(error, RosterFileError):
+            raise
+        raise RosterFileError("文件已损坏或不是有效的 Excel 工作簿，请重新保存为 .xlsx 后上传。") from None
+    if not saw_data:
+        raise RosterFileError("文件是空的：工作表里没有任何内容。")
+    raise RosterFileError(
+        "没有找到表头行：前 10 行中应有“姓名”（或“学员姓名”）和“身份证号码”（或“身份证号”“公民身份号码”“证件号码”）两列。"
+    )
+
+
+def estimate_rows(content: bytes) -> int:
+    """Data rows below the header (blank rows included): decides inline or background work."""
+    return open_roster(content)[5]
+
+
+@dataclass(frozen=True)
+class RowRules:
+    start_date: datetime.date
+    min_age: int
+    max_age: int
+
+    @classmethod
+    def for_batch(cls, start_date: datetime.date) -> "RowRules":
+        return cls(start_date=start_date, min_age=settings.TRAINEE_MIN_AGE, max_age=settings.TRAINEE_MAX_AGE)
+
+
+def read_roster(content: bytes, *, rules: RowRules, keep_raw: bool = False, progress=None) -> Roster:
+    """Every non-blank row below the header, checked. Raises RosterFileError for unusable files."""
+    sheet, header_index, columns, headers, ignored, _estimate = open_roster(content)
+    roster = Roster(header_row=header_index + 1, headers=headers, columns=columns, ignored_columns=ignored, rows=[])
+    header = {name: headers[position] for name, position in columns.items()}
+    try:
+        for index, values in enumerate(_sheet_rows(sheet)):
+            if index <= header_index or _is_blank(values):
+                continue
+            if len(roster.rows) >= MAX_ROWS:
+                raise RosterFileError(f"花名册超过 {MAX_ROWS:,} 行，请拆分后分批上传。")
+            row = check_row(values, excel_row=index + 1, columns=columns, header=header, rules=rules)
+            if keep_raw:
+                row.raw = values
+            roster.rows.append(row)
+            if progress is not None and len(roster.rows) % 2000 == 0:
+                progress(len(roster.rows))
+    except python_calamine.CalamineError:
+        raise RosterFileError("文件已损坏或不是有效的 Excel 工作簿，请重新保存为 .xlsx 后上传。") from None
+    if not roster.rows:
+        raise RosterFileError("花名册没有数据行：表头下面是空的。")
+    return roster
+
+
+def _cell(values: tuple, columns: dict[str, int], name: str):
+    position = columns.get(name)
+    if position is None or position >= len(values):
+        return None
+    return values[position]
+
+
+def check_row(values: tuple, *, excel_row: int, columns: dict, header: dict, rules: RowRules) -> RosterRow:
+    row = RosterRow(row=excel_row)
+
+    def error(name: str, message: str) -> None:
+        row.errors.append(RowError(row=excel_row, column=header.get(name, name), message=message))
+
+    name = re.sub(r"\s+", "", _text(_cell(values, columns, "name")))
+    if not name:
+        error("name", "姓名未填写。")
+    elif not 2 <= len(name) <= 20:
+        error("name", f"姓名应为 2 至 20 个字，当前为 {len(name)} 个字。")
+    elif not NAME_CHARACTERS.match(name):
+        error("name", "姓名含有数字或符号，请只填写姓名本身。")
+    row.name = name
+
+    raw_id = _cell(values, columns, "id_number")
+    try:
+        identity = parse_id_number(raw_id)
+    except IdNumberError as problem:
+        error("id_number", str(problem))
+        identity = None
+    if identity is not None:
+        age = identity.age_on(rules.start_date)
+        if not rules.min_age <= age <= rules.max_age:
+            error(
+                "id_number",
+                f"按开班日期 {rules.start_date:%Y-%m-%d} 计算年龄为 {age} 岁，"
+                f"不在 {rules.min_age} 至 {rules.max_age} 岁之间。",
+            )
+        row.identity = identity
+
+    sex_text = _text(_cell(values, columns, "sex"))
+    if sex_text:
+        sex = SEX_VALUES.get(sex_text)
+        if sex is None:
+            error("sex", f"性别“{sex_text}”无法识别，只能填“男”或“女”。")
+        elif identity is not None and sex != identity.sex:
+            actual = "男" if identity.sex == "M" else "女"
+            error("sex", f"性别填写为“{sex_text}”，但身份证号码显示为{actual}性，请核对。")
+        row.sex = sex or ""
+    if identity is not None:
+        row.sex = identity.sex
+
+    phone_text = _text(_cell(values, columns, "phone"))
+    if phone_text:
+        phone = normalise_phone(phone_text)
+        if phone is None:
+            error(
+                "phone",
+                f"联系电话“{phone_text}”不正确：应为 11 位手机号码（13 至 19 开头）或带区号的固定电话（如 0777-2812345）。",
+            )
+        row.phone = phone or ""
+
+    education_text = _text(_cell(values, columns, "education"))
+    if education_text:
+        education = EDUCATION_SYNONYMS.get(re.sub(r"\s+", "", education_text))
+        if education is None:
+            error("education", f"文化程度“{education_text}”无法识别，请填：{'、'.join(EDUCATION_CHOICES)}。")
+        row.education = education or ""
+
+    categories_text = _text(_cell(values, columns, "categories"))
+    if categories_text:
+        names, unknown = [], []
+        for part in CATEGORY_SEPARATORS.split(categories_text):
+            part = part.strip()
+            if not part:
+                continue
+            canonical = CATEGORY_SYNONYMS.get(part)
+            if canonical is None:
+                unknown.append(part)
+            elif canonical not in names:
+                names.append(canonical)
+        if unknown:
+            error(
+                "categories",
+                f"人员类别“{'、'.join(unknown)}”无法识别，可填：{'、'.join(CATEGORY_NAMES)}（多个用顿号“、”分隔）。",
+            )
+        row.categories = tuple(names)
+
+    address = _text(_cell(values, columns, "household_address"))
+    if len(address) > 200:
+        error("household_address", f"户籍地址过长（{len(address)} 个字），最多 200 个字。")
+    row.household_address = address[:200]
+    note = _text(_cell(values, columns, "note"))
+    if len(note) > 200:
+        error("note", f"备注过长（{len(note)} 个字），最多 200 个字。")
+    row.note = note[:200]
+    return row
+
+
+def normalise_phone(text: str) -> str | None:
+    """A mainland mobile as 11 digits, or a landline as 0AAA-NNNNNNN; None when it is neither."""
+    compact = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", text))
+    digits = compact.replace("-", "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if MOBILE.match(digits):
+        return digits
+    landline = LANDLINE.match(compact)
+    if landline:
+        area, number, extension = landline.groups()
+        return f"{area}-{number}" + (f"-{extension}" if extension else "")
+    return None

@@ -1,0 +1,654 @@
+"""Every write of the training app: batches, results and certificates, and roster imports."""
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.scoping import scope_for
+from brands.models import Area, Occupation, Organisation
+
+from .identity import mask_id_number
+from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
+from .roster import EDUCATION_CHOICES, RosterFileError, RosterRow, RowRules, estimate_rows, read_roster
+from .selectors import batch_find
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 2000
+PREVIEW_CHANGES_LIMIT = 1000
+REPORT_ERRORS_LIMIT = 20000
+EDUCATION_LABELS = {code: label for label, code in EDUCATION_CHOICES.items()}
+FIELD_LABELS = {
+    "name": "姓名",
+    "phone": "联系电话",
+    "education": "文化程度",
+    "household_address": "户籍地址",
+    "note": "备注",
+    "categories": "人员类别",
+}
+
+
+# --- batches -------------------------------------------------------------------------------------
+
+
+def _check_area(user, area: Area) -> None:
+    scope = scope_for(user) if user is not None else None
+    if scope is not None and not scope.sees_all_areas and (scope.area is None or scope.area.pk != area.pk):
+        raise PermissionDenied("只能为本县区开设和管理培训班期。")
+
+
+@transaction.atomic
+def batch_create(
+    *,
+    user,
+    area: Area,
+    occupation: Occupation,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    provider: Organisation | None = None,
+    mode: str = TrainingBatch.Mode.REGULAR,
+    name: str = "",
+    capacity: int | None = None,
+    status: str = TrainingBatch.Status.PLANNED,
+) -> TrainingBatch:
+    _check_area(user, area)
+    batch = TrainingBatch(
+        area=area,
+        occupation=occupation,
+        provider=provider,
+        start_date=start_date,
+        end_date=end_date,
+        mode=mode,
+        name=name,
+        capacity=capacity,
+        status=status,
+        created_by=user,
+    )
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def batch_get_or_create(
+    *,
+    area: Area,
+    occupation: Occupation,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    provider: Organisation | None = None,
+    user=None,
+) -> tuple[TrainingBatch, bool]:
+    """The batch identified by (area, occupation, provider, start, end), created when missing."""
+    existing = batch_find(area=area, occupation=occupation, provider=provider, start_date=start_date, end_date=end_date)
+    if existing is not None:
+        return existing, False
+    today = timezone.localdate()
+    status = (
+        TrainingBatch.Status.COMPLETED
+        if end_date < today
+        else TrainingBatch.Status.RUNNING
+        if start_date <= today
+        else TrainingBatch.Status.PLANNED
+    )
+    batch = batch_create(
+        user=user,
+        area=area,
+        occupation=occupation,
+        provider=provider,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
+    )
+    return batch, True
+
+
+BATCH_EDITABLE_FIELDS = ("occupation", "provider", "name", "start_date", "end_date", "mode", "status", "capacity")
+
+
+@transaction.atomic
+def batch_update(*, batch: TrainingBatch, user, **changes) -> TrainingBatch:
+    _check_area(user, batch.area)
+    unknown = set(changes) - set(BATCH_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"batch_update cannot change {sorted(unknown)}")
+    reopening = batch.status == TrainingBatch.Status.COMPLETED and changes.get("status", batch.status) != batch.status
+    if reopening and batch.enrolments.filter(completed=True).exists():
+        raise ValidationError("已有学员结业的班期不能改回未结业状态。")
+    for name, value in changes.items():
+        setattr(batch, name, value)
+    batch.full_clean()
+    batch.save(update_fields=list(changes) or None)
+    return batch
+
+
+@dataclass(frozen=True)
+class ResultEntry:
+    enrolment_id: int
+    completed: bool
+    assessment: str = ""
+    certificate: str = ""
+    certificate_number: str = ""
+    certificate_date: datetime.date | None = None
+
+
+@transaction.atomic
+def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[ResultEntry]) -> int:
+    """Completion, assessment and certificates for many trainees of one batch at once; returns how many changed."""
+    _check_area(user, batch.area)
+    entries = list(entries)
+    enrolments = {
+        e.pk: e for e in batch.enrolments.select_for_update().filter(pk__in=[x.enrolment_id for x in entries])
+    }
+    changed = []
+    problems = []
+    for entry in entries:
+        enrolment = enrolments.get(entry.enrolment_id)
+        if enrolment is None:
+            raise ValidationError("参训记录不属于本班期。")
+        if entry.certificate and not entry.completed:
+            problems.append(f"{enrolment.trainee.name}：未结业的学员不能登记证书。")
+            continue
+        if entry.certificate and not entry.certificate_number:
+            problems.append(f"{enrolment.trainee.name}：登记证书时请填写证书编号。")
+            continue
+        if entry.certificate_date and entry.certificate_date < batch.start_date:
+            problems.append(f"{enrolment.trainee.name}：发证日期不能早于开班日期。")
+            continue
+        values = {
+            "completed": entry.completed,
+            "assessment": entry.assessment,
+            "certificate": entry.certificate,
+            "certificate_number": entry.certificate_number.strip() if entry.certificate else "",
+            "certificate_date": entry.certificate_date if entry.certificate else None,
+        }
+        if any(getattr(enrolment, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(enrolment, name, value)
+            changed.append(enrolment)
+    if problems:
+        raise ValidationError(problems)
+    Enrolment.objects.bulk_update(
+        changed, ["completed", "assessment", "certificate", "certificate_number", "certificate_date"]
+    )
+    return len(changed)
+
+
+# --- roster import -------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportPlan:
+    """What committing a checked roster into a batch would do."""
+
+    rows: list[RosterRow]
+    valid: list[RosterRow] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    error_row_numbers: set[int] = field(default_factory=set)
+    duplicate_rows: list[int] = field(default_factory=list)
+    new: list[RosterRow] = field(default_factory=list)
+    updates: list[tuple[Trainee, dict, RosterRow]] = field(default_factory=list)
+    existing: dict[str, Trainee] = field(default_factory=dict)
+    existing_categories: dict[int, set[int]] = field(default_factory=dict)
+    already_enrolled: set[int] = field(default_factory=set)  # trainee ids
+    to_enrol: list[RosterRow] = field(default_factory=list)
+
+    def report(self, *, ignored_columns: list[str], header_row: int, committed: bool) -> dict:
+        changes = []
+        for trainee, diff, row in self.updates[:PREVIEW_CHANGES_LIMIT]:
+            changes.append(
+                {
+                    "row": row.row,
+                    "name": trainee.name,
+                    "id_number": mask_id_number(trainee.id_number),
+                    "fields": [{"field": FIELD_LABELS[k], "old": old, "new": new} for k, (old, new) in diff.items()],
+                }
+            )
+        return {
+            "rows": len(self.rows),
+            "valid": len(self.valid),
+            "created": len(self.new),
+            "updated": len(self.updates),
+            "enrolled": len(self.to_enrol),
+            "duplicate_rows": self.duplicate_rows,
+            "errors": self.errors[:REPORT_ERRORS_LIMIT],
+            "ignored_columns": ignored_columns,
+            "committed": committed,
+            # Preview details beyond the command-line contract:
+            "header_row": header_row,
+            "error_rows": len(self.error_row_numbers),
+            "error_count": len(self.errors),
+            "existing": len(self.existing),
+            "already_enrolled": len(self.already_enrolled),
+            "changes": changes,
+        }
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _category_ids() -> dict[str, int]:
+    return dict(PriorityCategory.objects.values_list("name", "pk"))
+
+
+def plan_import(rows: list[RosterRow], *, batch: TrainingBatch) -> ImportPlan:
+    """Sort checked rows into errors, duplicates, new people, changed people and enrolments."""
+    plan = ImportPlan(rows=rows)
+    seen: set[str] = set()
+    for row in rows:
+        if row.errors:
+            plan.errors.extend(error.as_dict() for error in row.errors)
+            plan.error_row_numbers.add(row.row)
+            continue
+        number = row.identity.number
+        if number in seen:
+            plan.duplicate_rows.append(row.row)
+            continue
+        seen.add(number)
+        plan.valid.append(row)
+
+    numbers = [row.identity.number for row in plan.valid]
+    for chunk in _chunks(numbers):
+        for trainee in Trainee.objects.filter(id_number__in=chunk):
+            plan.existing[trainee.id_number] = trainee
+    existing_ids = [trainee.pk for trainee in plan.existing.values()]
+    through = Trainee.categories.through
+    for chunk in _chunks(existing_ids):
+        for trainee_id, category_id in through.objects.filter(trainee_id__in=chunk).values_list(
+            "trainee_id", "prioritycategory_id"
+        ):
+            plan.existing_categories.setdefault(trainee_id, set()).add(category_id)
+        if batch.pk:
+            plan.already_enrolled.update(
+                Enrolment.objects.filter(batch=batch, trainee_id__in=chunk).values_list("trainee_id", flat=True)
+            )
+    category_ids = _category_ids()
+    category_names = {pk: name for name, pk in category_ids.items()}
+    for row in plan.valid:
+        trainee = plan.existing.get(row.identity.number)
+        if trainee is None:
+            plan.new.append(row)
+            plan.to_enrol.append(row)
+            continue
+        diff = _changes(trainee, row, plan.existing_categories.get(trainee.pk, set()), category_ids, category_names)
+        if diff:
+            plan.updates.append((trainee, diff, row))
+        if trainee.pk not in plan.already_enrolled:
+            plan.to_enrol.append(row)
+    return plan
+
+
+def _changes(trainee: Trainee, row: RosterRow, current: set[int], category_ids, category_names) -> dict:
+    """What the roster would change on a registered person. A blank cell never erases what is known,
+    and categories are only ever added (a person keeps a category another roster recorded)."""
+    diff = {}
+    for name in ("name", "phone", "household_address", "note"):
+        new = getattr(row, name)
+        old = getattr(trainee, name)
+        if new and new != old:
+            diff[name] = (old, new)
+    if row.education and row.education != trainee.education:
+        diff["education"] = (EDUCATION_LABELS.get(trainee.education, ""), EDUCATION_LABELS[row.education])
+    added = [name for name in row.categories if category_ids[name] not in current]
+    if added:
+        diff["categories"] = (
+            "、".join(sorted((category_names[pk] for pk in current), key=list(category_ids).index)),
+            "增加 " + "、".join(added),
+        )
+    return diff
+
+
+def _area_ids_by_code() -> dict[str, int]:
+    return dict(Area.objects.values_list("code", "pk"))
+
+
+def _write(
+    plan: ImportPlan,
+    *,
+    batch: TrainingBatch,
+    roster_import: RosterImport | None,
+    mark_completed: bool,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Write a plan; the caller holds the transaction, so a failure anywhere leaves nothing behind."""
+    now = timezone.now()
+    category_ids = _category_ids()
+    area_ids = _area_ids_by_code()
+    total = len(plan.new) + len(plan.updates) + len(plan.to_enrol)
+    done = 0
+
+    created: dict[str, Trainee] = {}
+    for chunk in _chunks(plan.new):
+        trainees = [
+            Trainee(
+                id_number=row.identity.number,
+                name=row.name,
+                sex=row.sex,
+                birth_date=row.identity.birth_date,
+                phone=row.phone,
+                education=row.education,
+                household_address=row.household_address,
+                household_area_id=area_ids.get(row.identity.number[:6]),
+                note=row.note,
+                created_at=now,
+                updated_at=now,
+            )
+            for row in chunk
+        ]
+        Trainee.objects.bulk_create(trainees)
+        created.update((trainee.id_number, trainee) for trainee in trainees)
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+
+    changed = []
+    for trainee, diff, row in plan.updates:
+        for name in diff:
+            if name == "categories":
+                continue
+            setattr(trainee, name, getattr(row, name))
+        trainee.updated_at = now
+        changed.append(trainee)
+    for chunk in _chunks(changed, 500):
+        Trainee.objects.bulk_update(chunk, ["name", "phone", "education", "household_address", "note", "updated_at"])
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+
+    through = Trainee.categories.through
+    links = []
+    for row in plan.valid:
+        if not row.categories:
+            continue
+        trainee = created.get(row.identity.number) or plan.existing[row.identity.number]
+        current = plan.existing_categories.get(trainee.pk, set())
+        links.extend(
+            through(trainee_id=trainee.pk, prioritycategory_id=category_ids[name])
+            for name in row.categories
+            if category_ids[name] not in current
+        )
+    for chunk in _chunks(links):
+        through.objects.bulk_create(chunk, ignore_conflicts=True)
+
+    for chunk in _chunks(plan.to_enrol):
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(
+                    trainee_id=(created.get(row.identity.number) or plan.existing[row.identity.number]).pk,
+                    batch_id=batch.pk,
+                    completed=mark_completed,
+                    roster_import=roster_import,
+                    created_at=now,
+                )
+                for row in chunk
+            ]
+        )
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+
+
+def _progress_key(roster_import_id: int) -> str:
+    return f"roster-import:{roster_import_id}:progress"
+
+
+def import_progress(roster_import: RosterImport) -> dict:
+    """Progress of a running import, kept in the cache so another process can read it mid-transaction."""
+    state = cache.get(_progress_key(roster_import.pk)) or {}
+    return {
+        "status": roster_import.status,
+        "status_label": roster_import.get_status_display(),
+        "phase": state.get("phase", ""),
+        "done": state.get("done", 0),
+        "total": state.get("total", 0),
+        "percent": int(100 * state["done"] / state["total"]) if state.get("total") else 0,
+    }
+
+
+def _progress_writer(roster_import_id: int, phase: str):
+    def write(done: int, total: int) -> None:
+        cache.set(_progress_key(roster_import_id), {"phase": phase, "done": done, "total": total}, 3600)
+
+    return write
+
+
+def roster_check_file(*, content: bytes) -> int:
+    """Refuse an unusable file (RosterFileError with a Chinese message); return the data row estimate."""
+    return estimate_rows(content)
+
+
+@transaction.atomic
+def roster_upload(
+    *, batch: TrainingBatch, user, file_name: str, content: bytes, mark_completed: bool = False
+) -> RosterImport:
+    """Keep an uploaded roster and start checking it: inline when small, on a Celery worker when large.
+
+    An unusable file raises RosterFileError and nothing is stored."""
+    _check_area(user, batch.area)
+    estimate = roster_check_file(content=content)
+    roster_import = RosterImport.objects.create(
+        batch=batch,
+        uploaded_by=user,
+        file_name=file_name[:200],
+        file_size=len(content),
+        content=content,
+        mark_completed=mark_completed,
+        status=RosterImport.Status.ANALYSING,
+        report={"estimate": estimate},
+    )
+    if estimate > settings.ROSTER_INLINE_MAX_ROWS:
+        from .tasks import roster_import_analyse
+
+        transaction.on_commit(lambda: roster_import_analyse.delay(roster_import.pk))
+    else:
+        transaction.on_commit(lambda: roster_analyse(roster_import_id=roster_import.pk))
+    return roster_import
+
+
+def _load_for_work(roster_import_id: int, expected: set[str]) -> RosterImport | None:
+    roster_import = RosterImport.objects.select_related("batch").filter(pk=roster_import_id).first()
+    if roster_import is None or roster_import.status not in expected:
+        return None  # already done, cancelled or deleted: a redelivered task does nothing
+    return roster_import
+
+
+def _finish(roster_import: RosterImport, *, status: str, report: dict | None = None, message: str = "") -> None:
+    fields = ["status", "message", "finished_at"]
+    roster_import.status = status
+    roster_import.message = message[:500]
+    roster_import.finished_at = timezone.now() if status != RosterImport.Status.PREVIEW else None
+    if report is not None:
+        roster_import.report = report
+        roster_import.rows = report["rows"]
+        roster_import.valid_rows = report["valid"]
+        roster_import.error_rows = report["error_rows"]
+        roster_import.duplicate_rows = len(report["duplicate_rows"])
+        roster_import.created_count = report["created"] if report["committed"] else 0
+        roster_import.updated_count = report["updated"] if report["committed"] else 0
+        roster_import.enrolled_count = report["enrolled"] if report["committed"] else 0
+        fields += [
+            "report",
+            "rows",
+            "valid_rows",
+            "error_rows",
+            "duplicate_rows",
+            "created_count",
+            "updated_count",
+            "enrolled_count",
+        ]
+    roster_import.save(update_fields=fields)
+
+
+def roster_analyse(*, roster_import_id: int) -> RosterImport | None:
+    """Check the whole file against the registry and keep the preview."""
+    roster_import = _load_for_work(roster_import_id, {RosterImport.Status.ANALYSING})
+    if roster_import is None:
+        return None
+    progress = _progress_writer(roster_import.pk, "正在检查")
+    batch = roster_import.batch
+    try:
+        roster = read_roster(
+            bytes(roster_import.content),
+            rules=RowRules.for_batch(batch.start_date),
+            progress=lambda n: progress(n, max(n, roster_import.report.get("estimate", n))),
+        )
+    except RosterFileError as problem:
+        _finish(roster_import, status=RosterImport.Status.FAILED, message=str(problem))
+        return roster_import
+    plan = plan_import(roster.rows, batch=batch)
+    report = plan.report(ignored_columns=roster.ignored_columns, header_row=roster.header_row, committed=False)
+    _finish(roster_import, status=RosterImport.Status.PREVIEW, report=report)
+    return roster_import
+
+
+@transaction.atomic
+def roster_request_commit(*, roster_import: RosterImport, user, skip_invalid: bool) -> RosterImport:
+    """The clerk confirmed the preview: commit all rows (only when there are no errors) or the valid ones."""
+    locked = RosterImport.objects.select_for_update().select_related("batch").get(pk=roster_import.pk)
+    _check_area(user, locked.batch.area)
+    if locked.status != RosterImport.Status.PREVIEW:
+        raise ValidationError(f"该导入当前状态为“{locked.get_status_display()}”，不能再提交。")
+    if locked.error_rows and not skip_invalid:
+        raise ValidationError("花名册有错误行，不能全部导入：请修改后重新上传，或选择“仅导入有效行”。")
+    if not locked.valid_rows:
+        raise ValidationError("花名册没有可导入的有效行。")
+    locked.status = RosterImport.Status.COMMITTING
+    locked.skip_invalid = skip_invalid
+    locked.save(update_fields=["status", "skip_invalid"])
+    if locked.rows > settings.ROSTER_INLINE_MAX_ROWS:
+        from .tasks import roster_import_commit
+
+        transaction.on_commit(lambda: roster_import_commit.delay(locked.pk))
+    else:
+        transaction.on_commit(lambda: roster_commit(roster_import_id=locked.pk))
+    return locked
+
+
+def roster_commit(*, roster_import_id: int) -> RosterImport | None:
+    """Re-check the kept file against the registry as it is now and write it in one transaction."""
+    roster_import = _load_for_work(roster_import_id, {RosterImport.Status.COMMITTING})
+    if roster_import is None:
+        return None
+    try:
+        report = roster_process(
+            content=bytes(roster_import.content),
+            batch=roster_import.batch,
+            commit=True,
+            skip_invalid=roster_import.skip_invalid,
+            mark_completed=roster_import.mark_completed,
+            roster_import=roster_import,
+            progress=_progress_writer(roster_import.pk, "正在写入"),
+        )
+    except RosterFileError as problem:
+        _finish(roster_import, status=RosterImport.Status.FAILED, message=str(problem))
+        return roster_import
+    except (IntegrityError, DatabaseError):
+        # The transaction has rolled back: nothing of this roster is in the database.
+        logger.exception("roster import %s failed while writing", roster_import_id)
+        _finish(
+            roster_import,
+            status=RosterImport.Status.FAILED,
+            message="写入数据库时出错，本次导入已整体撤销，没有写入任何记录。请稍后重新上传。",
+        )
+        return roster_import
+    if report["committed"]:
+        _finish(roster_import, status=RosterImport.Status.COMMITTED, report=report)
+    else:
+        _finish(
+            roster_import,
+            status=RosterImport.Status.FAILED,
+            report=report,
+            message="复核时发现错误行，未写入任何记录。请查看错误并重新上传。",
+        )
+    return roster_import
+
+
+@transaction.atomic
+def roster_cancel(*, roster_import: RosterImport, user) -> RosterImport:
+    locked = RosterImport.objects.select_for_update().select_related("batch").get(pk=roster_import.pk)
+    _check_area(user, locked.batch.area)
+    if locked.status not in {RosterImport.Status.PREVIEW, RosterImport.Status.FAILED}:
+        raise ValidationError(f"该导入当前状态为“{locked.get_status_display()}”，不能取消。")
+    _finish(locked, status=RosterImport.Status.CANCELLED, message="经办员取消了本次导入，没有写入任何记录。")
+    return locked
+
+
+def roster_process(
+    *,
+    content: bytes,
+    batch: TrainingBatch,
+    commit: bool,
+    skip_invalid: bool,
+    mark_completed: bool,
+    roster_import: RosterImport | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Check a roster and, when asked and allowed, write it; returns the report (the CLI's JSON).
+
+    Without `skip_invalid` any row error commits nothing. The write is one transaction holding a
+    lock on the batch, so two imports into one batch run one after the other."""
+    roster = read_roster(content, rules=RowRules.for_batch(batch.start_date))
+    with transaction.atomic():
+        locked_batch = TrainingBatch.objects.select_for_update().get(pk=batch.pk) if batch.pk else batch
+        plan = plan_import(roster.rows, batch=locked_batch)
+        allowed = commit and bool(batch.pk) and bool(plan.valid) and (skip_invalid or not plan.errors)
+        if allowed:
+            _write(
+                plan, batch=locked_batch, roster_import=roster_import, mark_completed=mark_completed, progress=progress
+            )
+    return plan.report(ignored_columns=roster.ignored_columns, header_row=roster.header_row, committed=allowed)
+
+
+def roster_import_from_file(
+    *,
+    batch: TrainingBatch,
+    user,
+    file_name: str,
+    content: bytes,
+    dry_run: bool,
+    skip_invalid: bool,
+    mark_completed: bool,
+) -> tuple[RosterImport | None, dict]:
+    """The command line's import, checked and written in this process.
+
+    A real run is kept in the same history as uploads from the UI; a dry run stores nothing, and its
+    batch may be unsaved (a batch the real run would create). An unusable file raises RosterFileError."""
+    if dry_run:
+        return None, roster_process(
+            content=content, batch=batch, commit=False, skip_invalid=skip_invalid, mark_completed=mark_completed
+        )
+    roster_check_file(content=content)
+    roster_import = RosterImport.objects.create(
+        batch=batch,
+        uploaded_by=user,
+        file_name=file_name[:200],
+        file_size=len(content),
+        content=content,
+        mark_completed=mark_completed,
+        skip_invalid=skip_invalid,
+        status=RosterImport.Status.COMMITTING,
+    )
+    report = roster_process(
+        content=content,
+        batch=batch,
+        commit=True,
+        skip_invalid=skip_invalid,
+        mark_completed=mark_completed,
+        roster_import=roster_import,
+    )
+    if report["committed"]:
+        _finish(roster_import, status=RosterImport.Status.COMMITTED, report=report, message="命令行导入。")
+    else:
+        _finish(
+            roster_import, status=RosterImport.Status.FAILED, report=report, message="命令行导入：有错误行，未写入。"
+        )
+    return roster_import, report

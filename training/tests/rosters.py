@@ -1,0 +1,58 @@
+"""Building ID numbers and roster workbooks for tests and benchmarks."""
+
+import datetime
+import io
+
+from openpyxl import Workbook
+
+from training.identity import check_character
+from training.roster import TEMPLATE_HEADERS
+
+
+def make_id(
+    *, area: str = "450702", birth: datetime.date = datetime.date(1990, 5, 17), serial: int = 12, sex: str = "M"
+) -> str:
+    """A valid 18-digit ID: the 17th digit is odd for men, even for women."""
+    order = serial * 10 + (1 if sex == "M" else 2)
+    first17 = f"{area}{birth:%Y%m%d}{order % 1000:03d}"
+    return first17 + check_character(first17)
+
+
+def person_ids(count: int, *, start: int = 0, area: str = "450702") -> list[str]:
+    """`count` distinct valid IDs of adults born 1970–1999."""
+    ids = []
+    for index in range(start, start + count):
+        birth = datetime.date(1970 + index % 30, 1 + index // 30 % 12, 1 + index // 360 % 28)
+        serial = index // (360 * 28) % 100
+        ids.append(make_id(area=area, birth=birth, serial=serial, sex="M" if index % 2 else "F"))
+    return ids
+
+
+def make_roster(
+    rows: list[list], *, headers: list[str] | None = None, title_rows: list[str] = (), id_as_text: bool = True
+) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "花名册"
+    for title in title_rows:
+        sheet.append([title])
+    sheet.append(headers or TEMPLATE_HEADERS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def valid_row(
+    id_number: str,
+    *,
+    name: str = "张三",
+    phone: str = "13800138000",
+    education: str = "初中",
+    categories: str = "脱贫人口",
+    address: str = "广西钦州市钦南区",
+    note: str = "",
+) -> list:
+    sex = "男" if int(id_number[16]) % 2 else "女"
+    return [name, id_number, sex, phone, education, categories, address, note]
