@@ -1,5 +1,6 @@
 """Project-wide fixtures: areas from the seeded reference data and a user for every role."""
 
+import importlib
 import os
 
 import pytest
@@ -89,6 +90,43 @@ def clerk_client(client, clerk):
 def admin_client_city(client, city_admin):
     client.force_login(city_admin)
     return client
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests end with a flush that also empties the tables data migrations filled;
+    the next one gets the plan's reference data back before it starts."""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    if not Area.objects.exists():
+        for module in ("brands.migrations.0002_reference_data", "training.migrations.0002_priority_categories"):
+            importlib.import_module(module).load(apps, None)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Tasks run in the test's own process, except in tests marked `celery_worker` that start a real one."""
+    from qinzhou_brands.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)

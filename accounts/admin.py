@@ -11,6 +11,7 @@ from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
 
 from brands.models import Organisation, Recognition
+from brands.resources import SafeExportResource
 from brands.validators import normalise_uscc
 
 from .models import StaffProfile
@@ -61,6 +62,16 @@ class OrganisationAdminForm(forms.ModelForm):
         return normalise_uscc(self.cleaned_data.get("uscc") or "") or None
 
 
+class OrganisationResource(SafeExportResource):
+    class Meta:
+        model = Organisation
+
+
+class RecognitionResource(SafeExportResource):
+    class Meta:
+        model = Recognition
+
+
 class RecognitionInline(admin.TabularInline):
     model = Recognition
     extra = 0
@@ -70,6 +81,7 @@ class RecognitionInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(AreaScopedAdminMixin, ImportExportModelAdmin):
     form = OrganisationAdminForm
+    resource_classes = [OrganisationResource]
     list_display = ("name", "uscc", "kind", "area", "contact_person", "is_active")
     list_filter = ("kind", "area", "is_active")
     list_select_related = ("area",)
@@ -80,6 +92,7 @@ class OrganisationAdmin(AreaScopedAdminMixin, ImportExportModelAdmin):
 @admin.register(Recognition)
 class RecognitionAdmin(AreaScopedAdminMixin, ImportExportModelAdmin):
     area_field = "organisation__area"
+    resource_classes = [RecognitionResource]
     list_display = ("organisation", "kind", "level", "year", "brand", "document_number")
     list_filter = ("kind", "level", "year")
     list_select_related = ("organisation", "brand")

@@ -1,5 +1,7 @@
 """Demo staff accounts (idempotent), for `load_demo`."""
 
+from django.contrib.auth import get_user_model
+
 from brands.models import Area
 
 from .roles import Role
@@ -15,28 +17,31 @@ def demo_logins() -> list[tuple[str, str, str]]:
     return rows
 
 
-def load(*, password: str) -> dict[str, int]:
+def load(*, password: str, reset_passwords: bool = False) -> dict[str, int]:
+    """Create the demo accounts. Passwords are set on new accounts (hashing is deliberately slow),
+    and on existing ones only with `reset_passwords`."""
     roles_sync()
-    created = 0
-    _, was_created = staff_upsert(
-        username="city_admin", role=Role.CITY_ADMIN, area=None, password=password, full_name="市人社局管理员"
-    )
-    created += was_created
-    _, was_created = staff_upsert(
-        username="city_viewer", role=Role.CITY_VIEWER, area=None, password=password, full_name="市领导"
-    )
-    created += was_created
+    accounts = [
+        ("city_admin", Role.CITY_ADMIN, None, "市人社局管理员"),
+        ("city_viewer", Role.CITY_VIEWER, None, "市领导"),
+    ]
     for area in Area.objects.exclude(kind=Area.Kind.CITY):
-        for prefix, role, title in (
-            ("clerk", Role.COUNTY_CLERK, "经办员"),
-            ("reviewer", Role.COUNTY_REVIEWER, "审核员"),
-        ):
-            _, was_created = staff_upsert(
-                username=f"{prefix}_{area.code}",
-                role=role,
-                area=area,
-                password=password,
-                full_name=f"{area}{title}",
-            )
-            created += was_created
-    return {"staff_created": created}
+        accounts.append((f"clerk_{area.code}", Role.COUNTY_CLERK, area, f"{area}经办员"))
+        accounts.append((f"reviewer_{area.code}", Role.COUNTY_REVIEWER, area, f"{area}审核员"))
+    usernames = [username for username, *_rest in accounts]
+    existing = set(get_user_model().objects.filter(username__in=usernames).values_list("username", flat=True))
+    for username, role, area, full_name in accounts:
+        staff_upsert(
+            username=username,
+            role=role,
+            area=area,
+            password=password if username not in existing or reset_passwords else None,
+            full_name=full_name,
+        )
+    return {"staff_created": len(set(usernames) - existing)}
+
+
+def clerks_by_area() -> dict:
+    """The demo clerk of each area, keyed by area code."""
+    users = get_user_model().objects.filter(username__startswith="clerk_")
+    return {user.username.removeprefix("clerk_"): user for user in users}

@@ -39,8 +39,10 @@ def roles_sync() -> dict[Role, Group]:
 
 
 @transaction.atomic
-def staff_upsert(*, username: str, role: Role, area: Area | None, password: str, full_name: str = ""):
-    """Create or update a staff account with its role and area; county roles need an area."""
+def staff_upsert(*, username: str, role: Role, area: Area | None, password: str | None, full_name: str = ""):
+    """Create or update a staff account with its role and area; county roles need an area.
+
+    The password is set when one is given (a new account without one gets an unusable password)."""
     if role in COUNTY_ROLES and area is None:
         raise ValidationError("县区经办员和县区审核员必须绑定一个县区。")
     if role not in COUNTY_ROLES:
@@ -49,8 +51,10 @@ def staff_upsert(*, username: str, role: Role, area: Area | None, password: str,
     user, created = User.objects.get_or_create(username=username)
     user.is_active = True
     user.is_staff = role in STAFF_SITE_ROLES
-    if created or not user.has_usable_password() or not user.check_password(password):
+    if password is not None:
         user.set_password(password)
+    elif created:
+        user.set_unusable_password()
     user.save()
     groups = roles_sync() if not Group.objects.filter(name=GROUP_NAMES[role]).exists() else None
     group = groups[role] if groups else Group.objects.get(name=GROUP_NAMES[role])

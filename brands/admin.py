@@ -3,26 +3,43 @@ may only view it. Area-owned records (organisations, recognitions) are registere
 accounts/admin.py, beside the scoping helper they need."""
 
 from django.contrib import admin
-from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 
 from .models import Area, BrandLine, Occupation, Target
+from .resources import SafeExportResource
 
 
-class OccupationResource(resources.ModelResource):
+class BrandLineResource(SafeExportResource):
+    class Meta:
+        model = BrandLine
+
+
+class AreaResource(SafeExportResource):
+    class Meta:
+        model = Area
+
+
+class OccupationResource(SafeExportResource):
     class Meta:
         model = Occupation
         fields = ("id", "brand", "name", "areas", "description", "published_from", "published_to", "sort_order")
 
 
+class TargetResource(SafeExportResource):
+    class Meta:
+        model = Target
+
+
 @admin.register(BrandLine)
 class BrandLineAdmin(ImportExportModelAdmin):
+    resource_classes = [BrandLineResource]
     list_display = ("name", "code", "sort_order")
     search_fields = ("name", "code")
 
 
 @admin.register(Area)
 class AreaAdmin(ImportExportModelAdmin):
+    resource_classes = [AreaResource]
     list_display = ("name", "short_name", "code", "kind", "is_key_county", "sort_order")
     list_filter = ("kind", "is_key_county")
     search_fields = ("name", "code")
@@ -47,6 +64,7 @@ class OccupationAdmin(ImportExportModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(ImportExportModelAdmin):
+    resource_classes = [TargetResource]
     list_display = ("area", "brand_label", "year_from", "year_to", "metric", "value")
     list_filter = ("metric", "area", "brand", "year_from", "year_to")
     list_select_related = ("area", "brand")

@@ -96,10 +96,13 @@ def parse_id_number(value, *, today: datetime.date | None = None) -> IdNumber:
     if re.fullmatch(r"\s*\d(\.\d+)?[eE]\+?\d+\s*", text):
         raise IdNumberError("身份证号码被 Excel 显示成了科学计数法，末几位已丢失：请把该列设为“文本”格式后重新填写。")
     number = normalise_id_number(text)
+    # Characters before length: "45070290051712A" is a typing error, not a number of the wrong length.
+    if not re.fullmatch(r"\d*X?", number):
+        raise IdNumberError("身份证号码只能由数字组成，最后一位可以是 X。")
+    if len(number) == 15:  # 15 characters that were not upgraded: the last one is an X
+        raise IdNumberError("旧版 15 位身份证号码只能由数字组成。")
     if len(number) != 18:
         raise IdNumberError(f"身份证号码应为 18 位（或旧版 15 位），当前为 {len(number)} 位。")
-    if not EIGHTEEN.match(number):
-        raise IdNumberError("身份证号码只能由数字组成，最后一位可以是 X。")
     if number[:2] not in PROVINCES:
         raise IdNumberError("身份证号码前两位不是有效的省级行政区划代码。")
     try:

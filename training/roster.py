@@ -6,6 +6,7 @@ header as written in the file for each error. services.py compares the rows with
 and writes them."""
 
 import datetime
+import functools
 import io
 import re
 import unicodedata
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 import python_calamine
 from django.conf import settings
 
-from .identity import IdNumber, IdNumberError, parse_id_number
+from .identity import INVISIBLE, IdNumber, IdNumberError, parse_id_number
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
@@ -89,6 +90,8 @@ SEX_VALUES = {"男": "M", "女": "F", "男性": "M", "女性": "F"}
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$")
 NAME_CHARACTERS = re.compile(r"^[\u3400-\u9fff\u00b7\u2022A-Za-z·]+$")
+WHITESPACE = re.compile(r"\s+")
+HAS_INVISIBLE = re.compile("[" + "".join(map(chr, INVISIBLE)) + "]")
 
 
 class RosterFileError(ValueError):
@@ -135,13 +138,18 @@ class Roster:
 
 
 def normalise_header(value) -> str:
-    text = unicodedata.normalize("NFKC", str(value or ""))
+    text = unicodedata.normalize("NFKC", str(value or "")).translate(INVISIBLE)
     text = re.sub(r"[\s*＊:：]", "", text)
     return re.sub(r"[(（][^)）]*[)）]$", "", text)
 
 
 def _text(value) -> str:
     """A cell as the text a person sees; numbers that are whole print without '.0'."""
+    if type(value) is str:  # nearly every cell: the same result as the last line, faster (see make bench)
+        if value.isascii():  # NFKC and INVISIBLE change nothing in ASCII
+            return value.strip()
+        text = unicodedata.normalize("NFKC", value)
+        return (text.translate(INVISIBLE) if HAS_INVISIBLE.search(text) else text).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -150,7 +158,20 @@ def _text(value) -> str:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%Y-%m-%d")
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    # Zero-width characters pasted from web pages and chat apps are invisible: a name that "contains a
+    # symbol" the clerk cannot see would be an error nobody can fix.
+    return unicodedata.normalize("NFKC", str(value)).translate(INVISIBLE).strip()
+
+
+def _header_as_written(value) -> str:
+    """A header cell as the clerk typed it (no NFKC: "身份证号码（必填）" stays as it is), for messages."""
+    return value.strip() if isinstance(value, str) else _text(value)
+
+
+def _is_blank_row(values: tuple, positions: tuple[int, ...]) -> bool:
+    """A data row is blank when every roster column is: a printed roster's pre-numbered empty lines
+    (only 序号 filled) are not people."""
+    return _is_blank([values[position] for position in positions if position < len(values)])
 
 
 def _is_blank(values) -> bool:
@@ -193,7 +214,7 @@ def _open_sheets(content: bytes):
 
 def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], list[str], list[str]] | None:
     for index, values in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        headers = [_text(value) for value in values]
+        headers = [_header_as_written(value) for value in values]
         columns: dict[str, int] = {}
         ignored: list[str] = []
         for position, header in enumerate(headers):
@@ -205,6 +226,12 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], list[str], lis
         if "name" in columns and "id_number" in columns:
             return index, columns, headers, ignored
     return None
+
+
+def _row_count(sheet) -> int:
+    """Rows from the top of the sheet down to its last used row. (calamine's `total_height` is the index
+    of that row, one less, and `height` starts at the first used row, not at row 1.)"""
+    return sheet.end[0] + 1 if sheet.end else 0
 
 
 def _sheet_rows(sheet) -> Iterator[tuple]:
@@ -224,9 +251,9 @@ def open_roster(content: bytes):
         saw_data = False
         for position in range(len(names)):
             sheet = workbook.get_sheet_by_index(position)
-            if sheet.total_height > MAX_ROWS + HEADER_SEARCH_ROWS:
+            if _row_count(sheet) > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise RosterFileError(
-                    f"工作表“{sheet.name}”超过 {MAX_ROWS:,} 行（共 {sheet.total_height:,} 行），请拆分后分批上传。"
+                    f"工作表“{sheet.name}”超过 {MAX_ROWS:,} 行（共 {_row_count(sheet):,} 行），请拆分后分批上传。"
                 )
             head = []
             for values in _sheet_rows(sheet):
@@ -238,7 +265,8 @@ def open_roster(content: bytes):
             found = _find_header(head)
             if found:
                 index, columns, headers, ignored = found
-                return sheet, index, columns, headers, ignored, max(sheet.height - index - 1, 0)
+                _check_data_rows(sheet, index, tuple(columns.values()))
+                return sheet, index, columns, headers, ignored, max(_row_count(sheet) - index - 1, 0)
     except (python_calamine.CalamineError, ValueError) as error:
         if isinstance(error, RosterFileError):
             raise
@@ -248,6 +276,23 @@ def open_roster(content: bytes):
     raise RosterFileError(
         "没有找到表头行：前 10 行中应有“姓名”（或“学员姓名”）和“身份证号码”（或“身份证号”“公民身份号码”“证件号码”）两列。"
     )
+
+
+def _check_data_rows(sheet, header_index: int, positions: tuple[int, ...]) -> None:
+    """Refuse a sheet with nothing below the header or with more than MAX_ROWS data rows while the file
+    is being checked, so that an upload or a command-line import is refused before anything is stored."""
+    may_be_too_long = _row_count(sheet) - header_index - 1 > MAX_ROWS
+    count = 0
+    for index, values in enumerate(_sheet_rows(sheet)):
+        if index <= header_index or _is_blank_row(values, positions):
+            continue
+        count += 1
+        if not may_be_too_long:
+            return
+        if count > MAX_ROWS:
+            raise RosterFileError(f"花名册超过 {MAX_ROWS:,} 行，请拆分后分批上传。")
+    if not count:
+        raise RosterFileError("花名册没有数据行：表头下面是空的。")
 
 
 def estimate_rows(content: bytes) -> int:
@@ -271,9 +316,10 @@ def read_roster(content: bytes, *, rules: RowRules, keep_raw: bool = False, prog
     sheet, header_index, columns, headers, ignored, _estimate = open_roster(content)
     roster = Roster(header_row=header_index + 1, headers=headers, columns=columns, ignored_columns=ignored, rows=[])
     header = {name: headers[position] for name, position in columns.items()}
+    positions = tuple(columns.values())
     try:
         for index, values in enumerate(_sheet_rows(sheet)):
-            if index <= header_index or _is_blank(values):
+            if index <= header_index or _is_blank_row(values, positions):
                 continue
             if len(roster.rows) >= MAX_ROWS:
                 raise RosterFileError(f"花名册超过 {MAX_ROWS:,} 行，请拆分后分批上传。")
@@ -303,7 +349,7 @@ def check_row(values: tuple, *, excel_row: int, columns: dict, header: dict, rul
     def error(name: str, message: str) -> None:
         row.errors.append(RowError(row=excel_row, column=header.get(name, name), message=message))
 
-    name = re.sub(r"\s+", "", _text(_cell(values, columns, "name")))
+    name = WHITESPACE.sub("", _text(_cell(values, columns, "name")))
     if not name:
         error("name", "姓名未填写。")
     elif not 2 <= len(name) <= 20:
@@ -352,29 +398,20 @@ def check_row(values: tuple, *, excel_row: int, columns: dict, header: dict, rul
 
     education_text = _text(_cell(values, columns, "education"))
     if education_text:
-        education = EDUCATION_SYNONYMS.get(re.sub(r"\s+", "", education_text))
+        education = EDUCATION_SYNONYMS.get(education_text) or EDUCATION_SYNONYMS.get(WHITESPACE.sub("", education_text))
         if education is None:
             error("education", f"文化程度“{education_text}”无法识别，请填：{'、'.join(EDUCATION_CHOICES)}。")
         row.education = education or ""
 
     categories_text = _text(_cell(values, columns, "categories"))
     if categories_text:
-        names, unknown = [], []
-        for part in CATEGORY_SEPARATORS.split(categories_text):
-            part = part.strip()
-            if not part:
-                continue
-            canonical = CATEGORY_SYNONYMS.get(part)
-            if canonical is None:
-                unknown.append(part)
-            elif canonical not in names:
-                names.append(canonical)
+        names, unknown = _categories(categories_text)
         if unknown:
             error(
                 "categories",
                 f"人员类别“{'、'.join(unknown)}”无法识别，可填：{'、'.join(CATEGORY_NAMES)}（多个用顿号“、”分隔）。",
             )
-        row.categories = tuple(names)
+        row.categories = names
 
     address = _text(_cell(values, columns, "household_address"))
     if len(address) > 200:
@@ -387,8 +424,26 @@ def check_row(values: tuple, *, excel_row: int, columns: dict, header: dict, rul
     return row
 
 
+@functools.lru_cache(maxsize=512)
+def _categories(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(canonical names, unknown parts) of a 人员类别 cell; a roster repeats a few combinations, hence the cache."""
+    names, unknown = [], []
+    for part in CATEGORY_SEPARATORS.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        canonical = CATEGORY_SYNONYMS.get(part)
+        if canonical is None:
+            unknown.append(part)
+        elif canonical not in names:
+            names.append(canonical)
+    return tuple(names), tuple(unknown)
+
+
 def normalise_phone(text: str) -> str | None:
     """A mainland mobile as 11 digits, or a landline as 0AAA-NNNNNNN; None when it is neither."""
+    if len(text) == 11 and text.isascii() and MOBILE.match(text):  # the usual cell, as the code below returns it
+        return text
     compact = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", text))
     digits = compact.replace("-", "")
     if digits.startswith("+86"):

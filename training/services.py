@@ -124,7 +124,11 @@ def batch_update(*, batch: TrainingBatch, user, **changes) -> TrainingBatch:
         raise ValidationError("已有学员结业的班期不能改回未结业状态。")
     for name, value in changes.items():
         setattr(batch, name, value)
-    batch.full_clean()
+    try:
+        batch.full_clean()
+    except ValidationError:
+        batch.refresh_from_db()  # the caller keeps the batch as it is stored, not the refused values
+        raise
     batch.save(update_fields=list(changes) or None)
     return batch
 
@@ -430,7 +434,8 @@ def roster_check_file(*, content: bytes) -> int:
 def roster_upload(
     *, batch: TrainingBatch, user, file_name: str, content: bytes, mark_completed: bool = False
 ) -> RosterImport:
-    """Keep an uploaded roster and start checking it: inline when small, on a Celery worker when large.
+    """Keep an uploaded roster and check it: here when small, on a Celery worker (after this transaction
+    commits, so the worker sees the record) when large.
 
     An unusable file raises RosterFileError and nothing is stored."""
     _check_area(user, batch.area)
@@ -450,7 +455,8 @@ def roster_upload(
 
         transaction.on_commit(lambda: roster_import_analyse.delay(roster_import.pk))
     else:
-        transaction.on_commit(lambda: roster_analyse(roster_import_id=roster_import.pk))
+        roster_analyse(roster_import_id=roster_import.pk)
+        roster_import.refresh_from_db()
     return roster_import
 
 
@@ -529,7 +535,8 @@ def roster_request_commit(*, roster_import: RosterImport, user, skip_invalid: bo
 
         transaction.on_commit(lambda: roster_import_commit.delay(locked.pk))
     else:
-        transaction.on_commit(lambda: roster_commit(roster_import_id=locked.pk))
+        roster_commit(roster_import_id=locked.pk)
+        locked.refresh_from_db()
     return locked
 
 
@@ -637,14 +644,20 @@ def roster_import_from_file(
         skip_invalid=skip_invalid,
         status=RosterImport.Status.COMMITTING,
     )
-    report = roster_process(
-        content=content,
-        batch=batch,
-        commit=True,
-        skip_invalid=skip_invalid,
-        mark_completed=mark_completed,
-        roster_import=roster_import,
-    )
+    try:
+        report = roster_process(
+            content=content,
+            batch=batch,
+            commit=True,
+            skip_invalid=skip_invalid,
+            mark_completed=mark_completed,
+            roster_import=roster_import,
+        )
+    except (RosterFileError, DatabaseError) as problem:
+        # The write has rolled back; the history must not show this import as running for ever.
+        message = str(problem) if isinstance(problem, RosterFileError) else "命令行导入：写入数据库时出错，已整体撤销。"
+        _finish(roster_import, status=RosterImport.Status.FAILED, message=message)
+        raise
     if report["committed"]:
         _finish(roster_import, status=RosterImport.Status.COMMITTED, report=report, message="命令行导入。")
     else:

@@ -1,10 +1,193 @@
-"""Batch and trainee pages (being written: see training/urls.py for the names)."""
+"""Batch and trainee pages of the county clerks: list, open and edit batches, record results, look up trainees.
 
-from django.http import Http404
+Every object comes from a selector scoped by the user, so another area's batch or trainee is a 404."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts.scoping import scope_areas, scope_for
+from accounts.selectors import organisation_list
+from brands.selectors import brand_lines
+
+from . import selectors, services
+from .forms import BatchFilterForm, BatchForm, EnrolmentResultForm, TraineeSearchForm, add_service_errors
+
+BATCHES_PER_PAGE = 50
+ROSTER_PER_PAGE = 100
+# Six inputs a row: a page of results stays well under Django's 1,000-field limit on a POST.
+RESULTS_PER_PAGE = 100
+TRAINEES_PER_PAGE = 50
 
 
-def _pending(request, *args, **kwargs):
-    raise Http404
+def _age(birth_date: datetime.date, today: datetime.date) -> int:
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
-batch_list = batch_create = batch_detail = batch_update = batch_results = trainee_list = trainee_detail = _pending
+def _batch_form(request, *, batch=None) -> BatchForm:
+    user = request.user
+    return BatchForm(
+        request.POST if request.method == "POST" else None,
+        areas=scope_areas(user),
+        providers=organisation_list(user=user),
+        today=timezone.localdate(),
+        batch=batch,
+        show_provider_area=scope_for(user).sees_all_areas,
+    )
+
+
+@require_safe
+@login_required
+@permission_required("training.view_trainingbatch", raise_exception=True)
+def batch_list(request):
+    form = BatchFilterForm(
+        request.GET or None, areas=scope_areas(request.user), brands=brand_lines(), today=timezone.localdate()
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.batch_list(user=request.user, filters=filters), BATCHES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "training/batch_list.html", {"form": form, "page": page})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@permission_required("training.add_trainingbatch", raise_exception=True)
+def batch_create(request):
+    form = _batch_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.batch_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"已开设班期“{batch}”。下一步：上传花名册。")
+            return redirect("training:batch_detail", pk=batch.pk)
+    return render(request, "training/batch_form.html", {"form": form, "batch": None})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@permission_required("training.change_trainingbatch", raise_exception=True)
+def batch_update(request, pk: int):
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    title = batch.title  # before the service touches the instance, for the page heading
+    form = _batch_form(request, batch=batch)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.batch_update(batch=batch, user=request.user, **form.changes())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"已保存班期“{batch}”的修改。")
+            return redirect("training:batch_detail", pk=batch.pk)
+    return render(request, "training/batch_form.html", {"form": form, "batch": batch, "title": title})
+
+
+@require_safe
+@login_required
+@permission_required("training.view_trainingbatch", raise_exception=True)
+def batch_detail(request, pk: int):
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    enrolments = selectors.batch_enrolments(batch=batch)
+    summary = enrolments.aggregate(
+        enrolled=Count("pk"),
+        completed=Count("pk", filter=Q(completed=True)),
+        certified=Count("pk", filter=~Q(certificate="")),
+    )
+    page = Paginator(enrolments, ROSTER_PER_PAGE).get_page(request.GET.get("page"))
+    imports = selectors.import_list(user=request.user, batch=batch)
+    return render(
+        request,
+        "training/batch_detail.html",
+        {"batch": batch, "page": page, "summary": summary, "imports": imports},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@permission_required("training.change_enrolment", raise_exception=True)
+def batch_results(request, pk: int):
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    enrolments = selectors.batch_enrolments(batch=batch)
+    page = None
+    if request.method == "POST":
+        # The rows are the ones the clerk saw (listed in the page), never "whatever is on page N now".
+        shown = [int(value) for value in request.POST.getlist("rows") if value.isdigit()]
+        rows = [EnrolmentResultForm(request.POST, enrolment=e) for e in enrolments.filter(pk__in=shown)]
+        valid = [row.is_valid() for row in rows]  # every row, not up to the first bad one: all errors show
+        if all(valid):
+            entries = [services.ResultEntry(enrolment_id=row.enrolment.pk, **row.cleaned_data) for row in rows]
+            try:
+                changed = services.enrolments_record_results(batch=batch, user=request.user, entries=entries)
+            except ValidationError as error:
+                messages.error(request, "还没有保存：请修改下列问题后再保存（您填写的内容都保留在下面）。")
+                for message in error.messages:
+                    messages.error(request, message)
+                # The service names the trainee before "：": mark those rows so they are easy to find.
+                named = {message.split("：", 1)[0] for message in error.messages}
+                for row in rows:
+                    row.refused = row.enrolment.trainee.name in named
+            else:
+                if changed:
+                    messages.success(request, f"已保存 {changed} 名学员的结业与证书信息。")
+                else:
+                    messages.info(request, "没有修改任何内容。")
+                return redirect("training:batch_detail", pk=batch.pk)
+        else:
+            messages.error(request, "有填写不正确的内容，请按红框提示修改后再保存。")
+    else:
+        page = Paginator(enrolments, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        rows = [EnrolmentResultForm(enrolment=e) for e in page]
+    return render(
+        request,
+        "training/batch_results.html",
+        {
+            "batch": batch,
+            "rows": rows,
+            "page": page,
+            "all_completed": bool(rows) and all(row["completed"].value() for row in rows),
+        },
+    )
+
+
+@require_safe
+@login_required
+@permission_required("training.view_trainee", raise_exception=True)
+def trainee_list(request):
+    form = TraineeSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(selectors.trainee_search(user=request.user, query=query), TRAINEES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    today = timezone.localdate()
+    for trainee in page:
+        trainee.age = _age(trainee.birth_date, today)
+    return render(request, "training/trainee_list.html", {"form": form, "page": page, "query": query})
+
+
+@require_safe
+@login_required
+@permission_required("training.view_trainee", raise_exception=True)
+def trainee_detail(request, pk: int):
+    trainee = selectors.trainee_get(user=request.user, pk=pk)
+    enrolments = list(selectors.trainee_enrolments(user=request.user, trainee=trainee))
+    return render(
+        request,
+        "training/trainee_detail.html",
+        {
+            "trainee": trainee,
+            "age": _age(trainee.birth_date, timezone.localdate()),
+            "categories": trainee.categories.all(),
+            "enrolments": enrolments,
+            "completed": sum(e.completed for e in enrolments),
+            "certified": sum(bool(e.certificate) for e in enrolments),
+        },
+    )

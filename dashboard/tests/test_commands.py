@@ -73,3 +73,34 @@ def test_load_demo_is_idempotent(django_user_model):
     assert "city_admin" in first[1]
     assert "city_viewer" in first[1]
     assert "新建账号 0 个" in output
+
+
+def test_progress_report_counts_completed_enrolments_by_the_counting_rules(area, other_area):
+    import datetime
+
+    from brands.models import Occupation
+    from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
+
+    housekeeping = TrainingBatchFactory(area=area, end_date=datetime.date(2024, 3, 20))
+    rice = TrainingBatchFactory(
+        area=other_area,
+        occupation=Occupation.objects.get(name="灵山刮粉制作工"),
+        start_date=datetime.date(2023, 12, 1),
+        end_date=datetime.date(2023, 12, 20),
+    )
+    person = TraineeFactory()
+    EnrolmentFactory(trainee=person, batch=housekeeping, completed=True)
+    EnrolmentFactory(trainee=person, batch=rice, completed=True)  # the same person twice counts twice
+    EnrolmentFactory(batch=housekeeping, completed=False)  # not completed: not a training
+
+    report = json.loads(run("progress_report", "--json"))
+    assert report["city"]["trainings"] == 2
+    brands = {brand["code"]: brand["trainings"] for brand in report["brands"]}
+    assert brands == {"housekeeping": 1, "construction": 0, "rice-noodle": 1, "local-specialty": 0}
+    areas = {row["code"]: row["trainings"] for row in report["areas"]}
+    # Attributed to the area that ran the batch, whatever the person's household registration.
+    assert areas["450702"] == 1
+    assert areas["450703"] == 1
+    assert json.loads(run("progress_report", "--year", "2024", "--json"))["city"]["trainings"] == 1
+    assert json.loads(run("progress_report", "--year", "2023", "--json"))["city"]["trainings"] == 1
+    assert json.loads(run("progress_report", "--year", "2022", "--json"))["city"]["trainings"] == 0

@@ -56,3 +56,16 @@ def valid_row(
 ) -> list:
     sex = "男" if int(id_number[16]) % 2 else "女"
     return [name, id_number, sex, phone, education, categories, address, note]
+
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱覃"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玲红梅琳鹏飞宇浩然思雨欣怡佳俊婷雪文斌宁"
+
+
+def chinese_name(number: int) -> str:
+    """A plausible two- or three-character name for row `number`."""
+    surname = SURNAMES[number % len(SURNAMES)]
+    first = GIVEN[(number // len(SURNAMES)) % len(GIVEN)]
+    if number % 3:
+        return surname + first
+    return surname + first + GIVEN[(number * 7) % len(GIVEN)]

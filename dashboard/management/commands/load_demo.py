@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from brands import demo as brands_demo
+from training import demo as training_demo
 
 
 class Command(BaseCommand):
@@ -15,18 +16,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=None, help="演示账号密码（默认取 DEMO_PASSWORD）")
+        parser.add_argument("--reset-passwords", action="store_true", help="把已有演示账号的密码也重置为演示密码")
 
-    def handle(self, *args, password=None, **options):
+    def handle(self, *args, password=None, reset_passwords=False, **options):
         password = password or settings.DEMO_PASSWORD
         with transaction.atomic():
-            staff = accounts_demo.load(password=password)
+            staff = accounts_demo.load(password=password, reset_passwords=reset_passwords)
             organisations = brands_demo.load()
+            training = training_demo.load(clerks=accounts_demo.clerks_by_area())
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已就绪：新建账号 {staff['staff_created']} 个，单位 {organisations['organisations']} 家"
-                f"（新建 {organisations['organisations_created']} 家）。"
+                f"（新建 {organisations['organisations_created']} 家），培训班期 {training['batches']} 个，"
+                f"参训记录 {training['enrolments']} 条。"
             )
         )
-        self.stdout.write(f"演示账号（密码均为 {password}）：")
+        self.stdout.write(f"演示账号（新建账号的密码为 {password}；已有账号可用 --reset-passwords 重置）：")
         for username, role, area in accounts_demo.demo_logins():
             self.stdout.write(f"  {username:<20} {role:<10} {area}")

@@ -58,32 +58,47 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{path}", returncode=2)
         if path.stat().st_size > MAX_UPLOAD_BYTES:
             raise CommandError("文件超过 10 MB，请拆分后分批导入。", returncode=2)
-        content = path.read_bytes()
+        try:
+            content = path.read_bytes()
+        except OSError as problem:
+            raise CommandError(f"无法读取文件 {path}：{problem.strerror or problem}", returncode=2) from None
         try:
             roster_check_file(content=content)
         except RosterFileError as problem:
             raise CommandError(str(problem), returncode=2) from None
-        if options["dry_run"]:
-            batch = batch_find(**batch_args)
-            batch_created = batch is None
-            batch = batch or TrainingBatch(**batch_args)
-        else:
-            try:
-                batch, batch_created = batch_get_or_create(**batch_args)
-            except ValidationError as problem:
-                raise CommandError("；".join(problem.messages), returncode=2) from None
+        existing = batch_find(**batch_args)
+        batch_created = existing is None
         try:
-            roster_import, report = roster_import_from_file(
-                batch=batch,
-                user=None,
-                file_name=path.name,
-                content=content,
-                dry_run=options["dry_run"],
-                skip_invalid=options["skip_invalid"],
-                mark_completed=options["completed"],
-            )
+            if options["dry_run"] or existing is None and not options["skip_invalid"]:
+                # Check first when the batch is new: a refused roster must not leave an empty batch behind.
+                batch = existing or TrainingBatch(**batch_args)
+                _none, report = roster_import_from_file(
+                    batch=batch,
+                    user=None,
+                    file_name=path.name,
+                    content=content,
+                    dry_run=True,
+                    skip_invalid=options["skip_invalid"],
+                    mark_completed=options["completed"],
+                )
+                check_only = options["dry_run"] or bool(report["errors"])
+            else:
+                check_only = False
+            if not check_only:
+                batch, batch_created = batch_get_or_create(**batch_args)
+                _roster_import, report = roster_import_from_file(
+                    batch=batch,
+                    user=None,
+                    file_name=path.name,
+                    content=content,
+                    dry_run=False,
+                    skip_invalid=options["skip_invalid"],
+                    mark_completed=options["completed"],
+                )
         except RosterFileError as problem:
             raise CommandError(str(problem), returncode=2) from None
+        except ValidationError as problem:
+            raise CommandError("；".join(problem.messages), returncode=2) from None
 
         if options["json"]:
             self.stdout.write(json.dumps({key: report[key] for key in JSON_KEYS}, ensure_ascii=False))
@@ -116,7 +131,15 @@ class Command(BaseCommand):
 
     def _print_text(self, report, batch, batch_created, options):
         write = self.stdout.write
-        state = "将新建" if batch_created and options["dry_run"] else "新建" if batch_created else "已有"
+        state = (
+            "已有"
+            if not batch_created
+            else "新建"
+            if report["committed"]
+            else "将新建"
+            if options["dry_run"]
+            else "未新建"
+        )
         write(f"班期：{batch}（{state}）")
         write(
             f"数据行 {report['rows']}，有效 {report['valid']}，错误行 {report['error_rows']}，"

@@ -1,0 +1,175 @@
+"""Admin of training records, every queryset scoped to the user's area. Trainee and enrolment
+exports carry masked ID numbers only; rosters are imported through the roster pages, not here."""
+
+from django.contrib import admin
+from import_export import fields
+from import_export.admin import ExportMixin
+
+from accounts.admin import AreaScopedAdminMixin
+from brands.resources import SafeExportResource
+
+from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
+
+
+class TraineeResource(SafeExportResource):
+    id_number = fields.Field(attribute="masked_id_number", column_name="身份证号码（脱敏）")
+    categories = fields.Field(column_name="人员类别")
+
+    class Meta:
+        model = Trainee
+        fields = (
+            "id",
+            "name",
+            "id_number",
+            "sex",
+            "birth_date",
+            "phone",
+            "education",
+            "categories",
+            "household_address",
+            "note",
+            "created_at",
+        )
+        export_order = fields
+
+    def dehydrate_categories(self, trainee):
+        return "、".join(category.name for category in trainee.categories.all())
+
+    def dehydrate_sex(self, trainee):
+        return trainee.get_sex_display()
+
+    def dehydrate_education(self, trainee):
+        return trainee.get_education_display()
+
+
+class EnrolmentResource(SafeExportResource):
+    trainee_name = fields.Field(attribute="trainee__name", column_name="姓名")
+    id_number = fields.Field(attribute="trainee__masked_id_number", column_name="身份证号码（脱敏）")
+    batch = fields.Field(attribute="batch", column_name="班期")
+    area = fields.Field(attribute="batch__area__short_name", column_name="承办地区")
+    occupation = fields.Field(attribute="batch__occupation__name", column_name="职业（工种）")
+    brand = fields.Field(attribute="batch__occupation__brand__name", column_name="劳务品牌")
+
+    class Meta:
+        model = Enrolment
+        fields = (
+            "id",
+            "trainee_name",
+            "id_number",
+            "batch",
+            "area",
+            "brand",
+            "occupation",
+            "completed",
+            "assessment",
+            "certificate",
+            "certificate_number",
+            "certificate_date",
+        )
+        export_order = fields
+
+    def dehydrate_assessment(self, enrolment):
+        return enrolment.get_assessment_display()
+
+    def dehydrate_certificate(self, enrolment):
+        return enrolment.get_certificate_display()
+
+    def dehydrate_completed(self, enrolment):
+        return "是" if enrolment.completed else "否"
+
+
+class TrainingBatchResource(SafeExportResource):
+    class Meta:
+        model = TrainingBatch
+        fields = (
+            "id",
+            "name",
+            "area__short_name",
+            "occupation__name",
+            "provider__name",
+            "start_date",
+            "end_date",
+            "mode",
+            "status",
+            "capacity",
+        )
+
+
+@admin.register(PriorityCategory)
+class PriorityCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "sort_order")
+
+
+@admin.register(TrainingBatch)
+class TrainingBatchAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+    resource_classes = [TrainingBatchResource]
+    list_display = ("__str__", "area", "occupation", "provider", "start_date", "end_date", "mode", "status")
+    list_filter = ("status", "mode", "area", "occupation__brand")
+    list_select_related = ("area", "occupation", "provider")
+    search_fields = ("name", "occupation__name", "provider__name")
+    date_hierarchy = "start_date"
+    raw_id_fields = ("provider",)
+    readonly_fields = ("created_by", "created_at")
+
+
+@admin.register(Trainee)
+class TraineeAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+    area_field = "enrolments__batch__area"
+    resource_classes = [TraineeResource]
+    list_display = ("name", "masked_id_number", "sex", "birth_date", "phone", "education")
+    list_filter = ("sex", "education", "categories")
+    search_fields = ("name", "=id_number")
+    filter_horizontal = ("categories",)
+    # The full ID number stays out of the admin: it is sensitive personal information (PIPL art. 28).
+    exclude = ("id_number",)
+    readonly_fields = ("masked_id_number", "sex", "birth_date", "created_at", "updated_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct().prefetch_related("categories")
+
+    def has_add_permission(self, request):
+        return False  # people enter the registry through rosters, keyed by their ID number
+
+    @admin.display(description="身份证号码")
+    def masked_id_number(self, obj):
+        return obj.masked_id_number
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+    area_field = "batch__area"
+    resource_classes = [EnrolmentResource]
+    list_display = ("trainee", "batch", "completed", "assessment", "certificate", "certificate_number")
+    list_filter = ("completed", "certificate", "batch__area", "batch__occupation__brand")
+    list_select_related = ("trainee", "batch", "batch__area", "batch__occupation")
+    raw_id_fields = ("trainee", "batch", "roster_import")
+    search_fields = ("trainee__name", "=trainee__id_number", "certificate_number")
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
+    area_field = "batch__area"
+    list_display = (
+        "file_name",
+        "batch",
+        "uploaded_by",
+        "uploaded_at",
+        "status",
+        "rows",
+        "error_rows",
+        "created_count",
+        "updated_count",
+        "enrolled_count",
+    )
+    list_filter = ("status", "batch__area")
+    list_select_related = ("batch", "batch__area", "batch__occupation", "uploaded_by")
+    exclude = ("content", "report")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content", "report")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,145 @@
+"""Large rosters on a real Celery worker (Redis broker, PostgreSQL): the path production takes.
+
+The worker is a separate process connected to this test's database, so these tests need
+PostgreSQL and Redis; they skip on a developer machine without them and fail in CI."""
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from brands.models import Occupation
+from conftest import require_service, uses_postgresql
+from training.models import Enrolment, RosterImport, Trainee
+from training.services import batch_create, roster_request_commit, roster_upload
+from training.tests.rosters import chinese_name, person_ids, valid_row
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.services, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
+
+
+def _roster_bytes(count: int) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    from training.roster import TEMPLATE_HEADERS
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("花名册")
+    sheet.append(TEMPLATE_HEADERS)
+    for number, id_number in enumerate(person_ids(count)):
+        sheet.append(valid_row(id_number, name=chinese_name(number)))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def worker():
+    """A real `celery worker` process on this test's database; killed at the end."""
+    require_service("Redis", bool(os.environ.get("REDIS_URL")), "set REDIS_URL")
+    require_service("PostgreSQL", uses_postgresql(), "the worker must reach the test database")
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "qinzhou_brands",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    yield process
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+def _wait(predicate, *, seconds: float, every: float = 0.1):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    return None
+
+
+@pytest.fixture
+def big_batch(area, clerk):
+    return batch_create(
+        user=clerk,
+        area=area,
+        occupation=Occupation.objects.get(name="母婴护理员"),
+        start_date=datetime.date(2024, 3, 1),
+        end_date=datetime.date(2024, 3, 20),
+    )
+
+
+def test_large_roster_is_checked_and_committed_by_the_worker(worker, big_batch, clerk, settings):
+    settings.ROSTER_INLINE_MAX_ROWS = 100
+    roster_import = roster_upload(batch=big_batch, user=clerk, file_name="大名单.xlsx", content=_roster_bytes(2500))
+    # The upload returned at once: the check runs on the worker.
+    assert RosterImport.objects.get(pk=roster_import.pk).status in {"analysing", "preview"}
+    status = _wait(
+        lambda: RosterImport.objects.filter(pk=roster_import.pk, status="preview").exists(), seconds=90, every=0.2
+    )
+    assert status, worker.stderr.read1().decode() if worker.poll() is not None else "worker did not finish the check"
+    roster_import.refresh_from_db()
+    assert roster_import.rows == 2500
+    assert roster_import.report["created"] == 2500
+
+    roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
+    assert _wait(
+        lambda: RosterImport.objects.filter(pk=roster_import.pk, status="committed").exists(), seconds=90, every=0.2
+    )
+    assert Trainee.objects.count() == 2500
+    assert Enrolment.objects.filter(batch=big_batch).count() == 2500
+    roster_import.refresh_from_db()
+    assert (roster_import.created_count, roster_import.enrolled_count) == (2500, 2500)
+
+
+def test_a_worker_killed_half_way_leaves_no_row_behind(worker, big_batch, clerk, settings):
+    settings.ROSTER_INLINE_MAX_ROWS = 100
+    roster_import = roster_upload(batch=big_batch, user=clerk, file_name="大名单.xlsx", content=_roster_bytes(30000))
+    assert _wait(
+        lambda: RosterImport.objects.filter(pk=roster_import.pk, status="preview").exists(), seconds=120, every=0.2
+    )
+    roster_import.refresh_from_db()
+    roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
+    key = f"roster-import:{roster_import.pk}:progress"
+
+    def writing():
+        state = cache.get(key) or {}
+        return state.get("phase") == "正在写入" and 0 < state.get("done", 0) < state.get("total", 0)
+
+    assert _wait(writing, seconds=120, every=0.01), "the worker never reported progress while writing"
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+
+    assert Trainee.objects.count() == 0
+    assert Enrolment.objects.count() == 0
+    assert Trainee.categories.through.objects.count() == 0
+    # The import is still marked as in progress: with acks_late the broker hands it to the next worker.
+    assert RosterImport.objects.get(pk=roster_import.pk).status == "committing"

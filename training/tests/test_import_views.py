@@ -1,0 +1,200 @@
+"""The roster import as a clerk does it in the browser: template, upload, preview, commit, errors."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from training.models import Enrolment, RosterImport, Trainee
+from training.tests.factories import TrainingBatchFactory
+from training.tests.rosters import make_roster, person_ids, valid_row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def batch(area):
+    return TrainingBatchFactory(area=area)
+
+
+@pytest.fixture
+def other_batch(other_area):
+    return TrainingBatchFactory(area=other_area)
+
+
+def upload(client, batch, content: bytes, name: str = "花名册.xlsx", **extra):
+    return client.post(
+        reverse("training:import_upload", args=[batch.pk]),
+        {"file": SimpleUploadedFile(name, content), **extra},
+    )
+
+
+def roster_with_errors() -> bytes:
+    ids = person_ids(4)
+    rows = [valid_row(ids[0], name="黄秀英"), valid_row(ids[1], name="李明"), valid_row(ids[2], name="陈丽")]
+    rows.append(["韦强", ids[3][:17] + ("0" if ids[3][17] != "0" else "1"), "男", "13800138000", "初中", "", "", ""])
+    rows.append(valid_row(ids[0], name="黄秀英"))  # the same person again
+    return make_roster(rows, title_rows=["钦南区母婴护理员培训花名册"])
+
+
+def test_template_has_text_id_column_and_drop_downs(clerk_client):
+    response = clerk_client.get(reverse("training:roster_template"))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook["花名册"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[:2] == ["姓名", "身份证号码"]
+    assert sheet["B2"].number_format == "@"
+    lists = {str(v.sqref).split(":")[0][0]: v.formula1 for v in sheet.data_validations.dataValidation}
+    assert lists["C"] == '"男,女"'
+    assert "初中" in lists["E"]
+    assert "脱贫人口" in lists["F"]
+    assert "填写说明" in workbook.sheetnames
+
+
+def test_upload_shows_a_preview_of_the_whole_file(clerk_client, batch):
+    response = upload(clerk_client, batch, roster_with_errors())
+    roster_import = RosterImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("training:import_detail", args=[roster_import.pk])
+    page = clerk_client.get(response["Location"]).content.decode()
+    assert "待确认" in page
+    assert "表头在第 2 行" in page
+    assert "第 6 行" in page  # the wrong check digit, as Excel numbers the row
+    assert "身份证号码校验位不正确" in page
+    assert "第 7 行" in page  # the duplicate
+    assert "仅导入 3 条有效行" in page
+    assert Trainee.objects.count() == 0  # nothing is written before the clerk confirms
+
+
+def test_commit_valid_rows_only(clerk_client, batch):
+    upload(clerk_client, batch, roster_with_errors())
+    roster_import = RosterImport.objects.get()
+    response = clerk_client.post(reverse("training:import_commit", args=[roster_import.pk]), {"mode": "all"})
+    assert response.status_code == 302
+    assert Trainee.objects.count() == 0  # "all" is refused while there are errors
+    page = clerk_client.get(response["Location"]).content.decode()
+    assert "不能全部导入" in page
+    clerk_client.post(reverse("training:import_commit", args=[roster_import.pk]), {"mode": "valid"})
+    roster_import.refresh_from_db()
+    assert roster_import.status == "committed"
+    assert (roster_import.created_count, roster_import.enrolled_count) == (3, 3)
+    assert Enrolment.objects.filter(batch=batch).count() == 3
+    page = clerk_client.get(reverse("training:import_detail", args=[roster_import.pk])).content.decode()
+    assert "已导入：新增人员 3" in page
+
+
+def test_clean_roster_commits_all_and_reimport_changes_nothing(clerk_client, batch):
+    content = make_roster([valid_row(number, name="覃海燕") for number in person_ids(5)])
+    upload(clerk_client, batch, content)
+    first = RosterImport.objects.get()
+    clerk_client.post(reverse("training:import_commit", args=[first.pk]), {"mode": "all"})
+    assert Enrolment.objects.count() == 5
+    upload(clerk_client, batch, content)
+    second = RosterImport.objects.latest("id")
+    page = clerk_client.get(reverse("training:import_detail", args=[second.pk])).content.decode()
+    assert "已在本班期 5 人" in page
+    clerk_client.post(reverse("training:import_commit", args=[second.pk]), {"mode": "all"})
+    assert Enrolment.objects.count() == 5
+    assert Trainee.objects.count() == 5
+
+
+def test_cancel_writes_nothing(clerk_client, batch):
+    upload(clerk_client, batch, make_roster([valid_row(person_ids(1)[0])]))
+    roster_import = RosterImport.objects.get()
+    response = clerk_client.post(reverse("training:import_cancel", args=[roster_import.pk]), follow=True)
+    assert "已取消本次导入" in response.content.decode()
+    roster_import.refresh_from_db()
+    assert roster_import.status == "cancelled"
+    assert Trainee.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"name,id\n", "不是 Excel 工作簿"),
+        (b"", "上传的文件是空的"),
+        (make_roster([], headers=["序号", "单位"]), "没有找到表头行"),
+    ],
+)
+def test_bad_file_is_one_chinese_error_and_nothing_is_stored(clerk_client, batch, content, message):
+    response = upload(clerk_client, batch, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert RosterImport.objects.count() == 0
+
+
+def test_upload_over_10_mb_is_refused(clerk_client, batch):
+    response = upload(clerk_client, batch, b"PK" + b"\0" * (10 * 1024 * 1024 + 10))
+    assert response.status_code == 200
+    assert "文件超过 10 MB" in response.content.decode()
+    assert RosterImport.objects.count() == 0
+
+
+def test_error_workbook_has_the_rows_and_an_error_column(clerk_client, batch):
+    upload(clerk_client, batch, roster_with_errors())
+    roster_import = RosterImport.objects.get()
+    response = clerk_client.get(reverse("training:import_errors", args=[roster_import.pk]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("姓名", "身份证号码")
+    assert rows[0][-1].startswith("错误说明")
+    assert len(rows) == 6  # header + five data rows
+    assert "校验位不正确" in rows[4][-1]
+    assert "与第 3 行是同一人" in rows[5][-1]
+    assert rows[1][-1] in (None, "")
+
+
+def test_formula_in_a_cell_is_neutralised_in_the_error_workbook(clerk_client, batch):
+    # openpyxl would store a leading "=" as a formula; "@" and "-" are the prefixes that reach the cell as text.
+    upload(clerk_client, batch, make_roster([["@SUM(1,2)", "123", "", "-1+2", "", "", "", ""]]))
+    roster_import = RosterImport.objects.get()
+    sheet = load_workbook(
+        io.BytesIO(clerk_client.get(reverse("training:import_errors", args=[roster_import.pk])).content)
+    ).active
+    assert sheet["A2"].value == "'@SUM(1,2)"
+    assert sheet["D2"].value == "'-1+2"
+
+
+def test_progress_endpoint_reports_status(clerk_client, batch):
+    upload(clerk_client, batch, make_roster([valid_row(person_ids(1)[0])]))
+    roster_import = RosterImport.objects.get()
+    data = clerk_client.get(reverse("training:import_progress", args=[roster_import.pk])).json()
+    assert data["status"] == "preview"
+    assert data["status_label"] == "待确认"
+
+
+def test_imports_of_another_area_are_404(client, other_clerk, clerk, batch, other_batch):
+    client.force_login(clerk)
+    upload(client, batch, make_roster([valid_row(person_ids(1)[0])]))
+    roster_import = RosterImport.objects.get()
+    client.force_login(other_clerk)
+    for name in ("import_detail", "import_progress", "import_errors"):
+        assert client.get(reverse(f"training:{name}", args=[roster_import.pk])).status_code == 404, name
+    for name in ("import_commit", "import_cancel"):
+        assert client.post(reverse(f"training:{name}", args=[roster_import.pk])).status_code == 404, name
+    assert client.get(reverse("training:import_upload", args=[batch.pk])).status_code == 404
+    assert upload(client, batch, make_roster([valid_row(person_ids(1)[0])])).status_code == 404
+    assert roster_import.file_name not in client.get(reverse("training:import_list")).content.decode()
+    roster_import.refresh_from_db()
+    assert roster_import.status == "preview"
+
+
+def test_reviewer_may_look_but_not_upload(client, reviewer, batch):
+    client.force_login(reviewer)
+    assert upload(client, batch, make_roster([valid_row(person_ids(1)[0])])).status_code == 403
+
+
+def test_import_list_query_count_does_not_grow(clerk_client, batch, django_assert_max_num_queries):
+    for _ in range(3):
+        upload(clerk_client, batch, make_roster([valid_row(person_ids(1)[0])]))
+    with django_assert_max_num_queries(12):
+        clerk_client.get(reverse("training:import_list"))
+    for _ in range(12):
+        upload(clerk_client, batch, make_roster([valid_row(person_ids(1)[0])]))
+    with django_assert_max_num_queries(12):
+        response = clerk_client.get(reverse("training:import_list"))
+    assert response.content.decode().count("花名册.xlsx") == 15
