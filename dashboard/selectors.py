@@ -10,12 +10,8 @@ from django.utils import timezone
 from accounts.scoping import scope_for
 from brands.models import Target
 from brands.selectors import brand_lines, city_area, reporting_areas, target_values
+from employment.selectors import job_counts, priority_group_counts, referral_summary, wage_case_summary
 from training.selectors import training_counts
-
-
-def job_counts(*, year: int | None = None) -> Counter:
-    """带动就业创业人次 per (area id, brand id): zero until the employment app records outcomes."""
-    return Counter()
 
 
 def progress_summary(*, year: int | None = None, user=None) -> dict:
@@ -72,4 +68,7 @@ def progress_summary(*, year: int | None = None, user=None) -> dict:
             }
             for area in areas
         ],
+        "referrals": referral_summary(year=year),
+        "wage_cases": wage_case_summary(year=year),
+        "priority_groups": priority_group_counts(year=year),
     }

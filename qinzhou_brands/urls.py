@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("catalogue/", include("brands.urls")),
     path("training/", include("training.urls")),
+    path("employment/", include("employment.urls")),
     path("", include("dashboard.urls")),
 ]
 

@@ -14,7 +14,13 @@ from brands.models import Area, Occupation, Organisation
 from .identity import check_character
 from .models import Enrolment, RosterImport, TrainingBatch
 from .roster import CATEGORY_NAMES, EDUCATION_CHOICES, TEMPLATE_HEADERS
-from .services import ResultEntry, batch_get_or_create, enrolments_record_results, roster_process, roster_upload
+from .services import (
+    ResultEntry,
+    batch_get_or_create,
+    enrolments_record_results,
+    roster_import_from_file,
+    roster_upload,
+)
 
 SURNAMES = "黄李陈梁韦林刘张王杨周吴莫覃蒙苏谢何罗邓廖宁庞钟卢冯曾甘农潘劳颜符"
 GIVEN = "秀英桂兰丽华玉梅春燕海燕小红伟明志强建国家宝文杰振华金凤美玲少芳海军国庆德明永福"
@@ -86,8 +92,16 @@ def load(*, clerks: dict) -> dict[str, int]:
         )
         batches += 1
         rows = [_person(rng, area_code, number) for number in range(count)]
-        if rows:
-            roster_process(content=_workbook(rows), batch=batch, commit=True, skip_invalid=True, mark_completed=False)
+        if rows and not batch.enrolments.exists():
+            roster_import_from_file(
+                batch=batch,
+                user=clerks.get(area_code),
+                file_name=f"{batch.area}{batch.occupation}{batch.start_date:%Y%m}期花名册.xlsx",
+                content=_workbook(rows),
+                dry_run=False,
+                skip_invalid=True,
+                mark_completed=False,
+            )
         if completed and batch.end_date < timezone.localdate():
             _complete(batch, clerks.get(area_code), rng)
     _preview_with_errors(areas, clerks, rng)

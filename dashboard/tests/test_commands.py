@@ -75,6 +75,23 @@ def test_load_demo_is_idempotent(django_user_model):
     assert "新建账号 0 个" in output
 
 
+def test_load_demo_records_are_loaded_once():
+    from employment.models import EmploymentOutcome, JobReferral, LabourExport, WageCase
+    from training.models import Enrolment, RosterImport, TrainingBatch
+
+    models = (TrainingBatch, Enrolment, RosterImport, JobReferral, EmploymentOutcome, LabourExport, WageCase)
+    run("load_demo", "--password", "Demo-password-2025")
+    first = [model.objects.count() for model in models]
+    assert all(first), dict(zip([m.__name__ for m in models], first, strict=True))
+    run("load_demo", "--password", "Demo-password-2025")
+    assert [model.objects.count() for model in models] == first
+    report = json.loads(run("progress_report", "--json"))
+    assert report["city"]["trainings"] > 0
+    assert report["city"]["jobs"] > 0
+    assert 0 < report["referrals"]["with_3_or_more"] < report["referrals"]["trainees"]
+    assert report["wage_cases"]["closed"] < report["wage_cases"]["total"]
+
+
 def test_progress_report_counts_completed_enrolments_by_the_counting_rules(area, other_area):
     import datetime
 

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from brands import demo as brands_demo
+from employment import demo as employment_demo
 from training import demo as training_demo
 
 
@@ -23,12 +24,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             staff = accounts_demo.load(password=password, reset_passwords=reset_passwords)
             organisations = brands_demo.load()
-            training = training_demo.load(clerks=accounts_demo.clerks_by_area())
+            clerks = accounts_demo.clerks_by_area()
+            training = training_demo.load(clerks=clerks)
+            employment = employment_demo.load(clerks=clerks)
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已就绪：新建账号 {staff['staff_created']} 个，单位 {organisations['organisations']} 家"
                 f"（新建 {organisations['organisations_created']} 家），培训班期 {training['batches']} 个，"
-                f"参训记录 {training['enrolments']} 条。"
+                f"参训记录 {training['enrolments']} 条，岗位推荐 {employment['referrals']} 条，"
+                f"就业创业结果 {employment['outcomes']} 条，欠薪案件 {employment['wage_cases']} 件。"
             )
         )
         self.stdout.write(f"演示账号（新建账号的密码为 {password}；已有账号可用 --reset-passwords 重置）：")

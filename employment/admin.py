@@ -1,0 +1,109 @@
+"""Admin of employment records, every queryset scoped to the user's area."""
+
+from django.contrib import admin
+from import_export import fields
+from import_export.admin import ExportMixin
+
+from accounts.admin import AreaScopedAdminMixin
+from brands.resources import SafeExportResource
+
+from .models import EmploymentOutcome, JobReferral, LabourExport, WageCase
+
+
+class JobReferralResource(SafeExportResource):
+    trainee_name = fields.Field(attribute="trainee__name", column_name="姓名")
+    id_number = fields.Field(attribute="trainee__masked_id_number", column_name="身份证号码（脱敏）")
+    employer_label = fields.Field(attribute="employer_label", column_name="用人单位")
+
+    class Meta:
+        model = JobReferral
+        fields = (
+            "id",
+            "trainee_name",
+            "id_number",
+            "employer_label",
+            "position",
+            "referred_on",
+            "channel",
+            "result",
+            "note",
+        )
+        export_order = fields
+
+
+class EmploymentOutcomeResource(SafeExportResource):
+    trainee_name = fields.Field(attribute="trainee__name", column_name="姓名")
+    id_number = fields.Field(attribute="trainee__masked_id_number", column_name="身份证号码（脱敏）")
+    description = fields.Field(attribute="description", column_name="单位/实体/形式")
+
+    class Meta:
+        model = EmploymentOutcome
+        fields = (
+            "id",
+            "trainee_name",
+            "id_number",
+            "kind",
+            "start_date",
+            "description",
+            "contract_signed",
+            "social_insurance",
+            "jobs_created",
+            "note",
+        )
+        export_order = fields
+
+
+class WageCaseResource(SafeExportResource):
+    class Meta:
+        model = WageCase
+        fields = (
+            "id",
+            "area__short_name",
+            "received_on",
+            "employer_name",
+            "workers",
+            "amount_owed",
+            "status",
+            "closed_on",
+            "resolution",
+        )
+
+
+@admin.register(JobReferral)
+class JobReferralAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+    resource_classes = [JobReferralResource]
+    list_display = ("trainee", "employer_label", "position", "referred_on", "channel", "result", "area")
+    list_filter = ("channel", "result", "area")
+    list_select_related = ("trainee", "employer", "area")
+    raw_id_fields = ("trainee", "employer")
+    search_fields = ("trainee__name", "=trainee__id_number", "employer_name", "employer__name", "position")
+    date_hierarchy = "referred_on"
+
+
+@admin.register(EmploymentOutcome)
+class EmploymentOutcomeAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+    resource_classes = [EmploymentOutcomeResource]
+    list_display = ("trainee", "kind", "start_date", "description", "area")
+    list_filter = ("kind", "area", "contract_signed", "social_insurance")
+    list_select_related = ("trainee", "employer", "area")
+    raw_id_fields = ("trainee", "employer", "labour_export")
+    search_fields = ("trainee__name", "=trainee__id_number", "employer_name", "business_name")
+    date_hierarchy = "start_date"
+
+
+@admin.register(LabourExport)
+class LabourExportAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("departed_on", "agency", "destination", "employer_label", "area")
+    list_filter = ("area",)
+    list_select_related = ("agency", "employer", "area")
+    raw_id_fields = ("agency", "employer")
+
+
+@admin.register(WageCase)
+class WageCaseAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+    resource_classes = [WageCaseResource]
+    list_display = ("received_on", "__str__", "workers", "amount_owed", "status", "closed_on", "area")
+    list_filter = ("status", "area")
+    list_select_related = ("employer", "area")
+    raw_id_fields = ("employer",)
+    date_hierarchy = "received_on"

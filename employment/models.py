@@ -1,0 +1,285 @@
+"""Job referrals, employment and entrepreneurship outcomes, organised labour export, wage-arrears cases."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from brands.models import Area, Organisation
+from brands.validators import validate_uscc
+from training.models import Trainee
+
+
+class JobReferral(models.Model):
+    """岗位推荐: the plan asks for at least three for every brand trainee."""
+
+    class Channel(models.TextChoices):
+        JOB_FAIR = "job_fair", _("专场招聘")
+        GIG_MARKET = "gig_market", _("零工市场")
+        LABOUR_COOPERATION = "labour_cooperation", _("劳务协作")
+        ONLINE = "online", _("线上")
+        OTHER = "other", _("其他")
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("待反馈")
+        HIRED = "hired", _("已录用")
+        DECLINED = "declined", _("未录用/本人放弃")
+        NO_SHOW = "no_show", _("未到场")
+
+    trainee = models.ForeignKey(Trainee, verbose_name=_("学员"), on_delete=models.PROTECT, related_name="referrals")
+    area = models.ForeignKey(
+        Area, verbose_name=_("推荐地区"), on_delete=models.PROTECT, related_name="+", help_text=_("做出推荐的县区。")
+    )
+    employer = models.ForeignKey(
+        Organisation, verbose_name=_("用人单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    employer_name = models.CharField(_("用人单位名称"), max_length=100, blank=True)
+    position = models.CharField(_("岗位"), max_length=100)
+    referred_on = models.DateField(_("推荐日期"))
+    channel = models.CharField(_("推荐渠道"), max_length=30, choices=Channel.choices)
+    result = models.CharField(_("推荐结果"), max_length=20, choices=Result.choices, default=Result.PENDING)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("岗位推荐")
+        verbose_name_plural = _("岗位推荐")
+        ordering = ["referred_on", "id"]
+        indexes = [models.Index(fields=["trainee", "referred_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(employer__isnull=False) | ~Q(employer_name=""),
+                name="referral_names_an_employer",
+                violation_error_message=_("请选择或填写用人单位。"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.trainee.name} → {self.employer_label} {self.position}"
+
+    @property
+    def employer_label(self) -> str:
+        return self.employer.name if self.employer_id else self.employer_name
+
+
+class LabourExport(models.Model):
+    """有组织劳务输出: an HR service agency sends a group of trainees to a destination and employer."""
+
+    agency = models.ForeignKey(
+        Organisation, verbose_name=_("人力资源服务机构"), on_delete=models.PROTECT, related_name="labour_exports"
+    )
+    area = models.ForeignKey(Area, verbose_name=_("输出地区"), on_delete=models.PROTECT, related_name="+")
+    destination = models.CharField(_("输出目的地"), max_length=100)
+    employer = models.ForeignKey(
+        Organisation, verbose_name=_("接收单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    employer_name = models.CharField(_("接收单位名称"), max_length=100, blank=True)
+    departed_on = models.DateField(_("输出日期"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("有组织劳务输出")
+        verbose_name_plural = _("有组织劳务输出")
+        ordering = ["-departed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.departed_on:%Y-%m-%d} {self.agency} → {self.destination}"
+
+    @property
+    def employer_label(self) -> str:
+        return self.employer.name if self.employer_id else self.employer_name
+
+
+class EmploymentOutcome(models.Model):
+    """One employment, entrepreneurship or flexible-employment outcome of a trainee (a 带动就业创业人次)."""
+
+    class Kind(models.TextChoices):
+        EMPLOYED = "employed", _("就业")
+        ENTREPRENEURSHIP = "entrepreneurship", _("创业")
+        FLEXIBLE = "flexible", _("灵活就业")
+
+    trainee = models.ForeignKey(Trainee, verbose_name=_("学员"), on_delete=models.PROTECT, related_name="outcomes")
+    area = models.ForeignKey(
+        Area, verbose_name=_("登记地区"), on_delete=models.PROTECT, related_name="+", help_text=_("登记该结果的县区。")
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    start_date = models.DateField(_("开始日期"))
+    # Employed
+    employer = models.ForeignKey(
+        Organisation, verbose_name=_("用人单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    employer_name = models.CharField(_("用人单位名称"), max_length=100, blank=True)
+    contract_signed = models.BooleanField(_("已签订劳动合同"), default=False)
+    social_insurance = models.BooleanField(_("已缴纳社会保险"), default=False)
+    # Entrepreneurship
+    business_name = models.CharField(_("创办实体名称"), max_length=100, blank=True)
+    business_uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, validators=[validate_uscc])
+    jobs_created = models.PositiveIntegerField(_("带动就业人数"), default=0)
+    # Flexible employment
+    work_kind = models.CharField(_("灵活就业形式"), max_length=100, blank=True)
+    labour_export = models.ForeignKey(
+        LabourExport,
+        verbose_name=_("有组织劳务输出"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outcomes",
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("就业创业结果")
+        verbose_name_plural = _("就业创业结果")
+        ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["trainee", "start_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="employed") | Q(employer__isnull=False) | ~Q(employer_name=""),
+                name="outcome_employed_names_employer",
+                violation_error_message=_("就业结果请选择或填写用人单位。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="entrepreneurship") | ~Q(business_name=""),
+                name="outcome_entrepreneurship_names_business",
+                violation_error_message=_("创业结果请填写创办实体名称。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="flexible") | ~Q(work_kind=""),
+                name="outcome_flexible_names_work",
+                violation_error_message=_("灵活就业请填写就业形式。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trainee.name} {self.get_kind_display()} {self.start_date:%Y-%m-%d}"
+
+    @property
+    def description(self) -> str:
+        if self.kind == self.Kind.EMPLOYED:
+            return self.employer.name if self.employer_id else self.employer_name
+        if self.kind == self.Kind.ENTREPRENEURSHIP:
+            return self.business_name
+        return self.work_kind
+
+
+class WageCase(models.Model):
+    """拖欠农民工工资举报投诉案件; the plan's target is at least 98% closed."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已受理")
+        INVESTIGATING = "investigating", _("调查处理中")
+        CLOSED = "closed", _("已结案")
+
+    area = models.ForeignKey(Area, verbose_name=_("受理地区"), on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField(_("受理日期"))
+    employer = models.ForeignKey(
+        Organisation, verbose_name=_("被投诉单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    employer_name = models.CharField(_("被投诉单位名称"), max_length=100, blank=True)
+    workers = models.PositiveIntegerField(_("涉及人数"))
+    amount_owed = models.DecimalField(_("涉及金额（元）"), max_digits=12, decimal_places=2)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    resolution = models.TextField(_("处理结果"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("欠薪举报投诉案件")
+        verbose_name_plural = _("欠薪举报投诉案件")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(status="closed") & Q(closed_on__isnull=False) & ~Q(resolution=""))
+                | (~Q(status="closed") & Q(closed_on__isnull=True)),
+                name="wage_case_closed_has_date_and_resolution",
+                violation_error_message=_("结案必须填写结案日期和处理结果；未结案的案件不能有结案日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("received_on")),
+                name="wage_case_closed_after_received",
+                violation_error_message=_("结案日期不能早于受理日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(employer__isnull=False) | ~Q(employer_name=""),
+                name="wage_case_names_employer",
+                violation_error_message=_("请选择或填写被投诉单位。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.received_on:%Y-%m-%d} {self.employer.name if self.employer_id else self.employer_name}"
+
+
+class ReferralImport(models.Model):
+    """One upload of a sheet of job referrals: who, when, which file, what it found and what it did."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("待确认")
+        COMMITTED = "committed", _("已导入")
+        CANCELLED = "cancelled", _("已取消")
+        FAILED = "failed", _("失败")
+
+    area = models.ForeignKey(
+        Area, verbose_name=_("推荐地区"), on_delete=models.PROTECT, related_name="+", help_text=_("导入的推荐记在该县区。")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    file_size = models.PositiveIntegerField(_("文件大小（字节）"))
+    # Kept so that the commit re-checks exactly the file that was previewed, and for the error workbook.
+    content = models.BinaryField(_("文件内容"))
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    skip_invalid = models.BooleanField(_("仅导入有效行"), default=False)
+    rows = models.PositiveIntegerField(_("数据行"), default=0)
+    valid_rows = models.PositiveIntegerField(_("有效行"), default=0)
+    error_rows = models.PositiveIntegerField(_("错误行"), default=0)
+    duplicate_rows = models.PositiveIntegerField(_("文件内重复行"), default=0)
+    existing_rows = models.PositiveIntegerField(_("已登记行"), default=0)
+    created_count = models.PositiveIntegerField(_("新增推荐"), default=0)
+    report = models.JSONField(_("检查报告"), default=dict, blank=True)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("岗位推荐导入")
+        verbose_name_plural = _("岗位推荐导入")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.get_status_display()}）"

@@ -1,0 +1,251 @@
+"""Every read of the employment app, scoped by the requesting user; and the counting rules for jobs,
+the three-referral rule and the wage-case closure rate."""
+
+from collections import Counter
+
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from accounts.scoping import scope_queryset
+from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
+
+from .models import EmploymentOutcome, JobReferral, LabourExport, WageCase
+
+REFERRALS_REQUIRED = 3
+WAGE_CASE_CLOSURE_TARGET = 0.98
+
+
+# --- counting rules --------------------------------------------------------------------------------
+
+
+def _attributed_enrolments():
+    """For an outcome (OuterRef), the completed enrolment it is attributed to: the person's most
+    recent completed training whose batch started on or before the outcome's start date. An outcome
+    before any training is no result of the programme and is not counted."""
+    return Enrolment.objects.filter(
+        trainee_id=OuterRef("trainee_id"), completed=True, batch__start_date__lte=OuterRef("start_date")
+    ).order_by("-batch__start_date", "-batch__end_date", "-id")
+
+
+def attributed_outcomes(outcomes: QuerySet | None = None) -> QuerySet:
+    """Outcomes annotated with the area and brand of the batch they count for (None: not counted)."""
+    latest = _attributed_enrolments()
+    outcomes = EmploymentOutcome.objects.all() if outcomes is None else outcomes
+    return outcomes.annotate(
+        counted_area_id=Subquery(latest.values("batch__area_id")[:1]),
+        counted_brand_id=Subquery(latest.values("batch__occupation__brand_id")[:1]),
+        counted_batch_id=Subquery(latest.values("batch_id")[:1]),
+    )
+
+
+def job_counts(*, year: int | None = None, trainees: QuerySet | None = None) -> Counter:
+    """带动就业创业人次 per (area id, brand id): outcomes attributed to a batch (area that ran it, brand of
+    its occupation), in the year of the outcome's start date."""
+    outcomes = EmploymentOutcome.objects.all()
+    if year is not None:
+        outcomes = outcomes.filter(start_date__year=year)
+    if trainees is not None:
+        outcomes = outcomes.filter(trainee__in=trainees)
+    rows = (
+        attributed_outcomes(outcomes)
+        .filter(counted_area_id__isnull=False)
+        .values("counted_area_id", "counted_brand_id")
+        .annotate(n=Count("id"))
+    )
+    return Counter({(row["counted_area_id"], row["counted_brand_id"]): row["n"] for row in rows})
+
+
+def _completed_trainees(year: int | None = None) -> QuerySet:
+    enrolments = Enrolment.objects.filter(completed=True)
+    if year is not None:
+        enrolments = enrolments.filter(batch__end_date__year=year)
+    return Trainee.objects.filter(pk__in=enrolments.values("trainee_id"))
+
+
+def referral_summary(*, year: int | None = None) -> dict:
+    """The three-referral rule over trainees with a completed enrolment (in `year`, by batch end date)."""
+    referral_count = (
+        JobReferral.objects.filter(trainee_id=OuterRef("pk")).values("trainee_id").annotate(n=Count("id")).values("n")
+    )
+    trainees = _completed_trainees(year).annotate(
+        referral_total=Coalesce(Subquery(referral_count, output_field=IntegerField()), Value(0))
+    )
+    totals = trainees.aggregate(
+        trainees=Count("id"), with_3_or_more=Count("id", filter=Q(referral_total__gte=REFERRALS_REQUIRED))
+    )
+    rate = round(totals["with_3_or_more"] / totals["trainees"], 4) if totals["trainees"] else None
+    return {"trainees": totals["trainees"], "with_3_or_more": totals["with_3_or_more"], "rate": rate}
+
+
+def wage_case_summary(*, year: int | None = None, area=None) -> dict:
+    cases = WageCase.objects.all()
+    if year is not None:
+        cases = cases.filter(received_on__year=year)
+    if area is not None:
+        cases = cases.filter(area=area)
+    totals = cases.aggregate(total=Count("id"), closed=Count("id", filter=Q(status=WageCase.Status.CLOSED)))
+    rate = round(totals["closed"] / totals["total"], 4) if totals["total"] else None
+    return {
+        "total": totals["total"],
+        "closed": totals["closed"],
+        "closure_rate": rate,
+        "target": WAGE_CASE_CLOSURE_TARGET,
+    }
+
+
+def priority_group_counts(*, year: int | None = None) -> dict:
+    """Trainings and jobs of the people in each priority category (a person in two categories counts in both)."""
+    trainings = Enrolment.objects.filter(completed=True, trainee__categories__isnull=False)
+    if year is not None:
+        trainings = trainings.filter(batch__end_date__year=year)
+    training_rows = dict(
+        trainings.values("trainee__categories").annotate(n=Count("id")).values_list("trainee__categories", "n")
+    )
+    outcomes = EmploymentOutcome.objects.filter(trainee__categories__isnull=False)
+    if year is not None:
+        outcomes = outcomes.filter(start_date__year=year)
+    job_rows = dict(
+        attributed_outcomes(outcomes)
+        .filter(counted_area_id__isnull=False)
+        .values("trainee__categories")
+        .annotate(n=Count("id"))
+        .values_list("trainee__categories", "n")
+    )
+    return {
+        category.name: {"trainings": training_rows.get(category.pk, 0), "jobs": job_rows.get(category.pk, 0)}
+        for category in PriorityCategory.objects.all()
+    }
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+def _scoped_batches(user) -> QuerySet:
+    return scope_queryset(TrainingBatch.objects.all(), user)
+
+
+def trainee_for_employment(*, user, pk: int) -> Trainee:
+    """A trainee is the user's when they completed or took a batch in the user's area."""
+    return get_object_or_404(
+        Trainee.objects.filter(enrolments__batch__in=_scoped_batches(user)).distinct().prefetch_related("categories"),
+        pk=pk,
+    )
+
+
+def trainee_referrals(*, trainee: Trainee) -> QuerySet:
+    """All referrals of a person the caller already holds, in time order (every area's count for the rule)."""
+    return JobReferral.objects.filter(trainee=trainee).select_related("employer", "area").order_by("referred_on", "id")
+
+
+def trainee_outcomes(*, trainee: Trainee) -> QuerySet:
+    return (
+        attributed_outcomes(EmploymentOutcome.objects.filter(trainee=trainee))
+        .select_related("employer", "area", "labour_export")
+        .order_by("-start_date", "-id")
+    )
+
+
+def referral_worklist(*, user, filters: dict | None = None) -> QuerySet:
+    """Trainees who completed brand training in the user's area with fewer than three referrals:
+    priority groups first, then the longest-waiting (earliest completion) first."""
+    filters = filters or {}
+    completed = Enrolment.objects.filter(completed=True, batch__in=_scoped_batches(user))
+    if filters.get("area"):
+        completed = completed.filter(batch__area__code=filters["area"])
+    if filters.get("brand"):
+        completed = completed.filter(batch__occupation__brand__code=filters["brand"])
+    if filters.get("batch"):
+        completed = completed.filter(batch_id=filters["batch"])
+    referral_count = (
+        JobReferral.objects.filter(trainee_id=OuterRef("pk")).values("trainee_id").annotate(n=Count("id")).values("n")
+    )
+    first_completion = (
+        completed.filter(trainee_id=OuterRef("pk")).order_by("batch__end_date").values("batch__end_date")[:1]
+    )
+    last_batch = completed.filter(trainee_id=OuterRef("pk")).order_by("-batch__end_date", "-id")
+    return (
+        Trainee.objects.filter(pk__in=completed.values("trainee_id"))
+        .annotate(
+            referral_total=Coalesce(Subquery(referral_count, output_field=IntegerField()), Value(0)),
+            first_completed_on=Subquery(first_completion),
+            is_priority=Exists(Trainee.categories.through.objects.filter(trainee_id=OuterRef("pk"))),
+            last_batch_id=Subquery(last_batch.values("batch_id")[:1]),
+            last_occupation=Subquery(last_batch.values("batch__occupation__name")[:1]),
+            last_area=Subquery(last_batch.values("batch__area__short_name")[:1]),
+        )
+        .filter(referral_total__lt=REFERRALS_REQUIRED)
+        .prefetch_related("categories")
+        .order_by(F("is_priority").desc(), "first_completed_on", "name", "id")
+    )
+
+
+def labour_export_list(*, user) -> QuerySet:
+    return (
+        scope_queryset(LabourExport.objects.select_related("agency", "area", "employer"), user)
+        .annotate(people=Count("outcomes"))
+        .order_by("-departed_on", "-id")
+    )
+
+
+def labour_export_get(*, user, pk: int) -> LabourExport:
+    return get_object_or_404(
+        scope_queryset(LabourExport.objects.select_related("agency", "area", "employer"), user), pk=pk
+    )
+
+
+def labour_export_members(*, export: LabourExport) -> QuerySet:
+    return export.outcomes.select_related("trainee").prefetch_related("trainee__categories").order_by("trainee__name")
+
+
+def wage_case_list(*, user, status: str = "") -> QuerySet:
+    cases = scope_queryset(WageCase.objects.select_related("area", "employer"), user)
+    if status:
+        cases = cases.filter(status=status)
+    return cases.order_by("-received_on", "-id")
+
+
+def wage_case_get(*, user, pk: int) -> WageCase:
+    return get_object_or_404(scope_queryset(WageCase.objects.select_related("area", "employer"), user), pk=pk)
+
+
+def wage_case_rates_by_area(*, user) -> list[dict]:
+    """Closure rate per area in the user's scope, against the plan's 98%."""
+    rows = (
+        scope_queryset(WageCase.objects.all(), user)
+        .values("area_id", "area__short_name", "area__sort_order")
+        .annotate(total=Count("id"), closed=Count("id", filter=Q(status=WageCase.Status.CLOSED)))
+        .order_by("area__sort_order")
+    )
+    return [
+        {
+            "area": row["area__short_name"],
+            "total": row["total"],
+            "closed": row["closed"],
+            "rate": row["closed"] / row["total"] if row["total"] else None,
+            "meets_target": bool(row["total"]) and row["closed"] / row["total"] >= WAGE_CASE_CLOSURE_TARGET,
+        }
+        for row in rows
+    ]
+
+
+def first_completion(*, trainee: Trainee):
+    return Enrolment.objects.filter(trainee=trainee, completed=True).aggregate(day=Min("batch__end_date"))["day"]
+
+
+def referral_get(*, user, pk: int) -> JobReferral:
+    """A referral the user's area made (the one whose result the user may record); 404 otherwise."""
+    return get_object_or_404(
+        scope_queryset(JobReferral.objects.select_related("trainee", "area", "employer"), user), pk=pk
+    )
+
+
+def labour_export_candidates(*, user) -> QuerySet:
+    """Trainees who completed a batch in the user's area: the people a labour-export group may send."""
+    completed = Enrolment.objects.filter(completed=True, batch__in=_scoped_batches(user))
+    last_occupation = completed.filter(trainee_id=OuterRef("pk")).order_by("-batch__end_date", "-id")
+    return (
+        Trainee.objects.filter(pk__in=completed.values("trainee_id"))
+        .annotate(last_occupation=Subquery(last_occupation.values("batch__occupation__name")[:1]))
+        .order_by("name", "id")
+    )

@@ -1,0 +1,221 @@
+"""Every write of the employment app: referrals, outcomes, labour export groups, wage-arrears cases."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.scoping import scope_for
+from brands.models import Area, Organisation
+from brands.validators import normalise_uscc
+from training.models import Trainee
+
+from .models import EmploymentOutcome, JobReferral, LabourExport, WageCase
+
+
+def acting_area(user, area: Area | None) -> Area:
+    """The area a record is made for: a county user's own area; a city user must name one."""
+    scope = scope_for(user) if user is not None else None
+    if scope is not None and not scope.sees_all_areas:
+        if scope.area is None:
+            raise PermissionDenied("您的账号没有绑定县区，不能登记。")
+        if area is not None and area.pk != scope.area.pk:
+            raise PermissionDenied("只能为本县区登记。")
+        return scope.area
+    if area is None:
+        raise ValidationError("请选择登记地区。")
+    return area
+
+
+def _check_not_future(day: datetime.date, label: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError(f"{label}不能晚于今天。")
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    user,
+    trainee: Trainee,
+    position: str,
+    referred_on: datetime.date,
+    channel: str,
+    employer: Organisation | None = None,
+    employer_name: str = "",
+    result: str = JobReferral.Result.PENDING,
+    note: str = "",
+    area: Area | None = None,
+) -> JobReferral:
+    _check_not_future(referred_on, "推荐日期")
+    referral = JobReferral(
+        trainee=trainee,
+        area=acting_area(user, area),
+        employer=employer,
+        employer_name="" if employer else employer_name.strip(),
+        position=position.strip(),
+        referred_on=referred_on,
+        channel=channel,
+        result=result,
+        note=note.strip(),
+        created_by=user,
+    )
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_set_result(*, referral: JobReferral, user, result: str, note: str | None = None) -> JobReferral:
+    acting_area(user, referral.area)
+    referral.result = result
+    fields = ["result"]
+    if note is not None:
+        referral.note = note.strip()
+        fields.append("note")
+    referral.full_clean()
+    referral.save(update_fields=fields)
+    return referral
+
+
+@transaction.atomic
+def outcome_create(
+    *,
+    user,
+    trainee: Trainee,
+    kind: str,
+    start_date: datetime.date,
+    employer: Organisation | None = None,
+    employer_name: str = "",
+    contract_signed: bool = False,
+    social_insurance: bool = False,
+    business_name: str = "",
+    business_uscc: str = "",
+    jobs_created: int = 0,
+    work_kind: str = "",
+    labour_export: LabourExport | None = None,
+    note: str = "",
+    area: Area | None = None,
+) -> EmploymentOutcome:
+    """Record an outcome; only the fields of its kind are kept."""
+    _check_not_future(start_date, "开始日期")
+    outcome = EmploymentOutcome(
+        trainee=trainee,
+        area=acting_area(user, area),
+        kind=kind,
+        start_date=start_date,
+        labour_export=labour_export,
+        note=note.strip(),
+        created_by=user,
+    )
+    if kind == EmploymentOutcome.Kind.EMPLOYED:
+        outcome.employer = employer
+        outcome.employer_name = "" if employer else employer_name.strip()
+        outcome.contract_signed = contract_signed
+        outcome.social_insurance = social_insurance
+    elif kind == EmploymentOutcome.Kind.ENTREPRENEURSHIP:
+        outcome.business_name = business_name.strip()
+        outcome.business_uscc = normalise_uscc(business_uscc) if business_uscc else ""
+        outcome.jobs_created = jobs_created
+    elif kind == EmploymentOutcome.Kind.FLEXIBLE:
+        outcome.work_kind = work_kind.strip()
+    outcome.full_clean()
+    outcome.save()
+    return outcome
+
+
+@transaction.atomic
+def labour_export_create(
+    *,
+    user,
+    agency: Organisation,
+    destination: str,
+    departed_on: datetime.date,
+    trainees: list[Trainee],
+    employer: Organisation | None = None,
+    employer_name: str = "",
+    note: str = "",
+    area: Area | None = None,
+) -> LabourExport:
+    """An organised labour-export group and, for each person sent, an employment outcome linked to it."""
+    if agency.kind != Organisation.Kind.HR_AGENCY:
+        raise ValidationError("有组织劳务输出须由人力资源服务机构组织，请选择人力资源服务机构。")
+    if not trainees:
+        raise ValidationError("请至少选择一名输出人员。")
+    _check_not_future(departed_on, "输出日期")
+    export = LabourExport(
+        agency=agency,
+        area=acting_area(user, area),
+        destination=destination.strip(),
+        employer=employer,
+        employer_name="" if employer else employer_name.strip(),
+        departed_on=departed_on,
+        note=note.strip(),
+        created_by=user,
+    )
+    export.full_clean()
+    export.save()
+    already = set(EmploymentOutcome.objects.filter(labour_export=export).values_list("trainee_id", flat=True))
+    for trainee in trainees:
+        if trainee.pk in already:
+            continue
+        outcome_create(
+            user=user,
+            trainee=trainee,
+            kind=EmploymentOutcome.Kind.EMPLOYED,
+            start_date=departed_on,
+            employer=employer,
+            employer_name=employer_name or destination,
+            labour_export=export,
+            area=export.area,
+        )
+    return export
+
+
+@transaction.atomic
+def wage_case_create(
+    *,
+    user,
+    received_on: datetime.date,
+    workers: int,
+    amount_owed: Decimal,
+    employer: Organisation | None = None,
+    employer_name: str = "",
+    area: Area | None = None,
+) -> WageCase:
+    _check_not_future(received_on, "受理日期")
+    case = WageCase(
+        area=acting_area(user, area),
+        received_on=received_on,
+        employer=employer,
+        employer_name="" if employer else employer_name.strip(),
+        workers=workers,
+        amount_owed=amount_owed,
+        created_by=user,
+    )
+    case.full_clean()
+    case.save()
+    return case
+
+
+@transaction.atomic
+def wage_case_progress(
+    *, case: WageCase, user, status: str, closed_on: datetime.date | None = None, resolution: str = ""
+) -> WageCase:
+    """Move a case to investigating or closed (closing needs the date and how it was resolved)."""
+    acting_area(user, case.area)
+    if case.status == WageCase.Status.CLOSED:
+        raise ValidationError("该案件已结案，不能再修改状态。")
+    case.status = status
+    if status == WageCase.Status.CLOSED:
+        if closed_on is None or not resolution.strip():
+            raise ValidationError("结案必须填写结案日期和处理结果。")
+        _check_not_future(closed_on, "结案日期")
+        case.closed_on = closed_on
+        case.resolution = resolution.strip()
+    else:
+        case.closed_on = None
+    case.full_clean()
+    case.save(update_fields=["status", "closed_on", "resolution"])
+    return case
