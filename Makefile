@@ -37,8 +37,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The benchmark needs PostgreSQL: without DATABASE_URL it starts a throwaway one (bin/with-services).
 bench: install
-	$(BIN)/python -m benchmarks
+	$(if $(DATABASE_URL),,bin/with-services) $(BIN)/python -m benchmarks
 
 worker: install
 	$(BIN)/celery -A qinzhou_brands worker --loglevel=info --concurrency=2

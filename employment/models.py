@@ -254,7 +254,11 @@ class ReferralImport(models.Model):
         FAILED = "failed", _("失败")
 
     area = models.ForeignKey(
-        Area, verbose_name=_("推荐地区"), on_delete=models.PROTECT, related_name="+", help_text=_("导入的推荐记在该县区。")
+        Area,
+        verbose_name=_("推荐地区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("导入的推荐记在该县区。"),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"

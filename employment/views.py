@@ -1,12 +1,459 @@
-"""Employment pages (being written: see employment/urls.py for the names)."""
+"""Employment pages of the county clerks: a trainee's referrals and outcomes, the three-referral worklist,
+organised labour export and wage-arrears cases.
 
-from django.http import Http404
+Every object comes from a selector scoped by the user, so another area's record is a 404. A service that
+refuses a record shows its (Chinese) message on the form, which keeps what the clerk typed."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.scoping import scope_areas, scope_for
+from accounts.selectors import organisation_list
+from brands.excel import add_table_sheet, new_workbook, xlsx_response
+from brands.models import Organisation
+from brands.selectors import brand_lines, reporting_areas
+from training import selectors as training_selectors
+from training.forms import add_service_errors
+
+from . import selectors, services
+from .forms import (
+    LabourExportForm,
+    OutcomeForm,
+    ReferralForm,
+    ReferralResultForm,
+    WageCaseFilterForm,
+    WageCaseForm,
+    WageCaseProgressForm,
+    WorklistFilterForm,
+)
+from .models import JobReferral, WageCase
+
+WORKLIST_PER_PAGE = 50
+EXPORTS_PER_PAGE = 50
+CASES_PER_PAGE = 50
+
+# Exports of personal data are logged: who, when (the log line's time) and what.
+audit_log = logging.getLogger("employment.exports")
+
+GET_OR_POST = ["GET", "HEAD", "POST"]
 
 
-def _pending(request, *args, **kwargs):
-    raise Http404
+def _show_service_error(form: Form, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error) or "您没有权限进行此操作。")
+    else:
+        add_service_errors(form, error)
 
 
-worklist = worklist_xlsx = trainee_employment = referral_create = outcome_create = referral_result = _pending
-labour_export_list = labour_export_create = labour_export_detail = _pending
-wage_case_list = wage_case_create = wage_case_detail = _pending
+def _record_form_kwargs(user) -> dict:
+    """What every record form needs: the organisations the user may pick and, for a city user (who
+    records for a county), the areas to choose from."""
+    sees_all = scope_for(user).sees_all_areas
+    return {
+        "organisations": organisation_list(user=user),
+        "today": timezone.localdate(),
+        "areas": scope_areas(user) if sees_all else None,
+        "show_area": sees_all,
+    }
+
+
+def _user_area_id(user) -> int | None:
+    scope = scope_for(user)
+    return scope.area.pk if scope.area else None
+
+
+# --- a trainee's referrals and outcomes -----------------------------------------------------------
+
+
+def _trainee_url(trainee, fragment: str = "") -> str:
+    url = reverse("employment:trainee_employment", args=[trainee.pk])
+    return f"{url}#{fragment}" if fragment else url
+
+
+def _trainee_page(request, trainee, *, referral_form=None, outcome_form=None):
+    user = request.user
+    sees_all = scope_for(user).sees_all_areas
+    own_area = _user_area_id(user)
+
+    enrolments = list(training_selectors.trainee_enrolments(user=user, trainee=trainee))
+    referrals = list(selectors.trainee_referrals(trainee=trainee))
+    for referral in referrals:
+        # Only the area that made a referral records its result.
+        referral.editable = sees_all or referral.area_id == own_area
+    outcomes = list(selectors.trainee_outcomes(trainee=trainee))
+    areas = {area.pk: area for area in reporting_areas()}
+    brands = {brand.pk: brand for brand in brand_lines()}
+    for outcome in outcomes:
+        outcome.counted_area = areas.get(outcome.counted_area_id)
+        outcome.counted_brand = brands.get(outcome.counted_brand_id)
+        outcome.export_visible = outcome.labour_export_id is not None and (
+            sees_all or outcome.labour_export.area_id == own_area
+        )
+
+    if referral_form is None or outcome_form is None:
+        initial = {"area": enrolments[0].batch.area_id} if sees_all and enrolments else {}
+        form_kwargs = _record_form_kwargs(user)
+        if referral_form is None and user.has_perm("employment.add_jobreferral"):
+            referral_form = ReferralForm(initial=initial, **form_kwargs)
+        if outcome_form is None and user.has_perm("employment.add_employmentoutcome"):
+            outcome_form = OutcomeForm(initial=initial, **form_kwargs)
+
+    made = len(referrals)
+    return render(
+        request,
+        "employment/trainee_employment.html",
+        {
+            "trainee": trainee,
+            "categories": trainee.categories.all(),
+            "enrolments": enrolments,
+            "completed": sum(enrolment.completed for enrolment in enrolments),
+            "first_completed": selectors.first_completion(trainee=trainee),
+            "referrals": referrals,
+            "referrals_made": made,
+            "referrals_required": selectors.REFERRALS_REQUIRED,
+            "referrals_missing": max(0, selectors.REFERRALS_REQUIRED - made),
+            "hired": sum(referral.result == JobReferral.Result.HIRED for referral in referrals),
+            "outcomes": outcomes,
+            "counted": sum(outcome.counted_area is not None for outcome in outcomes),
+            "result_choices": JobReferral.Result.choices,
+            "referral_form": referral_form,
+            "outcome_form": outcome_form,
+        },
+    )
+
+
+@require_safe
+@login_required
+@permission_required("employment.view_jobreferral", raise_exception=True)
+def trainee_employment(request, pk: int):
+    trainee = selectors.trainee_for_employment(user=request.user, pk=pk)
+    return _trainee_page(request, trainee)
+
+
+@require_http_methods(GET_OR_POST)
+@login_required
+@permission_required("employment.add_jobreferral", raise_exception=True)
+def referral_create(request, pk: int):
+    trainee = selectors.trainee_for_employment(user=request.user, pk=pk)
+    if request.method != "POST":
+        return redirect(_trainee_url(trainee, "add-referral"))
+    form = ReferralForm(request.POST, **_record_form_kwargs(request.user))
+    if form.is_valid():
+        try:
+            referral = services.referral_create(user=request.user, trainee=trainee, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(
+                request, f"已为{trainee.name}登记岗位推荐：{referral.employer_label} · {referral.position}。"
+            )
+            return redirect(_trainee_url(trainee, "referrals"))
+    messages.error(request, "岗位推荐还没有保存：请按“登记岗位推荐”中的红字提示修改后再保存。")
+    return _trainee_page(request, trainee, referral_form=form)
+
+
+@require_http_methods(GET_OR_POST)
+@login_required
+@permission_required("employment.add_employmentoutcome", raise_exception=True)
+def outcome_create(request, pk: int):
+    trainee = selectors.trainee_for_employment(user=request.user, pk=pk)
+    if request.method != "POST":
+        return redirect(_trainee_url(trainee, "add-outcome"))
+    form = OutcomeForm(request.POST, **_record_form_kwargs(request.user))
+    if form.is_valid():
+        try:
+            outcome = services.outcome_create(user=request.user, trainee=trainee, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(
+                request, f"已为{trainee.name}登记{outcome.get_kind_display()}结果：{outcome.description}。"
+            )
+            return redirect(_trainee_url(trainee, "outcomes"))
+    messages.error(request, "就业创业结果还没有保存：请按“登记就业创业结果”中的红字提示修改后再保存。")
+    return _trainee_page(request, trainee, outcome_form=form)
+
+
+@require_POST
+@login_required
+@permission_required("employment.change_jobreferral", raise_exception=True)
+def referral_result(request, pk: int):
+    referral = selectors.referral_get(user=request.user, pk=pk)
+    trainee = referral.trainee
+    form = ReferralResultForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择推荐结果。")
+    else:
+        try:
+            services.referral_set_result(referral=referral, user=request.user, result=form.cleaned_data["result"])
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", None) or [str(error)]:
+                messages.error(request, message)
+        else:
+            label = referral.get_result_display()
+            if referral.result == JobReferral.Result.HIRED:
+                messages.success(request, f"推荐结果已改为“{label}”。上岗后请在下方登记就业结果。")
+            else:
+                messages.success(request, f"推荐结果已改为“{label}”。")
+    return redirect(_trainee_url(trainee, "referrals"))
+
+
+# --- the three-referral worklist ------------------------------------------------------------------
+
+
+def _worklist_filters(request) -> tuple[WorklistFilterForm, dict]:
+    user = request.user
+    form = WorklistFilterForm(
+        request.GET or None,
+        areas=scope_areas(user),
+        brands=brand_lines(),
+        batches=training_selectors.batch_list(user=user),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, filters
+
+
+@require_safe
+@login_required
+@permission_required("employment.view_jobreferral", raise_exception=True)
+def worklist(request):
+    form, filters = _worklist_filters(request)
+    page = Paginator(selectors.referral_worklist(user=request.user, filters=filters), WORKLIST_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)  # the export takes the filters, all pages
+    return render(
+        request,
+        "employment/worklist.html",
+        {
+            "form": form,
+            "page": page,
+            "required": selectors.REFERRALS_REQUIRED,
+            "query": query.urlencode(),
+        },
+    )
+
+
+WORKLIST_HEADERS = [
+    "姓名",
+    "身份证号码（脱敏）",
+    "人员类别",
+    "最近培训地区",
+    "最近培训工种",
+    "首次结业日期",
+    "已推荐次数",
+    "还差次数",
+]
+
+
+@require_safe
+@login_required
+@permission_required("employment.view_jobreferral", raise_exception=True)
+def worklist_xlsx(request):
+    _, filters = _worklist_filters(request)
+    today = timezone.localdate()
+    required = selectors.REFERRALS_REQUIRED
+    trainees = list(selectors.referral_worklist(user=request.user, filters=filters))
+    workbook = new_workbook()
+    add_table_sheet(
+        workbook,
+        title="未达3次推荐",
+        heading=f"岗位推荐工作台：未达到 {required} 次岗位推荐的学员（{scope_for(request.user).label}，{today:%Y-%m-%d}）",
+        headers=WORKLIST_HEADERS,
+        widths=[12, 22, 24, 14, 20, 14, 12, 10],
+        rows=(
+            [
+                trainee.name,
+                trainee.masked_id_number,
+                "、".join(category.name for category in trainee.categories.all()),
+                trainee.last_area or "",
+                trainee.last_occupation or "",
+                trainee.first_completed_on,
+                trainee.referral_total,
+                required - trainee.referral_total,
+            ]
+            for trainee in trainees
+        ),
+    )
+    audit_log.info(
+        "worklist export: user=%s rows=%d filters=%s",
+        request.user.get_username(),
+        len(trainees),
+        {key: value for key, value in filters.items() if value},
+    )
+    return xlsx_response(workbook, f"岗位推荐工作台-{today:%Y%m%d}.xlsx")
+
+
+# --- organised labour export ----------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+@permission_required("employment.view_labourexport", raise_exception=True)
+def labour_export_list(request):
+    page = Paginator(selectors.labour_export_list(user=request.user), EXPORTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "employment/labour_export_list.html", {"page": page})
+
+
+@require_http_methods(GET_OR_POST)
+@login_required
+@permission_required("employment.add_labourexport", raise_exception=True)
+def labour_export_create(request):
+    user = request.user
+    candidates = selectors.labour_export_candidates(user=user)
+    agencies = organisation_list(user=user, kind=Organisation.Kind.HR_AGENCY)
+    form = LabourExportForm(
+        request.POST if request.method == "POST" else None,
+        agencies=agencies,
+        candidates=candidates,
+        **_record_form_kwargs(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["trainees"] = list(data["trainees"])
+        try:
+            export = services.labour_export_create(user=user, **data)
+        except (ValidationError, PermissionDenied) as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"已登记有组织劳务输出：{len(data['trainees'])} 人输出至{export.destination}，并为每人登记了就业结果。",
+            )
+            return redirect("employment:labour_export_detail", pk=export.pk)
+    return render(
+        request,
+        "employment/labour_export_form.html",
+        {
+            "form": form,
+            "candidates": list(candidates),
+            "chosen": form.chosen_ids(),
+            "has_agencies": agencies.exists(),
+        },
+    )
+
+
+@require_safe
+@login_required
+@permission_required("employment.view_labourexport", raise_exception=True)
+def labour_export_detail(request, pk: int):
+    export = selectors.labour_export_get(user=request.user, pk=pk)
+    # The selector joins the trainee only; a member's employer is read for every row.
+    members = list(selectors.labour_export_members(export=export).select_related("employer"))
+    return render(
+        request,
+        "employment/labour_export_detail.html",
+        {
+            "export": export,
+            "members": members,
+            "contracts": sum(member.contract_signed for member in members),
+            "insured": sum(member.social_insurance for member in members),
+        },
+    )
+
+
+# --- wage-arrears cases ---------------------------------------------------------------------------
+
+
+def _closure_rates(user) -> tuple[list[dict], dict | None]:
+    """Per-area rows with the percentages the page draws, and the total over the rows."""
+    rows = [
+        {**row, "open": row["total"] - row["closed"], "percent": row["rate"] * 100 if row["total"] else 0}
+        for row in selectors.wage_case_rates_by_area(user=user)
+    ]
+    if len(rows) < 2:
+        return rows, None
+    total = sum(row["total"] for row in rows)
+    closed = sum(row["closed"] for row in rows)
+    rate = closed / total if total else None
+    return rows, {
+        "area": "合计",
+        "total": total,
+        "closed": closed,
+        "open": total - closed,
+        "rate": rate,
+        "percent": rate * 100 if rate is not None else 0,
+        "meets_target": rate is not None and rate >= selectors.WAGE_CASE_CLOSURE_TARGET,
+    }
+
+
+@require_safe
+@login_required
+@permission_required("employment.view_wagecase", raise_exception=True)
+def wage_case_list(request):
+    form = WageCaseFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    page = Paginator(selectors.wage_case_list(user=request.user, status=status), CASES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rates, rates_total = _closure_rates(request.user)
+    return render(
+        request,
+        "employment/wage_case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rates": rates,
+            "rates_total": rates_total,
+            "target_percent": selectors.WAGE_CASE_CLOSURE_TARGET * 100,
+        },
+    )
+
+
+@require_http_methods(GET_OR_POST)
+@login_required
+@permission_required("employment.add_wagecase", raise_exception=True)
+def wage_case_create(request):
+    form = WageCaseForm(request.POST if request.method == "POST" else None, **_record_form_kwargs(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.wage_case_create(user=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(request, "已登记欠薪举报投诉案件。请在本页跟进办理进度，结案时填写处理结果。")
+            return redirect("employment:wage_case_detail", pk=case.pk)
+    return render(request, "employment/wage_case_form.html", {"form": form})
+
+
+@require_http_methods(GET_OR_POST)
+@login_required
+@permission_required("employment.view_wagecase", raise_exception=True)
+def wage_case_detail(request, pk: int):
+    user = request.user
+    case = selectors.wage_case_get(user=user, pk=pk)
+    may_change = user.has_perm("employment.change_wagecase")
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
+    is_closed = case.status == WageCase.Status.CLOSED
+    if is_closed and request.method == "POST":
+        messages.error(request, "该案件已结案，不能再修改状态。")
+        return redirect("employment:wage_case_detail", pk=case.pk)
+    form = None
+    if may_change and not is_closed:
+        form = WageCaseProgressForm(
+            request.POST if request.method == "POST" else None, case=case, today=timezone.localdate()
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.wage_case_progress(case=case, user=user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _show_service_error(form, error)
+            # The service set the new status on the instance before refusing: show the case as it is saved.
+            case = selectors.wage_case_get(user=user, pk=pk)
+        else:
+            messages.success(request, f"案件状态已改为“{case.get_status_display()}”。")
+            return redirect("employment:wage_case_detail", pk=case.pk)
+    return render(request, "employment/wage_case_detail.html", {"case": case, "form": form})

@@ -51,8 +51,8 @@ PROVINCES = frozenset(
         "82",
     ]
 )
-EIGHTEEN = re.compile(r"^\d{17}[\dX]$")
-FIFTEEN = re.compile(r"^\d{15}$")
+EIGHTEEN = re.compile(r"^[0-9]{17}[0-9X]$")
+FIFTEEN = re.compile(r"^[0-9]{15}$")
 
 
 class IdNumberError(ValueError):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.scoping import scope_for
 from brands.models import Area, Occupation, Organisation
 
+from . import bulk
 from .identity import mask_id_number
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
 from .roster import EDUCATION_CHOICES, RosterFileError, RosterRow, RowRules, estimate_rows, read_roster
@@ -330,10 +331,15 @@ def _write(
     total = len(plan.new) + len(plan.updates) + len(plan.to_enrol)
     done = 0
 
-    created: dict[str, Trainee] = {}
-    for chunk in _chunks(plan.new):
-        trainees = [
-            Trainee(
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(done, total)
+
+    created = bulk.insert_trainees(
+        [
+            bulk.NewTrainee(
                 id_number=row.identity.number,
                 name=row.name,
                 sex=row.sex,
@@ -343,62 +349,40 @@ def _write(
                 household_address=row.household_address,
                 household_area_id=area_ids.get(row.identity.number[:6]),
                 note=row.note,
-                created_at=now,
-                updated_at=now,
             )
-            for row in chunk
-        ]
-        Trainee.objects.bulk_create(trainees)
-        created.update((trainee.id_number, trainee) for trainee in trainees)
-        done += len(chunk)
-        if progress:
-            progress(done, total)
+            for row in plan.new
+        ],
+        now=now,
+        progress=advance,
+    )
 
-    changed = []
+    changes = []
     for trainee, diff, row in plan.updates:
-        for name in diff:
-            if name == "categories":
-                continue
-            setattr(trainee, name, getattr(row, name))
-        trainee.updated_at = now
-        changed.append(trainee)
-    for chunk in _chunks(changed, 500):
-        Trainee.objects.bulk_update(chunk, ["name", "phone", "education", "household_address", "note", "updated_at"])
-        done += len(chunk)
-        if progress:
-            progress(done, total)
+        values = {name: getattr(trainee, name) for name in bulk.UPDATABLE}
+        values.update((name, getattr(row, name)) for name in diff if name in bulk.UPDATABLE)
+        changes.append((trainee.pk, values))
+    bulk.update_trainees(changes, now=now, progress=advance)
 
-    through = Trainee.categories.through
+    def trainee_id(row: RosterRow) -> int:
+        number = row.identity.number
+        return created[number] if number in created else plan.existing[number].pk
+
     links = []
     for row in plan.valid:
-        if not row.categories:
-            continue
-        trainee = created.get(row.identity.number) or plan.existing[row.identity.number]
-        current = plan.existing_categories.get(trainee.pk, set())
-        links.extend(
-            through(trainee_id=trainee.pk, prioritycategory_id=category_ids[name])
-            for name in row.categories
-            if category_ids[name] not in current
-        )
-    for chunk in _chunks(links):
-        through.objects.bulk_create(chunk, ignore_conflicts=True)
+        if row.categories:
+            pk = trainee_id(row)
+            current = plan.existing_categories.get(pk, set())
+            links.extend((pk, category_ids[name]) for name in row.categories if category_ids[name] not in current)
+    bulk.link_categories(links)
 
-    for chunk in _chunks(plan.to_enrol):
-        Enrolment.objects.bulk_create(
-            [
-                Enrolment(
-                    trainee_id=(created.get(row.identity.number) or plan.existing[row.identity.number]).pk,
-                    batch_id=batch.pk,
-                    completed=mark_completed,
-                    roster_import=roster_import,
-                    created_at=now,
-                )
-                for row in chunk
-            ]
-        )
-        done += len(chunk)
-        if progress:
-            progress(done, total)
+    bulk.enrol(
+        [trainee_id(row) for row in plan.to_enrol],
+        batch_id=batch.pk,
+        completed=mark_completed,
+        roster_import_id=roster_import.pk if roster_import else None,
+        now=now,
+        progress=advance,
+    )
 
 
 def _progress_key(roster_import_id: int) -> str:

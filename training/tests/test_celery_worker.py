@@ -103,7 +103,7 @@ def test_large_roster_is_checked_and_committed_by_the_worker(worker, big_batch, 
     # The upload returned at once: the check runs on the worker.
     assert RosterImport.objects.get(pk=roster_import.pk).status in {"analysing", "preview"}
     status = _wait(
-        lambda: RosterImport.objects.filter(pk=roster_import.pk, status="preview").exists(), seconds=90, every=0.2
+        lambda: RosterImport.objects.filter(pk=roster_import.pk, status="preview").exists(), seconds=240, every=0.2
     )
     assert status, worker.stderr.read1().decode() if worker.poll() is not None else "worker did not finish the check"
     roster_import.refresh_from_db()
@@ -112,7 +112,7 @@ def test_large_roster_is_checked_and_committed_by_the_worker(worker, big_batch, 
 
     roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
     assert _wait(
-        lambda: RosterImport.objects.filter(pk=roster_import.pk, status="committed").exists(), seconds=90, every=0.2
+        lambda: RosterImport.objects.filter(pk=roster_import.pk, status="committed").exists(), seconds=240, every=0.2
     )
     assert Trainee.objects.count() == 2500
     assert Enrolment.objects.filter(batch=big_batch).count() == 2500
@@ -124,7 +124,7 @@ def test_a_worker_killed_half_way_leaves_no_row_behind(worker, big_batch, clerk,
     settings.ROSTER_INLINE_MAX_ROWS = 100
     roster_import = roster_upload(batch=big_batch, user=clerk, file_name="大名单.xlsx", content=_roster_bytes(30000))
     assert _wait(
-        lambda: RosterImport.objects.filter(pk=roster_import.pk, status="preview").exists(), seconds=120, every=0.2
+        lambda: RosterImport.objects.filter(pk=roster_import.pk, status="preview").exists(), seconds=240, every=0.2
     )
     roster_import.refresh_from_db()
     roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
@@ -134,7 +134,7 @@ def test_a_worker_killed_half_way_leaves_no_row_behind(worker, big_batch, clerk,
         state = cache.get(key) or {}
         return state.get("phase") == "正在写入" and 0 < state.get("done", 0) < state.get("total", 0)
 
-    assert _wait(writing, seconds=120, every=0.01), "the worker never reported progress while writing"
+    assert _wait(writing, seconds=240, every=0.01), "the worker never reported progress while writing"
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait(timeout=10)
 

@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection
 
 from brands.models import Occupation, Organisation
+from training import bulk
 from training.models import Enrolment, RosterImport, Trainee, TrainingBatch
 from training.tests.rosters import make_roster, person_ids, valid_row
 from training.tests.test_roster import BAD_FILES, bad_file
@@ -242,7 +243,7 @@ def test_a_database_fault_half_way_writes_nothing_and_the_import_is_recorded_as_
     def broken(*args, **kwargs):
         raise DatabaseError("模拟：数据库连接中断")
 
-    monkeypatch.setattr(Enrolment.objects, "bulk_create", broken)
+    monkeypatch.setattr(bulk, "enrol", broken)
     with pytest.raises(DatabaseError):
         run(clean_roster, *BATCH)
     assert (Trainee.objects.count(), Enrolment.objects.count()) == (0, 0)

@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
 from brands.models import Area, Occupation
-from training import services
+from training import bulk, services
 from training.models import Enrolment, RosterImport, Trainee, TrainingBatch
 from training.roster import RosterFileError
 from training.tests.rosters import make_id, make_roster, person_ids, valid_row
@@ -252,16 +252,16 @@ def test_importing_the_same_roster_twice_changes_nothing(batch, earlier_batch):
 # --- atomicity -------------------------------------------------------------------------------------
 
 
-def fail_after_trainees_were_written(monkeypatch, manager, method: str = "bulk_create") -> dict:
-    """Make `manager.method` raise a database error, and record how many trainees existed at that moment
-    (so the test knows the fault came half-way, after rows had been written)."""
+def fail_after_trainees_were_written(monkeypatch, step: str = "enrol") -> dict:
+    """Make one write step of training/bulk.py raise a database error, and record how many trainees
+    existed at that moment (so the test knows the fault came half-way, after rows had been written)."""
     seen = {}
 
     def broken(*args, **kwargs):
         seen["trainees"] = Trainee.objects.count()
         raise DatabaseError("模拟：数据库连接中断")
 
-    monkeypatch.setattr(manager, method, broken)
+    monkeypatch.setattr(bulk, step, broken)
     return seen
 
 
@@ -278,18 +278,10 @@ def roster_touching_everything() -> list[list]:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(
-    ("manager", "method"),
-    [
-        (Enrolment.objects, "bulk_create"),
-        (Trainee.categories.through.objects, "bulk_create"),
-        (Trainee.objects, "bulk_update"),
-    ],
-    ids=["enrolments", "category links", "updates"],
-)
-def test_a_fault_half_way_leaves_the_database_as_it_was(monkeypatch, earlier_batch, batch, manager, method):
+@pytest.mark.parametrize("step", ["enrol", "link_categories", "update_trainees"])
+def test_a_fault_half_way_leaves_the_database_as_it_was(monkeypatch, earlier_batch, batch, step):
     before = registry_with_history(earlier_batch)
-    seen = fail_after_trainees_were_written(monkeypatch, manager, method)
+    seen = fail_after_trainees_were_written(monkeypatch, step)
     with pytest.raises(DatabaseError):
         process(batch, roster_touching_everything())
     assert seen["trainees"] == 31  # the new people had been inserted when the fault came
@@ -308,7 +300,7 @@ def test_a_fault_while_committing_an_upload_fails_the_import_with_a_chinese_mess
     )
     roster_import.refresh_from_db()
     assert roster_import.status == RosterImport.Status.PREVIEW  # checked inline when the upload committed
-    seen = fail_after_trainees_were_written(monkeypatch, Enrolment.objects)
+    seen = fail_after_trainees_were_written(monkeypatch, "enrol")
 
     services.roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
 
