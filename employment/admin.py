@@ -7,7 +7,7 @@ from import_export.admin import ExportMixin
 from accounts.admin import AreaScopedAdminMixin
 from brands.resources import SafeExportResource
 
-from .models import EmploymentOutcome, JobReferral, LabourExport, WageCase
+from .models import EmploymentOutcome, JobReferral, LabourExport, ReferralImport, WageCase
 
 
 class JobReferralResource(SafeExportResource):
@@ -107,3 +107,20 @@ class WageCaseAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     list_select_related = ("employer", "area")
     raw_id_fields = ("employer",)
     date_hierarchy = "received_on"
+
+
+@admin.register(ReferralImport)
+class ReferralImportAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("file_name", "area", "uploaded_by", "uploaded_at", "status")
+    list_filter = ("status", "area")
+    list_select_related = ("area", "uploaded_by")
+    exclude = ("content", "report")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content", "report")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -195,7 +195,11 @@ def labour_export_get(*, user, pk: int) -> LabourExport:
 
 
 def labour_export_members(*, export: LabourExport) -> QuerySet:
-    return export.outcomes.select_related("trainee").prefetch_related("trainee__categories").order_by("trainee__name")
+    return (
+        export.outcomes.select_related("trainee", "employer")
+        .prefetch_related("trainee__categories")
+        .order_by("trainee__name")
+    )
 
 
 def wage_case_list(*, user, status: str = "") -> QuerySet:

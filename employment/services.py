@@ -69,12 +69,13 @@ def referral_create(
 @transaction.atomic
 def referral_set_result(*, referral: JobReferral, user, result: str, note: str | None = None) -> JobReferral:
     acting_area(user, referral.area)
+    if result not in JobReferral.Result.values:
+        raise ValidationError("推荐结果无效，请从列表中选择。")
     referral.result = result
     fields = ["result"]
     if note is not None:
-        referral.note = note.strip()
+        referral.note = note.strip()[:200]
         fields.append("note")
-    referral.full_clean()
     referral.save(update_fields=fields)
     return referral
 
@@ -207,15 +208,17 @@ def wage_case_progress(
     acting_area(user, case.area)
     if case.status == WageCase.Status.CLOSED:
         raise ValidationError("该案件已结案，不能再修改状态。")
-    case.status = status
+    if status not in WageCase.Status.values:
+        raise ValidationError("案件状态无效。")
     if status == WageCase.Status.CLOSED:
         if closed_on is None or not resolution.strip():
             raise ValidationError("结案必须填写结案日期和处理结果。")
         _check_not_future(closed_on, "结案日期")
-        case.closed_on = closed_on
-        case.resolution = resolution.strip()
-    else:
-        case.closed_on = None
-    case.full_clean()
+        if closed_on < case.received_on:
+            raise ValidationError("结案日期不能早于受理日期。")
+    # Checked before anything is set: a refused change leaves the caller's object as stored.
+    case.status = status
+    case.closed_on = closed_on if status == WageCase.Status.CLOSED else None
+    case.resolution = resolution.strip() if status == WageCase.Status.CLOSED else case.resolution
     case.save(update_fields=["status", "closed_on", "resolution"])
     return case
