@@ -239,7 +239,7 @@ def bench_large() -> list[Line]:
     from training import roster
 
     say(
-        f"\n[d] {LARGE:,} rows (姓名, 身份证号码, 联系电话, 人员类别), roster_process in a child process whose peak memory is its own"
+        f"\n[d] {LARGE:,} rows (姓名, 身份证号码, 联系电话), roster_process in a child process whose peak memory is its own"
     )
     content = large_roster()
     size = uncompressed_bytes(content)

@@ -10,6 +10,7 @@ import datetime
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 
@@ -44,6 +45,68 @@ class NewTrainee:
     household_address: str
     household_area_id: int | None
     note: str
+
+
+class RegisteredTrainee(NamedTuple):
+    """What the import compares with a roster row: a light row, not a model instance (tens of
+    thousands of them are read per import)."""
+
+    pk: int
+    id_number: str
+    name: str
+    phone: str
+    education: str
+    household_address: str
+    note: str
+
+
+def existing_trainees(numbers: Sequence[str]) -> dict[str, RegisteredTrainee]:
+    """The registered people among these ID numbers, keyed by number."""
+    found: dict[str, RegisteredTrainee] = {}
+    for chunk in _chunks(numbers):
+        if _postgres():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {', '.join(('id', *RegisteredTrainee._fields[1:]))} FROM {Trainee._meta.db_table} "
+                    "WHERE id_number = ANY(%s)",
+                    [list(chunk)],
+                )
+                rows = cursor.fetchall()
+        else:
+            rows = Trainee.objects.filter(id_number__in=chunk).values_list("pk", *RegisteredTrainee._fields[1:])
+        found.update((row[1], RegisteredTrainee(*row)) for row in rows)
+    return found
+
+
+def category_links(trainee_ids: Sequence[int]) -> dict[int, set[int]]:
+    """{trainee id: category ids} for these people."""
+    through = Trainee.categories.through
+    links: dict[int, set[int]] = {}
+    for chunk in _chunks(trainee_ids):
+        if _postgres():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT trainee_id, prioritycategory_id FROM {through._meta.db_table} WHERE trainee_id = ANY(%s)",
+                    [list(chunk)],
+                )
+                rows = cursor.fetchall()
+        else:
+            rows = through.objects.filter(trainee_id__in=chunk).values_list("trainee_id", "prioritycategory_id")
+        for trainee_id, category_id in rows:
+            links.setdefault(trainee_id, set()).add(category_id)
+    return links
+
+
+def enrolled_in(batch_id: int, trainee_ids: Sequence[int]) -> set[int]:
+    """Which of these people are already enrolled in the batch.
+
+    One read of the batch's roster through its index, whatever the table statistics say: right after
+    a large import they are stale, and a per-person lookup can then be planned badly."""
+    wanted = set(trainee_ids)
+    if not wanted:
+        return set()
+    enrolled = Enrolment.objects.filter(batch_id=batch_id).values_list("trainee_id", flat=True)
+    return wanted.intersection(enrolled.iterator(chunk_size=CHUNK))
 
 
 def _postgres() -> bool:

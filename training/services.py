@@ -16,7 +16,7 @@ from brands.models import Area, Occupation, Organisation
 
 from . import bulk
 from .identity import mask_id_number
-from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
+from .models import Enrolment, PriorityCategory, RosterImport, TrainingBatch
 from .roster import EDUCATION_CHOICES, RosterFileError, RosterRow, RowRules, estimate_rows, read_roster
 from .selectors import batch_find
 
@@ -199,8 +199,8 @@ class ImportPlan:
     error_row_numbers: set[int] = field(default_factory=set)
     duplicate_rows: list[int] = field(default_factory=list)
     new: list[RosterRow] = field(default_factory=list)
-    updates: list[tuple[Trainee, dict, RosterRow]] = field(default_factory=list)
-    existing: dict[str, Trainee] = field(default_factory=dict)
+    updates: list[tuple[bulk.RegisteredTrainee, dict, RosterRow]] = field(default_factory=list)
+    existing: dict[str, bulk.RegisteredTrainee] = field(default_factory=dict)
     existing_categories: dict[int, set[int]] = field(default_factory=dict)
     already_enrolled: set[int] = field(default_factory=set)  # trainee ids
     to_enrol: list[RosterRow] = field(default_factory=list)
@@ -261,21 +261,11 @@ def plan_import(rows: list[RosterRow], *, batch: TrainingBatch) -> ImportPlan:
         seen.add(number)
         plan.valid.append(row)
 
-    numbers = [row.identity.number for row in plan.valid]
-    for chunk in _chunks(numbers):
-        for trainee in Trainee.objects.filter(id_number__in=chunk):
-            plan.existing[trainee.id_number] = trainee
+    plan.existing = bulk.existing_trainees([row.identity.number for row in plan.valid])
     existing_ids = [trainee.pk for trainee in plan.existing.values()]
-    through = Trainee.categories.through
-    for chunk in _chunks(existing_ids):
-        for trainee_id, category_id in through.objects.filter(trainee_id__in=chunk).values_list(
-            "trainee_id", "prioritycategory_id"
-        ):
-            plan.existing_categories.setdefault(trainee_id, set()).add(category_id)
-        if batch.pk:
-            plan.already_enrolled.update(
-                Enrolment.objects.filter(batch=batch, trainee_id__in=chunk).values_list("trainee_id", flat=True)
-            )
+    plan.existing_categories = bulk.category_links(existing_ids)
+    if batch.pk:
+        plan.already_enrolled = bulk.enrolled_in(batch.pk, existing_ids)
     category_ids = _category_ids()
     category_names = {pk: name for name, pk in category_ids.items()}
     for row in plan.valid:
@@ -292,7 +282,7 @@ def plan_import(rows: list[RosterRow], *, batch: TrainingBatch) -> ImportPlan:
     return plan
 
 
-def _changes(trainee: Trainee, row: RosterRow, current: set[int], category_ids, category_names) -> dict:
+def _changes(trainee: bulk.RegisteredTrainee, row: RosterRow, current: set[int], category_ids, category_names) -> dict:
     """What the roster would change on a registered person. A blank cell never erases what is known,
     and categories are only ever added (a person keeps a category another roster recorded)."""
     diff = {}
