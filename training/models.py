@@ -39,8 +39,10 @@ class Trainee(models.Model):
         BACHELOR = "bachelor", _("本科")
         POSTGRADUATE = "postgraduate", _("研究生及以上")
 
-    id_number = models.CharField(_("身份证号码"), max_length=18, unique=True)
-    name = models.CharField(_("姓名"), max_length=20, db_index=True)
+    # Unique through a constraint rather than unique=True: on PostgreSQL that spares the second
+    # (LIKE) index Django adds to unique text columns, which no query here uses.
+    id_number = models.CharField(_("身份证号码"), max_length=18)
+    name = models.CharField(_("姓名"), max_length=20)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
@@ -59,6 +61,11 @@ class Trainee(models.Model):
         verbose_name_plural = _("学员")
         ordering = ["name", "id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                name="trainee_unique_id_number",
+                violation_error_message=_("该身份证号码已登记。"),
+            ),
             models.CheckConstraint(condition=Q(sex__in=["M", "F"]), name="trainee_sex_valid"),
         ]
 
@@ -160,7 +167,10 @@ class Enrolment(models.Model):
         LEVEL_1 = "level1", _("职业技能等级证书（一级/高级技师）")
         SPECIAL = "special", _("专项职业能力证书")
 
-    trainee = models.ForeignKey(Trainee, verbose_name=_("学员"), on_delete=models.PROTECT, related_name="enrolments")
+    # No index of its own: the (trainee, batch) unique constraint's index leads with the trainee.
+    trainee = models.ForeignKey(
+        Trainee, verbose_name=_("学员"), on_delete=models.PROTECT, related_name="enrolments", db_index=False
+    )
     batch = models.ForeignKey(
         TrainingBatch, verbose_name=_("班期"), on_delete=models.PROTECT, related_name="enrolments"
     )
