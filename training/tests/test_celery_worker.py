@@ -17,6 +17,7 @@ from django.db import connection
 
 from brands.models import Occupation
 from conftest import require_service, uses_postgresql
+from qinzhou_brands.celery import app as celery_app
 from training.models import Enrolment, RosterImport, Trainee
 from training.services import batch_create, roster_request_commit, roster_upload
 from training.tests.rosters import chinese_name, person_ids, valid_row
@@ -50,6 +51,11 @@ def worker():
     db = connection.settings_dict
     database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "1"}
+    # A queue of this test database's own: with pytest-xdist each process has its own database, and a
+    # worker must never take a task meant for another process's database.
+    queue = f"test-{db['NAME']}"
+    previous_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
     process = subprocess.Popen(
         [
             sys.executable,
@@ -63,6 +69,8 @@ def worker():
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            "-Q",
+            queue,
         ],
         cwd=ROOT,
         env=env,
@@ -71,6 +79,7 @@ def worker():
         start_new_session=True,
     )
     yield process
+    celery_app.conf.task_default_queue = previous_queue
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
