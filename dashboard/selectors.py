@@ -11,6 +11,7 @@ from accounts.scoping import scope_for
 from brands.models import Target
 from brands.selectors import brand_lines, city_area, reporting_areas, target_values
 from employment.selectors import job_counts, priority_group_counts, referral_summary, wage_case_summary
+from subsidies.selectors import progress_summary_additions
 from training.selectors import training_counts
 
 
@@ -71,4 +72,5 @@ def progress_summary(*, year: int | None = None, user=None) -> dict:
         "referrals": referral_summary(year=year),
         "wage_cases": wage_case_summary(year=year),
         "priority_groups": priority_group_counts(year=year),
+        **progress_summary_additions(year),
     }

@@ -121,3 +121,19 @@ def test_progress_report_counts_completed_enrolments_by_the_counting_rules(area,
     assert json.loads(run("progress_report", "--year", "2024", "--json"))["city"]["trainings"] == 1
     assert json.loads(run("progress_report", "--year", "2023", "--json"))["city"]["trainings"] == 1
     assert json.loads(run("progress_report", "--year", "2022", "--json"))["city"]["trainings"] == 0
+
+
+def test_progress_report_carries_subsidies_and_recognitions():
+    from brands.models import Recognition
+    from brands.tests.factories import RecognitionFactory
+
+    RecognitionFactory(kind=Recognition.Kind.TRAINING_BASE, level=Recognition.Level.REGION, year=2023)
+    report = json.loads(run("progress_report", "--json"))
+    assert report["subsidies"]["budget_amount"] == 0
+    assert report["subsidies"]["approved_amount"] == 0
+    assert {row["kind"] for row in report["subsidies"]["by_kind"]} >= {"training_base", "leading_enterprise"}
+    assert report["recognitions"]["training_base"] == {"region": 1, "city": 0, "region_target": 1}
+    assert report["recognitions"]["expert_studio"] == {"region": 0, "city": 0, "region_target": 1}
+    assert (
+        json.loads(run("progress_report", "--year", "2022", "--json"))["recognitions"]["training_base"]["region"] == 0
+    )

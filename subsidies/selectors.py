@@ -1,0 +1,224 @@
+"""Every read of the subsidies app, scoped by the requesting user; budget figures and the totals
+the progress report adds.
+
+Money rules, written down once:
+- an application draws on the budget it was approved against (the area's budget for the year of
+  approval, or else the city's); `committed` is approved and not yet paid, `paid` is paid, and
+  `remaining` is what is left of the allocation;
+- `approved_amount` in the progress report is everything approved, paid or not; `paid_amount` is part of it;
+  both are attributed to the year of the budget they drew on."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from accounts.scoping import scope_queryset
+from brands.models import Area, Recognition, Target
+from brands.selectors import PLAN_LAST_YEAR
+
+from .models import Budget, SubsidyApplication, SubsidyKind, SubsidyRule
+
+Status = SubsidyApplication.Status
+CITY_AREA_CODE = "450700"
+ZERO = Decimal("0")
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+
+
+def _sum(field: str = "amount", **filters):
+    return Coalesce(Sum(field, filter=Q(**filters) if filters else None), Value(ZERO), output_field=_MONEY)
+
+
+def _yuan(amount: Decimal | None) -> int:
+    return int((amount or ZERO).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+# --- applications ---------------------------------------------------------------------------------
+
+
+def _applications(user) -> QuerySet:
+    return scope_queryset(
+        SubsidyApplication.objects.select_related(
+            "rule",
+            "area",
+            "organisation",
+            "recognition",
+            "trainee",
+            "enrolment__batch__occupation",
+            "outcome",
+            "budget",
+        ),
+        user,
+    )
+
+
+def application_list(*, user, filters: dict | None = None) -> QuerySet:
+    filters = filters or {}
+    applications = _applications(user)
+    if filters.get("status"):
+        applications = applications.filter(status=filters["status"])
+    if filters.get("kind"):
+        applications = applications.filter(kind=filters["kind"])
+    if filters.get("area"):
+        applications = applications.filter(area__code=filters["area"])
+    if filters.get("year"):
+        applications = applications.filter(created_at__year=filters["year"])
+    return applications.order_by("-created_at", "-id")
+
+
+def application_get(*, user, pk: int) -> SubsidyApplication:
+    """One application of the user's scope; another area's is a 404."""
+    return get_object_or_404(_applications(user).prefetch_related("transitions__by", "evidence"), pk=pk)
+
+
+def application_transitions(*, application: SubsidyApplication) -> QuerySet:
+    return application.transitions.select_related("by").order_by("at", "id")
+
+
+def rule_list(*, active_only: bool = False) -> QuerySet:
+    rules = SubsidyRule.objects.all()
+    return rules.filter(active=True) if active_only else rules
+
+
+# --- budgets --------------------------------------------------------------------------------------
+
+
+def _budget_figures(budgets: QuerySet) -> QuerySet:
+    return budgets.annotate(
+        committed=_sum("applications__amount", applications__status=Status.APPROVED),
+        paid=_sum("applications__amount", applications__status=Status.PAID),
+    )
+
+
+def budget_summary(*, year: int, area: Area) -> dict:
+    """Allocated, committed (approved, unpaid), paid and remaining of one area's (or the city's) budget."""
+    budget = _budget_figures(Budget.objects.filter(year=year, area=area)).first()
+    if budget is None:
+        return {"allocated": ZERO, "committed": ZERO, "paid": ZERO, "remaining": ZERO}
+    return {
+        "allocated": budget.amount,
+        "committed": budget.committed,
+        "paid": budget.paid,
+        "remaining": budget.amount - budget.committed - budget.paid,
+    }
+
+
+def budget_list(*, user, year: int | None = None) -> list[dict]:
+    """The budgets the user may see (a county user: their area's and the city's), each with its figures."""
+    budgets = scope_queryset(Budget.objects.all(), user) | Budget.objects.filter(area__code=CITY_AREA_CODE)
+    if year is not None:
+        budgets = budgets.filter(year=year)
+    rows = []
+    for budget in _budget_figures(budgets.select_related("area")).order_by("-year", "area__sort_order"):
+        rows.append(
+            {
+                "budget": budget,
+                "allocated": budget.amount,
+                "committed": budget.committed,
+                "paid": budget.paid,
+                "remaining": budget.amount - budget.committed - budget.paid,
+            }
+        )
+    return rows
+
+
+# --- totals ---------------------------------------------------------------------------------------
+
+TOTAL_DIMENSIONS = {
+    "area": ("area__short_name", "area__sort_order"),
+    "kind": ("kind", "kind"),
+    "status": ("status", "status"),
+    # A training subsidy belongs to the brand of its batch's occupation, an award to the brand of its recognition.
+    "brand": ("brand_name", "brand_name"),
+}
+
+
+def application_totals(*, user, by: str, year: int | None = None) -> list[dict]:
+    """Count and amount of the user's applications grouped by area, brand, kind or status."""
+    if by not in TOTAL_DIMENSIONS:
+        raise ValueError(f"unknown dimension {by!r}")
+    applications = scope_queryset(SubsidyApplication.objects.all(), user)
+    if year is not None:
+        applications = applications.filter(created_at__year=year)
+    key, order = TOTAL_DIMENSIONS[by]
+    if by == "brand":
+        applications = applications.annotate(
+            brand_name=Coalesce(
+                "enrolment__batch__occupation__brand__name", "recognition__brand__name", Value("未关联品牌")
+            )
+        )
+    rows = applications.values(key).annotate(count=Count("id"), amount=_sum()).order_by(order)
+    labels = {"kind": dict(SubsidyKind.choices), "status": dict(Status.choices)}.get(by, {})
+    return [
+        {"key": row[key], "label": str(labels.get(row[key], row[key])), **{k: row[k] for k in ("count", "amount")}}
+        for row in rows
+    ]
+
+
+# --- progress report ------------------------------------------------------------------------------
+
+RECOGNITION_TARGET_METRICS = {
+    Recognition.Kind.TRAINING_BASE: Target.Metric.REGION_TRAINING_BASE,
+    Recognition.Kind.EXPERT_STUDIO: Target.Metric.REGION_EXPERT_STUDIO,
+    Recognition.Kind.LEADING_ENTERPRISE: Target.Metric.REGION_LEADING_ENTERPRISE,
+}
+
+
+def progress_summary_additions(year: int | None = None) -> dict:
+    """The subsidies and recognitions parts of the progress report (city-wide, yuan as integers).
+
+    Without a year: every budget and application, and recognitions of the plan period 2021–2025.
+    With one: that year's budgets and the applications charged to them; recognitions from the start
+    of the target period (the one covering `year`, or else the latest one begun before it) up to `year`."""
+    budgets = Budget.objects.all() if year is None else Budget.objects.filter(year=year)
+    budget_amount = budgets.aggregate(total=_sum())["total"]
+    spent = SubsidyApplication.objects.filter(status__in=[Status.APPROVED, Status.PAID])
+    if year is not None:
+        spent = spent.filter(budget__year=year)
+    year = PLAN_LAST_YEAR if year is None else year
+    by_kind_rows = {
+        row["kind"]: row
+        for row in spent.values("kind").annotate(approved=_sum(), paid=_sum(status=Status.PAID)).order_by("kind")
+    }
+    by_kind = [
+        {
+            "kind": kind,
+            "approved_amount": _yuan(by_kind_rows.get(kind, {}).get("approved")),
+            "paid_amount": _yuan(by_kind_rows.get(kind, {}).get("paid")),
+        }
+        for kind in SubsidyKind.values
+    ]
+    # The target of the period covering `year`; after the last period ends, that last period's target.
+    targets = {}
+    for target in Target.objects.filter(
+        area__code=CITY_AREA_CODE,
+        brand__isnull=True,
+        metric__in=RECOGNITION_TARGET_METRICS.values(),
+        year_from__lte=year,
+    ).order_by("-year_to", "-year_from"):
+        targets.setdefault(target.metric, target)
+    period_start = min((t.year_from for t in targets.values()), default=year)
+    counts = {
+        (row["kind"], row["level"]): row["n"]
+        for row in Recognition.objects.filter(year__gte=period_start, year__lte=year)
+        .values("kind", "level")
+        .annotate(n=Count("id"))
+    }
+    recognitions = {}
+    for kind, metric in RECOGNITION_TARGET_METRICS.items():
+        target = targets.get(metric)
+        recognitions[kind.value] = {
+            "region": counts.get((kind.value, Recognition.Level.REGION.value), 0),
+            "city": counts.get((kind.value, Recognition.Level.CITY.value), 0),
+            "region_target": target.value if target else 0,
+        }
+    return {
+        "subsidies": {
+            "budget_amount": _yuan(budget_amount),
+            "approved_amount": sum(row["approved_amount"] for row in by_kind),
+            "paid_amount": sum(row["paid_amount"] for row in by_kind),
+            "by_kind": by_kind,
+        },
+        "recognitions": recognitions,
+    }

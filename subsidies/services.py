@@ -1,0 +1,528 @@
+"""Every write of the subsidies app: applications, their path from county to city, evidence, and the
+bulk training-subsidy applications of a completed batch.
+
+Each transition locks the application row, checks the state it starts from, the actor's role and
+area, and that nobody passes what they themselves created, submitted or reviewed; then it saves with
+`update_fields` and records an ApplicationTransition. Approval locks the budget row it draws on, so
+two approvals racing for the last money cannot both win."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts.roles import Role
+from accounts.scoping import scope_for
+from brands.models import Area, Organisation, Recognition
+from employment.models import EmploymentOutcome, LabourExport
+from training.models import Enrolment, Trainee, TrainingBatch
+
+from .models import (
+    RECOGNITION_KIND_FOR,
+    ApplicationEvidence,
+    ApplicationTransition,
+    Beneficiary,
+    Budget,
+    SubsidyApplication,
+    SubsidyKind,
+    SubsidyRule,
+)
+
+CITY_AREA_CODE = "450700"
+Status = SubsidyApplication.Status
+LIVE_STATUSES = [s for s in Status.values if s != Status.REJECTED]
+COMMITTED_STATUSES = [Status.APPROVED, Status.PAID]
+EVIDENCE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".xls", ".docx", ".doc", ".ofd"}
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def once_per_occupation_level() -> bool:
+    return getattr(settings, "SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL", True)
+
+
+def max_trainings_per_year() -> int:
+    return getattr(settings, "SUBSIDY_TRAINING_MAX_PER_YEAR", 3)
+
+
+# --- who may act ----------------------------------------------------------------------------------
+
+
+def _require_role(user, role: Role, area: Area | None, message: str) -> None:
+    """The user holds `role`; for a county role, in `area`."""
+    scope = scope_for(user)
+    if scope.role != role:
+        raise PermissionDenied(message)
+    if role in (Role.COUNTY_CLERK, Role.COUNTY_REVIEWER) and (scope.area is None or scope.area.pk != area.pk):
+        raise PermissionDenied("只能办理本县区的补贴申请。")
+
+
+def _require_not_own(user, application: SubsidyApplication, *, fields: tuple[str, ...], message: str) -> None:
+    if any(getattr(application, f"{field}_id") == user.pk for field in fields):
+        raise PermissionDenied(message)
+
+
+def _creating_area(user, area: Area) -> None:
+    """A county clerk records applications of their own area; the city administrator of any area."""
+    scope = scope_for(user)
+    if scope.role == Role.CITY_ADMIN:
+        return
+    if scope.role != Role.COUNTY_CLERK:
+        raise PermissionDenied("只有县区经办员或市人社局管理员可以登记补贴申请。")
+    if scope.area is None or scope.area.pk != area.pk:
+        raise PermissionDenied("只能为本县区登记补贴申请。")
+
+
+# --- eligibility ----------------------------------------------------------------------------------
+
+
+def _check_amount(rule: SubsidyRule, amount: Decimal) -> None:
+    if rule.amount is None:
+        raise ValidationError("该补贴规则尚未设定金额，请联系市人社局管理员。")
+    if amount is None or amount <= 0:
+        raise ValidationError("申请金额必须大于 0。")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError("申请金额最多保留两位小数。")
+    if rule.amount_type == SubsidyRule.AmountType.FIXED and amount != rule.amount:
+        raise ValidationError(f"该补贴为定额补贴，申请金额须为 {rule.amount} 元。")
+    if rule.amount_type == SubsidyRule.AmountType.CAP and amount > rule.amount:
+        raise ValidationError(f"申请金额超过该补贴的最高限额 {rule.amount} 元。")
+
+
+@dataclass
+class TrainingHistory:
+    """The live training-subsidy applications of a set of people, read once, updated as drafts are made."""
+
+    enrolment_ids: set[int]
+    occupation_levels: set[tuple[int, int, str]]  # (trainee, occupation, certificate)
+    per_year: Counter  # (trainee, year of the batch end date) -> applications
+
+    @classmethod
+    def of(cls, trainee_ids) -> "TrainingHistory":
+        rows = SubsidyApplication.objects.filter(
+            kind=SubsidyKind.TRAINING, trainee_id__in=trainee_ids, status__in=LIVE_STATUSES
+        ).values_list(
+            "enrolment_id",
+            "trainee_id",
+            "enrolment__batch__occupation_id",
+            "enrolment__certificate",
+            "enrolment__batch__end_date",
+        )
+        history = cls(set(), set(), Counter())
+        for enrolment_id, trainee_id, occupation_id, certificate, end_date in rows:
+            history.add(enrolment_id, trainee_id, occupation_id, certificate, end_date.year)
+        return history
+
+    def add(self, enrolment_id, trainee_id, occupation_id, certificate, year) -> None:
+        self.enrolment_ids.add(enrolment_id)
+        self.occupation_levels.add((trainee_id, occupation_id, certificate))
+        self.per_year[(trainee_id, year)] += 1
+
+    def record(self, enrolment: Enrolment) -> None:
+        self.add(
+            enrolment.pk,
+            enrolment.trainee_id,
+            enrolment.batch.occupation_id,
+            enrolment.certificate,
+            enrolment.batch.end_date.year,
+        )
+
+    def refusal(self, enrolment: Enrolment, rule: SubsidyRule) -> str | None:
+        """Why `enrolment` earns no training subsidy under `rule` (None: it does)."""
+        if not enrolment.completed:
+            return "未结业"
+        if not enrolment.certificate:
+            return "无证书"
+        if rule.certificate and enrolment.certificate != rule.certificate:
+            return f"证书与规则不符（规则要求：{rule.get_certificate_display()}）"
+        if enrolment.pk in self.enrolment_ids:
+            return "该参训记录已申请过职业培训补贴"
+        key = (enrolment.trainee_id, enrolment.batch.occupation_id, enrolment.certificate)
+        if once_per_occupation_level() and key in self.occupation_levels:
+            return "已就同一工种同一等级享受过职业培训补贴"
+        limit = max_trainings_per_year()
+        year = enrolment.batch.end_date.year
+        if self.per_year[(enrolment.trainee_id, year)] >= limit:
+            return f"本年度已达 {limit} 次"
+        return None
+
+
+def _check_rule(rule: SubsidyRule, today: datetime.date) -> None:
+    if not rule.is_effective_on(today):
+        raise ValidationError("该补贴规则未启用或不在有效期内。")
+
+
+def _organisation_target(rule, *, organisation, recognition, labour_export) -> dict:
+    if rule.kind in RECOGNITION_KIND_FOR:
+        if recognition is None:
+            raise ValidationError("奖补须选择使该单位符合条件的认定。")
+        if recognition.organisation_id != organisation.pk:
+            raise ValidationError("所选认定不属于该单位。")
+        if recognition.kind != RECOGNITION_KIND_FOR[rule.kind]:
+            raise ValidationError(f"该奖补须有{Recognition.Kind(RECOGNITION_KIND_FOR[rule.kind]).label}认定。")
+        if rule.level and recognition.level != rule.level:
+            raise ValidationError(f"该奖补仅适用于{rule.get_level_display()}认定。")
+        if SubsidyApplication.objects.filter(recognition=recognition, status__in=LIVE_STATUSES).exists():
+            raise ValidationError("该认定已申请过奖补，不能重复申请。")
+        return {"organisation": organisation, "recognition": recognition}
+    # 就业创业服务补助: the HR agency that organised a labour-export group.
+    if labour_export is None:
+        raise ValidationError("就业创业服务补助须选择有组织劳务输出记录。")
+    if labour_export.agency_id != organisation.pk:
+        raise ValidationError("补贴单位须为组织该批劳务输出的人力资源服务机构。")
+    if organisation.kind != Organisation.Kind.HR_AGENCY:
+        raise ValidationError("就业创业服务补助只发给人力资源服务机构。")
+    if SubsidyApplication.objects.filter(
+        kind=rule.kind, labour_export=labour_export, trainee__isnull=True, status__in=LIVE_STATUSES
+    ).exists():
+        raise ValidationError("该批劳务输出已申请过就业创业服务补助。")
+    return {"organisation": organisation, "labour_export": labour_export}
+
+
+# What outcome each person kind (other than training) needs, and the refusal when it is missing.
+OUTCOME_REQUIREMENTS = {
+    SubsidyKind.TRANSPORT: (lambda o: o.labour_export_id is not None, "一次性交通补助须为有组织劳务输出的就业结果。"),
+    SubsidyKind.SOCIAL_INSURANCE: (
+        lambda o: o.kind == EmploymentOutcome.Kind.EMPLOYED and o.social_insurance,
+        "社会保险补贴须为已缴纳社会保险的就业结果。",
+    ),
+    SubsidyKind.STARTUP: (lambda o: o.kind == EmploymentOutcome.Kind.ENTREPRENEURSHIP, "一次性创业补贴须为创业结果。"),
+    SubsidyKind.STARTUP_JOBS: (
+        lambda o: o.kind == EmploymentOutcome.Kind.ENTREPRENEURSHIP and o.jobs_created > 0,
+        "创业带动就业补贴须为带动就业人数大于 0 的创业结果。",
+    ),
+}
+
+
+def _person_target(rule, *, enrolment, outcome) -> tuple[dict, Area]:
+    if rule.kind == SubsidyKind.TRAINING:
+        if enrolment is None:
+            raise ValidationError("职业培训补贴须选择参训记录。")
+        # One person's applications are serialised so the per-person limits cannot be raced past.
+        Trainee.objects.select_for_update().filter(pk=enrolment.trainee_id).first()
+        reason = TrainingHistory.of([enrolment.trainee_id]).refusal(enrolment, rule)
+        if reason:
+            raise ValidationError(f"不符合职业培训补贴条件：{reason}。")
+        return {"trainee": enrolment.trainee, "enrolment": enrolment}, enrolment.batch.area
+    if outcome is None:
+        raise ValidationError("请选择使该人员符合条件的就业创业结果。")
+    check, message = OUTCOME_REQUIREMENTS[rule.kind]
+    if not check(outcome):
+        raise ValidationError(message)
+    if SubsidyApplication.objects.filter(kind=rule.kind, outcome=outcome, status__in=LIVE_STATUSES).exists():
+        raise ValidationError("该就业创业结果已申请过该项补贴。")
+    return {"trainee": outcome.trainee, "outcome": outcome}, outcome.area
+
+
+def _record(application: SubsidyApplication, *, from_status: str, by, comment: str = "") -> ApplicationTransition:
+    return ApplicationTransition.objects.create(
+        application=application, from_status=from_status, to_status=application.status, by=by, comment=comment
+    )
+
+
+@transaction.atomic
+def application_create(
+    *,
+    user,
+    rule: SubsidyRule,
+    amount: Decimal,
+    organisation: Organisation | None = None,
+    recognition: Recognition | None = None,
+    labour_export: LabourExport | None = None,
+    enrolment: Enrolment | None = None,
+    outcome: EmploymentOutcome | None = None,
+    comment: str = "",
+) -> SubsidyApplication:
+    """A draft application. Its area is where the eligibility arose: the organisation's area, the area
+    that ran the batch, or the area that recorded the outcome."""
+    _check_rule(rule, timezone.localdate())
+    _check_amount(rule, amount)
+    if rule.beneficiary == Beneficiary.ORGANISATION:
+        if enrolment is not None or outcome is not None:
+            raise ValidationError("单位补贴不能选择个人的参训记录或就业结果。")
+        if organisation is None:
+            raise ValidationError("请选择补贴单位。")
+        if rule.kind in RECOGNITION_KIND_FOR and labour_export is not None:
+            raise ValidationError("奖补不能选择劳务输出批次。")
+        # A labour-export subsidy belongs to the area that sent the group; an award to the organisation's area.
+        area = labour_export.area if labour_export is not None else organisation.area
+        _creating_area(user, area)
+        target = _organisation_target(
+            rule, organisation=organisation, recognition=recognition, labour_export=labour_export
+        )
+    else:
+        if organisation is not None or recognition is not None or labour_export is not None:
+            raise ValidationError("个人补贴不能选择单位、认定或劳务输出批次。")
+        source = enrolment.batch if enrolment is not None else outcome
+        if source is not None:
+            _creating_area(user, source.area)
+        target, area = _person_target(rule, enrolment=enrolment, outcome=outcome)
+    application = SubsidyApplication(
+        rule=rule, kind=rule.kind, area=area, amount=amount, comment=comment.strip(), created_by=user, **target
+    )
+    application.full_clean()
+    application.save()
+    _record(application, from_status="", by=user)
+    return application
+
+
+@dataclass(frozen=True)
+class Ineligible:
+    enrolment: Enrolment
+    reason: str
+
+
+@transaction.atomic
+def training_subsidies_for_batch(
+    *, user, batch: TrainingBatch, rule: SubsidyRule
+) -> tuple[list[SubsidyApplication], list[Ineligible]]:
+    """Draft training-subsidy applications (at the rule's amount) for every eligible enrolment of a
+    completed batch, and the ineligible ones with the reason for each."""
+    if rule.kind != SubsidyKind.TRAINING:
+        raise ValidationError("请选择职业培训补贴规则。")
+    if batch.status != TrainingBatch.Status.COMPLETED:
+        raise ValidationError("班期尚未结业，不能批量申请职业培训补贴。")
+    _check_rule(rule, timezone.localdate())
+    if rule.amount is None:
+        raise ValidationError("该补贴规则尚未设定金额，请联系市人社局管理员。")
+    _creating_area(user, batch.area)
+    enrolments = list(
+        Enrolment.objects.filter(batch=batch).select_related("trainee", "batch").order_by("trainee__name", "id")
+    )
+    trainee_ids = [e.trainee_id for e in enrolments]
+    # Lock the people first, then read their history: a concurrent single application waits.
+    list(Trainee.objects.select_for_update().filter(pk__in=trainee_ids).values_list("pk", flat=True))
+    history = TrainingHistory.of(trainee_ids)
+    drafts, ineligible = [], []
+    for enrolment in enrolments:
+        reason = history.refusal(enrolment, rule)
+        if reason:
+            ineligible.append(Ineligible(enrolment, reason))
+            continue
+        history.record(enrolment)
+        drafts.append(
+            SubsidyApplication(
+                rule=rule,
+                kind=rule.kind,
+                area=batch.area,
+                trainee_id=enrolment.trainee_id,
+                enrolment=enrolment,
+                amount=rule.amount,
+                created_by=user,
+            )
+        )
+    created = SubsidyApplication.objects.bulk_create(drafts)
+    ApplicationTransition.objects.bulk_create(
+        ApplicationTransition(application=a, from_status="", to_status=Status.DRAFT, by=user, comment="按班期批量生成")
+        for a in created
+    )
+    return created, ineligible
+
+
+# --- the path -------------------------------------------------------------------------------------
+
+
+def _locked(application: SubsidyApplication) -> SubsidyApplication:
+    """The stored application, row-locked for the rest of the transaction; the caller's object is refreshed."""
+    application.refresh_from_db(from_queryset=SubsidyApplication.objects.select_for_update())
+    return application
+
+
+def _expect(application: SubsidyApplication, *statuses: str, action: str) -> None:
+    if application.status not in statuses:
+        raise ValidationError(f"申请当前状态为“{application.get_status_display()}”，不能{action}。")
+
+
+def _move(application, *, to: str, by, comment: str = "", fields: tuple[str, ...] = ()) -> SubsidyApplication:
+    from_status = application.status
+    application.status = to
+    application.save(update_fields=["status", "updated_at", *fields])
+    _record(application, from_status=from_status, by=by, comment=comment)
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *, application: SubsidyApplication, user, amount: Decimal | None = None, comment: str | None = None
+) -> SubsidyApplication:
+    """Correct a draft (typically one returned for correction); the change is kept as a draft → draft step."""
+    _locked(application)
+    _expect(application, Status.DRAFT, action="修改")
+    _creating_area(user, application.area)
+    changes, fields = [], []
+    if amount is not None and amount != application.amount:
+        _check_amount(application.rule, amount)
+        changes.append(f"申请金额 {application.amount} → {amount} 元")
+        application.amount = amount
+        fields.append("amount")
+    if comment is not None and comment.strip() != application.comment:
+        changes.append("修改说明")
+        application.comment = comment.strip()
+        fields.append("comment")
+    if not fields:
+        return application
+    return _move(application, to=Status.DRAFT, by=user, comment="；".join(changes), fields=tuple(fields))
+
+
+@transaction.atomic
+def application_submit(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
+    _locked(application)
+    _expect(application, Status.DRAFT, action="提交")
+    _require_role(user, Role.COUNTY_CLERK, application.area, "只有本县区经办员可以提交补贴申请。")
+    application.submitted_by = user
+    application.reason = ""
+    return _move(application, to=Status.SUBMITTED, by=user, comment=comment, fields=("submitted_by", "reason"))
+
+
+@transaction.atomic
+def application_review(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
+    _locked(application)
+    _expect(application, Status.SUBMITTED, action="审核")
+    _require_role(user, Role.COUNTY_REVIEWER, application.area, "只有本县区审核员可以审核补贴申请。")
+    _require_not_own(
+        user, application, fields=("created_by", "submitted_by"), message="不能审核自己登记或提交的补贴申请。"
+    )
+    application.reviewed_by = user
+    return _move(application, to=Status.REVIEWED, by=user, comment=comment, fields=("reviewed_by",))
+
+
+def _budget_for(application: SubsidyApplication, year: int) -> Budget:
+    """The area's budget for the year, or else the city's; row-locked."""
+    budgets = {
+        budget.area.code: budget
+        for budget in Budget.objects.select_for_update(of=("self",))
+        .select_related("area")
+        .filter(year=year, area__code__in=[application.area.code, CITY_AREA_CODE])
+    }
+    budget = budgets.get(application.area.code) or budgets.get(CITY_AREA_CODE)
+    if budget is None:
+        raise ValidationError(f"{application.area}及全市均未下达 {year} 年度就业补助资金预算，不能审批。")
+    return budget
+
+
+def budget_used(budget: Budget) -> Decimal:
+    return SubsidyApplication.objects.filter(budget=budget, status__in=COMMITTED_STATUSES).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal("0")
+
+
+@transaction.atomic
+def application_approve(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
+    _locked(application)
+    _expect(application, Status.REVIEWED, action="审批")
+    _require_role(user, Role.CITY_ADMIN, None, "只有市人社局管理员可以审批补贴申请。")
+    _require_not_own(
+        user,
+        application,
+        fields=("created_by", "submitted_by", "reviewed_by"),
+        message="不能审批自己登记、提交或审核的补贴申请。",
+    )
+    # The lock is taken before the sum is read: a second approval waits here and then sees the first.
+    budget = _budget_for(application, timezone.localdate().year)
+    remaining = budget.amount - budget_used(budget)
+    if application.amount > remaining:
+        raise ValidationError(
+            f"{budget.year} 年度{budget.area}就业补助资金余额不足：剩余 {remaining} 元，本申请 {application.amount} 元。"
+        )
+    application.budget = budget
+    application.approved_by = user
+    return _move(application, to=Status.APPROVED, by=user, comment=comment, fields=("budget", "approved_by"))
+
+
+@transaction.atomic
+def application_mark_paid(
+    *, application: SubsidyApplication, user, paid_on: datetime.date, voucher_number: str, comment: str = ""
+) -> SubsidyApplication:
+    _locked(application)
+    _expect(application, Status.APPROVED, action="登记拨付")
+    _require_role(user, Role.CITY_ADMIN, None, "只有市人社局管理员可以登记拨付。")
+    voucher_number = (voucher_number or "").strip()
+    if paid_on is None or not voucher_number:
+        raise ValidationError("登记拨付须填写拨付日期和凭证号。")
+    if paid_on > timezone.localdate():
+        raise ValidationError("拨付日期不能晚于今天。")
+    if len(voucher_number) > 50:
+        raise ValidationError("凭证号不能超过 50 个字符。")
+    application.paid_on = paid_on
+    application.voucher_number = voucher_number
+    return _move(application, to=Status.PAID, by=user, comment=comment, fields=("paid_on", "voucher_number"))
+
+
+def _require_handler(application: SubsidyApplication, user) -> None:
+    """Who may reject or return at each step: whoever holds the application at that step."""
+    if application.status == Status.DRAFT:
+        _require_role(user, Role.COUNTY_CLERK, application.area, "只有本县区经办员可以处理草稿。")
+    elif application.status == Status.SUBMITTED:
+        _require_role(user, Role.COUNTY_REVIEWER, application.area, "只有本县区审核员可以处理已提交的申请。")
+    else:
+        _require_role(user, Role.CITY_ADMIN, None, "只有市人社局管理员可以处理已审核或已审批的申请。")
+
+
+def _send_back(application, *, user, reason: str, to: str, action: str, allowed: tuple[str, ...]):
+    """Reject, or return to draft; either way the application starts again from the county if it comes back."""
+    _locked(application)
+    _expect(application, *allowed, action=action)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(f"{action}须填写原因。")
+    _require_handler(application, user)
+    application.reason = reason
+    # Leaving the approved state releases the budget it held; a corrected draft goes through every step again.
+    application.budget = None
+    application.submitted_by = application.reviewed_by = application.approved_by = None
+    return _move(
+        application,
+        to=to,
+        by=user,
+        comment=reason,
+        fields=("reason", "budget", "submitted_by", "reviewed_by", "approved_by"),
+    )
+
+
+@transaction.atomic
+def application_reject(*, application: SubsidyApplication, user, reason: str) -> SubsidyApplication:
+    return _send_back(
+        application,
+        user=user,
+        reason=reason,
+        to=Status.REJECTED,
+        action="驳回",
+        allowed=(Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED),
+    )
+
+
+@transaction.atomic
+def application_return(*, application: SubsidyApplication, user, reason: str) -> SubsidyApplication:
+    """Back to draft for correction; the clerk submits again and it goes through every step again."""
+    return _send_back(
+        application,
+        user=user,
+        reason=reason,
+        to=Status.DRAFT,
+        action="退回修改",
+        allowed=(Status.SUBMITTED, Status.REVIEWED, Status.APPROVED),
+    )
+
+
+@transaction.atomic
+def evidence_add(*, application: SubsidyApplication, user, file: UploadedFile) -> ApplicationEvidence:
+    """Attach a supporting file while the application is still with the county."""
+    _locked(application)
+    _expect(application, Status.DRAFT, Status.SUBMITTED, action="上传证明材料")
+    _creating_area(user, application.area)
+    name = PurePath(file.name or "").name
+    if PurePath(name).suffix.lower() not in EVIDENCE_EXTENSIONS:
+        raise ValidationError("证明材料只接受 PDF、图片、Excel、Word 或 OFD 文件。")
+    if file.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError("证明材料不能超过 20 MB。")
+    evidence = ApplicationEvidence(application=application, original_name=name[:200], uploaded_by=user)
+    evidence.file.save(name, file, save=False)
+    evidence.save()
+    return evidence
