@@ -41,6 +41,13 @@ TASKS = [
         "buildings",
         "brands.view_organisation",
     ),
+    Task(
+        "补贴申请",
+        "登记、提交、审核、审批补贴申请，登记拨付，查看预算执行。",
+        "subsidies:application_list",
+        "cash-stack",
+        "subsidies.view_subsidyapplication",
+    ),
     Task("动态培训清单", "向社会公开的劳务品牌培训工种清单。", "brands:catalogue", "list-check"),
     Task("基础数据管理", "品牌、工种清单、目标、单位、认定与账号。", "admin:index", "gear", "brands.change_occupation"),
     Task("修改密码", "定期修改密码，保护账号安全。", "password_change", "key"),

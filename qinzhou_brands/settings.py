@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "axes",
+    "simple_history",
     # Project apps, bottom layer first (see DESIGN.md for the import direction).
     "brands",
     "accounts",
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-simple-history: records the request's user as history_user of admin and view changes.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last, as its documentation requires.
     "axes.middleware.AxesMiddleware",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("catalogue/", include("brands.urls")),
     path("training/", include("training.urls")),
     path("employment/", include("employment.urls")),
+    path("subsidies/", include("subsidies.urls")),
     path("", include("dashboard.urls")),
 ]
 

@@ -1,7 +1,14 @@
 """Admin: rules and budgets are the city administrator's; applications are read-only here (every change
-of an application is a service with its checks and its transition record), scoped to the user's area."""
+of an application is a service with its checks and its transition record), scoped to the user's area.
+
+Each of the three keeps its full change history (django-simple-history): the "历史" button of a record
+lists every version with who changed it and when. Reverting from history is the city administrator's,
+and for applications nobody's: an application only moves through the services."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import AreaScopedAdminMixin
 from accounts.roles import Role
@@ -27,8 +34,31 @@ class CityAdminOnlyMixin:
         return _is_city_admin(request) and super().has_delete_permission(request, obj)
 
 
+class GuardedHistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin within this admin's rules: an object's history is shown only when the object
+    itself is visible to the user (area scoping included), and a past version is restored only by a user
+    who may change the object. The library checks only the view permission before saving a revert, and
+    falls back to the history of objects outside the user's queryset."""
+
+    def _visible(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:  # an area-scoped admin raises Http404 itself
+            raise Http404("记录不存在，或不在您的管辖范围内。")
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self._visible(request, object_id)
+        if request.method == "POST" and not self.has_change_permission(request, obj):
+            raise PermissionDenied("无权恢复历史版本。")
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+
 @admin.register(SubsidyRule)
-class SubsidyRuleAdmin(CityAdminOnlyMixin, admin.ModelAdmin):
+class SubsidyRuleAdmin(CityAdminOnlyMixin, GuardedHistoryAdmin):
     list_display = (
         "name",
         "kind",
@@ -44,13 +74,15 @@ class SubsidyRuleAdmin(CityAdminOnlyMixin, admin.ModelAdmin):
     list_filter = ("kind", "beneficiary", "amount_type", "level", "active")
     search_fields = ("name", "legal_basis")
     readonly_fields = ("created_at", "updated_at")
+    history_list_display = ("amount", "active")
 
 
 @admin.register(Budget)
-class BudgetAdmin(CityAdminOnlyMixin, admin.ModelAdmin):
+class BudgetAdmin(CityAdminOnlyMixin, GuardedHistoryAdmin):
     list_display = ("year", "area", "amount", "note", "updated_at")
     list_filter = ("year", "area")
     list_select_related = ("area",)
+    history_list_display = ("amount", "note")
 
 
 class TransitionInline(admin.TabularInline):
@@ -82,7 +114,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(SubsidyApplication)
-class SubsidyApplicationAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
+class SubsidyApplicationAdmin(AreaScopedAdminMixin, GuardedHistoryAdmin):
     list_display = ("id", "kind", "area", "beneficiary", "amount", "status", "created_at")
     list_filter = ("status", "kind", "area")
     list_select_related = ("area", "organisation", "trainee")
@@ -113,6 +145,7 @@ class SubsidyApplicationAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
         "updated_at",
     ]
     fields = readonly_fields
+    history_list_display = ("status", "amount", "budget")
 
     @admin.display(description="补贴对象")
     def beneficiary(self, obj):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from brands.models import Area, Organisation, Recognition
 from employment.models import EmploymentOutcome, LabourExport
@@ -92,6 +93,7 @@ class SubsidyRule(models.Model):
     active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("补贴规则历史"))
 
     class Meta:
         verbose_name = _("补贴规则")
@@ -131,6 +133,7 @@ class Budget(models.Model):
     amount = models.DecimalField(_("下达金额（元）"), max_digits=14, decimal_places=2)
     note = models.CharField(_("资金文号/说明"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("就业补助资金预算历史"))
 
     class Meta:
         verbose_name = _("就业补助资金预算")
@@ -240,6 +243,7 @@ class SubsidyApplication(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("补贴申请历史"))
 
     class Meta:
         verbose_name = _("补贴申请")

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Role
 from accounts.scoping import scope_for
@@ -268,6 +269,7 @@ def application_create(
         rule=rule, kind=rule.kind, area=area, amount=amount, comment=comment.strip(), created_by=user, **target
     )
     application.full_clean()
+    application._history_user = user  # the change history names the actor outside a request too
     application.save()
     _record(application, from_status="", by=user)
     return application
@@ -318,7 +320,7 @@ def training_subsidies_for_batch(
                 created_by=user,
             )
         )
-    created = SubsidyApplication.objects.bulk_create(drafts)
+    created = bulk_create_with_history(drafts, SubsidyApplication, default_user=user)
     ApplicationTransition.objects.bulk_create(
         ApplicationTransition(application=a, from_status="", to_status=Status.DRAFT, by=user, comment="按班期批量生成")
         for a in created
@@ -343,6 +345,7 @@ def _expect(application: SubsidyApplication, *statuses: str, action: str) -> Non
 def _move(application, *, to: str, by, comment: str = "", fields: tuple[str, ...] = ()) -> SubsidyApplication:
     from_status = application.status
     application.status = to
+    application._history_user = by  # the change history names the actor outside a request too
     application.save(update_fields=["status", "updated_at", *fields])
     _record(application, from_status=from_status, by=by, comment=comment)
     return application

@@ -137,3 +137,22 @@ def test_progress_report_carries_subsidies_and_recognitions():
     assert (
         json.loads(run("progress_report", "--year", "2022", "--json"))["recognitions"]["training_base"]["region"] == 0
     )
+
+
+def test_load_demo_subsidies_are_loaded_once_and_reported():
+    from subsidies.models import Budget, SubsidyApplication, SubsidyRule
+
+    run("load_demo", "--password", "Demo-password-2025")
+    counts = (SubsidyApplication.objects.count(), Budget.objects.count(), SubsidyRule.objects.count())
+    output = run("load_demo", "--password", "Demo-password-2025")
+    assert (SubsidyApplication.objects.count(), Budget.objects.count(), SubsidyRule.objects.count()) == counts
+    assert f"补贴申请 {counts[0]} 件" in output
+    statuses = set(SubsidyApplication.objects.values_list("status", flat=True))
+    assert statuses == set(SubsidyApplication.Status.values)
+    assert all(
+        "演示数据" in basis
+        for basis in SubsidyRule.objects.filter(kind="training").values_list("legal_basis", flat=True)
+    )
+    report = json.loads(run("progress_report", "--json"))["subsidies"]
+    assert report["budget_amount"] > 0
+    assert report["approved_amount"] >= report["paid_amount"] > 0

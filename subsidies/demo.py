@@ -1,0 +1,138 @@
+"""Demo 就业补助资金 budgets, per-person training-subsidy rules and applications in every state
+(idempotent), for `load_demo`.
+
+Applications go through the services, as the clerks, reviewers and the city administrator would move
+them. Budgets and rules are the city administrator's settings (made in the admin, which has no service
+layer): they are written here the same way, validated, once. Every amount below is a demo value, not an
+official one, and says so."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from brands.models import Area
+from training.models import Enrolment
+
+from . import services
+from .models import Beneficiary, Budget, SubsidyApplication, SubsidyKind, SubsidyRule
+
+DEMO_NOTE = "演示数据"
+DEMO_BASIS = "演示数据：金额由市人社局按规定核定。此处金额仅用于演示，不是官方标准。"
+DEMO_COMMENT = "演示数据：按班期结业证书申请职业培训补贴"
+RULES_FROM = datetime.date(2022, 7, 13)  # 钦政办〔2022〕22号
+BUDGET_YEARS = (2024, 2025, 2026)
+CITY_BUDGET = Decimal("2000000.00")
+AREA_BUDGET = Decimal("500000.00")
+
+# (certificate, name, demo cap in yuan)
+TRAINING_RULES = [
+    (Enrolment.Certificate.LEVEL_5, "职业培训补贴（五级/初级工，演示）", Decimal("1000.00")),
+    (Enrolment.Certificate.LEVEL_4, "职业培训补贴（四级/中级工，演示）", Decimal("1500.00")),
+    (Enrolment.Certificate.LEVEL_3, "职业培训补贴（三级/高级工，演示）", Decimal("2000.00")),
+    (Enrolment.Certificate.SPECIAL, "职业培训补贴（专项职业能力，演示）", Decimal("600.00")),
+]
+
+Status = SubsidyApplication.Status
+# The states the demo applications of each area end in, one application each.
+TARGET_STATES = [Status.PAID, Status.APPROVED, Status.REVIEWED, Status.SUBMITTED, Status.DRAFT, Status.REJECTED]
+
+
+def load(*, clerks: dict, reviewers: dict, city_admin) -> dict[str, int]:
+    """`clerks` and `reviewers` map area codes to the demo accounts of that area."""
+    _budgets()
+    rules = _rules()
+    if city_admin is not None and not SubsidyApplication.objects.filter(comment=DEMO_COMMENT).exists():
+        _applications(rules, clerks=clerks, reviewers=reviewers, city_admin=city_admin)
+    return {
+        "budgets": Budget.objects.count(),
+        "rules": SubsidyRule.objects.count(),
+        "applications": SubsidyApplication.objects.count(),
+    }
+
+
+def _budgets() -> None:
+    # The current year too, should the demo be loaded after 2026: approvals draw on this year's budget.
+    for year in sorted({*BUDGET_YEARS, timezone.localdate().year}):
+        for area in Area.objects.all():
+            if Budget.objects.filter(year=year, area=area).exists():
+                continue  # an amount the administrator has set is kept
+            amount = CITY_BUDGET if area.kind == Area.Kind.CITY else AREA_BUDGET
+            budget = Budget(year=year, area=area, amount=amount, note=f"{DEMO_NOTE}：{year}年度就业补助资金（示例）")
+            budget.full_clean()
+            budget.save()
+
+
+def _rules() -> dict[str, SubsidyRule]:
+    rules = {}
+    for certificate, name, amount in TRAINING_RULES:
+        rule = SubsidyRule.objects.filter(
+            kind=SubsidyKind.TRAINING, certificate=certificate, effective_from=RULES_FROM
+        ).first()
+        if rule is None:
+            rule = SubsidyRule(
+                kind=SubsidyKind.TRAINING,
+                name=name,
+                beneficiary=Beneficiary.PERSON,
+                amount_type=SubsidyRule.AmountType.CAP,
+                amount=amount,
+                certificate=certificate,
+                effective_from=RULES_FROM,
+                legal_basis=DEMO_BASIS,
+            )
+            rule.full_clean()
+            rule.save()
+        rules[certificate] = rule
+    return rules
+
+
+def _applications(rules: dict, *, clerks: dict, reviewers: dict, city_admin) -> None:
+    today = timezone.localdate()
+    voucher = 0
+    for number, area in enumerate(Area.objects.exclude(kind=Area.Kind.CITY).order_by("sort_order")):
+        clerk, reviewer = clerks.get(area.code), reviewers.get(area.code)
+        if clerk is None or reviewer is None:
+            continue
+        enrolments = (
+            Enrolment.objects.filter(batch__area=area, completed=True, certificate__in=list(rules))
+            .select_related("trainee", "batch")
+            .order_by("batch__end_date", "id")
+        )
+        states = iter(TARGET_STATES)
+        state = next(states)
+        for enrolment in enrolments:
+            rule = rules[enrolment.certificate]
+            try:
+                application = services.application_create(
+                    user=clerk, rule=rule, amount=rule.amount, enrolment=enrolment, comment=DEMO_COMMENT
+                )
+            except ValidationError:
+                continue  # not eligible (e.g. already subsidised for this occupation and level)
+            if state == Status.DRAFT and number % 2:
+                # A draft the reviewer returned for correction, waiting for the clerk.
+                services.application_submit(application=application, user=clerk)
+                services.application_return(
+                    application=application, user=reviewer, reason="请补充结业证书复印件后重新提交。"
+                )
+            elif state != Status.DRAFT:
+                services.application_submit(application=application, user=clerk)
+            if state == Status.REJECTED:
+                services.application_reject(
+                    application=application, user=reviewer, reason="证书信息与花名册不一致，不予受理。"
+                )
+            if state in (Status.REVIEWED, Status.APPROVED, Status.PAID):
+                services.application_review(application=application, user=reviewer, comment="材料齐全，同意。")
+            if state in (Status.APPROVED, Status.PAID):
+                services.application_approve(application=application, user=city_admin, comment="同意拨付。")
+            if state == Status.PAID:
+                voucher += 1
+                services.application_mark_paid(
+                    application=application,
+                    user=city_admin,
+                    paid_on=today,
+                    voucher_number=f"演示-{today:%Y}-{voucher:04d}",
+                )
+            state = next(states, None)
+            if state is None:
+                break

@@ -1,0 +1,124 @@
+"""Forms of the subsidies pages: they parse input; the rules live in services and the database."""
+
+import datetime
+
+from django import forms
+from django.db.models import QuerySet
+
+from .models import SubsidyApplication, SubsidyKind
+
+
+def _date_input(today: datetime.date) -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", "max": today.isoformat()}, format="%Y-%m-%d")
+
+
+class ApplicationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *SubsidyApplication.Status.choices]
+    )
+    kind = forms.ChoiceField(label="补贴类型", required=False, choices=[("", "全部类型"), *SubsidyKind.choices])
+    area = forms.ChoiceField(label="地区", required=False)
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args, areas: QuerySet, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "全部地区"), *((area.code, str(area)) for area in areas)]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
+
+
+class ApplicationForm(forms.Form):
+    """One form for every rule: the fields that do not apply to the chosen rule are left empty;
+    the service refuses a wrong combination with a Chinese message."""
+
+    rule = forms.ModelChoiceField(label="补贴规则", queryset=None, empty_label="请选择补贴规则")
+    amount = forms.DecimalField(label="申请金额（元）", max_digits=12, decimal_places=2, min_value=0)
+    organisation = forms.ModelChoiceField(
+        label="补贴单位", queryset=None, required=False, empty_label="（单位补贴时选择）"
+    )
+    recognition = forms.ModelChoiceField(
+        label="认定", queryset=None, required=False, empty_label="（奖补时选择单位的认定）"
+    )
+    labour_export = forms.ModelChoiceField(
+        label="有组织劳务输出", queryset=None, required=False, empty_label="（就业创业服务补助时选择）"
+    )
+    enrolment = forms.ModelChoiceField(
+        label="参训记录", queryset=None, required=False, empty_label="（职业培训补贴时选择）"
+    )
+    outcome = forms.ModelChoiceField(
+        label="就业创业结果", queryset=None, required=False, empty_label="（其他个人补贴时选择）"
+    )
+    comment = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, rules, organisations, recognitions, labour_exports, enrolments, outcomes, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].queryset = rules
+        self.fields["rule"].label_from_instance = lambda rule: (
+            f"{rule.name}（{rule.get_beneficiary_display()}，"
+            f"{rule.get_amount_type_display()} {rule.amount if rule.amount is not None else '未设定'} 元）"
+        )
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].label_from_instance = lambda o: f"{o.name}（{o.area}）"
+        self.fields["recognition"].queryset = recognitions
+        self.fields["recognition"].label_from_instance = lambda r: (
+            f"{r.organisation.name} · {r.get_level_display()}{r.get_kind_display()}（{r.year}）"
+        )
+        self.fields["labour_export"].queryset = labour_exports
+        self.fields["enrolment"].queryset = enrolments
+        self.fields["enrolment"].label_from_instance = lambda e: (
+            f"{e.trainee.name}（{e.trainee.masked_id_number}） · {e.batch} · {e.get_certificate_display() or '无证书'}"
+        )
+        self.fields["outcome"].queryset = outcomes
+        self.fields["outcome"].label_from_instance = lambda o: (
+            f"{o.trainee.name}（{o.trainee.masked_id_number}） · {o.get_kind_display()} · {o.description}"
+        )
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label="意见", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UpdateForm(forms.Form):
+    """Correct a draft: the amount and the explanation."""
+
+    amount = forms.DecimalField(label="申请金额（元）", max_digits=12, decimal_places=2, min_value=0)
+    comment = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="原因",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写原因。"},
+    )
+
+
+class PayForm(forms.Form):
+    paid_on = forms.DateField(label="拨付日期", error_messages={"required": "请填写拨付日期。"})
+    voucher_number = forms.CharField(label="凭证号", max_length=50, error_messages={"required": "请填写凭证号。"})
+    comment = forms.CharField(label="意见", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_on"].widget = _date_input(today)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="证明材料", error_messages={"required": "请选择要上传的文件。"})
+
+
+class BatchSubsidyForm(forms.Form):
+    rule = forms.ModelChoiceField(label="职业培训补贴规则", queryset=None, empty_label="请选择规则")
+
+    def __init__(self, *args, rules, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].queryset = rules
+        self.fields["rule"].widget.attrs["class"] = "form-select"

@@ -1,0 +1,389 @@
+"""Subsidy pages: applications and their path from county to city, evidence, the training subsidies
+of a completed batch, budgets and totals.
+
+Every object comes from a selector scoped by the user, so another area's application is a 404. The
+services make every decision; a refusal is shown as its Chinese message and what the user typed is kept."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.roles import Role
+from accounts.scoping import scope_areas, scope_for, scope_queryset
+from accounts.selectors import organisation_list, recognition_list
+from brands.excel import add_table_sheet, new_workbook, xlsx_response
+from employment import selectors as employment_selectors
+from employment.models import EmploymentOutcome
+from training import selectors as training_selectors
+from training.forms import add_service_errors
+from training.models import Enrolment
+
+from . import selectors, services
+from .forms import (
+    ApplicationFilterForm,
+    ApplicationForm,
+    BatchSubsidyForm,
+    CommentForm,
+    EvidenceForm,
+    PayForm,
+    ReasonForm,
+    UpdateForm,
+)
+from .models import SubsidyApplication, SubsidyKind
+
+Status = SubsidyApplication.Status
+APPLICATIONS_PER_PAGE = 50
+GET_OR_POST = ["GET", "HEAD", "POST"]
+TOTAL_TITLES = {"area": "按地区", "brand": "按劳务品牌", "kind": "按补贴类型", "status": "按状态"}
+TOTAL_KEYS = {"area": "地区", "brand": "劳务品牌", "kind": "补贴类型", "status": "状态"}
+
+
+def _error_messages(error: ValidationError | PermissionDenied) -> list[str]:
+    if isinstance(error, PermissionDenied):
+        return [str(error) or "您没有权限进行此操作。"]
+    return list(getattr(error, "messages", None) or [str(error)])
+
+
+def _show_service_error(form, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error) or "您没有权限进行此操作。")
+    else:
+        add_service_errors(form, error)
+
+
+# --- applications ---------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+@permission_required("subsidies.view_subsidyapplication", raise_exception=True)
+def application_list(request):
+    form = ApplicationFilterForm(request.GET or None, areas=scope_areas(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.application_list(user=request.user, filters=filters), APPLICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "subsidies/application_list.html", {"form": form, "page": page})
+
+
+# Action name -> (service, form class, success message, label).
+ACTIONS = {
+    "update": (services.application_update, UpdateForm, "已修改草稿。", "修改草稿"),
+    "submit": (services.application_submit, CommentForm, "已提交，等待县区审核员审核。", "提交审核"),
+    "review": (services.application_review, CommentForm, "已审核，报送市人社局审批。", "审核通过"),
+    "approve": (services.application_approve, CommentForm, "已审批，已占用预算。", "审批通过"),
+    "pay": (services.application_mark_paid, PayForm, "已登记拨付。", "登记拨付"),
+    "reject": (services.application_reject, ReasonForm, "已驳回。", "驳回"),
+    "return": (services.application_return, ReasonForm, "已退回修改。", "退回修改"),
+}
+
+
+def _plausible_actions(application: SubsidyApplication, user) -> list[str]:
+    """The actions worth offering this user now; the services still decide."""
+    scope = scope_for(user)
+    role, status = scope.role, application.status
+    county_here = scope.area is not None and scope.area.pk == application.area_id
+    actions = []
+    if role == Role.COUNTY_CLERK and county_here and status == Status.DRAFT:
+        actions += ["submit", "update", "reject"]
+    elif role == Role.COUNTY_REVIEWER and county_here and status == Status.SUBMITTED:
+        actions += ["review", "return", "reject"]
+    elif role == Role.CITY_ADMIN and status == Status.DRAFT:
+        actions += ["update"]
+    elif role == Role.CITY_ADMIN and status == Status.REVIEWED:
+        actions += ["approve", "return", "reject"]
+    elif role == Role.CITY_ADMIN and status == Status.APPROVED:
+        actions += ["pay", "return", "reject"]
+    return actions
+
+
+def _action_form(action: str, application: SubsidyApplication, data=None):
+    form_class = ACTIONS[action][1]
+    kwargs = {"today": timezone.localdate()} if form_class is PayForm else {}
+    if form_class is UpdateForm:
+        kwargs["initial"] = {"amount": application.amount, "comment": application.comment}
+    return form_class(data, prefix=action, **kwargs)
+
+
+def _may_add_evidence(application: SubsidyApplication, user) -> bool:
+    scope = scope_for(user)
+    return (
+        user.has_perm("subsidies.add_applicationevidence")
+        and application.status in (Status.DRAFT, Status.SUBMITTED)
+        and (scope.role == Role.CITY_ADMIN or (scope.role == Role.COUNTY_CLERK and scope.area == application.area))
+    )
+
+
+def _detail_page(request, application, *, bound: dict | None = None, evidence_form=None, status: int = 200):
+    user = request.user
+    bound = bound or {}
+    actions = _plausible_actions(application, user)
+    actions += [action for action in bound if action not in actions]
+    forms = [
+        {"action": action, "label": ACTIONS[action][3], "form": bound.get(action) or _action_form(action, application)}
+        for action in actions
+    ]
+    if evidence_form is None and _may_add_evidence(application, user):
+        evidence_form = EvidenceForm()
+    return render(
+        request,
+        "subsidies/application_detail.html",
+        {
+            "application": application,
+            "transitions": selectors.application_transitions(application=application),
+            "evidence": application.evidence.all(),
+            "action_forms": forms,
+            "evidence_form": evidence_form,
+        },
+        status=status,
+    )
+
+
+@require_safe
+@login_required
+@permission_required("subsidies.view_subsidyapplication", raise_exception=True)
+def application_detail(request, pk: int):
+    application = selectors.application_get(user=request.user, pk=pk)
+    return _detail_page(request, application)
+
+
+@require_POST
+@login_required
+@permission_required("subsidies.view_subsidyapplication", raise_exception=True)
+def application_action(request, pk: int, action: str):
+    user = request.user
+    application = selectors.application_get(user=user, pk=pk)
+    if action not in ACTIONS:
+        raise Http404
+    service, _form_class, success, label = ACTIONS[action]
+    form = _action_form(action, application, request.POST)
+    if form.is_valid():
+        try:
+            service(application=application, user=user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("subsidies:application_detail", pk=application.pk)
+    messages.error(request, f"未能{label}：" + "；".join(form.non_field_errors() or ["请按提示修改。"]))
+    # The page as it is saved now, with the refused form (its message and the input) kept.
+    application = selectors.application_get(user=user, pk=pk)
+    return _detail_page(request, application, bound={action: form})
+
+
+@require_POST
+@login_required
+@permission_required("subsidies.add_applicationevidence", raise_exception=True)
+def evidence_upload(request, pk: int):
+    user = request.user
+    application = selectors.application_get(user=user, pk=pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            evidence = services.evidence_add(application=application, user=user, file=form.cleaned_data["file"])
+        except (ValidationError, PermissionDenied) as error:
+            _show_service_error(form, error)
+        else:
+            messages.success(request, f"已上传证明材料：{evidence.original_name}。")
+            return redirect("subsidies:application_detail", pk=application.pk)
+    messages.error(request, "证明材料未上传：" + "；".join(form.non_field_errors() or ["请按提示修改。"]))
+    application = selectors.application_get(user=user, pk=pk)
+    return _detail_page(request, application, evidence_form=form)
+
+
+@require_safe
+@login_required
+@permission_required("subsidies.view_subsidyapplication", raise_exception=True)
+def evidence_download(request, pk: int, evidence_id: int):
+    application = selectors.application_get(user=request.user, pk=pk)
+    evidence = get_object_or_404(application.evidence.all(), pk=evidence_id)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("文件不存在") from error
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+
+
+# --- creating -------------------------------------------------------------------------------------
+
+
+def _application_form(user, data=None, query: str = "", *, narrow: bool = True) -> ApplicationForm:
+    """The choices of the user's scope; for display the people are narrowed to the trainee search
+    (no search: none); to validate a POST (`narrow=False`) every person of the scope counts."""
+    enrolments = scope_queryset(
+        Enrolment.objects.select_related("trainee", "batch", "batch__area", "batch__occupation"),
+        user,
+        area_field="batch__area",
+    ).filter(completed=True)
+    outcomes = scope_queryset(EmploymentOutcome.objects.select_related("trainee"), user)
+    if narrow:
+        if query:
+            trainees = training_selectors.trainee_search(user=user, query=query).values("pk")
+            enrolments = enrolments.filter(trainee__in=trainees)
+            outcomes = outcomes.filter(trainee__in=trainees)
+        else:
+            enrolments, outcomes = enrolments.none(), outcomes.none()
+    return ApplicationForm(
+        data,
+        rules=selectors.rule_list(active_only=True),
+        organisations=organisation_list(user=user),
+        recognitions=recognition_list(user=user),
+        labour_exports=employment_selectors.labour_export_list(user=user),
+        enrolments=enrolments.order_by("trainee__name", "-batch__end_date"),
+        outcomes=outcomes.order_by("trainee__name", "-id"),
+    )
+
+
+@require_http_methods(GET_OR_POST)
+@login_required
+@permission_required("subsidies.add_subsidyapplication", raise_exception=True)
+def application_create(request):
+    user = request.user
+    query = (request.GET.get("q") or "").strip()
+    if request.method == "POST":
+        form = _application_form(user, request.POST, narrow=False)
+        if form.is_valid():
+            try:
+                application = services.application_create(user=user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as error:
+                _show_service_error(form, error)
+            else:
+                messages.success(request, "已登记补贴申请（草稿）。请上传证明材料后提交审核。")
+                return redirect("subsidies:application_detail", pk=application.pk)
+        # Shown again with the choices of the search, the input and the messages kept.
+        errors = form.errors
+        form = _application_form(user, request.POST, query)
+        form._errors = errors
+        messages.error(request, "补贴申请还没有保存：请按红字提示修改后再保存。")
+    else:
+        form = _application_form(user, query=query)
+    return render(request, "subsidies/application_form.html", {"form": form, "query": query})
+
+
+# --- training subsidies of a batch ----------------------------------------------------------------
+
+
+def _preview(user, batch, rule):
+    """What the bulk service would do, without keeping it: the drafts are rolled back."""
+    with transaction.atomic():
+        created, ineligible = services.training_subsidies_for_batch(user=user, batch=batch, rule=rule)
+        eligible = [application.enrolment for application in created]
+        transaction.set_rollback(True)
+    return eligible, ineligible
+
+
+@require_http_methods(GET_OR_POST)
+@login_required
+@permission_required("subsidies.add_subsidyapplication", raise_exception=True)
+def batch_applications(request, batch_id: int):
+    user = request.user
+    batch = training_selectors.batch_get(user=user, pk=batch_id)
+    rules = selectors.rule_list(active_only=True).filter(kind=SubsidyKind.TRAINING)
+    data = request.POST if request.method == "POST" else (request.GET if "rule" in request.GET else None)
+    form = BatchSubsidyForm(data, rules=rules, initial={"rule": rules.first()} if rules.count() == 1 else None)
+    eligible = ineligible = None
+    if form.is_bound and form.is_valid():
+        rule = form.cleaned_data["rule"]
+        try:
+            if request.method == "POST":
+                created, ineligible = services.training_subsidies_for_batch(user=user, batch=batch, rule=rule)
+                messages.success(
+                    request, f"已生成 {len(created)} 份职业培训补贴申请（草稿）；{len(ineligible)} 人不符合条件。"
+                )
+                return redirect(f"{reverse('subsidies:application_list')}?kind={SubsidyKind.TRAINING}")
+            eligible, ineligible = _preview(user, batch, rule)
+        except (ValidationError, PermissionDenied) as error:
+            for message in _error_messages(error):
+                form.add_error(None, message)
+    return render(
+        request,
+        "subsidies/batch_applications.html",
+        {"batch": batch, "form": form, "eligible": eligible, "ineligible": ineligible},
+    )
+
+
+# --- budgets and totals ---------------------------------------------------------------------------
+
+
+def _year(request) -> int | None:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return None
+    return year if 2000 <= year <= 2100 else None
+
+
+def _budget_rows(user, year):
+    rows = selectors.budget_list(user=user, year=year)
+    for row in rows:
+        used = row["committed"] + row["paid"]
+        row["used_percent"] = int(used * 100 / row["allocated"]) if row["allocated"] else 0
+        row["paid_percent"] = int(row["paid"] * 100 / row["allocated"]) if row["allocated"] else 0
+        row["committed_percent"] = max(0, min(100, row["used_percent"]) - row["paid_percent"])
+    return rows
+
+
+def _totals(user, year):
+    return [
+        {
+            "by": by,
+            "title": TOTAL_TITLES[by],
+            "key": TOTAL_KEYS[by],
+            "rows": selectors.application_totals(user=user, by=by, year=year),
+        }
+        for by in ("area", "brand", "kind", "status")
+    ]
+
+
+@require_safe
+@login_required
+@permission_required("subsidies.view_budget", raise_exception=True)
+def budget_list(request):
+    year = _year(request)
+    return render(
+        request,
+        "subsidies/budget_list.html",
+        {"year": year, "budgets": _budget_rows(request.user, year), "totals": _totals(request.user, year)},
+    )
+
+
+@require_safe
+@login_required
+@permission_required("subsidies.view_budget", raise_exception=True)
+def budget_xlsx(request):
+    year = _year(request)
+    workbook = new_workbook()
+    add_table_sheet(
+        workbook,
+        title="预算执行",
+        heading=f"就业补助资金预算执行{f'（{year} 年度）' if year else ''}",
+        headers=["年度", "地区", "下达金额（元）", "已审批未拨付（元）", "已拨付（元）", "余额（元）"],
+        rows=(
+            [
+                row["budget"].year,
+                str(row["budget"].area),
+                row["allocated"],
+                row["committed"],
+                row["paid"],
+                row["remaining"],
+            ]
+            for row in _budget_rows(request.user, year)
+        ),
+        widths=[8, 14, 16, 18, 14, 14],
+    )
+    for total in _totals(request.user, year):
+        add_table_sheet(
+            workbook,
+            title=total["title"],
+            headers=[total["key"], "申请数", "申请金额（元）"],
+            rows=([row["label"], row["count"], row["amount"]] for row in total["rows"]),
+            widths=[24, 10, 18],
+        )
+    return xlsx_response(workbook, f"补贴预算与汇总{year or ''}.xlsx")
