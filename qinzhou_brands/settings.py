@@ -211,3 +211,6 @@ TRAINEE_MIN_AGE = int(os.environ.get("TRAINEE_MIN_AGE", "16"))
 TRAINEE_MAX_AGE = int(os.environ.get("TRAINEE_MAX_AGE", "75"))
 # Rosters with more data rows than this are checked and committed by a Celery worker.
 ROSTER_INLINE_MAX_ROWS = int(os.environ.get("ROSTER_INLINE_MAX_ROWS", "2000"))
+# Subsidy limits: a person's training subsidy once per occupation and level, at most N times a year.
+SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL = env_bool("SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL", True)
+SUBSIDY_TRAINING_MAX_PER_YEAR = int(os.environ.get("SUBSIDY_TRAINING_MAX_PER_YEAR", "3"))
