@@ -21,10 +21,6 @@ class Scope:
     sees_all_areas: bool
 
     @property
-    def sees_nothing(self) -> bool:
-        return not self.sees_all_areas and self.area is None
-
-    @property
     def is_county(self) -> bool:
         return self.role in COUNTY_ROLES
 
@@ -67,6 +63,12 @@ def scope_for(user) -> Scope:
         scope = NO_SCOPE
     user._staff_scope = scope
     return scope
+
+
+def scope_covers(user, area) -> bool:
+    """Whether `user` may see and act on records of `area` (the check services make before a write)."""
+    scope = scope_for(user)
+    return scope.sees_all_areas or (scope.area is not None and area is not None and scope.area.pk == area.pk)
 
 
 def scope_queryset(queryset: QuerySet, user, *, area_field: str = "area") -> QuerySet:

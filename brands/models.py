@@ -52,11 +52,6 @@ class Area(models.Model):
     def __str__(self):
         return self.short_name or self.name
 
-    @property
-    def is_reporting_area(self) -> bool:
-        """The five county-level areas that report progress; the city is their sum."""
-        return self.kind != self.Kind.CITY
-
 
 class OccupationQuerySet(models.QuerySet):
     def published_on(self, day: datetime.date):

@@ -9,6 +9,10 @@ from django.utils import timezone
 
 from .models import Area, BrandLine, Occupation, Target
 
+# The plan's period (十四五): targets without a year are for these years together.
+PLAN_FIRST_YEAR = 2021
+PLAN_LAST_YEAR = 2025
+
 
 @dataclass(frozen=True)
 class CatalogueLine:
@@ -45,10 +49,6 @@ def brand_lines():
     return BrandLine.objects.all()
 
 
-def occupation_by_name(name: str) -> Occupation | None:
-    return Occupation.objects.select_related("brand").filter(name=name.strip()).first()
-
-
 def target_values(*, metric: str, year: int | None = None) -> dict[tuple[int, int | None], int]:
     """Target values of one metric keyed by (area id, brand id or None).
 
@@ -60,7 +60,3 @@ def target_values(*, metric: str, year: int | None = None) -> dict[tuple[int, in
     else:
         targets = targets.filter(year_from=year, year_to=year)
     return {(t.area_id, t.brand_id): t.value for t in targets}
-
-
-PLAN_FIRST_YEAR = 2021
-PLAN_LAST_YEAR = 2025

@@ -10,7 +10,15 @@ from brands.validators import validate_uscc
 from training.models import Trainee
 
 
-class JobReferral(models.Model):
+class NamesAnEmployer:
+    """Records that name an employer either from the organisation directory or as typed text."""
+
+    @property
+    def employer_label(self) -> str:
+        return self.employer.name if self.employer_id else self.employer_name
+
+
+class JobReferral(NamesAnEmployer, models.Model):
     """岗位推荐: the plan asks for at least three for every brand trainee."""
 
     class Channel(models.TextChoices):
@@ -65,12 +73,8 @@ class JobReferral(models.Model):
     def __str__(self):
         return f"{self.trainee.name} → {self.employer_label} {self.position}"
 
-    @property
-    def employer_label(self) -> str:
-        return self.employer.name if self.employer_id else self.employer_name
 
-
-class LabourExport(models.Model):
+class LabourExport(NamesAnEmployer, models.Model):
     """有组织劳务输出: an HR service agency sends a group of trainees to a destination and employer."""
 
     agency = models.ForeignKey(
@@ -102,12 +106,8 @@ class LabourExport(models.Model):
     def __str__(self):
         return f"{self.departed_on:%Y-%m-%d} {self.agency} → {self.destination}"
 
-    @property
-    def employer_label(self) -> str:
-        return self.employer.name if self.employer_id else self.employer_name
 
-
-class EmploymentOutcome(models.Model):
+class EmploymentOutcome(NamesAnEmployer, models.Model):
     """One employment, entrepreneurship or flexible-employment outcome of a trainee (a 带动就业创业人次)."""
 
     class Kind(models.TextChoices):
@@ -182,13 +182,13 @@ class EmploymentOutcome(models.Model):
     @property
     def description(self) -> str:
         if self.kind == self.Kind.EMPLOYED:
-            return self.employer.name if self.employer_id else self.employer_name
+            return self.employer_label
         if self.kind == self.Kind.ENTREPRENEURSHIP:
             return self.business_name
         return self.work_kind
 
 
-class WageCase(models.Model):
+class WageCase(NamesAnEmployer, models.Model):
     """拖欠农民工工资举报投诉案件; the plan's target is at least 98% closed."""
 
     class Status(models.TextChoices):
@@ -241,7 +241,7 @@ class WageCase(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.received_on:%Y-%m-%d} {self.employer.name if self.employer_id else self.employer_name}"
+        return f"{self.received_on:%Y-%m-%d} {self.employer_label}"
 
 
 class ReferralImport(models.Model):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import Role
-from accounts.scoping import scope_for
+from accounts.scoping import scope_covers, scope_for
 from brands.models import Area, Organisation, Recognition
 from employment.models import EmploymentOutcome, LabourExport
 from training.models import Enrolment, Trainee, TrainingBatch
@@ -61,7 +61,7 @@ def _require_role(user, role: Role, area: Area | None, message: str) -> None:
     scope = scope_for(user)
     if scope.role != role:
         raise PermissionDenied(message)
-    if role in (Role.COUNTY_CLERK, Role.COUNTY_REVIEWER) and (scope.area is None or scope.area.pk != area.pk):
+    if not scope_covers(user, area):
         raise PermissionDenied("只能办理本县区的补贴申请。")
 
 
@@ -77,7 +77,7 @@ def _creating_area(user, area: Area) -> None:
         return
     if scope.role != Role.COUNTY_CLERK:
         raise PermissionDenied("只有县区经办员或市人社局管理员可以登记补贴申请。")
-    if scope.area is None or scope.area.pk != area.pk:
+    if not scope_covers(user, area):
         raise PermissionDenied("只能为本县区登记补贴申请。")
 
 

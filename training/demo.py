@@ -22,6 +22,13 @@ from .services import (
     roster_upload,
 )
 
+AREA_NAMES = {
+    "450702": "钦南区",
+    "450703": "钦北区",
+    "450721": "灵山县",
+    "450722": "浦北县",
+    "QZFTZ": "自贸区钦州港片区",
+}
 SURNAMES = "黄李陈梁韦林刘张王杨周吴莫覃蒙苏谢何罗邓廖宁庞钟卢冯曾甘农潘劳颜符"
 GIVEN = "秀英桂兰丽华玉梅春燕海燕小红伟明志强建国家宝文杰振华金凤美玲少芳海军国庆德明永福"
 
@@ -44,9 +51,9 @@ DEMO_BATCHES = [
 ]
 
 
-def _person(rng: random.Random, area_code: str, number: int) -> list:
+def _person(rng: random.Random, area: Area, number: int) -> list:
     birth = datetime.date(1968, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 36))
-    prefix = area_code if area_code.isdigit() else "450700"
+    prefix = area.code if area.code.isdigit() else "450700"
     sex_digit = rng.randrange(0, 10)
     first17 = f"{prefix}{birth:%Y%m%d}{rng.randrange(10, 99)}{sex_digit}"
     name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2))))
@@ -58,7 +65,7 @@ def _person(rng: random.Random, area_code: str, number: int) -> list:
         f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}",
         rng.choice(list(EDUCATION_CHOICES)[:4]),
         "、".join(categories),
-        f"广西钦州市{Area.objects.get(code=area_code).short_name}某某村{number}号",
+        f"广西钦州市{area.short_name}某某村{number}号",
         "",
     ]
 
@@ -91,7 +98,7 @@ def load(*, clerks: dict) -> dict[str, int]:
             user=clerks.get(area_code),
         )
         batches += 1
-        rows = [_person(rng, area_code, number) for number in range(count)]
+        rows = [_person(rng, areas[area_code], number) for number in range(count)]
         if rows and not batch.enrolments.exists():
             roster_import_from_file(
                 batch=batch,
@@ -135,7 +142,7 @@ def _preview_with_errors(areas, clerks, rng: random.Random) -> None:
     batch = TrainingBatch.objects.filter(area=areas["450702"], occupation__name="钦州猪脚粉制作工").first()
     if batch is None or RosterImport.objects.filter(batch=batch).exists():
         return
-    rows = [_person(rng, "450702", number) for number in range(12)]
+    rows = [_person(rng, areas["450702"], number) for number in range(12)]
     rows[3][1] = rows[3][1][:-1] + ("0" if rows[3][1][-1] != "0" else "1")  # wrong check digit
     rows[5][3] = "0777-28"  # phone too short
     rows[7][5] = "贫困户"  # not a category of the plan
