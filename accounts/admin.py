@@ -19,9 +19,32 @@ from .scoping import scope_areas, scope_for, scope_queryset
 
 
 class AreaScopedAdminMixin:
-    """Narrows the changelist, every object view and the area choices to the user's scope."""
+    """Narrows the changelist, every object view and the area and organisation choices to the user's scope.
+
+    County users only read training, employment and subsidy records here: they record them through
+    the pages, whose services enforce the programme's rules and whose choices are all scoped. In the
+    admin an id typed into a raw-id field (a trainee, a batch of another area) would bypass both."""
 
     area_field = "area"
+    county_may_edit = False
+
+    def _county_user(self, request) -> bool:
+        return not scope_for(request.user).sees_all_areas
+
+    def has_add_permission(self, request):
+        if not self.county_may_edit and self._county_user(request):
+            return False
+        return super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        if not self.county_may_edit and self._county_user(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not self.county_may_edit and self._county_user(request):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user, area_field=self.area_field)
@@ -37,6 +60,8 @@ class AreaScopedAdminMixin:
             kwargs["queryset"] = scope_areas(request.user)
             if not scope_for(request.user).sees_all_areas:
                 kwargs["initial"] = scope_for(request.user).area
+        elif db_field.related_model is Organisation:
+            kwargs["queryset"] = scope_queryset(Organisation.objects.all(), request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_import_permission(self, request):
@@ -80,6 +105,7 @@ class RecognitionInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AreaScopedAdminMixin, ImportExportModelAdmin):
+    county_may_edit = True  # clerks register the providers and employers of their own area
     form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
     list_display = ("name", "uscc", "kind", "area", "contact_person", "is_active")
@@ -92,6 +118,7 @@ class OrganisationAdmin(AreaScopedAdminMixin, ImportExportModelAdmin):
 @admin.register(Recognition)
 class RecognitionAdmin(AreaScopedAdminMixin, ImportExportModelAdmin):
     area_field = "organisation__area"
+    county_may_edit = True
     resource_classes = [RecognitionResource]
     list_display = ("organisation", "kind", "level", "year", "brand", "document_number")
     list_filter = ("kind", "level", "year")

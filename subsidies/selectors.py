@@ -46,8 +46,9 @@ def _applications(user) -> QuerySet:
             "recognition",
             "trainee",
             "enrolment__batch__occupation",
+            "enrolment__batch__area",
             "outcome",
-            "budget",
+            "budget__area",
         ),
         user,
     )

@@ -94,3 +94,31 @@ def test_organisation_list_query_count_does_not_grow(clerk_client, area, django_
     with django_assert_max_num_queries(12):
         response = clerk_client.get(reverse("organisation_list"))
     assert response.content.decode().count("/accounts/organisations/") >= 33
+
+
+def test_county_clerk_cannot_write_training_records_through_the_admin(clerk_client, other_area):
+    """Raw-id fields would accept another area's trainee or batch: county users record through the pages."""
+    from training.tests.factories import EnrolmentFactory, TrainingBatchFactory
+
+    theirs = TrainingBatchFactory(area=other_area)
+    enrolment = EnrolmentFactory(batch=TrainingBatchFactory())
+    assert clerk_client.get(reverse("admin:training_enrolment_add")).status_code == 403
+    response = clerk_client.post(
+        reverse("admin:training_enrolment_add"), {"trainee": enrolment.trainee_id, "batch": theirs.pk}
+    )
+    assert response.status_code == 403
+    assert not theirs.enrolments.exists()
+    assert clerk_client.get(reverse("admin:employment_employmentoutcome_add")).status_code == 403
+    page = clerk_client.get(reverse("admin:training_enrolment_change", args=[enrolment.pk]))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+
+
+def test_county_clerk_cannot_record_a_recognition_for_another_area(clerk_client, other_area):
+    theirs = OrganisationFactory(area=other_area)
+    response = clerk_client.post(
+        reverse("admin:brands_recognition_add"),
+        {"organisation": theirs.pk, "kind": "training_base", "level": "city", "year": 2024},
+    )
+    assert response.status_code == 403  # recognitions are the city's to record
+    assert not theirs.recognitions.exists()
