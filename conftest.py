@@ -133,3 +133,12 @@ def _celery_in_process(request):
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness is a production property, not something each test should pay for.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def recount_tallies(db):
+    """For tests that build records with factories, behind the services' back: bring the dashboard's
+    summary rows up to date, as `load_demo --scale` does after its bulk load."""
+    from employment.tallies import rebuild
+
+    return rebuild

@@ -6,7 +6,9 @@ from import_export.admin import ExportMixin
 
 from accounts.admin import AreaScopedAdminMixin
 from brands.resources import SafeExportResource
+from training.admin import KeepsSummaryRowsMixin
 
+from . import tallies
 from .models import EmploymentOutcome, JobReferral, LabourExport, ReferralImport, WageCase
 
 
@@ -70,7 +72,7 @@ class WageCaseResource(SafeExportResource):
 
 
 @admin.register(JobReferral)
-class JobReferralAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class JobReferralAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [JobReferralResource]
     list_display = ("trainee", "employer_label", "position", "referred_on", "channel", "result", "area")
     list_filter = ("channel", "result", "area")
@@ -79,9 +81,15 @@ class JobReferralAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     search_fields = ("trainee__name", "=trainee__id_number", "employer_name", "employer__name", "position")
     date_hierarchy = "referred_on"
 
+    def summary_before(self, pks):
+        return set(JobReferral.objects.filter(pk__in=pks).values_list("trainee_id", flat=True))
+
+    def summary_after(self, before, objs):
+        tallies.trainees_changed((before or set()) | {obj.trainee_id for obj in objs})
+
 
 @admin.register(EmploymentOutcome)
-class EmploymentOutcomeAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class EmploymentOutcomeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [EmploymentOutcomeResource]
     list_display = ("trainee", "kind", "start_date", "description", "area")
     list_filter = ("kind", "area", "contract_signed", "social_insurance")
@@ -89,6 +97,14 @@ class EmploymentOutcomeAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin
     raw_id_fields = ("trainee", "employer", "labour_export")
     search_fields = ("trainee__name", "=trainee__id_number", "employer_name", "business_name")
     date_hierarchy = "start_date"
+
+    def summary_before(self, pks):
+        stored = EmploymentOutcome.objects.filter(pk__in=pks)
+        return set(stored.values_list("trainee_id", flat=True)), tallies.job_keys(stored)
+
+    def summary_after(self, before, objs):
+        trainees, keys = before or (set(), set())
+        tallies.trainees_changed(trainees | {obj.trainee_id for obj in objs}, old_keys=keys)
 
 
 @admin.register(LabourExport)

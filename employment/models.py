@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brands.models import Area, Organisation
 from brands.validators import validate_uscc
-from training.models import Trainee
+from training.models import PriorityCategory, Trainee, TrainingBatch
 
 
 class NamesAnEmployer:
@@ -152,6 +152,17 @@ class EmploymentOutcome(NamesAnEmployer, models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    # The batch the outcome counts for under the counting rule (None: not counted), kept by
+    # `employment.tallies` whenever the person's outcomes or completed training change.
+    counted_batch = models.ForeignKey(
+        TrainingBatch,
+        verbose_name=_("计入班期"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("就业创业结果")
@@ -287,3 +298,71 @@ class ReferralImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name}（{self.get_status_display()}）"
+
+
+class JobTally(models.Model):
+    """带动就业创业人次 per area × brand × year (of the outcome's start date), and per priority category:
+    summary rows that `employment.tallies` recounts in the transaction of every change (see TrainingTally)."""
+
+    area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.CASCADE, related_name="+")
+    brand = models.ForeignKey(
+        "brands.BrandLine", verbose_name=_("劳务品牌"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    category = models.ForeignKey(
+        PriorityCategory, verbose_name=_("人员类别"), null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    jobs = models.PositiveIntegerField(_("带动就业创业人次"))
+
+    class Meta:
+        verbose_name = _("就业创业人次汇总")
+        verbose_name_plural = _("就业创业人次汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "brand", "year"], condition=Q(category__isnull=True), name="job_tally_total"
+            ),
+            models.UniqueConstraint(
+                fields=["area", "brand", "year", "category"],
+                condition=Q(category__isnull=False),
+                name="job_tally_category",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.area_id}/{self.brand_id}/{self.year}/{self.category_id or '全部'}: {self.jobs}"
+
+
+class ReferralStanding(models.Model):
+    """Where one person counts for the three-referral rule, as last applied to `ReferralTally`.
+
+    `scopes` lists the [area id, year] pairs the person counts in (the city area and year 0 stand for
+    "all areas" and "all years"); keeping them lets a change subtract exactly what it had added."""
+
+    trainee = models.OneToOneField(Trainee, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    referrals = models.PositiveIntegerField(default=0)
+    scopes = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("岗位推荐达标情况")
+        verbose_name_plural = _("岗位推荐达标情况")
+
+    def __str__(self):
+        return f"{self.trainee_id}: {self.referrals}"
+
+
+class ReferralTally(models.Model):
+    """The three-referral rule per area (the city area: all areas) and year (0: all years): how many
+    people completed brand training there and then, and how many of them have had three referrals."""
+
+    area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    trainees = models.IntegerField(_("结业人数"), default=0)
+    with_3_or_more = models.IntegerField(_("推荐满3次人数"), default=0)
+
+    class Meta:
+        verbose_name = _("岗位推荐汇总")
+        verbose_name_plural = _("岗位推荐汇总")
+        constraints = [models.UniqueConstraint(fields=["area", "year"], name="referral_tally_once")]
+
+    def __str__(self):
+        return f"{self.area_id}/{self.year or '全部'}: {self.with_3_or_more}/{self.trainees}"

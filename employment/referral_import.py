@@ -37,6 +37,7 @@ from training.models import Enrolment, Trainee
 from training.roster import HEADER_SEARCH_ROWS, RosterFileError, RowError, check_container, normalise_header
 from training.workbooks import DUPLICATE_FILL, ERROR_FILL
 
+from . import tallies
 from .models import JobReferral, ReferralImport
 from .services import acting_area
 
@@ -518,6 +519,7 @@ def _write(plan: ReferralPlan, *, area: Area, user) -> None:
                 )
             )
         JobReferral.objects.bulk_create(referrals)
+    tallies.trainees_changed({plan.trainees[row.identity.number] for row in plan.new})
 
 
 def referral_process(*, content: bytes, area: Area, user, commit: bool, skip_invalid: bool) -> dict:

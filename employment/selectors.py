@@ -3,14 +3,16 @@ the three-referral rule and the wage-case closure rate."""
 
 from collections import Counter
 
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_queryset
+from brands.models import Area
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
+from training.selectors import training_tally_by_category
 
-from .models import EmploymentOutcome, JobReferral, LabourExport, WageCase
+from .models import EmploymentOutcome, JobReferral, JobTally, LabourExport, ReferralTally, WageCase
 
 REFERRALS_REQUIRED = 3
 WAGE_CASE_CLOSURE_TARGET = 0.98
@@ -19,7 +21,7 @@ WAGE_CASE_CLOSURE_TARGET = 0.98
 # --- counting rules --------------------------------------------------------------------------------
 
 
-def _attributed_enrolments():
+def attributed_enrolments():
     """For an outcome (OuterRef), the completed enrolment it is attributed to: the person's most
     recent completed training whose batch started on or before the outcome's start date. An outcome
     before any training is no result of the programme and is not counted."""
@@ -30,12 +32,11 @@ def _attributed_enrolments():
 
 def attributed_outcomes(outcomes: QuerySet | None = None) -> QuerySet:
     """Outcomes annotated with the area and brand of the batch they count for (None: not counted)."""
-    latest = _attributed_enrolments()
+    latest = attributed_enrolments()
     outcomes = EmploymentOutcome.objects.all() if outcomes is None else outcomes
     return outcomes.annotate(
         counted_area_id=Subquery(latest.values("batch__area_id")[:1]),
         counted_brand_id=Subquery(latest.values("batch__occupation__brand_id")[:1]),
-        counted_batch_id=Subquery(latest.values("batch_id")[:1]),
     )
 
 
@@ -56,19 +57,60 @@ def job_counts(*, year: int | None = None, trainees: QuerySet | None = None) -> 
     return Counter({(row["counted_area_id"], row["counted_brand_id"]): row["n"] for row in rows})
 
 
-def _completed_trainees(year: int | None = None) -> QuerySet:
+def job_tally(*, area=None) -> Counter:
+    """带动就业创业人次 per (area id, brand id, year) from the summary rows (equal to `job_counts` by year, which
+    they are tested against); only the jobs counted for `area` when given."""
+    rows = JobTally.objects.filter(category__isnull=True)
+    if area is not None:
+        rows = rows.filter(area_id=area.pk)
+    return Counter({(a, b, y): n for a, b, y, n in rows.values_list("area_id", "brand_id", "year", "jobs")})
+
+
+def referral_tally(*, year: int | None = None, area=None) -> dict:
+    """`referral_summary` read from the summary rows."""
+    row = (
+        ReferralTally.objects.filter(
+            area_id=area.pk if area is not None else Area.objects.filter(kind=Area.Kind.CITY).values("pk")[:1],
+            year=year or 0,
+        )
+        .values("trainees", "with_3_or_more")
+        .first()
+    ) or {"trainees": 0, "with_3_or_more": 0}
+    rate = round(row["with_3_or_more"] / row["trainees"], 4) if row["trainees"] else None
+    return {"trainees": row["trainees"], "with_3_or_more": row["with_3_or_more"], "rate": rate}
+
+
+def priority_group_tally(*, year: int | None = None, area=None) -> dict:
+    """`priority_group_counts` read from the summary rows."""
+    jobs = JobTally.objects.filter(category__isnull=False)
+    if year is not None:
+        jobs = jobs.filter(year=year)
+    if area is not None:
+        jobs = jobs.filter(area_id=area.pk)
+    job_rows = dict(jobs.values("category_id").annotate(n=Sum("jobs")).order_by().values_list("category_id", "n"))
+    training_rows = training_tally_by_category(year=year, area=area)
+    return {
+        category.name: {"trainings": training_rows.get(category.pk, 0), "jobs": job_rows.get(category.pk, 0)}
+        for category in PriorityCategory.objects.all()
+    }
+
+
+def _completed_trainees(year: int | None = None, area=None) -> QuerySet:
     enrolments = Enrolment.objects.filter(completed=True)
     if year is not None:
         enrolments = enrolments.filter(batch__end_date__year=year)
+    if area is not None:
+        enrolments = enrolments.filter(batch__area_id=area.pk)
     return Trainee.objects.filter(pk__in=enrolments.values("trainee_id"))
 
 
-def referral_summary(*, year: int | None = None) -> dict:
-    """The three-referral rule over trainees with a completed enrolment (in `year`, by batch end date)."""
+def referral_summary(*, year: int | None = None, area=None) -> dict:
+    """The three-referral rule over trainees with a completed enrolment (in `year`, by batch end date;
+    in a batch of `area` when given). Referrals count from every area."""
     referral_count = (
         JobReferral.objects.filter(trainee_id=OuterRef("pk")).values("trainee_id").annotate(n=Count("id")).values("n")
     )
-    trainees = _completed_trainees(year).annotate(
+    trainees = _completed_trainees(year, area).annotate(
         referral_total=Coalesce(Subquery(referral_count, output_field=IntegerField()), Value(0))
     )
     totals = trainees.aggregate(
@@ -83,7 +125,7 @@ def wage_case_summary(*, year: int | None = None, area=None) -> dict:
     if year is not None:
         cases = cases.filter(received_on__year=year)
     if area is not None:
-        cases = cases.filter(area=area)
+        cases = cases.filter(area_id=area.pk)
     totals = cases.aggregate(total=Count("id"), closed=Count("id", filter=Q(status=WageCase.Status.CLOSED)))
     rate = round(totals["closed"] / totals["total"], 4) if totals["total"] else None
     return {
@@ -94,23 +136,25 @@ def wage_case_summary(*, year: int | None = None, area=None) -> dict:
     }
 
 
-def priority_group_counts(*, year: int | None = None) -> dict:
-    """Trainings and jobs of the people in each priority category (a person in two categories counts in both)."""
+def priority_group_counts(*, year: int | None = None, area=None) -> dict:
+    """Trainings and jobs of the people in each priority category (a person in two categories counts in both);
+    only those counted for `area` when given."""
     trainings = Enrolment.objects.filter(completed=True, trainee__categories__isnull=False)
     if year is not None:
         trainings = trainings.filter(batch__end_date__year=year)
+    if area is not None:
+        trainings = trainings.filter(batch__area_id=area.pk)
     training_rows = dict(
         trainings.values("trainee__categories").annotate(n=Count("id")).values_list("trainee__categories", "n")
     )
     outcomes = EmploymentOutcome.objects.filter(trainee__categories__isnull=False)
     if year is not None:
         outcomes = outcomes.filter(start_date__year=year)
+    counted = attributed_outcomes(outcomes).filter(counted_area_id__isnull=False)
+    if area is not None:
+        counted = counted.filter(counted_area_id=area.pk)
     job_rows = dict(
-        attributed_outcomes(outcomes)
-        .filter(counted_area_id__isnull=False)
-        .values("trainee__categories")
-        .annotate(n=Count("id"))
-        .values_list("trainee__categories", "n")
+        counted.values("trainee__categories").annotate(n=Count("id")).values_list("trainee__categories", "n")
     )
     return {
         category.name: {"trainings": training_rows.get(category.pk, 0), "jobs": job_rows.get(category.pk, 0)}
@@ -253,3 +297,25 @@ def labour_export_candidates(*, user) -> QuerySet:
         .annotate(last_occupation=Subquery(last_occupation.values("batch__occupation__name")[:1]))
         .order_by("name", "id")
     )
+
+
+def counted_jobs(*, user, area_code: str = "", brand_code: str = "", year: int | None = None) -> QuerySet:
+    """The outcomes behind a 带动就业创业人次 figure (the dashboard's drill-down): those counted for an area
+    in the user's scope, annotated with the area, brand and batch they count for."""
+    outcomes = scope_queryset(
+        EmploymentOutcome.objects.filter(counted_batch__isnull=False).select_related(
+            "trainee", "employer", "counted_batch", "counted_batch__area", "counted_batch__occupation"
+        ),
+        user,
+        area_field="counted_batch__area",
+    ).annotate(
+        counted_area_id=F("counted_batch__area_id"),
+        counted_brand_id=F("counted_batch__occupation__brand_id"),
+    )
+    if area_code:
+        outcomes = outcomes.filter(counted_batch__area__code=area_code)
+    if brand_code:
+        outcomes = outcomes.filter(counted_batch__occupation__brand__code=brand_code)
+    if year is not None:
+        outcomes = outcomes.filter(start_date__year=year)
+    return outcomes.order_by("-start_date", "trainee__name", "id")

@@ -12,6 +12,7 @@ from brands.models import Area, Organisation
 from brands.validators import normalise_uscc
 from training.models import Trainee
 
+from . import tallies
 from .models import EmploymentOutcome, JobReferral, LabourExport, WageCase
 
 
@@ -63,6 +64,7 @@ def referral_create(
     )
     referral.full_clean()
     referral.save()
+    tallies.trainees_changed([trainee.pk])
     return referral
 
 
@@ -123,6 +125,7 @@ def outcome_create(
         outcome.work_kind = work_kind.strip()
     outcome.full_clean()
     outcome.save()
+    tallies.trainees_changed([trainee.pk])
     return outcome
 
 

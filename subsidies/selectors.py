@@ -166,15 +166,20 @@ RECOGNITION_TARGET_METRICS = {
 }
 
 
-def progress_summary_additions(year: int | None = None) -> dict:
-    """The subsidies and recognitions parts of the progress report (city-wide, yuan as integers).
+def progress_summary_additions(year: int | None = None, *, area: Area | None = None) -> dict:
+    """The subsidies and recognitions parts of the progress report (yuan as integers): city-wide, or
+    one area's budgets and applications when `area` is given (recognitions are always city-wide: their
+    targets are the city's).
 
     Without a year: every budget and application, and recognitions of the plan period 2021–2025.
     With one: that year's budgets and the applications charged to them; recognitions from the start
     of the target period (the one covering `year`, or else the latest one begun before it) up to `year`."""
     budgets = Budget.objects.all() if year is None else Budget.objects.filter(year=year)
-    budget_amount = budgets.aggregate(total=_sum())["total"]
     spent = SubsidyApplication.objects.filter(status__in=[Status.APPROVED, Status.PAID])
+    if area is not None:
+        budgets = budgets.filter(area_id=area.pk)
+        spent = spent.filter(area_id=area.pk)
+    budget_amount = budgets.aggregate(total=_sum())["total"]
     if year is not None:
         spent = spent.filter(budget__year=year)
     year = PLAN_LAST_YEAR if year is None else year

@@ -2,13 +2,48 @@
 exports carry masked ID numbers only; rosters are imported through the roster pages, not here."""
 
 from django.contrib import admin
+from django.db import transaction
 from import_export import fields
 from import_export.admin import ExportMixin
 
 from accounts.admin import AreaScopedAdminMixin
 from brands.resources import SafeExportResource
 
+from . import tallies
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
+
+
+class KeepsSummaryRowsMixin:
+    """Saves and deletes in the admin bypass the services, so they bring the dashboard's summary rows up
+    to date themselves, in the same transaction: `summary_before` notes what the stored rows count for,
+    `summary_after` recounts it and what the changed rows count for now."""
+
+    def summary_before(self, pks: list[int]):
+        return None
+
+    def summary_after(self, before, objs: list) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        request._summary_before = self.summary_before([obj.pk] if change else [])
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # categories are saved here, after the row
+        self.summary_after(getattr(request, "_summary_before", None), [form.instance])
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            before = self.summary_before([obj.pk])
+            super().delete_model(request, obj)
+            self.summary_after(before, [obj])
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            objs = list(queryset)
+            before = self.summary_before([obj.pk for obj in objs])
+            super().delete_queryset(request, queryset)
+            self.summary_after(before, objs)
 
 
 class TraineeResource(SafeExportResource):
@@ -101,7 +136,7 @@ class PriorityCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingBatch)
-class TrainingBatchAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class TrainingBatchAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [TrainingBatchResource]
     list_display = ("__str__", "area", "occupation", "provider", "start_date", "end_date", "mode", "status")
     list_filter = ("status", "mode", "area", "occupation__brand")
@@ -111,9 +146,15 @@ class TrainingBatchAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     raw_id_fields = ("provider",)
     readonly_fields = ("created_by", "created_at")
 
+    def summary_before(self, pks):
+        return tallies.batch_keys(pks)
+
+    def summary_after(self, before, objs):
+        tallies.training_changed(batch_ids=[obj.pk for obj in objs if obj.pk], old_keys=before)
+
 
 @admin.register(Trainee)
-class TraineeAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     area_field = "enrolments__batch__area"
     resource_classes = [TraineeResource]
     list_display = ("name", "masked_id_number", "sex", "birth_date", "phone", "education")
@@ -130,13 +171,16 @@ class TraineeAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # people enter the registry through rosters, keyed by their ID number
 
+    def summary_after(self, before, objs):
+        tallies.training_changed(trainee_ids=[obj.pk for obj in objs if obj.pk])  # their categories
+
     @admin.display(description="身份证号码")
     def masked_id_number(self, obj):
         return obj.masked_id_number
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class EnrolmentAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     area_field = "batch__area"
     resource_classes = [EnrolmentResource]
     list_display = ("trainee", "batch", "completed", "assessment", "certificate", "certificate_number")
@@ -144,6 +188,13 @@ class EnrolmentAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     list_select_related = ("trainee", "batch", "batch__area", "batch__occupation")
     raw_id_fields = ("trainee", "batch", "roster_import")
     search_fields = ("trainee__name", "=trainee__id_number", "certificate_number")
+
+    def summary_before(self, pks):
+        return list(Enrolment.objects.filter(pk__in=pks).values_list("batch_id", "trainee_id"))
+
+    def summary_after(self, before, objs):
+        pairs = (before or []) + [(obj.batch_id, obj.trainee_id) for obj in objs]
+        tallies.training_changed(batch_ids={b for b, _t in pairs}, trainee_ids={t for _b, t in pairs})
 
 
 @admin.register(RosterImport)

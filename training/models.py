@@ -246,3 +246,39 @@ class RosterImport(models.Model):
     @property
     def is_working(self) -> bool:
         return self.status in {self.Status.ANALYSING, self.Status.COMMITTING}
+
+
+class TrainingTally(models.Model):
+    """培训人次 per area × brand × year (of the batch's end date), and per priority category.
+
+    Summary rows, not records: `training.tallies` rewrites the rows a change touches in the same
+    transaction as the change, so the dashboard reads a few hundred rows instead of counting every
+    enrolment. A row with no category is the total; a category row counts the trainings of people in
+    that category (a person in two categories counts in both)."""
+
+    area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.CASCADE, related_name="+")
+    brand = models.ForeignKey(
+        "brands.BrandLine", verbose_name=_("劳务品牌"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    category = models.ForeignKey(
+        PriorityCategory, verbose_name=_("人员类别"), null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    trainings = models.PositiveIntegerField(_("培训人次"))
+
+    class Meta:
+        verbose_name = _("培训人次汇总")
+        verbose_name_plural = _("培训人次汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "brand", "year"], condition=Q(category__isnull=True), name="training_tally_total"
+            ),
+            models.UniqueConstraint(
+                fields=["area", "brand", "year", "category"],
+                condition=Q(category__isnull=False),
+                name="training_tally_category",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.area_id}/{self.brand_id}/{self.year}/{self.category_id or '全部'}: {self.trainings}"

@@ -3,7 +3,7 @@
 import datetime
 from collections import Counter
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 
@@ -11,7 +11,7 @@ from accounts.scoping import scope_queryset
 from brands.models import Area, Occupation, Organisation
 
 from .identity import normalise_id_number
-from .models import Enrolment, RosterImport, Trainee, TrainingBatch
+from .models import Enrolment, RosterImport, Trainee, TrainingBatch, TrainingTally
 
 
 def batch_find(
@@ -36,6 +36,27 @@ def training_counts(*, year: int | None = None) -> Counter:
         enrolments = enrolments.filter(batch__end_date__year=year)
     rows = enrolments.values("batch__area_id", "batch__occupation__brand_id").annotate(n=Count("id"))
     return Counter({(row["batch__area_id"], row["batch__occupation__brand_id"]): row["n"] for row in rows})
+
+
+def training_tally(*, area: Area | None = None) -> Counter:
+    """培训人次 per (area id, brand id, year) from the summary rows (equal to `training_counts` by year, which
+    they are tested against); only `area`'s when given."""
+    rows = TrainingTally.objects.filter(category__isnull=True)
+    if area is not None:
+        rows = rows.filter(area_id=area.pk)
+    return Counter({(a, b, y): n for a, b, y, n in rows.values_list("area_id", "brand_id", "year", "trainings")})
+
+
+def training_tally_by_category(*, year: int | None = None, area: Area | None = None) -> Counter:
+    """培训人次 of the people in each priority category (category id → count), from the summary rows."""
+    rows = TrainingTally.objects.filter(category__isnull=False)
+    if year is not None:
+        rows = rows.filter(year=year)
+    if area is not None:
+        rows = rows.filter(area_id=area.pk)
+    return Counter(
+        dict(rows.values("category_id").annotate(n=Sum("trainings")).order_by().values_list("category_id", "n"))
+    )
 
 
 def batch_list(*, user, filters: dict | None = None) -> QuerySet:
@@ -132,3 +153,21 @@ def import_get(*, user, pk: int, with_content: bool = False) -> RosterImport:
     if not with_content:
         imports = imports.defer("content")
     return get_object_or_404(scope_queryset(imports, user, area_field="batch__area"), pk=pk)
+
+
+def counted_trainings(*, user, area_code: str = "", brand_code: str = "", year: int | None = None) -> QuerySet:
+    """The completed enrolments behind a 培训人次 figure (the dashboard's drill-down), in the user's scope."""
+    enrolments = scope_queryset(
+        Enrolment.objects.filter(completed=True).select_related(
+            "trainee", "batch", "batch__area", "batch__occupation", "batch__occupation__brand"
+        ),
+        user,
+        area_field="batch__area",
+    )
+    if area_code:
+        enrolments = enrolments.filter(batch__area__code=area_code)
+    if brand_code:
+        enrolments = enrolments.filter(batch__occupation__brand__code=brand_code)
+    if year is not None:
+        enrolments = enrolments.filter(batch__end_date__year=year)
+    return enrolments.order_by("-batch__end_date", "batch_id", "trainee__name", "id")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.scoping import scope_covers
 from brands.models import Area, Occupation, Organisation
 
-from . import bulk
+from . import bulk, tallies
 from .identity import mask_id_number
 from .models import Enrolment, PriorityCategory, RosterImport, TrainingBatch
 from .roster import EDUCATION_CHOICES, RosterFileError, RosterRow, RowRules, estimate_rows, read_roster
@@ -123,6 +123,10 @@ def batch_update(*, batch: TrainingBatch, user, **changes) -> TrainingBatch:
     reopening = batch.status == TrainingBatch.Status.COMPLETED and changes.get("status", batch.status) != batch.status
     if reopening and batch.enrolments.filter(completed=True).exists():
         raise ValidationError("已有学员结业的班期不能改回未结业状态。")
+    counted_before = tallies.batch_keys([batch.pk])
+    moves_counts = any(
+        name in changes and changes[name] != getattr(batch, name) for name in ("occupation", "start_date", "end_date")
+    )
     for name, value in changes.items():
         setattr(batch, name, value)
     try:
@@ -131,6 +135,8 @@ def batch_update(*, batch: TrainingBatch, user, **changes) -> TrainingBatch:
         batch.refresh_from_db()  # the caller keeps the batch as it is stored, not the refused values
         raise
     batch.save(update_fields=list(changes) or None)
+    if moves_counts:
+        tallies.training_changed(batch_ids=[batch.pk], old_keys=counted_before)
     return batch
 
 
@@ -152,6 +158,7 @@ def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[R
     enrolments = {
         e.pk: e for e in batch.enrolments.select_for_update().filter(pk__in=[x.enrolment_id for x in entries])
     }
+    was_completed = {pk: enrolment.completed for pk, enrolment in enrolments.items()}
     changed = []
     problems = []
     for entry in entries:
@@ -183,6 +190,9 @@ def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[R
     Enrolment.objects.bulk_update(
         changed, ["completed", "assessment", "certificate", "certificate_number", "certificate_date"]
     )
+    newly_counted = [e.trainee_id for e in changed if e.completed != was_completed[e.pk]]
+    if newly_counted:
+        tallies.training_changed(batch_ids=[batch.pk], trainee_ids=newly_counted)
     return len(changed)
 
 
@@ -373,6 +383,11 @@ def _write(
         now=now,
         progress=advance,
     )
+    # A clean roster of new people into a running batch counts nothing yet: no summary work at all.
+    new_ids = set(created.values())
+    recategorised = sorted({pk for pk, _category in links if pk not in new_ids})
+    if (mark_completed and plan.to_enrol) or recategorised:
+        tallies.training_changed(batch_ids=[batch.pk] if mark_completed else [], trainee_ids=recategorised)
 
 
 def _progress_key(roster_import_id: int) -> str:

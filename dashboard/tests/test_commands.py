@@ -92,7 +92,7 @@ def test_load_demo_records_are_loaded_once():
     assert report["wage_cases"]["closed"] < report["wage_cases"]["total"]
 
 
-def test_progress_report_counts_completed_enrolments_by_the_counting_rules(area, other_area):
+def test_progress_report_counts_completed_enrolments_by_the_counting_rules(area, other_area, recount_tallies):
     import datetime
 
     from brands.models import Occupation
@@ -109,6 +109,7 @@ def test_progress_report_counts_completed_enrolments_by_the_counting_rules(area,
     EnrolmentFactory(trainee=person, batch=housekeeping, completed=True)
     EnrolmentFactory(trainee=person, batch=rice, completed=True)  # the same person twice counts twice
     EnrolmentFactory(batch=housekeeping, completed=False)  # not completed: not a training
+    recount_tallies()
 
     report = json.loads(run("progress_report", "--json"))
     assert report["city"]["trainings"] == 2

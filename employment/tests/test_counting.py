@@ -204,7 +204,7 @@ def test_wage_case_closure_rate(clerk, city_admin, area, other_area):
     assert WageCase.objects.get(pk=cases[3].pk).status == "received"
 
 
-def test_priority_groups_count_trainings_and_jobs(city_admin, area, housekeeping_batch):
+def test_priority_groups_count_trainings_and_jobs(city_admin, area, housekeeping_batch, recount_tallies):
     poor = PriorityCategory.objects.get(name="脱贫人口")
     migrant = PriorityCategory.objects.get(name="农民工")
     both = TraineeFactory(categories=[poor, migrant])
@@ -212,6 +212,7 @@ def test_priority_groups_count_trainings_and_jobs(city_admin, area, housekeeping
     EnrolmentFactory(trainee=both, batch=housekeeping_batch, completed=True)
     EnrolmentFactory(trainee=neither, batch=housekeeping_batch, completed=True)
     employed(city_admin, both, D(2023, 5, 1), area=area)
+    recount_tallies()
     groups = report()["priority_groups"]
     assert groups["脱贫人口"] == {"trainings": 1, "jobs": 1}
     assert groups["农民工"] == {"trainings": 1, "jobs": 1}

@@ -625,7 +625,8 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(clerk, area, batch, e
     trainees = registered_trainees(batch, 220, start=20_000)
     small_reads, small_inserts = queries_to_import(clerk, area, trainees[:20])
     large_reads, large_inserts = queries_to_import(clerk, area, trainees[20:])
-    assert large_reads == small_reads <= 10
+    # The import's own reads, plus the summary rows' upkeep: a fixed number per 5,000 people.
+    assert large_reads == small_reads <= 16
     fields = [f for f in JobReferral._meta.concrete_fields if not f.primary_key]
     per_statement = min(connection.ops.bulk_batch_size(fields, [None] * 200) or 200, importer.CHUNK)
     assert small_inserts == 1

@@ -1,0 +1,194 @@
+"""Summary rows for jobs (`JobTally`) and the three-referral rule (`ReferralTally`), kept exact in the
+transaction of every change, so the dashboard reads a few hundred rows at any number of records.
+
+- Each outcome stores the batch it counts for (`counted_batch`), recomputed for a person whenever their
+  outcomes or completed training change; the job rows of the keys that batch had before and has now are
+  then recounted from the outcomes (a recount, not an increment: a row cannot drift).
+- The referral rule counts distinct people, which does not add up across areas and years, so each person's
+  contribution (the scopes they count in, and whether they have three referrals) is kept in
+  `ReferralStanding`; a change takes the old contribution off and puts the new one on.
+
+Training changes reach here through `training.signals.progress_inputs_changed` (connected in
+`EmploymentConfig.ready`); employment's own services call `trainees_changed` directly."""
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db.models import Count, F, Q, Subquery
+from django.db.models.functions import ExtractYear
+
+from brands.selectors import city_area
+from training.models import Enrolment, Trainee
+from training.tallies import recount as recount_trainings
+
+from .models import EmploymentOutcome, JobReferral, JobTally, ReferralStanding, ReferralTally
+from .selectors import REFERRALS_REQUIRED, attributed_enrolments
+
+Key = tuple[int, int, int]  # (area id, brand id, year)
+ALL_YEARS = 0
+CHUNK = 5000
+FULL_RECOUNT_KEYS = 60
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _any_of(conditions) -> Q:
+    combined = Q(pk__in=[])
+    for condition in conditions:
+        combined |= condition
+    return combined
+
+
+def job_keys(outcomes) -> set[Key]:
+    return set(
+        outcomes.filter(counted_batch__isnull=False)
+        .annotate(year=ExtractYear("start_date"))
+        .values_list("counted_batch__area_id", "counted_batch__occupation__brand_id", "year")
+        .distinct()
+    )
+
+
+def recount_jobs(keys: Iterable[Key] | None = None, *, pairs: Iterable[tuple[int, int]] = ()) -> None:
+    """Rewrite the job rows of `keys` and of every year of `pairs` (all rows when keys is None)."""
+    keys = None if keys is None else set(keys)
+    pairs = set(pairs)
+    if keys is not None and not keys and not pairs:
+        return
+    rows = JobTally.objects.all()
+    outcomes = EmploymentOutcome.objects.filter(counted_batch__isnull=False)
+    if keys is not None and len(keys) + len(pairs) <= FULL_RECOUNT_KEYS:
+        rows = rows.filter(
+            _any_of(Q(area_id=a, brand_id=b, year=y) for a, b, y in keys)
+            | _any_of(Q(area_id=a, brand_id=b) for a, b in pairs)
+        )
+        outcomes = outcomes.filter(
+            _any_of(
+                Q(counted_batch__area_id=a, counted_batch__occupation__brand_id=b, start_date__year=y)
+                for a, b, y in keys
+            )
+            | _any_of(Q(counted_batch__area_id=a, counted_batch__occupation__brand_id=b) for a, b in pairs)
+        )
+    rows.delete()
+    keyed = outcomes.annotate(
+        tally_area=F("counted_batch__area_id"),
+        tally_brand=F("counted_batch__occupation__brand_id"),
+        tally_year=ExtractYear("start_date"),
+    )
+    dimensions = ("tally_area", "tally_brand", "tally_year")
+    totals = keyed.values(*dimensions).annotate(n=Count("id")).order_by()
+    by_category = (
+        keyed.filter(trainee__categories__isnull=False)
+        .values(*dimensions, "trainee__categories")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    JobTally.objects.bulk_create(
+        [
+            JobTally(
+                area_id=row["tally_area"],
+                brand_id=row["tally_brand"],
+                year=row["tally_year"],
+                category_id=row.get("trainee__categories"),
+                jobs=row["n"],
+            )
+            for grouped in (totals, by_category)
+            for row in grouped
+        ],
+        batch_size=1000,
+    )
+
+
+def _attribute(outcomes) -> None:
+    """Store on each outcome the batch it counts for under the counting rule."""
+    outcomes.update(counted_batch=Subquery(attributed_enrolments().values("batch_id")[:1]))
+
+
+def _scopes(city_id: int, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    scopes = set()
+    for area_id, year in pairs:
+        scopes |= {(area_id, year), (area_id, ALL_YEARS), (city_id, year), (city_id, ALL_YEARS)}
+    return scopes
+
+
+def _refresh_standings(trainee_ids: list[int], city_id: int) -> None:
+    """Take each person's old contribution to the referral rows off and put the current one on."""
+    trainees: Counter = Counter()
+    met: Counter = Counter()
+    old = {s.trainee_id: s for s in ReferralStanding.objects.select_for_update().filter(trainee_id__in=trainee_ids)}
+    for standing in old.values():
+        for area_id, year in standing.scopes:
+            trainees[(area_id, year)] -= 1
+            met[(area_id, year)] -= standing.referrals >= REFERRALS_REQUIRED
+    referrals = dict(
+        JobReferral.objects.filter(trainee_id__in=trainee_ids)
+        .values("trainee_id")
+        .annotate(n=Count("id"))
+        .values_list("trainee_id", "n")
+    )
+    completed: dict[int, set] = {}
+    for trainee_id, area_id, year in (
+        Enrolment.objects.filter(trainee_id__in=trainee_ids, completed=True)
+        .annotate(year=ExtractYear("batch__end_date"))
+        .values_list("trainee_id", "batch__area_id", "year")
+        .distinct()
+    ):
+        completed.setdefault(trainee_id, set()).add((area_id, year))
+    keep = []
+    for trainee_id, pairs in completed.items():
+        scopes = sorted(_scopes(city_id, pairs))
+        count = referrals.get(trainee_id, 0)
+        for scope in scopes:
+            trainees[scope] += 1
+            met[scope] += count >= REFERRALS_REQUIRED
+        keep.append(ReferralStanding(trainee_id=trainee_id, referrals=count, scopes=[list(s) for s in scopes]))
+    ReferralStanding.objects.filter(trainee_id__in=trainee_ids).delete()
+    ReferralStanding.objects.bulk_create(keep, batch_size=1000)
+    for scope in set(trainees) | set(met):
+        if trainees[scope] or met[scope]:
+            area_id, year = scope
+            ReferralTally.objects.get_or_create(area_id=area_id, year=year)
+            ReferralTally.objects.filter(area_id=area_id, year=year).update(
+                trainees=F("trainees") + trainees[scope], with_3_or_more=F("with_3_or_more") + met[scope]
+            )
+
+
+def trainees_changed(
+    trainee_ids: Iterable[int], *, old_pairs: Iterable[tuple[int, int]] = (), old_keys: Iterable[Key] = ()
+) -> None:
+    """Bring the job and referral rows up to date for these people (call inside the writing transaction).
+
+    `old_pairs`: (area, brand) pairs of batches whose occupation changed, whose jobs are recounted too;
+    `old_keys`: job keys of outcomes that were deleted or moved (from `job_keys` before the change)."""
+    ids = sorted(set(trainee_ids))
+    keys: set[Key] = set(old_keys)
+    city_id = city_area().pk if ids else None
+    for chunk in _chunks(ids):
+        outcomes = EmploymentOutcome.objects.filter(trainee_id__in=chunk)
+        keys |= job_keys(outcomes)
+        _attribute(outcomes)
+        keys |= job_keys(outcomes)
+        _refresh_standings(chunk, city_id)
+    recount_jobs(keys, pairs=old_pairs)
+
+
+def on_training_changed(sender, *, trainee_ids, old_pairs=(), **kwargs) -> None:
+    trainees_changed(trainee_ids, old_pairs=old_pairs)
+
+
+def rebuild() -> None:
+    """Recount every summary row from the records: after a bulk load that bypassed the services
+    (`load_demo --scale`), or to repair rows after a manual database change."""
+    recount_trainings()
+    _attribute(EmploymentOutcome.objects.all())
+    recount_jobs()
+    ReferralStanding.objects.all().delete()
+    ReferralTally.objects.all().delete()
+    city_id = city_area().pk
+    people = list(
+        Trainee.objects.filter(enrolments__completed=True).distinct().order_by("pk").values_list("pk", flat=True)
+    )
+    for chunk in _chunks(people):
+        _refresh_standings(chunk, city_id)

@@ -1,0 +1,292 @@
+"""The summary rows the dashboard reads equal the counting rules after every kind of change.
+
+Each test makes a change through the services a clerk's page uses, then compares every summary row
+with the counting rules computed from the records (`job_counts`, `training_counts`, `referral_summary`,
+`priority_group_counts`), for every area and year, and checks the figure a user would see."""
+
+import datetime
+
+import pytest
+
+from brands.models import Area, BrandLine, Occupation
+from dashboard.selectors import progress_summary
+from employment import tallies
+from employment.models import JobTally, ReferralTally
+from employment.referral_import import referral_process
+from employment.selectors import (
+    job_counts,
+    job_tally,
+    priority_group_counts,
+    priority_group_tally,
+    referral_summary,
+    referral_tally,
+)
+from employment.services import outcome_create, referral_create
+from training.models import Enrolment, PriorityCategory, TrainingTally
+from training.selectors import training_counts, training_tally
+from training.services import ResultEntry, batch_update, enrolments_record_results, roster_import_from_file
+from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
+from training.tests.rosters import chinese_name, make_roster, person_ids, valid_row
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+YEARS = range(2021, 2027)
+
+
+def _by_area_brand(counter, year):
+    result = {}
+    for (area_id, brand_id, y), n in counter.items():
+        if y == year and n:
+            result[(area_id, brand_id)] = result.get((area_id, brand_id), 0) + n
+    return result
+
+
+def assert_tallies_match_the_counting_rules():
+    for year in YEARS:
+        assert _by_area_brand(training_tally(), year) == dict(+training_counts(year=year)), year
+        assert _by_area_brand(job_tally(), year) == dict(+job_counts(year=year)), year
+    for area in [None, *Area.objects.exclude(kind=Area.Kind.CITY)]:
+        for year in [None, *YEARS]:
+            assert referral_tally(year=year, area=area) == referral_summary(year=year, area=area), (area, year)
+            assert priority_group_tally(year=year, area=area) == priority_group_counts(year=year, area=area)
+
+
+def employed(user, trainee, start, area=None):
+    return outcome_create(
+        user=user, trainee=trainee, kind="employed", start_date=start, employer_name="某公司", area=area
+    )
+
+
+def refer(user, trainee, times, area=None):
+    for n in range(times):
+        referral_create(
+            user=user,
+            trainee=trainee,
+            employer_name="某公司",
+            position=f"岗位{n}",
+            referred_on=D(2024, 6, 1),
+            channel="job_fair",
+            area=area,
+        )
+
+
+@pytest.fixture
+def batch(area):
+    return TrainingBatchFactory(area=area, start_date=D(2024, 3, 1), end_date=D(2024, 3, 20))
+
+
+def complete(batch, user, *trainees, completed=True):
+    enrolments = Enrolment.objects.filter(batch=batch, trainee__in=trainees)
+    enrolments_record_results(
+        batch=batch, user=user, entries=[ResultEntry(enrolment_id=e.pk, completed=completed) for e in enrolments]
+    )
+
+
+def test_a_completed_roster_import_counts_its_trainings_and_people(batch, clerk):
+    numbers = person_ids(3, start=500)
+    content = make_roster([valid_row(n, name=chinese_name(i)) for i, n in enumerate(numbers)])
+    roster_import_from_file(
+        batch=batch,
+        user=clerk,
+        file_name="r.xlsx",
+        content=content,
+        dry_run=False,
+        skip_invalid=False,
+        mark_completed=True,
+    )
+    assert_tallies_match_the_counting_rules()
+    summary = progress_summary()
+    assert summary["city"]["trainings"] == 3
+    assert summary["referrals"] == {"trainees": 3, "with_3_or_more": 0, "rate": 0.0}
+    assert summary["priority_groups"]["脱贫人口"]["trainings"] == 3
+
+
+def test_an_ordinary_roster_import_counts_nothing_until_completion(batch, clerk):
+    content = make_roster([valid_row(n) for n in person_ids(2, start=600)])
+    roster_import_from_file(
+        batch=batch,
+        user=clerk,
+        file_name="r.xlsx",
+        content=content,
+        dry_run=False,
+        skip_invalid=False,
+        mark_completed=False,
+    )
+    assert not TrainingTally.objects.exists()
+    people = [e.trainee for e in Enrolment.objects.filter(batch=batch)]
+    complete(batch, clerk, *people)
+    assert progress_summary()["city"]["trainings"] == 2
+    assert_tallies_match_the_counting_rules()
+    complete(batch, clerk, people[0], completed=False)
+    assert progress_summary()["city"]["trainings"] == 1
+    assert_tallies_match_the_counting_rules()
+
+
+def test_jobs_follow_completion_and_the_outcome_date(batch, clerk, area):
+    person = TraineeFactory(categories=[PriorityCategory.objects.get(name="脱贫人口")])
+    EnrolmentFactory(trainee=person, batch=batch)
+    employed(clerk, person, D(2024, 5, 1))
+    assert progress_summary()["city"]["jobs"] == 0  # not completed: no result of the programme yet
+    complete(batch, clerk, person)
+    summary = progress_summary()
+    assert summary["city"]["jobs"] == 1
+    assert summary["priority_groups"]["脱贫人口"]["jobs"] == 1
+    assert_tallies_match_the_counting_rules()
+    employed(clerk, person, D(2023, 5, 1))  # before the training: not counted
+    assert progress_summary()["city"]["jobs"] == 1
+    assert_tallies_match_the_counting_rules()
+
+
+def test_a_later_training_takes_over_the_attribution(batch, clerk, city_admin, other_area):
+    person = TraineeFactory()
+    EnrolmentFactory(trainee=person, batch=batch)
+    complete(batch, clerk, person)
+    employed(clerk, person, D(2025, 2, 1))
+    rice = TrainingBatchFactory(
+        area=other_area,
+        occupation=Occupation.objects.get(name="灵山刮粉制作工"),
+        start_date=D(2024, 9, 1),
+        end_date=D(2024, 9, 20),
+    )
+    EnrolmentFactory(trainee=person, batch=rice)
+    complete(rice, city_admin, person)
+    rice_line = BrandLine.objects.get(code="rice-noodle")
+    assert dict(+job_tally()) == {(other_area.pk, rice_line.pk, 2025): 1}
+    assert_tallies_match_the_counting_rules()
+
+
+def test_changing_a_batch_moves_its_counts(batch, clerk, area):
+    person = TraineeFactory()
+    EnrolmentFactory(trainee=person, batch=batch)
+    complete(batch, clerk, person)
+    employed(clerk, person, D(2024, 6, 1))
+    construction = Occupation.objects.get(name="砌筑工")
+    batch_update(batch=batch, user=clerk, occupation=construction, end_date=D(2025, 1, 10), start_date=D(2024, 12, 20))
+    summary = progress_summary()
+    brands = {b["code"]: b for b in summary["brands"]}
+    assert brands["housekeeping"]["trainings"] == 0
+    assert brands["construction"]["trainings"] == 1
+    # The batch now starts after the job began: the job is no longer a result of it.
+    assert summary["city"]["jobs"] == 0
+    assert_tallies_match_the_counting_rules()
+
+
+def test_the_referral_rule_counts_people_once_per_scope(batch, clerk, other_clerk, other_area):
+    person, other = TraineeFactory(), TraineeFactory()
+    for p in (person, other):
+        EnrolmentFactory(trainee=p, batch=batch)
+    complete(batch, clerk, person, other)
+    refer(clerk, person, 2)
+    assert progress_summary()["referrals"]["with_3_or_more"] == 0
+    refer(other_clerk, person, 1)  # referrals from every area count
+    assert progress_summary()["referrals"] == {"trainees": 2, "with_3_or_more": 1, "rate": 0.5}
+    assert_tallies_match_the_counting_rules()
+    second = TrainingBatchFactory(area=other_area, start_date=D(2025, 3, 1), end_date=D(2025, 3, 20))
+    EnrolmentFactory(trainee=person, batch=second)
+    complete(second, other_clerk, person)
+    assert progress_summary()["referrals"]["trainees"] == 2  # the same person, trained twice
+    assert referral_tally(area=other_area) == {"trainees": 1, "with_3_or_more": 1, "rate": 1.0}
+    assert_tallies_match_the_counting_rules()
+
+
+def test_a_referral_sheet_updates_the_rule(batch, clerk, area):
+    people = [TraineeFactory() for _ in range(2)]
+    for p in people:
+        EnrolmentFactory(trainee=p, batch=batch)
+    complete(batch, clerk, *people)
+    rows = [
+        [p.name, p.id_number, "某公司", "保洁员", f"2024-06-0{n + 1}", "招聘会", "", ""]
+        for p in people
+        for n in range(3)
+    ]
+    content = make_roster(
+        rows, headers=["姓名", "身份证号码", "用人单位", "推荐岗位", "推荐日期", "推荐渠道", "推荐结果", "备注"]
+    )
+    report = referral_process(content=content, area=area, user=clerk, commit=True, skip_invalid=False)
+    assert report["committed"], report["errors"]
+    assert progress_summary()["referrals"] == {"trainees": 2, "with_3_or_more": 2, "rate": 1.0}
+    assert_tallies_match_the_counting_rules()
+
+
+def test_new_categories_from_a_roster_reach_the_priority_counts(batch, clerk):
+    number = person_ids(1, start=700)[0]
+    first = make_roster([valid_row(number, categories="")])
+    roster_import_from_file(
+        batch=batch,
+        user=clerk,
+        file_name="a.xlsx",
+        content=first,
+        dry_run=False,
+        skip_invalid=False,
+        mark_completed=True,
+    )
+    assert progress_summary()["priority_groups"]["易地搬迁安置人员"]["trainings"] == 0
+    later = TrainingBatchFactory(area=batch.area, start_date=D(2025, 3, 1), end_date=D(2025, 3, 20))
+    again = make_roster([valid_row(number, categories="易地搬迁安置人员")])
+    roster_import_from_file(
+        batch=later,
+        user=clerk,
+        file_name="b.xlsx",
+        content=again,
+        dry_run=False,
+        skip_invalid=False,
+        mark_completed=False,
+    )
+    # The person's earlier, completed training now counts for the category too.
+    assert progress_summary()["priority_groups"]["易地搬迁安置人员"]["trainings"] == 1
+    assert_tallies_match_the_counting_rules()
+
+
+def test_a_full_rebuild_gives_the_same_rows(batch, clerk, other_clerk):
+    people = [TraineeFactory() for _ in range(4)]
+    for p in people:
+        EnrolmentFactory(trainee=p, batch=batch)
+    complete(batch, clerk, *people)
+    employed(clerk, people[0], D(2024, 4, 1))
+    refer(clerk, people[1], 3)
+    snapshot = (
+        sorted(TrainingTally.objects.values_list("area", "brand", "year", "category", "trainings")),
+        sorted(JobTally.objects.values_list("area", "brand", "year", "category", "jobs")),
+        sorted(ReferralTally.objects.filter(trainees__gt=0).values_list("area", "year", "trainees", "with_3_or_more")),
+    )
+    tallies.rebuild()
+    assert snapshot == (
+        sorted(TrainingTally.objects.values_list("area", "brand", "year", "category", "trainings")),
+        sorted(JobTally.objects.values_list("area", "brand", "year", "category", "jobs")),
+        sorted(ReferralTally.objects.filter(trainees__gt=0).values_list("area", "year", "trainees", "with_3_or_more")),
+    )
+
+
+def test_records_loaded_behind_the_services_back_count_after_a_rebuild(batch):
+    EnrolmentFactory(batch=batch, completed=True)
+    assert progress_summary()["city"]["trainings"] == 0
+    tallies.rebuild()
+    assert progress_summary()["city"]["trainings"] == 1
+    assert_tallies_match_the_counting_rules()
+
+
+def test_admin_edits_and_deletes_keep_the_rows_exact(batch, clerk, admin_client_city):
+    person = TraineeFactory()
+    enrolment = EnrolmentFactory(trainee=person, batch=batch)
+    response = admin_client_city.post(
+        f"/admin/training/enrolment/{enrolment.pk}/change/",
+        {
+            "trainee": person.pk,
+            "batch": batch.pk,
+            "completed": "on",
+            "assessment": "passed",
+            "certificate": "",
+            "certificate_number": "",
+            "certificate_date": "",
+            "roster_import": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    outcome = employed(clerk, person, D(2024, 6, 1))
+    assert (progress_summary()["city"]["trainings"], progress_summary()["city"]["jobs"]) == (1, 1)
+    assert_tallies_match_the_counting_rules()
+    response = admin_client_city.post(f"/admin/employment/employmentoutcome/{outcome.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert progress_summary()["city"]["jobs"] == 0
+    assert_tallies_match_the_counting_rules()
