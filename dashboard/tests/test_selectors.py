@@ -1,0 +1,107 @@
+"""Pace, behind-pace, target allocation and scoping of the progress summary, on a fixed date."""
+
+import datetime
+
+import pytest
+
+from brands.models import BrandLine, Target
+from dashboard.selectors import elapsed_fraction, progress_summary
+from training.tests.factories import EnrolmentFactory, TrainingBatchFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+TRAININGS = Target.Metric.TRAININGS
+
+
+def cell(summary, area_code, brand_code):
+    return next(c for c in summary["matrix"] if c["area"] == area_code and c["brand"] == brand_code)
+
+
+def test_elapsed_fraction_of_the_plan_period():
+    assert elapsed_fraction(2021, 2025, D(2020, 12, 31)) == 0
+    assert elapsed_fraction(2021, 2025, D(2021, 1, 1)) == 1 / 1826
+    assert elapsed_fraction(2021, 2025, D(2023, 7, 2)) == pytest.approx(913 / 1826)
+    assert elapsed_fraction(2021, 2025, D(2025, 12, 31)) == 1
+    assert elapsed_fraction(2024, 2024, D(2024, 7, 1)) == 183 / 366
+
+
+def test_city_pace_is_linear_over_the_plan_without_yearly_targets():
+    summary = progress_summary(on=D(2023, 7, 2))
+    assert summary["pace"]["plan_elapsed"] == 0.5
+    assert summary["pace"]["trainings_expected"] == 6000  # half of 12,000
+    assert summary["pace"]["jobs_expected"] == 5000
+    assert summary["pace"]["trainings_behind_pace"] is True
+    housekeeping = next(b for b in summary["pace"]["brands"] if b["code"] == "housekeeping")
+    assert (housekeeping["trainings_expected"], housekeeping["jobs_expected"]) == (1500, 1200)
+    # After 2025 the whole target is due.
+    assert progress_summary(on=D(2026, 11, 27))["pace"]["trainings_expected"] == 12000
+
+
+def test_yearly_targets_set_the_pace_of_an_area_and_brand(area, recount_tallies):
+    housekeeping = BrandLine.objects.get(code="housekeeping")
+    for year, value in [(2024, 4), (2025, 10)]:
+        Target.objects.create(
+            area=area, brand=housekeeping, year_from=year, year_to=year, metric=TRAININGS, value=value
+        )
+    batch = TrainingBatchFactory(area=area, start_date=D(2024, 3, 1), end_date=D(2024, 3, 20))
+    EnrolmentFactory.create_batch(3, batch=batch, completed=True)
+    recount_tallies()
+
+    mid_2024 = progress_summary(on=D(2024, 7, 1))
+    hk = cell(mid_2024, area.code, "housekeeping")
+    assert (hk["trainings"], hk["trainings_target"], hk["trainings_expected"]) == (3, 14, 2)  # 4 × 183/366
+    assert hk["trainings_behind_pace"] is False
+    assert hk["jobs_expected"] is None and hk["jobs_behind_pace"] is None  # no jobs target
+    assert hk["behind_pace"] is False
+    assert cell(mid_2024, area.code, "construction")["behind_pace"] is None  # nothing allocated
+
+    end_2025 = cell(progress_summary(on=D(2025, 12, 31)), area.code, "housekeeping")
+    assert (end_2025["trainings_expected"], end_2025["behind_pace"]) == (14, True)
+    # The area's own figure adds up its brands' targets.
+    area_row = next(a for a in mid_2024["areas"] if a["code"] == area.code)
+    assert area_row["trainings_target"] == 14
+    one_year = progress_summary(year=2024, on=D(2024, 7, 1))
+    assert cell(one_year, area.code, "housekeeping")["trainings_target"] == 4
+
+
+def test_allocation_shows_what_the_areas_still_lack(area, other_area):
+    housekeeping = BrandLine.objects.get(code="housekeeping")
+    Target.objects.create(area=area, brand=housekeeping, year_from=2024, year_to=2024, metric=TRAININGS, value=1000)
+    Target.objects.create(
+        area=other_area, brand=housekeeping, year_from=2021, year_to=2025, metric=TRAININGS, value=1500
+    )
+    allocation = progress_summary()["allocation"]["trainings"]
+    line = next(b for b in allocation["brands"] if b["code"] == "housekeeping")
+    assert line == {"code": "housekeeping", "name": "八桂家政", "target": 3000, "allocated": 2500, "shortfall": 500}
+    assert (allocation["target"], allocation["allocated"], allocation["shortfall"]) == (12000, 2500, 9500)
+
+
+def test_a_county_user_gets_their_own_area(clerk, area, other_area, recount_tallies):
+    EnrolmentFactory(batch=TrainingBatchFactory(area=area), completed=True)
+    EnrolmentFactory.create_batch(2, batch=TrainingBatchFactory(area=other_area), completed=True)
+    recount_tallies()
+    mine = progress_summary(user=clerk)
+    assert mine["scope"] == {"code": area.code, "name": area.short_name, "city": False}
+    assert [a["code"] for a in mine["areas"]] == [area.code]
+    assert mine["city"]["trainings"] == 1
+    assert {c["area"] for c in mine["matrix"]} == {area.code}
+    assert mine["allocation"] is None
+    assert progress_summary()["city"]["trainings"] == 3
+
+
+def test_the_number_of_queries_does_not_depend_on_the_data(area, recount_tallies):
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as context:
+            progress_summary()
+        return len(context.captured_queries)
+
+    empty = queries()
+    for year in (2022, 2023, 2024):
+        batch = TrainingBatchFactory(area=area, start_date=D(year, 3, 1), end_date=D(year, 3, 20))
+        EnrolmentFactory.create_batch(5, batch=batch, completed=True)
+    recount_tallies()
+    assert queries() == empty
