@@ -38,8 +38,9 @@ format: install
 	$(BIN)/ruff check --fix .
 
 # The benchmark needs PostgreSQL: without DATABASE_URL it starts a throwaway one (bin/with-services).
+# `make bench BENCH=dashboard` (or roster) runs one of the two.
 bench: install
-	$(if $(DATABASE_URL),,bin/with-services) $(BIN)/python -m benchmarks
+	$(if $(DATABASE_URL),,bin/with-services) $(BIN)/python -m benchmarks $(BENCH)
 
 worker: install
 	$(BIN)/celery -A qinzhou_brands worker --loglevel=info --concurrency=2

@@ -1,4 +1,4 @@
-"""`python -m benchmarks` (`make bench`): the roster import benchmark against PostgreSQL."""
+"""`python -m benchmarks [roster] [dashboard]` (`make bench`): the benchmarks against PostgreSQL."""
 
 import sys
 

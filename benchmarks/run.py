@@ -1,4 +1,5 @@
-"""The roster import benchmark of issue 3 ("Speed"): prints every figure, then a table with PASS/FAIL.
+"""The benchmarks: roster import (issue 3 "Speed", here) and dashboard (issue 6, benchmarks/dashboard.py).
+Each prints every figure, then one table with PASS/FAIL.
 
 Targets, on PostgreSQL: a clean 12,000-row roster committed in <= 1.5 s inside the process and at least
 10x faster than django-import-export's default ModelResource on the same rows in the same run; a
@@ -310,7 +311,12 @@ def print_table(lines: list[Line], *, heading: str) -> None:
     say(f"FAIL: {len(failed)} target(s) missed: {'; '.join(failed)}" if failed else "PASS: every target met")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """`python -m benchmarks [roster] [dashboard]`: both when none is named."""
+    wanted = set(sys.argv[1:] if argv is None else argv) or {"roster", "dashboard"}
+    unknown = wanted - {"roster", "dashboard"}
+    if unknown:
+        sys.exit(f"benchmarks: unknown benchmark {', '.join(sorted(unknown))}; choose roster and/or dashboard")
     require_postgres()
     setup_django()
 
@@ -326,22 +332,30 @@ def main() -> int:
             cursor.execute("SHOW server_version")
             server = cursor.fetchone()[0].split()[0]
         heading = (
-            f"Roster import benchmark: PostgreSQL {server}, Django {django.get_version()}, "
+            f"Benchmarks ({', '.join(sorted(wanted))}): PostgreSQL {server}, Django {django.get_version()}, "
             f"Python {sys.version.split()[0]}, DEBUG {'on' if settings.DEBUG else 'off'}, {os.cpu_count()} CPUs"
         )
         say(f"{heading}; benchmark database {connection.settings_dict['NAME']}, {load()}")
         if os.getloadavg()[0] > (os.cpu_count() or 1):
             say("WARNING: the machine is busy with other work; every timing below is inflated.")
 
-        rows = roster_rows(SMALL)
-        small = roster_workbook(rows)
-        say(
-            f"\nA clean {SMALL:,}-row roster: {len(small) / 1024:.0f} KB, a title row above the template header, "
-            "varied names, IDs from 5 areas, mobile and landline phones, education, 人员类别 on about a third of rows"
-        )
-        lines = bench_small(small)
-        lines += bench_queries(rows, small)
-        lines += bench_large()
+        lines = []
+        if "roster" in wanted:
+            rows = roster_rows(SMALL)
+            small = roster_workbook(rows)
+            say(
+                f"\nA clean {SMALL:,}-row roster: {len(small) / 1024:.0f} KB, a title row above the template "
+                "header, varied names, IDs from 5 areas, mobile and landline phones, education, 人员类别 on "
+                "about a third of rows"
+            )
+            lines += bench_small(small)
+            lines += bench_queries(rows, small)
+            lines += bench_large()
+        if "dashboard" in wanted:
+            from benchmarks.dashboard import bench_dashboard
+
+            reset_training_data()
+            lines += bench_dashboard()
     print_table(lines, heading=f"{heading}; {load()} at the end")
     say(f"(the whole benchmark took {time.perf_counter() - started:.0f} s)")
     return 0
