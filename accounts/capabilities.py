@@ -21,6 +21,13 @@ class Task:
 
 TASKS = [
     Task(
+        "进度看板",
+        "培训、就业创业人次对照“十四五”目标的进度：分品牌、分县区、分年度，可下钻明细、导出 Excel。",
+        "dashboard:index",
+        "graph-up-arrow",
+        "brands.view_target",
+    ),
+    Task(
         "培训班期",
         "开设培训班期，上传花名册，登记结业与证书。",
         "training:batch_list",
@@ -47,6 +54,13 @@ TASKS = [
         "subsidies:application_list",
         "cash-stack",
         "subsidies.view_subsidyapplication",
+    ),
+    Task(
+        "目标分配",
+        "按年度把全市培训和就业目标分配到各县区、各劳务品牌。",
+        "dashboard:targets",
+        "bullseye",
+        "brands.change_target",
     ),
     Task("动态培训清单", "向社会公开的劳务品牌培训工种清单。", "brands:catalogue", "list-check"),
     Task("基础数据管理", "品牌、工种清单、目标、单位、认定与账号。", "admin:index", "gear", "brands.change_occupation"),

@@ -60,3 +60,12 @@ def target_values(*, metric: str, year: int | None = None) -> dict[tuple[int, in
     else:
         targets = targets.filter(year_from=year, year_to=year)
     return {(t.area_id, t.brand_id): t.value for t in targets}
+
+
+def target_grid(*, metric: str, year: int) -> dict[tuple[int, int], int]:
+    """The targets the city has allocated for one metric and one year, keyed by (area id, brand id):
+    the cells of the allocation grid (county-level areas × brand lines; blank cells are absent)."""
+    targets = Target.objects.filter(
+        metric=metric, year_from=year, year_to=year, brand__isnull=False, area__in=reporting_areas()
+    ).only("area_id", "brand_id", "value")
+    return {(t.area_id, t.brand_id): t.value for t in targets}

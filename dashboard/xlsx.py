@@ -1,0 +1,250 @@
+"""The dashboard's xlsx: the tables of the page, built from the same `progress_summary` dict.
+
+Counts and targets are written as the dict gives them; the only figures added are completion rates
+(a count over its target), as on the page."""
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from brands.excel import add_table_sheet, new_workbook
+
+INTEGER = "#,##0"
+PERCENT = "0.0%"
+YUAN = '#,##0" 元"'
+BEHIND_FILL = PatternFill("solid", fgColor="F8D7DA")
+BEHIND_FONT = Font(color="9C0006", bold=True)
+PACE_LABELS = {True: "落后于进度", False: "符合进度", None: "未设目标"}
+MATRIX_PACE_LABELS = {True: "落后", False: "符合进度", None: "未分配目标"}
+
+
+def _rate(value, total):
+    return value / total if value is not None and total else None
+
+
+def _period(progress: dict) -> str:
+    return f"{progress['year']} 年" if progress["year"] else "全部年度累计（对照“十四五”2021–2025 年目标）"
+
+
+def _format(sheet, formats: dict[int, str], *, first_row: int) -> None:
+    """Number formats by column (1-based) for the data rows; the pace columns in red where behind."""
+    for row in sheet.iter_rows(min_row=first_row + 1):
+        for cell in row:
+            if cell.column in formats:
+                cell.number_format = formats[cell.column]
+            if cell.value in ("落后于进度", "落后"):
+                cell.fill = BEHIND_FILL
+                cell.font = BEHIND_FONT
+
+
+def _figure_columns(row: dict, *, pace: bool) -> list:
+    values = []
+    for name in ("trainings", "jobs"):
+        values += [row[name], row[f"{name}_target"], _rate(row[name], row[f"{name}_target"])]
+        if pace:
+            values += [row[f"{name}_expected"], PACE_LABELS[row[f"{name}_behind_pace"]]]
+    return values
+
+
+def _figure_headers(*, pace: bool) -> list[str]:
+    headers = []
+    for label in ("培训人次", "就业创业人次"):
+        headers += [label, f"{label}目标", "完成率"]
+        if pace:
+            headers += ["按时间进度应达", "进度"]
+    return headers
+
+
+def _figure_formats(first: int, *, pace: bool) -> dict[int, str]:
+    step = 5 if pace else 3
+    formats = {}
+    for start in (first, first + step):
+        formats.update({start: INTEGER, start + 1: INTEGER, start + 2: PERCENT})
+        if pace:
+            formats[start + 3] = INTEGER
+    return formats
+
+
+def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds: dict) -> Workbook:
+    """Sheets 总体进度, 分品牌, 分地区, 分年度, 地区×品牌 and 其他指标 of one `progress_summary` result."""
+    scope = progress["scope"]
+    heading = f"钦州市“八桂系列”劳务品牌建设进度 · {scope['name']} · {_period(progress)} · 截至 {progress['as_of']}"
+    workbook = new_workbook()
+    pace = progress["pace"]
+
+    sheet = add_table_sheet(
+        workbook,
+        title="总体进度",
+        heading=heading,
+        headers=["指标", "完成数", "目标", "完成率", "按时间进度应达", "进度"],
+        widths=[26, 12, 12, 10, 16, 14],
+        rows=[
+            [
+                "培训人次",
+                pace["trainings"],
+                pace["trainings_target"],
+                _rate(pace["trainings"], pace["trainings_target"]),
+                pace["trainings_expected"],
+                PACE_LABELS[pace["trainings_behind_pace"]],
+            ],
+            [
+                "带动就业创业人次",
+                pace["jobs"],
+                pace["jobs_target"],
+                _rate(pace["jobs"], pace["jobs_target"]),
+                pace["jobs_expected"],
+                PACE_LABELS[pace["jobs_behind_pace"]],
+            ],
+            ["规划期（2021–2025 年）已过时间", None, None, pace["plan_elapsed"], None, None],
+        ],
+    )
+    _format(sheet, {2: INTEGER, 3: INTEGER, 4: PERCENT, 5: INTEGER}, first_row=2)
+
+    sheet = add_table_sheet(
+        workbook,
+        title="分品牌",
+        heading=heading,
+        headers=["劳务品牌", *_figure_headers(pace=True)],
+        widths=[16] + [12, 14, 9, 14, 12] * 2,
+        rows=[[brand["name"], *_figure_columns(brand, pace=True)] for brand in pace["brands"]],
+    )
+    _format(sheet, _figure_formats(2, pace=True), first_row=2)
+
+    sheet = add_table_sheet(
+        workbook,
+        title="分地区",
+        heading=heading,
+        headers=["地区", *_figure_headers(pace=False)],
+        widths=[20] + [12, 14, 9] * 2,
+        rows=[[area["name"], *_figure_columns(area, pace=False)] for area in progress["areas"]],
+    )
+    _format(sheet, _figure_formats(2, pace=False), first_row=2)
+
+    sheet = add_table_sheet(
+        workbook,
+        title="分年度",
+        heading=heading,
+        headers=["年度", *_figure_headers(pace=False)],
+        widths=[10] + [12, 14, 9] * 2,
+        rows=[[row["year"], *_figure_columns(row, pace=False)] for row in progress["years"]],
+    )
+    _format(sheet, _figure_formats(2, pace=False), first_row=2)
+
+    sheet = add_table_sheet(
+        workbook,
+        title="地区×品牌",
+        heading=heading,
+        headers=["地区", "劳务品牌", *_figure_headers(pace=True), "判断"],
+        widths=[20, 16] + [12, 14, 9, 14, 12] * 2 + [12],
+        rows=[
+            [
+                cell["area_name"],
+                cell["brand_name"],
+                *_figure_columns(cell, pace=True),
+                MATRIX_PACE_LABELS[cell["behind_pace"]],
+            ]
+            for cell in progress["matrix"]
+        ],
+    )
+    _format(sheet, _figure_formats(3, pace=True), first_row=2)
+
+    sheet = add_table_sheet(
+        workbook,
+        title="其他指标",
+        heading=heading,
+        headers=["类别", "项目", "数值", "目标或基数", "比率"],
+        widths=[16, 56, 14, 14, 10],
+        rows=_other_rows(progress, subsidy_kinds=subsidy_kinds, recognition_kinds=recognition_kinds),
+    )
+    _format(sheet, {3: INTEGER, 4: INTEGER, 5: PERCENT}, first_row=2)
+    for row in sheet.iter_rows(min_row=3):
+        if row[0].value == "补贴资金（元）":
+            row[2].number_format = row[3].number_format = YUAN
+    return workbook
+
+
+def _other_rows(progress: dict, *, subsidy_kinds: dict, recognition_kinds: dict) -> list[list]:
+    referrals, wage_cases = progress["referrals"], progress["wage_cases"]
+    rows = [
+        [
+            "岗位推荐",
+            "结业学员中获得 3 次及以上岗位推荐的人数（目标 100%）",
+            referrals["with_3_or_more"],
+            referrals["trainees"],
+            referrals["rate"],
+        ],
+        [
+            "欠薪案件",
+            f"已结案件数（结案率目标 {wage_cases['target']:.0%}）",
+            wage_cases["closed"],
+            wage_cases["total"],
+            wage_cases["closure_rate"],
+        ],
+    ]
+    for kind, figures in progress["recognitions"].items():
+        label = recognition_kinds.get(kind, kind)
+        rows.append(
+            [
+                "认定",
+                f"自治区级{label}（个）",
+                figures["region"],
+                figures["region_target"],
+                _rate(figures["region"], figures["region_target"]),
+            ]
+        )
+        rows.append(["认定", f"市级{label}（个）", figures["city"], None, None])
+    subsidies = progress["subsidies"]
+    budget = subsidies["budget_amount"]
+    rows += [
+        ["补贴资金（元）", "就业补助资金预算", budget, None, None],
+        [
+            "补贴资金（元）",
+            "已审批（含已拨付）",
+            subsidies["approved_amount"],
+            budget,
+            _rate(subsidies["approved_amount"], budget),
+        ],
+        ["补贴资金（元）", "已拨付", subsidies["paid_amount"], budget, _rate(subsidies["paid_amount"], budget)],
+    ]
+    for line in subsidies["by_kind"]:
+        label = subsidy_kinds.get(line["kind"], line["kind"])
+        rows.append(["补贴资金（元）", f"{label}：已审批", line["approved_amount"], None, None])
+        rows.append(["补贴资金（元）", f"{label}：已拨付", line["paid_amount"], None, None])
+    city = progress["city"]
+    for category, figures in progress["priority_groups"].items():
+        rows.append(
+            [
+                "重点人员",
+                f"{category}：培训人次",
+                figures["trainings"],
+                city["trainings"],
+                _rate(figures["trainings"], city["trainings"]),
+            ]
+        )
+        rows.append(
+            [
+                "重点人员",
+                f"{category}：带动就业创业人次",
+                figures["jobs"],
+                city["jobs"],
+                _rate(figures["jobs"], city["jobs"]),
+            ]
+        )
+    allocation = progress["allocation"]
+    if allocation:
+        for name, label in (("trainings", "培训人次"), ("jobs", "带动就业创业人次")):
+            for line in [*allocation[name]["brands"], {"name": "全部品牌", **allocation[name]}]:
+                rows.append(
+                    [
+                        "目标分配",
+                        f"{label} · {line['name']}：各县区分配合计（差额 {line['shortfall']:,}）",
+                        line["allocated"],
+                        line["target"],
+                        _rate(line["allocated"], line["target"]),
+                    ]
+                )
+    return rows
+
+
+def progress_workbook_filename(progress: dict) -> str:
+    period = str(progress["year"]) if progress["year"] else "2021-2025"
+    return f"八桂系列劳务品牌进度-{progress['scope']['name']}-{period}-{progress['as_of'].replace('-', '')}.xlsx"
