@@ -1,27 +1,42 @@
 """Load demo data: staff for every role and area, organisations, and (from later apps) records.
 
-Idempotent: running it twice leaves the same data."""
+Idempotent: running it twice leaves the same data. With `--scale N` it then replaces the scale demo
+data (dashboard.scale) with N fresh enrolments and everything that goes with them."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
 from brands import demo as brands_demo
+from dashboard import scale
 from employment import demo as employment_demo
 from subsidies import demo as subsidies_demo
 from training import demo as training_demo
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（可重复执行）：各角色演示账号、单位及业务记录。"
+    help = "载入演示数据（可重复执行）：各角色演示账号、单位及业务记录；--scale N 另外生成 N 条参训记录的规模演示数据。"
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=None, help="演示账号密码（默认取 DEMO_PASSWORD）")
         parser.add_argument("--reset-passwords", action="store_true", help="把已有演示账号的密码也重置为演示密码")
+        parser.add_argument(
+            "--scale",
+            default=None,
+            metavar="N",
+            help=f"另外生成 N 条参训记录及相应学员、班期、推荐、就业结果等规模演示数据（1–{scale.MAX_ENROLMENTS:,}；"
+            "先删除上次生成的规模数据，普通演示数据不变）",
+        )
+        parser.add_argument(
+            "--seed", default=scale.DEFAULT_SEED, help=f"规模演示数据的随机种子（默认 {scale.DEFAULT_SEED}）"
+        )
 
     def handle(self, *args, password=None, reset_passwords=False, **options):
+        # Checked before anything is loaded: a mistyped --scale costs nothing.
+        enrolments = _scale_argument(options.get("scale"))
+        seed = _integer(options.get("seed", scale.DEFAULT_SEED), "--seed")
         password = password or settings.DEMO_PASSWORD
         with transaction.atomic():
             staff = accounts_demo.load(password=password, reset_passwords=reset_passwords)
@@ -46,6 +61,39 @@ class Command(BaseCommand):
                 f"补贴申请 {subsidies['applications']} 件。"
             )
         )
+        if enrolments is not None:
+            self._load_scale(enrolments=enrolments, seed=seed)
         self.stdout.write(f"演示账号（新建账号的密码为 {password}；已有账号可用 --reset-passwords 重置）：")
         for username, role, area in accounts_demo.demo_logins():
             self.stdout.write(f"  {username:<20} {role:<10} {area}")
+
+    def _load_scale(self, *, enrolments: int, seed: int) -> None:
+        with transaction.atomic():
+            counts = scale.load_scale(enrolments=enrolments, seed=seed, stdout=self.stdout)
+            scale.after_bulk_load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"规模演示数据已生成（种子 {seed}，用时 {counts['seconds']} 秒）：培训班期 {counts['batches']:,} 个，"
+                f"学员 {counts['trainees']:,} 人（人员类别标记 {counts['category_links']:,} 条），"
+                f"参训记录 {counts['enrolments']:,} 条（结业 {counts['completed_enrolments']:,} 条，"
+                f"发证 {counts['certificates']:,} 本），岗位推荐 {counts['referrals']:,} 条，"
+                f"就业创业结果 {counts['outcomes']:,} 条（其中培训前 {counts['outcomes_before_training']:,} 条，不计入），"
+                f"欠薪案件 {counts['wage_cases']:,} 件，补贴申请 {counts['applications']:,} 件。"
+            )
+        )
+
+
+def _integer(value, option: str) -> int:
+    try:
+        return int(str(value).replace(",", "").replace("_", "").strip())
+    except ValueError:
+        raise CommandError(f"{option} 须为整数，当前为“{value}”。") from None
+
+
+def _scale_argument(value) -> int | None:
+    if value is None:
+        return None
+    enrolments = _integer(value, "--scale")
+    if not 1 <= enrolments <= scale.MAX_ENROLMENTS:
+        raise CommandError(f"--scale 须在 1 到 {scale.MAX_ENROLMENTS:,} 之间，当前为 {enrolments:,}。")
+    return enrolments
