@@ -14,7 +14,8 @@ from brands.models import Organisation, Recognition
 from brands.resources import SafeExportResource
 from brands.validators import normalise_uscc
 
-from .models import StaffProfile
+from .audit import audit_export, may_export_persons
+from .models import AuditEntry, StaffProfile
 from .scoping import scope_areas, scope_for, scope_queryset
 
 
@@ -167,3 +168,41 @@ class StaffUserAdmin(UserAdmin):
     @admin.display(description="角色")
     def role_names(self, obj):
         return "、".join(group.name for group in obj.groups.all())
+
+
+class PersonalDataExportMixin:
+    """For an admin whose export (django-import-export, any format) lists persons: only roles that may
+    export persons see the button, and every export leaves an audit entry with what and how many rows.
+
+    Put it before ExportMixin; both the export page and the admin action pass through these two hooks."""
+
+    def has_export_permission(self, request):
+        return may_export_persons(request.user) and super().has_export_permission(request)
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        label = self.model._meta.verbose_name_plural
+        audit_export(request=request, subject=f"后台导出：{label}", what=f"{label}（后台导出）", rows=len(data))
+        return data
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: entries are written by the system, never typed, edited or removed (a superuser may
+    delete, e.g. at the end of the retention period)."""
+
+    list_display = ("at", "username", "action", "person_name", "person_masked_id", "subject", "area", "ip_address")
+    list_filter = ("action", "area")
+    list_select_related = ("area",)
+    search_fields = ("username", "person_name", "subject")
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -62,6 +62,13 @@ TASKS = [
         "bullseye",
         "brands.change_target",
     ),
+    Task(
+        "个人信息操作记录",
+        "谁查看了完整身份证号码、导出了人员名单、修改了学员信息；后台修改记录。",
+        "audit_list",
+        "person-lock",
+        "accounts.view_auditentry",
+    ),
     Task("动态培训清单", "向社会公开的劳务品牌培训工种清单。", "brands:catalogue", "list-check"),
     Task("基础数据管理", "品牌、工种清单、目标、单位、认定与账号。", "admin:index", "gear", "brands.change_occupation"),
     Task("修改密码", "定期修改密码，保护账号安全。", "password_change", "key"),

@@ -1,7 +1,9 @@
-"""Staff profile: the area a county user is bound to. Roles are Django groups (see roles.py)."""
+"""Staff profile: the area a county user is bound to (roles are Django groups, see roles.py); and the
+audit trail of personal data: who saw, exported or changed whose data."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Area
@@ -29,3 +31,51 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return f"{self.user.get_username()}（{self.area or _('全市')}）"
+
+
+class AuditEntry(models.Model):
+    """One access to or change of a person's data: who, when, whose, what (PIPL art. 51: records of the
+    handling of personal information). Written once by `accounts.audit.audit_record`, never edited.
+
+    The person is a plain trainee id with their name and masked ID number copied at the time: accounts
+    is below training and cannot point at a Trainee, and the entry must keep saying whose data it was
+    even if the person's record is later corrected."""
+
+    class Action(models.TextChoices):
+        REVEAL = "reveal", _("查看完整身份证号")
+        EXPORT = "export", _("导出个人信息")
+        CHANGE = "change", _("修改个人信息")
+        OTHER = "other", _("其他")
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    person_id = models.PositiveBigIntegerField(_("学员编号"), null=True, blank=True, db_index=True)
+    person_name = models.CharField(_("学员姓名"), max_length=50, blank=True)
+    person_masked_id = models.CharField(_("身份证号码（脱敏）"), max_length=18, blank=True)
+    subject = models.CharField(_("对象"), max_length=200, blank=True)
+    area = models.ForeignKey(
+        Area, verbose_name=_("地区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    detail = models.CharField(_("说明"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("个人信息操作记录")
+        verbose_name_plural = _("个人信息操作记录")
+        ordering = ["-at", "-id"]
+        # Write-once: no add/change/delete permission exists to hand out, only viewing.
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.person_name or self.subject}"
+        )

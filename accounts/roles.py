@@ -46,7 +46,9 @@ ROLE_PERMISSION_RULES = {
     ],
     Role.CITY_ADMIN: [
         ("brands", "*", ALL),
-        ("accounts", "*", ALL),
+        ("accounts", "staffprofile", ALL),
+        # The audit trail of personal data is read by the city administrator and written only by the system.
+        ("accounts", "auditentry", VIEW),
         ("auth", "user", EDIT),
         ("training", "*", ALL),
         ("employment", "*", ALL),
@@ -63,3 +65,12 @@ ROLE_PERMISSION_RULES = {
 
 # Who may enter the Django admin at all (reference data, organisations of their area).
 STAFF_SITE_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_CLERK})
+
+# Who may see a trainee's full ID number (one press of "显示完整号码", logged each time): the county clerk,
+# who enters and corrects rosters of their own area, and the city administrator. Reviewers and the city
+# viewer work with masked numbers only.
+ID_REVEAL_ROLES = frozenset({Role.COUNTY_CLERK, Role.CITY_ADMIN})
+
+# Who may export lists of persons (names, masked ID numbers, phones). The city viewer reads aggregate
+# reports only (dashboard, catalogue, subsidy totals); county users export their own area's people.
+PERSON_EXPORT_ROLES = frozenset({Role.COUNTY_CLERK, Role.COUNTY_REVIEWER, Role.CITY_ADMIN})

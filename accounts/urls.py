@@ -18,4 +18,5 @@ urlpatterns = [
     ),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("audit/", views.audit_list, name="audit_list"),
 ]

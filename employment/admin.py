@@ -4,7 +4,7 @@ from django.contrib import admin
 from import_export import fields
 from import_export.admin import ExportMixin
 
-from accounts.admin import AreaScopedAdminMixin
+from accounts.admin import AreaScopedAdminMixin, PersonalDataExportMixin
 from brands.resources import SafeExportResource
 from training.admin import KeepsSummaryRowsMixin
 
@@ -72,7 +72,9 @@ class WageCaseResource(SafeExportResource):
 
 
 @admin.register(JobReferral)
-class JobReferralAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class JobReferralAdmin(
+    KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExportMixin, ExportMixin, admin.ModelAdmin
+):
     resource_classes = [JobReferralResource]
     list_display = ("trainee", "employer_label", "position", "referred_on", "channel", "result", "area")
     list_filter = ("channel", "result", "area")
@@ -89,7 +91,9 @@ class JobReferralAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixin,
 
 
 @admin.register(EmploymentOutcome)
-class EmploymentOutcomeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class EmploymentOutcomeAdmin(
+    KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExportMixin, ExportMixin, admin.ModelAdmin
+):
     resource_classes = [EmploymentOutcomeResource]
     list_display = ("trainee", "kind", "start_date", "description", "area")
     list_filter = ("kind", "area", "contract_signed", "social_insurance")

@@ -4,8 +4,6 @@ organised labour export and wage-arrears cases.
 Every object comes from a selector scoped by the user, so another area's record is a 404. A service that
 refuses a record shows its (Chinese) message on the form, which keeps what the clerk typed."""
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.audit import audit_export, check_person_export, may_export_persons
 from accounts.scoping import scope_areas, scope_for
 from accounts.selectors import organisation_list
 from brands.excel import add_table_sheet, new_workbook, xlsx_response
@@ -41,8 +40,6 @@ WORKLIST_PER_PAGE = 50
 EXPORTS_PER_PAGE = 50
 CASES_PER_PAGE = 50
 
-# Exports of personal data are logged: who, when (the log line's time) and what.
-audit_log = logging.getLogger("employment.exports")
 
 GET_OR_POST = ["GET", "HEAD", "POST"]
 
@@ -240,6 +237,7 @@ def worklist(request):
             "page": page,
             "required": selectors.REFERRALS_REQUIRED,
             "query": query.urlencode(),
+            "may_export": may_export_persons(request.user),
         },
     )
 
@@ -260,6 +258,7 @@ WORKLIST_HEADERS = [
 @login_required
 @permission_required("employment.view_jobreferral", raise_exception=True)
 def worklist_xlsx(request):
+    check_person_export(request.user)  # a list of persons: not for the city viewer
     _, filters = _worklist_filters(request)
     today = timezone.localdate()
     required = selectors.REFERRALS_REQUIRED
@@ -285,11 +284,12 @@ def worklist_xlsx(request):
             for trainee in trainees
         ),
     )
-    audit_log.info(
-        "worklist export: user=%s rows=%d filters=%s",
-        request.user.get_username(),
-        len(trainees),
-        {key: value for key, value in filters.items() if value},
+    chosen = "，".join(f"{key}={value}" for key, value in filters.items() if value)
+    audit_export(
+        request=request,
+        subject="岗位推荐工作台",
+        what=f"岗位推荐工作台名单（{chosen or '全部'}）",
+        rows=len(trainees),
     )
     return xlsx_response(workbook, f"岗位推荐工作台-{today:%Y%m%d}.xlsx")
 

@@ -3,8 +3,6 @@
 The same conventions as the roster import (training/views_import.py); referral sheets are small, so
 everything runs inside the request."""
 
-import logging
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -13,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.audit import audit_export, check_person_export
 from accounts.scoping import scope_areas, scope_for
 from brands.excel import xlsx_response
 from training.roster import MAX_UPLOAD_BYTES, RosterFileError
@@ -20,7 +19,6 @@ from training.roster import MAX_UPLOAD_BYTES, RosterFileError
 from . import referral_import as importer
 
 PREVIEW_ERRORS_SHOWN = 300
-audit_log = logging.getLogger("employment.exports")
 
 
 class ReferralUploadForm(forms.Form):
@@ -135,9 +133,12 @@ def referral_import_cancel(request, pk: int):
 
 @require_safe
 @login_required
-@permission_required("employment.view_jobreferral", raise_exception=True)
+@permission_required("employment.add_jobreferral", raise_exception=True)
 def referral_import_errors(request, pk: int):
-    """The uploaded rows with a column saying what the check found, to fix and upload again."""
+    """The uploaded rows with a column saying what the check found, to fix and upload again.
+
+    The rows hold full ID numbers as uploaded: only those who upload referral sheets may take them away."""
+    check_person_export(request.user)
     referral_import = importer.referral_import_get(user=request.user, pk=pk, with_content=True)
     try:
         sheet = importer.read_referrals(bytes(referral_import.content), today=timezone.localdate(), keep_raw=True)
@@ -146,11 +147,12 @@ def referral_import_errors(request, pk: int):
         return redirect("employment:referral_import_detail", pk=pk)
     workbook = importer.referral_error_workbook(sheet, referral_import.report or {})
     # The workbook holds the full ID numbers of the uploaded file: an export of personal data.
-    audit_log.info(
-        "referral import error workbook: user=%s import=%s rows=%d",
-        request.user.get_username(),
-        referral_import.pk,
-        len(sheet.rows),
+    audit_export(
+        request=request,
+        subject=f"岗位推荐导入 #{referral_import.pk} 检查结果",
+        what="岗位推荐表检查结果（含完整身份证号码）",
+        rows=len(sheet.rows),
+        area=referral_import.area,
     )
     stem = referral_import.file_name.rsplit(".", 1)[0]
     return xlsx_response(workbook, f"{stem}-错误清单-{timezone.localdate():%Y%m%d}.xlsx")

@@ -6,7 +6,8 @@ from django.db import transaction
 from import_export import fields
 from import_export.admin import ExportMixin
 
-from accounts.admin import AreaScopedAdminMixin
+from accounts.admin import AreaScopedAdminMixin, PersonalDataExportMixin
+from accounts.audit import AuditEntry, audit_record
 from brands.resources import SafeExportResource
 
 from . import tallies
@@ -154,7 +155,7 @@ class TrainingBatchAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixi
 
 
 @admin.register(Trainee)
-class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExportMixin, ExportMixin, admin.ModelAdmin):
     area_field = "enrolments__batch__area"
     resource_classes = [TraineeResource]
     list_display = ("name", "masked_id_number", "sex", "birth_date", "phone", "education")
@@ -178,9 +179,26 @@ class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixin, adm
     def masked_id_number(self, obj):
         return obj.masked_id_number
 
+    def log_change(self, request, obj, message):
+        # Besides the admin's own history: a change of a person's record belongs in the audit trail.
+        entry = super().log_change(request, obj, message)
+        audit_record(
+            user=request.user,
+            action=AuditEntry.Action.CHANGE,
+            person_id=obj.pk,
+            person_name=obj.name,
+            person_masked_id=obj.masked_id_number,
+            subject=f"学员 #{obj.pk}",
+            detail=f"在后台修改：{entry.get_change_message() or '未修改字段'}",
+            request=request,
+        )
+        return entry
+
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class EnrolmentAdmin(
+    KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExportMixin, ExportMixin, admin.ModelAdmin
+):
     area_field = "batch__area"
     resource_classes = [EnrolmentResource]
     list_display = ("trainee", "batch", "completed", "assessment", "certificate", "certificate_number")

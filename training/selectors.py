@@ -99,14 +99,23 @@ def batch_enrolments(*, batch: TrainingBatch) -> QuerySet:
     )
 
 
-def trainee_search(*, user, query: str = "") -> QuerySet:
-    """Trainees who took a batch in the user's area, by name or ID number (full or its last digits)."""
+def id_number_query(query: str) -> str:
+    """The normalised ID number (full, or its last digits) a search query stands for; "" for a name."""
+    number = normalise_id_number((query or "").strip())
+    return number if number[:1].isdigit() and len(number) >= 4 else ""
+
+
+def trainee_search(*, user, query: str = "", trainee_ids: list[int] | None = None) -> QuerySet:
+    """Trainees who took a batch in the user's area, by name or ID number (full or its last digits);
+    or, with `trainee_ids`, those of an earlier search by number (the number itself is not kept)."""
     batches = scope_queryset(TrainingBatch.objects.all(), user)
     trainees = Trainee.objects.filter(enrolments__batch__in=batches).distinct()
     query = (query or "").strip()
-    if query:
-        number = normalise_id_number(query)
-        if number[:1].isdigit() and len(number) >= 4:
+    if trainee_ids is not None:
+        trainees = trainees.filter(pk__in=trainee_ids)
+    elif query:
+        number = id_number_query(query)
+        if number:
             trainees = (
                 trainees.filter(id_number__endswith=number) if len(number) < 18 else trainees.filter(id_number=number)
             )

@@ -11,14 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.scoping import scope_covers
+from accounts.audit import AuditEntry, audit_record, may_reveal_id_numbers
+from accounts.scoping import scope_covers, scope_for
 from brands.models import Area, Occupation, Organisation
 
 from . import bulk, tallies
 from .identity import mask_id_number
-from .models import Enrolment, PriorityCategory, RosterImport, TrainingBatch
+from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
 from .roster import EDUCATION_CHOICES, RosterFileError, RosterRow, RowRules, estimate_rows, read_roster
-from .selectors import batch_find
+from .selectors import batch_find, trainee_enrolments
 
 logger = logging.getLogger(__name__)
 
@@ -654,3 +655,31 @@ def roster_import_from_file(
             roster_import, status=RosterImport.Status.FAILED, report=report, message="命令行导入：有错误行，未写入。"
         )
     return roster_import, report
+
+
+# --- personal data --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def trainee_reveal_id(*, user, trainee: Trainee, request=None) -> str:
+    """The person's full ID number, for a role that needs it (accounts/roles.py: ID_REVEAL_ROLES) and a
+    person who trained in the user's area; each reveal is an audit entry (who, when, whose).
+
+    PermissionDenied otherwise. The caller has already found the trainee through `trainee_get`, so a
+    person outside the user's scope is a 404 before this is reached; the check here is the service's own."""
+    if not may_reveal_id_numbers(user):
+        raise PermissionDenied("您的角色只能查看脱敏的身份证号码。")
+    if not trainee_enrolments(user=user, trainee=trainee).exists():
+        raise PermissionDenied("该学员没有在您所在地区参加培训。")
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.REVEAL,
+        person_id=trainee.pk,
+        person_name=trainee.name,
+        person_masked_id=trainee.masked_id_number,
+        subject=f"学员 #{trainee.pk}",
+        area=scope_for(user).area,
+        detail="在学员页面查看完整身份证号码",
+        request=request,
+    )
+    return trainee.id_number

@@ -12,6 +12,7 @@ urlpatterns = [
     path("batches/<int:pk>/results/", views.batch_results, name="batch_results"),
     path("trainees/", views.trainee_list, name="trainee_list"),
     path("trainees/<int:pk>/", views.trainee_detail, name="trainee_detail"),
+    path("trainees/<int:pk>/reveal-id/", views.trainee_reveal_id, name="trainee_reveal_id"),
     # Roster import, the county clerk's daily job.
     path("roster-template.xlsx", views_import.roster_template, name="roster_template"),
     path("batches/<int:pk>/import/", views_import.import_upload, name="import_upload"),

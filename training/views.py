@@ -3,6 +3,7 @@
 Every object comes from a selector scoped by the user, so another area's batch or trainee is a 404."""
 
 import datetime
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -10,21 +11,31 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.audit import may_reveal_id_numbers
 from accounts.scoping import scope_areas, scope_for
 from accounts.selectors import organisation_list
 from brands.selectors import brand_lines
 
 from . import selectors, services
 from .forms import BatchFilterForm, BatchForm, EnrolmentResultForm, TraineeSearchForm, add_service_errors
+from .identity import mask_id_number
 
 BATCHES_PER_PAGE = 50
 ROSTER_PER_PAGE = 100
 # Six inputs a row: a page of results stays well under Django's 1,000-field limit on a POST.
 RESULTS_PER_PAGE = 100
 TRAINEES_PER_PAGE = 50
+# Trainee searches kept in the session (the last few, for the back button), the trainees an ID-number
+# search keeps, and how many digits of a number may be shown back or stay in an old-style GET address.
+SEARCH_SESSION_KEY = "trainee_searches"
+SEARCHES_KEPT = 5
+SEARCH_MAX_IDS = 1000
+SEARCH_ECHO_DIGITS = 6
 
 
 def _age(birth_date: datetime.date, today: datetime.date) -> int:
@@ -158,26 +169,79 @@ def batch_results(request, pk: int):
     )
 
 
-@require_safe
+def _search_label(number: str) -> str:
+    """How a search by ID number is shown back: a full number masked, a long partial one by its end."""
+    if len(number) >= 18:
+        return mask_id_number(number)
+    return number if len(number) <= SEARCH_ECHO_DIGITS else f"…{number[-4:]}"
+
+
+def _remember_search(request, query: str) -> str:
+    """Keep a search server-side and return its token for the URL.
+
+    A search by ID number keeps the ids of the people found, not the number: neither the URL, nor the
+    session, nor the page that the browser may keep holds the number the clerk typed."""
+    number = selectors.id_number_query(query)
+    if number:
+        found = selectors.trainee_search(user=request.user, query=query).values_list("pk", flat=True)
+        entry = {"ids": list(found[:SEARCH_MAX_IDS]), "label": _search_label(number)}
+    else:
+        entry = {"q": query, "label": query}
+    searches = request.session.get(SEARCH_SESSION_KEY, {})
+    token = secrets.token_urlsafe(6)
+    searches[token] = entry
+    request.session[SEARCH_SESSION_KEY] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return token
+
+
+def _search_redirect(request, query: str):
+    url = reverse("training:trainee_list")
+    return redirect(f"{url}?s={_remember_search(request, query)}" if query else url)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @permission_required("training.view_trainee", raise_exception=True)
 def trainee_list(request):
-    form = TraineeSearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(selectors.trainee_search(user=request.user, query=query), TRAINEES_PER_PAGE).get_page(
-        request.GET.get("page")
+    """Search by name or ID number. The form posts, and the results page is addressed by a token:
+    an ID number never appears in a URL (browser history, proxy and server logs, Referer headers)."""
+    if request.method == "POST":
+        form = TraineeSearchForm(request.POST)
+        if form.is_valid():
+            return _search_redirect(request, form.cleaned_data["q"])
+        entry = None
+    elif "q" in request.GET:
+        # A link or bookmark of the older GET form: a name or a few last digits may stay in the address;
+        # anything longer is moved into the session at once, so the address bar no longer shows it.
+        form = TraineeSearchForm(request.GET)
+        query = form.cleaned_data["q"] if form.is_valid() else ""
+        if len(selectors.id_number_query(query)) > SEARCH_ECHO_DIGITS:
+            return _search_redirect(request, query)
+        entry = {"q": query, "label": query} if query else None
+    else:
+        token = request.GET.get("s", "")
+        entry = request.session.get(SEARCH_SESSION_KEY, {}).get(token) if token else None
+        if token and entry is None:
+            messages.info(request, "查询条件已过期，请重新输入。")
+        form = TraineeSearchForm(initial={"q": entry.get("q", "")} if entry else None)
+    trainees = selectors.trainee_search(
+        user=request.user,
+        query=entry.get("q", "") if entry else "",
+        trainee_ids=entry.get("ids") if entry else None,
     )
+    page = Paginator(trainees, TRAINEES_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for trainee in page:
         trainee.age = _age(trainee.birth_date, today)
-    return render(request, "training/trainee_list.html", {"form": form, "page": page, "query": query})
+    return render(
+        request,
+        "training/trainee_list.html",
+        {"form": form, "page": page, "query": entry["label"] if entry else "", "searched": entry is not None},
+    )
 
 
-@require_safe
-@login_required
-@permission_required("training.view_trainee", raise_exception=True)
-def trainee_detail(request, pk: int):
-    trainee = selectors.trainee_get(user=request.user, pk=pk)
+def _trainee_page(request, trainee, *, revealed_id: str = ""):
     enrolments = list(selectors.trainee_enrolments(user=request.user, trainee=trainee))
     return render(
         request,
@@ -189,5 +253,28 @@ def trainee_detail(request, pk: int):
             "enrolments": enrolments,
             "completed": sum(e.completed for e in enrolments),
             "certified": sum(bool(e.certificate) for e in enrolments),
+            "may_reveal_id": may_reveal_id_numbers(request.user),
+            "revealed_id": revealed_id,
         },
     )
+
+
+@never_cache
+@require_safe
+@login_required
+@permission_required("training.view_trainee", raise_exception=True)
+def trainee_detail(request, pk: int):
+    return _trainee_page(request, selectors.trainee_get(user=request.user, pk=pk))
+
+
+@never_cache  # Cache-Control: no-store: the full number must not stay in a browser or proxy cache
+@require_POST
+@login_required
+@permission_required("training.view_trainee", raise_exception=True)
+def trainee_reveal_id(request, pk: int):
+    """The trainee page with the full ID number, as the answer to a POST (never in a URL); logged.
+
+    Another area's person is a 404 (`trainee_get`); a role that works with masked numbers only is a 403."""
+    trainee = selectors.trainee_get(user=request.user, pk=pk)
+    number = services.trainee_reveal_id(user=request.user, trainee=trainee, request=request)
+    return _trainee_page(request, trainee, revealed_id=number)

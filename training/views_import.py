@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.audit import AuditEntry, audit_export, audit_record, check_person_export
 from brands.excel import xlsx_response
 
 from . import selectors, services
+from .models import RosterImport
 from .roster import MAX_UPLOAD_BYTES, RosterFileError, RowRules, read_roster
 from .workbooks import roster_error_workbook
 from .workbooks import roster_template as build_template
@@ -115,9 +117,23 @@ def import_commit(request, pk: int):
     roster_import = selectors.import_get(user=request.user, pk=pk)
     skip_invalid = request.POST.get("mode") == "valid"
     try:
-        services.roster_request_commit(roster_import=roster_import, user=request.user, skip_invalid=skip_invalid)
+        committed = services.roster_request_commit(
+            roster_import=roster_import, user=request.user, skip_invalid=skip_invalid
+        )
     except ValidationError as problem:
         messages.error(request, "；".join(problem.messages))
+    else:
+        if committed.status == RosterImport.Status.COMMITTED and committed.updated_count:
+            # Registered people whose name, phone, address, education or categories the roster changed.
+            # (A roster committed on a Celery worker is recorded by the worker's path, see the report.)
+            audit_record(
+                user=request.user,
+                action=AuditEntry.Action.CHANGE,
+                subject=f"班期 #{committed.batch_id} 花名册导入 #{committed.pk}",
+                area=committed.batch.area,
+                detail=f"花名册导入更新了 {committed.updated_count} 名已登记学员的个人信息",
+                request=request,
+            )
     return redirect("training:import_detail", pk=pk)
 
 
@@ -137,9 +153,13 @@ def import_cancel(request, pk: int):
 
 @require_safe
 @login_required
-@permission_required("training.view_rosterimport", raise_exception=True)
+@permission_required("training.add_rosterimport", raise_exception=True)
 def import_errors(request, pk: int):
-    """The uploaded rows with an error column, to fix and upload again."""
+    """The uploaded rows with an error column, to fix and upload again.
+
+    The rows hold full ID numbers as uploaded: only those who upload rosters may take them away, and
+    each download is an audit entry."""
+    check_person_export(request.user)
     roster_import = selectors.import_get(user=request.user, pk=pk, with_content=True)
     try:
         roster = read_roster(
@@ -148,5 +168,12 @@ def import_errors(request, pk: int):
     except RosterFileError as problem:
         messages.error(request, str(problem))
         return redirect("training:import_detail", pk=pk)
+    audit_export(
+        request=request,
+        subject=f"班期 #{roster_import.batch_id} 花名册导入 #{roster_import.pk} 检查结果",
+        what="花名册检查结果（含完整身份证号码）",
+        rows=len(roster.rows),
+        area=roster_import.batch.area,
+    )
     stem = roster_import.file_name.rsplit(".", 1)[0]
     return xlsx_response(roster_error_workbook(roster), f"{stem}-错误清单-{timezone.localdate():%Y%m%d}.xlsx")

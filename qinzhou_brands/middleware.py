@@ -1,0 +1,114 @@
+"""Response headers that keep personal data on screen from leaking, and the log filter that keeps it out
+of the logs.
+
+The Content-Security-Policy allows scripts from this site's own static files only: an injected
+`<script>` or `onclick=` does not run, so a name like `<img onerror=…>` typed into a roster cannot
+read the page. Every page script lives in static/js/ (json_script data blocks are fine: not run).
+Styles allow 'unsafe-inline' because templates set widths of progress bars in `style` attributes."""
+
+import logging
+import re
+
+STRICT_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+}
+# The API documentation pages of drf-spectacular (bundles served from drf_spectacular_sidecar's static
+# files, so still 'self'): Swagger UI (SpectacularSwaggerView) starts itself with an inline <script>
+# (its split variant, SpectacularSwaggerSplitView, does not and would need no exemption), and Redoc runs
+# its search in a blob: worker. These pages render no records of their own. The Django admin needs no
+# exemption: its templates (and import-export's, simple-history's) have no inline scripts.
+RELAXED_POLICIES = {
+    "/api/docs": {**STRICT_POLICY, "script-src": "'self' 'unsafe-inline'"},
+    "/api/redoc": {**STRICT_POLICY, "script-src": "'self' 'unsafe-inline'", "worker-src": "'self' blob:"},
+}
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+
+
+def _header(policy: dict[str, str]) -> str:
+    return "; ".join(f"{directive} {sources}" for directive, sources in policy.items())
+
+
+STRICT_HEADER = _header(STRICT_POLICY)
+RELAXED_HEADERS = {prefix: _header(policy) for prefix, policy in RELAXED_POLICIES.items()}
+
+
+def content_security_policy(path: str) -> str:
+    for prefix, header in RELAXED_HEADERS.items():
+        if path.startswith(prefix):
+            return header
+    return STRICT_HEADER
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response (X-Frame-Options,
+    Referrer-Policy, nosniff and COOP come from Django's own middleware and settings)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = content_security_policy(request.path)
+        if "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = PERMISSIONS_POLICY
+        return response
+
+
+# --- logs -----------------------------------------------------------------------------------------
+
+# An 18-character ID number (or a 15-digit legacy one) standing alone, and a mobile number: what a
+# database error ("Key (id_number)=(…) already exists"), a traceback or a careless log line may carry.
+ID_NUMBER = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+LEGACY_ID_NUMBER = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{6}([0-9]{3})(?![0-9A-Za-z])")
+MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
+
+
+def mask_personal_data(text: str) -> str:
+    """`450702********123X`, `450702******123`, `138****8000` in place of the numbers found in `text`."""
+    text = ID_NUMBER.sub(r"\1********\2", text)
+    text = LEGACY_ID_NUMBER.sub(r"\1******\2", text)
+    return MOBILE.sub(r"\1****\2", text)
+
+
+class PersonalDataLogFilter(logging.Filter):
+    """Masks ID and mobile numbers in a record's message, traceback and stack before any handler writes it.
+
+    Attached to the handlers in settings.LOGGING, so it covers every logger that reaches them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed call: the handler reports it as logging always does
+            return True
+        masked = mask_personal_data(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_personal_data(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_personal_data(record.stack_info)
+        return True
