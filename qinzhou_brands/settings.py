@@ -51,6 +51,12 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "simple_history",
+    # REST API v1 (qinzhou_brands/api.py): token and session auth, filters, OpenAPI schema with local assets.
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Project apps, bottom layer first (see DESIGN.md for the import direction).
     "brands",
     "accounts",
@@ -62,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (the other security headers come from the line above).
+    "qinzhou_brands.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,10 +144,16 @@ AXES_VERBOSE = False
 # one public address, so an IP lock would let one mistyped password lock out a whole bureau.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Sessions end after two hours without activity (personal data on screen in shared offices).
-SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(2 * 60 * 60)))
+# Sessions end after 30 minutes without activity (personal data on screen in shared county offices):
+# every request moves the expiry on. DJANGO_SESSION_IDLE_MINUTES sets it; DJANGO_SESSION_AGE (seconds),
+# the older name, still counts when the new one is absent.
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES") or 0) or int(
+    os.environ.get("DJANGO_SESSION_AGE") or 30 * 60
+)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -184,7 +198,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms carry the token, and so do Swagger UI and DRF's browsable API.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
@@ -199,7 +215,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # ID and mobile numbers are masked in every line a handler writes (error details, tracebacks).
+    "filters": {"personal_data": {"()": "qinzhou_brands.middleware.PersonalDataLogFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
@@ -214,3 +232,63 @@ ROSTER_INLINE_MAX_ROWS = int(os.environ.get("ROSTER_INLINE_MAX_ROWS", "2000"))
 # Subsidy limits: a person's training subsidy once per occupation and level, at most N times a year.
 SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL = env_bool("SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL", True)
 SUBSIDY_TRAINING_MAX_PER_YEAR = int(os.environ.get("SUBSIDY_TRAINING_MAX_PER_YEAR", "3"))
+
+# --- REST API v1 (/api/v1/, schema at /api/schema/, Swagger UI at /api/docs/) ------------------------------
+# Token first: a request without credentials is answered 401 with `WWW-Authenticate: Token`.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["qinzhou_brands.api.RolePermissions"],
+    "DEFAULT_PAGINATION_CLASS": "qinzhou_brands.api.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Uploads (the roster) declare their own parser; everything else is JSON.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "qinzhou_brands.api.exception_handler",
+    # OPTIONS is not part of the API (the schema at /api/schema/ describes it): 405.
+    "DEFAULT_METADATA_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "钦州市“八桂系列”劳务品牌管理系统 API",
+    "DESCRIPTION": (
+        "钦州市“八桂系列”劳务品牌工作（钦政办〔2022〕22号）后台的 REST 接口：培训班期、学员、参训记录、花名册导入、"
+        "岗位推荐、就业创业结果、补贴申请及其办理流程、工作进度。\n\n"
+        "认证：请求头 `Authorization: Token <令牌>`（令牌由管理员用 `python manage.py drf_create_token 用户名` 生成），"
+        "或已登录的浏览器会话。权限与页面一致：县区用户只能看到本县区的记录，其他县区的记录返回 404。"
+        '身份证号码一律脱敏显示。出错时返回 JSON：`{"detail": 说明, "errors": {字段: [说明]}}`。'
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents its error answers in the shared format (qinzhou_brands/api.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "qinzhou_brands.api.document_errors"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "AreaKindEnum": "brands.models.Area.Kind",
+        "BatchStatusEnum": "training.models.TrainingBatch.Status",
+        "BatchModeEnum": "training.models.TrainingBatch.Mode",
+        "OutcomeKindEnum": "employment.models.EmploymentOutcome.Kind",
+        "SubsidyKindEnum": "subsidies.models.SubsidyKind",
+        "ApplicationStatusEnum": "subsidies.models.SubsidyApplication.Status",
+    },
+    "TAGS": [
+        {"name": "areas", "description": "地区（区划代码）"},
+        {"name": "brands", "description": "劳务品牌"},
+        {"name": "occupations", "description": "培训工种清单"},
+        {"name": "batches", "description": "培训班期、花名册导入、结业与证书"},
+        {"name": "trainees", "description": "学员（身份证号码脱敏）"},
+        {"name": "enrolments", "description": "参训记录"},
+        {"name": "referrals", "description": "岗位推荐"},
+        {"name": "outcomes", "description": "就业创业结果"},
+        {"name": "applications", "description": "补贴申请及其办理流程"},
+        {"name": "progress", "description": "工作进度（对照目标）"},
+    ],
+}

@@ -1,0 +1,177 @@
+"""REST API v1 of the dashboard: progress against the plan's targets, exactly `progress_summary` (the object
+`progress_report --json` prints for the whole city; a county user gets their own area's). The serializers
+below only describe that object for the OpenAPI schema. Routes are registered in qinzhou_brands/api.py."""
+
+from django import forms
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from .forms import FILTER_FIRST_YEAR, FILTER_LAST_YEAR
+from .selectors import progress_summary
+
+YEAR_MESSAGE = f"年度无效：请填写 {FILTER_FIRST_YEAR} 至 {FILTER_LAST_YEAR} 之间的四位数字年份。"
+
+
+class CountsSerializer(serializers.Serializer):
+    trainings = serializers.IntegerField(help_text="培训人次")
+    trainings_target = serializers.IntegerField(allow_null=True, help_text="培训人次目标；未设定为 null")
+    jobs = serializers.IntegerField(help_text="带动就业创业人次")
+    jobs_target = serializers.IntegerField(allow_null=True)
+
+
+class PaceSerializer(CountsSerializer):
+    trainings_expected = serializers.IntegerField(allow_null=True, help_text="按时间进度此时应达到的培训人次")
+    trainings_behind_pace = serializers.BooleanField(allow_null=True)
+    jobs_expected = serializers.IntegerField(allow_null=True)
+    jobs_behind_pace = serializers.BooleanField(allow_null=True)
+
+
+class ScopeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    city = serializers.BooleanField(help_text="true：全市；false：一个县区（县区用户）")
+
+
+class NamedCountsSerializer(CountsSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class NamedPaceSerializer(PaceSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class OverallPaceSerializer(PaceSerializer):
+    on = serializers.DateField()
+    plan_elapsed = serializers.FloatField(help_text="2021–2025 年规划期已过去的比例")
+    brands = NamedPaceSerializer(many=True)
+
+
+class YearCountsSerializer(CountsSerializer):
+    year = serializers.IntegerField()
+
+
+class MatrixCellSerializer(PaceSerializer):
+    area = serializers.CharField()
+    area_name = serializers.CharField()
+    brand = serializers.CharField()
+    brand_name = serializers.CharField()
+    behind_pace = serializers.BooleanField(allow_null=True)
+
+
+class AllocationLineSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    target = serializers.IntegerField(allow_null=True)
+    allocated = serializers.IntegerField()
+    shortfall = serializers.IntegerField()
+
+
+class AllocationMetricSerializer(serializers.Serializer):
+    target = serializers.IntegerField(allow_null=True)
+    allocated = serializers.IntegerField()
+    shortfall = serializers.IntegerField()
+    brands = AllocationLineSerializer(many=True)
+
+
+class AllocationSerializer(serializers.Serializer):
+    trainings = AllocationMetricSerializer()
+    jobs = AllocationMetricSerializer()
+
+
+class ReferralRuleSerializer(serializers.Serializer):
+    trainees = serializers.IntegerField(help_text="结业人数")
+    with_3_or_more = serializers.IntegerField(help_text="获得 3 次及以上岗位推荐的人数")
+    rate = serializers.FloatField(allow_null=True)
+
+
+class WageCasesSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    closure_rate = serializers.FloatField(allow_null=True)
+    target = serializers.FloatField()
+
+
+class GroupCountsSerializer(serializers.Serializer):
+    trainings = serializers.IntegerField()
+    jobs = serializers.IntegerField()
+
+
+class KindAmountsSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    approved_amount = serializers.IntegerField()
+    paid_amount = serializers.IntegerField()
+
+
+class SubsidyTotalsSerializer(serializers.Serializer):
+    budget_amount = serializers.IntegerField(help_text="预算（元）")
+    approved_amount = serializers.IntegerField(help_text="已审批（含已拨付，元）")
+    paid_amount = serializers.IntegerField(help_text="已拨付（元）")
+    by_kind = KindAmountsSerializer(many=True)
+
+
+class RecognitionCountSerializer(serializers.Serializer):
+    region = serializers.IntegerField()
+    city = serializers.IntegerField()
+    region_target = serializers.IntegerField()
+
+
+class RecognitionsSerializer(serializers.Serializer):
+    training_base = RecognitionCountSerializer()
+    expert_studio = RecognitionCountSerializer()
+    leading_enterprise = RecognitionCountSerializer()
+
+
+@extend_schema_serializer(many=False)  # the `list` action answers one object, not a list
+class ProgressSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    year = serializers.IntegerField(allow_null=True)
+    scope = ScopeSerializer()
+    city = CountsSerializer(help_text="范围合计（全市，或县区用户的本县区）")
+    brands = NamedCountsSerializer(many=True)
+    areas = NamedCountsSerializer(many=True)
+    pace = OverallPaceSerializer()
+    years = YearCountsSerializer(many=True)
+    matrix = MatrixCellSerializer(many=True)
+    allocation = AllocationSerializer(allow_null=True, help_text="市级目标分配到县区的情况；县区用户为 null")
+    referrals = ReferralRuleSerializer()
+    wage_cases = WageCasesSerializer()
+    priority_groups = serializers.DictField(child=GroupCountsSerializer(), help_text="按人员类别（中文名称）")
+    subsidies = SubsidyTotalsSerializer()
+    recognitions = RecognitionsSerializer()
+
+
+class ProgressViewSet(viewsets.ViewSet):
+    action_permissions = {"list": ["brands.view_target"]}
+
+    @extend_schema(
+        summary="工作进度",
+        description=(
+            "培训人次、带动就业创业人次对照目标的进度（全市、各品牌、各县区、各年度），岗位推荐 3 次规则、"
+            "欠薪案件结案率、重点人群、补贴和认定。与 `python manage.py progress_report --json` 输出相同；"
+            "县区用户只得到本县区的数字。"
+        ),
+        parameters=[
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": FILTER_FIRST_YEAR, "maximum": FILTER_LAST_YEAR},
+                description="只统计该年度（培训按班期结业日期，就业按开始日期）；不填为 2021–2025 年累计",
+            )
+        ],
+        responses={200: ProgressSerializer},
+    )
+    def list(self, request):
+        field = forms.IntegerField(
+            required=False,
+            min_value=FILTER_FIRST_YEAR,
+            max_value=FILTER_LAST_YEAR,
+            error_messages={"invalid": YEAR_MESSAGE, "min_value": YEAR_MESSAGE, "max_value": YEAR_MESSAGE},
+        )
+        try:
+            year = field.clean(request.query_params.get("year"))
+        except forms.ValidationError as error:
+            raise ValidationError({"year": error.messages}) from None
+        return Response(progress_summary(user=request.user, year=year))

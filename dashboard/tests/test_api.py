@@ -1,0 +1,99 @@
+"""GET /api/v1/progress/: exactly `progress_summary` for the requesting user (the city's report is the one
+`progress_report --json` prints)."""
+
+import datetime
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from dashboard.selectors import progress_summary
+from training.tests.factories import EnrolmentFactory, TrainingBatchFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/progress/"
+
+
+def api(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def as_json(value):
+    return json.loads(json.dumps(value))
+
+
+@pytest.fixture
+def trainings(area, other_area, recount_tallies):
+    for year, place, people in ((2023, area, 2), (2024, area, 3), (2024, other_area, 4)):
+        batch = TrainingBatchFactory(
+            area=place, start_date=datetime.date(year, 3, 1), end_date=datetime.date(year, 3, 20)
+        )
+        EnrolmentFactory.create_batch(people, batch=batch, completed=True)
+    recount_tallies()
+
+
+def test_the_route_is_named():
+    assert reverse("api:progress-list") == URL
+
+
+@pytest.mark.parametrize("role", ["city_admin", "city_viewer"])
+def test_a_city_user_gets_the_progress_report_of_the_command(request, role, trainings):
+    response = api(request.getfixturevalue(role)).get(URL)
+    assert response.status_code == 200
+    out = StringIO()
+    call_command("progress_report", "--json", stdout=out)
+    assert response.json() == json.loads(out.getvalue())
+    assert response.json()["city"]["trainings"] == 9
+
+
+def test_a_county_user_gets_their_own_areas_progress(clerk, trainings):
+    body = api(clerk).get(URL).json()
+    assert body == as_json(progress_summary(user=clerk))
+    assert (body["scope"]["code"], body["city"]["trainings"], body["allocation"]) == ("450702", 5, None)
+
+
+def test_the_year_narrows_the_report(reviewer, trainings):
+    body = api(reviewer).get(URL, {"year": 2024}).json()
+    assert body == as_json(progress_summary(user=reviewer, year=2024))
+    assert (body["year"], body["city"]["trainings"]) == (2024, 3)
+
+
+@pytest.mark.parametrize("year", ["2020", "2031", "abc", "2024.5", ""])
+def test_a_year_outside_the_report_is_a_400_in_chinese(city_viewer, year):
+    response = api(city_viewer).get(URL, {"year": year})
+    if year == "":
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"year": ["年度无效：请填写 2021 至 2030 之间的四位数字年份。"]}
+
+
+def test_anonymous_users_get_401():
+    assert api().get(URL).status_code == 401
+
+
+def test_the_report_is_read_only(city_admin):
+    assert api(city_admin).post(URL, {}, format="json").status_code == 405
+
+
+@pytest.mark.parametrize("batches", [1, 20])
+def test_the_query_count_does_not_depend_on_the_data(
+    city_viewer, area, batches, recount_tallies, django_assert_max_num_queries
+):
+    for index in range(batches):
+        batch = TrainingBatchFactory(
+            area=area, start_date=datetime.date(2021 + index % 5, 3, 1), end_date=datetime.date(2021 + index % 5, 3, 20)
+        )
+        EnrolmentFactory(batch=batch, completed=True)
+    recount_tallies()
+    client = api(city_viewer)
+    with django_assert_max_num_queries(20):
+        response = client.get(URL)
+    assert response.status_code == 200

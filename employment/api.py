@@ -1,0 +1,98 @@
+"""REST API v1 of the employment app: job referrals and employment outcomes, listed in the user's scope
+(the records their area made; another area's is a 404) and recorded through the services, which keep
+the dashboard's summary rows up to date. Routes are registered in qinzhou_brands/api.py."""
+
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+
+from accounts.scoping import scope_queryset
+from brands.api import integer_filter, path_id, text_filter
+
+from . import selectors, services
+from .models import EmploymentOutcome, JobReferral
+from .serializers import OutcomeSerializer, ReferralSerializer
+
+
+def referrals_in_scope(user):
+    """Referrals made by the user's area (employment.selectors offers one referral, not the list)."""
+    return scope_queryset(JobReferral.objects.select_related("trainee", "area", "employer"), user)
+
+
+def outcomes_in_scope(user):
+    """Outcomes recorded by the user's area (employment.selectors lists one person's, not the area's)."""
+    return scope_queryset(EmploymentOutcome.objects.select_related("trainee", "area", "employer"), user)
+
+
+class ReferralFilter(filters.FilterSet):
+    trainee = integer_filter("trainee_id", help_text="学员 id")
+    area = text_filter("area__code", max_length=12, help_text="推荐地区代码")
+    result = filters.ChoiceFilter(choices=JobReferral.Result.choices, help_text="推荐结果")
+    channel = filters.ChoiceFilter(choices=JobReferral.Channel.choices, help_text="推荐渠道")
+
+    class Meta:
+        model = JobReferral
+        fields = ["trainee", "area", "result", "channel"]
+
+
+class OutcomeFilter(filters.FilterSet):
+    trainee = integer_filter("trainee_id", help_text="学员 id")
+    area = text_filter("area__code", max_length=12, help_text="登记地区代码")
+    kind = filters.ChoiceFilter(choices=EmploymentOutcome.Kind.choices, help_text="类型")
+    year = integer_filter("start_date__year", minimum=2000, maximum=2100, help_text="开始年度")
+
+    class Meta:
+        model = EmploymentOutcome
+        fields = ["trainee", "area", "kind", "year"]
+
+
+class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """List, read and record through `create_service(user=…, **validated data)`."""
+
+    create_service = None
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=path_id(self.kwargs["pk"]))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = self.create_service(user=request.user, **serializer.validated_data)
+        record = get_object_or_404(self.get_queryset(), pk=record.pk)
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="岗位推荐列表", description="本县区做出的岗位推荐；学员身份证号码脱敏。"),
+    retrieve=extend_schema(summary="岗位推荐详情"),
+    create=extend_schema(summary="登记岗位推荐", description="方案要求每名参训学员至少推荐 3 次岗位。"),
+)
+class ReferralViewSet(RecordViewSet):
+    serializer_class = ReferralSerializer
+    filterset_class = ReferralFilter
+    create_service = staticmethod(services.referral_create)
+
+    def get_queryset(self):
+        return referrals_in_scope(self.request.user).order_by("-referred_on", "-id")
+
+    def get_object(self) -> JobReferral:
+        return selectors.referral_get(user=self.request.user, pk=path_id(self.kwargs["pk"]))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="就业创业结果列表", description="本县区登记的就业、创业、灵活就业结果。"),
+    retrieve=extend_schema(summary="就业创业结果详情"),
+    create=extend_schema(
+        summary="登记就业创业结果",
+        description="计入该学员开始日期前最近一次结业培训的地区、品牌和开始日期所在年度。",
+    ),
+)
+class OutcomeViewSet(RecordViewSet):
+    serializer_class = OutcomeSerializer
+    filterset_class = OutcomeFilter
+    create_service = staticmethod(services.outcome_create)
+
+    def get_queryset(self):
+        return outcomes_in_scope(self.request.user).order_by("-start_date", "-id")

@@ -1,0 +1,140 @@
+"""REST API v1 of the subsidies app: applications, their history and each step of their path
+(submit → review → approve → pay, reject or return at any step before payment).
+
+Every step is the service the pages call: it checks the role, the area, the state and that nobody passes
+what they themselves created, submitted or reviewed; a refusal is a 403 or 400 with its Chinese message.
+Routes are registered in qinzhou_brands/api.py."""
+
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+
+from brands.api import integer_filter, path_id, text_filter
+
+from . import selectors, services
+from .models import SubsidyApplication, SubsidyKind
+from .serializers import (
+    ApplicationCreateSerializer,
+    ApplicationSerializer,
+    ApplicationUpdateSerializer,
+    CommentSerializer,
+    PaySerializer,
+    ReasonSerializer,
+    TransitionSerializer,
+)
+
+VIEW = ["subsidies.view_subsidyapplication"]
+
+
+class ApplicationFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=SubsidyApplication.Status.choices, help_text="状态")
+    kind = filters.ChoiceFilter(choices=SubsidyKind.choices, help_text="补贴类型")
+    area = text_filter("area__code", max_length=12, help_text="申报地区代码")
+    year = integer_filter("created_at__year", minimum=2000, maximum=2100, help_text="登记年度")
+    trainee = integer_filter("trainee_id", help_text="补贴人员（学员）id")
+
+    class Meta:
+        model = SubsidyApplication
+        fields = ["status", "kind", "area", "year", "trainee"]
+
+
+def _step(summary: str, description: str, request):
+    return extend_schema(
+        summary=summary, description=description, request=request, responses={200: ApplicationSerializer}
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="补贴申请列表", description="您管辖范围内的补贴申请，新登记的在前。"),
+    retrieve=extend_schema(summary="补贴申请详情"),
+    create=extend_schema(
+        summary="登记补贴申请（草稿）",
+        description=(
+            "单位补贴填 organisation 及 recognition（奖补）或 labour_export（就业创业服务补助）；"
+            "职业培训补贴填 enrolment；其他个人补贴填 outcome。县区经办员登记本县区的，市人社局管理员可登记各县区的。"
+        ),
+        request=ApplicationCreateSerializer,
+        responses={201: ApplicationSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="修改草稿", request=ApplicationUpdateSerializer, responses={200: ApplicationSerializer}
+    ),
+)
+class ApplicationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ApplicationSerializer
+    filterset_class = ApplicationFilter
+    action_permissions = dict.fromkeys(("transitions", "submit", "review", "approve", "pay", "reject", "return_"), VIEW)
+
+    def get_queryset(self):
+        return selectors.application_list(user=self.request.user)
+
+    def get_object(self) -> SubsidyApplication:
+        return selectors.application_get(user=self.request.user, pk=path_id(self.kwargs["pk"]))
+
+    def _read(self, pk: int, *, status_code: int = status.HTTP_200_OK) -> Response:
+        application = get_object_or_404(self.get_queryset(), pk=pk)
+        return Response(ApplicationSerializer(application).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = ApplicationCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        application = services.application_create(user=request.user, **serializer.validated_data)
+        return self._read(application.pk, status_code=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        application = self.get_object()
+        serializer = ApplicationUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.application_update(application=application, user=request.user, **serializer.validated_data)
+        return self._read(application.pk)
+
+    def _transition(self, service, serializer_class, request) -> Response:
+        application = self.get_object()
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        service(application=application, user=request.user, **serializer.validated_data)
+        return self._read(application.pk)
+
+    @extend_schema(summary="办理记录", responses={200: TransitionSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def transitions(self, request, *args, **kwargs):
+        application = self.get_object()
+        transitions = selectors.application_transitions(application=application)
+        return Response(TransitionSerializer(transitions, many=True).data)
+
+    @_step("提交审核", "草稿由本县区经办员提交，等待县区审核员审核。", CommentSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, *args, **kwargs):
+        return self._transition(services.application_submit, CommentSerializer, request)
+
+    @_step("审核通过", "已提交的申请由本县区审核员审核（不能审核自己登记或提交的），报送市人社局。", CommentSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, *args, **kwargs):
+        return self._transition(services.application_review, CommentSerializer, request)
+
+    @_step(
+        "审批通过", "已审核的申请由市人社局管理员审批，占用当年就业补助资金预算（余额不足时拒绝）。", CommentSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, *args, **kwargs):
+        return self._transition(services.application_approve, CommentSerializer, request)
+
+    @_step("登记拨付", "已审批的申请由市人社局管理员登记拨付日期和凭证号。", PaySerializer)
+    @action(detail=True, methods=["post"])
+    def pay(self, request, *args, **kwargs):
+        return self._transition(services.application_mark_paid, PaySerializer, request)
+
+    @_step("驳回", "拨付前的任何环节，由该环节的办理人驳回，须填写原因。", ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, *args, **kwargs):
+        return self._transition(services.application_reject, ReasonSerializer, request)
+
+    @_step("退回修改", "已提交、已审核或已审批的申请退回为草稿，由经办员修改后重新提交，须填写原因。", ReasonSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, *args, **kwargs):
+        return self._transition(services.application_return, ReasonSerializer, request)

@@ -1,0 +1,107 @@
+"""Serializers of the subsidies API: applications, their transitions and the input of each step. They
+parse and render; subsidies.services decides and writes."""
+
+from rest_framework import serializers
+
+from accounts.selectors import organisation_list, recognition_list
+from brands.serializers import ScopedPrimaryKeyField
+from employment.api import outcomes_in_scope
+from employment.selectors import labour_export_list
+from training.selectors import counted_trainings
+
+from .models import ApplicationTransition, SubsidyApplication
+from .selectors import rule_list
+
+MAX_TEXT = 1000
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    rule_name = serializers.CharField(source="rule.name", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area_name = serializers.CharField(source="area.short_name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True, allow_null=True)
+    trainee_name = serializers.CharField(source="trainee.name", read_only=True, allow_null=True)
+    trainee_id_number = serializers.CharField(source="trainee.masked_id_number", read_only=True, allow_null=True)
+
+    class Meta:
+        model = SubsidyApplication
+        fields = [
+            "id",
+            "rule",
+            "rule_name",
+            "kind",
+            "area",
+            "area_name",
+            "organisation",
+            "organisation_name",
+            "recognition",
+            "labour_export",
+            "trainee",
+            "trainee_name",
+            "trainee_id_number",
+            "enrolment",
+            "outcome",
+            "amount",
+            "status",
+            "comment",
+            "reason",
+            "budget",
+            "paid_on",
+            "voucher_number",
+            "created_by",
+            "submitted_by",
+            "reviewed_by",
+            "approved_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+def _optional(scoped, help_text: str) -> ScopedPrimaryKeyField:
+    return ScopedPrimaryKeyField(scoped=scoped, allow_null=True, required=False, help_text=help_text)
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    """A draft application (`application_create`): a rule, the amount and what makes the beneficiary eligible."""
+
+    rule = ScopedPrimaryKeyField(scoped=lambda user: rule_list(active_only=True), help_text="补贴规则 id（启用的）")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="申请金额（元）")
+    organisation = _optional(lambda user: organisation_list(user=user), "补贴单位 id（单位补贴）")
+    recognition = _optional(lambda user: recognition_list(user=user), "使单位符合条件的认定 id（奖补）")
+    labour_export = _optional(lambda user: labour_export_list(user=user), "有组织劳务输出 id（就业创业服务补助）")
+    enrolment = _optional(lambda user: counted_trainings(user=user), "已结业的参训记录 id（职业培训补贴）")
+    outcome = _optional(outcomes_in_scope, "就业创业结果 id（其他个人补贴）")
+    comment = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False, default="")
+
+
+class ApplicationUpdateSerializer(serializers.Serializer):
+    """Correct a draft (`application_update`)."""
+
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, help_text="申请金额（元）")
+    comment = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=MAX_TEXT, error_messages={"required": "请填写原因。"})
+
+
+class PaySerializer(CommentSerializer):
+    paid_on = serializers.DateField(error_messages={"required": "请填写拨付日期。"})
+    voucher_number = serializers.CharField(max_length=50, error_messages={"required": "请填写凭证号。"})
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    from_status = serializers.ChoiceField(
+        choices=SubsidyApplication.Status.choices, allow_blank=True, read_only=True, help_text="空表示新建"
+    )
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True, help_text="办理人用户名")
+
+    class Meta:
+        model = ApplicationTransition
+        fields = ["id", "from_status", "to_status", "by", "at", "comment"]
+        read_only_fields = fields
