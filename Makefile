@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite lint format bench migrate demo worker clean
+.PHONY: install run test test-sqlite lint format bench migrate demo worker clean loadtest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ format: install
 # `make bench BENCH=dashboard` (or roster) runs one of the two.
 bench: install
 	$(if $(DATABASE_URL),,bin/with-services) $(BIN)/python -m benchmarks $(BENCH)
+
+# gunicorn (4 workers) under load on loopback: dashboard, batch list and API list; requests/s, p95, zero errors.
+# Like `make bench`, it starts a throwaway PostgreSQL and Redis (bin/with-services) unless DATABASE_URL is set.
+loadtest: install
+	$(if $(DATABASE_URL),,bin/with-services) $(BIN)/python -m loadtest $(LOADTEST_ARGS)
 
 worker: install
 	$(BIN)/celery -A qinzhou_brands worker --loglevel=info --concurrency=2

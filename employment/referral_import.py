@@ -32,9 +32,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from accounts.scoping import scope_for, scope_queryset
 from brands.excel import HEADER_FILL, HEADER_FONT, safe_cell
 from brands.models import Area, Organisation
-from training.identity import INVISIBLE, IdNumber, IdNumberError, mask_id_number, parse_id_number
+from training.identity import IdNumber, IdNumberError, mask_id_number, parse_id_number
 from training.models import Enrolment, Trainee
-from training.roster import HEADER_SEARCH_ROWS, RosterFileError, RowError, check_container, normalise_header
+from training.roster import (
+    CONTROL,
+    HEADER_SEARCH_ROWS,
+    UNPRINTABLE,
+    RosterFileError,
+    RowError,
+    check_container,
+    normalise_header,
+    printable_values,
+)
 from training.workbooks import DUPLICATE_FILL, ERROR_FILL
 
 from . import tallies
@@ -165,11 +174,11 @@ def _text(value) -> str:
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%Y-%m-%d")
-    return WHITESPACE.sub(" ", str(value).translate(INVISIBLE)).strip()
+    return WHITESPACE.sub(" ", str(value).translate(UNPRINTABLE)).strip()
 
 
 def _header_as_written(value) -> str:
-    return value.strip() if isinstance(value, str) else _text(value)
+    return value.translate(CONTROL).strip() if isinstance(value, str) else _text(value)
 
 
 def _is_blank(values) -> bool:
@@ -249,7 +258,7 @@ def _read_workbook(workbook, *, today: datetime.date, keep_raw: bool) -> Referra
             raise RosterFileError(_missing_columns_message(columns))
         result = ReferralSheet(header_row=index + 1, headers=headers, columns=columns, ignored_columns=ignored, rows=[])
         if keep_raw:
-            result.above_header = rows[:index]
+            result.above_header = [printable_values(values) for values in rows[:index]]
         header = {name: headers[column] for name, column in columns.items()}
         positions = tuple(columns.values())
         for number, values in enumerate(rows[index + 1 :], start=index + 2):
@@ -259,7 +268,7 @@ def _read_workbook(workbook, *, today: datetime.date, keep_raw: bool) -> Referra
                 raise RosterFileError(TOO_MANY_ROWS)
             row = check_row(values, excel_row=number, columns=columns, header=header, today=today)
             if keep_raw:
-                row.raw = values
+                row.raw = printable_values(values)
             result.rows.append(row)
         if not result.rows:
             raise RosterFileError(NO_DATA)

@@ -11,6 +11,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -23,7 +24,15 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 HEADER_SEARCH_ROWS = 10
+# calamine allocates every cell of a sheet's used range (rows × columns, about 32 bytes each) at once, and
+# aborts the whole process when that fails: two cells, A1 and XFD1048576, in a 2 KB file would ask for 550 GB.
+MAX_SHEET_CELLS = 5_000_000
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+# calamine reserves room for the shared strings the file announces, before reading any.
+MAX_SHARED_STRINGS = MAX_UNCOMPRESSED_BYTES // 8
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+DAMAGED = "文件已损坏或不是有效的 Excel 工作簿，请重新保存为 .xlsx 后上传。"
 
 # Field → the headers a roster may use for it (after normalisation).
 HEADER_SYNONYMS = {
@@ -87,11 +96,17 @@ CATEGORY_SYNONYMS = {name: name for name in CATEGORY_NAMES} | {
 }
 CATEGORY_SEPARATORS = re.compile(r"[、,，/／;；]")
 SEX_VALUES = {"男": "M", "女": "F", "男性": "M", "女性": "F"}
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$")
+# [0-9], not \d: NFKC leaves Arabic-Indic and other scripts' digits as they are, and no phone dials them.
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+LANDLINE = re.compile(r"^(0[0-9]{2,3})-?([0-9]{7,8})(?:-([0-9]{1,6}))?$")
 NAME_CHARACTERS = re.compile(r"^[\u3400-\u9fff\u00b7\u2022A-Za-z·]+$")
 WHITESPACE = re.compile(r"\s+")
-HAS_INVISIBLE = re.compile("[" + "".join(map(chr, INVISIBLE)) + "]")
+# Control characters (Excel stores them as _x0001_ escapes, e.g. pasted from another system) are invisible
+# too; besides, PostgreSQL refuses NUL in text and openpyxl refuses them all in the error workbook.
+# Tab, line feed and carriage return are whitespace and stay.
+CONTROL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)], None)
+UNPRINTABLE = INVISIBLE | CONTROL
+HAS_INVISIBLE = re.compile("[" + re.escape("".join(map(chr, UNPRINTABLE))) + "]")
 
 
 class RosterFileError(ValueError):
@@ -146,10 +161,10 @@ def normalise_header(value) -> str:
 def _text(value) -> str:
     """A cell as the text a person sees; numbers that are whole print without '.0'."""
     if type(value) is str:  # nearly every cell: the same result as the last line, faster (see make bench)
-        if value.isascii():  # NFKC and INVISIBLE change nothing in ASCII
+        if value.isascii() and value.isprintable():  # NFKC and UNPRINTABLE change nothing here
             return value.strip()
         text = unicodedata.normalize("NFKC", value)
-        return (text.translate(INVISIBLE) if HAS_INVISIBLE.search(text) else text).strip()
+        return (text.translate(UNPRINTABLE) if HAS_INVISIBLE.search(text) else text).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -160,12 +175,17 @@ def _text(value) -> str:
         return value.strftime("%Y-%m-%d")
     # Zero-width characters pasted from web pages and chat apps are invisible: a name that "contains a
     # symbol" the clerk cannot see would be an error nobody can fix.
-    return unicodedata.normalize("NFKC", str(value)).translate(INVISIBLE).strip()
+    return unicodedata.normalize("NFKC", str(value)).translate(UNPRINTABLE).strip()
 
 
 def _header_as_written(value) -> str:
     """A header cell as the clerk typed it (no NFKC: "身份证号码（必填）" stays as it is), for messages."""
-    return value.strip() if isinstance(value, str) else _text(value)
+    return value.translate(CONTROL).strip() if isinstance(value, str) else _text(value)
+
+
+def printable_values(values: tuple) -> tuple:
+    """A row as read, without control characters in its text cells (for the error workbook)."""
+    return tuple(value.translate(CONTROL) if isinstance(value, str) else value for value in values)
 
 
 def _is_blank_row(values: tuple, positions: tuple[int, ...]) -> bool:
@@ -199,6 +219,117 @@ def check_container(content: bytes) -> None:
     # Sizes come from the zip's central directory: a zip bomb is refused before it is inflated.
     if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
         raise RosterFileError("文件解压后超过 20 MB，可能不是正常的花名册：请删除无关的工作表、图片后重新上传。")
+    _check_parts(archive, entries)
+
+
+# For quick searches: letters A-Z become A, digits 0, and what may follow a tag name (whitespace, ">", "/") a space.
+FOLD_REFERENCES = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\t\n\r>/", b"A" * 26 + b"0" * 10 + b" " * 5)
+# A row or cell start tag, with any namespace prefix and attributes (quoted values may hold ">").
+XML_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])((?:[^>\"']+|\"[^\"]*\"|'[^']*')*)>")
+REF_ATTRIBUTE = re.compile(rb"(?:^|\s)r\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+CELL_REF = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
+ROW_NUMBER = re.compile(rb"[0-9]{1,7}")
+# Bounded repeats: whatever lies beyond four letters or eight digits is outside the grid anyway.
+WIDE_REFERENCES = re.compile(rb'<c r="([A-Z]{2,4})')
+TALL_REFERENCES = re.compile(rb'<c r="[A-Z]+([0-9]{6,8})')
+SHARED_STRINGS_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sst(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+UNIQUE_COUNT = re.compile(rb"(?:^|\s)uniqueCount\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+
+
+def _check_parts(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse what would make calamine reserve memory out of proportion to the file: a sheet whose used
+    range is enormous, or a shared-string table announcing billions of strings. calamine gives up the
+    process (not an exception) when such an allocation fails, so this is decided before it reads the file.
+
+    Every part is read (the total is at most MAX_UNCOMPRESSED_BYTES), so a sheet is found wherever the
+    workbook's relationships put it; zipfile also checks each part's size and CRC on the way."""
+    for entry in entries:
+        try:
+            data = archive.read(entry)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError):
+            raise RosterFileError(DAMAGED) from None
+        if b"sheetData" in data:
+            rows, columns = _used_range_bound(data)
+            if rows * columns > MAX_SHEET_CELLS:  # the quick bound may be loose: count exactly before refusing
+                rows, columns = _used_range_exact(data)
+            if rows * columns > MAX_SHEET_CELLS:
+                raise RosterFileError(
+                    f"工作表的使用范围过大（{rows:,} 行 × {columns:,} 列）：表格以外可能还有零星内容，"
+                    "请把花名册复制到一个新的工作簿后重新上传。"
+                )
+        if b"sst" in data:
+            found = SHARED_STRINGS_TAG.search(data)
+            count = found and UNIQUE_COUNT.search(found.group(1))
+            if count:
+                value = count.group(1) if count.group(1) is not None else count.group(2)
+                if not ROW_NUMBER.fullmatch(value) or int(value) > MAX_SHARED_STRINGS:
+                    raise RosterFileError(DAMAGED)
+
+
+def _used_range_bound(sheet_xml: bytes) -> tuple[int, int]:
+    """(rows, columns) that calamine will allocate for this sheet at most. Raises RosterFileError for
+    a reference outside Excel's grid, which Excel never writes."""
+    # The usual file (Excel, WPS, openpyxl): every cell tag starts `<c r="A1"`. Then a few searches of the
+    # text with letters and digits folded (A-Z to A, 0-9 to 0) bound the range without a Python loop;
+    # only the references of more than one letter or five digits are read.
+    folded = sheet_xml.translate(FOLD_REFERENCES)
+    if folded.count(b"<c ") != folded.count(b'<c r="A') or b":c " in folded:
+        return _used_range_exact(sheet_xml)
+    columns = 26
+    if b'<c r="AA' in folded:
+        columns = max(map(_column_number, set(WIDE_REFERENCES.findall(sheet_xml))))
+    if columns > EXCEL_MAX_COLUMNS:
+        raise RosterFileError(DAMAGED)
+    rows = 99_999
+    if TALL_REFERENCES.search(sheet_xml):
+        rows = max(map(int, TALL_REFERENCES.findall(sheet_xml)))
+    if rows > EXCEL_MAX_ROWS:
+        raise RosterFileError(DAMAGED)
+    return rows, columns
+
+
+def _column_number(letters: bytes) -> int:
+    """b"A" → 1, b"Z" → 26, b"AA" → 27, b"XFD" → 16,384."""
+    return functools.reduce(lambda total, letter: total * 26 + letter - 64, letters.upper(), 0)
+
+
+def _used_range_exact(sheet_xml: bytes) -> tuple[int, int]:
+    """calamine's own rule: a row without `r` follows the previous row, a cell without `r` the previous
+    cell; only cells with content count. Tags in comments or CDATA are counted too (an overestimate)."""
+    row = column = last_row = last_column = -1
+    columns: dict[bytes, int] = {}
+    for name, attributes in XML_TAG.findall(sheet_xml):
+        reference = REF_ATTRIBUTE.search(attributes) if b"r" in attributes else None
+        value = None if reference is None else (reference.group(1) or reference.group(2) or b"")
+        if name == b"row":
+            if value is None:
+                row += 1
+            elif ROW_NUMBER.fullmatch(value) and 0 < int(value) <= EXCEL_MAX_ROWS:
+                row = int(value) - 1
+            else:
+                raise RosterFileError(DAMAGED)
+            column = -1
+            continue
+        if value is None:
+            column += 1
+            cell_row = row if row > 0 else 0
+        else:
+            parts = CELL_REF.fullmatch(value)
+            if parts is None:
+                raise RosterFileError(DAMAGED)
+            letters, digits = parts.groups()
+            if letters not in columns:
+                columns[letters] = _column_number(letters) - 1
+            column = columns[letters]
+            cell_row = int(digits) - 1
+            if not (0 <= cell_row < EXCEL_MAX_ROWS and column < EXCEL_MAX_COLUMNS):
+                raise RosterFileError(DAMAGED)
+        if attributes[-1:] != b"/":  # `<c r="B2" s="1"/>` is formatting, not content
+            if cell_row > last_row:
+                last_row = cell_row
+            if column > last_column:
+                last_column = column
+    return last_row + 1, last_column + 1
 
 
 def _open_sheets(content: bytes):
@@ -325,7 +456,7 @@ def read_roster(content: bytes, *, rules: RowRules, keep_raw: bool = False, prog
                 raise RosterFileError(f"花名册超过 {MAX_ROWS:,} 行，请拆分后分批上传。")
             row = check_row(values, excel_row=index + 1, columns=columns, header=header, rules=rules)
             if keep_raw:
-                row.raw = values
+                row.raw = printable_values(values)
             roster.rows.append(row)
             if progress is not None and len(roster.rows) % 2000 == 0:
                 progress(len(roster.rows))
