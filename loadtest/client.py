@@ -27,7 +27,7 @@ class LoadTestError(RuntimeError):
 class Target:
     name: str
     path: str
-    headers: dict
+    users: tuple[dict, ...]  # request headers of each signed-in user (Cookie or Authorization); client i is user i
     expect: str  # a piece of the body that shows the page or list really came back (not a login page)
 
 
@@ -112,7 +112,7 @@ def log_in(port: int, username: str, password: str) -> str:
 
 def check(port: int, target: Target) -> None:
     """One request before the load: the target answers 200 with what it should show."""
-    status, _headers, body = get(port, target.path, target.headers)
+    status, _headers, body = get(port, target.path, target.users[0])
     if status != 200:
         raise LoadTestError(f"{target.name} ({target.path}) answered {status} before the load started")
     if target.expect not in body.decode("utf-8", "replace"):
@@ -126,7 +126,7 @@ def alone(port: int, target: Target, *, requests: int = 10) -> float:
     try:
         for _ in range(requests):
             started = time.perf_counter()
-            connection.request("GET", target.path, headers={**PROXY_HEADERS, **target.headers})
+            connection.request("GET", target.path, headers={**PROXY_HEADERS, **target.users[0]})
             response = connection.getresponse()
             response.read()
             if response.status != 200:
@@ -142,10 +142,10 @@ def drive(port: int, target: Target, *, clients: int, seconds: float) -> Result:
     result = Result(target=target, seconds=seconds)
     lock = threading.Lock()
     start_line = threading.Barrier(clients + 1)
-    headers = {**PROXY_HEADERS, **target.headers}
     deadline = 0.0
 
-    def client() -> None:
+    def client(number: int) -> None:
+        headers = {**PROXY_HEADERS, **target.users[number % len(target.users)]}
         latencies: list[float] = []
         failures: Counter = Counter()
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT_SECONDS)
@@ -174,7 +174,10 @@ def drive(port: int, target: Target, *, clients: int, seconds: float) -> Result:
                 result.latencies.extend(latencies)
                 result.failures.update(failures)
 
-    threads = [threading.Thread(target=client, name=f"client-{number}", daemon=True) for number in range(clients)]
+    threads = [
+        threading.Thread(target=client, args=(number,), name=f"client-{number}", daemon=True)
+        for number in range(clients)
+    ]
     for thread in threads:
         thread.start()
     began = time.perf_counter()

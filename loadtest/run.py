@@ -216,11 +216,14 @@ def _stop(process: subprocess.Popen) -> None:
 # --- the run -----------------------------------------------------------------------------------------
 
 
-def targets(selected: str, *, session: str, token: str, api_path: str) -> list[Target]:
+def targets(selected: str, *, sessions: list[str], token: str, api_path: str) -> list[Target]:
+    """The pages are requested by as many signed-in sessions as there are clients (each request saves its
+    session: SESSION_SAVE_EVERY_REQUEST); the API by the viewer's token."""
+    pages = tuple({"Cookie": session} for session in sessions)
     available = {
-        "dashboard": Target("dashboard", "/dashboard/", {"Cookie": session}, "</html>"),
-        "batches": Target("batch list", "/training/batches/", {"Cookie": session}, "</html>"),
-        "api": Target("API batch list", api_path, {"Authorization": f"Token {token}"}, '"results"'),
+        "dashboard": Target("dashboard", "/dashboard/", pages, "</html>"),
+        "batches": Target("batch list", "/training/batches/", pages, "</html>"),
+        "api": Target("API batch list", api_path, ({"Authorization": f"Token {token}"},), '"results"'),
     }
     names = [name.strip() for name in selected.split(",") if name.strip()]
     unknown = sorted(set(names) - set(available))
@@ -272,9 +275,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"  gunicorn: {arguments.workers} workers on 127.0.0.1:{port}, DJANGO_DEBUG=0"
                 + (", Redis cache" if environment.get("REDIS_URL") else ", local-memory cache")
             )
-            chosen = targets(
-                arguments.targets, session=log_in(port, VIEWER, password), token=token, api_path=arguments.api_path
-            )
+            sessions = [log_in(port, VIEWER, password) for _ in range(arguments.clients)]
+            chosen = targets(arguments.targets, sessions=sessions, token=token, api_path=arguments.api_path)
             for target in chosen:
                 check(port, target)
             say(
