@@ -20,7 +20,7 @@ from brands.selectors import PLAN_FIRST_YEAR, PLAN_LAST_YEAR, brand_lines, repor
 from brands.services import targets_allocate
 from employment.selectors import counted_jobs
 from subsidies.models import SubsidyKind
-from training.selectors import batch_list, counted_trainings
+from training.selectors import counted_trainings
 
 from .forms import DashboardFilterForm, DrillForm, TargetChoiceForm, TargetGridForm
 from .selectors import COUNT_KEYS, progress_summary
@@ -109,12 +109,6 @@ def drill(request):
     }
     records = counted_trainings(**lookup) if metric == Target.Metric.TRAININGS else counted_jobs(**lookup)
     page = Paginator(records, DRILL_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    if metric == Target.Metric.JOBS:
-        # The batch each outcome counts for (with its area and brand), in one query for the page.
-        batches = batch_list(user=request.user).in_bulk({outcome.counted_batch_id for outcome in page.object_list})
-        for outcome in page.object_list:
-            outcome.drill_batch = batches.get(outcome.counted_batch_id)
     return render(
         request,
         "dashboard/drill.html",

@@ -301,16 +301,13 @@ def labour_export_candidates(*, user) -> QuerySet:
 
 def counted_jobs(*, user, area_code: str = "", brand_code: str = "", year: int | None = None) -> QuerySet:
     """The outcomes behind a 带动就业创业人次 figure (the dashboard's drill-down): those counted for an area
-    in the user's scope, annotated with the area, brand and batch they count for."""
+    in the user's scope, with the batch they count for (`counted_batch`)."""
     outcomes = scope_queryset(
         EmploymentOutcome.objects.filter(counted_batch__isnull=False).select_related(
-            "trainee", "employer", "counted_batch", "counted_batch__area", "counted_batch__occupation"
+            "trainee", "employer", "counted_batch__area", "counted_batch__occupation__brand"
         ),
         user,
         area_field="counted_batch__area",
-    ).annotate(
-        counted_area_id=F("counted_batch__area_id"),
-        counted_brand_id=F("counted_batch__occupation__brand_id"),
     )
     if area_code:
         outcomes = outcomes.filter(counted_batch__area__code=area_code)
