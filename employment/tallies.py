@@ -19,6 +19,7 @@ from django.db.models.functions import ExtractYear
 
 from brands.selectors import city_area
 from training.models import Enrolment, Trainee
+from training.tallies import FULL_RECOUNT_KEYS, any_of, chunks, rewrite_rows
 from training.tallies import recount as recount_trainings
 
 from .models import EmploymentOutcome, JobReferral, JobTally, ReferralStanding, ReferralTally
@@ -26,20 +27,6 @@ from .selectors import REFERRALS_REQUIRED, attributed_enrolments
 
 Key = tuple[int, int, int]  # (area id, brand id, year)
 ALL_YEARS = 0
-CHUNK = 5000
-FULL_RECOUNT_KEYS = 60
-
-
-def _chunks(ids: list[int]):
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
-def _any_of(conditions) -> Q:
-    combined = Q(pk__in=[])
-    for condition in conditions:
-        combined |= condition
-    return combined
 
 
 def job_keys(outcomes) -> set[Key]:
@@ -61,43 +48,24 @@ def recount_jobs(keys: Iterable[Key] | None = None, *, pairs: Iterable[tuple[int
     outcomes = EmploymentOutcome.objects.filter(counted_batch__isnull=False)
     if keys is not None and len(keys) + len(pairs) <= FULL_RECOUNT_KEYS:
         rows = rows.filter(
-            _any_of(Q(area_id=a, brand_id=b, year=y) for a, b, y in keys)
-            | _any_of(Q(area_id=a, brand_id=b) for a, b in pairs)
+            any_of(Q(area_id=a, brand_id=b, year=y) for a, b, y in keys)
+            | any_of(Q(area_id=a, brand_id=b) for a, b in pairs)
         )
         outcomes = outcomes.filter(
-            _any_of(
+            any_of(
                 Q(counted_batch__area_id=a, counted_batch__occupation__brand_id=b, start_date__year=y)
                 for a, b, y in keys
             )
-            | _any_of(Q(counted_batch__area_id=a, counted_batch__occupation__brand_id=b) for a, b in pairs)
+            | any_of(Q(counted_batch__area_id=a, counted_batch__occupation__brand_id=b) for a, b in pairs)
         )
-    rows.delete()
-    keyed = outcomes.annotate(
-        tally_area=F("counted_batch__area_id"),
-        tally_brand=F("counted_batch__occupation__brand_id"),
-        tally_year=ExtractYear("start_date"),
-    )
-    dimensions = ("tally_area", "tally_brand", "tally_year")
-    totals = keyed.values(*dimensions).annotate(n=Count("id")).order_by()
-    by_category = (
-        keyed.filter(trainee__categories__isnull=False)
-        .values(*dimensions, "trainee__categories")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    JobTally.objects.bulk_create(
-        [
-            JobTally(
-                area_id=row["tally_area"],
-                brand_id=row["tally_brand"],
-                year=row["tally_year"],
-                category_id=row.get("trainee__categories"),
-                jobs=row["n"],
-            )
-            for grouped in (totals, by_category)
-            for row in grouped
-        ],
-        batch_size=1000,
+    rewrite_rows(
+        JobTally,
+        rows,
+        outcomes,
+        area=F("counted_batch__area_id"),
+        brand=F("counted_batch__occupation__brand_id"),
+        year=ExtractYear("start_date"),
+        count_field="jobs",
     )
 
 
@@ -162,10 +130,10 @@ def trainees_changed(
 
     `old_pairs`: (area, brand) pairs of batches whose occupation changed, whose jobs are recounted too;
     `old_keys`: job keys of outcomes that were deleted or moved (from `job_keys` before the change)."""
-    ids = sorted(set(trainee_ids))
+    ids = set(trainee_ids)
     keys: set[Key] = set(old_keys)
     city_id = city_area().pk if ids else None
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         outcomes = EmploymentOutcome.objects.filter(trainee_id__in=chunk)
         keys |= job_keys(outcomes)
         _attribute(outcomes)
@@ -187,8 +155,5 @@ def rebuild() -> None:
     ReferralStanding.objects.all().delete()
     ReferralTally.objects.all().delete()
     city_id = city_area().pk
-    people = list(
-        Trainee.objects.filter(enrolments__completed=True).distinct().order_by("pk").values_list("pk", flat=True)
-    )
-    for chunk in _chunks(people):
+    for chunk in chunks(Trainee.objects.filter(enrolments__completed=True).values_list("pk", flat=True)):
         _refresh_standings(chunk, city_id)

@@ -29,21 +29,56 @@ def batch_keys(batches) -> set[Key]:
     )
 
 
+def chunks(ids: Iterable[int]):
+    """Sorted distinct ids in lists of CHUNK, for IN (...) conditions."""
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
 def trainee_keys(trainee_ids: Iterable[int]) -> set[Key]:
     """The keys of every batch the people took (completed or not)."""
-    ids = sorted(set(trainee_ids))
     keys: set[Key] = set()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for chunk in chunks(trainee_ids):
         keys |= batch_keys(TrainingBatch.objects.filter(enrolments__trainee_id__in=chunk).distinct())
     return keys
 
 
-def _any_of(conditions) -> Q:
+def any_of(conditions) -> Q:
+    """The OR of `conditions` (matches nothing when there are none)."""
     combined = Q(pk__in=[])
     for condition in conditions:
         combined |= condition
     return combined
+
+
+def rewrite_rows(tally_model, rows: QuerySet, records: QuerySet, *, area, brand, year, count_field: str) -> None:
+    """Replace `rows` of `tally_model` by the counts of `records` per area × brand × year (expressions on
+    the records), in total and per priority category of the record's trainee."""
+    rows.delete()
+    keyed = records.annotate(tally_area=area, tally_brand=brand, tally_year=year)
+    dimensions = ("tally_area", "tally_brand", "tally_year")
+    totals = keyed.values(*dimensions).annotate(n=Count("id")).order_by()
+    by_category = (
+        keyed.filter(trainee__categories__isnull=False)
+        .values(*dimensions, "trainee__categories")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    tally_model.objects.bulk_create(
+        [
+            tally_model(
+                area_id=row["tally_area"],
+                brand_id=row["tally_brand"],
+                year=row["tally_year"],
+                category_id=row.get("trainee__categories"),
+                **{count_field: row["n"]},
+            )
+            for grouped in (totals, by_category)
+            for row in grouped
+        ],
+        batch_size=1000,
+    )
 
 
 def recount(keys: Iterable[Key] | None = None) -> None:
@@ -56,37 +91,20 @@ def recount(keys: Iterable[Key] | None = None) -> None:
     rows = TrainingTally.objects.all()
     enrolments = Enrolment.objects.filter(completed=True)
     if keys is not None:
-        rows = rows.filter(_any_of(Q(area_id=a, brand_id=b, year=y) for a, b, y in keys))
+        rows = rows.filter(any_of(Q(area_id=a, brand_id=b, year=y) for a, b, y in keys))
         batches = TrainingBatch.objects.filter(
-            _any_of(Q(area_id=a, occupation__brand_id=b, end_date__year=y) for a, b, y in keys)
+            any_of(Q(area_id=a, occupation__brand_id=b, end_date__year=y) for a, b, y in keys)
         )
         enrolments = enrolments.filter(batch__in=batches)
-    rows.delete()
-    keyed = enrolments.annotate(
-        tally_area=F("batch__area_id"),
-        tally_brand=F("batch__occupation__brand_id"),
-        tally_year=ExtractYear("batch__end_date"),
+    rewrite_rows(
+        TrainingTally,
+        rows,
+        enrolments,
+        area=F("batch__area_id"),
+        brand=F("batch__occupation__brand_id"),
+        year=ExtractYear("batch__end_date"),
+        count_field="trainings",
     )
-    dimensions = ("tally_area", "tally_brand", "tally_year")
-    totals = keyed.values(*dimensions).annotate(n=Count("id")).order_by()
-    by_category = (
-        keyed.filter(trainee__categories__isnull=False)
-        .values(*dimensions, "trainee__categories")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    tallies = [
-        TrainingTally(
-            area_id=row["tally_area"],
-            brand_id=row["tally_brand"],
-            year=row["tally_year"],
-            category_id=row.get("trainee__categories"),
-            trainings=row["n"],
-        )
-        for rows_ in (totals, by_category)
-        for row in rows_
-    ]
-    TrainingTally.objects.bulk_create(tallies, batch_size=1000)
 
 
 def training_changed(
