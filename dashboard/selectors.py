@@ -90,8 +90,6 @@ class Plan:
             return self.period[key] * elapsed_fraction(PLAN_FIRST_YEAR, PLAN_LAST_YEAR, on)
         elif years:
             return sum(value * elapsed_fraction(y, y, on) for y, value in years.items())
-        elif key in self.period:
-            return self.period[key] * elapsed_fraction(PLAN_FIRST_YEAR, PLAN_LAST_YEAR, on)
         if brand_id is None:
             return _sum_or_none(self.expected(metric, area_id, b, on, year) for b in self.brand_ids)
         return None

@@ -124,10 +124,10 @@ def batch_update(*, batch: TrainingBatch, user, **changes) -> TrainingBatch:
     reopening = batch.status == TrainingBatch.Status.COMPLETED and changes.get("status", batch.status) != batch.status
     if reopening and batch.enrolments.filter(completed=True).exists():
         raise ValidationError("已有学员结业的班期不能改回未结业状态。")
-    counted_before = tallies.batch_keys([batch.pk])
     moves_counts = any(
         name in changes and changes[name] != getattr(batch, name) for name in ("occupation", "start_date", "end_date")
     )
+    counted_before = tallies.batch_keys([batch.pk]) if moves_counts else set()
     for name, value in changes.items():
         setattr(batch, name, value)
     try:
