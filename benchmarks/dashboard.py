@@ -21,9 +21,10 @@ def _viewer():
     from accounts.roles import Role
     from accounts.services import staff_upsert
 
-    return staff_upsert(
+    user, _created = staff_upsert(
         username="bench_city_viewer", role=Role.CITY_VIEWER, area=None, password=None, full_name="基准测试"
     )
+    return user
 
 
 def _measure(client) -> tuple[float, int, int]:
