@@ -170,6 +170,11 @@ class StaffUserAdmin(UserAdmin):
         return "、".join(group.name for group in obj.groups.all())
 
 
+# Admin searches travel in the address (?q=), so they take names only: a search by ID number goes
+# through the trainee search page, which keeps the number out of every URL (PIPL art. 28/51).
+ID_SEARCH_HELP = "按姓名查找。按身份证号查找请用前台“学员查询”（号码不会出现在网址中）。"
+
+
 class PersonalDataExportMixin:
     """For an admin whose export (django-import-export, any format) lists persons: only roles that may
     export persons see the button, and every export leaves an audit entry with what and how many rows.

@@ -4,7 +4,7 @@ from django.contrib import admin
 from import_export import fields
 from import_export.admin import ExportMixin
 
-from accounts.admin import AreaScopedAdminMixin, PersonalDataExportMixin
+from accounts.admin import ID_SEARCH_HELP, AreaScopedAdminMixin, PersonalDataExportMixin
 from brands.resources import SafeExportResource
 from training.admin import KeepsSummaryRowsMixin
 
@@ -80,7 +80,8 @@ class JobReferralAdmin(
     list_filter = ("channel", "result", "area")
     list_select_related = ("trainee", "employer", "area")
     raw_id_fields = ("trainee", "employer")
-    search_fields = ("trainee__name", "=trainee__id_number", "employer_name", "employer__name", "position")
+    search_fields = ("trainee__name", "employer_name", "employer__name", "position")
+    search_help_text = ID_SEARCH_HELP
     date_hierarchy = "referred_on"
 
     def summary_before(self, pks):
@@ -99,7 +100,8 @@ class EmploymentOutcomeAdmin(
     list_filter = ("kind", "area", "contract_signed", "social_insurance")
     list_select_related = ("trainee", "employer", "area")
     raw_id_fields = ("trainee", "employer", "labour_export")
-    search_fields = ("trainee__name", "=trainee__id_number", "employer_name", "business_name")
+    search_fields = ("trainee__name", "employer_name", "business_name")
+    search_help_text = ID_SEARCH_HELP
     date_hierarchy = "start_date"
 
     def summary_before(self, pks):

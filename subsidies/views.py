@@ -4,6 +4,8 @@ of a completed batch, budgets and totals.
 Every object comes from a selector scoped by the user, so another area's application is a 404. The
 services make every decision; a refusal is shown as its Chinese message and what the user typed is kept."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +23,7 @@ from accounts.selectors import organisation_list, recognition_list
 from brands.excel import add_table_sheet, new_workbook, xlsx_response
 from employment import selectors as employment_selectors
 from employment.models import EmploymentOutcome
+from training import search as trainee_search
 from training import selectors as training_selectors
 from training.forms import add_service_errors
 from training.models import Enrolment
@@ -214,7 +217,7 @@ def evidence_download(request, pk: int, evidence_id: int):
 # --- creating -------------------------------------------------------------------------------------
 
 
-def _application_form(user, data=None, query: str = "", *, narrow: bool = True) -> ApplicationForm:
+def _application_form(user, data=None, search_entry: dict | None = None, *, narrow: bool = True) -> ApplicationForm:
     """The choices of the user's scope; for display the people are narrowed to the trainee search
     (no search: none); to validate a POST (`narrow=False`) every person of the scope counts."""
     enrolments = scope_queryset(
@@ -224,8 +227,8 @@ def _application_form(user, data=None, query: str = "", *, narrow: bool = True) 
     ).filter(completed=True)
     outcomes = scope_queryset(EmploymentOutcome.objects.select_related("trainee"), user)
     if narrow:
-        if query:
-            trainees = training_selectors.trainee_search(user=user, query=query).values("pk")
+        if search_entry:
+            trainees = trainee_search.search_trainees(user, search_entry).values("pk")
             enrolments = enrolments.filter(trainee__in=trainees)
             outcomes = outcomes.filter(trainee__in=trainees)
         else:
@@ -241,12 +244,37 @@ def _application_form(user, data=None, query: str = "", *, narrow: bool = True) 
     )
 
 
+def _application_search(request) -> tuple[dict | None, str]:
+    """The trainee search of the new-application page and the query string that keeps it: a token
+    (`?s=`), or for a name or a few last digits of an old-style address, `?q=` itself."""
+    token = request.GET.get("s", "")
+    if token:
+        entry = trainee_search.search_recall(request, token)
+        if entry is None:
+            messages.info(request, "查找学员的条件已过期，请重新查找。")
+            return None, ""
+        return entry, f"?s={token}"
+    query = (request.GET.get("q") or "").strip()[:50]
+    if query:
+        return {"q": query, "label": query}, f"?{urlencode({'q': query})}"
+    return None, ""
+
+
 @require_http_methods(GET_OR_POST)
 @login_required
 @permission_required("subsidies.add_subsidyapplication", raise_exception=True)
 def application_create(request):
+    """A person is looked up by a search that posts and is then addressed by a token, as on the trainee
+    list: an ID number never appears in this page's address either."""
     user = request.user
+    url = reverse("subsidies:application_create")
     query = (request.GET.get("q") or "").strip()
+    if request.method == "GET" and query and not trainee_search.may_stay_in_address(query):
+        return redirect(f"{url}?s={trainee_search.search_remember(request, query)}")
+    if request.method == "POST" and "find" in request.POST:
+        query = (request.POST.get("q") or "").strip()[:50]
+        return redirect(f"{url}?s={trainee_search.search_remember(request, query)}" if query else url)
+    entry, keep = _application_search(request)
     if request.method == "POST":
         form = _application_form(user, request.POST, narrow=False)
         if form.is_valid():
@@ -259,12 +287,21 @@ def application_create(request):
                 return redirect("subsidies:application_detail", pk=application.pk)
         # Shown again with the choices of the search, the input and the messages kept.
         errors = form.errors
-        form = _application_form(user, request.POST, query)
+        form = _application_form(user, request.POST, entry)
         form._errors = errors
         messages.error(request, "补贴申请还没有保存：请按红字提示修改后再保存。")
     else:
-        form = _application_form(user, query=query)
-    return render(request, "subsidies/application_form.html", {"form": form, "query": query})
+        form = _application_form(user, search_entry=entry)
+    return render(
+        request,
+        "subsidies/application_form.html",
+        {
+            "form": form,
+            "query": entry["label"] if entry else "",
+            "search_text": entry.get("q", "") if entry else "",
+            "keep": keep,
+        },
+    )
 
 
 # --- training subsidies of a batch ----------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.db import transaction
 from import_export import fields
 from import_export.admin import ExportMixin
 
-from accounts.admin import AreaScopedAdminMixin, PersonalDataExportMixin
+from accounts.admin import ID_SEARCH_HELP, AreaScopedAdminMixin, PersonalDataExportMixin
 from accounts.audit import AuditEntry, audit_record
 from brands.resources import SafeExportResource
 
@@ -160,7 +160,8 @@ class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExpo
     resource_classes = [TraineeResource]
     list_display = ("name", "masked_id_number", "sex", "birth_date", "phone", "education")
     list_filter = ("sex", "education", "categories")
-    search_fields = ("name", "=id_number")
+    search_fields = ("name",)
+    search_help_text = ID_SEARCH_HELP
     filter_horizontal = ("categories",)
     # The full ID number stays out of the admin: it is sensitive personal information (PIPL art. 28).
     exclude = ("id_number",)
@@ -205,7 +206,8 @@ class EnrolmentAdmin(
     list_filter = ("completed", "certificate", "batch__area", "batch__occupation__brand")
     list_select_related = ("trainee", "batch", "batch__area", "batch__occupation")
     raw_id_fields = ("trainee", "batch", "roster_import")
-    search_fields = ("trainee__name", "=trainee__id_number", "certificate_number")
+    search_fields = ("trainee__name", "certificate_number")
+    search_help_text = ID_SEARCH_HELP
 
     def summary_before(self, pks):
         return list(Enrolment.objects.filter(pk__in=pks).values_list("batch_id", "trainee_id"))

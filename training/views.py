@@ -3,7 +3,6 @@
 Every object comes from a selector scoped by the user, so another area's batch or trainee is a 404."""
 
 import datetime
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -21,21 +20,14 @@ from accounts.scoping import scope_areas, scope_for
 from accounts.selectors import organisation_list
 from brands.selectors import brand_lines
 
-from . import selectors, services
+from . import search, selectors, services
 from .forms import BatchFilterForm, BatchForm, EnrolmentResultForm, TraineeSearchForm, add_service_errors
-from .identity import mask_id_number
 
 BATCHES_PER_PAGE = 50
 ROSTER_PER_PAGE = 100
 # Six inputs a row: a page of results stays well under Django's 1,000-field limit on a POST.
 RESULTS_PER_PAGE = 100
 TRAINEES_PER_PAGE = 50
-# Trainee searches kept in the session (the last few, for the back button), the trainees an ID-number
-# search keeps, and how many digits of a number may be shown back or stay in an old-style GET address.
-SEARCH_SESSION_KEY = "trainee_searches"
-SEARCHES_KEPT = 5
-SEARCH_MAX_IDS = 1000
-SEARCH_ECHO_DIGITS = 6
 
 
 def _age(birth_date: datetime.date, today: datetime.date) -> int:
@@ -169,34 +161,9 @@ def batch_results(request, pk: int):
     )
 
 
-def _search_label(number: str) -> str:
-    """How a search by ID number is shown back: a full number masked, a long partial one by its end."""
-    if len(number) >= 18:
-        return mask_id_number(number)
-    return number if len(number) <= SEARCH_ECHO_DIGITS else f"…{number[-4:]}"
-
-
-def _remember_search(request, query: str) -> str:
-    """Keep a search server-side and return its token for the URL.
-
-    A search by ID number keeps the ids of the people found, not the number: neither the URL, nor the
-    session, nor the page that the browser may keep holds the number the clerk typed."""
-    number = selectors.id_number_query(query)
-    if number:
-        found = selectors.trainee_search(user=request.user, query=query).values_list("pk", flat=True)
-        entry = {"ids": list(found[:SEARCH_MAX_IDS]), "label": _search_label(number)}
-    else:
-        entry = {"q": query, "label": query}
-    searches = request.session.get(SEARCH_SESSION_KEY, {})
-    token = secrets.token_urlsafe(6)
-    searches[token] = entry
-    request.session[SEARCH_SESSION_KEY] = dict(list(searches.items())[-SEARCHES_KEPT:])
-    return token
-
-
 def _search_redirect(request, query: str):
     url = reverse("training:trainee_list")
-    return redirect(f"{url}?s={_remember_search(request, query)}" if query else url)
+    return redirect(f"{url}?s={search.search_remember(request, query)}" if query else url)
 
 
 @never_cache
@@ -216,20 +183,16 @@ def trainee_list(request):
         # anything longer is moved into the session at once, so the address bar no longer shows it.
         form = TraineeSearchForm(request.GET)
         query = form.cleaned_data["q"] if form.is_valid() else ""
-        if len(selectors.id_number_query(query)) > SEARCH_ECHO_DIGITS:
+        if not search.may_stay_in_address(query):
             return _search_redirect(request, query)
         entry = {"q": query, "label": query} if query else None
     else:
         token = request.GET.get("s", "")
-        entry = request.session.get(SEARCH_SESSION_KEY, {}).get(token) if token else None
+        entry = search.search_recall(request, token)
         if token and entry is None:
             messages.info(request, "查询条件已过期，请重新输入。")
         form = TraineeSearchForm(initial={"q": entry.get("q", "")} if entry else None)
-    trainees = selectors.trainee_search(
-        user=request.user,
-        query=entry.get("q", "") if entry else "",
-        trainee_ids=entry.get("ids") if entry else None,
-    )
+    trainees = search.search_trainees(request.user, entry)
     page = Paginator(trainees, TRAINEES_PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for trainee in page:

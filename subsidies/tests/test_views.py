@@ -188,6 +188,39 @@ def test_create_person_application_with_trainee_search(client, clerk, training_r
     assert SubsidyApplication.objects.get().enrolment == enrolment
 
 
+def test_a_search_by_id_number_posts_and_keeps_the_number_out_of_the_address(
+    client, clerk, training_rule, make_enrolment
+):
+    enrolment, other = make_enrolment(), make_enrolment()
+    number = enrolment.trainee.id_number
+    url = reverse("subsidies:application_create")
+    _login(client, clerk)
+    found = client.post(url, {"q": number, "find": "1"})
+    assert found.status_code == 302 and number not in found["Location"] and number[-6:] not in found["Location"]
+    page = client.get(found["Location"])
+    content = page.content.decode()
+    assert enrolment.trainee.masked_id_number in content and number not in content
+    assert other.trainee.masked_id_number not in content  # narrowed to the person searched
+    assert f'action="{found["Location"]}"' in content  # the application form keeps the token, not the number
+    response = client.post(found["Location"], {"rule": training_rule.pk, "amount": "1500.00", "enrolment": enrolment.pk})
+    assert response.status_code == 302
+    assert SubsidyApplication.objects.get().enrolment == enrolment
+
+
+def test_an_old_style_address_with_a_number_is_moved_into_the_session(client, clerk, make_enrolment):
+    enrolment = make_enrolment()
+    _login(client, clerk)
+    response = client.get(reverse("subsidies:application_create"), {"q": enrolment.trainee.id_number})
+    assert response.status_code == 302 and enrolment.trainee.id_number not in response["Location"]
+    assert enrolment.trainee.masked_id_number in client.get(response["Location"]).content.decode()
+
+
+def test_an_expired_search_on_the_application_page_says_so(client, clerk):
+    _login(client, clerk)
+    content = client.get(reverse("subsidies:application_create"), {"s": "gone"}, follow=True).content.decode()
+    assert "查找学员的条件已过期" in content
+
+
 def _make_applications(count, make_enrolment, clerk, rule):
     for _ in range(count):
         services.application_create(user=clerk, rule=rule, amount=Decimal("100.00"), enrolment=make_enrolment())

@@ -168,3 +168,23 @@ def test_a_search_of_another_areas_person_finds_nothing(client, other_clerk, tra
     login(client, other_clerk)
     page = html(client.get(client.post(LIST_URL, {"q": trainee.id_number})["Location"]))
     assert "黄秀英" not in page
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "admin:training_trainee_changelist",
+        "admin:training_enrolment_changelist",
+        "admin:employment_jobreferral_changelist",
+        "admin:employment_employmentoutcome_changelist",
+    ],
+)
+def test_the_admin_does_not_search_by_id_number(client, city_admin, trainee, changelist):
+    """An admin search travels in the address (?q=): it takes names, and says where to search by number."""
+    login(client, city_admin)
+    by_number = html(client.get(reverse(changelist), {"q": trainee.id_number}))
+    assert "学员查询" in by_number  # the help text under the search box
+    if changelist == "admin:training_trainee_changelist":
+        assert 'id="result_list"' not in by_number  # nothing found by the number
+        by_name = html(client.get(reverse(changelist), {"q": "黄秀英"}))
+        assert 'id="result_list"' in by_name and "黄秀英" in by_name
