@@ -631,3 +631,15 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(clerk, area, batch, e
     per_statement = min(connection.ops.bulk_batch_size(fields, [None] * 200) or 200, importer.CHUNK)
     assert small_inserts == 1
     assert large_inserts == math.ceil(200 / per_statement)
+
+
+def test_the_error_workbook_is_offered_only_to_those_who_may_take_it(clerk_client, client, city_viewer, people):
+    post_file(clerk_client, sheet([row(people[0])]))
+    referral_import = ReferralImport.objects.get()
+    detail = reverse("employment:referral_import_detail", args=[referral_import.pk])
+    errors = reverse("employment:referral_import_errors", args=[referral_import.pk])
+    assert errors in clerk_client.get(detail).content.decode()
+    client.force_login(city_viewer)
+    page = client.get(detail)
+    assert page.status_code == 200 and errors not in page.content.decode()
+    assert client.get(errors).status_code == 403

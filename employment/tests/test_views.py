@@ -359,6 +359,13 @@ def test_worklist_xlsx_has_the_same_rows_with_masked_ids(client, clerk, worklist
         assert trainee.id_number.encode() not in content
 
 
+def test_the_worklist_offers_the_export_only_to_roles_that_may_export_persons(client, clerk, city_viewer):
+    xlsx = reverse("employment:worklist_xlsx")
+    assert xlsx in html(login(client, clerk).get(reverse("employment:worklist")))
+    assert xlsx not in html(login(client, city_viewer).get(reverse("employment:worklist")))
+    assert client.get(xlsx).status_code == 403  # and the address itself is refused to the city viewer
+
+
 def test_worklist_xlsx_takes_the_filters(client, clerk, area, worklist_people):
     response = login(client, clerk).get(reverse("employment:worklist_xlsx"), {"brand": "construction"})
     sheet = load_workbook(io.BytesIO(response.content)).active
