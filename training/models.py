@@ -217,6 +217,9 @@ class RosterImport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认导入人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     file_name = models.CharField(_("文件名"), max_length=200)
     file_size = models.PositiveIntegerField(_("文件大小（字节）"))
     # Kept in the database so a Celery worker on another machine can read it without shared storage.

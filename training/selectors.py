@@ -158,7 +158,9 @@ def import_list(*, user, batch: TrainingBatch | None = None) -> QuerySet:
 
 
 def import_get(*, user, pk: int, with_content: bool = False) -> RosterImport:
-    imports = RosterImport.objects.select_related("batch", "batch__area", "batch__occupation", "uploaded_by")
+    imports = RosterImport.objects.select_related(
+        "batch", "batch__area", "batch__occupation", "uploaded_by", "committed_by"
+    )
     if not with_content:
         imports = imports.defer("content")
     return get_object_or_404(scope_queryset(imports, user, area_field="batch__area"), pk=pk)

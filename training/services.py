@@ -433,6 +433,7 @@ def roster_upload(
     roster_import = RosterImport.objects.create(
         batch=batch,
         uploaded_by=user,
+        committed_by=user,
         file_name=file_name[:200],
         file_size=len(content),
         content=content,
@@ -519,7 +520,8 @@ def roster_request_commit(*, roster_import: RosterImport, user, skip_invalid: bo
         raise ValidationError("花名册没有可导入的有效行。")
     locked.status = RosterImport.Status.COMMITTING
     locked.skip_invalid = skip_invalid
-    locked.save(update_fields=["status", "skip_invalid"])
+    locked.committed_by = user
+    locked.save(update_fields=["status", "skip_invalid", "committed_by"])
     if locked.rows > settings.ROSTER_INLINE_MAX_ROWS:
         from .tasks import roster_import_commit
 
@@ -602,7 +604,24 @@ def roster_process(
             _write(
                 plan, batch=locked_batch, roster_import=roster_import, mark_completed=mark_completed, progress=progress
             )
-    return plan.report(ignored_columns=roster.ignored_columns, header_row=roster.header_row, committed=allowed)
+        report = plan.report(ignored_columns=roster.ignored_columns, header_row=roster.header_row, committed=allowed)
+        if allowed and report["updated"]:
+            _audit_registry_changes(roster_import, batch=locked_batch, updated=report["updated"])
+    return report
+
+
+def _audit_registry_changes(roster_import: RosterImport | None, *, batch: TrainingBatch, updated: int) -> None:
+    """A roster that changed registered people's records (name, phone, address, education, categories)
+    leaves one audit entry, in the transaction of the change: whichever path committed it (the page,
+    a Celery worker, the command line, the API)."""
+    user = roster_import and (roster_import.committed_by or roster_import.uploaded_by)
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.CHANGE,
+        subject=f"班期 #{batch.pk} 花名册导入" + (f" #{roster_import.pk}" if roster_import else ""),
+        area=batch.area,
+        detail=f"花名册导入更新了 {updated} 名已登记学员的个人信息",
+    )
 
 
 def roster_import_from_file(
@@ -627,6 +646,7 @@ def roster_import_from_file(
     roster_import = RosterImport.objects.create(
         batch=batch,
         uploaded_by=user,
+        committed_by=user,
         file_name=file_name[:200],
         file_size=len(content),
         content=content,

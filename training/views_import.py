@@ -11,11 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.audit import AuditEntry, audit_export, audit_record, check_person_export
+from accounts.audit import audit_export, check_person_export
 from brands.excel import xlsx_response
 
 from . import selectors, services
-from .models import RosterImport
 from .roster import MAX_UPLOAD_BYTES, RosterFileError, RowRules, read_roster
 from .workbooks import roster_error_workbook
 from .workbooks import roster_template as build_template
@@ -117,23 +116,9 @@ def import_commit(request, pk: int):
     roster_import = selectors.import_get(user=request.user, pk=pk)
     skip_invalid = request.POST.get("mode") == "valid"
     try:
-        committed = services.roster_request_commit(
-            roster_import=roster_import, user=request.user, skip_invalid=skip_invalid
-        )
+        services.roster_request_commit(roster_import=roster_import, user=request.user, skip_invalid=skip_invalid)
     except ValidationError as problem:
         messages.error(request, "；".join(problem.messages))
-    else:
-        if committed.status == RosterImport.Status.COMMITTED and committed.updated_count:
-            # Registered people whose name, phone, address, education or categories the roster changed.
-            # (A roster committed on a Celery worker is recorded by the worker's path, see the report.)
-            audit_record(
-                user=request.user,
-                action=AuditEntry.Action.CHANGE,
-                subject=f"班期 #{committed.batch_id} 花名册导入 #{committed.pk}",
-                area=committed.batch.area,
-                detail=f"花名册导入更新了 {committed.updated_count} 名已登记学员的个人信息",
-                request=request,
-            )
     return redirect("training:import_detail", pk=pk)
 
 

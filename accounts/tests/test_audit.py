@@ -22,6 +22,7 @@ from accounts.roles import Role
 from employment import referral_import as importer
 from employment.models import JobReferral
 from employment.tests.factories import EmploymentOutcomeFactory, JobReferralFactory
+from training import services as training_services
 from training.models import Enrolment, RosterImport, Trainee
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids, valid_row
@@ -400,3 +401,31 @@ def test_a_roster_that_updates_registered_people_is_one_change_entry(client, cle
     again = upload_roster(client, batch, [valid_row(number, phone="13911112222") for number in ids])
     client.post(reverse("training:import_commit", args=[again.pk]), {"mode": "all"})
     assert len(entries(action=AuditEntry.Action.CHANGE)) == 1
+
+
+def test_the_entry_names_the_clerk_who_confirmed_not_the_uploader(client, make_staff, clerk, area, batch):
+    colleague = make_staff(Role.COUNTY_CLERK, area, username="second_clerk")
+    number = person_ids(1)[0]
+    TraineeFactory(id_number=number, phone="13800000000")
+    roster_import = upload_roster(login(client, clerk), batch, [valid_row(number, phone="13911112222")])
+    login(client, colleague).post(reverse("training:import_commit", args=[roster_import.pk]), {"mode": "all"})
+    (entry,) = entries(action=AuditEntry.Action.CHANGE)
+    assert entry.user == colleague
+
+
+def test_a_roster_written_from_the_command_line_or_a_worker_is_logged_too(clerk, batch):
+    """Every path that commits goes through the same service: the CLI/API and the Celery worker too."""
+    number = person_ids(1)[0]
+    TraineeFactory(id_number=number, phone="13800000000")
+    roster_import, report = training_services.roster_import_from_file(
+        batch=batch,
+        user=clerk,
+        file_name="花名册.xlsx",
+        content=make_roster([valid_row(number, phone="13911112222")]),
+        dry_run=False,
+        skip_invalid=False,
+        mark_completed=False,
+    )
+    assert report["committed"] and report["updated"] == 1
+    (entry,) = entries(action=AuditEntry.Action.CHANGE)
+    assert entry.user == clerk and f"花名册导入 #{roster_import.pk}" in entry.subject and "1 名" in entry.detail

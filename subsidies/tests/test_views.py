@@ -202,7 +202,9 @@ def test_a_search_by_id_number_posts_and_keeps_the_number_out_of_the_address(
     assert enrolment.trainee.masked_id_number in content and number not in content
     assert other.trainee.masked_id_number not in content  # narrowed to the person searched
     assert f'action="{found["Location"]}"' in content  # the application form keeps the token, not the number
-    response = client.post(found["Location"], {"rule": training_rule.pk, "amount": "1500.00", "enrolment": enrolment.pk})
+    response = client.post(
+        found["Location"], {"rule": training_rule.pk, "amount": "1500.00", "enrolment": enrolment.pk}
+    )
     assert response.status_code == 302
     assert SubsidyApplication.objects.get().enrolment == enrolment
 
