@@ -70,6 +70,27 @@ class AreaScopedAdminMixin:
         return scope_for(request.user).sees_all_areas and super().has_import_permission(request)
 
 
+# Admin searches travel in the address (?q=), so they take names only: a search by ID number goes
+# through the trainee search page, which keeps the number out of every URL (PIPL art. 28/51).
+ID_SEARCH_HELP = "按姓名查找。按身份证号查找请用前台“学员查询”（号码不会出现在网址中）。"
+
+
+class PersonalDataExportMixin:
+    """For an admin whose export (django-import-export, any format) lists persons: only roles that may
+    export persons see the button, and every export leaves an audit entry with what and how many rows.
+
+    Put it before ExportMixin; both the export page and the admin action pass through these two hooks."""
+
+    def has_export_permission(self, request):
+        return may_export_persons(request.user) and super().has_export_permission(request)
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        label = self.model._meta.verbose_name_plural
+        audit_export(request=request, subject=f"后台导出：{label}", what=f"{label}（后台导出）", rows=len(data))
+        return data
+
+
 class OrganisationAdminForm(forms.ModelForm):
     class Meta:
         model = Organisation
@@ -105,7 +126,9 @@ class RecognitionInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AreaScopedAdminMixin, ImportExportModelAdmin):
+class OrganisationAdmin(AreaScopedAdminMixin, PersonalDataExportMixin, ImportExportModelAdmin):
+    """Organisations name a contact person and phone: their export is an export of personal data."""
+
     county_may_edit = True  # clerks register the providers and employers of their own area
     form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
@@ -168,27 +191,6 @@ class StaffUserAdmin(UserAdmin):
     @admin.display(description="角色")
     def role_names(self, obj):
         return "、".join(group.name for group in obj.groups.all())
-
-
-# Admin searches travel in the address (?q=), so they take names only: a search by ID number goes
-# through the trainee search page, which keeps the number out of every URL (PIPL art. 28/51).
-ID_SEARCH_HELP = "按姓名查找。按身份证号查找请用前台“学员查询”（号码不会出现在网址中）。"
-
-
-class PersonalDataExportMixin:
-    """For an admin whose export (django-import-export, any format) lists persons: only roles that may
-    export persons see the button, and every export leaves an audit entry with what and how many rows.
-
-    Put it before ExportMixin; both the export page and the admin action pass through these two hooks."""
-
-    def has_export_permission(self, request):
-        return may_export_persons(request.user) and super().has_export_permission(request)
-
-    def get_data_for_export(self, request, queryset, **kwargs):
-        data = super().get_data_for_export(request, queryset, **kwargs)
-        label = self.model._meta.verbose_name_plural
-        audit_export(request=request, subject=f"后台导出：{label}", what=f"{label}（后台导出）", rows=len(data))
-        return data
 
 
 @admin.register(AuditEntry)

@@ -19,6 +19,8 @@ from openpyxl import load_workbook
 from accounts.audit import audit_record
 from accounts.models import AuditEntry
 from accounts.roles import Role
+from brands.models import Organisation
+from brands.tests.factories import OrganisationFactory
 from employment import referral_import as importer
 from employment.models import JobReferral
 from employment.tests.factories import EmploymentOutcomeFactory, JobReferralFactory
@@ -429,3 +431,14 @@ def test_a_roster_written_from_the_command_line_or_a_worker_is_logged_too(clerk,
     assert report["committed"] and report["updated"] == 1
     (entry,) = entries(action=AuditEntry.Action.CHANGE)
     assert entry.user == clerk and f"花名册导入 #{roster_import.pk}" in entry.subject and "1 名" in entry.detail
+
+
+def test_the_organisation_export_names_contact_people_so_it_is_logged_and_formula_safe(clerk, area):
+    OrganisationFactory(name="钦南家政服务中心", area=area, contact_person=INJECTION, contact_phone="13800001111")
+    model_admin = admin.site._registry[Organisation]
+    request = admin_request(clerk)
+    data = model_admin.get_export_data(CSV(), request, model_admin.get_export_queryset(request))
+    cells = [cell for row in csv.reader(io.StringIO(data)) for cell in row]
+    assert "'" + INJECTION in cells and INJECTION not in cells
+    (entry,) = entries(action=AuditEntry.Action.EXPORT)
+    assert entry.user == clerk and "后台导出" in entry.detail and entry.detail.endswith("1 行")
