@@ -7,10 +7,10 @@ from django import forms
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 
-from .models import Area, Occupation
-from .selectors import brand_lines
+from .models import Occupation
+from .selectors import area_list, brand_lines, occupation_list
 from .serializers import MAX_ID, AreaSerializer, BrandLineSerializer, OccupationSerializer
 
 # --- shared by every app's api.py -----------------------------------------------------------------
@@ -22,6 +22,14 @@ def path_id(value) -> int:
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
         raise NotFound()
     return int(text)
+
+
+class DatabaseUnavailable(APIException):
+    """A write the database refused half-way (connection lost, lock timeout): it has rolled back whole."""
+
+    status_code = 503
+    default_detail = "数据库暂时无法写入，本次提交已整体撤销，没有写入任何记录。请稍后重试。"
+    default_code = "database_unavailable"
 
 
 class IntegerFilter(filters.NumberFilter):
@@ -66,8 +74,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        # Reference data, the same for every user (brands.selectors lists only the reporting areas).
-        return Area.objects.select_related("parent").order_by("sort_order", "code")
+        return area_list()  # reference data, the same for every user
 
 
 @extend_schema_view(list=extend_schema(summary="劳务品牌列表"), retrieve=extend_schema(summary="劳务品牌详情"))
@@ -89,12 +96,7 @@ class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = OccupationFilter
 
     def get_queryset(self):
-        # Reference data, the same for every user; brands.selectors offers only the catalogue published on a day.
-        return (
-            Occupation.objects.select_related("brand")
-            .prefetch_related("areas")
-            .order_by("brand__sort_order", "sort_order", "name")
-        )
+        return occupation_list()  # reference data, the same for every user
 
     def get_object(self):
         self.kwargs["pk"] = path_id(self.kwargs["pk"])

@@ -49,6 +49,20 @@ def brand_lines():
     return BrandLine.objects.all()
 
 
+def area_list():
+    """Every area (the city, the counties and the free-trade zone), in report order."""
+    return Area.objects.select_related("parent").order_by("sort_order", "code")
+
+
+def occupation_list():
+    """The whole occupation catalogue, withdrawn occupations included, by brand line."""
+    return (
+        Occupation.objects.select_related("brand")
+        .prefetch_related("areas")
+        .order_by("brand__sort_order", "sort_order", "name")
+    )
+
+
 def target_values(*, metric: str, year: int | None = None) -> dict[tuple[int, int | None], int]:
     """Target values of one metric keyed by (area id, brand id or None).
 

@@ -8,22 +8,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from accounts.scoping import scope_queryset
 from brands.api import integer_filter, path_id, text_filter
 
 from . import selectors, services
 from .models import EmploymentOutcome, JobReferral
 from .serializers import OutcomeSerializer, ReferralSerializer
-
-
-def referrals_in_scope(user):
-    """Referrals made by the user's area (employment.selectors offers one referral, not the list)."""
-    return scope_queryset(JobReferral.objects.select_related("trainee", "area", "employer"), user)
-
-
-def outcomes_in_scope(user):
-    """Outcomes recorded by the user's area (employment.selectors lists one person's, not the area's)."""
-    return scope_queryset(EmploymentOutcome.objects.select_related("trainee", "area", "employer"), user)
 
 
 class ReferralFilter(filters.FilterSet):
@@ -75,7 +64,7 @@ class ReferralViewSet(RecordViewSet):
     create_service = staticmethod(services.referral_create)
 
     def get_queryset(self):
-        return referrals_in_scope(self.request.user).order_by("-referred_on", "-id")
+        return selectors.referral_list(user=self.request.user)
 
     def get_object(self) -> JobReferral:
         return selectors.referral_get(user=self.request.user, pk=path_id(self.kwargs["pk"]))
@@ -95,4 +84,4 @@ class OutcomeViewSet(RecordViewSet):
     create_service = staticmethod(services.outcome_create)
 
     def get_queryset(self):
-        return outcomes_in_scope(self.request.user).order_by("-start_date", "-id")
+        return selectors.outcome_list(user=self.request.user)

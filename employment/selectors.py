@@ -281,10 +281,22 @@ def first_completion(*, trainee: Trainee):
     return Enrolment.objects.filter(trainee=trainee, completed=True).aggregate(day=Min("batch__end_date"))["day"]
 
 
+def referral_list(*, user) -> QuerySet:
+    """The referrals the user's area made, newest first."""
+    return scope_queryset(JobReferral.objects.select_related("trainee", "area", "employer"), user).order_by(
+        "-referred_on", "-id"
+    )
+
+
 def referral_get(*, user, pk: int) -> JobReferral:
     """A referral the user's area made (the one whose result the user may record); 404 otherwise."""
-    return get_object_or_404(
-        scope_queryset(JobReferral.objects.select_related("trainee", "area", "employer"), user), pk=pk
+    return get_object_or_404(referral_list(user=user), pk=pk)
+
+
+def outcome_list(*, user) -> QuerySet:
+    """The employment and start-up outcomes the user's area recorded, newest first."""
+    return scope_queryset(EmploymentOutcome.objects.select_related("trainee", "area", "employer"), user).order_by(
+        "-start_date", "-id"
     )
 
 

@@ -5,8 +5,7 @@ from rest_framework import serializers
 
 from accounts.selectors import organisation_list, recognition_list
 from brands.serializers import ScopedPrimaryKeyField
-from employment.api import outcomes_in_scope
-from employment.selectors import labour_export_list
+from employment.selectors import labour_export_list, outcome_list
 from training.selectors import counted_trainings
 
 from .models import ApplicationTransition, SubsidyApplication
@@ -71,7 +70,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
     recognition = _optional(lambda user: recognition_list(user=user), "使单位符合条件的认定 id（奖补）")
     labour_export = _optional(lambda user: labour_export_list(user=user), "有组织劳务输出 id（就业创业服务补助）")
     enrolment = _optional(lambda user: counted_trainings(user=user), "已结业的参训记录 id（职业培训补贴）")
-    outcome = _optional(outcomes_in_scope, "就业创业结果 id（其他个人补贴）")
+    outcome = _optional(lambda user: outcome_list(user=user), "就业创业结果 id（其他个人补贴）")
     comment = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False, default="")
 
 

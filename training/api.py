@@ -2,6 +2,9 @@
 trainees and enrolments. Reads go through the selectors (scoped by the user: another area's record is a
 404), writes through the services. Routes are registered in qinzhou_brands/api.py."""
 
+import logging
+
+from django.db import DatabaseError
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -11,8 +14,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from accounts.scoping import scope_queryset
-from brands.api import integer_filter, path_id, text_filter
+from brands.api import DatabaseUnavailable, integer_filter, path_id, text_filter
 
 from . import selectors, services
 from .management.commands.import_roster import JSON_KEYS as ROSTER_REPORT_KEYS
@@ -30,16 +32,9 @@ from .serializers import (
     TraineeSerializer,
 )
 
+logger = logging.getLogger(__name__)
+
 RESULT_FIELDS = ("completed", "assessment", "certificate", "certificate_number", "certificate_date")
-
-
-def enrolments_in_scope(user):
-    """The enrolments of the batches in the user's scope (training.selectors has no list of them yet)."""
-    return scope_queryset(
-        Enrolment.objects.select_related("trainee", "batch", "batch__area", "batch__occupation"),
-        user,
-        area_field="batch__area",
-    )
 
 
 # --- batches --------------------------------------------------------------------------------------
@@ -136,9 +131,14 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
                 dry_run=options["dry_run"],
                 skip_invalid=options["skip_invalid"],
                 mark_completed=options["completed"],
+                via="接口导入",
             )
         except RosterFileError as problem:
             raise ValidationError({"file": [str(problem)]}) from None
+        except DatabaseError:
+            # The write has rolled back (the import history says so); the caller may simply send it again.
+            logger.exception("roster upload through the API failed while writing (batch %s)", batch.pk)
+            raise DatabaseUnavailable from None
         return Response({key: report[key] for key in ROSTER_REPORT_KEYS})
 
     @extend_schema(
@@ -217,7 +217,7 @@ class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filterset_class = EnrolmentFilter
 
     def get_queryset(self):
-        return enrolments_in_scope(self.request.user).order_by("-batch__start_date", "batch_id", "id")
+        return selectors.enrolment_list(user=self.request.user)
 
     def get_object(self) -> Enrolment:
         return get_object_or_404(self.get_queryset(), pk=path_id(self.kwargs["pk"]))

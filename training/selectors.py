@@ -144,6 +144,15 @@ def trainee_enrolments(*, user, trainee: Trainee) -> QuerySet:
     ).order_by("-batch__start_date")
 
 
+def enrolment_list(*, user) -> QuerySet:
+    """The enrolments of the batches in the user's scope, newest batch first."""
+    return scope_queryset(
+        Enrolment.objects.select_related("trainee", "batch", "batch__area", "batch__occupation"),
+        user,
+        area_field="batch__area",
+    ).order_by("-batch__start_date", "batch_id", "id")
+
+
 def import_list(*, user, batch: TrainingBatch | None = None) -> QuerySet:
     imports = scope_queryset(
         RosterImport.objects.defer("content", "report").select_related(

@@ -633,11 +633,15 @@ def roster_import_from_file(
     dry_run: bool,
     skip_invalid: bool,
     mark_completed: bool,
+    via: str = "命令行导入",
 ) -> tuple[RosterImport | None, dict]:
-    """The command line's import, checked and written in this process.
+    """The import of the command line and the API, checked and written in this process; `via` says which
+    in the import history.
 
     A real run is kept in the same history as uploads from the UI; a dry run stores nothing, and its
-    batch may be unsaved (a batch the real run would create). An unusable file raises RosterFileError."""
+    batch may be unsaved (a batch the real run would create). An unusable file raises RosterFileError;
+    a user (the API's; the command line has none) outside the batch's area PermissionDenied."""
+    _check_area(user, batch.area)
     if dry_run:
         return None, roster_process(
             content=content, batch=batch, commit=False, skip_invalid=skip_invalid, mark_completed=mark_completed
@@ -665,15 +669,13 @@ def roster_import_from_file(
         )
     except (RosterFileError, DatabaseError) as problem:
         # The write has rolled back; the history must not show this import as running for ever.
-        message = str(problem) if isinstance(problem, RosterFileError) else "命令行导入：写入数据库时出错，已整体撤销。"
+        message = str(problem) if isinstance(problem, RosterFileError) else f"{via}：写入数据库时出错，已整体撤销。"
         _finish(roster_import, status=RosterImport.Status.FAILED, message=message)
         raise
     if report["committed"]:
-        _finish(roster_import, status=RosterImport.Status.COMMITTED, report=report, message="命令行导入。")
+        _finish(roster_import, status=RosterImport.Status.COMMITTED, report=report, message=f"{via}。")
     else:
-        _finish(
-            roster_import, status=RosterImport.Status.FAILED, report=report, message="命令行导入：有错误行，未写入。"
-        )
+        _finish(roster_import, status=RosterImport.Status.FAILED, report=report, message=f"{via}：有错误行，未写入。")
     return roster_import, report
 
 

@@ -6,13 +6,16 @@ import json
 from io import StringIO
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from brands.models import Occupation
+from training import bulk, services
 from training.models import Enrolment, RosterImport, Trainee, TrainingBatch
 from training.tests.rosters import chinese_name, make_roster, person_ids, valid_row
 from training.tests.test_roster import bad_file
@@ -430,6 +433,39 @@ def test_a_roster_with_row_errors_commits_nothing_unless_skip_invalid(clerk, bat
     done = roster_upload(client, batch, content, skip_invalid=True, completed=True).json()
     assert (done["committed"], done["enrolled"]) == (True, 1)
     assert Enrolment.objects.get().completed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_fault_half_way_is_a_503_and_leaves_nothing(monkeypatch, clerk, batch):
+    def broken(*args, **kwargs):
+        raise DatabaseError("模拟：数据库连接中断")
+
+    monkeypatch.setattr(bulk, "enrol", broken)
+    response = roster_upload(api(clerk), batch, make_roster([valid_row(number) for number in person_ids(3)]))
+    assert response.status_code == 503
+    assert "整体撤销" in response.json()["detail"]
+    assert not Trainee.objects.exists() and not Enrolment.objects.exists()
+    roster_import = RosterImport.objects.get()  # the history says what happened, and by which way
+    assert roster_import.status == RosterImport.Status.FAILED and roster_import.message.startswith("接口导入")
+
+
+def test_the_import_history_says_the_roster_came_through_the_api(clerk, batch):
+    roster_upload(api(clerk), batch, make_roster([valid_row(person_ids(1)[0])]))
+    assert RosterImport.objects.get().message == "接口导入。"
+
+
+def test_the_service_refuses_another_areas_batch_itself(other_clerk, batch):
+    with pytest.raises(PermissionDenied):
+        services.roster_import_from_file(
+            batch=batch,
+            user=other_clerk,
+            file_name="花名册.xlsx",
+            content=make_roster([valid_row(person_ids(1)[0])]),
+            dry_run=True,
+            skip_invalid=False,
+            mark_completed=False,
+        )
+    assert not Trainee.objects.exists()
 
 
 @pytest.mark.parametrize("name", ["text file", "legacy .xls", "empty bytes", "no header row"])
