@@ -8,6 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from accounts.api import PersonListMixin
 from brands.api import integer_filter, path_id, text_filter
 
 from . import selectors, services
@@ -37,7 +38,9 @@ class OutcomeFilter(filters.FilterSet):
         fields = ["trainee", "area", "kind", "year"]
 
 
-class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class RecordViewSet(
+    PersonListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """List, read and record through `create_service(user=…, **validated data)`."""
 
     create_service = None
@@ -54,7 +57,10 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
 
 @extend_schema_view(
-    list=extend_schema(summary="岗位推荐列表", description="本县区做出的岗位推荐；学员身份证号码脱敏。"),
+    list=extend_schema(
+        summary="岗位推荐列表",
+        description="本县区做出的岗位推荐；学员身份证号码脱敏。名单属于个人信息：只有可导出人员名单的角色可以读取，每次读取记入审计日志。",
+    ),
     retrieve=extend_schema(summary="岗位推荐详情"),
     create=extend_schema(summary="登记岗位推荐", description="方案要求每名参训学员至少推荐 3 次岗位。"),
 )
@@ -71,7 +77,10 @@ class ReferralViewSet(RecordViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="就业创业结果列表", description="本县区登记的就业、创业、灵活就业结果。"),
+    list=extend_schema(
+        summary="就业创业结果列表",
+        description="本县区登记的就业、创业、灵活就业结果。名单属于个人信息：只有可导出人员名单的角色可以读取，每次读取记入审计日志。",
+    ),
     retrieve=extend_schema(summary="就业创业结果详情"),
     create=extend_schema(
         summary="登记就业创业结果",

@@ -128,10 +128,11 @@ def test_an_employer_is_required(clerk, trainee):
 
 
 @pytest.mark.parametrize("role", ["reviewer", "city_viewer"])
-def test_read_only_roles_list_but_do_not_record_referrals(request, role, trainee):
+def test_read_only_roles_do_not_record_referrals(request, role, trainee):
     JobReferralFactory(trainee=trainee)
     client = api(request.getfixturevalue(role))
-    assert client.get(url("referral-list")).json()["count"] == 1
+    # The county reviewer may page through the area's referrals; the city viewer may not (an export of persons).
+    assert client.get(url("referral-list")).status_code == (200 if role == "reviewer" else 403)
     assert client.post(url("referral-list"), referral_payload(trainee, area="450702"), format="json").status_code == 403
 
 
@@ -159,7 +160,7 @@ def test_another_areas_referral_is_not_found(other_clerk, trainee):
 def test_the_referral_list_query_count_does_not_grow(clerk, rows, django_assert_max_num_queries):
     JobReferralFactory.create_batch(rows)
     client = api(clerk)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # with the audit entry of the read
         response = client.get(url("referral-list"))
     assert response.json()["count"] == rows
 
@@ -207,10 +208,10 @@ def test_another_areas_outcome_is_not_found(other_clerk, trainee):
     assert api(other_clerk).get(url("outcome-detail", outcome.pk)).status_code == 404
 
 
-def test_outcomes_filter_by_kind(city_viewer, trainee):
+def test_outcomes_filter_by_kind(city_admin, trainee):
     EmploymentOutcomeFactory(trainee=trainee)
     flexible = EmploymentOutcomeFactory(trainee=trainee, kind=EmploymentOutcome.Kind.FLEXIBLE)
-    body = api(city_viewer).get(url("outcome-list"), {"kind": "flexible"}).json()
+    body = api(city_admin).get(url("outcome-list"), {"kind": "flexible"}).json()
     assert [row["id"] for row in body["results"]] == [flexible.pk]
 
 
@@ -218,6 +219,6 @@ def test_outcomes_filter_by_kind(city_viewer, trainee):
 def test_the_outcome_list_query_count_does_not_grow(clerk, rows, django_assert_max_num_queries):
     EmploymentOutcomeFactory.create_batch(rows)
     client = api(clerk)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # with the audit entry of the read
         response = client.get(url("outcome-list"))
     assert response.json()["count"] == rows

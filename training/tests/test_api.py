@@ -14,6 +14,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import AuditEntry
 from brands.models import Occupation
 from training import bulk, services
 from training.models import Enrolment, RosterImport, Trainee, TrainingBatch
@@ -538,7 +539,7 @@ def test_another_areas_trainee_is_not_found(other_clerk, enrolment):
 def test_the_trainee_list_query_count_does_not_grow(clerk, batch, rows, django_assert_max_num_queries):
     EnrolmentFactory.create_batch(rows, batch=batch)
     client = api(clerk)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # with the audit entry of the read
         response = client.get(url("trainee-list"))
     assert response.json()["count"] == rows
 
@@ -554,9 +555,9 @@ def test_enrolments_are_listed_in_scope_with_masked_numbers(clerk, enrolment, ot
     assert body["results"][0]["trainee_id_number"] == enrolment.trainee.masked_id_number
 
 
-def test_enrolments_filter_by_batch_and_completion(city_viewer, enrolment, other_enrolment):
+def test_enrolments_filter_by_batch_and_completion(city_admin, enrolment, other_enrolment):
     Enrolment.objects.filter(pk=other_enrolment.pk).update(completed=True)
-    client = api(city_viewer)
+    client = api(city_admin)
     assert [r["id"] for r in client.get(url("enrolment-list"), {"batch": enrolment.batch_id}).json()["results"]] == [
         enrolment.pk
     ]
@@ -582,7 +583,7 @@ def test_read_only_roles_cannot_record_results(city_viewer, reviewer, enrolment)
 def test_the_enrolment_list_query_count_does_not_grow(clerk, batch, rows, django_assert_max_num_queries):
     EnrolmentFactory.create_batch(rows, batch=batch)
     client = api(clerk)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # with the audit entry of the read
         response = client.get(url("enrolment-list"))
     assert response.json()["count"] == rows
 
@@ -595,3 +596,26 @@ def test_a_roster_file_field_in_the_schema_is_binary(client):
         "format": "binary",
         "description": properties["file"]["description"],
     }
+
+
+# --- person lists through the API are exports of personal data --------------------------------------
+
+
+@pytest.mark.parametrize("route", ["trainee-list", "enrolment-list"])
+def test_the_city_viewer_reads_one_record_but_may_not_page_through_persons(city_viewer, enrolment, route):
+    client = api(city_viewer)
+    response = client.get(url(route))
+    assert response.status_code == 403
+    assert response.json()["detail"] == "您的账号只能导出汇总报表，不能导出人员名单。"
+    detail = "trainee-detail" if route == "trainee-list" else "enrolment-detail"
+    pk = enrolment.trainee_id if route == "trainee-list" else enrolment.pk
+    assert client.get(url(detail, pk)).status_code == 200
+    assert not AuditEntry.objects.exists()
+
+
+def test_each_page_of_persons_read_through_the_api_is_logged(clerk, enrolment):
+    response = api(clerk).get(url("trainee-list"))
+    assert response.status_code == 200
+    (entry,) = AuditEntry.objects.all()
+    assert entry.action == AuditEntry.Action.EXPORT and entry.user == clerk
+    assert entry.subject == "接口读取：学员名单" and entry.detail.endswith("1 行")
