@@ -155,7 +155,10 @@ def _copy_trainees(chunk: Sequence[NewTrainee], now: datetime.datetime) -> dict[
         )
     buffer.seek(0)
     table = Trainee._meta.db_table
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        # copy_expert is psycopg2's own call, outside Django's cursor wrapper: without wrap_database_errors
+        # a failure here would surface as psycopg2.Error, not django.db.DatabaseError, and miss the
+        # callers' "the import has rolled back" handling.
         cursor.copy_expert(
             f"COPY {table} ({', '.join(TRAINEE_COLUMNS)}) FROM STDIN "
             f"WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))",

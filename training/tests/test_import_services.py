@@ -10,6 +10,7 @@ from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
 from brands.models import Area, Occupation
+from conftest import require_service, uses_postgresql
 from training import bulk, services
 from training.models import Enrolment, RosterImport, Trainee, TrainingBatch
 from training.roster import RosterFileError
@@ -290,6 +291,30 @@ def test_a_fault_half_way_leaves_the_database_as_it_was(monkeypatch, earlier_bat
     # The same roster goes in cleanly afterwards: nothing half-written stands in its way.
     report = process(batch, roster_touching_everything())
     assert (report["created"], report["updated"], report["enrolled"]) == (30, 1, 31)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_inside_the_copy_is_a_django_database_error(monkeypatch, batch, clerk):
+    """On PostgreSQL new people go in by COPY, psycopg2's own call: its errors must reach the callers as
+    Django's DatabaseError, or the upload would end in a 500 instead of "rolled back, nothing written"."""
+    require_service("PostgreSQL", uses_postgresql(), "the new people are written by COPY only there")
+    plan_for_real = services.plan_import
+
+    def plan_then_someone_registers_the_first_person(rows, *, batch):
+        plan = plan_for_real(rows, batch=batch)
+        with connection.cursor() as cursor:  # a row the plan did not see: COPY breaks on the unique key
+            cursor.execute(
+                "INSERT INTO training_trainee (id_number, name, sex, birth_date, phone, education, "
+                "household_address, note, created_at, updated_at) "
+                "VALUES (%s, '别人', 'F', '1990-01-01', '', '', '', '', now(), now())",
+                [plan.new[0].identity.number],
+            )
+        return plan
+
+    monkeypatch.setattr(services, "plan_import", plan_then_someone_registers_the_first_person)
+    with pytest.raises(DatabaseError):
+        process(batch, [valid_row(number) for number in person_ids(3, start=300)])
+    assert not Trainee.objects.exists()  # the insert above belonged to the same, rolled-back transaction
 
 
 @pytest.mark.django_db(transaction=True)
