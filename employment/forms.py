@@ -92,6 +92,8 @@ class ReferralForm(RecordForm):
     note = forms.CharField(label="备注", max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
+        # The referral and outcome forms share a page: their own id prefixes keep every element id unique.
+        kwargs.setdefault("auto_id", "referral_%s")
         super().__init__(*args, **kwargs)
         self.initial.setdefault("referred_on", self.today)
         self.helper.layout = Layout(
@@ -138,6 +140,7 @@ class OutcomeForm(RecordForm):
     employer_missing = "就业结果请选择或填写用人单位。"
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "outcome_%s")
         super().__init__(*args, **kwargs)
         self.fields["kind"].widget.attrs["class"] = "js-outcome-kind"
 

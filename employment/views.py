@@ -238,6 +238,9 @@ def worklist(request):
             "required": selectors.REFERRALS_REQUIRED,
             "query": query.urlencode(),
             "may_export": may_export_persons(request.user),
+            # An empty worklist means "all done" only when someone has completed a training at all.
+            "anyone_completed": bool(page.paginator.count)
+            or training_selectors.counted_trainings(user=request.user).exists(),
         },
     )
 

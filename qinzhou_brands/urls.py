@@ -9,6 +9,7 @@ admin.site.index_title = "基础数据与后台管理"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("catalogue/", include("brands.urls")),

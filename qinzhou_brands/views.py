@@ -6,7 +6,8 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -77,3 +78,9 @@ def server_error(request):
         },
         status=500,
     )
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the pages link to: send them to the static icon."""
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -587,3 +588,21 @@ def test_a_closed_case_cannot_be_changed(client, clerk, area):
     assert "该案件已结案，不能再修改状态。" in page
     case.refresh_from_db()
     assert case.status == WageCase.Status.CLOSED
+
+
+def test_the_employment_page_has_unique_element_ids(client, clerk, trainee):
+    """Both record forms are on the page: a label must point at its own form's field."""
+    page = html(login(client, clerk).get(reverse("employment:trainee_employment", args=[trainee.pk])))
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert "referral_employer_name" in ids and "outcome_employer_name" in ids
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_an_empty_worklist_says_whether_anyone_has_completed_yet(client, clerk, area):
+    page = html(login(client, clerk).get(reverse("employment:worklist")))
+    assert "还没有结业学员" in page and "都已达到" not in page
+    person = completed(TraineeFactory(name="黄满额"), completed_batch(area))
+    for number in range(3):
+        JobReferralFactory(trainee=person, area=area, position=f"岗位{number}")
+    page = html(client.get(reverse("employment:worklist")))
+    assert "所有结业学员都已达到 3 次推荐" in page and "还没有结业学员" not in page

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from conftest import require_service
@@ -82,3 +83,13 @@ def test_unknown_url_is_a_chinese_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+def test_the_favicon_is_served_locally(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith(".svg")
+    from django.contrib.staticfiles import finders
+
+    assert response["Location"].startswith(settings.STATIC_URL)
+    icon = finders.find("img/favicon.svg")  # what collectstatic hands to whitenoise
+    assert icon and Path(icon).read_text(encoding="utf-8").startswith("<svg")
