@@ -157,19 +157,27 @@ def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[R
     _check_area(user, batch.area)
     entries = list(entries)
     enrolments = {
-        e.pk: e for e in batch.enrolments.select_for_update().filter(pk__in=[x.enrolment_id for x in entries])
+        e.pk: e
+        for e in batch.enrolments.select_related("trainee")
+        .select_for_update(of=("self",))
+        .filter(pk__in=[x.enrolment_id for x in entries])
     }
     was_completed = {pk: enrolment.completed for pk, enrolment in enrolments.items()}
     changed = []
     problems = []
+    seen = set()
     for entry in entries:
         enrolment = enrolments.get(entry.enrolment_id)
         if enrolment is None:
             raise ValidationError("参训记录不属于本班期。")
+        if entry.enrolment_id in seen:
+            problems.append(f"{enrolment.trainee.name}：同一参训记录提交了两次，请只保留一次。")
+            continue
+        seen.add(entry.enrolment_id)
         if entry.certificate and not entry.completed:
             problems.append(f"{enrolment.trainee.name}：未结业的学员不能登记证书。")
             continue
-        if entry.certificate and not entry.certificate_number:
+        if entry.certificate and not (entry.certificate_number or "").strip():
             problems.append(f"{enrolment.trainee.name}：登记证书时请填写证书编号。")
             continue
         if entry.certificate_date and entry.certificate_date < batch.start_date:

@@ -6,7 +6,7 @@ import json
 from io import StringIO
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import DatabaseError
@@ -334,6 +334,32 @@ def test_results_refused_by_the_service_name_the_trainee(clerk, batch, enrolment
     assert response.status_code == 400
     assert response.json()["detail"] == "李秀英：未结业的学员不能登记证书。"
     assert not Enrolment.objects.get(pk=enrolment.pk).completed
+
+
+@pytest.mark.parametrize(
+    ("results", "message"),
+    [
+        (
+            [{"completed": True, "certificate": "level4", "certificate_number": "   "}],
+            "李秀英：登记证书时请填写证书编号。",
+        ),
+        ([{"completed": True}, {"completed": False}], "同一参训记录只能填写一次。"),
+    ],
+    ids=["blank certificate number", "the same enrolment twice"],
+)
+def test_results_that_cannot_be_meant_are_refused_whole(clerk, batch, enrolment, results, message):
+    payload = {"results": [{"enrolment": enrolment.pk, **entry} for entry in results]}
+    response = api(clerk).post(url("batch-results", batch.pk), payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == message
+    assert not Enrolment.objects.get(pk=enrolment.pk).completed
+
+
+def test_the_service_itself_refuses_the_same_enrolment_twice(clerk, batch, enrolment):
+    entries = [services.ResultEntry(enrolment.pk, completed=True), services.ResultEntry(enrolment.pk, completed=False)]
+    with pytest.raises(ValidationError) as refused:
+        services.enrolments_record_results(batch=batch, user=clerk, entries=entries)
+    assert refused.value.messages == ["李秀英：同一参训记录提交了两次，请只保留一次。"]
 
 
 def test_results_for_another_batchs_enrolment_are_refused(clerk, batch, area):
