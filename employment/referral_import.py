@@ -43,6 +43,7 @@ from training.roster import (
     check_container,
     normalise_header,
     printable_values,
+    visible_sheets,
 )
 from training.workbooks import DUPLICATE_FILL, ERROR_FILL
 
@@ -243,7 +244,7 @@ def _read_workbook(workbook, *, today: datetime.date, keep_raw: bool) -> Referra
     if not workbook.sheet_names:
         raise RosterFileError("文件里没有工作表。")
     saw_data = False
-    for position in range(len(workbook.sheet_names)):
+    for position in visible_sheets(workbook):
         sheet = workbook.get_sheet_by_index(position)
         if _row_count(sheet) > MAX_ROWS + HEADER_SEARCH_ROWS:
             raise RosterFileError(TOO_MANY_ROWS)

@@ -370,6 +370,24 @@ def _sheet_rows(sheet) -> Iterator[tuple]:
         yield tuple(values)
 
 
+ALL_SHEETS_HIDDEN = "文件里的工作表都被隐藏了：请在 Excel 中取消隐藏名单所在的工作表，保存后重新上传。"
+
+
+def visible_sheets(workbook) -> list[int]:
+    """Positions of the worksheets a person sees when opening the file: hidden and very hidden sheets
+    (drop-down lists, old copies) and chart sheets are not read, so what is imported is what the
+    clerk saw. RosterFileError when there is none."""
+    positions = [
+        position
+        for position, meta in enumerate(workbook.sheets_metadata)
+        if meta.visible == python_calamine.SheetVisibleEnum.Visible
+        and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+    ]
+    if not positions:
+        raise RosterFileError(ALL_SHEETS_HIDDEN)
+    return positions
+
+
 def open_roster(content: bytes):
     """Check the file and find the sheet with a roster header.
 
@@ -380,7 +398,7 @@ def open_roster(content: bytes):
         if not names:
             raise RosterFileError("文件里没有工作表。")
         saw_data = False
-        for position in range(len(names)):
+        for position in visible_sheets(workbook):
             sheet = workbook.get_sheet_by_index(position)
             if _row_count(sheet) > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise RosterFileError(

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from training import roster as roster_module
 from training.roster import (
+    ALL_SHEETS_HIDDEN,
     HEADER_SYNONYMS,
     MAX_UNCOMPRESSED_BYTES,
     MAX_UPLOAD_BYTES,
@@ -607,3 +608,50 @@ def test_the_row_limit_is_exact(monkeypatch, data_rows, refused):
 
 def test_100000_data_rows_are_within_the_limit():
     assert estimate_rows(roster_with_rows(100_000)) == 100_000
+
+
+# --- hidden sheets ---------------------------------------------------------------------------------
+
+
+def roster_with_sheets(*sheets: tuple[str, str, list[list]]) -> bytes:
+    """A workbook of (title, state, rows) sheets; state is visible, hidden or veryHidden."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, state, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_hidden_sheets_are_not_read_what_is_imported_is_what_the_clerk_saw():
+    old_copy = [HEADERS, valid_row(WOMAN, name="隐藏表")]
+    content = roster_with_sheets(
+        ("旧名单", "hidden", old_copy),
+        ("更旧", "veryHidden", old_copy),
+        ("花名册", "visible", [HEADERS, valid_row(PERSON, name="看得见")]),
+    )
+    roster = read_roster(content, rules=RULES)
+    assert [row.name for row in roster.rows] == ["看得见"]
+
+
+def test_a_workbook_whose_sheets_are_all_hidden_says_so():
+    content = roster_with_sheets(("花名册", "visible", [["说明"]]), ("名单", "hidden", [HEADERS, valid_row(PERSON)]))
+    # openpyxl keeps one sheet visible; hide it in the saved XML as a crafted or odd file would.
+    content = rewrite_part(content, "xl/workbook.xml", lambda xml: xml.replace(b'state="visible"', b'state="hidden"'))
+    with pytest.raises(RosterFileError) as refused:
+        read_roster(content, rules=RULES)
+    assert str(refused.value) == ALL_SHEETS_HIDDEN
+
+
+def rewrite_part(content: bytes, name: str, change) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, change(data) if item.filename == name else data)
+    return buffer.getvalue()
