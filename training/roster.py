@@ -8,6 +8,7 @@ and writes them."""
 import datetime
 import functools
 import io
+import operator
 import re
 import unicodedata
 import zipfile
@@ -454,6 +455,8 @@ class RowRules:
     start_date: datetime.date
     min_age: int
     max_age: int
+    # "A birth date in the future" is judged against today's date, read once per roster, not per row.
+    today: datetime.date = field(default_factory=datetime.date.today)
 
     @classmethod
     def for_batch(cls, start_date: datetime.date) -> "RowRules":
@@ -465,14 +468,17 @@ def read_roster(content: bytes, *, rules: RowRules, keep_raw: bool = False, prog
     sheet, header_index, columns, headers, ignored, _estimate = open_roster(content)
     roster = Roster(header_row=header_index + 1, headers=headers, columns=columns, ignored_columns=ignored, rows=[])
     header = {name: headers[position] for name, position in columns.items()}
-    positions = tuple(columns.values())
+    cells_of = _cell_reader(columns)
     try:
         for index, values in enumerate(_sheet_rows(sheet)):
-            if index <= header_index or _is_blank_row(values, positions):
+            if index <= header_index:
+                continue
+            cells = cells_of(values)
+            if _is_blank(cells.values()):
                 continue
             if len(roster.rows) >= MAX_ROWS:
                 raise RosterFileError(f"花名册超过 {MAX_ROWS:,} 行，请拆分后分批上传。")
-            row = check_row(values, excel_row=index + 1, columns=columns, header=header, rules=rules)
+            row = check_row(cells, excel_row=index + 1, header=header, rules=rules)
             if keep_raw:
                 row.raw = printable_values(values)
             roster.rows.append(row)
@@ -485,20 +491,35 @@ def read_roster(content: bytes, *, rules: RowRules, keep_raw: bool = False, prog
     return roster
 
 
-def _cell(values: tuple, columns: dict[str, int], name: str):
-    position = columns.get(name)
-    if position is None or position >= len(values):
-        return None
-    return values[position]
+def _cell_reader(columns: dict[str, int]):
+    """A function from a sheet row to {field: cell} for the roster's columns (a missing cell is None).
+
+    One C-level itemgetter per row instead of a lookup per field: the rows of a sheet are as wide as
+    its used range, so the short-row path is for odd files only."""
+    names = tuple(columns)
+    positions = tuple(columns.values())
+    pick = operator.itemgetter(*positions)
+    last = max(positions)
+    if len(positions) == 1:
+        return lambda values: {names[0]: values[last] if last < len(values) else None}
+
+    def cells_of(values) -> dict:
+        if last < len(values):
+            return dict(zip(names, pick(values), strict=True))
+        return {name: values[p] if p < len(values) else None for name, p in zip(names, positions, strict=True)}
+
+    return cells_of
 
 
-def check_row(values: tuple, *, excel_row: int, columns: dict, header: dict, rules: RowRules) -> RosterRow:
+def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> RosterRow:
+    """Check one data row given as {field: cell}; every problem becomes a RowError with its Excel row."""
     row = RosterRow(row=excel_row)
+    get = cells.get
 
     def error(name: str, message: str) -> None:
         row.errors.append(RowError(row=excel_row, column=header.get(name, name), message=message))
 
-    name = WHITESPACE.sub("", _text(_cell(values, columns, "name")))
+    name = WHITESPACE.sub("", _text(get("name")))
     if not name:
         error("name", "姓名未填写。")
     elif not 2 <= len(name) <= 20:
@@ -507,9 +528,8 @@ def check_row(values: tuple, *, excel_row: int, columns: dict, header: dict, rul
         error("name", "姓名含有数字或符号，请只填写姓名本身。")
     row.name = name
 
-    raw_id = _cell(values, columns, "id_number")
     try:
-        identity = parse_id_number(raw_id)
+        identity = parse_id_number(get("id_number"), today=rules.today)
     except IdNumberError as problem:
         error("id_number", str(problem))
         identity = None
@@ -523,7 +543,7 @@ def check_row(values: tuple, *, excel_row: int, columns: dict, header: dict, rul
             )
         row.identity = identity
 
-    sex_text = _text(_cell(values, columns, "sex"))
+    sex_text = _text(get("sex"))
     if sex_text:
         sex = SEX_VALUES.get(sex_text)
         if sex is None:
@@ -535,7 +555,7 @@ def check_row(values: tuple, *, excel_row: int, columns: dict, header: dict, rul
     if identity is not None:
         row.sex = identity.sex
 
-    phone_text = _text(_cell(values, columns, "phone"))
+    phone_text = _text(get("phone"))
     if phone_text:
         phone = normalise_phone(phone_text)
         if phone is None:
@@ -545,14 +565,14 @@ def check_row(values: tuple, *, excel_row: int, columns: dict, header: dict, rul
             )
         row.phone = phone or ""
 
-    education_text = _text(_cell(values, columns, "education"))
+    education_text = _text(get("education"))
     if education_text:
         education = EDUCATION_SYNONYMS.get(education_text) or EDUCATION_SYNONYMS.get(WHITESPACE.sub("", education_text))
         if education is None:
             error("education", f"文化程度“{education_text}”无法识别，请填：{'、'.join(EDUCATION_CHOICES)}。")
         row.education = education or ""
 
-    categories_text = _text(_cell(values, columns, "categories"))
+    categories_text = _text(get("categories"))
     if categories_text:
         names, unknown = _categories(categories_text)
         if unknown:
@@ -562,11 +582,11 @@ def check_row(values: tuple, *, excel_row: int, columns: dict, header: dict, rul
             )
         row.categories = names
 
-    address = _text(_cell(values, columns, "household_address"))
+    address = _text(get("household_address"))
     if len(address) > 200:
         error("household_address", f"户籍地址过长（{len(address)} 个字），最多 200 个字。")
     row.household_address = address[:200]
-    note = _text(_cell(values, columns, "note"))
+    note = _text(get("note"))
     if len(note) > 200:
         error("note", f"备注过长（{len(note)} 个字），最多 200 个字。")
     row.note = note[:200]

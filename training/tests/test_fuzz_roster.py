@@ -732,7 +732,10 @@ MALFORMED = {
     ),
     "no sheets": (no_sheets, "文件里没有工作表。"),
     "forty sheets, no roster": (lambda: workbook_bytes(many_sheets), NO_HEADER),
-    "hidden first sheet, nothing else": (lambda: workbook_bytes(hidden_first_sheet_without_roster), NO_HEADER),
+    "hidden first sheet, the visible one empty": (
+        lambda: workbook_bytes(hidden_first_sheet_without_roster),
+        EMPTY_SHEET,
+    ),
     "header merged into one cell": (lambda: workbook_bytes(merged_into_one_cell), NO_HEADER),
     "header in row 11": (lambda: workbook_bytes(header_in_row_11), NO_HEADER),
     "empty workbook": (lambda: workbook_bytes(lambda workbook: None), EMPTY_SHEET),
