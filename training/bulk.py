@@ -134,40 +134,44 @@ def insert_trainees(people: Sequence[NewTrainee], *, now: datetime.datetime, pro
 
 
 def _copy_trainees(chunk: Sequence[NewTrainee], now: datetime.datetime) -> dict[str, int]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    stamp = now.isoformat()
-    for person in chunk:
-        writer.writerow(
-            (
-                person.id_number,
-                person.name,
-                person.sex,
-                person.birth_date.isoformat(),
-                person.phone,
-                person.education,
-                person.household_address,
-                "" if person.household_area_id is None else person.household_area_id,
-                person.note,
-                stamp,
-                stamp,
-            )
-        )
-    buffer.seek(0)
+    """COPY the people in with primary keys taken from the table's sequence beforehand, so no query
+    has to read them back."""
     table = Trainee._meta.db_table
     with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(chunk)]
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        stamp = now.isoformat()
+        for pk, person in zip(ids, chunk, strict=True):
+            writer.writerow(
+                (
+                    pk,
+                    person.id_number,
+                    person.name,
+                    person.sex,
+                    person.birth_date.isoformat(),
+                    person.phone,
+                    person.education,
+                    person.household_address,
+                    "" if person.household_area_id is None else person.household_area_id,
+                    person.note,
+                    stamp,
+                    stamp,
+                )
+            )
+        buffer.seek(0)
         # copy_expert is psycopg2's own call, outside Django's cursor wrapper: without wrap_database_errors
         # a failure here would surface as psycopg2.Error, not django.db.DatabaseError, and miss the
         # callers' "the import has rolled back" handling.
         cursor.copy_expert(
-            f"COPY {table} ({', '.join(TRAINEE_COLUMNS)}) FROM STDIN "
+            f"COPY {table} (id, {', '.join(TRAINEE_COLUMNS)}) FROM STDIN "
             f"WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))",
             buffer,
         )
-        cursor.execute(
-            f"SELECT id_number, id FROM {table} WHERE id_number = ANY(%s)", [[person.id_number for person in chunk]]
-        )
-        return dict(cursor.fetchall())
+    return {person.id_number: pk for pk, person in zip(ids, chunk, strict=True)}
 
 
 def update_trainees(changes: Sequence[tuple[int, dict]], *, now: datetime.datetime, progress=None) -> None:
@@ -197,20 +201,24 @@ def update_trainees(changes: Sequence[tuple[int, dict]], *, now: datetime.dateti
             progress(len(chunk))
 
 
-def link_categories(links: Sequence[tuple[int, int]]) -> None:
-    """(trainee id, category id) pairs; pairs that exist already are left alone."""
+def link_categories(links: Sequence[tuple[int, int]], *, new_people: bool = False) -> None:
+    """(trainee id, category id) pairs; pairs that exist already are left alone.
+
+    `new_people`: the trainees were inserted by this import, so none of the pairs can exist yet and the
+    insert skips the conflict check (a speculative insertion per row costs more than the row itself)."""
     through = Trainee.categories.through
+    conflict = "" if new_people else " ON CONFLICT DO NOTHING"
     for chunk in _chunks(links):
         if _postgres():
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"INSERT INTO {through._meta.db_table} (trainee_id, prioritycategory_id) "
-                    "SELECT * FROM UNNEST(%s::bigint[], %s::bigint[]) ON CONFLICT DO NOTHING",
+                    f"SELECT * FROM UNNEST(%s::bigint[], %s::bigint[]){conflict}",
                     [[t for t, _c in chunk], [c for _t, c in chunk]],
                 )
         else:
             through.objects.bulk_create(
-                [through(trainee_id=t, prioritycategory_id=c) for t, c in chunk], ignore_conflicts=True
+                [through(trainee_id=t, prioritycategory_id=c) for t, c in chunk], ignore_conflicts=not new_people
             )
 
 

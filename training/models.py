@@ -179,8 +179,17 @@ class Enrolment(models.Model):
     certificate = models.CharField(_("证书"), max_length=10, choices=Certificate.choices, blank=True, default="")
     certificate_number = models.CharField(_("证书编号"), max_length=50, blank=True)
     certificate_date = models.DateField(_("发证日期"), null=True, blank=True)
+    # Provenance only (which upload brought the person in): no database constraint and no index, which
+    # would cost every imported row a check at commit and an index entry, for a column nothing looks up.
     roster_import = models.ForeignKey(
-        "RosterImport", verbose_name=_("导入批次"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "RosterImport",
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 

@@ -376,12 +376,18 @@ def _write(
         number = row.identity.number
         return created[number] if number in created else plan.existing[number].pk
 
-    links = []
+    new_links, links = [], []
     for row in plan.valid:
         if row.categories:
-            pk = trainee_id(row)
-            current = plan.existing_categories.get(pk, set())
-            links.extend((pk, category_ids[name]) for name in row.categories if category_ids[name] not in current)
+            number = row.identity.number
+            if number in created:
+                pk = created[number]
+                new_links.extend((pk, category_ids[name]) for name in row.categories)
+            else:
+                pk = plan.existing[number].pk
+                current = plan.existing_categories.get(pk, set())
+                links.extend((pk, category_ids[name]) for name in row.categories if category_ids[name] not in current)
+    bulk.link_categories(new_links, new_people=True)
     bulk.link_categories(links)
 
     bulk.enrol(
@@ -393,8 +399,7 @@ def _write(
         progress=advance,
     )
     # A clean roster of new people into a running batch counts nothing yet: no summary work at all.
-    new_ids = set(created.values())
-    recategorised = sorted({pk for pk, _category in links if pk not in new_ids})
+    recategorised = sorted({pk for pk, _category in links})
     if (mark_completed and plan.to_enrol) or recategorised:
         tallies.training_changed(batch_ids=[batch.pk] if mark_completed else [], trainee_ids=recategorised)
 
