@@ -134,44 +134,41 @@ def insert_trainees(people: Sequence[NewTrainee], *, now: datetime.datetime, pro
 
 
 def _copy_trainees(chunk: Sequence[NewTrainee], now: datetime.datetime) -> dict[str, int]:
-    """COPY the people in with primary keys taken from the table's sequence beforehand, so no query
-    has to read them back."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    stamp = now.isoformat()
+    for person in chunk:
+        writer.writerow(
+            (
+                person.id_number,
+                person.name,
+                person.sex,
+                person.birth_date.isoformat(),
+                person.phone,
+                person.education,
+                person.household_address,
+                "" if person.household_area_id is None else person.household_area_id,
+                person.note,
+                stamp,
+                stamp,
+            )
+        )
+    buffer.seek(0)
     table = Trainee._meta.db_table
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(chunk)]
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        stamp = now.isoformat()
-        for pk, person in zip(ids, chunk, strict=True):
-            writer.writerow(
-                (
-                    pk,
-                    person.id_number,
-                    person.name,
-                    person.sex,
-                    person.birth_date.isoformat(),
-                    person.phone,
-                    person.education,
-                    person.household_address,
-                    "" if person.household_area_id is None else person.household_area_id,
-                    person.note,
-                    stamp,
-                    stamp,
-                )
-            )
-        buffer.seek(0)
         # copy_expert is psycopg2's own call, outside Django's cursor wrapper: without wrap_database_errors
         # a failure here would surface as psycopg2.Error, not django.db.DatabaseError, and miss the
         # callers' "the import has rolled back" handling.
         cursor.copy_expert(
-            f"COPY {table} (id, {', '.join(TRAINEE_COLUMNS)}) FROM STDIN "
+            f"COPY {table} ({', '.join(TRAINEE_COLUMNS)}) FROM STDIN "
             f"WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))",
             buffer,
         )
-    return {person.id_number: pk for pk, person in zip(ids, chunk, strict=True)}
+        # Reading the keys back costs less than taking them from the sequence first (one nextval per row).
+        cursor.execute(
+            f"SELECT id_number, id FROM {table} WHERE id_number = ANY(%s)", [[person.id_number for person in chunk]]
+        )
+        return dict(cursor.fetchall())
 
 
 def update_trainees(changes: Sequence[tuple[int, dict]], *, now: datetime.datetime, progress=None) -> None:

@@ -48,8 +48,18 @@ class Trainee(models.Model):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     education = models.CharField(_("文化程度"), max_length=20, choices=Education.choices, blank=True)
     household_address = models.CharField(_("户籍地址"), max_length=200, blank=True)
+    # Derived from the ID number's first six digits, for reports; reference data that is never deleted
+    # (Django still refuses to delete an area in use). No database constraint or index: each imported
+    # person would otherwise cost a check at commit and an index entry for a column nothing filters on.
     household_area = models.ForeignKey(
-        Area, verbose_name=_("户籍地区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Area,
+        verbose_name=_("户籍地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     categories = models.ManyToManyField(PriorityCategory, verbose_name=_("人员类别"), blank=True, related_name="+")
     note = models.CharField(_("备注"), max_length=200, blank=True)
