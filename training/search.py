@@ -3,7 +3,7 @@ proxy and server logs, Referer headers; PIPL art. 28/51).
 
 A search is kept in the session under a short random token. A search by ID number keeps the ids of
 the people found and a masked label, never the number the clerk typed. Every page that lets a clerk
-look a person up (the trainee list, the new subsidy application) goes through these three functions."""
+look a person up (the trainee list, the new subsidy application) goes through this module."""
 
 import secrets
 
