@@ -68,9 +68,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<20} {role:<10} {area}")
 
     def _load_scale(self, *, enrolments: int, seed: int) -> None:
-        with transaction.atomic():
-            counts = scale.load_scale(enrolments=enrolments, seed=seed, stdout=self.stdout)
-            scale.after_bulk_load()
+        counts = scale.load_scale(enrolments=enrolments, seed=seed, stdout=self.stdout)  # one transaction
         self.stdout.write(
             self.style.SUCCESS(
                 f"规模演示数据已生成（种子 {seed}，用时 {counts['seconds']} 秒）：培训班期 {counts['batches']:,} 个，"
