@@ -75,6 +75,19 @@ def test_load_demo_is_idempotent(django_user_model):
     assert "新建账号 0 个" in output
 
 
+def test_demo_accounts_get_the_demo_password_and_keep_a_changed_one(django_user_model):
+    run("load_demo", "--password", "Demo-password-2025")
+    for username in ("city_admin", "clerk_450702", "reviewer_QZFTZ"):
+        assert django_user_model.objects.get(username=username).check_password("Demo-password-2025"), username
+    clerk = django_user_model.objects.get(username="clerk_450702")
+    clerk.set_password("Changed-by-the-clerk-1")
+    clerk.save()
+    run("load_demo", "--password", "Demo-password-2025")
+    assert django_user_model.objects.get(username="clerk_450702").check_password("Changed-by-the-clerk-1")
+    run("load_demo", "--password", "Demo-password-2025", "--reset-passwords")
+    assert django_user_model.objects.get(username="clerk_450702").check_password("Demo-password-2025")
+
+
 def test_load_demo_records_are_loaded_once():
     from employment.models import EmploymentOutcome, JobReferral, LabourExport, WageCase
     from training.models import Enrolment, RosterImport, TrainingBatch
