@@ -2,26 +2,14 @@
 every staff role."""
 
 import pytest
-from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from brands.models import Occupation
+from qinzhou_brands.tests.apiclient import api, url
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["clerk", "reviewer", "city_admin", "city_viewer"]
-
-
-def api(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"api:{name}", args=args)
 
 
 @pytest.fixture

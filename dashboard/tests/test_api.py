@@ -8,21 +8,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from dashboard.selectors import progress_summary
+from qinzhou_brands.tests.apiclient import api
 from training.tests.factories import EnrolmentFactory, TrainingBatchFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/progress/"
-
-
-def api(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
 
 
 def as_json(value):

@@ -4,29 +4,16 @@ listed in the user's scope, the trainee's ID number masked in every answer."""
 import datetime
 
 import pytest
-from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from employment.models import EmploymentOutcome, JobReferral
 from employment.selectors import job_tally, referral_tally
+from qinzhou_brands.tests.apiclient import api, url
 from training.models import TrainingBatch
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 
 from .factories import EmploymentOutcomeFactory, JobReferralFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"api:{name}", args=args)
 
 
 @pytest.fixture

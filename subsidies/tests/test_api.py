@@ -5,10 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
+from qinzhou_brands.tests.apiclient import api, url
 from subsidies.models import SubsidyApplication
 
 from .. import services
@@ -16,17 +14,6 @@ from .. import services
 pytestmark = pytest.mark.django_db
 Status = SubsidyApplication.Status
 ACTIONS = ["submit", "review", "approve", "pay", "reject", "return"]
-
-
-def api(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"api:{name}", args=args)
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import DatabaseError
-from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import AuditEntry
 from brands.models import Occupation
+from qinzhou_brands.tests.apiclient import api, url
 from training import bulk, services
 from training.models import Enrolment, RosterImport, Trainee, TrainingBatch
 from training.tests.rosters import chinese_name, make_roster, person_ids, valid_row
@@ -27,17 +27,6 @@ pytestmark = pytest.mark.django_db
 
 REPORT_KEYS = {"rows", "valid", "created", "updated", "enrolled", "duplicate_rows", "errors", "ignored_columns"}
 REPORT_KEYS |= {"committed"}
-
-
-def api(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"api:{name}", args=args)
 
 
 @pytest.fixture
