@@ -3,6 +3,9 @@ of them may import it). Routes are registered in qinzhou_brands/api.py."""
 
 from .audit import audit_export, check_person_export
 
+# Said in the schema of every list PersonListMixin guards.
+PERSON_LIST_NOTE = "名单属于个人信息：只有可导出人员名单的角色可以读取，每次读取记入审计日志。"
+
 
 class PersonListMixin:
     """For a viewset whose list is a list of persons (trainees, enrolments, referrals, outcomes).

@@ -8,7 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from accounts.api import PersonListMixin
+from accounts.api import PERSON_LIST_NOTE, PersonListMixin
 from brands.api import integer_filter, path_id, text_filter
 
 from . import selectors, services
@@ -59,7 +59,7 @@ class RecordViewSet(
 @extend_schema_view(
     list=extend_schema(
         summary="岗位推荐列表",
-        description="本县区做出的岗位推荐；学员身份证号码脱敏。名单属于个人信息：只有可导出人员名单的角色可以读取，每次读取记入审计日志。",
+        description="本县区做出的岗位推荐；学员身份证号码脱敏。" + PERSON_LIST_NOTE,
     ),
     retrieve=extend_schema(summary="岗位推荐详情"),
     create=extend_schema(summary="登记岗位推荐", description="方案要求每名参训学员至少推荐 3 次岗位。"),
@@ -72,14 +72,11 @@ class ReferralViewSet(RecordViewSet):
     def get_queryset(self):
         return selectors.referral_list(user=self.request.user)
 
-    def get_object(self) -> JobReferral:
-        return selectors.referral_get(user=self.request.user, pk=path_id(self.kwargs["pk"]))
-
 
 @extend_schema_view(
     list=extend_schema(
         summary="就业创业结果列表",
-        description="本县区登记的就业、创业、灵活就业结果。名单属于个人信息：只有可导出人员名单的角色可以读取，每次读取记入审计日志。",
+        description="本县区登记的就业、创业、灵活就业结果。" + PERSON_LIST_NOTE,
     ),
     retrieve=extend_schema(summary="就业创业结果详情"),
     create=extend_schema(

@@ -14,7 +14,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from accounts.api import PersonListMixin
+from accounts.api import PERSON_LIST_NOTE, PersonListMixin
 from brands.api import DatabaseUnavailable, integer_filter, path_id, text_filter
 
 from . import selectors, services
@@ -176,7 +176,7 @@ class TraineeFilter(filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="学员列表",
-        description="在您管辖范围内参加过班期的学员；身份证号码脱敏。名单属于个人信息：只有可导出人员名单的角色可以读取，每次读取记入审计日志。",
+        description="在您管辖范围内参加过班期的学员；身份证号码脱敏。" + PERSON_LIST_NOTE,
     ),
     retrieve=extend_schema(summary="学员详情"),
 )
@@ -210,7 +210,7 @@ class EnrolmentFilter(filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="参训记录列表",
-        description="您管辖范围内班期的参训记录；学员身份证号码脱敏。名单属于个人信息：只有可导出人员名单的角色可以读取，每次读取记入审计日志。",
+        description="您管辖范围内班期的参训记录；学员身份证号码脱敏。" + PERSON_LIST_NOTE,
     ),
     retrieve=extend_schema(summary="参训记录详情"),
     partial_update=extend_schema(
