@@ -47,6 +47,7 @@ def audit_record(
     *,
     user,
     action: str,
+    person=None,
     person_id: int | None = None,
     person_name: str = "",
     person_masked_id: str = "",
@@ -55,8 +56,13 @@ def audit_record(
     detail: str = "",
     request=None,
 ) -> AuditEntry:
-    """Write one entry. `person_masked_id` must be masked; a full number passed by mistake is masked here,
-    so the audit trail never becomes one more copy of the sensitive data it watches over."""
+    """Write one entry. `person` (a trainee: pk, name, masked_id_number; accounts may not import training)
+    fills the person fields and, unless given, the subject. `person_masked_id` must be masked; a full
+    number passed by mistake is masked here, so the audit trail never becomes one more copy of the
+    sensitive data it watches over."""
+    if person is not None:
+        person_id, person_name, person_masked_id = person.pk, person.name, person.masked_id_number
+        subject = subject or f"学员 #{person.pk}"
     if FULL_ID.fullmatch(person_masked_id or ""):
         person_masked_id = mask_full_id(person_masked_id)
     authenticated = user is not None and getattr(user, "is_authenticated", False)

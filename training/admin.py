@@ -186,10 +186,7 @@ class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExpo
         audit_record(
             user=request.user,
             action=AuditEntry.Action.CHANGE,
-            person_id=obj.pk,
-            person_name=obj.name,
-            person_masked_id=obj.masked_id_number,
-            subject=f"学员 #{obj.pk}",
+            person=obj,
             detail=f"在后台修改：{entry.get_change_message() or '未修改字段'}",
             request=request,
         )

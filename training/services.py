@@ -709,10 +709,7 @@ def trainee_reveal_id(*, user, trainee: Trainee, request=None) -> str:
     audit_record(
         user=user,
         action=AuditEntry.Action.REVEAL,
-        person_id=trainee.pk,
-        person_name=trainee.name,
-        person_masked_id=trainee.masked_id_number,
-        subject=f"学员 #{trainee.pk}",
+        person=trainee,
         area=scope_for(user).area,
         detail="在学员页面查看完整身份证号码",
         request=request,
