@@ -44,8 +44,11 @@ def _roster_bytes(count: int) -> bytes:
 
 
 @pytest.fixture
-def worker():
-    """A real `celery worker` process on this test's database; killed at the end."""
+def worker(tmp_path):
+    """A real `celery worker` process on this test's database; killed at the end.
+
+    Its log goes to a file, not a pipe: a pipe nobody reads fills up and blocks the worker mid-task.
+    `process.log_tail()` gives the end of it for a failure message."""
     require_service("Redis", bool(os.environ.get("REDIS_URL")), "set REDIS_URL")
     require_service("PostgreSQL", uses_postgresql(), "the worker must reach the test database")
     db = connection.settings_dict
@@ -54,6 +57,8 @@ def worker():
     # A queue of this test database's own: with pytest-xdist each process has its own database, and a
     # worker must never take a task meant for another process's database.
     queue = f"test-{db['NAME']}"
+    log = tmp_path / "celery-worker.log"
+    log_file = log.open("wb")
     previous_queue = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
     process = subprocess.Popen(
@@ -75,14 +80,16 @@ def worker():
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log_file,
         start_new_session=True,
     )
+    process.log_tail = lambda: log.read_text(encoding="utf-8", errors="replace")[-4000:]
     yield process
     celery_app.conf.task_default_queue = previous_queue
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
+    log_file.close()
 
 
 def _wait(predicate, *, seconds: float, every: float = 0.1):
@@ -114,7 +121,7 @@ def test_large_roster_is_checked_and_committed_by_the_worker(worker, big_batch, 
     status = _wait(
         lambda: RosterImport.objects.filter(pk=roster_import.pk, status="preview").exists(), seconds=240, every=0.2
     )
-    assert status, worker.stderr.read1().decode() if worker.poll() is not None else "worker did not finish the check"
+    assert status, f"worker did not finish the check; its log:\n{worker.log_tail()}"
     roster_import.refresh_from_db()
     assert roster_import.rows == 2500
     assert roster_import.report["created"] == 2500
