@@ -2,9 +2,11 @@
 
 import importlib
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from accounts.roles import Role
 from accounts.services import staff_upsert
@@ -25,6 +27,35 @@ def require_service(name: str, available: bool, why: str = ""):
 
 def uses_postgresql() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_redis_cache():
+    """Each pytest-xdist process gets a Redis cache database of its own.
+
+    Every test starts by clearing the cache, and clearing a Redis cache empties its whole database.
+    With one shared database a process would wipe another's roster progress mid-test, and, when the
+    broker shares it, the Celery tasks queued for another process's worker. The Celery worker
+    subprocesses inherit REDIS_CACHE_URL, so they write progress where their test reads it."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        yield
+        return
+    parts = urlsplit(url)
+    broker_db = int(parts.path.strip("/") or 0)
+    free = [number for number in range(16) if number != broker_db]
+    process = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    cache_url = urlunsplit(parts._replace(path=f"/{free[process % len(free)]}"))
+    previous = os.environ.get("REDIS_CACHE_URL")
+    os.environ["REDIS_CACHE_URL"] = cache_url
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}}
+    ):
+        yield
+    if previous is None:
+        os.environ.pop("REDIS_CACHE_URL", None)
+    else:
+        os.environ["REDIS_CACHE_URL"] = previous
 
 
 @pytest.fixture(autouse=True)

@@ -35,6 +35,24 @@ def test_deploy_check_is_clean_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize(
+    ("broker", "cache", "warned"),
+    [
+        ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0", True),
+        ("redis://127.0.0.1:6379", "redis://127.0.0.1:6379/0", True),
+        ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/1", False),
+        ("redis://10.0.0.5:6379/0", "redis://10.0.0.6:6379/0", False),
+        ("memory://", "redis://127.0.0.1:6379/0", False),
+    ],
+)
+def test_deploy_check_warns_when_the_cache_shares_the_brokers_redis_database(settings, broker, cache, warned):
+    from qinzhou_brands.checks import cache_apart_from_broker
+
+    settings.CELERY_BROKER_URL = broker
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache}}
+    assert [warning.id for warning in cache_apart_from_broker()] == (["qinzhou.W001"] if warned else [])
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", env_extra={"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "x"})
     assert result.returncode != 0

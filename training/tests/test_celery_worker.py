@@ -102,6 +102,11 @@ def _wait(predicate, *, seconds: float, every: float = 0.1):
     return None
 
 
+def _state(roster_import) -> str:
+    current = RosterImport.objects.filter(pk=roster_import.pk).values("status", "message").first()
+    return f"import {roster_import.pk}: {current}"
+
+
 @pytest.fixture
 def big_batch(area, clerk):
     return batch_create(
@@ -121,15 +126,16 @@ def test_large_roster_is_checked_and_committed_by_the_worker(worker, big_batch, 
     status = _wait(
         lambda: RosterImport.objects.filter(pk=roster_import.pk, status="preview").exists(), seconds=240, every=0.2
     )
-    assert status, f"worker did not finish the check; its log:\n{worker.log_tail()}"
+    assert status, f"worker did not finish the check ({_state(roster_import)}); its log:\n{worker.log_tail()}"
     roster_import.refresh_from_db()
     assert roster_import.rows == 2500
     assert roster_import.report["created"] == 2500
 
     roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
-    assert _wait(
+    committed = _wait(
         lambda: RosterImport.objects.filter(pk=roster_import.pk, status="committed").exists(), seconds=240, every=0.2
     )
+    assert committed, f"worker did not commit ({_state(roster_import)}); its log:\n{worker.log_tail()}"
     assert Trainee.objects.count() == 2500
     assert Enrolment.objects.filter(batch=big_batch).count() == 2500
     roster_import.refresh_from_db()
@@ -139,9 +145,10 @@ def test_large_roster_is_checked_and_committed_by_the_worker(worker, big_batch, 
 def test_a_worker_killed_half_way_leaves_no_row_behind(worker, big_batch, clerk, settings):
     settings.ROSTER_INLINE_MAX_ROWS = 100
     roster_import = roster_upload(batch=big_batch, user=clerk, file_name="大名单.xlsx", content=_roster_bytes(30000))
-    assert _wait(
+    checked = _wait(
         lambda: RosterImport.objects.filter(pk=roster_import.pk, status="preview").exists(), seconds=240, every=0.2
     )
+    assert checked, f"worker did not finish the check ({_state(roster_import)}); its log:\n{worker.log_tail()}"
     roster_import.refresh_from_db()
     roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
     key = f"roster-import:{roster_import.pk}:progress"
@@ -150,7 +157,9 @@ def test_a_worker_killed_half_way_leaves_no_row_behind(worker, big_batch, clerk,
         state = cache.get(key) or {}
         return state.get("phase") == "正在写入" and 0 < state.get("done", 0) < state.get("total", 0)
 
-    assert _wait(writing, seconds=240, every=0.01), "the worker never reported progress while writing"
+    assert _wait(writing, seconds=240, every=0.01), (
+        f"the worker never reported progress while writing ({_state(roster_import)}); its log:\n{worker.log_tail()}"
+    )
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait(timeout=10)
 
