@@ -366,9 +366,8 @@ def _row_count(sheet) -> int:
     return sheet.end[0] + 1 if sheet.end else 0
 
 
-def _sheet_rows(sheet) -> Iterator[tuple]:
-    for values in sheet.iter_rows():
-        yield tuple(values)
+def _sheet_rows(sheet) -> Iterator[list]:
+    return sheet.iter_rows()
 
 
 ALL_SHEETS_HIDDEN = "文件里的工作表都被隐藏了：请在 Excel 中取消隐藏名单所在的工作表，保存后重新上传。"
