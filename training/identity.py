@@ -102,10 +102,8 @@ class IdNumber(NamedTuple):
 
 def parse_id_number(value, *, today: datetime.date | None = None) -> IdNumber:
     """Validate a cell or form value and return what the number says; IdNumberError otherwise."""
-    if type(value) is str and CLEAN.match(value):  # the usual cell: 18 plain characters, nothing to fold
-        number = value.upper()
-    else:
-        number = _normalised_characters(value)
+    # The usual cell is 18 plain characters with nothing to fold or explain.
+    number = value.upper() if type(value) is str and CLEAN.match(value) else _normalised_characters(value)
     if number[:2] not in PROVINCES:
         raise IdNumberError("身份证号码前两位不是有效的省级行政区划代码。")
     try:
