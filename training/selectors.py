@@ -3,8 +3,8 @@
 import datetime
 from collections import Counter
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_queryset
@@ -61,11 +61,15 @@ def training_tally_by_category(*, year: int | None = None, area: Area | None = N
 
 def batch_list(*, user, filters: dict | None = None) -> QuerySet:
     filters = filters or {}
+    # Counted per batch by correlated subqueries, not by grouping a join: PostgreSQL then counts the
+    # enrolments of the page's twenty batches after sorting and limiting, instead of every enrolment
+    # in scope before it (564 ms → a few ms for the city at 200,000 enrolments).
+    enrolments = Enrolment.objects.filter(batch=OuterRef("pk")).order_by().values("batch")
     batches = scope_queryset(
         TrainingBatch.objects.select_related("area", "occupation", "occupation__brand", "provider"), user
     ).annotate(
-        enrolment_count=Count("enrolments", distinct=True),
-        completed_count=Count("enrolments", filter=Q(enrolments__completed=True), distinct=True),
+        enrolment_count=_count(enrolments),
+        completed_count=_count(enrolments.filter(completed=True)),
     )
     if filters.get("area"):
         batches = batches.filter(area__code=filters["area"])
@@ -78,6 +82,11 @@ def batch_list(*, user, filters: dict | None = None) -> QuerySet:
     if filters.get("year"):
         batches = batches.annotate(end_year=ExtractYear("end_date")).filter(end_year=filters["year"])
     return batches.order_by("-start_date", "-id")
+
+
+def _count(rows: QuerySet) -> Coalesce:
+    """The number of `rows` (a correlated queryset grouped by values() of the outer key), 0 for none."""
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
 
 def batch_get(*, user, pk: int) -> TrainingBatch:
