@@ -194,25 +194,26 @@ def referral_worklist(*, user, filters: dict | None = None) -> QuerySet:
     """Trainees who completed brand training in the user's area with fewer than three referrals:
     priority groups first, then the longest-waiting (earliest completion) first."""
     filters = filters or {}
-    completed = Enrolment.objects.filter(completed=True, batch__in=_scoped_batches(user))
+    # One condition set for the enrolments that count, used both through the trainee's join (the
+    # first completion, grouped) and in correlated subqueries (the latest batch, for the page's rows).
+    conditions = {"completed": True, "batch__in": _scoped_batches(user)}
     if filters.get("area"):
-        completed = completed.filter(batch__area__code=filters["area"])
+        conditions["batch__area__code"] = filters["area"]
     if filters.get("brand"):
-        completed = completed.filter(batch__occupation__brand__code=filters["brand"])
+        conditions["batch__occupation__brand__code"] = filters["brand"]
     if filters.get("batch"):
-        completed = completed.filter(batch_id=filters["batch"])
-    referral_count = (
-        JobReferral.objects.filter(trainee_id=OuterRef("pk")).values("trainee_id").annotate(n=Count("id")).values("n")
-    )
-    first_completion = (
-        completed.filter(trainee_id=OuterRef("pk")).order_by("batch__end_date").values("batch__end_date")[:1]
-    )
+        conditions["batch_id"] = filters["batch"]
+    completed = Enrolment.objects.filter(**conditions)
     last_batch = completed.filter(trainee_id=OuterRef("pk")).order_by("-batch__end_date", "-id")
+    # The first completion and the referrals are aggregates over joins, not subqueries per person:
+    # PostgreSQL groups the completed enrolments once, sorts, and only then looks up the latest batch
+    # for the twenty people on the page.
     return (
-        Trainee.objects.filter(pk__in=completed.values("trainee_id"))
+        Trainee.objects.filter(**{f"enrolments__{name}": value for name, value in conditions.items()})
         .annotate(
-            referral_total=Coalesce(Subquery(referral_count, output_field=IntegerField()), Value(0)),
-            first_completed_on=Subquery(first_completion),
+            first_completed_on=Min("enrolments__batch__end_date"), referral_total=Count("referrals", distinct=True)
+        )
+        .annotate(
             is_priority=Exists(Trainee.categories.through.objects.filter(trainee_id=OuterRef("pk"))),
             last_batch_id=Subquery(last_batch.values("batch_id")[:1]),
             last_occupation=Subquery(last_batch.values("batch__occupation__name")[:1]),
