@@ -97,6 +97,20 @@ def test_ci_runs_on_postgresql():
 
 
 @pytest.mark.django_db
+@pytest.mark.services
+def test_postgresql_connections_do_not_jit_compile_queries():
+    """JIT compiling cost more than it saved on the worklist's and lists' queries (settings.py)."""
+    from conftest import uses_postgresql
+
+    require_service("PostgreSQL", uses_postgresql(), "set DATABASE_URL=postgres://…")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+
+
+@pytest.mark.django_db
 def test_unknown_url_is_a_chinese_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
