@@ -314,8 +314,9 @@ class WorklistFilterForm(forms.Form):
             *((area.code, str(area)) for area in areas),
         ]
         self.fields["brand"].choices = [("", "全部品牌"), *((brand.code, brand.name) for brand in brands)]
+        batches = list(batches)
         self.fields["batch"].choices = [
-            ("", "全部班期"),
+            ("", "全部班期" if batches or len(areas) == 1 else "全部班期（按班期筛选请先选地区）"),
             *((str(batch.pk), f"{batch.title}（{batch.end_date:%Y-%m-%d} 结业）") for batch in batches),
         ]
         for field in self.fields.values():

@@ -209,12 +209,15 @@ def referral_result(request, pk: int):
 
 def _worklist_filters(request) -> tuple[WorklistFilterForm, dict]:
     user = request.user
-    form = WorklistFilterForm(
-        request.GET or None,
-        areas=scope_areas(user),
-        brands=brand_lines(),
-        batches=training_selectors.batch_list(user=user),
-    )
+    areas = list(scope_areas(user))
+    area_code = request.GET.get("area", "")
+    # The batch drop-down lists one area's batches: the whole city's run to thousands of options
+    # (half a megabyte of page at scale). A city user picks the area first.
+    if len(areas) > 1 and area_code not in {area.code for area in areas}:
+        batches = training_selectors.batch_choices(user=user).none()
+    else:
+        batches = training_selectors.batch_choices(user=user, area_code=area_code)
+    form = WorklistFilterForm(request.GET or None, areas=areas, brands=brand_lines(), batches=batches)
     filters = form.cleaned_data if form.is_valid() else {}
     return form, filters
 

@@ -345,6 +345,18 @@ def test_worklist_filters(client, clerk, area, worklist_people):
     assert "陈先结业" not in page
 
 
+def test_the_city_picks_an_area_before_a_batch_in_the_worklist_filter(client, city_admin, area, other_area):
+    ours = completed_batch(area, end_date=datetime.date(2024, 6, 30))
+    theirs = completed_batch(other_area, end_date=datetime.date(2024, 6, 30))
+    login(client, city_admin)
+    page = html(client.get(reverse("employment:worklist")))
+    assert "按班期筛选请先选地区" in page
+    assert f'<option value="{ours.pk}"' not in page and f'<option value="{theirs.pk}"' not in page
+    page = html(client.get(reverse("employment:worklist"), {"area": area.code}))
+    assert f'<option value="{ours.pk}"' in page
+    assert f'<option value="{theirs.pk}"' not in page
+
+
 def test_worklist_xlsx_has_the_same_rows_with_masked_ids(client, clerk, worklist_people):
     response = login(client, clerk).get(reverse("employment:worklist_xlsx"))
     assert response.status_code == 200
