@@ -84,14 +84,12 @@ def batch_list(*, user, filters: dict | None = None) -> QuerySet:
     return batches.order_by("-start_date", "-id")
 
 
-def batch_choices(*, user, area_code: str = "", brand_code: str = "") -> QuerySet:
-    """Batches to pick from in a filter: the user's scope, narrowed to an area and brand when chosen,
+def batch_choices(*, user, area_code: str = "") -> QuerySet:
+    """Batches to pick from in a filter: the user's scope, narrowed to an area when one is chosen,
     latest first, without the list's counts."""
     batches = scope_queryset(TrainingBatch.objects.select_related("area", "occupation"), user)
     if area_code:
         batches = batches.filter(area__code=area_code)
-    if brand_code:
-        batches = batches.filter(occupation__brand__code=brand_code)
     return batches.order_by("-end_date", "-id")
 
 
