@@ -16,7 +16,7 @@ from training.models import Enrolment
 
 from . import tallies
 from .models import EmploymentOutcome, JobReferral, LabourExport, WageCase
-from .services import acting_area, labour_export_create, wage_case_create, wage_case_progress
+from .services import labour_export_create, outcome_build, referral_build, wage_case_create, wage_case_progress
 
 POSITIONS = {
     "housekeeping": ["育婴员", "家政服务员", "养老护理员", "医院陪护"],
@@ -54,36 +54,36 @@ def load(*, clerks: dict) -> dict[str, int]:
             continue
         seen.add(trainee.pk)
         clerk = clerks.get(batch.area.code)
-        area = acting_area(clerk, None)
         # Most get their three referrals; every fourth person is still short, as on a real worklist.
         for step in range(3 if number % 4 else rng.choice((0, 1, 2))):
             referrals.append(
-                JobReferral(
+                referral_build(
+                    user=clerk,
                     trainee=trainee,
-                    area=area,
                     employer_name=rng.choice(EMPLOYERS),
                     position=rng.choice(POSITIONS[batch.occupation.brand.code]),
                     referred_on=min(batch.end_date + datetime.timedelta(days=7 + 12 * step), today),
                     channel=rng.choice(CHANNELS),
                     result="hired" if step == 2 and number % 3 == 0 else rng.choice(("declined", "no_show", "pending")),
-                    created_by=clerk,
                 )
             )
         if number % 3 != 2:
             start = min(batch.end_date + datetime.timedelta(days=30 + number % 40), today)
             kind = ("employed", "employed", "flexible", "entrepreneurship")[number % 4]
-            employer_name = rng.choice(EMPLOYERS)  # drawn for every kind, as it always was: the same demo
-            outcome = EmploymentOutcome(trainee=trainee, area=area, kind=kind, start_date=start, created_by=clerk)
-            # Only the fields of its kind, as `outcome_create` keeps them.
-            if kind == EmploymentOutcome.Kind.EMPLOYED:
-                outcome.employer_name = employer_name
-                outcome.contract_signed = outcome.social_insurance = number % 5 != 0
-            elif kind == EmploymentOutcome.Kind.ENTREPRENEURSHIP:
-                outcome.business_name = f"{trainee.name}{batch.occupation.name[:2]}工作室"
-                outcome.jobs_created = number % 4
-            else:
-                outcome.work_kind = "网约家政服务" if batch.occupation.brand.code == "housekeeping" else "零工"
-            outcomes.append(outcome)
+            outcomes.append(
+                outcome_build(  # keeps only the fields of its kind
+                    user=clerk,
+                    trainee=trainee,
+                    kind=kind,
+                    start_date=start,
+                    employer_name=rng.choice(EMPLOYERS),
+                    contract_signed=number % 5 != 0,
+                    social_insurance=number % 5 != 0,
+                    business_name=f"{trainee.name}{batch.occupation.name[:2]}工作室",
+                    jobs_created=number % 4,
+                    work_kind="网约家政服务" if batch.occupation.brand.code == "housekeeping" else "零工",
+                )
+            )
     JobReferral.objects.bulk_create(referrals)
     EmploymentOutcome.objects.bulk_create(outcomes)
     # Once for everyone, before the labour export's service takes each person's standing as its start.

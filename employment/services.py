@@ -35,8 +35,7 @@ def _check_not_future(day: datetime.date, label: str) -> None:
         raise ValidationError(f"{label}不能晚于今天。")
 
 
-@transaction.atomic
-def referral_create(
+def referral_build(
     *,
     user,
     trainee: Trainee,
@@ -49,8 +48,8 @@ def referral_create(
     note: str = "",
     area: Area | None = None,
 ) -> JobReferral:
-    _check_not_future(referred_on, "推荐日期")
-    referral = JobReferral(
+    """An unsaved referral as `referral_create` records it (the demo writes hundreds of them at once)."""
+    return JobReferral(
         trainee=trainee,
         area=acting_area(user, area),
         employer=employer,
@@ -62,6 +61,13 @@ def referral_create(
         note=note.strip(),
         created_by=user,
     )
+
+
+@transaction.atomic
+def referral_create(*, user, trainee: Trainee, referred_on: datetime.date, **fields) -> JobReferral:
+    """Record a referral (the fields are `referral_build`'s)."""
+    _check_not_future(referred_on, "推荐日期")
+    referral = referral_build(user=user, trainee=trainee, referred_on=referred_on, **fields)
     referral.full_clean()
     referral.save()
     tallies.trainees_changed([trainee.pk])
@@ -82,8 +88,7 @@ def referral_set_result(*, referral: JobReferral, user, result: str, note: str |
     return referral
 
 
-@transaction.atomic
-def outcome_create(
+def outcome_build(
     *,
     user,
     trainee: Trainee,
@@ -101,8 +106,8 @@ def outcome_create(
     note: str = "",
     area: Area | None = None,
 ) -> EmploymentOutcome:
-    """Record an outcome; only the fields of its kind are kept."""
-    _check_not_future(start_date, "开始日期")
+    """An unsaved outcome keeping only the fields of its kind, as `outcome_create` records it (the demo
+    writes hundreds of them at once)."""
     outcome = EmploymentOutcome(
         trainee=trainee,
         area=acting_area(user, area),
@@ -123,6 +128,14 @@ def outcome_create(
         outcome.jobs_created = jobs_created
     elif kind == EmploymentOutcome.Kind.FLEXIBLE:
         outcome.work_kind = work_kind.strip()
+    return outcome
+
+
+@transaction.atomic
+def outcome_create(*, user, trainee: Trainee, start_date: datetime.date, **fields) -> EmploymentOutcome:
+    """Record an outcome; only the fields of its kind are kept (the fields are `outcome_build`'s)."""
+    _check_not_future(start_date, "开始日期")
+    outcome = outcome_build(user=user, trainee=trainee, start_date=start_date, **fields)
     outcome.full_clean()
     outcome.save()
     tallies.trainees_changed([trainee.pk])
