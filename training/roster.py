@@ -13,7 +13,6 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import python_calamine
@@ -366,10 +365,6 @@ def _row_count(sheet) -> int:
     return sheet.end[0] + 1 if sheet.end else 0
 
 
-def _sheet_rows(sheet) -> Iterator[list]:
-    return sheet.iter_rows()
-
-
 ALL_SHEETS_HIDDEN = "文件里的工作表都被隐藏了：请在 Excel 中取消隐藏名单所在的工作表，保存后重新上传。"
 
 
@@ -405,7 +400,7 @@ def open_roster(content: bytes):
                     f"工作表“{sheet.name}”超过 {MAX_ROWS:,} 行（共 {_row_count(sheet):,} 行），请拆分后分批上传。"
                 )
             head = []
-            for values in _sheet_rows(sheet):
+            for values in sheet.iter_rows():
                 head.append(values)
                 if len(head) >= HEADER_SEARCH_ROWS:
                     break
@@ -432,7 +427,7 @@ def _check_data_rows(sheet, header_index: int, positions: tuple[int, ...]) -> No
     is being checked, so that an upload or a command-line import is refused before anything is stored."""
     may_be_too_long = _row_count(sheet) - header_index - 1 > MAX_ROWS
     count = 0
-    for index, values in enumerate(_sheet_rows(sheet)):
+    for index, values in enumerate(sheet.iter_rows()):
         if index <= header_index or _is_blank_row(values, positions):
             continue
         count += 1
@@ -469,7 +464,7 @@ def read_roster(content: bytes, *, rules: RowRules, keep_raw: bool = False, prog
     header = {name: headers[position] for name, position in columns.items()}
     cells_of = _cell_reader(columns)
     try:
-        for index, values in enumerate(_sheet_rows(sheet)):
+        for index, values in enumerate(sheet.iter_rows()):
             if index <= header_index:
                 continue
             cells = cells_of(values)

@@ -379,12 +379,10 @@ def _write(
     new_links, links = [], []
     for row in plan.valid:
         if row.categories:
-            number = row.identity.number
-            if number in created:
-                pk = created[number]
+            pk = trainee_id(row)
+            if row.identity.number in created:
                 new_links.extend((pk, category_ids[name]) for name in row.categories)
             else:
-                pk = plan.existing[number].pk
                 current = plan.existing_categories.get(pk, set())
                 links.extend((pk, category_ids[name]) for name in row.categories if category_ids[name] not in current)
     bulk.link_categories(new_links, new_people=True)
