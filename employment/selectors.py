@@ -12,7 +12,15 @@ from brands.models import Area
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
 from training.selectors import training_tally_by_category
 
-from .models import EmploymentOutcome, JobReferral, JobTally, LabourExport, ReferralTally, WageCase
+from .models import (
+    EmploymentOutcome,
+    JobReferral,
+    JobTally,
+    LabourExport,
+    ReferralStanding,
+    ReferralTally,
+    WageCase,
+)
 
 REFERRALS_REQUIRED = 3
 WAGE_CASE_CLOSURE_TARGET = 0.98
@@ -192,7 +200,11 @@ def trainee_outcomes(*, trainee: Trainee) -> QuerySet:
 
 def referral_worklist(*, user, filters: dict | None = None) -> QuerySet:
     """Trainees who completed brand training in the user's area with fewer than three referrals:
-    priority groups first, then the longest-waiting (earliest completion) first."""
+    priority groups first, then the longest-waiting (earliest completion) first.
+
+    The referral counts come from `ReferralStanding` (one row per person who completed training, kept
+    exact by every service that writes referrals or completions, the rows the dashboard counts): only
+    the people short of three are grouped, instead of joining every completed person's referrals."""
     filters = filters or {}
     # One condition set for the enrolments that count, used both through the trainee's join (the
     # first completion, grouped) and in correlated subqueries (the latest batch, for the page's rows).
@@ -205,21 +217,23 @@ def referral_worklist(*, user, filters: dict | None = None) -> QuerySet:
         conditions["batch_id"] = filters["batch"]
     completed = Enrolment.objects.filter(**conditions)
     last_batch = completed.filter(trainee_id=OuterRef("pk")).order_by("-batch__end_date", "-id")
-    # The first completion and the referrals are aggregates over joins, not subqueries per person:
-    # PostgreSQL groups the completed enrolments once, sorts, and only then looks up the latest batch
-    # for the twenty people on the page.
+    standing = ReferralStanding.objects.filter(trainee_id=OuterRef("pk"))
+    # The first completion is an aggregate over a join, not a subquery per person: PostgreSQL groups the
+    # completed enrolments of the people short of three once, sorts, and only then looks up the
+    # referral count and the latest batch for the twenty people on the page.
     return (
-        Trainee.objects.filter(**{f"enrolments__{name}": value for name, value in conditions.items()})
-        .annotate(
-            first_completed_on=Min("enrolments__batch__end_date"), referral_total=Count("referrals", distinct=True)
+        Trainee.objects.filter(
+            pk__in=ReferralStanding.objects.filter(referrals__lt=REFERRALS_REQUIRED).values("trainee_id"),
+            **{f"enrolments__{name}": value for name, value in conditions.items()},
         )
+        .annotate(first_completed_on=Min("enrolments__batch__end_date"))
         .annotate(
+            referral_total=Subquery(standing.values("referrals")),
             is_priority=Exists(Trainee.categories.through.objects.filter(trainee_id=OuterRef("pk"))),
             last_batch_id=Subquery(last_batch.values("batch_id")[:1]),
             last_occupation=Subquery(last_batch.values("batch__occupation__name")[:1]),
             last_area=Subquery(last_batch.values("batch__area__short_name")[:1]),
         )
-        .filter(referral_total__lt=REFERRALS_REQUIRED)
         .prefetch_related("categories")
         .order_by(F("is_priority").desc(), "first_completed_on", "name", "id")
     )

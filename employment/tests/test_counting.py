@@ -13,6 +13,7 @@ from employment.models import EmploymentOutcome, WageCase
 from employment.selectors import job_counts, referral_summary, referral_worklist, wage_case_summary
 from employment.services import outcome_create, referral_create, wage_case_create, wage_case_progress
 from training.models import PriorityCategory
+from training.services import ResultEntry, enrolments_record_results
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +162,7 @@ def test_the_three_referral_rule(clerk, area, housekeeping_batch):
     assert [t.name for t in referral_worklist(user=clerk)] == [short.name]
 
 
-def test_worklist_puts_priority_groups_first_then_the_longest_waiting(clerk, area):
+def test_worklist_puts_priority_groups_first_then_the_longest_waiting(clerk, area, recount_tallies):
     early = TrainingBatchFactory(area=area, start_date=D(2022, 1, 1), end_date=D(2022, 1, 20))
     late = TrainingBatchFactory(area=area, start_date=D(2024, 1, 1), end_date=D(2024, 1, 20))
     plain_early = TraineeFactory(name="甲早")
@@ -170,7 +171,37 @@ def test_worklist_puts_priority_groups_first_then_the_longest_waiting(clerk, are
     EnrolmentFactory(trainee=plain_early, batch=early, completed=True)
     EnrolmentFactory(trainee=plain_late, batch=late, completed=True)
     EnrolmentFactory(trainee=priority_late, batch=late, completed=True)
+    recount_tallies()  # the factories went behind the services' back
     assert [t.name for t in referral_worklist(user=clerk)] == ["丙优先", "甲早", "乙晚"]
+
+
+def test_the_worklist_follows_completions_and_referrals_recorded_through_the_services(clerk, housekeeping_batch):
+    """The worklist reads the referral standings the services keep: no recount in between."""
+    enrolment = EnrolmentFactory(batch=housekeeping_batch, completed=False)
+    assert list(referral_worklist(user=clerk)) == []
+    enrolments_record_results(
+        batch=housekeeping_batch, user=clerk, entries=[ResultEntry(enrolment_id=enrolment.pk, completed=True)]
+    )
+    assert [(t.pk, t.referral_total) for t in referral_worklist(user=clerk)] == [(enrolment.trainee_id, 0)]
+    for day in (1, 2):
+        referral_create(
+            user=clerk,
+            trainee=enrolment.trainee,
+            employer_name="钦州某公司",
+            position="家政服务员",
+            referred_on=D(2023, 4, day),
+            channel="job_fair",
+        )
+    assert [(t.pk, t.referral_total) for t in referral_worklist(user=clerk)] == [(enrolment.trainee_id, 2)]
+    referral_create(
+        user=clerk,
+        trainee=enrolment.trainee,
+        employer_name="钦州某公司",
+        position="家政服务员",
+        referred_on=D(2023, 4, 3),
+        channel="job_fair",
+    )
+    assert list(referral_worklist(user=clerk)) == []
 
 
 def test_worklist_of_another_area_is_empty(other_clerk, housekeeping_batch):
