@@ -61,7 +61,12 @@ class JobReferral(NamesAnEmployer, models.Model):
         verbose_name = _("岗位推荐")
         verbose_name_plural = _("岗位推荐")
         ordering = ["referred_on", "id"]
-        indexes = [models.Index(fields=["trainee", "referred_on"])]
+        indexes = [
+            models.Index(fields=["trainee", "referred_on"]),
+            # The referral list (API) reads newest first: a city-wide page is read backwards
+            # along this index instead of sorting every referral.
+            models.Index(fields=["referred_on", "id"], name="referral_date_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(employer__isnull=False) | ~Q(employer_name=""),
