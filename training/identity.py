@@ -107,7 +107,7 @@ def parse_id_number(value, *, today: datetime.date | None = None) -> IdNumber:
     if number[:2] not in PROVINCES:
         raise IdNumberError("身份证号码前两位不是有效的省级行政区划代码。")
     try:
-        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        birth = datetime.date.fromisoformat(number[6:14])  # YYYYMMDD (eight digits here: checked above)
     except ValueError:
         raise IdNumberError(f"身份证号码中的出生日期 {number[6:14]} 不是真实日期。") from None
     if birth.year < 1900 or birth > (today or datetime.date.today()):  # noqa: DTZ011 (a calendar date)

@@ -123,9 +123,10 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
-@dataclass
+@dataclass(slots=True)
 class RosterRow:
-    """One non-blank data row, checked; `errors` empty means it may be imported."""
+    """One non-blank data row, checked; `errors` empty means it may be imported. (Slots: a roster holds
+    up to 100,000 of them.)"""
 
     row: int
     name: str = ""
@@ -537,7 +538,9 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
             )
         row.identity = identity
 
-    sex_text = _text(get("sex"))
+    # Optional columns are often absent or empty: no call for a missing cell.
+    value = get("sex")
+    sex_text = "" if value is None else _text(value)
     if sex_text:
         sex = SEX_VALUES.get(sex_text)
         if sex is None:
@@ -549,7 +552,8 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
     if identity is not None:
         row.sex = identity.sex
 
-    phone_text = _text(get("phone"))
+    value = get("phone")
+    phone_text = "" if value is None else _text(value)
     if phone_text:
         phone = normalise_phone(phone_text)
         if phone is None:
@@ -559,14 +563,16 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
             )
         row.phone = phone or ""
 
-    education_text = _text(get("education"))
+    value = get("education")
+    education_text = "" if value is None else _text(value)
     if education_text:
         education = EDUCATION_SYNONYMS.get(education_text) or EDUCATION_SYNONYMS.get(WHITESPACE.sub("", education_text))
         if education is None:
             error("education", f"文化程度“{education_text}”无法识别，请填：{'、'.join(EDUCATION_CHOICES)}。")
         row.education = education or ""
 
-    categories_text = _text(get("categories"))
+    value = get("categories")
+    categories_text = "" if value is None else _text(value)
     if categories_text:
         names, unknown = _categories(categories_text)
         if unknown:
@@ -576,11 +582,13 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
             )
         row.categories = names
 
-    address = _text(get("household_address"))
+    value = get("household_address")
+    address = "" if value is None else _text(value)
     if len(address) > 200:
         error("household_address", f"户籍地址过长（{len(address)} 个字），最多 200 个字。")
     row.household_address = address[:200]
-    note = _text(get("note"))
+    value = get("note")
+    note = "" if value is None else _text(value)
     if len(note) > 200:
         error("note", f"备注过长（{len(note)} 个字），最多 200 个字。")
     row.note = note[:200]
