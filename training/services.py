@@ -217,6 +217,7 @@ class ImportPlan:
     errors: list[dict] = field(default_factory=list)
     error_row_numbers: set[int] = field(default_factory=set)
     duplicate_rows: list[int] = field(default_factory=list)
+    duplicate_of: dict[int, int] = field(default_factory=dict)  # a duplicate row → the row it repeats
     new: list[RosterRow] = field(default_factory=list)
     updates: list[tuple[bulk.RegisteredTrainee, dict, RosterRow]] = field(default_factory=list)
     existing: dict[str, bulk.RegisteredTrainee] = field(default_factory=dict)
@@ -252,6 +253,9 @@ class ImportPlan:
             "existing": len(self.existing),
             "already_enrolled": len(self.already_enrolled),
             "changes": changes,
+            "duplicates": [
+                {"row": row, "first_row": self.duplicate_of[row]} for row in self.duplicate_rows[:REPORT_ERRORS_LIMIT]
+            ],
         }
 
 
@@ -267,17 +271,18 @@ def _category_ids() -> dict[str, int]:
 def plan_import(rows: list[RosterRow], *, batch: TrainingBatch) -> ImportPlan:
     """Sort checked rows into errors, duplicates, new people, changed people and enrolments."""
     plan = ImportPlan(rows=rows)
-    seen: set[str] = set()
+    first_row: dict[str, int] = {}  # ID number → the row that brings the person in
     for row in rows:
         if row.errors:
             plan.errors.extend(error.as_dict() for error in row.errors)
             plan.error_row_numbers.add(row.row)
             continue
         number = row.identity.number
-        if number in seen:
+        if number in first_row:
             plan.duplicate_rows.append(row.row)
+            plan.duplicate_of[row.row] = first_row[number]
             continue
-        seen.add(number)
+        first_row[number] = row.row
         plan.valid.append(row)
 
     plan.existing = bulk.existing_trainees([row.identity.number for row in plan.valid])

@@ -83,6 +83,7 @@ def import_detail(request, pk: int):
     roster_import = selectors.import_get(user=request.user, pk=pk)
     report = roster_import.report or {}
     errors = report.get("errors", [])
+    duplicates = report.get("duplicates", [])  # absent from reports kept before it was recorded
     return render(
         request,
         "training/import_detail.html",
@@ -93,6 +94,8 @@ def import_detail(request, pk: int):
             "errors": errors[:PREVIEW_ERRORS_SHOWN],
             "errors_hidden": max(0, report.get("error_count", len(errors)) - PREVIEW_ERRORS_SHOWN),
             "changes": report.get("changes", []),
+            "duplicates": duplicates[:PREVIEW_ERRORS_SHOWN],
+            "duplicates_hidden": max(0, len(report.get("duplicate_rows", [])) - PREVIEW_ERRORS_SHOWN),
             "progress": services.import_progress(roster_import),
             "can_commit": request.user.has_perm("training.add_rosterimport"),
         },

@@ -186,6 +186,7 @@ def test_a_person_twice_in_one_file_is_imported_once_and_later_rows_are_reported
     ]
     report = process(batch, rows, title_rows=["花名册"])
     assert report["duplicate_rows"] == [5, 6]  # Excel rows: title, header, then data from row 3
+    assert report["duplicates"] == [{"row": 5, "first_row": 3}, {"row": 6, "first_row": 3}]
     assert (report["rows"], report["valid"], report["created"], report["enrolled"]) == (4, 2, 2, 2)
     assert Trainee.objects.get(id_number=PEOPLE[0]).name == "张三"
     assert Enrolment.objects.filter(trainee__id_number=PEOPLE[0]).count() == 1

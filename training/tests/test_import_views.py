@@ -64,7 +64,8 @@ def test_upload_shows_a_preview_of_the_whole_file(clerk_client, batch):
     assert "表头在第 2 行" in page
     assert "第 6 行" in page  # the wrong check digit, as Excel numbers the row
     assert "身份证号码校验位不正确" in page
-    assert "第 7 行" in page  # the duplicate
+    assert "第 7 行" in page  # the duplicate, and the row it repeats
+    assert "与第 3 行是同一人（身份证号码相同）" in page
     assert "仅导入 3 条有效行" in page
     assert Trainee.objects.count() == 0  # nothing is written before the clerk confirms
 
