@@ -3,7 +3,20 @@ the three-referral rule and the wage-case closure rate."""
 
 from collections import Counter
 
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -234,7 +247,8 @@ def referral_worklist(*, user, filters: dict | None = None) -> QuerySet:
             last_occupation=Subquery(last_batch.values("batch__occupation__name")[:1]),
             last_area=Subquery(last_batch.values("batch__area__short_name")[:1]),
         )
-        .prefetch_related("categories")
+        # A list per person, not a manager: the export walks tens of thousands of people.
+        .prefetch_related(Prefetch("categories", to_attr="category_list"))
         .order_by(F("is_priority").desc(), "first_completed_on", "name", "id")
     )
 

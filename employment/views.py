@@ -280,7 +280,7 @@ def worklist_xlsx(request):
             [
                 trainee.name,
                 trainee.masked_id_number,
-                "、".join(category.name for category in trainee.categories.all()),
+                "、".join(category.name for category in trainee.category_list),
                 trainee.last_area or "",
                 trainee.last_occupation or "",
                 trainee.first_completed_on,
