@@ -78,6 +78,8 @@ def test_commit_valid_rows_only(clerk_client, batch):
     assert Trainee.objects.count() == 0  # "all" is refused while there are errors
     page = clerk_client.get(response["Location"]).content.decode()
     assert "不能全部导入" in page
+    for url in (reverse("training:import_list"), reverse("training:batch_detail", args=[batch.pk])):
+        assert "未写入" in clerk_client.get(url).content.decode()  # no counts of people before the commit
     clerk_client.post(reverse("training:import_commit", args=[roster_import.pk]), {"mode": "valid"})
     roster_import.refresh_from_db()
     assert roster_import.status == "committed"
@@ -85,6 +87,7 @@ def test_commit_valid_rows_only(clerk_client, batch):
     assert Enrolment.objects.filter(batch=batch).count() == 3
     page = clerk_client.get(reverse("training:import_detail", args=[roster_import.pk])).content.decode()
     assert "已导入：新增人员 3" in page
+    assert "未写入" not in clerk_client.get(reverse("training:import_list")).content.decode()
 
 
 def test_clean_roster_commits_all_and_reimport_changes_nothing(clerk_client, batch):
