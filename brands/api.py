@@ -8,6 +8,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import APIException, NotFound
+from rest_framework.generics import get_object_or_404
 
 from .models import Occupation
 from .selectors import area_list, brand_lines, occupation_list
@@ -22,6 +23,16 @@ def path_id(value) -> int:
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
         raise NotFound()
     return int(text)
+
+
+class ScopedObjectMixin:
+    """`get_object` reads the record from `get_queryset()` (the caller's scope, not narrowed by the list's
+    filters) by the id in the path: another area's record and a malformed id are both a 404."""
+
+    def get_object(self):
+        record = get_object_or_404(self.get_queryset(), pk=path_id(self.kwargs["pk"]))
+        self.check_object_permissions(self.request, record)
+        return record
 
 
 class DatabaseUnavailable(APIException):

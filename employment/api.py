@@ -9,7 +9,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from accounts.api import PERSON_LIST_NOTE, PersonListMixin
-from brands.api import integer_filter, path_id, text_filter
+from brands.api import ScopedObjectMixin, integer_filter, text_filter
 
 from . import selectors, services
 from .models import EmploymentOutcome, JobReferral
@@ -39,14 +39,16 @@ class OutcomeFilter(filters.FilterSet):
 
 
 class RecordViewSet(
-    PersonListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    ScopedObjectMixin,
+    PersonListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """List, read and record through `create_service(user=…, **validated data)`."""
 
     create_service = None
-
-    def get_object(self):
-        return get_object_or_404(self.get_queryset(), pk=path_id(self.kwargs["pk"]))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -41,8 +41,10 @@ from training.roster import (
     RosterFileError,
     RowError,
     check_container,
+    is_blank,
     normalise_header,
     printable_values,
+    row_count,
     visible_sheets,
 )
 from training.workbooks import DUPLICATE_FILL, ERROR_FILL
@@ -182,14 +184,6 @@ def _header_as_written(value) -> str:
     return value.translate(CONTROL).strip() if isinstance(value, str) else _text(value)
 
 
-def _is_blank(values) -> bool:
-    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
-
-
-def _row_count(sheet) -> int:
-    return sheet.end[0] + 1 if sheet.end else 0
-
-
 def _check_container(content: bytes) -> None:
     """The roster import's refusals (not an xlsx, .xls, password, zip bomb, over 10 MB), worded for this sheet."""
     try:
@@ -246,11 +240,11 @@ def _read_workbook(workbook, *, today: datetime.date, keep_raw: bool) -> Referra
     saw_data = False
     for position in visible_sheets(workbook):
         sheet = workbook.get_sheet_by_index(position)
-        if _row_count(sheet) > MAX_ROWS + HEADER_SEARCH_ROWS:
+        if row_count(sheet) > MAX_ROWS + HEADER_SEARCH_ROWS:
             raise RosterFileError(TOO_MANY_ROWS)
         rows = [tuple(values) for values in sheet.iter_rows()]
         head = rows[:HEADER_SEARCH_ROWS]
-        saw_data = saw_data or any(not _is_blank(values) for values in head)
+        saw_data = saw_data or any(not is_blank(values) for values in head)
         found = _find_header(head)
         if found is None:
             continue
@@ -263,7 +257,7 @@ def _read_workbook(workbook, *, today: datetime.date, keep_raw: bool) -> Referra
         header = {name: headers[column] for name, column in columns.items()}
         positions = tuple(columns.values())
         for number, values in enumerate(rows[index + 1 :], start=index + 2):
-            if _is_blank([values[p] for p in positions if p < len(values)]):
+            if is_blank([values[p] for p in positions if p < len(values)]):
                 continue
             if len(result.rows) >= MAX_ROWS:
                 raise RosterFileError(TOO_MANY_ROWS)
@@ -333,7 +327,7 @@ def check_row(values: tuple, *, excel_row: int, columns: dict, header: dict, tod
         setattr(row, "employer_name" if name == "employer" else name, text[:limit])
 
     raw_date = _cell(values, columns, "referred_on")
-    if _is_blank([raw_date]):
+    if is_blank([raw_date]):
         error("referred_on", f"{label('referred_on')}未填写。")
     else:
         day, problem = parse_referral_date(raw_date)

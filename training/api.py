@@ -15,7 +15,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api import PERSON_LIST_NOTE, PersonListMixin
-from brands.api import DatabaseUnavailable, integer_filter, path_id, text_filter
+from brands.api import DatabaseUnavailable, ScopedObjectMixin, integer_filter, path_id, text_filter
 
 from . import selectors, services
 from .management.commands.import_roster import JSON_KEYS as ROSTER_REPORT_KEYS
@@ -180,16 +180,13 @@ class TraineeFilter(filters.FilterSet):
     ),
     retrieve=extend_schema(summary="学员详情"),
 )
-class TraineeViewSet(PersonListMixin, viewsets.ReadOnlyModelViewSet):
+class TraineeViewSet(ScopedObjectMixin, PersonListMixin, viewsets.ReadOnlyModelViewSet):
     person_list_label = "学员名单"
     serializer_class = TraineeSerializer
     filterset_class = TraineeFilter
 
     def get_queryset(self):
         return selectors.trainee_search(user=self.request.user)
-
-    def get_object(self) -> Trainee:
-        return get_object_or_404(self.get_queryset(), pk=path_id(self.kwargs["pk"]))
 
 
 # --- enrolments -----------------------------------------------------------------------------------
@@ -220,15 +217,14 @@ class EnrolmentFilter(filters.FilterSet):
         responses={200: EnrolmentSerializer},
     ),
 )
-class EnrolmentViewSet(PersonListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EnrolmentViewSet(
+    ScopedObjectMixin, PersonListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilter
 
     def get_queryset(self):
         return selectors.enrolment_list(user=self.request.user)
-
-    def get_object(self) -> Enrolment:
-        return get_object_or_404(self.get_queryset(), pk=path_id(self.kwargs["pk"]))
 
     def partial_update(self, request, *args, **kwargs):
         enrolment = self.get_object()

@@ -192,10 +192,11 @@ def printable_values(values: tuple) -> tuple:
 def _is_blank_row(values: tuple, positions: tuple[int, ...]) -> bool:
     """A data row is blank when every roster column is: a printed roster's pre-numbered empty lines
     (only 序号 filled) are not people."""
-    return _is_blank([values[position] for position in positions if position < len(values)])
+    return is_blank([values[position] for position in positions if position < len(values)])
 
 
-def _is_blank(values) -> bool:
+def is_blank(values) -> bool:
+    """Every cell empty or only whitespace (the referral sheet importer reads rows by the same rule)."""
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
 
 
@@ -360,7 +361,7 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], list[str], lis
     return None
 
 
-def _row_count(sheet) -> int:
+def row_count(sheet) -> int:
     """Rows from the top of the sheet down to its last used row. (calamine's `total_height` is the index
     of that row, one less, and `height` starts at the first used row, not at row 1.)"""
     return sheet.end[0] + 1 if sheet.end else 0
@@ -396,22 +397,22 @@ def open_roster(content: bytes):
         saw_data = False
         for position in visible_sheets(workbook):
             sheet = workbook.get_sheet_by_index(position)
-            if _row_count(sheet) > MAX_ROWS + HEADER_SEARCH_ROWS:
+            if row_count(sheet) > MAX_ROWS + HEADER_SEARCH_ROWS:
                 raise RosterFileError(
-                    f"工作表“{sheet.name}”超过 {MAX_ROWS:,} 行（共 {_row_count(sheet):,} 行），请拆分后分批上传。"
+                    f"工作表“{sheet.name}”超过 {MAX_ROWS:,} 行（共 {row_count(sheet):,} 行），请拆分后分批上传。"
                 )
             head = []
             for values in sheet.iter_rows():
                 head.append(values)
                 if len(head) >= HEADER_SEARCH_ROWS:
                     break
-            if any(not _is_blank(values) for values in head):
+            if any(not is_blank(values) for values in head):
                 saw_data = True
             found = _find_header(head)
             if found:
                 index, columns, headers, ignored = found
                 _check_data_rows(sheet, index, tuple(columns.values()))
-                return sheet, index, columns, headers, ignored, max(_row_count(sheet) - index - 1, 0)
+                return sheet, index, columns, headers, ignored, max(row_count(sheet) - index - 1, 0)
     except (python_calamine.CalamineError, ValueError) as error:
         if isinstance(error, RosterFileError):
             raise
@@ -426,7 +427,7 @@ def open_roster(content: bytes):
 def _check_data_rows(sheet, header_index: int, positions: tuple[int, ...]) -> None:
     """Refuse a sheet with nothing below the header or with more than MAX_ROWS data rows while the file
     is being checked, so that an upload or a command-line import is refused before anything is stored."""
-    may_be_too_long = _row_count(sheet) - header_index - 1 > MAX_ROWS
+    may_be_too_long = row_count(sheet) - header_index - 1 > MAX_ROWS
     count = 0
     for index, values in enumerate(sheet.iter_rows()):
         if index <= header_index or _is_blank_row(values, positions):
@@ -469,7 +470,7 @@ def read_roster(content: bytes, *, rules: RowRules, keep_raw: bool = False, prog
             if index <= header_index:
                 continue
             cells = cells_of(values)
-            if _is_blank(cells.values()):
+            if is_blank(cells.values()):
                 continue
             if len(roster.rows) >= MAX_ROWS:
                 raise RosterFileError(f"花名册超过 {MAX_ROWS:,} 行，请拆分后分批上传。")
