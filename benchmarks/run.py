@@ -4,7 +4,12 @@ Each prints every figure, then one table with PASS/FAIL.
 Targets, on PostgreSQL: a clean 12,000-row roster committed in <= 1.5 s inside the process and at least
 10x faster than django-import-export's default ModelResource on the same rows in the same run; a
 100,000-row roster in <= 12 s with peak memory <= 400 MB; queries that grow per chunk of rows, never per row.
-A missed target prints FAIL but the exit status stays 0: this is a report, not a test."""
+A missed target prints FAIL but the exit status stays 0: this is a report, not a test.
+
+The issue sets its figures on machines where django-import-export takes "about 14 s" for the 12,000
+rows. Two informative lines divide the 12,000- and 100,000-row times by how many times as long this
+machine took for it: an estimate of the figures there, for context. The verdicts stay on the figures
+measured here."""
 
 import gc
 import hashlib
@@ -127,7 +132,9 @@ def large_roster() -> bytes:
 # --- the sections ------------------------------------------------------------------------------
 
 
-def bench_small(content: bytes) -> list[Line]:
+def bench_small(content: bytes) -> tuple[list[Line], float]:
+    """The 12,000-row lines, and how many times as long as the issue's reference machines this machine took
+    for django-import-export (the issue's own yardstick: "about 14 s on these machines")."""
     from benchmarks.importexport import NOTE, import_with_import_export, trainee_dataset
     from training.models import Trainee
     from training.roster import RowRules, read_roster
@@ -171,7 +178,8 @@ def bench_small(content: bytes) -> list[Line]:
         f"  (the issue quotes about {REFERENCE_IMPORT_EXPORT_SECONDS} s for import-export on the reference machines: "
         f"this machine ran it {theirs / REFERENCE_IMPORT_EXPORT_SECONDS:.1f}x as long)"
     )
-    return [
+    slower = theirs / REFERENCE_IMPORT_EXPORT_SECONDS
+    lines = [
         Line(
             f"{SMALL:,} rows, roster_process (median of {RUNS})",
             f"{ours:.2f} s ({SMALL / ours:,.0f} rows/s)",
@@ -181,7 +189,13 @@ def bench_small(content: bytes) -> list[Line]:
         Line("  of which read_roster (file + row checks)", f"{reading:.2f} s"),
         Line(f"{SMALL:,} rows, django-import-export ({how})", f"{theirs:.2f} s ({SMALL / theirs:,.0f} rows/s)"),
         Line("speed-up over django-import-export", f"{ratio:.1f}x", f">= {TARGET_RATIO:.0f}x", ratio >= TARGET_RATIO),
+        Line(
+            f"  informative: {SMALL:,} rows at the reference machines' speed",
+            f"{ours / slower:.2f} s (this machine {slower:.1f}x slower)",
+            f"(<= {TARGET_SECONDS_SMALL} s there)",
+        ),
     ]
+    return lines, slower
 
 
 def bench_queries(rows: list[list], small: bytes) -> list[Line]:
@@ -234,7 +248,7 @@ def bench_queries(rows: list[list], small: bytes) -> list[Line]:
     return lines
 
 
-def bench_large() -> list[Line]:
+def bench_large(slower: float | None = None) -> list[Line]:
     from django.db import connections
 
     from training import roster
@@ -281,6 +295,17 @@ def bench_large() -> list[Line]:
         f"  {seconds:.2f} s = {LARGE / seconds:,.0f} rows/s; peak RSS {peak:.0f} MB "
         f"(of which {result['baseline_mb']:.0f} MB before the import: interpreter, Django, the file)"
     )
+    scaled = (
+        [
+            Line(
+                f"  informative: {LARGE:,} rows at the reference machines' speed",
+                f"{seconds / slower:.2f} s",
+                f"(<= {TARGET_SECONDS_LARGE:.0f} s there)",
+            )
+        ]
+        if slower
+        else []
+    )
     return [
         Line(
             f"{LARGE:,} rows, roster_process (child process)",
@@ -288,6 +313,7 @@ def bench_large() -> list[Line]:
             f"<= {TARGET_SECONDS_LARGE:.0f} s",
             seconds <= TARGET_SECONDS_LARGE,
         ),
+        *scaled,
         Line(
             f"{LARGE:,} rows, peak memory (child RSS)",
             f"{peak:.0f} MB",
@@ -348,9 +374,10 @@ def main(argv: list[str] | None = None) -> int:
                 "header, varied names, IDs from 5 areas, mobile and landline phones, education, 人员类别 on "
                 "about a third of rows"
             )
-            lines += bench_small(small)
+            small_lines, slower = bench_small(small)
+            lines += small_lines
             lines += bench_queries(rows, small)
-            lines += bench_large()
+            lines += bench_large(slower)
         if "dashboard" in wanted:
             from benchmarks.dashboard import bench_dashboard
 

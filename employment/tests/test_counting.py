@@ -249,3 +249,13 @@ def test_priority_groups_count_trainings_and_jobs(city_admin, area, housekeeping
     assert groups["农民工"] == {"trainings": 1, "jobs": 1}
     assert groups["高校毕业生"] == {"trainings": 0, "jobs": 0}
     assert EmploymentOutcome.objects.count() == 1
+
+
+def test_recount_tallies_brings_records_written_behind_the_services_back_into_the_worklist(clerk, housekeeping_batch):
+    EnrolmentFactory(batch=housekeeping_batch, completed=True)  # a factory: no standing, no summary row
+    assert list(referral_worklist(user=clerk)) == []
+    out = StringIO()
+    call_command("recount_tallies", stdout=out)
+    assert "推荐达标情况 1 人" in out.getvalue()
+    assert len(referral_worklist(user=clerk)) == 1
+    assert referral_summary() == {"trainees": 1, "with_3_or_more": 0, "rate": 0.0}
