@@ -470,7 +470,8 @@ def read_roster(content: bytes, *, rules: RowRules, keep_raw: bool = False, prog
             if index <= header_index:
                 continue
             cells = cells_of(values)
-            if is_blank(cells.values()):
+            name = cells["name"]  # filled in nearly every row: then the row is not blank, no need to look further
+            if not (type(name) is str and name.strip()) and is_blank(cells.values()):
                 continue
             if len(roster.rows) >= MAX_ROWS:
                 raise RosterFileError(f"花名册超过 {MAX_ROWS:,} 行，请拆分后分批上传。")
