@@ -237,6 +237,18 @@ def test_a_person_already_enrolled_in_the_batch_adds_nothing(batch):
     assert Enrolment.objects.filter(batch=batch).count() == 2
 
 
+def test_changed_text_reaches_the_registry_exactly_whatever_its_characters(batch, earlier_batch):
+    """Updates go to PostgreSQL as array literals: quotes, backslashes, braces and commas must survive."""
+    process(earlier_batch, [valid_row(PEOPLE[0]), valid_row(PEOPLE[1])])
+    address = '广西钦州市"钦南区"{尖山街道}, 1号\\2栋 NULL'
+    note = '备注:含\\反斜杠和"引号"'
+    report = process(batch, [valid_row(PEOPLE[0], address=address, note=note), valid_row(PEOPLE[1], note="NULL")])
+    assert report["updated"] == 2
+    changed = Trainee.objects.get(id_number=PEOPLE[0])
+    assert (changed.household_address, changed.note) == (address, note)
+    assert Trainee.objects.get(id_number=PEOPLE[1]).note == "NULL"
+
+
 def test_importing_the_same_roster_twice_changes_nothing(batch, earlier_batch):
     process(earlier_batch, [valid_row(PEOPLE[4], categories="农民工")])
     rows = [valid_row(number, categories="脱贫人口、农民工") for number in PEOPLE]
