@@ -306,6 +306,7 @@ class WorklistFilterForm(forms.Form):
     batch = forms.ChoiceField(label="班期", required=False)
 
     def __init__(self, *args, areas, brands, batches, **kwargs):
+        """`batches`: the chosen area's batches to pick from; None when an area must be chosen first."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         areas = list(areas)
@@ -314,10 +315,9 @@ class WorklistFilterForm(forms.Form):
             *((area.code, str(area)) for area in areas),
         ]
         self.fields["brand"].choices = [("", "全部品牌"), *((brand.code, brand.name) for brand in brands)]
-        batches = list(batches)
         self.fields["batch"].choices = [
-            ("", "全部班期" if batches or len(areas) == 1 else "全部班期（按班期筛选请先选地区）"),
-            *((str(batch.pk), f"{batch.title}（{batch.end_date:%Y-%m-%d} 结业）") for batch in batches),
+            ("", "全部班期（按班期筛选请先选地区）" if batches is None else "全部班期"),
+            *((str(batch.pk), f"{batch.title}（{batch.end_date:%Y-%m-%d} 结业）") for batch in batches or ()),
         ]
         for field in self.fields.values():
             _select(field)

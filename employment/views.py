@@ -214,7 +214,7 @@ def _worklist_filters(request) -> tuple[WorklistFilterForm, dict]:
     # The batch drop-down lists one area's batches: the whole city's run to thousands of options
     # (half a megabyte of page at scale). A city user picks the area first.
     if len(areas) > 1 and area_code not in {area.code for area in areas}:
-        batches = training_selectors.batch_choices(user=user).none()
+        batches = None  # the form asks for an area first
     else:
         batches = training_selectors.batch_choices(user=user, area_code=area_code)
     form = WorklistFilterForm(request.GET or None, areas=areas, brands=brand_lines(), batches=batches)

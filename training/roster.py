@@ -540,9 +540,7 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
             )
         row.identity = identity
 
-    # Optional columns are often absent or empty: no call for a missing cell.
-    value = get("sex")
-    sex_text = "" if value is None else _text(value)
+    sex_text = _text(get("sex"))
     if sex_text:
         sex = SEX_VALUES.get(sex_text)
         if sex is None:
@@ -554,8 +552,7 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
     if identity is not None:
         row.sex = identity.sex
 
-    value = get("phone")
-    phone_text = "" if value is None else _text(value)
+    phone_text = _text(get("phone"))
     if phone_text:
         phone = normalise_phone(phone_text)
         if phone is None:
@@ -565,16 +562,14 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
             )
         row.phone = phone or ""
 
-    value = get("education")
-    education_text = "" if value is None else _text(value)
+    education_text = _text(get("education"))
     if education_text:
         education = EDUCATION_SYNONYMS.get(education_text) or EDUCATION_SYNONYMS.get(WHITESPACE.sub("", education_text))
         if education is None:
             error("education", f"文化程度“{education_text}”无法识别，请填：{'、'.join(EDUCATION_CHOICES)}。")
         row.education = education or ""
 
-    value = get("categories")
-    categories_text = "" if value is None else _text(value)
+    categories_text = _text(get("categories"))
     if categories_text:
         names, unknown = _categories(categories_text)
         if unknown:
@@ -584,13 +579,11 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
             )
         row.categories = names
 
-    value = get("household_address")
-    address = "" if value is None else _text(value)
+    address = _text(get("household_address"))
     if len(address) > 200:
         error("household_address", f"户籍地址过长（{len(address)} 个字），最多 200 个字。")
     row.household_address = address[:200]
-    value = get("note")
-    note = "" if value is None else _text(value)
+    note = _text(get("note"))
     if len(note) > 200:
         error("note", f"备注过长（{len(note)} 个字），最多 200 个字。")
     row.note = note[:200]
@@ -611,6 +604,21 @@ def _categories(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         elif canonical not in names:
             names.append(canonical)
     return tuple(names), tuple(unknown)
+
+
+def repeated_rows(rows: list[RosterRow]) -> dict[int, int]:
+    """{Excel row: the earlier row it repeats} for valid rows whose person (ID number) came before in the
+    file. The import brings each person in once, from the first such row; the preview and the error
+    workbook name the rest."""
+    first_row: dict[str, int] = {}
+    repeats = {}
+    for row in rows:
+        if row.errors:
+            continue
+        first = first_row.setdefault(row.identity.number, row.row)
+        if first != row.row:
+            repeats[row.row] = first
+    return repeats
 
 
 def normalise_phone(text: str) -> str | None:

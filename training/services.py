@@ -18,7 +18,7 @@ from brands.models import Area, Occupation, Organisation
 from . import bulk, tallies
 from .identity import mask_id_number
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
-from .roster import EDUCATION_CHOICES, RosterFileError, RosterRow, RowRules, estimate_rows, read_roster
+from .roster import EDUCATION_CHOICES, RosterFileError, RosterRow, RowRules, estimate_rows, read_roster, repeated_rows
 from .selectors import batch_find, trainee_enrolments
 
 logger = logging.getLogger(__name__)
@@ -271,19 +271,15 @@ def _category_ids() -> dict[str, int]:
 def plan_import(rows: list[RosterRow], *, batch: TrainingBatch) -> ImportPlan:
     """Sort checked rows into errors, duplicates, new people, changed people and enrolments."""
     plan = ImportPlan(rows=rows)
-    first_row: dict[str, int] = {}  # ID number → the row that brings the person in
+    plan.duplicate_of = repeated_rows(rows)
     for row in rows:
         if row.errors:
             plan.errors.extend(error.as_dict() for error in row.errors)
             plan.error_row_numbers.add(row.row)
-            continue
-        number = row.identity.number
-        if number in first_row:
+        elif row.row in plan.duplicate_of:
             plan.duplicate_rows.append(row.row)
-            plan.duplicate_of[row.row] = first_row[number]
-            continue
-        first_row[number] = row.row
-        plan.valid.append(row)
+        else:
+            plan.valid.append(row)
 
     plan.existing = bulk.existing_trainees([row.identity.number for row in plan.valid])
     existing_ids = [trainee.pk for trainee in plan.existing.values()]

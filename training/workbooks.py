@@ -9,7 +9,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from brands.excel import HEADER_FILL, HEADER_FONT, safe_cell
 
-from .roster import CATEGORY_NAMES, EDUCATION_CHOICES, TEMPLATE_HEADERS, Roster
+from .roster import CATEGORY_NAMES, EDUCATION_CHOICES, TEMPLATE_HEADERS, Roster, repeated_rows
 
 TEMPLATE_ROWS = 2000
 ERROR_FILL = PatternFill("solid", fgColor="FDE2E1")
@@ -104,15 +104,13 @@ def roster_error_workbook(roster: Roster) -> Workbook:
         return cell
 
     sheet.append([header_cell(h) for h in roster.headers] + [header_cell("错误说明（系统生成，重新上传时自动忽略）")])
-    first_row_of: dict[str, int] = {}
+    repeats = repeated_rows(roster.rows)
     for row in roster.rows:
         messages = [f"[{error.column}] {error.message}" for error in row.errors]
         fill = ERROR_FILL if messages else None
-        if not messages and row.identity is not None:
-            first = first_row_of.setdefault(row.identity.number, row.row)
-            if first != row.row:
-                messages.append(f"与第 {first} 行是同一人（身份证号码相同），本行不重复导入。")
-                fill = DUPLICATE_FILL
+        if row.row in repeats:
+            messages.append(f"与第 {repeats[row.row]} 行是同一人（身份证号码相同），本行不重复导入。")
+            fill = DUPLICATE_FILL
         raw = list(row.raw or ())[:width] + [None] * max(0, width - len(row.raw or ()))
         cells = []
         for value in [*raw, "；".join(messages)]:
