@@ -55,6 +55,7 @@ def audit_record(
     area: Area | None = None,
     detail: str = "",
     request=None,
+    flagged: bool = False,
 ) -> AuditEntry:
     """Write one entry. `person` (a trainee: pk, name, masked_id_number; accounts may not import training)
     fills the person fields and, unless given, the subject. `person_masked_id` must be masked; a full
@@ -77,6 +78,42 @@ def audit_record(
         area=area,
         detail=(detail or "")[:500],
         ip_address=_client_ip(request),
+        flagged=flagged,
+    )
+
+
+def audit_people(
+    *,
+    user,
+    action: str,
+    people: list[tuple[int, str, str]],
+    area: Area | None = None,
+    detail: str = "",
+    request=None,
+) -> None:
+    """One entry per person (trainee id, name, ID number — masked here), written together: a roster may
+    name thousands."""
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    common = {
+        "user": user if authenticated else None,
+        "username": user.get_username() if authenticated else "",
+        "action": action,
+        "area": area,
+        "detail": (detail or "")[:500],
+        "ip_address": _client_ip(request),
+    }
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                person_id=pk,
+                person_name=(name or "")[:50],
+                person_masked_id=mask_full_id(number) if FULL_ID.fullmatch(number or "") else (number or "")[:18],
+                subject=f"学员 #{pk}",
+                **common,
+            )
+            for pk, name, number in people
+        ],
+        batch_size=1000,
     )
 
 
@@ -144,11 +181,14 @@ def audit_entry_list(
     person_id: int | None = None,
     username: str = "",
     action: str = "",
+    flagged: bool = False,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> QuerySet:
     """Entries newest first, in the user's scope (the whole city for the city administrator)."""
     entries = scope_queryset(AuditEntry.objects.select_related("area"), user)
+    if flagged:
+        entries = entries.filter(flagged=True)
     if person:
         entries = entries.filter(person_lookup(person)[1])
     if person_id is not None:
@@ -162,6 +202,11 @@ def audit_entry_list(
     if date_to:
         entries = entries.filter(at__date__lte=date_to)
     return entries.order_by("-at", "-id")
+
+
+def flagged_entry_count(*, user) -> int:
+    """How many entries in the user's scope were flagged for a look (e.g. a roster probing the registry)."""
+    return scope_queryset(AuditEntry.objects.filter(flagged=True), user).count()
 
 
 def admin_change_list(

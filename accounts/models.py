@@ -45,6 +45,7 @@ class AuditEntry(models.Model):
         REVEAL = "reveal", _("查看完整身份证号")
         EXPORT = "export", _("导出个人信息")
         CHANGE = "change", _("修改个人信息")
+        MATCH = "match", _("匹配他区登记人员")
         OTHER = "other", _("其他")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
@@ -67,6 +68,9 @@ class AuditEntry(models.Model):
     )
     detail = models.CharField(_("说明"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    # Set when written for something that looks like probing (e.g. a roster matching many people registered
+    # through other areas): the audit view lists these first to look at.
+    flagged = models.BooleanField(_("需关注"), default=False)
 
     class Meta:
         verbose_name = _("个人信息操作记录")

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import selectors
-from .audit import admin_change_list, audit_entry_list, person_lookup
+from .audit import admin_change_list, audit_entry_list, flagged_entry_count, person_lookup
 from .forms import OrganisationFilterForm, StaffAuthenticationForm
 from .models import AuditEntry
 from .scoping import scope_areas
@@ -80,6 +80,11 @@ class AuditFilterForm(forms.Form):
         choices=[("", "全部操作"), *AuditEntry.Action.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    flagged = forms.BooleanField(
+        label="只看需关注的记录",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     date_from = forms.DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
     )
@@ -102,7 +107,7 @@ class AuditFilterForm(forms.Form):
     def query_string(self) -> str:
         values = {}
         for name, value in self.cleaned_data.items():
-            if value in (None, "") or (name == "tab" and value == "people"):
+            if value in (None, "", False) or (name == "tab" and value == "people"):
                 continue
             values[name] = value.isoformat() if isinstance(value, datetime.date) else value
         return urlencode(values)
@@ -144,6 +149,7 @@ def audit_list(request):
             person_id=filters.get("person_id"),
             username=filters.get("user", ""),
             action=filters.get("action", ""),
+            flagged=bool(filters.get("flagged")),
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
         )
@@ -151,5 +157,12 @@ def audit_list(request):
     return render(
         request,
         "accounts/audit_list.html",
-        {"form": form, "page": page, "tab": tab, "tabs": AuditFilterForm.TABS, "filtered": bool(filters)},
+        {
+            "form": form,
+            "page": page,
+            "tab": tab,
+            "tabs": AuditFilterForm.TABS,
+            "filtered": any(value not in (None, "", False) for value in filters.values()),
+            "flagged_count": flagged_entry_count(user=request.user) if tab == "people" else 0,
+        },
     )

@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from accounts.scoping import scope_queryset
+from accounts.scoping import scope_for, scope_queryset
 from brands.models import Area
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
 from training.selectors import training_tally_by_category
@@ -198,17 +198,34 @@ def trainee_for_employment(*, user, pk: int) -> Trainee:
     )
 
 
-def trainee_referrals(*, trainee: Trainee) -> QuerySet:
-    """All referrals of a person the caller already holds, in time order (every area's count for the rule)."""
-    return JobReferral.objects.filter(trainee=trainee).select_related("employer", "area").order_by("referred_on", "id")
+def trainee_referrals(*, user, trainee: Trainee) -> QuerySet:
+    """The referrals of a person the caller already holds that the user's area made, in time order.
+    Another area's referrals are that area's records: only their number shows (`trainee_referral_total`)."""
+    return scope_queryset(
+        JobReferral.objects.filter(trainee=trainee).select_related("employer", "area"), user
+    ).order_by("referred_on", "id")
 
 
-def trainee_outcomes(*, trainee: Trainee) -> QuerySet:
+def trainee_referral_total(*, trainee: Trainee) -> int:
+    """Every area's referrals of the person: the three-referral rule counts them all."""
+    return JobReferral.objects.filter(trainee=trainee).count()
+
+
+def trainee_outcomes(*, user, trainee: Trainee) -> QuerySet:
+    """The person's outcomes the user's area recorded or counts (for a batch it ran); another area's
+    others show only as a number (`trainee_outcome_total`)."""
+    outcomes = EmploymentOutcome.objects.filter(trainee=trainee)
+    scope = scope_for(user)
+    if not scope.sees_all_areas:
+        area_id = scope.area.pk if scope.area else None
+        outcomes = outcomes.filter(Q(area_id=area_id) | Q(counted_batch__area_id=area_id))
     return (
-        attributed_outcomes(EmploymentOutcome.objects.filter(trainee=trainee))
-        .select_related("employer", "area", "labour_export")
-        .order_by("-start_date", "-id")
+        attributed_outcomes(outcomes).select_related("employer", "area", "labour_export").order_by("-start_date", "-id")
     )
+
+
+def trainee_outcome_total(*, trainee: Trainee) -> int:
+    return EmploymentOutcome.objects.filter(trainee=trainee).count()
 
 
 def referral_worklist(*, user, filters: dict | None = None) -> QuerySet:

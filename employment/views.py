@@ -82,11 +82,11 @@ def _trainee_page(request, trainee, *, referral_form=None, outcome_form=None):
     own_area = _user_area_id(user)
 
     enrolments = list(training_selectors.trainee_enrolments(user=user, trainee=trainee))
-    referrals = list(selectors.trainee_referrals(trainee=trainee))
+    referrals = list(selectors.trainee_referrals(user=user, trainee=trainee))
     for referral in referrals:
         # Only the area that made a referral records its result.
         referral.editable = sees_all or referral.area_id == own_area
-    outcomes = list(selectors.trainee_outcomes(trainee=trainee))
+    outcomes = list(selectors.trainee_outcomes(user=user, trainee=trainee))
     areas = {area.pk: area for area in reporting_areas()}
     brands = {brand.pk: brand for brand in brand_lines()}
     for outcome in outcomes:
@@ -104,7 +104,8 @@ def _trainee_page(request, trainee, *, referral_form=None, outcome_form=None):
         if outcome_form is None and user.has_perm("employment.add_employmentoutcome"):
             outcome_form = OutcomeForm(initial=initial, **form_kwargs)
 
-    made = len(referrals)
+    # The rule counts every area's referrals; another area's records show only as a number.
+    made = selectors.trainee_referral_total(trainee=trainee) if not sees_all else len(referrals)
     return render(
         request,
         "employment/trainee_employment.html",
@@ -120,6 +121,10 @@ def _trainee_page(request, trainee, *, referral_form=None, outcome_form=None):
             "referrals_missing": max(0, selectors.REFERRALS_REQUIRED - made),
             "hired": sum(referral.result == JobReferral.Result.HIRED for referral in referrals),
             "outcomes": outcomes,
+            "referrals_elsewhere": made - len(referrals),
+            "outcomes_elsewhere": (selectors.trainee_outcome_total(trainee=trainee) - len(outcomes))
+            if not sees_all
+            else 0,
             "counted": sum(outcome.counted_area is not None for outcome in outcomes),
             "result_choices": JobReferral.Result.choices,
             "referral_form": referral_form,

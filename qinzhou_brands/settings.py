@@ -237,6 +237,9 @@ TRAINEE_MIN_AGE = int(os.environ.get("TRAINEE_MIN_AGE", "16"))
 TRAINEE_MAX_AGE = int(os.environ.get("TRAINEE_MAX_AGE", "75"))
 # Rosters with more data rows than this are checked and committed by a Celery worker.
 ROSTER_INLINE_MAX_ROWS = int(os.environ.get("ROSTER_INLINE_MAX_ROWS", "2000"))
+# A roster whose ID numbers match this many people registered through other areas is flagged in the
+# 个人信息操作记录 (each match is recorded either way): a list of numbers is how the registry would be probed.
+ROSTER_ELSEWHERE_ALERT = int(os.environ.get("ROSTER_ELSEWHERE_ALERT", "20"))
 # Subsidy limits: a person's training subsidy once per occupation and level, at most N times a year.
 SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL = env_bool("SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL", True)
 SUBSIDY_TRAINING_MAX_PER_YEAR = int(os.environ.get("SUBSIDY_TRAINING_MAX_PER_YEAR", "3"))

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from .models import Enrolment, Trainee
+from .models import Enrolment, Trainee, TrainingBatch
 
 CHUNK = 2000
 TRAINEE_COLUMNS = (
@@ -108,6 +108,26 @@ def enrolled_in(batch_id: int, trainee_ids: Sequence[int]) -> set[int]:
         return set()
     enrolled = Enrolment.objects.filter(batch_id=batch_id).values_list("trainee_id", flat=True)
     return wanted.intersection(enrolled.iterator(chunk_size=CHUNK))
+
+
+def known_in_area(area_id: int, trainee_ids: Sequence[int]) -> set[int]:
+    """Which of these people took a batch (any batch) in the area: what the registry holds about them is
+    the area's to see and change. The others were registered through another area."""
+    known: set[int] = set()
+    for chunk in _chunks(list(trainee_ids)):
+        if _postgres():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT DISTINCT e.trainee_id FROM {Enrolment._meta.db_table} e "
+                    f"JOIN {TrainingBatch._meta.db_table} b ON b.id = e.batch_id "
+                    "WHERE b.area_id = %s AND e.trainee_id = ANY(%s::bigint[])",
+                    [area_id, integer_array(chunk)],
+                )
+                known.update(row[0] for row in cursor.fetchall())
+        else:
+            enrolments = Enrolment.objects.filter(batch__area_id=area_id, trainee_id__in=chunk)
+            known.update(enrolments.values_list("trainee_id", flat=True).distinct())
+    return known
 
 
 def integer_array(values: Iterable[int]) -> str:

@@ -208,6 +208,10 @@ class Enrolment(models.Model):
         db_constraint=False,
         db_index=False,
     )
+    # What a roster of this batch's area said about a person registered through another area (phone,
+    # address, education, note, category codes): kept with this enrolment, never written to the registry,
+    # which only the areas where the person trained before may change. Empty for everyone else.
+    roster_details = models.JSONField(_("本班花名册填报信息"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:

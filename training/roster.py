@@ -77,22 +77,26 @@ EDUCATION_SYNONYMS = {
     "硕士": "postgraduate",
     "博士": "postgraduate",
 }
-CATEGORY_NAMES = [
-    "脱贫人口",
-    "农村低收入人口",
-    "防止返贫监测对象",
-    "易地搬迁安置人员",
-    "农民工",
-    "高校毕业生",
-    "就业困难人员",
-]
-CATEGORY_SYNONYMS = {name: name for name in CATEGORY_NAMES} | {
-    "脱贫户": "脱贫人口",
-    "脱贫劳动力": "脱贫人口",
-    "监测对象": "防止返贫监测对象",
-    "易地扶贫搬迁人员": "易地搬迁安置人员",
-    "搬迁安置人员": "易地搬迁安置人员",
-    "应届高校毕业生": "高校毕业生",
+# 人员类别 as seeded (training/migrations/0002): code → the name the plan uses. Rows are keyed by code, so a
+# category the city renames keeps working; the names below (and the synonyms) stay accepted after a rename,
+# beside the current names the services pass in `RowRules.categories`.
+CATEGORIES = {
+    "poverty-alleviated": "脱贫人口",
+    "rural-low-income": "农村低收入人口",
+    "relapse-monitoring": "防止返贫监测对象",
+    "relocated": "易地搬迁安置人员",
+    "migrant-worker": "农民工",
+    "graduate": "高校毕业生",
+    "employment-difficulty": "就业困难人员",
+}
+CATEGORY_NAMES = list(CATEGORIES.values())
+CATEGORY_SYNONYMS = {name: code for code, name in CATEGORIES.items()} | {
+    "脱贫户": "poverty-alleviated",
+    "脱贫劳动力": "poverty-alleviated",
+    "监测对象": "relapse-monitoring",
+    "易地扶贫搬迁人员": "relocated",
+    "搬迁安置人员": "relocated",
+    "应届高校毕业生": "graduate",
 }
 CATEGORY_SEPARATORS = re.compile(r"[、,，/／;；]")
 SEX_VALUES = {"男": "M", "女": "F", "男性": "M", "女性": "F"}
@@ -134,7 +138,7 @@ class RosterRow:
     sex: str = ""
     phone: str = ""
     education: str = ""
-    categories: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # codes
     household_address: str = ""
     note: str = ""
     errors: list[RowError] = field(default_factory=list)
@@ -453,10 +457,47 @@ class RowRules:
     max_age: int
     # "A birth date in the future" is judged against today's date, read once per roster, not per row.
     today: datetime.date = field(default_factory=datetime.date.today)
+    # (code, current name) of every 人员类别 in the registry; the services read them from the database.
+    categories: tuple[tuple[str, str], ...] = tuple(CATEGORIES.items())
 
     @classmethod
-    def for_batch(cls, start_date: datetime.date) -> "RowRules":
-        return cls(start_date=start_date, min_age=settings.TRAINEE_MIN_AGE, max_age=settings.TRAINEE_MAX_AGE)
+    def for_batch(cls, start_date: datetime.date, *, categories=None) -> "RowRules":
+        return cls(
+            start_date=start_date,
+            min_age=settings.TRAINEE_MIN_AGE,
+            max_age=settings.TRAINEE_MAX_AGE,
+            **({"categories": tuple(categories)} if categories is not None else {}),
+        )
+
+    @functools.cached_property
+    def category_lookup(self) -> dict[str, str]:
+        """Text a 人员类别 cell may hold → category code: the current names, and the seeded names and their
+        synonyms for the codes that still exist (a renamed category keeps its old name's rosters working)."""
+        codes = {code for code, _name in self.categories}
+        lookup = {text: code for text, code in CATEGORY_SYNONYMS.items() if code in codes}
+        lookup.update((name, code) for code, name in self.categories)
+        return lookup
+
+    @functools.cached_property
+    def _category_cells(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        return {}
+
+    def parse_categories(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(codes, unknown parts) of a 人员类别 cell; a roster repeats a few combinations, hence the cache."""
+        parsed = self._category_cells.get(text)
+        if parsed is None:
+            codes, unknown = [], []
+            for part in CATEGORY_SEPARATORS.split(text):
+                part = part.strip()
+                if not part:
+                    continue
+                code = self.category_lookup.get(part)
+                if code is None:
+                    unknown.append(part)
+                elif code not in codes:
+                    codes.append(code)
+            parsed = self._category_cells[text] = (tuple(codes), tuple(unknown))
+        return parsed
 
 
 def read_roster(content: bytes, *, rules: RowRules, keep_raw: bool = False, progress=None) -> Roster:
@@ -571,13 +612,11 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
 
     categories_text = _text(get("categories"))
     if categories_text:
-        names, unknown = _categories(categories_text)
+        codes, unknown = rules.parse_categories(categories_text)
         if unknown:
-            error(
-                "categories",
-                f"人员类别“{'、'.join(unknown)}”无法识别，可填：{'、'.join(CATEGORY_NAMES)}（多个用顿号“、”分隔）。",
-            )
-        row.categories = names
+            known = "、".join(name for _code, name in rules.categories)
+            error("categories", f"人员类别“{'、'.join(unknown)}”无法识别，可填：{known}（多个用顿号“、”分隔）。")
+        row.categories = codes
 
     address = _text(get("household_address"))
     if len(address) > 200:
@@ -588,22 +627,6 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
         error("note", f"备注过长（{len(note)} 个字），最多 200 个字。")
     row.note = note[:200]
     return row
-
-
-@functools.lru_cache(maxsize=512)
-def _categories(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(canonical names, unknown parts) of a 人员类别 cell; a roster repeats a few combinations, hence the cache."""
-    names, unknown = [], []
-    for part in CATEGORY_SEPARATORS.split(text):
-        part = part.strip()
-        if not part:
-            continue
-        canonical = CATEGORY_SYNONYMS.get(part)
-        if canonical is None:
-            unknown.append(part)
-        elif canonical not in names:
-            names.append(canonical)
-    return tuple(names), tuple(unknown)
 
 
 def repeated_rows(rows: list[RosterRow]) -> dict[int, int]:

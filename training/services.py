@@ -11,14 +11,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.audit import AuditEntry, audit_record, may_reveal_id_numbers
+from accounts.audit import AuditEntry, audit_people, audit_record, may_reveal_id_numbers
 from accounts.scoping import scope_covers, scope_for
 from brands.models import Area, Occupation, Organisation
 
 from . import bulk, tallies
 from .identity import mask_id_number
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
-from .roster import EDUCATION_CHOICES, RosterFileError, RosterRow, RowRules, estimate_rows, read_roster, repeated_rows
+from .roster import (
+    EDUCATION_CHOICES,
+    Roster,
+    RosterFileError,
+    RosterRow,
+    RowError,
+    RowRules,
+    estimate_rows,
+    read_roster,
+    repeated_rows,
+)
 from .selectors import batch_find, trainee_enrolments
 
 logger = logging.getLogger(__name__)
@@ -224,6 +234,9 @@ class ImportPlan:
     existing_categories: dict[int, set[int]] = field(default_factory=dict)
     already_enrolled: set[int] = field(default_factory=set)  # trainee ids
     to_enrol: list[RosterRow] = field(default_factory=list)
+    # Registered people who never trained in the batch's area: enrolled, but the registry is neither shown
+    # nor changed; what the roster says about them stays with the enrolment.
+    elsewhere: list[tuple[bulk.RegisteredTrainee, RosterRow]] = field(default_factory=list)
 
     def report(self, *, ignored_columns: list[str], header_row: int, committed: bool) -> dict:
         changes = []
@@ -256,6 +269,12 @@ class ImportPlan:
             "duplicates": [
                 {"row": row, "first_row": self.duplicate_of[row]} for row in self.duplicate_rows[:REPORT_ERRORS_LIMIT]
             ],
+            # Only what the file itself says (row, name, masked number): nothing the registry holds.
+            "registered_elsewhere": len(self.elsewhere),
+            "elsewhere": [
+                {"row": row.row, "name": row.name, "id_number": mask_id_number(row.identity.number)}
+                for _trainee, row in self.elsewhere[:PREVIEW_CHANGES_LIMIT]
+            ],
         }
 
 
@@ -265,12 +284,36 @@ def _chunks(items: list, size: int = CHUNK):
 
 
 def _category_ids() -> dict[str, int]:
-    return dict(PriorityCategory.objects.values_list("name", "pk"))
+    """{code: pk} of the 人员类别: rows name categories by code, so a renamed category breaks nothing."""
+    return dict(PriorityCategory.objects.values_list("code", "pk"))
 
 
-def plan_import(rows: list[RosterRow], *, batch: TrainingBatch) -> ImportPlan:
-    """Sort checked rows into errors, duplicates, new people, changed people and enrolments."""
+def roster_rules(start_date: datetime.date) -> RowRules:
+    """The row rules of a roster for a batch starting on `start_date`, with the registry's current 人员类别."""
+    return RowRules.for_batch(start_date, categories=PriorityCategory.objects.values_list("code", "name"))
+
+
+NAME_MISMATCH = "身份证号码已登记，但姓名与登记信息不一致，请核对。"
+
+
+def plan_import(rows: list[RosterRow], *, batch: TrainingBatch, name_header: str = "姓名") -> ImportPlan:
+    """Sort checked rows into errors, duplicates, new people, changed people and enrolments.
+
+    A person registered through another area (no batch of theirs in this batch's area) may be enrolled,
+    since people train where they live now; but the roster learns nothing the registry holds about them
+    and changes none of it: a name that differs from the registered one is a row error that repeats only
+    the file's own name (an ID number alone must not open the registry)."""
     plan = ImportPlan(rows=rows)
+    plan.existing = bulk.existing_trainees([row.identity.number for row in rows if not row.errors])
+    existing_ids = [trainee.pk for trainee in plan.existing.values()]
+    known = bulk.known_in_area(batch.area_id, existing_ids) if existing_ids else set()
+    for row in rows:
+        if row.errors:
+            continue
+        trainee = plan.existing.get(row.identity.number)
+        if trainee is not None and trainee.pk not in known and row.name != trainee.name:
+            row.errors.append(RowError(row=row.row, column=name_header, message=NAME_MISMATCH))
+
     plan.duplicate_of = repeated_rows(rows)
     for row in rows:
         if row.errors:
@@ -281,17 +324,19 @@ def plan_import(rows: list[RosterRow], *, batch: TrainingBatch) -> ImportPlan:
         else:
             plan.valid.append(row)
 
-    plan.existing = bulk.existing_trainees([row.identity.number for row in plan.valid])
-    existing_ids = [trainee.pk for trainee in plan.existing.values()]
-    plan.existing_categories = bulk.category_links(existing_ids)
+    plan.existing_categories = bulk.category_links(list(known))
     if batch.pk:
-        plan.already_enrolled = bulk.enrolled_in(batch.pk, existing_ids)
+        plan.already_enrolled = bulk.enrolled_in(batch.pk, list(known))
     category_ids = _category_ids()
-    category_names = {pk: name for name, pk in category_ids.items()}
+    category_names = dict(PriorityCategory.objects.values_list("pk", "name"))
     for row in plan.valid:
         trainee = plan.existing.get(row.identity.number)
         if trainee is None:
             plan.new.append(row)
+            plan.to_enrol.append(row)
+            continue
+        if trainee.pk not in known:
+            plan.elsewhere.append((trainee, row))
             plan.to_enrol.append(row)
             continue
         diff = _changes(trainee, row, plan.existing_categories.get(trainee.pk, set()), category_ids, category_names)
@@ -313,11 +358,12 @@ def _changes(trainee: bulk.RegisteredTrainee, row: RosterRow, current: set[int],
             diff[name] = (old, new)
     if row.education and row.education != trainee.education:
         diff["education"] = (EDUCATION_LABELS.get(trainee.education, ""), EDUCATION_LABELS[row.education])
-    added = [name for name in row.categories if category_ids[name] not in current]
+    added = [category_ids[code] for code in row.categories if category_ids[code] not in current]
     if added:
+        order = list(category_names)  # the categories' own order (sort_order)
         diff["categories"] = (
-            "、".join(sorted((category_names[pk] for pk in current), key=list(category_ids).index)),
-            "增加 " + "、".join(added),
+            "、".join(category_names[pk] for pk in sorted(current, key=order.index)),
+            "增加 " + "、".join(category_names[pk] for pk in added),
         )
     return diff
 
@@ -377,15 +423,16 @@ def _write(
         number = row.identity.number
         return created[number] if number in created else plan.existing[number].pk
 
+    elsewhere = {trainee.pk for trainee, _row in plan.elsewhere}
     new_links, links = [], []
     for row in plan.valid:
         if row.categories:
             pk = trainee_id(row)
             if row.identity.number in created:
-                new_links.extend((pk, category_ids[name]) for name in row.categories)
-            else:
+                new_links.extend((pk, category_ids[code]) for code in row.categories)
+            elif pk not in elsewhere:
                 current = plan.existing_categories.get(pk, set())
-                links.extend((pk, category_ids[name]) for name in row.categories if category_ids[name] not in current)
+                links.extend((pk, category_ids[code]) for code in row.categories if category_ids[code] not in current)
     bulk.link_categories(new_links, new_people=True)
     bulk.link_categories(links)
 
@@ -397,10 +444,32 @@ def _write(
         now=now,
         progress=advance,
     )
+    _keep_with_enrolments(plan.elsewhere, batch=batch)
     # A clean roster of new people into a running batch counts nothing yet: no summary work at all.
     recategorised = sorted({pk for pk, _category in links})
     if (mark_completed and plan.to_enrol) or recategorised:
         tallies.training_changed(batch_ids=[batch.pk] if mark_completed else [], trainee_ids=recategorised)
+
+
+def _keep_with_enrolments(people: list[tuple[bulk.RegisteredTrainee, RosterRow]], *, batch: TrainingBatch) -> None:
+    """What the roster said about people registered elsewhere goes on their enrolment in this batch."""
+    details = {}
+    for trainee, row in people:
+        said = {name: getattr(row, name) for name in ("phone", "education", "household_address", "note")}
+        said = {name: value for name, value in said.items() if value}
+        if row.categories:
+            said["categories"] = list(row.categories)
+        if said:
+            details[trainee.pk] = said
+    if not details:
+        return
+    enrolments = [
+        Enrolment(pk=pk, roster_details=details[trainee_id])
+        for trainee_id, pk in Enrolment.objects.filter(batch=batch, trainee_id__in=list(details)).values_list(
+            "trainee_id", "pk"
+        )
+    ]
+    Enrolment.objects.bulk_update(enrolments, ["roster_details"], batch_size=500)
 
 
 def _progress_key(roster_import_id: int) -> str:
@@ -507,15 +576,17 @@ def roster_analyse(*, roster_import_id: int) -> RosterImport | None:
     try:
         roster = read_roster(
             bytes(roster_import.content),
-            rules=RowRules.for_batch(batch.start_date),
+            rules=roster_rules(batch.start_date),
             progress=lambda n: progress(n, max(n, roster_import.report.get("estimate", n))),
         )
     except RosterFileError as problem:
         _finish(roster_import, status=RosterImport.Status.FAILED, message=str(problem))
         return roster_import
-    plan = plan_import(roster.rows, batch=batch)
-    report = plan.report(ignored_columns=roster.ignored_columns, header_row=roster.header_row, committed=False)
-    _finish(roster_import, status=RosterImport.Status.PREVIEW, report=report)
+    with transaction.atomic():
+        plan = plan_import(roster.rows, batch=batch, name_header=roster.header_of("name"))
+        report = plan.report(ignored_columns=roster.ignored_columns, header_row=roster.header_row, committed=False)
+        _audit_elsewhere(plan, batch=batch, user=roster_import.uploaded_by, roster_import=roster_import, stage="检查")
+        _finish(roster_import, status=RosterImport.Status.PREVIEW, report=report)
     return roster_import
 
 
@@ -602,15 +673,17 @@ def roster_process(
     mark_completed: bool,
     roster_import: RosterImport | None = None,
     progress: Callable[[int, int], None] | None = None,
+    user=None,
 ) -> dict:
     """Check a roster and, when asked and allowed, write it; returns the report (the CLI's JSON).
 
     Without `skip_invalid` any row error commits nothing. The write is one transaction holding a
-    lock on the batch, so two imports into one batch run one after the other."""
-    roster = read_roster(content, rules=RowRules.for_batch(batch.start_date))
+    lock on the batch, so two imports into one batch run one after the other. `user` is who asked
+    (the import's committer when there is an import record; None on the command line)."""
+    roster = read_roster(content, rules=roster_rules(batch.start_date))
     with transaction.atomic():
         locked_batch = TrainingBatch.objects.select_for_update().get(pk=batch.pk) if batch.pk else batch
-        plan = plan_import(roster.rows, batch=locked_batch)
+        plan = plan_import(roster.rows, batch=locked_batch, name_header=roster.header_of("name"))
         allowed = commit and bool(batch.pk) and bool(plan.valid) and (skip_invalid or not plan.errors)
         if allowed:
             _write(
@@ -619,6 +692,11 @@ def roster_process(
         report = plan.report(ignored_columns=roster.ignored_columns, header_row=roster.header_row, committed=allowed)
         if allowed and report["updated"]:
             _audit_registry_changes(roster_import, batch=locked_batch, updated=report["updated"])
+        if user is None and roster_import is not None:
+            user = roster_import.committed_by or roster_import.uploaded_by
+        _audit_elsewhere(
+            plan, batch=locked_batch, user=user, roster_import=roster_import, stage="导入" if allowed else "检查"
+        )
     return report
 
 
@@ -633,6 +711,46 @@ def _audit_registry_changes(roster_import: RosterImport | None, *, batch: Traini
         subject=f"班期 #{batch.pk} 花名册导入" + (f" #{roster_import.pk}" if roster_import else ""),
         area=batch.area,
         detail=f"花名册导入更新了 {updated} 名已登记学员的个人信息",
+    )
+
+
+def roster_rows_checked(*, roster_import: RosterImport) -> Roster:
+    """A kept roster's rows as read (for the error workbook), with the errors the registry adds (a name
+    that differs from a person's registered one) as well as the rows' own. RosterFileError when unusable."""
+    roster = read_roster(
+        bytes(roster_import.content), rules=roster_rules(roster_import.batch.start_date), keep_raw=True
+    )
+    plan_import(roster.rows, batch=roster_import.batch, name_header=roster.header_of("name"))
+    return roster
+
+
+def _audit_elsewhere(
+    plan: ImportPlan, *, batch: TrainingBatch, user, roster_import: RosterImport | None, stage: str
+) -> None:
+    """Every match of a person registered through another area is an audit entry naming the person
+    (an ID number list is how one would probe the registry), and the upload gets one summary entry,
+    flagged for the audit view from `ROSTER_ELSEWHERE_ALERT` matches up."""
+    if not plan.elsewhere:
+        return
+    source = f"班期 #{batch.pk} 花名册{stage}" if batch.pk else f"新班期花名册{stage}（试运行）"
+    if roster_import is not None:
+        source += f"（导入 #{roster_import.pk}）"
+    audit_people(
+        user=user,
+        action=AuditEntry.Action.MATCH,
+        people=[(trainee.pk, trainee.name, trainee.id_number) for trainee, _row in plan.elsewhere],
+        area=batch.area,
+        detail=f"{source}：身份证号码匹配到在其他县区登记的人员"
+        + ("，已登记参加本班期（登记信息未显示、未修改）" if stage == "导入" else "（登记信息未显示）"),
+    )
+    count = len(plan.elsewhere)
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.MATCH,
+        subject=source,
+        area=batch.area,
+        detail=f"本次匹配到 {count} 名在其他县区登记的人员",
+        flagged=count >= settings.ROSTER_ELSEWHERE_ALERT,
     )
 
 
@@ -656,7 +774,12 @@ def roster_import_from_file(
     _check_area(user, batch.area)
     if dry_run:
         return None, roster_process(
-            content=content, batch=batch, commit=False, skip_invalid=skip_invalid, mark_completed=mark_completed
+            content=content,
+            batch=batch,
+            commit=False,
+            skip_invalid=skip_invalid,
+            mark_completed=mark_completed,
+            user=user,
         )
     roster_check_file(content=content)
     roster_import = RosterImport.objects.create(

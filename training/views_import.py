@@ -15,7 +15,7 @@ from accounts.audit import audit_export, check_person_export
 from brands.excel import xlsx_response
 
 from . import selectors, services
-from .roster import MAX_UPLOAD_BYTES, RosterFileError, RowRules, read_roster
+from .roster import MAX_UPLOAD_BYTES, RosterFileError
 from .workbooks import roster_error_workbook
 from .workbooks import roster_template as build_template
 
@@ -94,6 +94,7 @@ def import_detail(request, pk: int):
             "errors": errors[:PREVIEW_ERRORS_SHOWN],
             "errors_hidden": max(0, report.get("error_count", len(errors)) - PREVIEW_ERRORS_SHOWN),
             "changes": report.get("changes", []),
+            "elsewhere": report.get("elsewhere", []),
             "duplicates": duplicates[:PREVIEW_ERRORS_SHOWN],
             "duplicates_hidden": max(0, len(report.get("duplicate_rows", [])) - PREVIEW_ERRORS_SHOWN),
             "progress": services.import_progress(roster_import),
@@ -150,9 +151,7 @@ def import_errors(request, pk: int):
     check_person_export(request.user)
     roster_import = selectors.import_get(user=request.user, pk=pk, with_content=True)
     try:
-        roster = read_roster(
-            bytes(roster_import.content), rules=RowRules.for_batch(roster_import.batch.start_date), keep_raw=True
-        )
+        roster = services.roster_rows_checked(roster_import=roster_import)
     except RosterFileError as problem:
         messages.error(request, str(problem))
         return redirect("training:import_detail", pk=pk)

@@ -388,10 +388,17 @@ def test_an_admin_edit_of_a_trainee_is_an_audit_entry(client, city_admin, traine
     assert "联系电话" in entry.detail
 
 
+def registered_in(area, number):
+    """A person who trained in `area` before: what the registry holds is that area's to change."""
+    trainee = TraineeFactory(id_number=number, name="张三", phone="13800000000")
+    return EnrolmentFactory(batch=TrainingBatchFactory(area=area), trainee=trainee).trainee
+
+
 def test_a_roster_that_updates_registered_people_is_one_change_entry(client, clerk, batch):
     ids = person_ids(3)
+    earlier = TrainingBatchFactory(area=batch.area)  # the people trained in this area before
     for number in ids:
-        TraineeFactory(id_number=number, phone="13800000000")
+        EnrolmentFactory(batch=earlier, trainee=TraineeFactory(id_number=number, name="张三", phone="13800000000"))
     login(client, clerk)
     roster_import = upload_roster(client, batch, [valid_row(number, phone="13911112222") for number in ids])
     client.post(reverse("training:import_commit", args=[roster_import.pk]), {"mode": "all"})
@@ -409,7 +416,7 @@ def test_a_roster_that_updates_registered_people_is_one_change_entry(client, cle
 def test_the_entry_names_the_clerk_who_confirmed_not_the_uploader(client, make_staff, clerk, area, batch):
     colleague = make_staff(Role.COUNTY_CLERK, area, username="second_clerk")
     number = person_ids(1)[0]
-    TraineeFactory(id_number=number, phone="13800000000")
+    registered_in(batch.area, number)
     roster_import = upload_roster(login(client, clerk), batch, [valid_row(number, phone="13911112222")])
     login(client, colleague).post(reverse("training:import_commit", args=[roster_import.pk]), {"mode": "all"})
     (entry,) = entries(action=AuditEntry.Action.CHANGE)
@@ -419,7 +426,7 @@ def test_the_entry_names_the_clerk_who_confirmed_not_the_uploader(client, make_s
 def test_a_roster_written_from_the_command_line_or_a_worker_is_logged_too(clerk, batch):
     """Every path that commits goes through the same service: the CLI/API and the Celery worker too."""
     number = person_ids(1)[0]
-    TraineeFactory(id_number=number, phone="13800000000")
+    registered_in(batch.area, number)
     roster_import, report = training_services.roster_import_from_file(
         batch=batch,
         user=clerk,

@@ -112,14 +112,28 @@ def test_another_areas_wage_case_is_not_found(client, other_clerk, area, method)
     assert case.status == WageCase.Status.RECEIVED
 
 
-def test_a_referral_made_by_another_area_shows_its_result_read_only(client, other_clerk, trainee, other_area):
-    # The person also trained in 钦北区: its clerk sees the referral count, but cannot change 钦南区's result.
+def test_a_referral_made_by_another_area_counts_but_shows_only_as_a_number(client, other_clerk, trainee, other_area):
+    # The person also trained in 钦北区: its clerk sees that 钦南区 made a referral (it counts toward the
+    # three), but not 钦南区's record: employer, position and result stay with the area that made it.
     completed(trainee, completed_batch(other_area))
-    JobReferralFactory(trainee=trainee, position="育婴员")
+    JobReferralFactory(trainee=trainee, position="育婴员", employer_name="钦南家政公司")
     page = html(login(client, other_clerk).get(reverse("employment:trainee_employment", args=[trainee.pk])))
-    assert "育婴员" in page
+    assert "育婴员" not in page and "钦南家政公司" not in page
     assert "已推荐 1 次，还差 2 次" in page
+    assert "其他县区另有 1 次岗位推荐" in page
     assert 'name="result"' not in page.split('id="add-referral"')[0]
+
+
+def test_an_outcome_recorded_and_counted_in_another_area_shows_only_as_a_number(
+    client, clerk, other_clerk, trainee, other_area
+):
+    completed(trainee, completed_batch(other_area))
+    EmploymentOutcomeFactory(trainee=trainee, employer_name="钦南食品厂")  # recorded by 钦南区
+    other_page = html(login(client, other_clerk).get(reverse("employment:trainee_employment", args=[trainee.pk])))
+    own_page = html(login(client, clerk).get(reverse("employment:trainee_employment", args=[trainee.pk])))
+    assert "钦南食品厂" not in other_page
+    assert "其他县区另登记了 1 条就业创业结果" in other_page
+    assert "钦南食品厂" in own_page and "其他县区另登记" not in own_page
 
 
 # --- lists: a county sees its own area, the city sees all ---------------------------------------

@@ -32,6 +32,7 @@ from training import bulk
 from training.identity import check_character
 from training.models import Enrolment, RosterImport, Trainee
 from training.roster import (
+    CATEGORIES,
     CATEGORY_NAMES,
     EDUCATION_SYNONYMS,
     HEADER_SYNONYMS,
@@ -297,7 +298,7 @@ def assert_fits_the_database(row) -> None:
     assert row.sex in {"M", "F"}
     assert len(row.phone) <= 20 and re.fullmatch(r"[0-9-]*", row.phone), row.phone
     assert row.education in {"", *EDUCATION_SYNONYMS.values()}
-    assert set(row.categories) <= set(CATEGORY_NAMES)
+    assert set(row.categories) <= set(CATEGORIES)
     assert len(row.household_address) <= 200 and len(row.note) <= 200
     for value in (row.name, row.phone, row.household_address, row.note):
         assert not CONTROL_CHARACTERS.search(value), repr(value)
