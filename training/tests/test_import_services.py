@@ -313,8 +313,8 @@ def test_a_database_error_inside_the_copy_is_a_django_database_error(monkeypatch
     require_service("PostgreSQL", uses_postgresql(), "the new people are written by COPY only there")
     plan_for_real = services.plan_import
 
-    def plan_then_someone_registers_the_first_person(rows, *, batch):
-        plan = plan_for_real(rows, batch=batch)
+    def plan_then_someone_registers_the_first_person(rows, **options):
+        plan = plan_for_real(rows, **options)
         with connection.cursor() as cursor:  # a row the plan did not see: COPY breaks on the unique key
             cursor.execute(
                 "INSERT INTO training_trainee (id_number, name, sex, birth_date, phone, education, "
