@@ -210,6 +210,7 @@ X_FRAME_OPTIONS = "DENY"
 # No script reads the CSRF cookie: forms carry the token, and so do Swagger UI and DRF's browsable API.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "qinzhou_brands.views.csrf_failure"
 if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
@@ -247,7 +248,7 @@ SUBSIDY_TRAINING_MAX_PER_YEAR = int(os.environ.get("SUBSIDY_TRAINING_MAX_PER_YEA
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "qinzhou_brands.authentication.SessionAuthentication",  # its CSRF refusal in Chinese
     ],
     "DEFAULT_PERMISSION_CLASSES": ["qinzhou_brands.api.RolePermissions"],
     "DEFAULT_PAGINATION_CLASS": "qinzhou_brands.api.Pagination",

@@ -185,3 +185,31 @@ def test_the_log_filter_masks_id_and_mobile_numbers_everywhere():
 def test_the_filter_is_on_the_configured_handlers():
     root_filters = [f for handler in logging.getLogger().handlers for f in handler.filters]
     assert any(isinstance(f, PersonalDataLogFilter) for f in root_filters)
+
+
+# --- issue 13: the CSRF refusal in Chinese, on pages and in the API --------------------------------
+
+
+def test_a_form_posted_without_its_security_token_gets_a_chinese_403(clerk):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(clerk)
+    response = browser.post(reverse("password_change"), {"old_password": "x"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "页面已过期，请刷新后重试" in page
+    assert "安全校验未通过" in page
+    assert "CSRF verification failed" not in page and "Forbidden" not in page
+
+
+def test_the_apis_csrf_refusal_is_chinese(clerk):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(clerk)  # a session, as the browsable pages have; no token header
+    response = browser.post(reverse("api:batch-list"), {}, content_type="application/json")
+    assert response.status_code == 403
+    detail = response.json()["detail"]
+    assert detail.startswith("安全校验未通过：浏览器没有发送 CSRF Cookie。请刷新页面后重试")
+    assert "CSRF Failed" not in detail
