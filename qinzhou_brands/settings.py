@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
-    "axes",
+    "qinzhou_brands.apps.LockoutConfig",  # django-axes, named in Chinese
     "simple_history",
     # REST API v1 (qinzhou_brands/api.py): token and session auth, filters, OpenAPI schema with local assets.
     "rest_framework",
