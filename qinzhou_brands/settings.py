@@ -226,10 +226,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # ID and mobile numbers are masked in every line a handler writes (error details, tracebacks).
-    "filters": {"personal_data": {"()": "qinzhou_brands.middleware.PersonalDataLogFilter"}},
+    "filters": {
+        "personal_data": {"()": "qinzhou_brands.middleware.PersonalDataLogFilter"},
+        "client_errors_one_line": {"()": "qinzhou_brands.log_filters.ClientErrorsOneLine"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own console handler (debug only) on top of the root's wrote each line twice.
+        "django": {"handlers": [], "level": "INFO"},
+        # A 403/404 is one line, without the traceback of the PermissionDenied/Http404 behind it.
+        "django.request": {"filters": ["client_errors_one_line"]},
+    },
 }
 
 # Programme rules that are settings rather than data.
