@@ -89,7 +89,10 @@ def test_others_may_neither_see_nor_unlock(request, client, locked_clerk, role):
 
 def test_navigation_links_the_page_for_the_city_admin_only(client, city_admin, clerk):
     client.force_login(city_admin)
-    assert f'href="{LIST}"' in client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{LIST}"' in page
+    # The audit trail has one name, its page's (findings: it was also 操作记录 and 审计日志).
+    assert f'href="{reverse("audit_list")}"><i class="bi bi-person-lock"></i> 个人信息操作记录</a>' in page
     client.force_login(clerk)
     assert f'href="{LIST}"' not in client.get(reverse("home")).content.decode()
 
