@@ -266,3 +266,12 @@ def test_a_server_error_keeps_its_traceback():
         )
     record.status_code = 500
     assert ClientErrorsOneLine().filter(record) and record.exc_info is not None
+
+
+@pytest.mark.django_db
+def test_the_login_form_posted_with_an_expired_token_gets_the_chinese_403():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    assert "页面已过期，请刷新后重试" in response.content.decode()
