@@ -35,8 +35,12 @@ $(SECRET_FILE): | $(STAMP)
 	umask 077 && $(BIN)/python -c 'from django.core.management.utils import get_random_secret_key as key; print(key())' > $@.tmp
 	mv $@.tmp $@
 
-static: $(SECRET_FILE)
+# Collected again only when a static file or the requirements (the apps' own static files) changed.
+STATIC_MANIFEST := staticfiles/staticfiles.json
+$(STATIC_MANIFEST): $(STAMP) $(shell find static -type f) | $(SECRET_FILE)
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+
+static: $(STATIC_MANIFEST)
 
 # One process with threads: without REDIS_URL the cache (roster previews, progress) is that process's memory.
 run: demo static

@@ -132,7 +132,12 @@ def test_the_favicon_is_served_locally(client):
 
 def make_dry_run(target: str) -> str:
     result = subprocess.run(
-        ["make", "-n", target, "PORT=8123"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+        ["make", "--dry-run", "--always-make", target, "PORT=8123"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     return result.stdout
 
