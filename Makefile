@@ -4,10 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# `make run` serves as production does: DEBUG off (the Chinese 403/404/500 pages, never Django's debug
+# pages), a secret key generated once into this git-ignored file, static files collected and served by
+# whitenoise, gunicorn. Plain HTTP on loopback only (DJANGO_SECURE=0). `make dev` is the debug server.
+# `make clean` keeps the key (sessions survive); delete the file for a new one.
+SECRET_FILE := .secret-key
+RUN_ENV = DJANGO_DEBUG=0 DJANGO_SECURE=0 DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,[::1] \
+	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))"
 
-.PHONY: install run test test-sqlite lint format bench migrate demo worker clean loadtest
+.PHONY: install run dev static test test-sqlite lint format bench migrate demo worker clean loadtest
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+		{ echo "需要 Python 3.11（$(PYTHON) 是 $$($(PYTHON) --version 2>&1)）：请安装后用 make PYTHON=python3.11 …"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): requirements.txt | $(BIN)/python
@@ -22,8 +31,26 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
-run: demo
+$(SECRET_FILE): | $(STAMP)
+	umask 077 && $(BIN)/python -c 'from django.core.management.utils import get_random_secret_key as key; print(key())' > $@.tmp
+	mv $@.tmp $@
+
+# Collected again only when a static file or the requirements (the apps' own static files) changed.
+STATIC_MANIFEST := staticfiles/staticfiles.json
+$(STATIC_MANIFEST): $(STAMP) $(shell find static -type f) | $(SECRET_FILE)
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+
+static: $(STATIC_MANIFEST)
+
+# One process with threads: without REDIS_URL the cache (roster previews, progress) is that process's memory.
+run: demo static
 	@echo "在浏览器打开 http://127.0.0.1:$(PORT)/ （Ctrl+C 停止）"
+	$(RUN_ENV) $(BIN)/gunicorn qinzhou_brands.wsgi --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 \
+		--timeout 300 --access-logfile - --no-control-socket
+
+# Django's debug server: debug pages, code reloaded on save.
+dev: demo
+	@echo "调试模式：在浏览器打开 http://127.0.0.1:$(PORT)/ （Ctrl+C 停止）"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

@@ -30,3 +30,7 @@ class OrganisationFilterForm(forms.Form):
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "全部地区"), *((area.code, str(area)) for area in areas)]
+
+
+class UnlockForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)

@@ -19,4 +19,6 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("lockouts/", views.lockout_list, name="lockout_list"),
+    path("lockouts/unlock/", views.lockout_unlock, name="lockout_unlock"),
 ]

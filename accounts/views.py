@@ -2,6 +2,8 @@ import datetime
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -9,11 +11,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import selectors
 from .audit import admin_change_list, audit_entry_list, flagged_entry_count, person_lookup
-from .forms import OrganisationFilterForm, StaffAuthenticationForm
+from .forms import OrganisationFilterForm, StaffAuthenticationForm, UnlockForm
+from .lockouts import UNLOCK_PERMISSION, locked_username_list, lockout_release
 from .models import AuditEntry
 from .scoping import scope_areas
 
@@ -23,6 +26,46 @@ AUDIT_PER_PAGE = 50
 class StaffLoginView(auth_views.LoginView):
     authentication_form = StaffAuthenticationForm
     redirect_authenticated_user = True
+
+
+# --- locked usernames (django-axes) ---------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+@login_required
+@permission_required(UNLOCK_PERMISSION, raise_exception=True)
+def lockout_list(request):
+    """The usernames locked for wrong passwords, each with a button that unlocks it."""
+    return render(
+        request,
+        "accounts/lockout_list.html",
+        {
+            "locked": locked_username_list(user=request.user),
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cool_off_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+            if settings.AXES_COOLOFF_TIME
+            else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+@permission_required(UNLOCK_PERMISSION, raise_exception=True)
+def lockout_unlock(request):
+    form = UnlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(error for errors in form.errors.values() for error in errors))
+        return redirect("lockout_list")
+    username = form.cleaned_data["username"]
+    try:
+        lockout_release(username=username, by=request.user, request=request)
+    except ValidationError as problem:
+        messages.error(request, "；".join(problem.messages))
+    else:
+        messages.success(request, f"已解除用户名“{username}”的登录锁定，该账号现在可以重新登录。")
+    return redirect("lockout_list")
 
 
 @require_safe

@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
-    "axes",
+    "qinzhou_brands.apps.LockoutConfig",  # django-axes, named in Chinese
     "simple_history",
     # REST API v1 (qinzhou_brands/api.py): token and session auth, filters, OpenAPI schema with local assets.
     "rest_framework",
@@ -135,6 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.password_validation.NotCurrentPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -209,6 +210,7 @@ X_FRAME_OPTIONS = "DENY"
 # No script reads the CSRF cookie: forms carry the token, and so do Swagger UI and DRF's browsable API.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "qinzhou_brands.views.csrf_failure"
 if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
@@ -224,10 +226,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # ID and mobile numbers are masked in every line a handler writes (error details, tracebacks).
-    "filters": {"personal_data": {"()": "qinzhou_brands.middleware.PersonalDataLogFilter"}},
+    "filters": {
+        "personal_data": {"()": "qinzhou_brands.middleware.PersonalDataLogFilter"},
+        "client_errors_one_line": {"()": "qinzhou_brands.log_filters.ClientErrorsOneLine"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own console handler (debug only) on top of the root's wrote each line twice.
+        "django": {"handlers": [], "level": "INFO"},
+        # A 403/404 is one line, without the traceback of the PermissionDenied/Http404 behind it.
+        "django.request": {"filters": ["client_errors_one_line"]},
+    },
 }
 
 # Programme rules that are settings rather than data.
@@ -249,7 +260,7 @@ SUBSIDY_TRAINING_MAX_PER_YEAR = int(os.environ.get("SUBSIDY_TRAINING_MAX_PER_YEA
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "qinzhou_brands.authentication.SessionAuthentication",  # its CSRF refusal in Chinese
     ],
     "DEFAULT_PERMISSION_CLASSES": ["qinzhou_brands.api.RolePermissions"],
     "DEFAULT_PAGINATION_CLASS": "qinzhou_brands.api.Pagination",

@@ -58,6 +58,22 @@ def permission_denied(request, exception=None):
     )
 
 
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form posted without a valid security token (a page left open past the
+    session's end, cookies refused), in Chinese instead of Django's English page."""
+    return render(
+        request,
+        "errors/error.html",
+        {
+            "code": 403,
+            "title": "页面已过期，请刷新后重试",
+            "message": "安全校验未通过：页面打开时间过长或登录已过期。请刷新页面（必要时重新登录）后再提交；"
+            "如仍出现，请确认浏览器允许本站使用 Cookie。",
+        },
+        status=403,
+    )
+
+
 def page_not_found(request, exception=None):
     return render(
         request,

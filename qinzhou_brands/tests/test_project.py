@@ -125,3 +125,49 @@ def test_the_favicon_is_served_locally(client):
     assert response["Location"].startswith(settings.STATIC_URL)
     icon = finders.find("img/favicon.svg")  # what collectstatic hands to whitenoise
     assert icon and Path(icon).read_text(encoding="utf-8").startswith("<svg")
+
+
+# --- issue 13: `make run` serves as production does; `make dev` is the debug server -----------------
+
+
+def make_dry_run(target: str) -> str:
+    result = subprocess.run(
+        ["make", "--dry-run", "--always-make", target, "PORT=8123"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout
+
+
+def test_make_run_serves_like_production():
+    commands = make_dry_run("run")
+    served = next(line for line in commands.splitlines() if "gunicorn" in line)
+    for setting in ("DJANGO_DEBUG=0", "DJANGO_SECURE=0", "DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,[::1]"):
+        assert setting in served
+    assert 'DJANGO_SECRET_KEY="$(cat .secret-key)"' in served
+    assert "--bind 127.0.0.1:8123" in served
+    assert "collectstatic" in commands and "DJANGO_DEBUG=0" in commands.split("collectstatic")[0].splitlines()[-1]
+    assert "runserver" not in commands
+    # The generated key stays out of git.
+    assert "/.secret-key" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_make_dev_is_the_debug_server():
+    commands = make_dry_run("dev")
+    assert "manage.py runserver 127.0.0.1:8123" in commands
+    assert "DJANGO_DEBUG=0" not in commands
+
+
+@pytest.mark.django_db
+def test_another_areas_record_is_the_chinese_404_without_debug(client, clerk, other_area, settings):
+    from training.tests.factories import TrainingBatchFactory
+
+    settings.DEBUG = False  # as `make run` serves
+    client.force_login(clerk)
+    response = client.get(reverse("training:batch_detail", args=[TrainingBatchFactory(area=other_area).pk]))
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "页面不存在" in page and "URLconf" not in page

@@ -1,7 +1,9 @@
 """Sessions, security headers, the Content-Security-Policy against the templates, and logs without
 personal data."""
 
+import contextlib
 import datetime
+import io
 import logging
 import os
 import re
@@ -185,3 +187,91 @@ def test_the_log_filter_masks_id_and_mobile_numbers_everywhere():
 def test_the_filter_is_on_the_configured_handlers():
     root_filters = [f for handler in logging.getLogger().handlers for f in handler.filters]
     assert any(isinstance(f, PersonalDataLogFilter) for f in root_filters)
+
+
+# --- issue 13: the CSRF refusal in Chinese, on pages and in the API --------------------------------
+
+
+def test_a_form_posted_without_its_security_token_gets_a_chinese_403(clerk):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(clerk)
+    response = browser.post(reverse("password_change"), {"old_password": "x"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "页面已过期，请刷新后重试" in page
+    assert "安全校验未通过" in page
+    assert "CSRF verification failed" not in page and "Forbidden" not in page
+
+
+def test_the_apis_csrf_refusal_is_chinese(clerk):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(clerk)  # a session, as the browsable pages have; no token header
+    response = browser.post(reverse("api:batch-list"), {}, content_type="application/json")
+    assert response.status_code == 403
+    detail = response.json()["detail"]
+    assert detail.startswith("安全校验未通过：浏览器没有发送 CSRF Cookie。请刷新页面后重试")
+    assert "CSRF Failed" not in detail
+
+
+# --- issue 13 (findings): a 403 or 404 is one line on the server console ---------------------------
+
+
+@contextlib.contextmanager
+def console_of(logger_name: str):
+    """What the stream handlers a record of `logger_name` reaches (its own, its parents', the root's;
+    not pytest's capture) write, as they write it: each handler's stream is pointed at one buffer."""
+    buffer = io.StringIO()
+    handlers, logger = [], logging.getLogger(logger_name)
+    while logger:
+        handlers += [
+            h
+            for h in logger.handlers
+            if isinstance(h, logging.StreamHandler) and not type(h).__module__.startswith("_pytest")
+        ]
+        logger = logger.parent if logger.propagate else None
+    previous = [handler.setStream(buffer) for handler in handlers]
+    try:
+        yield buffer
+    finally:
+        for handler, stream in zip(handlers, previous, strict=True):
+            handler.setStream(stream)
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_refused_or_missing_page_is_one_line_on_the_console(client, clerk, settings, debug):
+    settings.DEBUG = debug  # `make dev` and `make run`
+    client.force_login(clerk)
+    with console_of("django.request") as console:
+        assert client.get(reverse("audit_list")).status_code == 403
+        assert client.get("/training/batches/999999/").status_code == 404
+    output = console.getvalue()
+    assert output.count("Forbidden (Permission denied): /accounts/audit/") == 1, output
+    assert output.count("Not Found: /training/batches/999999/") == 1, output
+    assert "Traceback" not in output
+    assert len(output.strip().splitlines()) == 2, output
+
+
+def test_a_server_error_keeps_its_traceback():
+    from qinzhou_brands.log_filters import ClientErrorsOneLine
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "Internal Server Error", (), sys.exc_info()
+        )
+    record.status_code = 500
+    assert ClientErrorsOneLine().filter(record) and record.exc_info is not None
+
+
+@pytest.mark.django_db
+def test_the_login_form_posted_with_an_expired_token_gets_the_chinese_403():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    assert "页面已过期，请刷新后重试" in response.content.decode()

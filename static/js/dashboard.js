@@ -21,6 +21,30 @@
     return n === null || n === undefined ? "—" : Number(n).toLocaleString("zh-CN");
   }
 
+  // ECharts renders tooltips as HTML: every name that reaches a tooltip (brand lines, areas, priority
+  // groups, series and axis values) goes through esc(). Labels, legends and axis labels are drawn by
+  // the SVG renderer as text nodes, so they show names as they are and must not be escaped twice.
+  var HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function esc(text) {
+    return String(text === null || text === undefined ? "" : text).replace(/[&<>"']/g, function (c) {
+      return HTML_ESCAPES[c];
+    });
+  }
+
+  // The tooltip of every axis-triggered chart, instead of ECharts' default: the category, then each
+  // series with its colour marker (ECharts builds `marker` itself, from colours only) and value.
+  function axisTooltip(items) {
+    var list = Array.isArray(items) ? items : [items];
+    if (!list.length) return "";
+    var lines = ["<strong>" + esc(list[0].axisValueLabel !== undefined ? list[0].axisValueLabel : list[0].name) + "</strong>"];
+    list.forEach(function (item) {
+      var value = Array.isArray(item.value) ? item.value[0] : item.value;
+      if (value !== null && typeof value === "object") value = value.value;
+      lines.push((item.marker || "") + esc(item.seriesName) + "：" + esc(fmt(value)));
+    });
+    return lines.join("<br>");
+  }
+
   function pct(value, total) {
     if (value === null || value === undefined || !total) return null;
     return Math.round((value / total) * 1000) / 10;
@@ -92,7 +116,7 @@
       textStyle: { fontFamily: FONT },
       color: [COLORS.trainings, COLORS.jobs],
       legend: { top: 0, textStyle: { color: COLORS.text } },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, formatter: axisTooltip },
     };
     chart.setOption(Object.assign(base, option));
     if (onClick) {
@@ -176,7 +200,7 @@
           confine: true,
           formatter: function (items) {
             var b = brands[items[0].dataIndex];
-            var lines = ["<strong>" + b.name + "</strong>"];
+            var lines = ["<strong>" + esc(b.name) + "</strong>"];
             ["trainings", "jobs"].forEach(function (m) {
               var rate = pct(b[m], b[m + "_target"]);
               lines.push(
@@ -277,7 +301,7 @@
             var t = pct(r.trainings, progress.city.trainings);
             var j = pct(r.jobs, progress.city.jobs);
             return (
-              "<strong>" + r.name + "</strong><br>培训人次：" + fmt(r.trainings) + (t === null ? "" : "（占 " + t + "%）") +
+              "<strong>" + esc(r.name) + "</strong><br>培训人次：" + fmt(r.trainings) + (t === null ? "" : "（占 " + t + "%）") +
               "<br>带动就业创业人次：" + fmt(r.jobs) + (j === null ? "" : "（占 " + j + "%）")
             );
           },
