@@ -15,6 +15,7 @@ from import_export.admin import ImportExportModelAdmin
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from brands.admin import ImportNeedsWritePermissionMixin
 from brands.models import Organisation, Recognition
 from brands.resources import SafeExportResource
 from brands.validators import normalise_uscc
@@ -57,7 +58,7 @@ class CityReferenceDataAdminMixin:
         return admin_may_write(request) and super().has_import_permission(request)
 
 
-class AreaScopedAdminMixin:
+class AreaScopedAdminMixin(ImportNeedsWritePermissionMixin):
     """Narrows the changelist, every object view and the area and organisation choices to the user's scope.
 
     County users only read training, employment and subsidy records here: they record them through

@@ -1,12 +1,32 @@
-"""Admin of the programme-wide reference data. The city administrator edits it; county users
-may only view it. Area-owned records (organisations, recognitions) are registered in
-accounts/admin.py, beside the scoping helper they need."""
+"""Admin of the programme-wide reference data. The city administrator edits it; county users and the
+city viewer may only view it: their roles hold view permissions only on it (accounts.roles
+CITY_REFERENCE_DATA), and brands sits below accounts, so these admins go by model permissions alone.
+Area-owned records (organisations, recognitions) are registered in accounts/admin.py, beside the
+scoping helper they need."""
 
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
 from import_export.admin import ImportExportModelAdmin
 
 from .models import Area, BrandLine, Occupation, Target
 from .resources import SafeExportResource
+
+
+class ImportNeedsWritePermissionMixin:
+    """django-import-export lets anyone into the admin import unless a permission code is configured; an
+    import adds and changes rows, so it needs both permissions, as typing the rows in would."""
+
+    def has_import_permission(self, request):
+        opts = self.opts
+        return (
+            request.user.has_perm(f"{opts.app_label}.{get_permission_codename('add', opts)}")
+            and request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
+            and super().has_import_permission(request)
+        )
+
+
+class ReferenceDataAdmin(ImportNeedsWritePermissionMixin, ImportExportModelAdmin):
+    pass
 
 
 class BrandLineResource(SafeExportResource):
@@ -31,14 +51,14 @@ class TargetResource(SafeExportResource):
 
 
 @admin.register(BrandLine)
-class BrandLineAdmin(ImportExportModelAdmin):
+class BrandLineAdmin(ReferenceDataAdmin):
     resource_classes = [BrandLineResource]
     list_display = ("name", "code", "sort_order")
     search_fields = ("name", "code")
 
 
 @admin.register(Area)
-class AreaAdmin(ImportExportModelAdmin):
+class AreaAdmin(ReferenceDataAdmin):
     resource_classes = [AreaResource]
     list_display = ("name", "short_name", "code", "kind", "is_key_county", "sort_order")
     list_filter = ("kind", "is_key_county")
@@ -46,7 +66,7 @@ class AreaAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Occupation)
-class OccupationAdmin(ImportExportModelAdmin):
+class OccupationAdmin(ReferenceDataAdmin):
     resource_classes = [OccupationResource]
     list_display = ("name", "brand", "areas_label", "published_from", "published_to")
     list_filter = ("brand", "areas")
@@ -63,7 +83,7 @@ class OccupationAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(ImportExportModelAdmin):
+class TargetAdmin(ReferenceDataAdmin):
     resource_classes = [TargetResource]
     list_display = ("area", "brand_label", "year_from", "year_to", "metric", "value")
     list_filter = ("metric", "area", "brand", "year_from", "year_to")

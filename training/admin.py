@@ -6,7 +6,7 @@ from django.db import transaction
 from import_export import fields
 from import_export.admin import ExportMixin
 
-from accounts.admin import ID_SEARCH_HELP, AreaScopedAdminMixin, PersonalDataExportMixin
+from accounts.admin import ID_SEARCH_HELP, AreaScopedAdminMixin, CityReferenceDataAdminMixin, PersonalDataExportMixin
 from accounts.audit import AuditEntry, audit_record
 from brands.resources import SafeExportResource
 
@@ -132,7 +132,9 @@ class TrainingBatchResource(SafeExportResource):
 
 
 @admin.register(PriorityCategory)
-class PriorityCategoryAdmin(admin.ModelAdmin):
+class PriorityCategoryAdmin(CityReferenceDataAdminMixin, admin.ModelAdmin):
+    """人员类别 are city-wide: every area's rosters and the city's statistics by category read them."""
+
     list_display = ("name", "code", "sort_order")
 
 
