@@ -15,7 +15,7 @@ from import_export.admin import ImportExportModelAdmin
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from brands.admin import ImportNeedsWritePermissionMixin
+from brands.admin import ImportNeedsWritePermissionMixin, PlainLabelsAdminMixin
 from brands.models import Organisation, Recognition
 from brands.resources import SafeExportResource
 from brands.validators import normalise_uscc
@@ -166,7 +166,7 @@ class RecognitionInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AreaScopedAdminMixin, PersonalDataExportMixin, ImportExportModelAdmin):
+class OrganisationAdmin(PlainLabelsAdminMixin, AreaScopedAdminMixin, PersonalDataExportMixin, ImportExportModelAdmin):
     """Organisations name a contact person and phone: their export is an export of personal data."""
 
     county_may_edit = True  # clerks register the providers and employers of their own area

@@ -10,6 +10,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from .models import Area, BrandLine, Occupation, Target
 from .resources import SafeExportResource
+from .validators import validate_plain_label
 
 
 class ImportNeedsWritePermissionMixin:
@@ -25,7 +26,28 @@ class ImportNeedsWritePermissionMixin:
         )
 
 
-class ReferenceDataAdmin(ImportNeedsWritePermissionMixin, ImportExportModelAdmin):
+class PlainLabelsAdminMixin:
+    """Names are plain text (no markup for a page or a chart tooltip to render); a code, which rosters,
+    statistics and settings key on, is fixed once the record exists."""
+
+    label_fields = ("name", "short_name")
+    key_fields = ("code",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.label_fields:
+            field.validators.append(validate_plain_label)
+        return field
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            field_names = {field.name for field in self.model._meta.fields}
+            readonly += [name for name in self.key_fields if name in field_names and name not in readonly]
+        return readonly
+
+
+class ReferenceDataAdmin(PlainLabelsAdminMixin, ImportNeedsWritePermissionMixin, ImportExportModelAdmin):
     pass
 
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import NOT_YOURS, AreaScopedAdminMixin, CityReferenceDataAdminMixin
+from brands.admin import PlainLabelsAdminMixin
 
 from . import selectors
 from .models import ApplicationEvidence, ApplicationTransition, Budget, SubsidyApplication, SubsidyRule
@@ -40,7 +41,7 @@ class GuardedHistoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SubsidyRule)
-class SubsidyRuleAdmin(CityReferenceDataAdminMixin, GuardedHistoryAdmin):
+class SubsidyRuleAdmin(PlainLabelsAdminMixin, CityReferenceDataAdminMixin, GuardedHistoryAdmin):
     list_display = (
         "name",
         "kind",

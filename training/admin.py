@@ -9,6 +9,7 @@ from import_export.admin import ExportMixin
 
 from accounts.admin import ID_SEARCH_HELP, AreaScopedAdminMixin, CityReferenceDataAdminMixin, PersonalDataExportMixin
 from accounts.audit import AuditEntry, audit_record
+from brands.admin import PlainLabelsAdminMixin
 from brands.resources import SafeExportResource
 
 from . import tallies
@@ -134,7 +135,7 @@ class TrainingBatchResource(SafeExportResource):
 
 
 @admin.register(PriorityCategory)
-class PriorityCategoryAdmin(CityReferenceDataAdminMixin, admin.ModelAdmin):
+class PriorityCategoryAdmin(PlainLabelsAdminMixin, CityReferenceDataAdminMixin, admin.ModelAdmin):
     """人员类别 are city-wide: every area's rosters and the city's statistics by category read them."""
 
     list_display = ("name", "code", "sort_order")
