@@ -322,6 +322,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
 
+    def get_queryset(self, request):
+        # As the audit page reads it (audit.audit_entry_list): in the reader's scope.
+        return scope_queryset(super().get_queryset(request), request.user)
+
     def has_add_permission(self, request):
         return False
 
