@@ -1,25 +1,64 @@
-"""Admin of staff accounts and of area-owned reference records, every queryset scoped.
+"""Admin of staff accounts, API tokens, the audit trail and area-owned reference records: in the admin a
+city or county user is a user like any other, scoped, validated and audited as on the pages, or read-only.
 
 A county user who types another area's object id into an admin URL gets 404, exactly as in
 the UI: `get_object` raises instead of redirecting with a "does not exist" message."""
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
+from brands.admin import ImportNeedsWritePermissionMixin, PlainLabelsAdminMixin
 from brands.models import Organisation, Recognition
 from brands.resources import SafeExportResource
 from brands.validators import normalise_uscc
 
 from .audit import audit_export, may_export_persons
-from .models import AuditEntry, StaffProfile
+from .models import ApiToken, AuditEntry, StaffProfile
+from .roles import Role
 from .scoping import scope_areas, scope_for, scope_queryset
+from .selectors import role_groups, staff_account_list
+from .services import staff_access_sync
+
+NOT_YOURS = "记录不存在，或不在您的管辖范围内。"
 
 
-class AreaScopedAdminMixin:
+def admin_may_write(request, *, county_clerk: bool = False) -> bool:
+    """Whether the admin lets this user add, change or delete here at all; model permissions decide the
+    rest. Superusers and the city administrator may; the county clerk only where `county_clerk` says so
+    (their own area's organisations). The city viewer and the county reviewer only ever read, whatever
+    permissions or staff flag an account was given."""
+    if request.user.is_superuser:
+        return True
+    role = scope_for(request.user).role
+    return role == Role.CITY_ADMIN or (county_clerk and role == Role.COUNTY_CLERK)
+
+
+class CityReferenceDataAdminMixin:
+    """City-wide reference data (roles.CITY_REFERENCE_DATA: categories, rules, budgets...): keyed by code and
+    counted in every area's statistics, so only the city administrator changes it; everyone else reads."""
+
+    def has_add_permission(self, request, *args):
+        return admin_may_write(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return admin_may_write(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return admin_may_write(request) and super().has_delete_permission(request, obj)
+
+    def has_import_permission(self, request):
+        return admin_may_write(request) and super().has_import_permission(request)
+
+
+class AreaScopedAdminMixin(ImportNeedsWritePermissionMixin):
     """Narrows the changelist, every object view and the area and organisation choices to the user's scope.
 
     County users only read training, employment and subsidy records here: they record them through
@@ -29,31 +68,28 @@ class AreaScopedAdminMixin:
     area_field = "area"
     county_may_edit = False
 
-    def _county_user(self, request) -> bool:
-        return not scope_for(request.user).sees_all_areas
+    def _may_write(self, request) -> bool:
+        return admin_may_write(request, county_clerk=self.county_may_edit)
 
     def has_add_permission(self, request):
-        if not self.county_may_edit and self._county_user(request):
-            return False
-        return super().has_add_permission(request)
+        return self._may_write(request) and super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None):
-        if not self.county_may_edit and self._county_user(request):
-            return False
-        return super().has_change_permission(request, obj)
+        return self._may_write(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if not self.county_may_edit and self._county_user(request):
-            return False
-        return super().has_delete_permission(request, obj)
+        return self._may_write(request) and super().has_delete_permission(request, obj)
 
     def get_queryset(self, request):
-        return scope_queryset(super().get_queryset(request), request.user, area_field=self.area_field)
+        return self.scope(super().get_queryset(request), request)
+
+    def scope(self, queryset, request):
+        return scope_queryset(queryset, request.user, area_field=self.area_field)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
-            raise Http404("记录不存在，或不在您的管辖范围内。")
+            raise Http404(NOT_YOURS)
         return obj
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -66,8 +102,12 @@ class AreaScopedAdminMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_import_permission(self, request):
-        # Bulk imports could name any area; only city-wide users may run them.
-        return scope_for(request.user).sees_all_areas and super().has_import_permission(request)
+        # Bulk imports could name any area; only city-wide users who may write run them.
+        return (
+            scope_for(request.user).sees_all_areas
+            and admin_may_write(request)
+            and super().has_import_permission(request)
+        )
 
 
 # Admin searches travel in the address (?q=), so they take names only: a search by ID number goes
@@ -126,7 +166,7 @@ class RecognitionInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(AreaScopedAdminMixin, PersonalDataExportMixin, ImportExportModelAdmin):
+class OrganisationAdmin(PlainLabelsAdminMixin, AreaScopedAdminMixin, PersonalDataExportMixin, ImportExportModelAdmin):
     """Organisations name a contact person and phone: their export is an export of personal data."""
 
     county_may_edit = True  # clerks register the providers and employers of their own area
@@ -142,7 +182,8 @@ class OrganisationAdmin(AreaScopedAdminMixin, PersonalDataExportMixin, ImportExp
 @admin.register(Recognition)
 class RecognitionAdmin(AreaScopedAdminMixin, ImportExportModelAdmin):
     area_field = "organisation__area"
-    county_may_edit = True
+    # A recognition (自治区级 / 市级 base, studio, enterprise) makes its organisation eligible for an award of up
+    # to ¥500,000 and counts in the city's figures: the city records it (roles.CITY_REFERENCE_DATA).
     resource_classes = [RecognitionResource]
     list_display = ("organisation", "kind", "level", "year", "brand", "document_number")
     list_filter = ("kind", "level", "year")
@@ -163,20 +204,54 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
+    """The city administrator manages the programme's staff accounts (selectors.staff_account_list): never a
+    superuser or an account made for something else, whose password page, change page and deletion answer
+    404. They hand out the four roles only: no other group, no single permission, no superuser status; an
+    account enters the admin exactly when its role needs to (services.staff_access_sync)."""
+
     inlines = [StaffProfileInline]
     list_display = ("username", "full_name", "area", "role_names", "is_active", "last_login")
     list_filter = ("groups", "staff_profile__area", "is_active")
     list_select_related = ("staff_profile", "staff_profile__area")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        accounts = super().get_queryset(request).prefetch_related("groups")
+        if request.user.is_superuser:
+            return accounts
+        return accounts.filter(pk__in=staff_account_list(user=request.user).values("pk"))
+
+    def get_object(self, request, object_id, from_field=None):
+        # Also the password page (`<id>/password/`) and both history pages look the account up here.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(NOT_YOURS)
+        return obj
+
+    def _manages(self, request, obj) -> bool:
+        return obj is None or staff_account_list(user=request.user).filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._manages(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._manages(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
-        # Only a superuser may hand out superuser status or single permissions.
+        # Only a superuser may hand out superuser status, the staff flag (it follows the role) or single permissions.
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            readonly += ["is_superuser", "user_permissions"]
+            readonly += ["is_superuser", "is_staff", "user_permissions"]
         return readonly
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = role_groups()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the groups are saved here, after the row
+        if not request.user.is_superuser:
+            staff_access_sync(user=form.instance)
 
     @admin.display(description="姓名")
     def full_name(self, obj):
@@ -193,10 +268,52 @@ class StaffUserAdmin(UserAdmin):
         return "、".join(group.name for group in obj.groups.all())
 
 
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(TokenAdmin):
+    """API tokens, masked for everyone (superusers included): a key is shown once, by `drf_create_token`.
+    Nobody adds one here (nobody could read it) or edits one; deleting one revokes it."""
+
+    list_display = ("masked_key", "user", "created")
+    fields = ("masked_key", "user", "created")
+    readonly_fields = fields
+
+    @admin.display(description="令牌（已隐藏）")
+    def masked_key(self, obj):
+        return obj.masked_key
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SystemRecordsAdminMixin:
+    """Records the system writes (login attempts and logs): nobody types or edits them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+for _model, _admin in (
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+):
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(_admin.__name__, (SystemRecordsAdminMixin, _admin), {}))
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: entries are written by the system, never typed, edited or removed (a superuser may
-    delete, e.g. at the end of the retention period)."""
+    """Read-only for everyone, superusers included: entries are written by the system, never typed, edited
+    or removed through the admin (a trail its own subjects could trim would prove nothing)."""
 
     list_display = ("at", "username", "action", "person_name", "person_masked_id", "subject", "area", "ip_address")
     list_filter = ("action", "area")
@@ -205,6 +322,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     readonly_fields = [field.name for field in AuditEntry._meta.fields]
 
+    def get_queryset(self, request):
+        # As the audit page reads it (audit.audit_entry_list): in the reader's scope.
+        return scope_queryset(super().get_queryset(request), request.user)
+
     def has_add_permission(self, request):
         return False
 
@@ -212,4 +333,4 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return False

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import TokenProxy
 
 from brands.models import Area
 
@@ -83,3 +84,30 @@ class AuditEntry(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.person_name or self.subject}"
         )
+
+
+TOKEN_SHOWN_CHARACTERS = 6
+
+
+def mask_token_key(key: str) -> str:
+    """`3f9a1c********`: enough to tell two tokens apart, never enough to use one."""
+    return f"{(key or '')[:TOKEN_SHOWN_CHARACTERS]}{'*' * 8}" if key else ""
+
+
+class ApiToken(TokenProxy):
+    """An API token as the admin shows it. A token is a password: it is shown once, when
+    `drf_create_token` makes it, and after that only masked, to everyone (superusers included).
+    DRF's own admin prints the key in its list, its page titles and the admin's change log (every
+    place that uses `str(token)`); this proxy's `str` is the masked key, so none of them can."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self):
+        return mask_token_key(self.key)
+
+    @property
+    def masked_key(self) -> str:
+        return mask_token_key(self.key)

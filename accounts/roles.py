@@ -53,7 +53,10 @@ ROLE_PERMISSION_RULES = {
         ("training", "*", ALL),
         ("employment", "*", ALL),
         ("subsidies", "*", ALL),
-        ("axes", "*", ALL),
+        # Unlocking a username deletes its attempts; the login logs stay (the admin never edits either).
+        ("axes", "accessattempt", ("view", "delete")),
+        ("axes", "accesslog", VIEW),
+        ("axes", "accessfailurelog", VIEW),
     ],
     Role.CITY_VIEWER: [
         ("brands", "*", VIEW),
@@ -62,6 +65,22 @@ ROLE_PERMISSION_RULES = {
         ("subsidies", "*", VIEW),
     ],
 }
+
+# City-wide reference data: keyed by code, read by every area's statistics and rosters. Only the city
+# administrator changes it; a wildcard rule of any other role gives it view only (roles_sync drops the rest).
+CITY_REFERENCE_DATA = frozenset(
+    {
+        ("brands", "brandline"),
+        ("brands", "area"),
+        ("brands", "occupation"),
+        ("brands", "target"),
+        ("brands", "recognition"),
+        ("training", "prioritycategory"),
+        ("subsidies", "subsidyrule"),
+        ("subsidies", "budget"),
+    }
+)
+CITY_REFERENCE_EDITORS = frozenset({Role.CITY_ADMIN})
 
 # Who may enter the Django admin at all (reference data, organisations of their area).
 STAFF_SITE_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_CLERK})

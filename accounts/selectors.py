@@ -2,12 +2,37 @@
 always through the user's scope. Brands is the bottom layer and cannot know about users,
 so the scoped reads of its area-owned records live here, beside the scoping helper."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from brands.models import Organisation, Recognition
 
-from .scoping import scope_queryset
+from .roles import GROUP_NAMES, Role
+from .scoping import scope_for, scope_queryset
+
+
+def role_groups() -> QuerySet:
+    """The four role groups (roles.py): the only groups an account managed by the city may hold."""
+    return Group.objects.filter(name__in=GROUP_NAMES.values())
+
+
+def staff_account_list(*, user) -> QuerySet:
+    """The accounts `user` manages. A superuser manages every account; the city administrator the
+    programme's staff only: no superuser, no account holding a group outside the four roles or a
+    permission of its own (such an account was made by a superuser for something else, and taking
+    it over would reach beyond the roles). Everybody else manages none."""
+    accounts = get_user_model().objects.all()
+    if user.is_superuser:
+        return accounts
+    if scope_for(user).role != Role.CITY_ADMIN:
+        return accounts.none()
+    return (
+        accounts.filter(is_superuser=False)
+        .exclude(groups__in=Group.objects.exclude(name__in=GROUP_NAMES.values()))
+        .exclude(user_permissions__isnull=False)
+    )
 
 
 def organisation_list(*, user, query: str = "", kind: str = "", area_code: str = "") -> QuerySet:

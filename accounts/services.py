@@ -9,10 +9,19 @@ from django.db import transaction
 from brands.models import Area
 
 from .models import StaffProfile
-from .roles import COUNTY_ROLES, GROUP_NAMES, ROLE_PERMISSION_RULES, STAFF_SITE_ROLES, Role
+from .roles import (
+    CITY_REFERENCE_DATA,
+    CITY_REFERENCE_EDITORS,
+    COUNTY_ROLES,
+    GROUP_NAMES,
+    ROLE_PERMISSION_RULES,
+    STAFF_SITE_ROLES,
+    Role,
+)
+from .scoping import user_role
 
 
-def _permissions_for(rules) -> list[Permission]:
+def _permissions_for(role: Role, rules) -> list[Permission]:
     wanted = set()
     for app_label, model_name, actions in rules:
         try:
@@ -21,7 +30,10 @@ def _permissions_for(rules) -> list[Permission]:
             continue
         models = app_config.get_models() if model_name == "*" else [app_config.get_model(model_name)]
         for model in models:
+            reference = (app_label, model._meta.model_name) in CITY_REFERENCE_DATA
             for action in actions:
+                if reference and action != "view" and role not in CITY_REFERENCE_EDITORS:
+                    continue
                 wanted.add((app_label, f"{action}_{model._meta.model_name}"))
     perms = Permission.objects.filter(content_type__app_label__in={a for a, _ in wanted}).select_related("content_type")
     return [perm for perm in perms if (perm.content_type.app_label, perm.codename) in wanted]
@@ -33,7 +45,7 @@ def roles_sync() -> dict[Role, Group]:
     groups = {}
     for role, name in GROUP_NAMES.items():
         group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.set(_permissions_for(ROLE_PERMISSION_RULES[role]))
+        group.permissions.set(_permissions_for(role, ROLE_PERMISSION_RULES[role]))
         groups[role] = group
     return groups
 
@@ -61,3 +73,17 @@ def staff_upsert(*, username: str, role: Role, area: Area | None, password: str 
     user.groups.set([group])
     StaffProfile.objects.update_or_create(user=user, defaults={"area": area, "full_name": full_name})
     return user, created
+
+
+@transaction.atomic
+def staff_access_sync(*, user) -> None:
+    """After a change of an account's roles outside `staff_upsert` (the admin's user form): the account
+    enters the admin exactly when its role needs to, and never as a superuser unless it already was one.
+    A superuser's own flags are the superuser's to set."""
+    if user.is_superuser:
+        return
+    user._staff_scope = None  # the roles just changed
+    is_staff = user_role(user) in STAFF_SITE_ROLES
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])

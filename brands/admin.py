@@ -1,12 +1,54 @@
-"""Admin of the programme-wide reference data. The city administrator edits it; county users
-may only view it. Area-owned records (organisations, recognitions) are registered in
-accounts/admin.py, beside the scoping helper they need."""
+"""Admin of the programme-wide reference data. The city administrator edits it; county users and the
+city viewer may only view it: their roles hold view permissions only on it (accounts.roles
+CITY_REFERENCE_DATA), and brands sits below accounts, so these admins go by model permissions alone.
+Area-owned records (organisations, recognitions) are registered in accounts/admin.py, beside the
+scoping helper they need."""
 
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
 from import_export.admin import ImportExportModelAdmin
 
 from .models import Area, BrandLine, Occupation, Target
 from .resources import SafeExportResource
+from .validators import validate_plain_label
+
+
+class ImportNeedsWritePermissionMixin:
+    """django-import-export lets anyone into the admin import unless a permission code is configured; an
+    import adds and changes rows, so it needs both permissions, as typing the rows in would."""
+
+    def has_import_permission(self, request):
+        opts = self.opts
+        return (
+            request.user.has_perm(f"{opts.app_label}.{get_permission_codename('add', opts)}")
+            and request.user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}")
+            and super().has_import_permission(request)
+        )
+
+
+class PlainLabelsAdminMixin:
+    """Names are plain text (no markup for a page or a chart tooltip to render); a code, which rosters,
+    statistics and settings key on, is fixed once the record exists."""
+
+    label_fields = ("name", "short_name")
+    key_fields = ("code",)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.label_fields:
+            field.validators.append(validate_plain_label)
+        return field
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            field_names = {field.name for field in self.model._meta.fields}
+            readonly += [name for name in self.key_fields if name in field_names and name not in readonly]
+        return readonly
+
+
+class ReferenceDataAdmin(PlainLabelsAdminMixin, ImportNeedsWritePermissionMixin, ImportExportModelAdmin):
+    pass
 
 
 class BrandLineResource(SafeExportResource):
@@ -31,14 +73,14 @@ class TargetResource(SafeExportResource):
 
 
 @admin.register(BrandLine)
-class BrandLineAdmin(ImportExportModelAdmin):
+class BrandLineAdmin(ReferenceDataAdmin):
     resource_classes = [BrandLineResource]
     list_display = ("name", "code", "sort_order")
     search_fields = ("name", "code")
 
 
 @admin.register(Area)
-class AreaAdmin(ImportExportModelAdmin):
+class AreaAdmin(ReferenceDataAdmin):
     resource_classes = [AreaResource]
     list_display = ("name", "short_name", "code", "kind", "is_key_county", "sort_order")
     list_filter = ("kind", "is_key_county")
@@ -46,7 +88,7 @@ class AreaAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Occupation)
-class OccupationAdmin(ImportExportModelAdmin):
+class OccupationAdmin(ReferenceDataAdmin):
     resource_classes = [OccupationResource]
     list_display = ("name", "brand", "areas_label", "published_from", "published_to")
     list_filter = ("brand", "areas")
@@ -63,7 +105,7 @@ class OccupationAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(ImportExportModelAdmin):
+class TargetAdmin(ReferenceDataAdmin):
     resource_classes = [TargetResource]
     list_display = ("area", "brand_label", "year_from", "year_to", "metric", "value")
     list_filter = ("metric", "area", "brand", "year_from", "year_to")

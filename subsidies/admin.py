@@ -10,28 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import AreaScopedAdminMixin
-from accounts.roles import Role
-from accounts.scoping import scope_for
+from accounts.admin import NOT_YOURS, AreaScopedAdminMixin, CityReferenceDataAdminMixin
+from brands.admin import PlainLabelsAdminMixin
 
+from . import selectors
 from .models import ApplicationEvidence, ApplicationTransition, Budget, SubsidyApplication, SubsidyRule
-
-
-def _is_city_admin(request) -> bool:
-    return request.user.is_superuser or scope_for(request.user).role == Role.CITY_ADMIN
-
-
-class CityAdminOnlyMixin:
-    """County roles hold the app's model permissions for applications; rules and budgets stay the city's."""
-
-    def has_add_permission(self, request):
-        return _is_city_admin(request) and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return _is_city_admin(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return _is_city_admin(request) and super().has_delete_permission(request, obj)
 
 
 class GuardedHistoryAdmin(SimpleHistoryAdmin):
@@ -43,7 +26,7 @@ class GuardedHistoryAdmin(SimpleHistoryAdmin):
     def _visible(self, request, object_id):
         obj = self.get_object(request, object_id)
         if obj is None:  # an area-scoped admin raises Http404 itself
-            raise Http404("记录不存在，或不在您的管辖范围内。")
+            raise Http404(NOT_YOURS)
         return obj
 
     def history_view(self, request, object_id, extra_context=None):
@@ -58,7 +41,7 @@ class GuardedHistoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SubsidyRule)
-class SubsidyRuleAdmin(CityAdminOnlyMixin, GuardedHistoryAdmin):
+class SubsidyRuleAdmin(PlainLabelsAdminMixin, CityReferenceDataAdminMixin, GuardedHistoryAdmin):
     list_display = (
         "name",
         "kind",
@@ -78,11 +61,23 @@ class SubsidyRuleAdmin(CityAdminOnlyMixin, GuardedHistoryAdmin):
 
 
 @admin.register(Budget)
-class BudgetAdmin(CityAdminOnlyMixin, GuardedHistoryAdmin):
+class BudgetAdmin(CityReferenceDataAdminMixin, GuardedHistoryAdmin):
+    """Scoped as on the budget page (selectors.budget_scope): a county user reads their own area's budget
+    and the city's, nothing else; another area's budget, its page and its history answer 404."""
+
     list_display = ("year", "area", "amount", "note", "updated_at")
     list_filter = ("year", "area")
     list_select_related = ("area",)
     history_list_display = ("amount", "note")
+
+    def get_queryset(self, request):
+        return selectors.budget_scope(super().get_queryset(request), user=request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(NOT_YOURS)
+        return obj
 
 
 class TransitionInline(admin.TabularInline):

@@ -14,7 +14,7 @@ from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from accounts.scoping import scope_queryset
+from accounts.scoping import scope_for, scope_queryset
 from brands.models import Area, Recognition, Target
 from brands.selectors import PLAN_LAST_YEAR
 
@@ -105,9 +105,20 @@ def budget_summary(*, year: int, area: Area) -> dict:
     }
 
 
+def budget_scope(budgets: QuerySet, *, user) -> QuerySet:
+    """The budgets the user may see: a county user their area's and the city's (which their area's
+    approvals draw on when it has none of its own); a city user all; a user without a scope none."""
+    scope = scope_for(user)
+    if scope.sees_all_areas:
+        return budgets
+    if scope.area is None:
+        return budgets.none()
+    return budgets.filter(Q(area=scope.area.pk) | Q(area__code=CITY_AREA_CODE))
+
+
 def budget_list(*, user, year: int | None = None) -> list[dict]:
     """The budgets the user may see (a county user: their area's and the city's), each with its figures."""
-    budgets = scope_queryset(Budget.objects.all(), user) | Budget.objects.filter(area__code=CITY_AREA_CODE)
+    budgets = budget_scope(Budget.objects.all(), user=user)
     if year is not None:
         budgets = budgets.filter(year=year)
     rows = []

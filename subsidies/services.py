@@ -355,10 +355,20 @@ def _move(application, *, to: str, by, comment: str = "", fields: tuple[str, ...
 def application_update(
     *, application: SubsidyApplication, user, amount: Decimal | None = None, comment: str | None = None
 ) -> SubsidyApplication:
-    """Correct a draft (typically one returned for correction); the change is kept as a draft → draft step."""
+    """Correct a draft (typically one returned for correction); the change is kept as a draft → draft step.
+
+    Only the county clerk of the application's area corrects it: the one who submits it, so every amount
+    that reaches the reviewer and the city is one its area put its name to. Nobody changes an application
+    after submission: whoever holds it then returns it for correction (`application_return`), and the
+    city administrator, who approves, never edits what they approve."""
     _locked(application)
     _expect(application, Status.DRAFT, action="修改")
-    _creating_area(user, application.area)
+    _require_role(
+        user,
+        Role.COUNTY_CLERK,
+        application.area,
+        "只有本县区经办员可以修改草稿；需要更正金额的，请在审核、审批时退回修改。",
+    )
     changes, fields = [], []
     if amount is not None and amount != application.amount:
         _check_amount(application.rule, amount)

@@ -98,8 +98,6 @@ def _plausible_actions(application: SubsidyApplication, user) -> list[str]:
         actions += ["submit", "update", "reject"]
     elif role == Role.COUNTY_REVIEWER and county_here and status == Status.SUBMITTED:
         actions += ["review", "return", "reject"]
-    elif role == Role.CITY_ADMIN and status == Status.DRAFT:
-        actions += ["update"]
     elif role == Role.CITY_ADMIN and status == Status.REVIEWED:
         actions += ["approve", "return", "reject"]
     elif role == Role.CITY_ADMIN and status == Status.APPROVED:

@@ -1,17 +1,20 @@
 """Admin of training records, every queryset scoped to the user's area. Trainee and enrolment
 exports carry masked ID numbers only; rosters are imported through the roster pages, not here."""
 
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from import_export import fields
 from import_export.admin import ExportMixin
 
-from accounts.admin import ID_SEARCH_HELP, AreaScopedAdminMixin, PersonalDataExportMixin
+from accounts.admin import ID_SEARCH_HELP, AreaScopedAdminMixin, CityReferenceDataAdminMixin, PersonalDataExportMixin
 from accounts.audit import AuditEntry, audit_record
+from brands.admin import PlainLabelsAdminMixin
 from brands.resources import SafeExportResource
 
 from . import tallies
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
+from .validators import clean_trainee_name, clean_trainee_phone
 
 
 class KeepsSummaryRowsMixin:
@@ -132,7 +135,9 @@ class TrainingBatchResource(SafeExportResource):
 
 
 @admin.register(PriorityCategory)
-class PriorityCategoryAdmin(admin.ModelAdmin):
+class PriorityCategoryAdmin(PlainLabelsAdminMixin, CityReferenceDataAdminMixin, admin.ModelAdmin):
+    """人员类别 are city-wide: every area's rosters and the city's statistics by category read them."""
+
     list_display = ("name", "code", "sort_order")
 
 
@@ -154,9 +159,26 @@ class TrainingBatchAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixi
         tallies.training_changed(batch_ids=[obj.pk for obj in objs if obj.pk], old_keys=before)
 
 
+class TraineeAdminForm(forms.ModelForm):
+    """A person's name and phone pass the roster's rules, with its messages (training/validators.py)."""
+
+    class Meta:
+        model = Trainee
+        # The full ID number stays out (PIPL art. 28); sex and birth date follow from it (read-only).
+        fields = ("name", "phone", "education", "household_address", "household_area", "categories", "note")
+        error_messages = {"name": {"required": "姓名未填写。"}}
+
+    def clean_name(self):
+        return clean_trainee_name(self.cleaned_data.get("name") or "")
+
+    def clean_phone(self):
+        return clean_trainee_phone(self.cleaned_data.get("phone") or "")
+
+
 @admin.register(Trainee)
 class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExportMixin, ExportMixin, admin.ModelAdmin):
     area_field = "enrolments__batch__area"
+    form = TraineeAdminForm
     resource_classes = [TraineeResource]
     list_display = ("name", "masked_id_number", "sex", "birth_date", "phone", "education")
     list_filter = ("sex", "education", "categories")

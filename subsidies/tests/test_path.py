@@ -227,7 +227,7 @@ def test_a_returned_draft_is_corrected_and_goes_through_every_step_again(
 ):
     application = advance(base_application(Decimal("400000")), Status.REVIEWED)
     services.application_return(application=application, user=city_admin, reason="金额超出实际投入")
-    with pytest.raises(PermissionDenied, match="只能为本县区登记补贴申请"):
+    with pytest.raises(PermissionDenied, match="只能办理本县区的补贴申请"):
         services.application_update(application=application, user=other_clerk, amount=Decimal("1"))
     with pytest.raises(ValidationError, match="超过该补贴的最高限额"):
         services.application_update(application=application, user=clerk, amount=Decimal("600000"))

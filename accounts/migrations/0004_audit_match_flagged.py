@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_audit_entry'),
+        ('accounts', '0003_api_token_masked'),
     ]
 
     operations = [

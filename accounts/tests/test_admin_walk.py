@@ -1,0 +1,263 @@
+"""Every registered ModelAdmin, walked as every role: what it may list, see, add, change and delete, and
+that a county user of another area gets 404 on an area-owned record's pages (its history included).
+
+The expectation table has an entry per registered model: registering a new admin without deciding
+what each role may do there fails `test_every_registered_admin_has_an_expectation`."""
+
+from decimal import Decimal
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from accounts.audit import audit_record
+from accounts.roles import GROUP_NAMES, Role
+from brands.models import Area, BrandLine, Occupation, Target
+from brands.tests.factories import OrganisationFactory, RecognitionFactory
+from employment.models import ReferralImport
+from employment.tests.factories import (
+    EmploymentOutcomeFactory,
+    JobReferralFactory,
+    LabourExportFactory,
+    WageCaseFactory,
+)
+from subsidies.models import SubsidyApplication, SubsidyRule
+from subsidies.tests.factories import BudgetFactory
+from training.models import PriorityCategory, RosterImport
+from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
+
+pytestmark = pytest.mark.django_db
+
+# The roles, and two accounts someone made staff although their role has no work in the admin: the
+# permissions, not only the staff flag, must keep them read-only.
+ROLES = (
+    "superuser",
+    "city_admin",
+    "city_viewer",
+    "county_clerk",
+    "county_reviewer",
+    "city_viewer_staff",
+    "county_reviewer_staff",
+)
+COUNTY = {"county_clerk", "county_reviewer", "county_reviewer_staff"}
+NOT_STAFF = {"city_viewer", "county_reviewer"}  # the admin sends them to the login page
+
+# l: list, v: see an object's page (and its history), a: add, c: change, d: delete.
+ALL, READ, NONE = "lvacd", "lv", ""
+EVERYTHING_READ = {"city_admin": ALL, "county_clerk": READ, "city_viewer_staff": READ, "county_reviewer_staff": READ}
+AREA_RECORDS = {"city_admin": ALL, "county_clerk": READ, "city_viewer_staff": READ, "county_reviewer_staff": READ}
+EXPECTED = {
+    "auth.group": {"superuser": ALL},
+    "axes.accessattempt": {"superuser": "lvd", "city_admin": "lvd"},  # deleting unlocks the username
+    "axes.accesslog": {"superuser": "lvd", "city_admin": READ},
+    "axes.accessfailurelog": {"superuser": "lvd", "city_admin": READ},
+    "accounts.apitoken": {"superuser": "lvd"},  # masked keys; deleting revokes
+    "accounts.auditentry": {"superuser": READ, "city_admin": READ},
+    "auth.user": {"superuser": ALL, "city_admin": "lvac"},
+    "brands.brandline": {"superuser": ALL, **EVERYTHING_READ},
+    "brands.area": {"superuser": ALL, **EVERYTHING_READ},
+    "brands.occupation": {"superuser": ALL, **EVERYTHING_READ},
+    "brands.target": {"superuser": ALL, **EVERYTHING_READ},
+    # Clerks keep the providers and employers of their own area; nobody in a county deletes one.
+    "brands.organisation": {"superuser": ALL, **AREA_RECORDS, "county_clerk": "lvac"},
+    "brands.recognition": {"superuser": ALL, **AREA_RECORDS},
+    "training.prioritycategory": {"superuser": ALL, **EVERYTHING_READ},
+    "training.trainingbatch": {"superuser": ALL, **AREA_RECORDS},
+    # People enter the registry through rosters only.
+    "training.trainee": {"superuser": "lvcd", **AREA_RECORDS, "city_admin": "lvcd"},
+    "training.enrolment": {"superuser": ALL, **AREA_RECORDS},
+    "training.rosterimport": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
+    "employment.jobreferral": {"superuser": ALL, **AREA_RECORDS},
+    "employment.employmentoutcome": {"superuser": ALL, **AREA_RECORDS},
+    "employment.labourexport": {"superuser": ALL, **AREA_RECORDS},
+    "employment.wagecase": {"superuser": ALL, **AREA_RECORDS},
+    "employment.referralimport": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
+    "subsidies.subsidyrule": {"superuser": ALL, **EVERYTHING_READ},
+    "subsidies.budget": {"superuser": ALL, **AREA_RECORDS},
+    # Applications move through the services only.
+    "subsidies.subsidyapplication": {"superuser": READ, **AREA_RECORDS, "city_admin": READ},
+}
+
+
+def _batch(area):
+    return TrainingBatchFactory(area=area, provider=OrganisationFactory(area=area))
+
+
+def _application(area):
+    rule = SubsidyRule.objects.get(kind="training_base", level="city")
+    recognition = RecognitionFactory(organisation=OrganisationFactory(area=area), kind="training_base", level="city")
+    return SubsidyApplication.objects.create(
+        rule=rule,
+        kind=rule.kind,
+        area=area,
+        organisation=recognition.organisation,
+        recognition=recognition,
+        amount=Decimal("1000.00"),
+    )
+
+
+def _outcome(area):
+    return EmploymentOutcomeFactory(area=area, trainee=EnrolmentFactory(batch=_batch(area)).trainee)
+
+
+def _import_row(model, area):
+    options = {"batch": _batch(area)} if model is RosterImport else {"area": area}
+    return model.objects.create(file_name="名单.xlsx", file_size=1, content=b"x", **options)
+
+
+# label -> (builds an object owned by the area given, whether the object belongs to that area).
+BUILDERS = {
+    "auth.group": (lambda area: Group.objects.get(name=GROUP_NAMES[Role.COUNTY_CLERK]), False),
+    "axes.accessattempt": (
+        lambda area: AccessAttempt.objects.create(username="x", failures_since_start=1, get_data="", post_data=""),
+        False,
+    ),
+    "axes.accesslog": (lambda area: AccessLog.objects.create(username="x"), False),
+    "axes.accessfailurelog": (lambda area: AccessFailureLog.objects.create(username="x"), False),
+    "accounts.apitoken": (lambda area: Token.objects.create(user=_account(area)), False),
+    "accounts.auditentry": (lambda area: audit_record(user=None, action="other", subject="测试", area=area), False),
+    "auth.user": (lambda area: _account(area), False),
+    "brands.brandline": (lambda area: BrandLine.objects.first(), False),
+    "brands.area": (lambda area: area, False),
+    "brands.occupation": (lambda area: Occupation.objects.first(), False),
+    "brands.target": (lambda area: Target.objects.first(), False),
+    "brands.organisation": (lambda area: OrganisationFactory(area=area), True),
+    "brands.recognition": (lambda area: RecognitionFactory(organisation=OrganisationFactory(area=area)), True),
+    "training.prioritycategory": (lambda area: PriorityCategory.objects.first(), False),
+    "training.trainingbatch": (_batch, True),
+    "training.trainee": (lambda area: EnrolmentFactory(trainee=TraineeFactory(), batch=_batch(area)).trainee, True),
+    "training.enrolment": (lambda area: EnrolmentFactory(batch=_batch(area)), True),
+    "training.rosterimport": (lambda area: _import_row(RosterImport, area), True),
+    "employment.jobreferral": (lambda area: JobReferralFactory(area=area), True),
+    "employment.employmentoutcome": (_outcome, True),
+    "employment.labourexport": (lambda area: LabourExportFactory(area=area), True),
+    "employment.wagecase": (lambda area: WageCaseFactory(area=area), True),
+    "employment.referralimport": (lambda area: _import_row(ReferralImport, area), True),
+    "subsidies.subsidyrule": (lambda area: SubsidyRule.objects.first(), False),
+    "subsidies.budget": (lambda area: BudgetFactory(area=area, year=2024), True),
+    "subsidies.subsidyapplication": (_application, True),
+}
+
+
+def _account(area):
+    from accounts.services import staff_upsert
+
+    user, _created = staff_upsert(username=f"staff_{area.code}", role=Role.COUNTY_CLERK, area=area, password=None)
+    return user
+
+
+@pytest.fixture
+def users(make_staff, django_user_model, area):
+    made = {
+        "superuser": django_user_model.objects.create_superuser("root", "root@example.com", "Root-password-2025"),
+        "city_admin": make_staff(Role.CITY_ADMIN),
+        "city_viewer": make_staff(Role.CITY_VIEWER),
+        "county_clerk": make_staff(Role.COUNTY_CLERK, area),
+        "county_reviewer": make_staff(Role.COUNTY_REVIEWER, area),
+        "city_viewer_staff": make_staff(Role.CITY_VIEWER, username="viewer_made_staff"),
+        "county_reviewer_staff": make_staff(Role.COUNTY_REVIEWER, area, username="reviewer_made_staff"),
+    }
+    for name in ("city_viewer_staff", "county_reviewer_staff"):
+        made[name].is_staff = True
+        made[name].save(update_fields=["is_staff"])
+    return made
+
+
+def _url(model, name: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}", args=args)
+
+
+def _pk(obj):
+    return obj.user_id if isinstance(obj, Token) else obj.pk  # the token admin addresses tokens by user
+
+
+def _capabilities(client, model, obj) -> str:
+    seen = ""
+    changelist = client.get(_url(model, "changelist"))
+    if changelist.status_code == 302:  # not staff: every admin page sends them to the login page
+        assert changelist["Location"].startswith(reverse("admin:login"))
+        assert client.get(_url(model, "change", _pk(obj))).status_code == 302
+        return seen
+    if changelist.status_code == 200:
+        seen += "l"
+    page = client.get(_url(model, "change", _pk(obj)))
+    if page.status_code == 200:
+        seen += "v"
+        assert client.get(_url(model, "history", _pk(obj))).status_code == 200
+    if client.get(_url(model, "add")).status_code == 200:
+        seen += "a"
+    if page.status_code == 200 and 'name="_save"' in page.content.decode():
+        seen += "c"
+    if client.get(_url(model, "delete", _pk(obj))).status_code == 200:
+        seen += "d"
+    return seen
+
+
+def test_every_registered_admin_has_an_expectation():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered == set(EXPECTED), "decide what each role may do in a newly registered admin"
+    assert set(BUILDERS) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("label", sorted(EXPECTED))
+def test_what_each_role_may_do_in_the_admin(client, users, area, other_area, label):
+    model = next(model for model in admin.site._registry if model._meta.label_lower == label)
+    build, area_owned = BUILDERS[label]
+    mine = build(area)
+    theirs = build(other_area) if area_owned else None
+    seen = {}
+    for role in ROLES:
+        client.force_login(users[role])
+        seen[role] = _capabilities(client, model, mine)
+        if theirs is not None and role in COUNTY and role not in NOT_STAFF:
+            for name in ("change", "history", "delete"):
+                assert client.get(_url(model, name, _pk(theirs))).status_code == 404, (role, name)
+            assert client.get(_url(model, "changelist")).context["cl"].result_count == 1, role
+    expected = {role: EXPECTED[label].get(role, NONE) for role in ROLES}
+    assert seen == expected
+
+
+def test_a_county_user_sees_the_citys_budget_but_no_other_areas(client, users, area, other_area):
+    city = Area.objects.get(code="450700")
+    own, city_budget, theirs = (BudgetFactory(area=a, year=2024) for a in (area, city, other_area))
+    client.force_login(users["county_clerk"])
+    listed = client.get(reverse("admin:subsidies_budget_changelist")).context["cl"].result_list
+    assert set(listed) == {own, city_budget}
+    assert client.get(reverse("admin:subsidies_budget_change", args=[city_budget.pk])).status_code == 200
+    for name in ("change", "history"):
+        assert client.get(reverse(f"admin:subsidies_budget_{name}", args=[theirs.pk])).status_code == 404
+    version = theirs.history.get()
+    url = reverse("admin:subsidies_budget_simple_history", args=[theirs.pk, version.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_a_county_clerk_cannot_rename_a_category_or_import_reference_data(client, users):
+    category = PriorityCategory.objects.first()
+    client.force_login(users["county_clerk"])
+    url = reverse("admin:training_prioritycategory_change", args=[category.pk])
+    response = client.post(url, {"name": "<b>改名</b>", "code": category.code, "sort_order": 1})
+    assert response.status_code == 403
+    category.refresh_from_db()
+    assert category.name != "<b>改名</b>"
+    assert client.get(reverse("admin:training_prioritycategory_add")).status_code == 403
+    for model in (BrandLine, Area, Occupation, Target):
+        assert client.get(_url(model, "import")).status_code == 403, model
+    client.force_login(users["city_admin"])
+    assert client.get(_url(Occupation, "import")).status_code == 200
+
+
+def test_the_county_clerks_role_holds_view_only_on_reference_data(users):
+    clerk = users["county_clerk"]
+    for permission in (
+        "training.add_prioritycategory",
+        "training.change_prioritycategory",
+        "subsidies.add_subsidyrule",
+        "subsidies.change_budget",
+        "brands.add_recognition",
+    ):
+        assert not clerk.has_perm(permission), permission
+    assert clerk.has_perm("training.view_prioritycategory")
+    assert clerk.has_perm("brands.change_organisation")

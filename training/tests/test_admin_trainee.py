@@ -1,0 +1,69 @@
+"""The admin's trainee form refuses the names and phones the roster refuses, with the same messages
+(training/validators.py is the one home of both rules)."""
+
+import pytest
+from django.urls import reverse
+
+from training import roster, validators
+from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trainee(area):
+    return EnrolmentFactory(trainee=TraineeFactory(name="黄小梅"), batch=TrainingBatchFactory(area=area)).trainee
+
+
+def post(client, trainee, **fields):
+    data = {"name": trainee.name, "phone": trainee.phone, "education": "", "household_address": "", "note": ""}
+    data.update(fields)
+    return client.post(reverse("admin:training_trainee_change", args=[trainee.pk]), data)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("黄3梅", "姓名含有数字或符号，请只填写姓名本身。"),
+        ("<b>黄</b>", "姓名含有数字或符号，请只填写姓名本身。"),
+        ("黄", "姓名应为 2 至 20 个字，当前为 1 个字。"),
+        ("   ", "姓名未填写。"),
+    ],
+)
+def test_a_bad_name_is_refused_with_the_rosters_message(admin_client_city, trainee, name, message):
+    response = post(admin_client_city, trainee, name=name)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    trainee.refresh_from_db()
+    assert trainee.name == "黄小梅"
+
+
+def test_a_bad_phone_is_refused_with_the_rosters_message(admin_client_city, trainee):
+    response = post(admin_client_city, trainee, phone="12345")
+    assert response.status_code == 200
+    assert "联系电话“12345”不正确：应为 11 位手机号码（13 至 19 开头）或带区号的固定电话（如 0777-2812345）。" in (
+        response.content.decode()
+    )
+    trainee.refresh_from_db()
+    assert trainee.phone == "13800138000"
+
+
+def test_a_good_name_and_phone_are_stored_as_the_roster_would(admin_client_city, trainee):
+    response = post(admin_client_city, trainee, name="黄 小\u200b兰", phone="+86 139 0000 1111")
+    assert response.status_code == 302
+    trainee.refresh_from_db()
+    assert (trainee.name, trainee.phone) == ("黄小兰", "13900001111")
+    assert post(admin_client_city, trainee, phone="").status_code == 302
+    trainee.refresh_from_db()
+    assert trainee.phone == ""
+
+
+@pytest.mark.parametrize(
+    "text", ["13800138000", "+86 138-0013-8000", "0777-2812345", "(0777)2812345-12", "12345", "１３８００１３８０００"]
+)
+def test_the_roster_and_the_validators_read_phones_alike(text):
+    assert roster.normalise_phone(text) == validators.normalise_phone(text)
+
+
+def test_the_roster_and_the_validators_accept_the_same_names():
+    assert roster.NAME_CHARACTERS.pattern == validators.NAME_CHARACTERS.pattern
