@@ -19,6 +19,7 @@ import python_calamine
 from django.conf import settings
 
 from .identity import INVISIBLE, IdNumber, IdNumberError, parse_id_number
+from .validators import name_problem, normalise_phone, phone_problem
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
@@ -100,10 +101,6 @@ CATEGORY_SYNONYMS = {name: code for code, name in CATEGORIES.items()} | {
 }
 CATEGORY_SEPARATORS = re.compile(r"[、,，/／;；]")
 SEX_VALUES = {"男": "M", "女": "F", "男性": "M", "女性": "F"}
-# [0-9], not \d: NFKC leaves Arabic-Indic and other scripts' digits as they are, and no phone dials them.
-MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-LANDLINE = re.compile(r"^(0[0-9]{2,3})-?([0-9]{7,8})(?:-([0-9]{1,6}))?$")
-NAME_CHARACTERS = re.compile(r"^[\u3400-\u9fff\u00b7\u2022A-Za-z·]+$")
 WHITESPACE = re.compile(r"\s+")
 # Control characters (Excel stores them as _x0001_ escapes, e.g. pasted from another system) are invisible
 # too; besides, PostgreSQL refuses NUL in text and openpyxl refuses them all in the error workbook.
@@ -558,12 +555,9 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
         row.errors.append(RowError(row=excel_row, column=header.get(name, name), message=message))
 
     name = WHITESPACE.sub("", _text(get("name")))
-    if not name:
-        error("name", "姓名未填写。")
-    elif not 2 <= len(name) <= 20:
-        error("name", f"姓名应为 2 至 20 个字，当前为 {len(name)} 个字。")
-    elif not NAME_CHARACTERS.match(name):
-        error("name", "姓名含有数字或符号，请只填写姓名本身。")
+    problem = name_problem(name)
+    if problem:
+        error("name", problem)
     row.name = name
 
     try:
@@ -597,10 +591,7 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
     if phone_text:
         phone = normalise_phone(phone_text)
         if phone is None:
-            error(
-                "phone",
-                f"联系电话“{phone_text}”不正确：应为 11 位手机号码（13 至 19 开头）或带区号的固定电话（如 0777-2812345）。",
-            )
+            error("phone", phone_problem(phone_text))
         row.phone = phone or ""
 
     education_text = _text(get("education"))
@@ -642,22 +633,3 @@ def repeated_rows(rows: list[RosterRow]) -> dict[int, int]:
         if first != row.row:
             repeats[row.row] = first
     return repeats
-
-
-def normalise_phone(text: str) -> str | None:
-    """A mainland mobile as 11 digits, or a landline as 0AAA-NNNNNNN; None when it is neither."""
-    if len(text) == 11 and text.isascii() and MOBILE.match(text):  # the usual cell, as the code below returns it
-        return text
-    compact = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", text))
-    digits = compact.replace("-", "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if MOBILE.match(digits):
-        return digits
-    landline = LANDLINE.match(compact)
-    if landline:
-        area, number, extension = landline.groups()
-        return f"{area}-{number}" + (f"-{extension}" if extension else "")
-    return None

@@ -4,7 +4,6 @@
 import pytest
 from django.urls import reverse
 
-from training import roster, validators
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,14 +55,3 @@ def test_a_good_name_and_phone_are_stored_as_the_roster_would(admin_client_city,
     assert post(admin_client_city, trainee, phone="").status_code == 302
     trainee.refresh_from_db()
     assert trainee.phone == ""
-
-
-@pytest.mark.parametrize(
-    "text", ["13800138000", "+86 138-0013-8000", "0777-2812345", "(0777)2812345-12", "12345", "１３８００１３８０００"]
-)
-def test_the_roster_and_the_validators_read_phones_alike(text):
-    assert roster.normalise_phone(text) == validators.normalise_phone(text)
-
-
-def test_the_roster_and_the_validators_accept_the_same_names():
-    assert roster.NAME_CHARACTERS.pattern == validators.NAME_CHARACTERS.pattern
