@@ -220,6 +220,13 @@ class Enrolment(models.Model):
         ordering = ["batch", "id"]
         constraints = [
             models.UniqueConstraint(fields=["trainee", "batch"], name="enrolment_once_per_batch"),
+            # A certificate's number identifies it: unique per certificate type across the whole registry.
+            models.UniqueConstraint(
+                fields=["certificate", "certificate_number"],
+                condition=~Q(certificate=""),
+                name="enrolment_certificate_number_unique",
+                violation_error_message=_("同一类证书的证书编号不能重复：该编号已登记给另一名学员。"),
+            ),
             models.CheckConstraint(
                 condition=Q(certificate="") | Q(completed=True),
                 name="enrolment_certificate_needs_completion",

@@ -2,13 +2,17 @@
 
 import datetime
 import logging
+import operator
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.audit import AuditEntry, audit_people, audit_record, may_reveal_id_numbers
@@ -176,6 +180,7 @@ def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[R
     changed = []
     problems = []
     seen = set()
+    certificates: dict[tuple[str, str], str] = {}  # (type, number) → the trainee it is entered for here
     for entry in entries:
         enrolment = enrolments.get(entry.enrolment_id)
         if enrolment is None:
@@ -193,26 +198,102 @@ def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[R
         if entry.certificate_date and entry.certificate_date < batch.start_date:
             problems.append(f"{enrolment.trainee.name}：发证日期不能早于开班日期。")
             continue
+        number = normalise_certificate_number(entry.certificate_number) if entry.certificate else ""
+        if entry.certificate:
+            first = certificates.setdefault((entry.certificate, number), enrolment.trainee.name)
+            if first != enrolment.trainee.name:
+                problems.append(
+                    f"{enrolment.trainee.name}：证书编号“{number}”与{first}的相同，同一类证书的编号不能重复。"
+                )
+                continue
         values = {
             "completed": entry.completed,
             "assessment": entry.assessment,
             "certificate": entry.certificate,
-            "certificate_number": entry.certificate_number.strip() if entry.certificate else "",
+            "certificate_number": number,
             "certificate_date": entry.certificate_date if entry.certificate else None,
         }
         if any(getattr(enrolment, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(enrolment, name, value)
             changed.append(enrolment)
+    problems += _certificates_taken(certificates, enrolments, entries)
     if problems:
         raise ValidationError(problems)
-    Enrolment.objects.bulk_update(
-        changed, ["completed", "assessment", "certificate", "certificate_number", "certificate_date"]
-    )
+    try:
+        with transaction.atomic():
+            Enrolment.objects.bulk_update(
+                changed, ["completed", "assessment", "certificate", "certificate_number", "certificate_date"]
+            )
+    except IntegrityError:
+        # Two clerks entering the same number at the same moment: the constraint decides, the message is the same.
+        raise ValidationError(
+            "证书编号与刚登记的另一张证书重复，同一类证书的编号不能重复，请核对后重新保存。"
+        ) from None
     newly_counted = [e.trainee_id for e in changed if e.completed != was_completed[e.pk]]
     if newly_counted:
         tallies.training_changed(batch_ids=[batch.pk], trainee_ids=newly_counted)
     return len(changed)
+
+
+@transaction.atomic
+def batch_complete_all(*, batch: TrainingBatch, user, expected: int) -> int:
+    """Mark every enrolment of the batch not yet completed as completed (the whole batch, not a page);
+    `expected` is the number the clerk confirmed: if the roster changed since, nothing is done."""
+    _check_area(user, batch.area)
+    TrainingBatch.objects.select_for_update().filter(pk=batch.pk).first()
+    pending = list(batch.enrolments.filter(completed=False).values_list("trainee_id", flat=True))
+    if len(pending) != expected:
+        raise ValidationError(
+            f"班期的花名册刚有变动：现有 {len(pending)} 名学员尚未结业（确认时为 {expected} 名），请重新确认。"
+        )
+    if not pending:
+        return 0
+    batch.enrolments.filter(completed=False).update(completed=True)
+    tallies.training_changed(batch_ids=[batch.pk], trainee_ids=pending)
+    return len(pending)
+
+
+@transaction.atomic
+def batch_finish(*, batch: TrainingBatch, user) -> TrainingBatch:
+    """Set the batch to 已结业 once every enrolment has its result (completed, or an assessment recorded)."""
+    _check_area(user, batch.area)
+    if batch.status == TrainingBatch.Status.COMPLETED:
+        raise ValidationError("本班期已经是“已结业”状态。")
+    if not batch.enrolments.exists():
+        raise ValidationError("本班期还没有学员，不能设为已结业。")
+    without_result = batch.enrolments.filter(completed=False, assessment="").count()
+    if without_result:
+        raise ValidationError(f"还有 {without_result} 名学员没有登记结业或考核结果，登记完后才能将班期设为已结业。")
+    return batch_update(batch=batch, user=user, status=TrainingBatch.Status.COMPLETED)
+
+
+def normalise_certificate_number(text: str) -> str:
+    """A certificate number as typed or pasted: full-width characters folded, spaces dropped, letters upper-case."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
+
+
+def _certificates_taken(
+    certificates: dict[tuple[str, str], str], enrolments: dict[int, Enrolment], entries: list[ResultEntry]
+) -> list[str]:
+    """The numbers entered here that another enrolment (of any batch or area) already holds for the same
+    certificate type. The holder is not named: they may have trained in another area."""
+    if not certificates:
+        return []
+    here = [entry.enrolment_id for entry in entries if entry.enrolment_id in enrolments]
+    taken = set(
+        Enrolment.objects.filter(
+            reduce(operator.or_, (Q(certificate=kind, certificate_number=number) for kind, number in certificates))
+        )
+        .exclude(pk__in=here)
+        .values_list("certificate", "certificate_number")
+    )
+    labels = dict(Enrolment.Certificate.choices)
+    return [
+        f"{name}：{labels[kind]}编号“{number}”已登记给另一名学员，同一类证书的编号不能重复，请核对。"
+        for (kind, number), name in certificates.items()
+        if (kind, number) in taken
+    ]
 
 
 # --- roster import -------------------------------------------------------------------------------

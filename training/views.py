@@ -101,6 +101,8 @@ def batch_detail(request, pk: int):
     batch = selectors.batch_get(user=request.user, pk=pk)
     enrolments = selectors.batch_enrolments(batch=batch)
     summary = enrolments.aggregate(
+        # First: once an aggregate is named "completed", a filter on the field of that name means the aggregate.
+        without_result=Count("pk", filter=Q(completed=False, assessment="")),
         enrolled=Count("pk"),
         completed=Count("pk", filter=Q(completed=True)),
         certified=Count("pk", filter=~Q(certificate="")),
@@ -110,7 +112,16 @@ def batch_detail(request, pk: int):
     return render(
         request,
         "training/batch_detail.html",
-        {"batch": batch, "page": page, "summary": summary, "imports": imports},
+        {
+            "batch": batch,
+            "page": page,
+            "summary": summary,
+            "imports": imports,
+            # Every enrolment has its result: the next step is to close the batch (then its subsidies).
+            "may_finish": batch.status != batch.Status.COMPLETED
+            and summary["enrolled"] > 0
+            and summary["without_result"] == 0,
+        },
     )
 
 
@@ -157,8 +168,48 @@ def batch_results(request, pk: int):
             "rows": rows,
             "page": page,
             "all_completed": bool(rows) and all(row["completed"].value() for row in rows),
+            "pending": enrolments.filter(completed=False).count(),
         },
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@permission_required("training.change_enrolment", raise_exception=True)
+def batch_complete_all(request, pk: int):
+    """Every trainee of the batch not yet completed, marked completed after one confirmation that states
+    how many (the results page shows a hundred at a time; this is the whole batch)."""
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    pending = selectors.batch_enrolments(batch=batch).filter(completed=False).count()
+    if request.method == "POST":
+        try:
+            expected = int(request.POST.get("expected", ""))
+        except ValueError:
+            expected = -1
+        try:
+            done = services.batch_complete_all(batch=batch, user=request.user, expected=expected)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("training:batch_complete_all", pk=batch.pk)
+        messages.success(request, f"已将 {done} 名学员标记为已结业。")
+        return redirect("training:batch_detail", pk=batch.pk)
+    return render(request, "training/batch_complete_all.html", {"batch": batch, "pending": pending})
+
+
+@require_POST
+@login_required
+@permission_required("training.change_trainingbatch", raise_exception=True)
+def batch_finish(request, pk: int):
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    try:
+        services.batch_finish(batch=batch, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "班期已设为“已结业”。")
+    return redirect("training:batch_detail", pk=batch.pk)
 
 
 def _search_redirect(request, query: str):

@@ -339,7 +339,7 @@ def test_results_page_records_completion_and_certificates(client, clerk, batch):
     second = EnrolmentFactory(batch=batch, trainee=TraineeFactory(name="乙学员"))
     login(client, clerk)
     page = html(client.get(reverse("training:batch_results", args=[batch.pk])))
-    assert "全部标记为已结业" in page
+    assert "本页全部结业" in page and "全班 2 人标记为已结业" in page
     assert "甲学员" in page and "乙学员" in page
 
     response = client.post(
