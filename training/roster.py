@@ -8,12 +8,14 @@ and writes them."""
 import datetime
 import functools
 import io
+import itertools
 import operator
 import re
 import struct
 import unicodedata
 import zipfile
 import zlib
+from array import array
 from dataclasses import dataclass, field
 
 import python_calamine
@@ -40,6 +42,11 @@ EXCEL_MAX_COLUMNS = 16_384
 # calamine reserves room for the shared strings the file announces (24 bytes each) before reading any, and
 # keeps every one it reads: no more than one sheet's worth of cells.
 MAX_SHARED_STRINGS = MAX_SHEET_CELLS
+# calamine gives every cell its own copy of the shared string it points to: 20,000 cells pointing to one
+# 100 KB string (a 22 KB file) cost 2 GB. The copies are bounded before calamine reads the file, measured as
+# the XML of the strings the cells point to (markup included: the 100,000-row LibreOffice roster, whose
+# strings are rich-text runs, comes to 277 MB; the text itself is 29 MB).
+MAX_CELL_TEXT_BYTES = 600_000_000
 # Inflated bytes are checked in pieces of this size (so a refused file costs a few MB whatever it holds),
 # and an XML tag longer than MAX_TAG_BYTES is not something any spreadsheet program writes.
 INFLATE_CHUNK = 1024 * 1024
@@ -390,6 +397,13 @@ SHARED_STRINGS_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sst(?=[\s/>])((?:[^>\
 UNIQUE_COUNT = re.compile(rb"(?:^|\s)uniqueCount\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 
 
+SHARED_STRINGS_PART = "xl/sharedstrings.xml"  # calamine reads the table from this part only (in any case)
+TEXT_TOO_BIG = (
+    "工作表中引用同一段文字的单元格过多，读取时将超过 600 MB，可能不是正常的花名册："
+    "请把花名册复制到一个新的工作簿后重新上传。"
+)
+
+
 def _check_parts(content: bytes, entries: list[zipfile.ZipInfo]) -> None:
     """Refuse what would make calamine reserve memory out of proportion to the file: more bytes than a
     roster can need, a sheet whose used range is enormous, or a shared-string table announcing or holding
@@ -398,8 +412,14 @@ def _check_parts(content: bytes, entries: list[zipfile.ZipInfo]) -> None:
 
     Every part is inflated and scanned in pieces, none kept, so a sheet is found wherever the workbook's
     relationships put it, and a refused file costs a few megabytes whatever it inflates to."""
+    if len({entry.filename.casefold() for entry in entries}) != len(entries):
+        raise RosterFileError(DAMAGED)  # two parts of one name: which one calamine reads is not ours to guess
     total = [0]
+    references = 0
+    sheets: list[zipfile.ZipInfo] = []
+    table = None
     for entry in entries:
+        strings_part = _StringTable() if entry.filename.casefold() == SHARED_STRINGS_PART else None
         sheet = False
         bound = _RangeBound()
         strings = 0
@@ -417,7 +437,13 @@ def _check_parts(content: bytes, entries: list[zipfile.ZipInfo]) -> None:
                 raise RosterFileError(DAMAGED)
             if not announced and b"sst" in block:
                 announced = _check_shared_strings_tag(block)
+            if strings_part is not None:
+                strings_part.add(block)
+        if strings_part is not None:
+            table = strings_part.finish()
         if sheet:
+            sheets.append(entry)
+            references += bound.values
             rows, columns = bound.rows, bound.columns
             if bound.exact_needed or rows * columns > MAX_SHEET_CELLS:  # the quick bound may be loose
                 rows, columns = _used_range_exact(_blocks(_inflate(content, entry, [0])))
@@ -426,6 +452,89 @@ def _check_parts(content: bytes, entries: list[zipfile.ZipInfo]) -> None:
                     f"工作表的使用范围过大（{rows:,} 行 × {columns:,} 列）：表格以外可能还有零星内容，"
                     "请把花名册复制到一个新的工作簿后重新上传。"
                 )
+    if table and references * max(table) > MAX_CELL_TEXT_BYTES:  # the quick bound may be loose
+        copied = sum(_copied_bytes(_blocks(_inflate(content, entry, [0])), table) for entry in sheets)
+        if copied > MAX_CELL_TEXT_BYTES:
+            raise RosterFileError(TEXT_TOO_BIG)
+
+
+# Everything but "<" and ">", deleted to see whether a "<" ever comes before the ">" of the tag it opens.
+NOT_ANGLE_BRACKETS = bytes(byte for byte in range(256) if byte not in b"<>")
+BYTE_ORDER_MARK = b"\xef\xbb\xbf"
+
+
+class _StringTable:
+    """The XML length of each shared string, in calamine's order, block by block.
+
+    calamine ends a string at the first </si> after its <si>, so with one <si> between each two </si> the
+    n-th piece between them holds the n-th string (and some markup: an overestimate). What would let a
+    </si> or a <si> be seen where calamine sees none, or the reverse, is refused as damaged: a "<" inside a
+    tag, comments, CDATA, processing instructions, prefixed <x:si>, a <si> inside another."""
+
+    def __init__(self) -> None:
+        self.lengths = array("L")
+        self.carry = 0
+        self.last_mark = b">"
+        self.last_event = SI_END
+        self.first = True
+
+    def add(self, block: bytes) -> None:
+        start = 0
+        if self.first:
+            self.first = False
+            declaration = len(BYTE_ORDER_MARK) if block.startswith(BYTE_ORDER_MARK) else 0
+            if block.startswith(b"<?", declaration):
+                start = declaration + 2
+        if b"<!" in block or block.find(b"<?", start) >= 0 or b":si" in block or SI_START in block or SI_END in block:
+            raise RosterFileError(DAMAGED)
+        marks = block.translate(None, NOT_ANGLE_BRACKETS)
+        if b"<<" in marks or (self.last_mark == b"<" and marks[:1] == b"<"):
+            raise RosterFileError(DAMAGED)
+        self.last_mark = marks[-1:] or self.last_mark
+        # Starts and ends of strings must alternate: <si> ... </si> <si> ... </si>.
+        events = block.replace(b"</si>", SI_END).replace(b"<si", SI_START).translate(None, NOT_SI_EVENTS)
+        if SI_START * 2 in events or SI_END * 2 in events or events[:1] == self.last_event:
+            raise RosterFileError(DAMAGED)
+        self.last_event = events[-1:] or self.last_event
+        lengths = list(map(len, block.split(b"</si>")))
+        lengths[0] += self.carry
+        self.lengths.extend(lengths[:-1])
+        self.carry = lengths[-1]
+
+    def finish(self) -> array:
+        if self.last_event == SI_START:
+            raise RosterFileError(DAMAGED)
+        return self.lengths
+
+
+# Two bytes that XML forbids (so a part that holds them is refused), standing for <si and </si>.
+SI_START, SI_END = b"\x01", b"\x02"
+NOT_SI_EVENTS = bytes(byte for byte in range(256) if byte not in b"\x01\x02")
+
+
+PLAIN_VALUE = re.compile(rb"<v>([^<]*)")
+# A value element and its text up to the next tag (prefixed, with attributes or not).
+VALUE = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?v(?:\s[^>]*)?>([^<]*)")
+
+
+def _copied_bytes(blocks, table: array) -> int:
+    """The XML length of the shared strings that the sheet's values point to, summed (a value that is not
+    a shared string counts too, when it is a number within the table: an overestimate). A value whose
+    text may hide a number (an entity, CDATA, a comment, a processing instruction) counts as the longest string."""
+    longest, strings, total = max(table), len(table), 0
+    for block in blocks:
+        if b"<!" in block or b"<?" in block:
+            total += longest * (block.count(b"<!") + block.count(b"<?"))
+        values = PLAIN_VALUE.findall(block)  # what Excel, WPS, LibreOffice and openpyxl write
+        if len(values) != block.count(b"<v") or b":v" in block:
+            values = VALUE.findall(block)
+        indices = list(map(int, filter(bytes.isdigit, values)))
+        total += sum(map(table.__getitem__, filter(strings.__gt__, indices)))
+        if len(indices) != len(values):
+            for value in itertools.filterfalse(bytes.isdigit, values):
+                if b"&" in value or value.strip().lstrip(b"+").isdigit():
+                    total += longest
+    return total
 
 
 def _check_shared_strings_tag(block: bytes) -> bool:
@@ -452,12 +561,16 @@ class _RangeBound:
     def __init__(self) -> None:
         self.rows = 0
         self.columns = 0
+        self.values = 0  # <v> tags, an upper bound on the cells that copy a shared string
         self.exact_needed = False
 
     def add(self, block: bytes) -> None:
-        if self.exact_needed or b"<" not in block:
+        if b"<" not in block:
             return
         folded = block.translate(FOLD_REFERENCES)
+        self.values += folded.count(b"<v ") + folded.count(b":v ")
+        if self.exact_needed:
+            return
         cells = folded.count(b"<c ")
         if cells != folded.count(b'<c r="A') or b":c " in folded:
             self.exact_needed = True

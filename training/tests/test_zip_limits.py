@@ -16,10 +16,10 @@ from employment.models import ReferralImport
 from employment.tests.test_referral_import import post_file
 from training import roster as roster_module
 from training.models import RosterImport, Trainee
-from training.roster import MAX_ROWS, MAX_UNCOMPRESSED_BYTES, RosterFileError, check_container
+from training.roster import MAX_ROWS, MAX_UNCOMPRESSED_BYTES, TEXT_TOO_BIG, RosterFileError, check_container
 from training.tests.factories import TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids, valid_row
-from training.tests.test_fuzz_roster import upload
+from training.tests.test_fuzz_roster import SST, shared_strings_roster, upload
 from training.tests.test_roster import (
     DAMAGED,
     UNCOMPRESSED_TOO_BIG,
@@ -190,14 +190,24 @@ OPENPYXL_ROW = (
     )
     + "</row>"
 )
+# LibreOffice's table alternates here between a rich-text string (文化程度, 户籍地址 and 备注 mix scripts) and a
+# plain one; each row points to three of the first and five of the second, as the measured file does.
 LIBREOFFICE_ROW = (
     '<row r="{n}" customFormat="false" ht="15" hidden="false" customHeight="false">'
-    + "".join(f'<c r="{column}{{n}}" s="0" t="s"><v>{{n}}</v></c>' for column in "ABCDEFGH")
+    + "".join(
+        f'<c r="{column}{{n}}" s="0" t="s"><v>{index}</v></c>'
+        for column, index in zip("ABCDEFGH", [1, 3, 5, 7, 0, 9, 2, 4], strict=True)
+    )
     + "</row>"
 )
-RUN = '<r><rPr><sz val="11"/><color rgb="FF000000"/><rFont val="WenQuanYi Zen Hei"/><family val="2"/></rPr><t xml:space="preserve">{}</t></r>'
+RUN = (
+    '<r><rPr><sz val="11"/><color rgb="FF000000"/><rFont val="WenQuanYi Zen Hei"/><family val="2"/></rPr>'
+    '<t xml:space="preserve">{}</t></r>'
+)
 LIBREOFFICE_STRING = (
-    "<si>" + "".join(RUN.format(text) for text in ["广西壮族自治区钦州市", "1", "栋", "203", "室"]) + "</si>"
+    "<si>"
+    + "".join(RUN.format(text) for text in ["广西壮族自治区钦州市", "1", "栋", "203", "室"])
+    + '</si><si><t xml:space="preserve">450703197506280111</t></si>'
 )
 
 
@@ -272,3 +282,44 @@ def test_the_referral_page_refuses_the_lying_zip_bomb_and_stores_nothing(clerk_c
     assert response.status_code == 200
     assert DAMAGED in response.content.decode()
     assert not ReferralImport.objects.exists()
+
+
+# --- shared strings copied into every cell ------------------------------------------------------------
+
+
+def shared_string_workbook(strings: str, cells: int, *, index: int = 0) -> bytes:
+    """A roster whose first column has `cells` cells pointing to shared string `index`, with the table's <si>
+    elements as given."""
+    rows = "".join(f'<row r="{n}"><c r="A{n}" t="s"><v>{index}</v></c></row>' for n in range(2, cells + 2))
+    content = shared_strings_roster(f"{SST}>{strings}</sst>")
+    parts = parts_of(content)
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
+    return rezipped(parts)
+
+
+def test_a_long_shared_string_in_many_cells_is_refused_before_calamine_copies_it_into_each():
+    """calamine gives each cell its own copy of the string: 4,000 cells pointing to a 100 KB string (a 22 KB
+    file) took 400 MB (measured), so these 20,000 cells would take 2 GB."""
+    content = shared_string_workbook("<si><t>" + "长" * 33_000 + "</t></si>", 20_000)
+    assert len(content) < 200_000
+    assert refused_with(content) == TEXT_TOO_BIG
+
+
+def test_many_cells_pointing_to_short_strings_and_one_long_string_pass():
+    strings = "<si><t>姓名</t></si><si><t>男</t></si><si><t>" + "备" * 20_000 + "</t></si>"
+    check_container(shared_string_workbook(strings, 50_000, index=1))
+
+
+@pytest.mark.parametrize(
+    "strings",
+    [
+        "<si><si><t>短</t></si>" + "<t>长</t>" * 10 + "</si><si><t>下一个</t></si>",  # calamine ends at the inner </si>
+        '<si><t a="</si><si>">短</t></si>',  # a "<" inside a tag
+        "<si><t>短</t></si></si><si><t>长</t></si>",
+        "<si><!-- </si><si> --><t>短</t></si>",
+        '<x:si xmlns:x="urn:x"><t>短</t></x:si>',
+    ],
+)
+def test_a_shared_string_table_whose_strings_could_be_counted_otherwise_than_calamine_does_is_damaged(strings):
+    assert refused_with(shared_string_workbook(strings, 3)) == DAMAGED
