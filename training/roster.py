@@ -256,7 +256,7 @@ def check_container(content: bytes) -> None:
     names = {entry.filename for entry in entries}
     if "xl/workbook.xml" not in names:
         raise RosterFileError("文件不是 Excel 工作簿（.xlsx），请使用下载的模板填写后上传。")
-    if names & OTHER_FORMAT_PARTS:
+    if {name.casefold() for name in names} & OTHER_FORMAT_PARTS:
         # calamine tries .xlsb and .ods when a file fails as .xlsx: those readers get no checks here.
         raise RosterFileError(DAMAGED)
     _check_end_record(content, archive)
@@ -266,7 +266,7 @@ def check_container(content: bytes) -> None:
     _check_parts(content, entries)
 
 
-# Parts by which calamine recognises .xlsb and .ods.
+# Parts by which calamine recognises .xlsb and .ods (compared casefolded: zip readers differ on case).
 OTHER_FORMAT_PARTS = frozenset({"xl/workbook.bin", "content.xml", "mimetype"})
 END_RECORD = b"PK\x05\x06"
 LOCAL_HEADER = struct.Struct("<4s2B4H3L2H")

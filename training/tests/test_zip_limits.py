@@ -141,7 +141,7 @@ def test_bytes_outside_the_zip_are_damaged(where):
     assert refused_with(content) == DAMAGED
 
 
-@pytest.mark.parametrize("part", ["content.xml", "mimetype", "xl/workbook.bin"])
+@pytest.mark.parametrize("part", ["content.xml", "mimetype", "xl/workbook.bin", "Content.XML"])
 def test_a_zip_that_calamine_would_also_try_as_ods_or_xlsb_is_damaged(part):
     parts = parts_of(make_roster([valid_row(person_ids(1)[0])]))
     parts[part] = b"<office:document-content/>"
