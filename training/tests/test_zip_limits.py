@@ -323,3 +323,16 @@ def test_many_cells_pointing_to_short_strings_and_one_long_string_pass():
 )
 def test_a_shared_string_table_whose_strings_could_be_counted_otherwise_than_calamine_does_is_damaged(strings):
     assert refused_with(shared_string_workbook(strings, 3)) == DAMAGED
+
+
+def test_blocks_keep_tags_whole_and_memory_bounded():
+    """Long text after a tag goes out with it (the carry does not grow with the text); a tag of over
+    a megabyte, which no spreadsheet program writes, is damaged."""
+    text = b"<t>" + b"x" * (3 * MB)
+    pieces = [text[i : i + MB] for i in range(0, len(text), MB)] + [b"</t>"]
+    blocks = list(roster_module._blocks(pieces))
+    assert b"".join(blocks) == text + b"</t>"
+    assert max(map(len, blocks)) <= MB + 4
+    with pytest.raises(RosterFileError) as problem:
+        list(roster_module._blocks([b'<c r="A1" x="' + b"y" * MB, b"y" * MB]))
+    assert str(problem.value) == DAMAGED
