@@ -1,6 +1,6 @@
 """One roster_process() commit in a fresh interpreter, so that its peak memory is its own.
 
-    python -m benchmarks.child ROSTER.xlsx BATCH_ID [--max-uncompressed-mb N]
+    python -m benchmarks.child ROSTER.xlsx BATCH_ID
 
 DATABASE_URL must name the (already migrated) benchmark database. Prints one JSON object."""
 
@@ -32,19 +32,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("path", type=Path)
     parser.add_argument("batch_id", type=int)
-    parser.add_argument("--max-uncompressed-mb", type=int, default=0)
     args = parser.parse_args()
     require_postgres()
     setup_django()
 
     from django.db import connection
 
-    from training import roster
     from training.models import TrainingBatch
     from training.services import roster_process
 
-    if args.max_uncompressed_mb:
-        roster.MAX_UNCOMPRESSED_BYTES = args.max_uncompressed_mb * 1024 * 1024
     batch = TrainingBatch.objects.get(pk=args.batch_id)
     connection.ensure_connection()
     content = args.path.read_bytes()

@@ -185,7 +185,7 @@ def _header_as_written(value) -> str:
 
 
 def _check_container(content: bytes) -> None:
-    """The roster import's refusals (not an xlsx, .xls, password, zip bomb, over 10 MB), worded for this sheet."""
+    """The roster import's refusals (not an xlsx, .xls, password, zip bomb, over the upload limit), worded for this sheet."""
     try:
         check_container(content)
     except RosterFileError as problem:

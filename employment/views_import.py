@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.audit import audit_export, check_person_export
 from accounts.scoping import scope_areas, scope_for
 from brands.excel import xlsx_response
-from training.roster import MAX_UPLOAD_BYTES, RosterFileError
+from training.roster import MAX_UPLOAD_BYTES, RosterFileError, upload_too_large
 
 from . import referral_import as importer
 
@@ -31,7 +31,7 @@ class ReferralUploadForm(forms.Form):
     )
     file = forms.FileField(
         label="岗位推荐表（.xlsx）",
-        help_text="不超过 10 MB、1 万行。请使用系统模板，或表头含“身份证号码”“姓名”“用人单位”“推荐岗位”“推荐日期”“推荐渠道”的 Excel 表格。",
+        help_text=f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB、1 万行。请使用系统模板，或表头含“身份证号码”“姓名”“用人单位”“推荐岗位”“推荐日期”“推荐渠道”的 Excel 表格。",
         error_messages={"required": "请选择要上传的岗位推荐表。", "empty": "上传的文件是空的。"},
     )
 
@@ -45,7 +45,7 @@ class ReferralUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(f"文件超过 10 MB（当前 {upload.size / 1024 / 1024:.1f} MB），请拆分后分批上传。")
+            raise ValidationError(upload_too_large(upload.size))
         return upload
 
 

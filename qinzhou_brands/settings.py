@@ -185,8 +185,9 @@ STORAGES = {
     },
 }
 
-# Upload limits: rosters are at most 10 MB; anything larger is refused with a Chinese message.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Upload limits: an uploaded file is at most 20 MB (training.roster.MAX_UPLOAD_BYTES, subsidies'
+# EVIDENCE_MAX_BYTES); anything larger is refused with a Chinese message.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 22 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

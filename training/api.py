@@ -20,7 +20,7 @@ from brands.api import DatabaseUnavailable, ScopedObjectMixin, integer_filter, p
 from . import selectors, services
 from .management.commands.import_roster import JSON_KEYS as ROSTER_REPORT_KEYS
 from .models import Enrolment, Trainee, TrainingBatch
-from .roster import MAX_UPLOAD_BYTES, RosterFileError
+from .roster import MAX_UPLOAD_BYTES, RosterFileError, upload_too_large
 from .serializers import (
     BatchResultsSerializer,
     BatchSerializer,
@@ -120,9 +120,7 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         options = serializer.validated_data
         upload = options["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                {"file": [f"文件超过 10 MB（当前 {upload.size / 1024 / 1024:.1f} MB），请拆分后分批上传。"]}
-            )
+            raise ValidationError({"file": [upload_too_large(upload.size)]})
         try:
             _roster_import, report = services.roster_import_from_file(
                 batch=batch,

@@ -10,6 +10,7 @@ from brands.selectors import reporting_areas
 from brands.serializers import MAX_ID, ScopedPrimaryKeyField
 
 from .models import Enrolment, Trainee, TrainingBatch
+from .roster import MAX_UPLOAD_BYTES
 
 MAX_CAPACITY = 100_000
 MAX_RESULTS = 1000
@@ -171,7 +172,9 @@ class ChangedSerializer(serializers.Serializer):
 
 
 class RosterUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="花名册（.xlsx，不超过 10 MB），表头须有“姓名”和“身份证号码”两列")
+    file = serializers.FileField(
+        help_text=f"花名册（.xlsx，不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB），表头须有“姓名”和“身份证号码”两列"
+    )
     skip_invalid = serializers.BooleanField(default=False, help_text="跳过错误行，只导入有效行")
     dry_run = serializers.BooleanField(default=False, help_text="只检查，不写入")
     completed = serializers.BooleanField(default=False, help_text="导入的学员标记为已结业")

@@ -15,7 +15,7 @@ from accounts.audit import audit_export, check_person_export
 from brands.excel import xlsx_response
 
 from . import selectors, services
-from .roster import MAX_UPLOAD_BYTES, RosterFileError
+from .roster import MAX_UPLOAD_BYTES, RosterFileError, upload_too_large
 from .workbooks import roster_error_workbook
 from .workbooks import roster_template as build_template
 
@@ -25,7 +25,7 @@ PREVIEW_ERRORS_SHOWN = 300
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label="花名册文件（.xlsx）",
-        help_text="不超过 10 MB、10 万行。请使用系统模板，或表头含“姓名”“身份证号码”的 Excel 表格。",
+        help_text=f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB、10 万行。请使用系统模板，或表头含“姓名”“身份证号码”的 Excel 表格。",
         error_messages={"required": "请选择要上传的花名册文件。", "empty": "上传的文件是空的。"},
     )
     mark_completed = forms.BooleanField(
@@ -35,7 +35,7 @@ class RosterUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(f"文件超过 10 MB（当前 {upload.size / 1024 / 1024:.1f} MB），请拆分后分批上传。")
+            raise ValidationError(upload_too_large(upload.size))
         return upload
 
 

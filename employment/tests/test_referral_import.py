@@ -21,10 +21,9 @@ from employment import referral_import as importer
 from employment.models import JobReferral, ReferralImport
 from training.identity import parse_id_number
 from training.models import Enrolment, Trainee
-from training.roster import MAX_UNCOMPRESSED_BYTES
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids
-from training.tests.test_roster import docx_like, minimal_xlsx, ole_file, text_row
+from training.tests.test_roster import docx_like, lying_zip_bomb, minimal_xlsx, ole_file, text_row, zip_bomb
 
 pytestmark = pytest.mark.django_db
 
@@ -429,15 +428,17 @@ BAD_FILES = {
     "no header": (make_roster([["张三", "450702"]], headers=["名字", "号码"]), importer.NO_HEADER),
     "header only": (make_roster([], headers=HEADERS), "推荐表没有数据行：表头下面是空的。"),
     "over 10,000 rows": (wide_sheet(10_001), "推荐表超过 10,000 行，请拆分后分批上传。"),
-    "over 10 MB": (b"PK\x03\x04" + bytes(10 * 1024 * 1024), "文件超过 10 MB（当前 10.0 MB），请拆分后分批上传。"),
+    "over 20 MB": (b"PK\x03\x04" + bytes(20 * 1024 * 1024), "文件超过 20 MB（当前 20.0 MB），请拆分后分批上传。"),
 }
 
 
-@pytest.mark.parametrize("name", [*BAD_FILES, "zip bomb"])
+@pytest.mark.parametrize("name", [*BAD_FILES, "zip bomb", "zip bomb with a lying directory"])
 def test_an_unusable_file_is_refused_with_one_message_and_nothing_is_stored(clerk, name):
     if name == "zip bomb":
-        content = minimal_xlsx(text_row(1, HEADERS) + " " * (MAX_UNCOMPRESSED_BYTES + 1024))
-        message = "文件解压后超过 20 MB，可能不是正常的推荐表：请删除无关的工作表、图片后重新上传。"
+        content = zip_bomb()
+        message = "文件解压后超过 400 MB，可能不是正常的推荐表：请删除无关的工作表、图片后重新上传。"
+    elif name == "zip bomb with a lying directory":
+        content, message = lying_zip_bomb(), importer.DAMAGED
     else:
         content, message = BAD_FILES[name]
     with pytest.raises(importer.RosterFileError) as problem:

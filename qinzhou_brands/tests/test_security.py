@@ -68,7 +68,7 @@ def test_an_idle_session_is_over_and_an_active_one_is_extended(client, clerk):
 
 
 def test_upload_limits():
-    assert MAX_UPLOAD_BYTES == 10 * 1024 * 1024
+    assert MAX_UPLOAD_BYTES == 20 * 1024 * 1024
     # Form fields besides the file (a results page posts many) must fit; files themselves stream to disk.
     assert django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE >= MAX_UPLOAD_BYTES
     assert django_settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= MAX_UPLOAD_BYTES

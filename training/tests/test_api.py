@@ -484,7 +484,9 @@ def test_the_service_refuses_another_areas_batch_itself(other_clerk, batch):
     assert not Trainee.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["text file", "legacy .xls", "empty bytes", "no header row"])
+@pytest.mark.parametrize(
+    "name", ["text file", "legacy .xls", "empty bytes", "no header row", "zip bomb with a lying directory"]
+)
 def test_an_unusable_file_is_a_400_with_the_chinese_reason(clerk, batch, name):
     content, message = bad_file(name)
     response = roster_upload(api(clerk), batch, content or b"")
@@ -496,10 +498,10 @@ def test_an_unusable_file_is_a_400_with_the_chinese_reason(clerk, batch, name):
     assert not RosterImport.objects.exists()
 
 
-def test_a_file_over_10_mb_is_refused_before_it_is_read(clerk, batch):
-    response = roster_upload(api(clerk), batch, b"PK\x03\x04" + bytes(10 * 1024 * 1024))
+def test_a_file_over_20_mb_is_refused_before_it_is_read(clerk, batch):
+    response = roster_upload(api(clerk), batch, b"PK\x03\x04" + bytes(20 * 1024 * 1024))
     assert response.status_code == 400
-    assert response.json()["errors"]["file"] == ["文件超过 10 MB（当前 10.0 MB），请拆分后分批上传。"]
+    assert response.json()["errors"]["file"] == ["文件超过 20 MB（当前 20.0 MB），请拆分后分批上传。"]
 
 
 @pytest.mark.parametrize("role", ["reviewer", "city_viewer"])

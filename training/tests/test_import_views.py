@@ -130,10 +130,10 @@ def test_bad_file_is_one_chinese_error_and_nothing_is_stored(clerk_client, batch
     assert RosterImport.objects.count() == 0
 
 
-def test_upload_over_10_mb_is_refused(clerk_client, batch):
-    response = upload(clerk_client, batch, b"PK" + b"\0" * (10 * 1024 * 1024 + 10))
+def test_upload_over_20_mb_is_refused(clerk_client, batch):
+    response = upload(clerk_client, batch, b"PK" + b"\0" * (20 * 1024 * 1024 + 10))
     assert response.status_code == 200
-    assert "文件超过 10 MB" in response.content.decode()
+    assert "文件超过 20 MB" in response.content.decode()
     assert RosterImport.objects.count() == 0
 
 

@@ -4,7 +4,9 @@ header detection, and the files that are refused before a byte of them is parsed
 import datetime
 import functools
 import io
+import struct
 import zipfile
+import zlib
 from xml.sax.saxutils import escape
 
 import pytest
@@ -46,7 +48,7 @@ NO_HEADER = (
 )
 NO_DATA = "花名册没有数据行：表头下面是空的。"
 TOO_MANY_ROWS = "花名册超过 100,000 行，请拆分后分批上传。"
-UNCOMPRESSED_TOO_BIG = "文件解压后超过 20 MB，可能不是正常的花名册：请删除无关的工作表、图片后重新上传。"
+UNCOMPRESSED_TOO_BIG = "文件解压后超过 400 MB，可能不是正常的花名册：请删除无关的工作表、图片后重新上传。"
 DAMAGED = "文件已损坏或不是有效的 Excel 工作簿，请重新保存为 .xlsx 后上传。"
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -121,10 +123,79 @@ def roster_with_rows(data_rows: int) -> bytes:
     )
 
 
+def raw_zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip written byte by byte from (name, deflated data, CRC, size claimed): zipfile cannot write a part
+    whose directory lies, nor a gigabyte from a megabyte without producing the gigabyte first."""
+    body, directory = bytearray(), bytearray()
+    for name, data, crc, size in members:
+        encoded, offset = name.encode(), len(body)
+        fields = (20, 0, zipfile.ZIP_DEFLATED, 0, 0x21, crc, len(data), size, len(encoded), 0)
+        body += struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields) + encoded + data
+        directory += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, offset) + encoded
+    count = len(members)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), len(body), 0)
+    return bytes(body + directory + end)
+
+
+def _deflated(head: bytes, filler: bytes, megabytes: int, tail: bytes) -> tuple[bytes, int]:
+    """(raw deflate of head + `megabytes` blocks of whole fillers, about a megabyte each + tail, its size).
+    After a full flush deflate starts afresh, so each block deflates to the same bytes: computed once, repeated."""
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = filler * max(1, 1024 * 1024 // len(filler))
+    start = deflater.compress(head) + deflater.flush(zlib.Z_FULL_FLUSH)
+    middle = deflater.compress(block) + deflater.flush(zlib.Z_FULL_FLUSH)
+    end = deflater.compress(tail) + deflater.flush()
+    return start + middle * megabytes + end, len(head) + len(block) * megabytes + len(tail)
+
+
+def bomb_xlsx(*, megabytes: int, claimed: int | None = None, filler: bytes = b" ") -> bytes:
+    """minimal_xlsx whose sheet holds a roster header, then `megabytes` MB of `filler` between the rows.
+
+    claimed: the size the zip directory and local header give the sheet, with the checksum of its first
+    `claimed` bytes (what zipfile's reader, which stops at the claimed size, finds intact); by default the
+    true size (the checksum is then not computed: the directory's size alone refuses such a file)."""
+    marker = "<!--FILLER-->"
+    parts = {}
+    with zipfile.ZipFile(io.BytesIO(minimal_xlsx(text_row(1, ["姓名", "身份证号码"]) + marker))) as archive:
+        for entry in archive.infolist():
+            parts[entry.filename] = archive.read(entry)
+    members = []
+    for name, data in parts.items():
+        if name == "xl/worksheets/sheet1.xml":
+            head, tail = data.split(marker.encode())
+            deflated, size = _deflated(head, filler, megabytes, tail)
+            crc = 0 if claimed is None else _checksum_of_start(head, filler, claimed)
+            members.append((name, deflated, crc, size if claimed is None else claimed))
+        else:
+            deflater = zlib.compressobj(6, zlib.DEFLATED, -15)
+            members.append((name, deflater.compress(data) + deflater.flush(), zlib.crc32(data), len(data)))
+    return raw_zip(members)
+
+
+def _checksum_of_start(head: bytes, filler: bytes, length: int) -> int:
+    """CRC-32 of the first `length` bytes of head + filler repeated, a megabyte at a time."""
+    crc = zlib.crc32(head[:length])
+    block = filler * max(1, 1024 * 1024 // len(filler))
+    left = length - min(length, len(head))
+    while left > 0:
+        crc = zlib.crc32(block[:left], crc)
+        left -= len(block)
+    return crc
+
+
 @functools.cache
 def zip_bomb() -> bytes:
-    """A sheet of 21 MB of blanks that deflates to a few kilobytes; the zip directory tells its real size."""
-    return minimal_xlsx(text_row(1, ["姓名", "身份证号码"]) + " " * (MAX_UNCOMPRESSED_BYTES + 1024 * 1024))
+    """A sheet of blanks 1 MB over the limit in a file of a few hundred kilobytes; the zip directory tells
+    its real size."""
+    return bomb_xlsx(megabytes=MAX_UNCOMPRESSED_BYTES // (1024 * 1024) + 1)
+
+
+@functools.cache
+def lying_zip_bomb() -> bytes:
+    """The attack of issue #13: a sheet of 1 GB of blanks (a 1 MB file) whose zip directory and local header
+    claim 404 bytes, with those bytes' checksum. zipfile's reader stops at 404 bytes and finds them intact;
+    calamine's reader inflates the whole gigabyte."""
+    return bomb_xlsx(megabytes=1024, claimed=404)
 
 
 def empty_workbook() -> bytes:
@@ -162,8 +233,10 @@ def bad_file(name: str) -> tuple[bytes, str]:
     """Bytes and the exact Chinese message for one of the refused files (shared with the service tests)."""
     if name == "zip bomb":
         return zip_bomb(), UNCOMPRESSED_TOO_BIG
-    if name == "over 10 MB":
-        return b"PK\x03\x04" + bytes(MAX_UPLOAD_BYTES), "文件超过 10 MB（当前 10.0 MB），请拆分后分批上传。"
+    if name == "zip bomb with a lying directory":
+        return lying_zip_bomb(), DAMAGED
+    if name == "over 20 MB":
+        return b"PK\x03\x04" + bytes(MAX_UPLOAD_BYTES), "文件超过 20 MB（当前 20.0 MB），请拆分后分批上传。"
     if name == "over 100,000 rows":
         return roster_with_rows(100_001), TOO_MANY_ROWS
     return BAD_FILES[name]
@@ -557,7 +630,9 @@ def test_the_data_row_estimate_counts_rows_below_the_header():
 # --- files that are refused ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", [*BAD_FILES, "zip bomb", "over 10 MB", "over 100,000 rows"])
+@pytest.mark.parametrize(
+    "name", [*BAD_FILES, "zip bomb", "zip bomb with a lying directory", "over 20 MB", "over 100,000 rows"]
+)
 def test_unusable_files_are_refused_with_one_chinese_message(name):
     content, message = bad_file(name)
     with pytest.raises(RosterFileError) as problem:
@@ -571,17 +646,18 @@ def test_unusable_files_are_refused_with_one_chinese_message(name):
 
 def test_a_zip_bomb_is_refused_from_the_zip_directory_without_inflating_anything(monkeypatch):
     content = zip_bomb()
-    assert len(content) < 100_000  # 21 MB of sheet in a file of a few kilobytes
+    assert len(content) < 1_000_000  # 401 MB of sheet in a file of 400 KB
 
     def must_not_be_called(*args, **kwargs):
         raise AssertionError("the file was read")
 
     monkeypatch.setattr(zipfile.ZipFile, "open", must_not_be_called)
     monkeypatch.setattr(zipfile.ZipFile, "read", must_not_be_called)
+    monkeypatch.setattr(roster_module, "_inflate", must_not_be_called)
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", must_not_be_called)
-    with pytest.raises(RosterFileError, match="解压后超过 20 MB"):
+    with pytest.raises(RosterFileError, match="解压后超过 400 MB"):
         check_container(content)
-    with pytest.raises(RosterFileError, match="解压后超过 20 MB"):
+    with pytest.raises(RosterFileError, match="解压后超过 400 MB"):
         read_roster(content, rules=RULES)
 
 

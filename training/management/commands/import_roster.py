@@ -57,7 +57,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}", returncode=2)
         if path.stat().st_size > MAX_UPLOAD_BYTES:
-            raise CommandError("文件超过 10 MB，请拆分后分批导入。", returncode=2)
+            raise CommandError(f"文件超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB，请拆分后分批导入。", returncode=2)
         try:
             content = path.read_bytes()
         except OSError as problem:
