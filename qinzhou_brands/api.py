@@ -90,6 +90,9 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, exceptions.ParseError):  # DRF words these in English only
         exc = exceptions.ParseError(f"请求内容无法解析，请检查格式（{exc.detail}）。")
+    elif isinstance(exc, exceptions.Throttled):
+        wait = f"{exc.wait:.0f} 秒后" if exc.wait is not None else "稍后"
+        exc = exceptions.Throttled(wait=exc.wait, detail=f"逐条读取个人记录过于频繁，请在 {wait}再试。")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -129,6 +132,11 @@ ERROR_RESPONSES = {
     "403": "没有权限执行此操作（角色、县区或办理环节不符）。",
     "404": "记录不存在，或不在您的管辖范围内（其他县区的记录同样返回 404）；页码超出范围也返回 404。",
 }
+# Reads of one person's record by id are throttled (accounts.api.PersonDetailThrottle).
+THROTTLED_OPERATIONS = {
+    f"{name}_retrieve" for name in ("trainees", "enrolments", "referrals", "outcomes", "applications")
+}
+THROTTLED_RESPONSE = "逐条读取个人记录超过频率限制（API_PERSON_DETAIL_RATE）：Retry-After 为需等待的秒数。"
 
 
 def document_errors(result, generator, request, public):
@@ -142,6 +150,8 @@ def document_errors(result, generator, request, public):
                 continue
             for code, description in ERROR_RESPONSES.items():
                 operation["responses"].setdefault(code, {"description": description, "content": content})
+            if operation.get("operationId") in THROTTLED_OPERATIONS:
+                operation["responses"].setdefault("429", {"description": THROTTLED_RESPONSE, "content": content})
     return result
 
 

@@ -300,3 +300,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "progress", "description": "工作进度（对照目标）"},
     ],
 }
+# How many records naming a person (trainee, enrolment, referral, outcome, application) one user may read by
+# id through the API, in DRF's "N/second|minute|hour|day" (accounts.api.PersonDetailThrottle; counted in the
+# default cache, so Redis in production). Lists are not throttled: each page is an audited export.
+API_PERSON_DETAIL_RATE = os.environ.get("API_PERSON_DETAIL_RATE", "120/hour")

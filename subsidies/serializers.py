@@ -3,6 +3,7 @@ parse and render; subsidies.services decides and writes."""
 
 from rest_framework import serializers
 
+from accounts.api import mask_name
 from accounts.selectors import organisation_list, recognition_list
 from brands.serializers import ScopedPrimaryKeyField
 from employment.selectors import labour_export_list, outcome_list
@@ -55,6 +56,13 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get("mask_persons") and data.get("trainee_name"):
+            data["trainee_name"] = mask_name(data["trainee_name"])
+            data["trainee_id_number"] = None
+        return data
 
 
 def _optional(scoped, help_text: str) -> ScopedPrimaryKeyField:
