@@ -1,7 +1,12 @@
 """What every app's API shares about personal data (accounts sits below training and employment, so all
 of them may import it). Routes are registered in qinzhou_brands/api.py."""
 
+import datetime
+
 from django.conf import settings
+from django.utils import timezone
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -16,6 +21,29 @@ PERSON_DETAIL_NOTE = (
 )
 PERSON_REFUSED = "您的账号只能查看汇总报表，不能读取人员名单或个人记录。"
 PERSON_DETAIL_SCOPE = "person_detail"
+TOKEN_EXPIRED = "令牌已过期（有效期 {days} 天），请联系管理员重新生成令牌。"
+TOKEN_INACTIVE = "该账号已停用，令牌无效。"
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """DRF's token authentication, with tokens that end `API_TOKEN_TTL_DAYS` days after they were made.
+
+    An expired token is deleted when it is presented, so `manage.py drf_create_token USERNAME` makes a
+    new one (as `drf_create_token -r` always does). Tokens are also deleted when their user's password
+    changes or the account is deactivated (accounts.signals)."""
+
+    def authenticate_credentials(self, key):
+        model = self.get_model()
+        token = model.objects.select_related("user").filter(key=key).first()
+        if token is None:
+            raise AuthenticationFailed("认证令牌无效。")
+        if not token.user.is_active:
+            raise AuthenticationFailed(TOKEN_INACTIVE)
+        days = settings.API_TOKEN_TTL_DAYS
+        if token.created < timezone.now() - datetime.timedelta(days=days):
+            token.delete()
+            raise AuthenticationFailed(TOKEN_EXPIRED.format(days=days))
+        return token.user, token
 
 
 class PersonDetailThrottle(ScopedRateThrottle):

@@ -242,10 +242,11 @@ SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL = env_bool("SUBSIDY_TRAINING_ONCE_PER
 SUBSIDY_TRAINING_MAX_PER_YEAR = int(os.environ.get("SUBSIDY_TRAINING_MAX_PER_YEAR", "3"))
 
 # --- REST API v1 (/api/v1/, schema at /api/schema/, Swagger UI at /api/docs/) ------------------------------
-# Token first: a request without credentials is answered 401 with `WWW-Authenticate: Token`.
+# Token first (DRF's, ending after API_TOKEN_TTL_DAYS): a request without credentials is answered 401
+# with `WWW-Authenticate: Token`.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["qinzhou_brands.api.RolePermissions"],
@@ -304,3 +305,6 @@ SPECTACULAR_SETTINGS = {
 # id through the API, in DRF's "N/second|minute|hour|day" (accounts.api.PersonDetailThrottle; counted in the
 # default cache, so Redis in production). Lists are not throttled: each page is an audited export.
 API_PERSON_DETAIL_RATE = os.environ.get("API_PERSON_DETAIL_RATE", "120/hour")
+# Days an API token (`manage.py drf_create_token USERNAME`) stays valid after it was made; a password change or
+# deactivation of its user deletes it at once.
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "90"))
