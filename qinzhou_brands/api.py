@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, parsers, permissions
 from rest_framework.pagination import PageNumberPagination
 
 app_name = "api"
@@ -46,6 +46,41 @@ class RolePermissions(permissions.DjangoModelPermissions):
         if required is not None:
             return user.has_perms(required)
         return super().has_permission(request, view)
+
+
+# --- parsing --------------------------------------------------------------------------------------
+
+# No request of this API nests deeper than a few levels (batches/{id}/results/: object → list → object).
+MAX_JSON_DEPTH = 32
+TOO_DEEP = f"JSON 嵌套层数过多（最多 {MAX_JSON_DEPTH} 层）。"
+
+
+def _depth(data) -> int:
+    """How deep lists and objects nest in `data`, without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                break
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing deep nesting with a 400: Python's decoder raises RecursionError (a 500
+    HTML page) on a body of a few thousand `[`, and anything that walked a deep but decodable body
+    (serializers, the error formatter) could hit the same limit later."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(TOO_DEEP) from None
+        if _depth(data) > MAX_JSON_DEPTH:
+            raise exceptions.ParseError(TOO_DEEP)
+        return data
 
 
 # --- pagination -----------------------------------------------------------------------------------
@@ -88,7 +123,7 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
-    elif isinstance(exc, exceptions.ParseError):  # DRF words these in English only
+    elif isinstance(exc, exceptions.ParseError) and not str(exc.detail).endswith("。"):  # DRF's are English
         exc = exceptions.ParseError(f"请求内容无法解析，请检查格式（{exc.detail}）。")
     elif isinstance(exc, exceptions.Throttled):
         wait = f"{exc.wait:.0f} 秒后" if exc.wait is not None else "稍后"

@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy (the other security headers come from the line above).
     "qinzhou_brands.middleware.SecurityHeadersMiddleware",
+    # Control characters, impossible date filters and over-large bodies: a Chinese 400/413 before any view
+    # (and before CSRF and axes read the body).
+    "qinzhou_brands.robustness.RequestInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -255,7 +258,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Uploads (the roster) declare their own parser; everything else is JSON.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["qinzhou_brands.api.JSONParser"],  # DRF's, refusing deep nesting with a 400
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "qinzhou_brands.api.exception_handler",
     # OPTIONS is not part of the API (the schema at /api/schema/ describes it): 405.

@@ -1,0 +1,94 @@
+"""Bad request input (issue #13) answers a Chinese 400 or 413, JSON under /api/, never a 500: control
+characters in query strings and forms (PostgreSQL refuses NUL), impossible admin date filters, deeply nested
+JSON, over-large bodies."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from qinzhou_brands.tests.apiclient import api, url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("value", ["%00", "a%00b", "%01", "%1F", "%7F"])
+def test_control_characters_in_a_query_string_are_a_chinese_400_on_pages(clerk_client, value):
+    response = clerk_client.get(f"/training/batches/?q={value}")
+    assert response.status_code == 400
+    assert "含有不可见的控制字符" in response.content.decode()
+
+
+def test_control_characters_in_an_api_query_string_are_a_json_400(clerk):
+    response = api(clerk).get(url("trainee-list") + "?name=%00")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "“name”中含有不可见的控制字符（如 NUL），请删除后重新提交。",
+        "errors": {"name": ["“name”中含有不可见的控制字符（如 NUL），请删除后重新提交。"]},
+    }
+
+
+def test_tabs_and_line_breaks_are_ordinary_input(clerk_client):
+    assert clerk_client.get("/training/batches/?q=%09a%0D%0A").status_code == 200
+
+
+def test_a_nul_in_a_posted_form_is_a_400(client, clerk):
+    response = client.post(reverse("login"), {"username": "clerk\x00", "password": "x"})
+    assert response.status_code == 400
+    assert "“username”中含有不可见的控制字符" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "start_date__year=99999999",
+        "start_date__year=9999&start_date__month=12",
+        "start_date__year=9999&start_date__month=12&start_date__day=31",
+        "start_date__year=99999999999999999999999",
+        "start_date__year=2024&start_date__month=13",
+        "start_date__year=-1",
+    ],
+)
+def test_impossible_admin_date_filters_are_a_chinese_400(admin_client_city, query):
+    response = admin_client_city.get(f"/admin/training/trainingbatch/?{query}")
+    assert response.status_code == 400
+    assert "日期筛选条件“start_date__" in response.content.decode()
+
+
+def test_a_possible_admin_date_filter_still_works(admin_client_city):
+    query = "start_date__year=2024&start_date__month=12&start_date__day=31"
+    assert admin_client_city.get(f"/admin/training/trainingbatch/?{query}").status_code == 200
+
+
+@pytest.mark.parametrize("depth", [33, 100_000])
+def test_deeply_nested_json_is_a_chinese_json_400(clerk, depth):
+    body = "[" * depth + "]" * depth
+    response = api(clerk).generic("POST", url("batch-list"), body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "JSON 嵌套层数过多（最多 32 层）。"
+
+
+def test_a_body_over_the_limit_is_a_chinese_json_413_on_the_api(clerk, settings):
+    body = json.dumps({"name": "x" * (13 * 1024 * 1024)})
+    response = api(clerk).generic("POST", url("batch-list"), body, content_type="application/json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["detail"].startswith("提交的内容过大（上限 12 MB）")
+
+
+def test_a_form_over_the_limit_is_a_chinese_413_page(clerk_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = clerk_client.post("/training/batches/new/", {"name": "x" * 4096})
+    assert response.status_code == 413
+    assert "提交的内容过大" in response.content.decode()
+
+
+def test_a_broken_multipart_body_is_a_400(clerk):
+    response = api(clerk).generic(
+        "POST",
+        url("batch-roster", 1),
+        b'--xyz\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc\r\n--xyz--\r\n',
+        content_type="multipart/form-data",  # no boundary: Django's parser raises MultiPartParserError
+    )
+    assert (response.status_code, response["Content-Type"]) == (400, "application/json")
+    assert response.json()["detail"] == "提交的表单内容无法解析，请检查格式后重新提交。"
