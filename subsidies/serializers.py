@@ -5,14 +5,14 @@ from rest_framework import serializers
 
 from accounts.api import mask_name
 from accounts.selectors import organisation_list, recognition_list
-from brands.serializers import ScopedPrimaryKeyField
+from brands.serializers import FREE_TEXT_MAX_LENGTH, ScopedPrimaryKeyField
 from employment.selectors import labour_export_list, outcome_list
 from training.selectors import counted_trainings
 
 from .models import ApplicationTransition, SubsidyApplication
 from .selectors import rule_list
 
-MAX_TEXT = 1000
+MAX_TEXT = FREE_TEXT_MAX_LENGTH
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
