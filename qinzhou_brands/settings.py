@@ -117,6 +117,12 @@ DATABASES = {
 # 200,000 scale enrolments: 1.4 s with JIT, 1.1 s without). DJANGO_PG_JIT=1 turns it back on.
 if DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("DJANGO_PG_JIT", False):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# SQLite: every transaction takes the write lock when it begins (BEGIN IMMEDIATE), and a second one waits up to
+# 20 s for it. With the default deferred transactions, two approvals racing for the last money both read, and
+# the second to write failed at once with "database is locked" (500) instead of waiting for the first and
+# being refused with the budget's message, as on PostgreSQL where the budget row is locked.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
