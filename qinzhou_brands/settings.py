@@ -261,7 +261,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["qinzhou_brands.api.RolePermissions"],
     "DEFAULT_PAGINATION_CLASS": "qinzhou_brands.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["qinzhou_brands.api.FilterBackend"],  # django-filter's, refusing empty values
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Uploads (the roster) declare their own parser; everything else is JSON.
     "DEFAULT_PARSER_CLASSES": ["qinzhou_brands.api.JSONParser"],  # DRF's, refusing deep nesting with a 400

@@ -121,7 +121,8 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         upload = options["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(
-                {"file": [f"文件超过 10 MB（当前 {upload.size / 1024 / 1024:.1f} MB），请拆分后分批上传。"]}
+                {"file": [f"文件超过 10 MB（当前 {upload.size / 1024 / 1024:.1f} MB），请拆分后分批上传。"]},
+                code="rule",
             )
         try:
             _roster_import, report = services.roster_import_from_file(
@@ -135,7 +136,7 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
                 via="接口导入",
             )
         except RosterFileError as problem:
-            raise ValidationError({"file": [str(problem)]}) from None
+            raise ValidationError({"file": [str(problem)]}, code="rule") from None
         except DatabaseError:
             # The write has rolled back (the import history says so); the caller may simply send it again.
             logger.exception("roster upload through the API failed while writing (batch %s)", batch.pk)
