@@ -8,7 +8,7 @@ DRF's settings name classes of this module (permissions, pagination, exception h
 while its own views module is being imported. So nothing here imports DRF's views or the apps' viewsets
 at import time: the routes are built when Django first asks for `urlpatterns` (see `__getattr__`)."""
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -18,7 +18,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, parsers, permissions
 from rest_framework.pagination import PageNumberPagination
 
-from .robustness import NO_CONTROL_CHARACTERS
+from .robustness import NO_CONTROL_CHARACTERS, too_big_message
 
 app_name = "api"
 
@@ -157,6 +157,11 @@ def _as_field_errors(data) -> dict:
     return {"non_field_errors": data if isinstance(data, list) else [data]}
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "request_too_large"
+
+
 # Error codes of refusals the schema cannot express: a referenced record that does not exist (or is not in the
 # caller's scope), and the serializers' own checks of one field against another or against stored data.
 RULE_CODES = frozenset({"rule", "does_not_exist"})
@@ -194,6 +199,8 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, exceptions.ParseError) and not str(exc.detail).endswith("。"):  # DRF's are English
         exc = exceptions.ParseError(f"请求内容无法解析，请检查格式（{exc.detail}）。")
+    elif isinstance(exc, RequestDataTooBig):  # a multipart body's fields over the limit, met by DRF's parser
+        exc = RequestTooLarge(too_big_message())
     elif isinstance(exc, exceptions.Throttled):
         wait = f"{exc.wait:.0f} 秒后" if exc.wait is not None else "稍后"
         exc = exceptions.Throttled(wait=exc.wait, detail=f"逐条读取个人记录过于频繁，请在 {wait}再试。")

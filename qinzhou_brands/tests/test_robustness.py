@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from qinzhou_brands.tests.apiclient import api, url
+from training.tests.factories import TrainingBatchFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,12 +84,35 @@ def test_a_form_over_the_limit_is_a_chinese_413_page(clerk_client, settings):
     assert "提交的内容过大" in response.content.decode()
 
 
-def test_a_broken_multipart_body_is_a_400(clerk):
-    response = api(clerk).generic(
-        "POST",
-        url("batch-roster", 1),
-        b'--xyz\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc\r\n--xyz--\r\n',
-        content_type="multipart/form-data",  # no boundary: Django's parser raises MultiPartParserError
-    )
+BROKEN_MULTIPART = b'--xyz\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc\r\n--xyz--\r\n'
+
+
+def test_a_broken_multipart_body_is_a_400_on_the_pages(clerk_client):
+    # No boundary in the content type: Django's parser raises MultiPartParserError.
+    response = clerk_client.generic("POST", "/training/batches/new/", BROKEN_MULTIPART, "multipart/form-data")
+    assert response.status_code == 400
+    assert "提交的表单内容无法解析" in response.content.decode()
+
+
+def test_a_broken_multipart_body_is_a_json_400_on_the_api(clerk):
+    batch = TrainingBatchFactory(area=clerk.staff_profile.area)
+    response = api(clerk).generic("POST", url("batch-roster", batch.pk), BROKEN_MULTIPART, "multipart/form-data")
     assert (response.status_code, response["Content-Type"]) == (400, "application/json")
-    assert response.json()["detail"] == "提交的表单内容无法解析，请检查格式后重新提交。"
+    assert response.json()["detail"].startswith("请求内容无法解析")
+
+
+def test_api_bodies_are_left_to_the_parsers_and_serializers(clerk):
+    client = api(clerk)
+    response = client.post(url("batch-list"), {"name": "一期\x00"}, format="json")
+    assert response.status_code == 400
+    assert "name" in response.json()["errors"]
+    # A form sent to a JSON endpoint is still refused as such, not read as an empty body.
+    assert client.post(url("batch-list"), {"name": "一期"}, format="multipart").status_code == 415
+
+
+def test_a_multipart_body_over_the_limit_is_a_chinese_json_413_on_the_api(clerk, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    batch = TrainingBatchFactory(area=clerk.staff_profile.area)
+    response = api(clerk).post(url("batch-roster", batch.pk), {"dry_run": "x" * 4096}, format="multipart")
+    assert (response.status_code, response["Content-Type"]) == (413, "application/json")
+    assert response.json()["detail"].startswith("提交的内容过大")
