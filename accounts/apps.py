@@ -17,3 +17,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="accounts.roles_sync")
+        from . import signals
+
+        signals.connect()  # API tokens end with a password change or deactivation

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from brands.models import Area
 
@@ -87,3 +88,11 @@ def staff_access_sync(*, user) -> None:
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
+
+
+def api_tokens_revoke(*, user) -> int:
+    """Delete the user's API tokens (a changed password or a deactivated account must not leave a working
+    token behind); returns how many there were. Called by accounts.signals on every save of a user whose
+    password or active flag changed, whichever page, admin form or command saved it."""
+    deleted, _per_model = Token.objects.filter(user=user).delete()
+    return deleted

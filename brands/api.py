@@ -57,7 +57,8 @@ def integer_filter(field_name: str, *, minimum: int = 1, maximum: int = MAX_ID, 
 
 
 def text_filter(field_name: str, *, lookup_expr: str = "exact", max_length: int = 50, help_text: str = ""):
-    return extend_schema_field({"type": "string", "maxLength": max_length})(
+    # Not empty: an empty value is refused (qinzhou_brands.api.FilterBackend); leave the parameter out instead.
+    return extend_schema_field({"type": "string", "minLength": 1, "maxLength": max_length})(
         filters.CharFilter(field_name=field_name, lookup_expr=lookup_expr, max_length=max_length, help_text=help_text)
     )
 

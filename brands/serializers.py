@@ -13,6 +13,9 @@ from .models import Area, BrandLine, Occupation
 MAX_ID = 2**63 - 1
 # The largest value a PositiveIntegerField holds on PostgreSQL.
 MAX_INT = 2**31 - 1
+# Free text a person writes (comments, reasons, resolutions): the API's serializers and the pages' forms
+# take at most this many characters, so that neither entry point accepts what the other refuses.
+FREE_TEXT_MAX_LENGTH = 1000
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):

@@ -170,6 +170,8 @@ class ProgressViewSet(viewsets.ViewSet):
             max_value=FILTER_LAST_YEAR,
             error_messages={"invalid": YEAR_MESSAGE, "min_value": YEAR_MESSAGE, "max_value": YEAR_MESSAGE},
         )
+        if request.query_params.get("year") == "":  # the schema says an integer: absent, not empty
+            raise ValidationError({"year": [YEAR_MESSAGE]})
         try:
             year = field.clean(request.query_params.get("year"))
         except forms.ValidationError as error:

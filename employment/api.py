@@ -8,7 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from accounts.api import PERSON_LIST_NOTE, PersonListMixin
+from accounts.api import PERSON_DETAIL_NOTE, PERSON_LIST_NOTE, PersonDataMixin
 from brands.api import ScopedObjectMixin, integer_filter, text_filter
 
 from . import selectors, services
@@ -40,7 +40,7 @@ class OutcomeFilter(filters.FilterSet):
 
 class RecordViewSet(
     ScopedObjectMixin,
-    PersonListMixin,
+    PersonDataMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -63,7 +63,7 @@ class RecordViewSet(
         summary="岗位推荐列表",
         description="本县区做出的岗位推荐；学员身份证号码脱敏。" + PERSON_LIST_NOTE,
     ),
-    retrieve=extend_schema(summary="岗位推荐详情"),
+    retrieve=extend_schema(summary="岗位推荐详情", description=PERSON_DETAIL_NOTE),
     create=extend_schema(summary="登记岗位推荐", description="方案要求每名参训学员至少推荐 3 次岗位。"),
 )
 class ReferralViewSet(RecordViewSet):
@@ -80,7 +80,7 @@ class ReferralViewSet(RecordViewSet):
         summary="就业创业结果列表",
         description="本县区登记的就业、创业、灵活就业结果。" + PERSON_LIST_NOTE,
     ),
-    retrieve=extend_schema(summary="就业创业结果详情"),
+    retrieve=extend_schema(summary="就业创业结果详情", description=PERSON_DETAIL_NOTE),
     create=extend_schema(
         summary="登记就业创业结果",
         description="计入该学员开始日期前最近一次结业培训的地区、品牌和开始日期所在年度。",

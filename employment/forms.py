@@ -7,6 +7,8 @@ from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
 from django.db.models import QuerySet
 
+from brands.serializers import FREE_TEXT_MAX_LENGTH
+
 from .models import EmploymentOutcome, JobReferral, WageCase
 
 EMPLOYER_BOTH = "已从单位名录中选择了单位，请清空这一栏（二选一）。"
@@ -266,6 +268,7 @@ class WageCaseProgressForm(forms.Form):
     resolution = forms.CharField(
         label="处理结果",
         required=False,
+        max_length=FREE_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如：经调解，用人单位已于结案日前足额支付拖欠工资。"}),
     )
 

@@ -47,7 +47,7 @@ class RecordSerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs.get("employer") and (attrs.get("employer_name") or "").strip():
             raise serializers.ValidationError(
-                {"employer_name": "已从单位名录中选择了单位，请不要再填写单位名称（二选一）。"}
+                {"employer_name": "已从单位名录中选择了单位，请不要再填写单位名称（二选一）。"}, code="rule"
             )
         return attrs
 

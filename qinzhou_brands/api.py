@@ -8,13 +8,17 @@ DRF's settings name classes of this module (permissions, pagination, exception h
 while its own views module is being imported. So nothing here imports DRF's views or the apps' viewsets
 at import time: the routes are built when Django first asks for `urlpatterns` (see `__getattr__`)."""
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework import exceptions, permissions
+from django_filters import BooleanFilter
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions, parsers, permissions
 from rest_framework.pagination import PageNumberPagination
+
+from .robustness import NO_CONTROL_CHARACTERS, too_big_message
 
 app_name = "api"
 
@@ -48,13 +52,92 @@ class RolePermissions(permissions.DjangoModelPermissions):
         return super().has_permission(request, view)
 
 
+# --- parsing --------------------------------------------------------------------------------------
+
+# No request of this API nests deeper than a few levels (batches/{id}/results/: object → list → object).
+MAX_JSON_DEPTH = 32
+TOO_DEEP = f"JSON 嵌套层数过多（最多 {MAX_JSON_DEPTH} 层）。"
+
+
+def _depth(data) -> int:
+    """How deep lists and objects nest in `data`, without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                break
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing deep nesting with a 400: Python's decoder raises RecursionError (a 500
+    HTML page) on a body of a few thousand `[`, and anything that walked a deep but decodable body
+    (serializers, the error formatter) could hit the same limit later."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(TOO_DEEP) from None
+        if _depth(data) > MAX_JSON_DEPTH:
+            raise exceptions.ParseError(TOO_DEEP)
+        return data
+
+
 # --- pagination -----------------------------------------------------------------------------------
 
 
 class Pagination(PageNumberPagination):
+    """Page numbers from 1, page sizes from 1 to 500, as the schema says: a page size outside them is a 400
+    (DRF quietly used the default or the maximum instead), a page beyond the last a 404."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
+            message = f"每页条数须为 1 至 {self.max_page_size} 之间的整数。"
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
+
+# --- filtering ------------------------------------------------------------------------------------
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, refusing what it would quietly ignore: a filter given with an empty value (the schema
+    says an integer, a code, an enum …) and a boolean filter other than true/false."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            errors = {}
+            for name, declared in filterset_class.base_filters.items():
+                for value in request.query_params.getlist(name):
+                    if value == "":
+                        errors[name] = ["不能为空：不按此条件筛选时请不要传这个参数。"]
+                    elif isinstance(declared, BooleanFilter) and value not in ("true", "false"):
+                        errors[name] = ["请填写 true 或 false。"]
+            if errors:
+                raise exceptions.ValidationError(errors)
+        return super().filter_queryset(request, queryset, view)
 
 
 # --- errors ---------------------------------------------------------------------------------------
@@ -74,22 +157,56 @@ def _as_field_errors(data) -> dict:
     return {"non_field_errors": data if isinstance(data, list) else [data]}
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "request_too_large"
+
+
+# Error codes of refusals the schema cannot express: a referenced record that does not exist (or is not in the
+# caller's scope), and the serializers' own checks of one field against another or against stored data.
+RULE_CODES = frozenset({"rule", "does_not_exist"})
+
+
+def _codes(codes) -> set[str]:
+    if isinstance(codes, dict):
+        return {code for value in codes.values() for code in _codes(value)}
+    if isinstance(codes, list):
+        return {code for value in codes for code in _codes(value)}
+    return {str(codes)}
+
+
 def exception_handler(exc, context):
     """DRF's handler, plus the Django exceptions selectors and services raise: Http404 → 404, ValidationError
-    → 400, PermissionDenied → 403 with the service's Chinese message.
+    → 409, PermissionDenied → 403 with the service's Chinese message.
+
+    400 means the request breaks the schema (a type, a required field, a length, a range, an enum); 409 means
+    it is well formed but a programme rule or the stored data refuses it (the application's state, a cap, the
+    budget, a date before the person's training, a record that does not exist): every refusal a service
+    makes, and the serializers' refusals coded "rule" or "does_not_exist". So a client (and schemathesis)
+    can tell "fix the request" from "the data says no".
 
     Every error is `{"detail": …}`; a refused input also carries `"errors"`: {field: [messages]}
     (`non_field_errors` for what belongs to no single field)."""
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    conflict = False
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()  # one Chinese message, not "No TrainingBatch matches the given query."
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        conflict = True
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
-    elif isinstance(exc, exceptions.ParseError):  # DRF words these in English only
+    elif isinstance(exc, exceptions.ParseError) and not str(exc.detail).endswith("。"):  # DRF's are English
         exc = exceptions.ParseError(f"请求内容无法解析，请检查格式（{exc.detail}）。")
+    elif isinstance(exc, RequestDataTooBig):  # a multipart body's fields over the limit, met by DRF's parser
+        exc = RequestTooLarge(too_big_message())
+    elif isinstance(exc, exceptions.Throttled):
+        wait = f"{exc.wait:.0f} 秒后" if exc.wait is not None else "稍后"
+        exc = exceptions.Throttled(wait=exc.wait, detail=f"逐条读取个人记录过于频繁，请在 {wait}再试。")
+    elif isinstance(exc, exceptions.ValidationError):
+        codes = _codes(exc.get_codes())
+        conflict = bool(codes) and codes <= RULE_CODES
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -97,6 +214,8 @@ def exception_handler(exc, context):
         errors = _as_field_errors(response.data)
         messages = list(dict.fromkeys(_messages(errors)))
         response.data = {"detail": "；".join(messages) or "提交的数据有误。", "errors": errors}
+        if conflict:
+            response.status_code = 409
     elif not (isinstance(response.data, dict) and set(response.data) == {"detail"}):
         response.data = {"detail": "；".join(_messages(response.data))}
     return response
@@ -129,6 +248,20 @@ ERROR_RESPONSES = {
     "403": "没有权限执行此操作（角色、县区或办理环节不符）。",
     "404": "记录不存在，或不在您的管辖范围内（其他县区的记录同样返回 404）；页码超出范围也返回 404。",
 }
+CONFLICT_RESPONSE = (
+    "请求格式正确，但与现有数据或办理规则冲突：如申请当前状态不能执行该操作、超过补贴限额或预算余额、日期早于学员的培训、"
+    "引用的记录不存在或不在您的管辖范围内、文件不能作为花名册读取。detail 为说明，errors 按字段列出问题。"
+)
+# What the server refuses in every string, said in the schema: a NUL anywhere in a JSON string (DRF's
+# CharField), a value of only whitespace where one is required (trimmed to nothing), and control characters
+# in query parameters (qinzhou_brands.robustness).
+NO_NUL = "^[^\\u0000]*$"
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+# Reads of one person's record by id are throttled (accounts.api.PersonDetailThrottle).
+THROTTLED_OPERATIONS = {
+    f"{name}_retrieve" for name in ("trainees", "enrolments", "referrals", "outcomes", "applications")
+}
+THROTTLED_RESPONSE = "逐条读取个人记录超过频率限制（API_PERSON_DETAIL_RATE）：Retry-After 为需等待的秒数。"
 
 
 def document_errors(result, generator, request, public):
@@ -142,6 +275,19 @@ def document_errors(result, generator, request, public):
                 continue
             for code, description in ERROR_RESPONSES.items():
                 operation["responses"].setdefault(code, {"description": description, "content": content})
+            if operation.get("operationId") in THROTTLED_OPERATIONS:
+                operation["responses"].setdefault("429", {"description": THROTTLED_RESPONSE, "content": content})
+            if "requestBody" in operation:
+                operation["responses"].setdefault("409", {"description": CONFLICT_RESPONSE, "content": content})
+            for parameter in operation.get("parameters", ()):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "query" and schema.get("type") == "string" and "enum" not in schema:
+                    schema.setdefault("pattern", NO_CONTROL_CHARACTERS)
+    for name, schema in result["components"]["schemas"].items():
+        if name.endswith("Request"):
+            for field in schema.get("properties", {}).values():
+                if field.get("type") == "string" and not ({"format", "enum", "pattern"} & set(field)):
+                    field["pattern"] = NOT_BLANK if field.get("minLength") else NO_NUL
     return result
 
 

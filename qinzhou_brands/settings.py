@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy (the other security headers come from the line above).
     "qinzhou_brands.middleware.SecurityHeadersMiddleware",
+    # Control characters, impossible date filters and over-large bodies: a Chinese 400/413 before any view
+    # (and before CSRF and axes read the body).
+    "qinzhou_brands.robustness.RequestInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +117,12 @@ DATABASES = {
 # 200,000 scale enrolments: 1.4 s with JIT, 1.1 s without). DJANGO_PG_JIT=1 turns it back on.
 if DATABASES["default"]["ENGINE"].endswith("postgresql") and not env_bool("DJANGO_PG_JIT", False):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# SQLite: every transaction takes the write lock when it begins (BEGIN IMMEDIATE), and a second one waits up to
+# 20 s for it. With the default deferred transactions, two approvals racing for the last money both read, and
+# the second to write failed at once with "database is locked" (500) instead of waiting for the first and
+# being refused with the budget's message, as on PostgreSQL where the budget row is locked.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -257,19 +266,20 @@ SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL = env_bool("SUBSIDY_TRAINING_ONCE_PER
 SUBSIDY_TRAINING_MAX_PER_YEAR = int(os.environ.get("SUBSIDY_TRAINING_MAX_PER_YEAR", "3"))
 
 # --- REST API v1 (/api/v1/, schema at /api/schema/, Swagger UI at /api/docs/) ------------------------------
-# Token first: a request without credentials is answered 401 with `WWW-Authenticate: Token`.
+# Token first (DRF's, ending after API_TOKEN_TTL_DAYS): a request without credentials is answered 401
+# with `WWW-Authenticate: Token`.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.ExpiringTokenAuthentication",
         "qinzhou_brands.authentication.SessionAuthentication",  # its CSRF refusal in Chinese
     ],
     "DEFAULT_PERMISSION_CLASSES": ["qinzhou_brands.api.RolePermissions"],
     "DEFAULT_PAGINATION_CLASS": "qinzhou_brands.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["qinzhou_brands.api.FilterBackend"],  # django-filter's, refusing empty values
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Uploads (the roster) declare their own parser; everything else is JSON.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["qinzhou_brands.api.JSONParser"],  # DRF's, refusing deep nesting with a 400
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "qinzhou_brands.api.exception_handler",
     # OPTIONS is not part of the API (the schema at /api/schema/ describes it): 405.
@@ -315,3 +325,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "progress", "description": "工作进度（对照目标）"},
     ],
 }
+# How many records naming a person (trainee, enrolment, referral, outcome, application) one user may read by
+# id through the API, in DRF's "N/second|minute|hour|day" (accounts.api.PersonDetailThrottle; counted in the
+# default cache, so Redis in production). Lists are not throttled: each page is an audited export.
+API_PERSON_DETAIL_RATE = os.environ.get("API_PERSON_DETAIL_RATE", "120/hour")
+# Days an API token (`manage.py drf_create_token USERNAME`) stays valid after it was made; a password change or
+# deactivation of its user deletes it at once.
+API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "90"))

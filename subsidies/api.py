@@ -12,6 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from accounts.api import PERSON_DETAIL_SCOPE, PersonDetailThrottle, audit_person_read, may_export_persons
+from accounts.audit import audit_export
 from brands.api import integer_filter, path_id, text_filter
 
 from . import selectors, services
@@ -47,9 +49,15 @@ def _step(summary: str, description: str, request):
     )
 
 
+PERSONS_NOTE = (
+    "个人补贴的申请载有补贴人员的姓名：可导出人员名单的角色读到的每一页、每一条记入审计日志；"
+    "其他角色（市领导查看）读到的姓名只保留姓氏（如“张**”），不返回身份证号码。"
+)
+
+
 @extend_schema_view(
-    list=extend_schema(summary="补贴申请列表", description="您管辖范围内的补贴申请，新登记的在前。"),
-    retrieve=extend_schema(summary="补贴申请详情"),
+    list=extend_schema(summary="补贴申请列表", description="您管辖范围内的补贴申请，新登记的在前。" + PERSONS_NOTE),
+    retrieve=extend_schema(summary="补贴申请详情", description=PERSONS_NOTE + "逐条读取有频率限制，超过时返回 429。"),
     create=extend_schema(
         summary="登记补贴申请（草稿）",
         description=(
@@ -70,15 +78,41 @@ class ApplicationViewSet(
     filterset_class = ApplicationFilter
     action_permissions = dict.fromkeys(("transitions", "submit", "review", "approve", "pay", "reject", "return_"), VIEW)
 
+    throttle_scope = PERSON_DETAIL_SCOPE
+
     def get_queryset(self):
         return selectors.application_list(user=self.request.user)
 
     def get_object(self) -> SubsidyApplication:
         return selectors.application_get(user=self.request.user, pk=path_id(self.kwargs["pk"]))
 
+    def get_serializer_context(self):
+        # Roles that may not export persons read applications with the applicant's name masked.
+        return {**super().get_serializer_context(), "mask_persons": not may_export_persons(self.request.user)}
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        return [*throttles, PersonDetailThrottle()] if self.action == "retrieve" else throttles
+
     def _read(self, pk: int, *, status_code: int = status.HTTP_200_OK) -> Response:
         application = get_object_or_404(self.get_queryset(), pk=pk)
-        return Response(ApplicationSerializer(application).data, status=status_code)
+        return Response(
+            ApplicationSerializer(application, context=self.get_serializer_context()).data, status=status_code
+        )
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        rows = sum(1 for row in response.data.get("results", ()) if row.get("trainee") is not None)
+        if rows and may_export_persons(request.user):
+            audit_export(request=request, subject="接口读取：补贴申请名单", what="个人补贴申请（接口读取）", rows=rows)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        application = get_object_or_404(self.get_queryset(), pk=path_id(kwargs["pk"]))
+        response = Response(ApplicationSerializer(application, context=self.get_serializer_context()).data)
+        if application.trainee_id is not None and may_export_persons(request.user):
+            audit_person_read(request=request, person=application.trainee, what=f"补贴申请 #{application.pk}")
+        return response
 
     def create(self, request, *args, **kwargs):
         serializer = ApplicationCreateSerializer(data=request.data, context=self.get_serializer_context())

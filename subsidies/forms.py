@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.db.models import QuerySet
 
+from brands.serializers import FREE_TEXT_MAX_LENGTH
+
 from .models import SubsidyApplication, SubsidyKind
 
 
@@ -51,7 +53,9 @@ class ApplicationForm(forms.Form):
     outcome = forms.ModelChoiceField(
         label="就业创业结果", queryset=None, required=False, empty_label="（其他个人补贴时选择）"
     )
-    comment = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label="说明", required=False, max_length=FREE_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, rules, organisations, recognitions, labour_exports, enrolments, outcomes, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -82,20 +86,24 @@ class ApplicationForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(label="意见", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label="意见", required=False, max_length=FREE_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class UpdateForm(forms.Form):
     """Correct a draft: the amount and the explanation."""
 
     amount = forms.DecimalField(label="申请金额（元）", max_digits=12, decimal_places=2, min_value=0)
-    comment = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label="说明", required=False, max_length=FREE_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label="原因",
-        max_length=1000,
+        max_length=FREE_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "请填写原因。"},
     )
@@ -104,7 +112,9 @@ class ReasonForm(forms.Form):
 class PayForm(forms.Form):
     paid_on = forms.DateField(label="拨付日期", error_messages={"required": "请填写拨付日期。"})
     voucher_number = forms.CharField(label="凭证号", max_length=50, error_messages={"required": "请填写凭证号。"})
-    comment = forms.CharField(label="意见", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label="意见", required=False, max_length=FREE_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)

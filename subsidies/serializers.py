@@ -1,17 +1,46 @@
 """Serializers of the subsidies API: applications, their transitions and the input of each step. They
 parse and render; subsidies.services decides and writes."""
 
+import re
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api import mask_name
 from accounts.selectors import organisation_list, recognition_list
-from brands.serializers import ScopedPrimaryKeyField
+from brands.serializers import FREE_TEXT_MAX_LENGTH, ScopedPrimaryKeyField
 from employment.selectors import labour_export_list, outcome_list
 from training.selectors import counted_trainings
 
 from .models import ApplicationTransition, SubsidyApplication
 from .selectors import rule_list
 
-MAX_TEXT = 1000
+MAX_TEXT = FREE_TEXT_MAX_LENGTH
+AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": AMOUNT_PATTERN,
+        "example": "1500.00",
+        "description": '申请金额（元）：不带符号的十进制字符串，整数部分至多 10 位，至多 2 位小数，如 "1500.00"',
+    }
+)
+class AmountField(serializers.DecimalField):
+    """An amount in yuan as the schema describes it: a string of digits with at most two decimals. A JSON
+    number, a sign, an exponent or an empty string is refused here (400) instead of being read as something
+    else; whether the amount fits the rule's cap and the budget is the services' call (409)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=12, decimal_places=2, min_value=Decimal("0"), **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.fullmatch(AMOUNT_PATTERN, data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -56,6 +85,13 @@ class ApplicationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get("mask_persons") and data.get("trainee_name"):
+            data["trainee_name"] = mask_name(data["trainee_name"])
+            data["trainee_id_number"] = None
+        return data
+
 
 def _optional(scoped, help_text: str) -> ScopedPrimaryKeyField:
     return ScopedPrimaryKeyField(scoped=scoped, allow_null=True, required=False, help_text=help_text)
@@ -65,7 +101,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
     """A draft application (`application_create`): a rule, the amount and what makes the beneficiary eligible."""
 
     rule = ScopedPrimaryKeyField(scoped=lambda user: rule_list(active_only=True), help_text="补贴规则 id（启用的）")
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="申请金额（元）")
+    amount = AmountField(help_text="申请金额（元）")
     organisation = _optional(lambda user: organisation_list(user=user), "补贴单位 id（单位补贴）")
     recognition = _optional(lambda user: recognition_list(user=user), "使单位符合条件的认定 id（奖补）")
     labour_export = _optional(lambda user: labour_export_list(user=user), "有组织劳务输出 id（就业创业服务补助）")
@@ -77,7 +113,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
 class ApplicationUpdateSerializer(serializers.Serializer):
     """Correct a draft (`application_update`)."""
 
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, help_text="申请金额（元）")
+    amount = AmountField(required=False, help_text="申请金额（元）")
     comment = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
 
 

@@ -14,7 +14,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from accounts.api import PERSON_LIST_NOTE, PersonListMixin
+from accounts.api import PERSON_DETAIL_NOTE, PERSON_LIST_NOTE, PersonDataMixin
 from brands.api import DatabaseUnavailable, ScopedObjectMixin, integer_filter, path_id, text_filter
 
 from . import selectors, services
@@ -120,7 +120,7 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         options = serializer.validated_data
         upload = options["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError({"file": [upload_too_large(upload.size)]})
+            raise ValidationError({"file": [upload_too_large(upload.size)]}, code="rule")
         try:
             _roster_import, report = services.roster_import_from_file(
                 batch=batch,
@@ -133,7 +133,7 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
                 via="接口导入",
             )
         except RosterFileError as problem:
-            raise ValidationError({"file": [str(problem)]}) from None
+            raise ValidationError({"file": [str(problem)]}, code="rule") from None
         except DatabaseError:
             # The write has rolled back (the import history says so); the caller may simply send it again.
             logger.exception("roster upload through the API failed while writing (batch %s)", batch.pk)
@@ -176,10 +176,11 @@ class TraineeFilter(filters.FilterSet):
         summary="学员列表",
         description="在您管辖范围内参加过班期的学员；身份证号码脱敏。" + PERSON_LIST_NOTE,
     ),
-    retrieve=extend_schema(summary="学员详情"),
+    retrieve=extend_schema(summary="学员详情", description=PERSON_DETAIL_NOTE),
 )
-class TraineeViewSet(ScopedObjectMixin, PersonListMixin, viewsets.ReadOnlyModelViewSet):
+class TraineeViewSet(ScopedObjectMixin, PersonDataMixin, viewsets.ReadOnlyModelViewSet):
     person_list_label = "学员名单"
+    person_field = None
     serializer_class = TraineeSerializer
     filterset_class = TraineeFilter
 
@@ -207,7 +208,7 @@ class EnrolmentFilter(filters.FilterSet):
         summary="参训记录列表",
         description="您管辖范围内班期的参训记录；学员身份证号码脱敏。" + PERSON_LIST_NOTE,
     ),
-    retrieve=extend_schema(summary="参训记录详情"),
+    retrieve=extend_schema(summary="参训记录详情", description=PERSON_DETAIL_NOTE),
     partial_update=extend_schema(
         summary="登记一名学员的结业与证书",
         description="未填写的字段保留原值；规则与整班登记相同（证书须先结业并填写证书编号）。",
@@ -216,7 +217,7 @@ class EnrolmentFilter(filters.FilterSet):
     ),
 )
 class EnrolmentViewSet(
-    ScopedObjectMixin, PersonListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ScopedObjectMixin, PersonDataMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilter

@@ -1,5 +1,8 @@
 """Serializers of the training API: batches, trainees (ID numbers always masked), enrolments, results and
-the roster upload. They parse and render; the services write."""
+the roster upload. They parse and render; the services write.
+
+A check the OpenAPI schema cannot express (one field against another, or against stored data) raises with
+code="rule": the API answers it 409, not 400 (qinzhou_brands.api.exception_handler)."""
 
 from django.utils import timezone
 from rest_framework import serializers
@@ -53,14 +56,14 @@ class BatchSerializer(serializers.Serializer):
             occupation.pk != current
             and not Occupation.objects.published_on(timezone.localdate()).filter(pk=occupation.pk).exists()
         ):
-            raise serializers.ValidationError("该工种不在当前发布的培训工种清单中。")
+            raise serializers.ValidationError("该工种不在当前发布的培训工种清单中。", code="rule")
         return occupation
 
     def validate(self, attrs):
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
         end = attrs.get("end_date", getattr(self.instance, "end_date", None))
         if start and end and end < start:
-            raise serializers.ValidationError({"end_date": "结业日期不能早于开班日期。"})
+            raise serializers.ValidationError({"end_date": "结业日期不能早于开班日期。"}, code="rule")
         return attrs
 
 
@@ -158,12 +161,13 @@ class ResultEntrySerializer(ResultFieldsSerializer):
 
 
 class BatchResultsSerializer(serializers.Serializer):
-    results = ResultEntrySerializer(many=True, min_length=1, max_length=MAX_RESULTS)
+    # A ListField, not many=True: drf-spectacular then states minItems and maxItems in the schema.
+    results = serializers.ListField(child=ResultEntrySerializer(), min_length=1, max_length=MAX_RESULTS)
 
     def validate_results(self, results):
         ids = [entry["enrolment"] for entry in results]
         if len(set(ids)) != len(ids):
-            raise serializers.ValidationError("同一参训记录只能填写一次。")
+            raise serializers.ValidationError("同一参训记录只能填写一次。", code="rule")
         return results
 
 
@@ -172,8 +176,10 @@ class ChangedSerializer(serializers.Serializer):
 
 
 class RosterUploadSerializer(serializers.Serializer):
+    # An empty file is a file the roster reader refuses with its reason, like any other unusable one (409).
     file = serializers.FileField(
-        help_text=f"花名册（.xlsx，不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB），表头须有“姓名”和“身份证号码”两列"
+        allow_empty_file=True,
+        help_text=f"花名册（.xlsx，不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB），表头须有“姓名”和“身份证号码”两列",
     )
     skip_invalid = serializers.BooleanField(default=False, help_text="跳过错误行，只导入有效行")
     dry_run = serializers.BooleanField(default=False, help_text="只检查，不写入")

@@ -80,7 +80,7 @@ def test_a_clerk_records_referrals_and_the_three_referral_rule_counts_them(clerk
 
 def test_a_referral_for_someone_outside_the_area_is_refused(clerk, stranger):
     response = api(clerk).post(url("referral-list"), referral_payload(stranger), format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "trainee" in response.json()["errors"]
     assert not JobReferral.objects.exists()
 
@@ -94,7 +94,7 @@ def test_a_clerk_cannot_record_for_another_area(clerk, trainee):
 def test_the_city_administrator_must_name_the_area(city_admin, trainee):
     client = api(city_admin)
     response = client.post(url("referral-list"), referral_payload(trainee), format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["detail"] == "请选择登记地区。"
     response = client.post(url("referral-list"), referral_payload(trainee, area="450702"), format="json")
     assert response.status_code == 201
@@ -104,13 +104,13 @@ def test_the_city_administrator_must_name_the_area(city_admin, trainee):
 def test_a_referral_in_the_future_is_refused_with_the_services_message(clerk, trainee):
     tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
     response = api(clerk).post(url("referral-list"), referral_payload(trainee, referred_on=tomorrow), format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["detail"] == "推荐日期不能晚于今天。"
 
 
 def test_an_employer_is_required(clerk, trainee):
     response = api(clerk).post(url("referral-list"), referral_payload(trainee, employer_name=""), format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "请选择或填写用人单位。" in response.json()["detail"]
 
 
@@ -179,14 +179,14 @@ def test_only_the_fields_of_the_outcomes_kind_are_kept(clerk, trainee):
 
 def test_an_entrepreneurship_outcome_needs_its_business(clerk, trainee):
     response = api(clerk).post(url("outcome-list"), outcome_payload(trainee, kind="entrepreneurship"), format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "创业结果请填写创办实体名称。" in response.json()["detail"]
 
 
 def test_a_bad_business_code_is_refused(clerk, trainee):
     payload = outcome_payload(trainee, kind="entrepreneurship", business_name="米粉店", business_uscc="123")
     response = api(clerk).post(url("outcome-list"), payload, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "business_uscc" in response.json()["errors"]
 
 

@@ -493,6 +493,18 @@ def test_closing_a_wage_case_without_a_resolution_is_refused(client, clerk, area
     assert case.closed_on is None
 
 
+def test_a_resolution_longer_than_the_apis_free_text_is_refused(client, clerk, area):
+    case = WageCaseFactory(area=area, status=WageCase.Status.INVESTIGATING)
+    response = login(client, clerk).post(
+        reverse("employment:wage_case_detail", args=[case.pk]),
+        {"status": "closed", "closed_on": "2024-06-20", "resolution": "付" * 1001},
+    )
+    assert response.status_code == 200
+    assert "不超过 1000 字符" in html(response)
+    case.refresh_from_db()
+    assert case.status == WageCase.Status.INVESTIGATING
+
+
 def test_wage_case_closure_rate_against_the_target(client, city_viewer, area, other_area):
     closed = {"status": WageCase.Status.CLOSED, "closed_on": datetime.date(2024, 6, 20), "resolution": "已支付"}
     WageCaseFactory.create_batch(2, area=area, **closed)

@@ -47,14 +47,14 @@ def test_a_clerk_creates_a_training_subsidy_draft(clerk, training_rule, enrolmen
 def test_an_amount_above_the_cap_is_refused_with_the_services_message(clerk, training_rule, enrolment):
     payload = {"rule": training_rule.pk, "amount": "1500.01", "enrolment": enrolment.pk}
     response = api(clerk).post(url("application-list"), payload, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["detail"] == "申请金额超过该补贴的最高限额 1500.00 元。"
 
 
 def test_the_same_enrolment_twice_is_refused(clerk, training_rule, enrolment, draft):
     payload = {"rule": training_rule.pk, "amount": "1000.00", "enrolment": enrolment.pk}
     response = api(clerk).post(url("application-list"), payload, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "该参训记录已申请过职业培训补贴" in response.json()["detail"]
 
 
@@ -62,7 +62,7 @@ def test_another_areas_enrolment_cannot_be_chosen(clerk, training_rule, make_enr
     stranger = make_enrolment(area=other_area)
     payload = {"rule": training_rule.pk, "amount": "1000.00", "enrolment": stranger.pk}
     response = api(clerk).post(url("application-list"), payload, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "enrolment" in response.json()["errors"]
 
 
@@ -103,16 +103,16 @@ def test_a_clerk_cannot_review(clerk, draft):
     assert response.json() == {"detail": "只有本县区审核员可以审核补贴申请。"}
 
 
-def test_a_step_from_the_wrong_state_is_a_400(city_admin, draft):
+def test_a_step_from_the_wrong_state_is_a_409_conflict(city_admin, draft):
     response = api(city_admin).post(url("application-approve", draft.pk), {}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["detail"] == "申请当前状态为“草稿”，不能审批。"
 
 
 def test_approval_without_a_budget_is_refused(clerk, reviewer, city_admin, draft, advance):
     advance(draft, Status.REVIEWED)
     response = api(city_admin).post(url("application-approve", draft.pk), {}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "就业补助资金预算" in response.json()["detail"]
 
 
@@ -167,6 +167,6 @@ def test_the_application_list_query_count_does_not_grow(
             user=clerk, rule=training_rule, amount=Decimal("100.00"), enrolment=make_enrolment()
         )
     client = api(clerk)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # with the audit entry of the read
         response = client.get(url("application-list"))
     assert response.json()["count"] == rows

@@ -309,6 +309,30 @@ def test_clerk_corrects_a_draft(client, clerk, base_application):
     assert refused.status_code == 200 and "最高限额" in refused.content.decode()
 
 
+def test_free_text_on_the_pages_is_limited_as_in_the_api(client, clerk, base_rule, base_recognition, base_application):
+    """A 10 MB comment was accepted by the pages where the API takes 1,000 characters."""
+    _login(client, clerk)
+    created = client.post(
+        reverse("subsidies:application_create"),
+        {
+            "rule": base_rule.pk,
+            "amount": "1000.00",
+            "organisation": base_recognition.organisation.pk,
+            "recognition": base_recognition.pk,
+            "comment": "长" * 1001,
+        },
+    )
+    assert created.status_code == 200 and "不超过 1000 字符" in created.content.decode()
+    application = base_application()
+    count = SubsidyApplication.objects.count()
+    updated = client.post(
+        _action(application.pk, "update"), {"update-amount": "1000.00", "update-comment": "长" * 1001}
+    )
+    assert updated.status_code == 200 and "不超过 1000 字符" in updated.content.decode()
+    application.refresh_from_db()
+    assert application.comment != "长" * 1001 and SubsidyApplication.objects.count() == count
+
+
 def test_create_export_service_application(client, clerk, area):
     from brands.tests.factories import OrganisationFactory
     from employment.tests.factories import LabourExportFactory
