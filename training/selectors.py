@@ -49,14 +49,28 @@ def training_tally(*, area: Area | None = None) -> Counter:
 
 def training_tally_by_category(*, year: int | None = None, area: Area | None = None) -> Counter:
     """培训人次 of the people in each priority category (category id → count), from the summary rows."""
+    total = Counter()
+    for counts in training_tally_by_area_category(year=year, area=area).values():
+        total.update(counts)
+    return total
+
+
+def training_tally_by_area_category(*, year: int | None = None, area: Area | None = None) -> dict[int, Counter]:
+    """`training_tally_by_category` of each area (area id → Counter), in one query; only `area`'s when given."""
     rows = TrainingTally.objects.filter(category__isnull=False)
     if year is not None:
         rows = rows.filter(year=year)
     if area is not None:
         rows = rows.filter(area_id=area.pk)
-    return Counter(
-        dict(rows.values("category_id").annotate(n=Sum("trainings")).order_by().values_list("category_id", "n"))
-    )
+    result: dict[int, Counter] = {}
+    for area_id, category_id, n in (
+        rows.values("area_id", "category_id")
+        .annotate(n=Sum("trainings"))
+        .order_by()
+        .values_list("area_id", "category_id", "n")
+    ):
+        result.setdefault(area_id, Counter())[category_id] = n
+    return result
 
 
 def batch_list(*, user, filters: dict | None = None) -> QuerySet:
