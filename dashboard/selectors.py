@@ -33,6 +33,11 @@ METRICS = (Target.Metric.TRAININGS, Target.Metric.JOBS)
 COUNT_KEYS = {Target.Metric.TRAININGS: "trainings", Target.Metric.JOBS: "jobs"}
 
 
+def jobs_count_startup_employees() -> bool:
+    """Whether the people start-ups employ are part of every jobs figure (the city's decision, a setting)."""
+    return settings.JOBS_COUNT_STARTUP_EMPLOYEES
+
+
 def plan_years() -> list[int]:
     return list(range(PLAN_FIRST_YEAR, PLAN_LAST_YEAR + 1))
 
@@ -136,7 +141,7 @@ def progress_summary(*, year: int | None = None, user=None, on: datetime.date | 
         # A county user's own area; a user with no area in their profile gets an empty area-less report.
         area = scope_for(user).area or Area(code="", short_name="—")
         areas = [a for a in areas if a.pk == area.pk]
-    fold_startups = settings.JOBS_COUNT_STARTUP_EMPLOYEES
+    fold_startups = jobs_count_startup_employees()
     jobs, startups = job_tallies(area=area)
     counts = {
         Target.Metric.TRAININGS: training_tally(area=area),

@@ -438,3 +438,8 @@ def counted_jobs(*, user, area_code: str = "", brand_code: str = "", year: int |
     if year is not None:
         outcomes = outcomes.filter(start_date__year=year)
     return outcomes.order_by("-start_date", "trainee__name", "id")
+
+
+def startup_employees_of(outcomes: QuerySet) -> int:
+    """The people the start-ups among `outcomes` (e.g. `counted_jobs`) employ, under `STARTUP_EMPLOYEES`."""
+    return outcomes.order_by().aggregate(n=STARTUP_EMPLOYEES)["n"]

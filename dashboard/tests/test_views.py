@@ -339,3 +339,19 @@ def test_the_key_county_has_a_section_of_its_own(viewer_client, lingshan):
 
 def test_another_countys_clerk_sees_no_key_county_section(clerk_client, lingshan):
     assert 'id="key-counties"' not in clerk_client.get(INDEX).content.decode()
+
+
+@pytest.mark.parametrize("setting", [False, True])
+def test_the_jobs_drill_down_adds_up_to_the_figure_with_start_up_employees(viewer_client, lingshan, setting):
+    with override_settings(JOBS_COUNT_STARTUP_EMPLOYEES=setting):
+        figure = viewer_client.get(INDEX).context["progress"]["key_assistance_counties"][0]["jobs"]
+        response = viewer_client.get(DRILL, {"metric": "jobs", "area": "450721"})
+    html = response.content.decode()
+    assert f'id="drill-total">{figure}</strong>' in html
+    assert "带动就业 4 人" in html  # on the start-up's row
+    if setting:
+        assert figure == 5
+        assert "下列 1 条结果，加其中创业实体带动就业 4 人" in html
+    else:
+        assert figure == 1
+        assert '其中创业实体带动就业 <strong class="text-body">4</strong> 人（未计入带动就业创业人次）' in html
