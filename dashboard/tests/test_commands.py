@@ -60,6 +60,8 @@ def test_progress_report_text():
     text = run("progress_report")
     assert "全市" in text
     assert "12,000" in text
+    assert "灵山县（重点帮扶县）" in text
+    assert "创业带动就业" in text and "未计入就业创业人次" in text
 
 
 @pytest.mark.parametrize(("value", "message"), [("abc", "年度“abc”无效"), ("1999", "超出范围")])
