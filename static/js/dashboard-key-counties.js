@@ -37,7 +37,6 @@
       grid: { left: 8, right: 48, top: 36, bottom: 8, containLabel: true },
       xAxis: {
         type: "value",
-        max: 100,
         splitLine: { lineStyle: { color: COLORS.grid } },
         axisLabel: { color: COLORS.text, formatter: "{value}%" },
       },
