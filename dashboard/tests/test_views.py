@@ -321,6 +321,7 @@ def test_the_page_says_when_start_up_employment_counts_in_the_jobs(viewer_client
     assert response.context["progress"]["pace"]["jobs"] == 5
     assert "全市带动就业创业人次（含创业带动就业）" in html
     assert "其中创业带动就业 <strong>4</strong> 人" in html
+    assert "全市带动就业创业人次（含创业带动就业 4 人）" in viewer_client.get(reverse("home")).content.decode()
 
 
 def test_the_key_county_has_a_section_of_its_own(viewer_client, lingshan):
