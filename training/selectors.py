@@ -47,16 +47,9 @@ def training_tally(*, area: Area | None = None) -> Counter:
     return Counter({(a, b, y): n for a, b, y, n in rows.values_list("area_id", "brand_id", "year", "trainings")})
 
 
-def training_tally_by_category(*, year: int | None = None, area: Area | None = None) -> Counter:
-    """培训人次 of the people in each priority category (category id → count), from the summary rows."""
-    total = Counter()
-    for counts in training_tally_by_area_category(year=year, area=area).values():
-        total.update(counts)
-    return total
-
-
 def training_tally_by_area_category(*, year: int | None = None, area: Area | None = None) -> dict[int, Counter]:
-    """`training_tally_by_category` of each area (area id → Counter), in one query; only `area`'s when given."""
+    """培训人次 of the people in each priority category, per area (area id → {category id → count}), from
+    the summary rows in one query; only `area`'s when given."""
     rows = TrainingTally.objects.filter(category__isnull=False)
     if year is not None:
         rows = rows.filter(year=year)
