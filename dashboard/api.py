@@ -17,8 +17,11 @@ YEAR_MESSAGE = f"年度无效：请填写 {FILTER_FIRST_YEAR} 至 {FILTER_LAST_Y
 class CountsSerializer(serializers.Serializer):
     trainings = serializers.IntegerField(help_text="培训人次")
     trainings_target = serializers.IntegerField(allow_null=True, help_text="培训人次目标；未设定为 null")
-    jobs = serializers.IntegerField(help_text="带动就业创业人次")
+    jobs = serializers.IntegerField(
+        help_text="带动就业创业人次；jobs_count_startup_employees 为 true 时含创业带动就业人数"
+    )
     jobs_target = serializers.IntegerField(allow_null=True)
+    jobs_created_by_startups = serializers.IntegerField(help_text="创业带动就业人数（创业者所办实体吸纳的就业）")
 
 
 class PaceSerializer(CountsSerializer):
@@ -98,6 +101,11 @@ class WageCasesSerializer(serializers.Serializer):
 class GroupCountsSerializer(serializers.Serializer):
     trainings = serializers.IntegerField()
     jobs = serializers.IntegerField()
+    jobs_created_by_startups = serializers.IntegerField()
+
+
+class KeyCountySerializer(NamedPaceSerializer):
+    priority_groups = serializers.DictField(child=GroupCountsSerializer(), help_text="按人员类别（中文名称）")
 
 
 class KindAmountsSerializer(serializers.Serializer):
@@ -140,6 +148,12 @@ class ProgressSerializer(serializers.Serializer):
     referrals = ReferralRuleSerializer()
     wage_cases = WageCasesSerializer()
     priority_groups = serializers.DictField(child=GroupCountsSerializer(), help_text="按人员类别（中文名称）")
+    jobs_count_startup_employees = serializers.BooleanField(
+        help_text="创业带动就业人数是否计入带动就业创业人次（设置 JOBS_COUNT_STARTUP_EMPLOYEES，默认否）"
+    )
+    key_assistance_counties = KeyCountySerializer(
+        many=True, help_text="范围内的乡村振兴重点帮扶县（按地区的“乡村振兴重点帮扶县”标记），单独列示"
+    )
     subsidies = SubsidyTotalsSerializer()
     recognitions = RecognitionsSerializer()
 

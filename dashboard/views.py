@@ -18,12 +18,12 @@ from brands.excel import xlsx_response
 from brands.models import Recognition, Target
 from brands.selectors import PLAN_FIRST_YEAR, PLAN_LAST_YEAR, brand_lines, reporting_areas, target_grid
 from brands.services import targets_allocate
-from employment.selectors import counted_jobs
+from employment.selectors import counted_jobs, startup_employees_of
 from subsidies.models import SubsidyKind
 from training.selectors import counted_trainings
 
 from .forms import DashboardFilterForm, DrillForm, TargetChoiceForm, TargetGridForm
-from .selectors import COUNT_KEYS, progress_summary
+from .selectors import COUNT_KEYS, jobs_count_startup_employees, progress_summary
 from .xlsx import progress_workbook, progress_workbook_filename
 
 # Every staff role may read the dashboard: they all view the reference data (accounts/roles.py).
@@ -109,6 +109,10 @@ def drill(request):
     }
     records = counted_trainings(**lookup) if metric == Target.Metric.TRAININGS else counted_jobs(**lookup)
     page = Paginator(records, DRILL_PER_PAGE).get_page(request.GET.get("page"))
+    # A jobs figure counts the outcomes listed, and with them, when the city has so decided, the people
+    # their start-ups employ: the page gives both, so its total is the dashboard's figure either way.
+    startups = startup_employees_of(records) if metric == Target.Metric.JOBS else None
+    startups_counted = startups is not None and jobs_count_startup_employees()
     return render(
         request,
         "dashboard/drill.html",
@@ -120,6 +124,9 @@ def drill(request):
             "brand": brand,
             "year": year,
             "scope_label": scope_for(request.user).label,
+            "startups": startups,
+            "startups_counted": startups_counted,
+            "figure": page.paginator.count + (startups if startups_counted else 0),
         },
     )
 

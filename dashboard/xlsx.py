@@ -42,16 +42,21 @@ def _figure_columns(row: dict, *, pace: bool) -> list:
         values += [row[name], row[f"{name}_target"], _rate(row[name], row[f"{name}_target"])]
         if pace:
             values += [row[f"{name}_expected"], PACE_LABELS[row[f"{name}_behind_pace"]]]
-    return values
+    return [*values, row["jobs_created_by_startups"]]
 
 
-def _figure_headers(*, pace: bool) -> list[str]:
+def _startups_label(progress: dict) -> str:
+    counted = "已计入" if progress["jobs_count_startup_employees"] else "未计入"
+    return f"创业带动就业人数（{counted}就业创业人次）"
+
+
+def _figure_headers(progress: dict, *, pace: bool) -> list[str]:
     headers = []
     for label in ("培训人次", "就业创业人次"):
         headers += [label, f"{label}目标", "完成率"]
         if pace:
             headers += ["按时间进度应达", "进度"]
-    return headers
+    return [*headers, _startups_label(progress)]
 
 
 def _figure_formats(first: int, *, pace: bool) -> dict[int, str]:
@@ -61,11 +66,13 @@ def _figure_formats(first: int, *, pace: bool) -> dict[int, str]:
         formats.update({start: INTEGER, start + 1: INTEGER, start + 2: PERCENT})
         if pace:
             formats[start + 3] = INTEGER
+    formats[first + 2 * step] = INTEGER
     return formats
 
 
 def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds: dict) -> Workbook:
-    """Sheets 总体进度, 分品牌, 分地区, 分年度, 地区×品牌 and 其他指标 of one `progress_summary` result."""
+    """Sheets 总体进度, 分品牌, 分地区, 分年度, 地区×品牌, 其他指标 and, when there are any in scope, 重点帮扶县
+    and 重点帮扶县重点人员 of one `progress_summary` result."""
     scope = progress["scope"]
     heading = f"钦州市“八桂系列”劳务品牌建设进度 · {scope['name']} · {_period(progress)} · 截至 {progress['as_of']}"
     workbook = new_workbook()
@@ -76,7 +83,7 @@ def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds:
         title="总体进度",
         heading=heading,
         headers=["指标", "完成数", "目标", "完成率", "按时间进度应达", "进度"],
-        widths=[26, 12, 12, 10, 16, 14],
+        widths=[40, 12, 12, 10, 16, 14],
         rows=[
             [
                 "培训人次",
@@ -87,13 +94,16 @@ def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds:
                 PACE_LABELS[pace["trainings_behind_pace"]],
             ],
             [
-                "带动就业创业人次",
+                "带动就业创业人次（含创业带动就业）"
+                if progress["jobs_count_startup_employees"]
+                else "带动就业创业人次",
                 pace["jobs"],
                 pace["jobs_target"],
                 _rate(pace["jobs"], pace["jobs_target"]),
                 pace["jobs_expected"],
                 PACE_LABELS[pace["jobs_behind_pace"]],
             ],
+            [_startups_label(progress), pace["jobs_created_by_startups"], None, None, None, None],
             ["规划期（2021–2025 年）已过时间", None, None, pace["plan_elapsed"], None, None],
         ],
     )
@@ -103,8 +113,8 @@ def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds:
         workbook,
         title="分品牌",
         heading=heading,
-        headers=["劳务品牌", *_figure_headers(pace=True)],
-        widths=[16] + [12, 14, 9, 14, 12] * 2,
+        headers=["劳务品牌", *_figure_headers(progress, pace=True)],
+        widths=[16] + [12, 14, 9, 14, 12] * 2 + [18],
         rows=[[brand["name"], *_figure_columns(brand, pace=True)] for brand in pace["brands"]],
     )
     _format(sheet, _figure_formats(2, pace=True), first_row=2)
@@ -113,8 +123,8 @@ def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds:
         workbook,
         title="分地区",
         heading=heading,
-        headers=["地区", *_figure_headers(pace=False)],
-        widths=[20] + [12, 14, 9] * 2,
+        headers=["地区", *_figure_headers(progress, pace=False)],
+        widths=[20] + [12, 14, 9] * 2 + [18],
         rows=[[area["name"], *_figure_columns(area, pace=False)] for area in progress["areas"]],
     )
     _format(sheet, _figure_formats(2, pace=False), first_row=2)
@@ -123,8 +133,8 @@ def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds:
         workbook,
         title="分年度",
         heading=heading,
-        headers=["年度", *_figure_headers(pace=False)],
-        widths=[10] + [12, 14, 9] * 2,
+        headers=["年度", *_figure_headers(progress, pace=False)],
+        widths=[10] + [12, 14, 9] * 2 + [18],
         rows=[[row["year"], *_figure_columns(row, pace=False)] for row in progress["years"]],
     )
     _format(sheet, _figure_formats(2, pace=False), first_row=2)
@@ -133,8 +143,8 @@ def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds:
         workbook,
         title="地区×品牌",
         heading=heading,
-        headers=["地区", "劳务品牌", *_figure_headers(pace=True), "判断"],
-        widths=[20, 16] + [12, 14, 9, 14, 12] * 2 + [12],
+        headers=["地区", "劳务品牌", *_figure_headers(progress, pace=True), "判断"],
+        widths=[20, 16] + [12, 14, 9, 14, 12] * 2 + [18, 12],
         rows=[
             [
                 cell["area_name"],
@@ -159,7 +169,44 @@ def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds:
     for row in sheet.iter_rows(min_row=3):
         if row[0].value == "补贴资金（元）":
             row[2].number_format = row[3].number_format = YUAN
+    _key_county_sheets(workbook, progress, heading)
     return workbook
+
+
+def _key_county_sheets(workbook: Workbook, progress: dict, heading: str) -> None:
+    """The 乡村振兴重点帮扶县 apart, as on the page: their figures, then their priority groups' shares."""
+    counties = progress["key_assistance_counties"]
+    if not counties:
+        return
+    sheet = add_table_sheet(
+        workbook,
+        title="重点帮扶县",
+        heading=heading,
+        headers=["乡村振兴重点帮扶县", *_figure_headers(progress, pace=True)],
+        widths=[20] + [12, 14, 9, 14, 12] * 2 + [18],
+        rows=[[county["name"], *_figure_columns(county, pace=True)] for county in counties],
+    )
+    _format(sheet, _figure_formats(2, pace=True), first_row=2)
+    sheet = add_table_sheet(
+        workbook,
+        title="重点帮扶县重点人员",
+        heading=heading,
+        headers=["乡村振兴重点帮扶县", "人员类别", "培训人次", "占该县培训人次", "就业创业人次", "占该县就业创业人次"],
+        widths=[20, 22, 12, 16, 14, 18],
+        rows=[
+            [
+                county["name"],
+                category,
+                figures["trainings"],
+                _rate(figures["trainings"], county["trainings"]),
+                figures["jobs"],
+                _rate(figures["jobs"], county["jobs"]),
+            ]
+            for county in counties
+            for category, figures in county["priority_groups"].items()
+        ],
+    )
+    _format(sheet, {3: INTEGER, 4: PERCENT, 5: INTEGER, 6: PERCENT}, first_row=2)
 
 
 def _other_rows(progress: dict, *, subsidy_kinds: dict, recognition_kinds: dict) -> list[list]:

@@ -318,6 +318,9 @@ class JobTally(models.Model):
         PriorityCategory, verbose_name=_("人员类别"), null=True, on_delete=models.CASCADE, related_name="+"
     )
     jobs = models.PositiveIntegerField(_("带动就业创业人次"))
+    # The people the counted start-ups of these outcomes employ (`startup_employees`, 带动就业), recounted
+    # with `jobs`: shown beside it, and added to it only when JOBS_COUNT_STARTUP_EMPLOYEES is on.
+    startup_employees = models.PositiveIntegerField(_("创业带动就业人数"), default=0)
 
     class Meta:
         verbose_name = _("就业创业人次汇总")

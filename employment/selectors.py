@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from accounts.scoping import scope_for, scope_queryset
 from brands.models import Area
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
-from training.selectors import training_tally_by_category
+from training.selectors import training_tally_by_area_category
 
 from .models import (
     EmploymentOutcome,
@@ -61,9 +61,15 @@ def attributed_outcomes(outcomes: QuerySet | None = None) -> QuerySet:
     )
 
 
-def job_counts(*, year: int | None = None, trainees: QuerySet | None = None) -> Counter:
-    """带动就业创业人次 per (area id, brand id): outcomes attributed to a batch (area that ran it, brand of
-    its occupation), in the year of the outcome's start date."""
+# 带动就业 by start-ups: the people an entrepreneurship outcome employs (`jobs_created`, the founder not
+# included), counted where and when the outcome counts (its `counted_batch`, the year of its start date).
+# An aggregate over outcomes, used by the summary rows and by the rule they are tested against.
+STARTUP_EMPLOYEES = Sum("jobs_created", filter=Q(kind=EmploymentOutcome.Kind.ENTREPRENEURSHIP), default=0)
+
+
+def _counted_per_area_brand(measure, *, year: int | None = None, trainees: QuerySet | None = None) -> Counter:
+    """`measure` (an aggregate) of the counted outcomes per (area id, brand id) of the batch they count for,
+    in the year of the outcome's start date when given."""
     outcomes = EmploymentOutcome.objects.all()
     if year is not None:
         outcomes = outcomes.filter(start_date__year=year)
@@ -73,18 +79,44 @@ def job_counts(*, year: int | None = None, trainees: QuerySet | None = None) -> 
         attributed_outcomes(outcomes)
         .filter(counted_area_id__isnull=False)
         .values("counted_area_id", "counted_brand_id")
-        .annotate(n=Count("id"))
+        .annotate(n=measure)
     )
     return Counter({(row["counted_area_id"], row["counted_brand_id"]): row["n"] for row in rows})
+
+
+def job_counts(*, year: int | None = None, trainees: QuerySet | None = None) -> Counter:
+    """带动就业创业人次 per (area id, brand id): outcomes attributed to a batch (area that ran it, brand of
+    its occupation), in the year of the outcome's start date."""
+    return _counted_per_area_brand(Count("id"), year=year, trainees=trainees)
+
+
+def startup_employee_counts(*, year: int | None = None) -> Counter:
+    """创业带动就业人数 per (area id, brand id): the people employed by the start-ups among the counted
+    outcomes, attributed as the outcomes are (`STARTUP_EMPLOYEES`)."""
+    return _counted_per_area_brand(STARTUP_EMPLOYEES, year=year)
+
+
+def job_tallies(*, area=None) -> tuple[Counter, Counter]:
+    """`job_tally` and `startup_employee_tally`, read in one query."""
+    rows = JobTally.objects.filter(category__isnull=True)
+    if area is not None:
+        rows = rows.filter(area_id=area.pk)
+    jobs, employees = Counter(), Counter()
+    for a, b, y, n, e in rows.values_list("area_id", "brand_id", "year", "jobs", "startup_employees"):
+        jobs[(a, b, y)], employees[(a, b, y)] = n, e
+    return jobs, employees
 
 
 def job_tally(*, area=None) -> Counter:
     """带动就业创业人次 per (area id, brand id, year) from the summary rows (equal to `job_counts` by year, which
     they are tested against); only the jobs counted for `area` when given."""
-    rows = JobTally.objects.filter(category__isnull=True)
-    if area is not None:
-        rows = rows.filter(area_id=area.pk)
-    return Counter({(a, b, y): n for a, b, y, n in rows.values_list("area_id", "brand_id", "year", "jobs")})
+    return job_tallies(area=area)[0]
+
+
+def startup_employee_tally(*, area=None) -> Counter:
+    """创业带动就业人数 per (area id, brand id, year) from the summary rows (equal to `startup_employee_counts`
+    by year); only those counted for `area` when given."""
+    return job_tallies(area=area)[1]
 
 
 def referral_tally(*, year: int | None = None, area=None) -> dict:
@@ -101,19 +133,51 @@ def referral_tally(*, year: int | None = None, area=None) -> dict:
     return {"trainees": row["trainees"], "with_3_or_more": row["with_3_or_more"], "rate": rate}
 
 
+def _groups(categories, trainings: dict, jobs: dict, employees: dict) -> dict:
+    """The priority-group figures as the reports show them: category name → counts (category id → n)."""
+    return {
+        category.name: {
+            "trainings": trainings.get(category.pk, 0),
+            "jobs": jobs.get(category.pk, 0),
+            "jobs_created_by_startups": employees.get(category.pk, 0),
+        }
+        for category in categories
+    }
+
+
 def priority_group_tally(*, year: int | None = None, area=None) -> dict:
     """`priority_group_counts` read from the summary rows."""
+    return priority_group_tallies(year=year, area=area)[None]
+
+
+def priority_group_tallies(*, year: int | None = None, area=None, areas=()) -> dict:
+    """`priority_group_tally` (under the key None) and that of each of `areas` (under its id), from the
+    summary rows in three queries whatever the number of areas."""
     jobs = JobTally.objects.filter(category__isnull=False)
     if year is not None:
         jobs = jobs.filter(year=year)
     if area is not None:
         jobs = jobs.filter(area_id=area.pk)
-    job_rows = dict(jobs.values("category_id").annotate(n=Sum("jobs")).order_by().values_list("category_id", "n"))
-    training_rows = training_tally_by_category(year=year, area=area)
-    return {
-        category.name: {"trainings": training_rows.get(category.pk, 0), "jobs": job_rows.get(category.pk, 0)}
-        for category in PriorityCategory.objects.all()
-    }
+    trainings = training_tally_by_area_category(year=year, area=area)
+    counts: dict = {}  # area id → (jobs, people employed by start-ups), each category id → n
+    for area_id, category_id, n, employees in (
+        jobs.values("area_id", "category_id")
+        .annotate(n=Sum("jobs"), employees=Sum("startup_employees"))
+        .order_by()
+        .values_list("area_id", "category_id", "n", "employees")
+    ):
+        mine = counts.setdefault(area_id, (Counter(), Counter()))
+        mine[0][category_id], mine[1][category_id] = n, employees
+    categories = list(PriorityCategory.objects.all())
+    result = {a.pk: _groups(categories, trainings.get(a.pk, {}), *counts.get(a.pk, ({}, {}))) for a in areas}
+    totals = Counter(), Counter(), Counter()
+    for counter in trainings.values():
+        totals[0].update(counter)
+    for job_counter, employee_counter in counts.values():
+        totals[1].update(job_counter)
+        totals[2].update(employee_counter)
+    result[None] = _groups(categories, *totals)
+    return result
 
 
 def _completed_trainees(year: int | None = None, area=None) -> QuerySet:
@@ -158,8 +222,8 @@ def wage_case_summary(*, year: int | None = None, area=None) -> dict:
 
 
 def priority_group_counts(*, year: int | None = None, area=None) -> dict:
-    """Trainings and jobs of the people in each priority category (a person in two categories counts in both);
-    only those counted for `area` when given."""
+    """Trainings, jobs and the people their start-ups employ, of the people in each priority category (a
+    person in two categories counts in both); only those counted for `area` when given."""
     trainings = Enrolment.objects.filter(completed=True, trainee__categories__isnull=False)
     if year is not None:
         trainings = trainings.filter(batch__end_date__year=year)
@@ -174,13 +238,13 @@ def priority_group_counts(*, year: int | None = None, area=None) -> dict:
     counted = attributed_outcomes(outcomes).filter(counted_area_id__isnull=False)
     if area is not None:
         counted = counted.filter(counted_area_id=area.pk)
-    job_rows = dict(
-        counted.values("trainee__categories").annotate(n=Count("id")).values_list("trainee__categories", "n")
+    job_rows = counted.values("trainee__categories").annotate(n=Count("id"), employees=STARTUP_EMPLOYEES)
+    return _groups(
+        PriorityCategory.objects.all(),
+        training_rows,
+        {row["trainee__categories"]: row["n"] for row in job_rows},
+        {row["trainee__categories"]: row["employees"] for row in job_rows},
     )
-    return {
-        category.name: {"trainings": training_rows.get(category.pk, 0), "jobs": job_rows.get(category.pk, 0)}
-        for category in PriorityCategory.objects.all()
-    }
 
 
 # --- pages ----------------------------------------------------------------------------------------
@@ -374,3 +438,8 @@ def counted_jobs(*, user, area_code: str = "", brand_code: str = "", year: int |
     if year is not None:
         outcomes = outcomes.filter(start_date__year=year)
     return outcomes.order_by("-start_date", "trainee__name", "id")
+
+
+def startup_employees_of(outcomes: QuerySet) -> int:
+    """The people the start-ups among `outcomes` (e.g. `counted_jobs`) employ, under `STARTUP_EMPLOYEES`."""
+    return outcomes.order_by().aggregate(n=STARTUP_EMPLOYEES)["n"]

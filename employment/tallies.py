@@ -3,7 +3,8 @@ transaction of every change, so the dashboard reads a few hundred rows at any nu
 
 - Each outcome stores the batch it counts for (`counted_batch`), recomputed for a person whenever their
   outcomes or completed training change; the job rows of the keys that batch had before and has now are
-  then recounted from the outcomes (a recount, not an increment: a row cannot drift).
+  then recounted from the outcomes (a recount, not an increment: a row cannot drift), with the people the
+  counted start-ups employ (`STARTUP_EMPLOYEES`) in the same statement.
 - The referral rule counts distinct people, which does not add up across areas and years, so each person's
   contribution (the scopes they count in, and whether they have three referrals) is kept in
   `ReferralStanding`; a change takes the old contribution off and puts the new one on.
@@ -24,7 +25,7 @@ from training.tallies import FULL_RECOUNT_KEYS, any_of, chunks, rewrite_rows
 from training.tallies import recount as recount_trainings
 
 from .models import EmploymentOutcome, JobReferral, JobTally, ReferralStanding, ReferralTally
-from .selectors import REFERRALS_REQUIRED, attributed_enrolments
+from .selectors import REFERRALS_REQUIRED, STARTUP_EMPLOYEES, attributed_enrolments
 
 Key = tuple[int, int, int]  # (area id, brand id, year)
 ALL_YEARS = 0
@@ -67,6 +68,7 @@ def recount_jobs(keys: Iterable[Key] | None = None, *, pairs: Iterable[tuple[int
         brand=F("counted_batch__occupation__brand_id"),
         year=ExtractYear("start_date"),
         count_field="jobs",
+        sums={"startup_employees": STARTUP_EMPLOYEES},
     )
 
 

@@ -264,6 +264,10 @@ ROSTER_ELSEWHERE_ALERT = int(os.environ.get("ROSTER_ELSEWHERE_ALERT", "20"))
 # Subsidy limits: a person's training subsidy once per occupation and level, at most N times a year.
 SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL = env_bool("SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL", True)
 SUBSIDY_TRAINING_MAX_PER_YEAR = int(os.environ.get("SUBSIDY_TRAINING_MAX_PER_YEAR", "3"))
+# Whether the people start-ups employ (带动就业, an entrepreneurship outcome's 带动就业人数) count in the
+# 带动就业创业人次 against the jobs targets. They are always shown beside it; the city decides whether they
+# count, so off until it has.
+JOBS_COUNT_STARTUP_EMPLOYEES = env_bool("JOBS_COUNT_STARTUP_EMPLOYEES", False)
 
 # --- REST API v1 (/api/v1/, schema at /api/schema/, Swagger UI at /api/docs/) ------------------------------
 # Token first (DRF's, ending after API_TOKEN_TTL_DAYS): a request without credentials is answered 401

@@ -47,16 +47,23 @@ def training_tally(*, area: Area | None = None) -> Counter:
     return Counter({(a, b, y): n for a, b, y, n in rows.values_list("area_id", "brand_id", "year", "trainings")})
 
 
-def training_tally_by_category(*, year: int | None = None, area: Area | None = None) -> Counter:
-    """培训人次 of the people in each priority category (category id → count), from the summary rows."""
+def training_tally_by_area_category(*, year: int | None = None, area: Area | None = None) -> dict[int, Counter]:
+    """培训人次 of the people in each priority category, per area (area id → {category id → count}), from
+    the summary rows in one query; only `area`'s when given."""
     rows = TrainingTally.objects.filter(category__isnull=False)
     if year is not None:
         rows = rows.filter(year=year)
     if area is not None:
         rows = rows.filter(area_id=area.pk)
-    return Counter(
-        dict(rows.values("category_id").annotate(n=Sum("trainings")).order_by().values_list("category_id", "n"))
-    )
+    result: dict[int, Counter] = {}
+    for area_id, category_id, n in (
+        rows.values("area_id", "category_id")
+        .annotate(n=Sum("trainings"))
+        .order_by()
+        .values_list("area_id", "category_id", "n")
+    ):
+        result.setdefault(area_id, Counter())[category_id] = n
+    return result
 
 
 def batch_list(*, user, filters: dict | None = None) -> QuerySet:

@@ -52,17 +52,21 @@ def any_of(conditions) -> Q:
     return combined
 
 
-def rewrite_rows(tally_model, rows: QuerySet, records: QuerySet, *, area, brand, year, count_field: str) -> None:
+def rewrite_rows(
+    tally_model, rows: QuerySet, records: QuerySet, *, area, brand, year, count_field: str, sums: dict | None = None
+) -> None:
     """Replace `rows` of `tally_model` by the counts of `records` per area × brand × year (expressions on
-    the records), in total and per priority category of the record's trainee."""
+    the records), in total and per priority category of the record's trainee. `sums` names further
+    fields of the rows and the aggregate of the records each holds (e.g. people employed by start-ups)."""
     rows.delete()
+    sums = sums or {}
     keyed = records.annotate(tally_area=area, tally_brand=brand, tally_year=year)
     dimensions = ("tally_area", "tally_brand", "tally_year")
-    totals = keyed.values(*dimensions).annotate(n=Count("id")).order_by()
+    totals = keyed.values(*dimensions).annotate(n=Count("id"), **sums).order_by()
     by_category = (
         keyed.filter(trainee__categories__isnull=False)
         .values(*dimensions, "trainee__categories")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), **sums)
         .order_by()
     )
     tally_model.objects.bulk_create(
@@ -73,6 +77,7 @@ def rewrite_rows(tally_model, rows: QuerySet, records: QuerySet, *, area, brand,
                 year=row["tally_year"],
                 category_id=row.get("trainee__categories"),
                 **{count_field: row["n"]},
+                **{name: row[name] for name in sums},
             )
             for grouped in (totals, by_category)
             for row in grouped

@@ -86,3 +86,45 @@ def test_the_query_count_does_not_depend_on_the_data(
     with django_assert_max_num_queries(20):
         response = client.get(URL)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("setting", [False, True])
+def test_start_ups_and_the_key_county_are_reported_alike_everywhere(city_viewer, client, recount_tallies, setting):
+    from django.test import override_settings
+
+    from brands.models import Area
+    from dashboard.xlsx import progress_workbook
+    from employment.tests.factories import EmploymentOutcomeFactory
+
+    lingshan = Area.objects.get(code="450721")
+    batch = TrainingBatchFactory(
+        area=lingshan, start_date=datetime.date(2024, 3, 1), end_date=datetime.date(2024, 3, 20)
+    )
+    founder = EnrolmentFactory(batch=batch, completed=True).trainee
+    EmploymentOutcomeFactory(
+        trainee=founder,
+        area=lingshan,
+        kind="entrepreneurship",
+        start_date=datetime.date(2024, 6, 1),
+        jobs_created=3,
+    )
+    recount_tallies()
+    with override_settings(JOBS_COUNT_STARTUP_EMPLOYEES=setting):
+        body = api(city_viewer).get(URL).json()
+        out = StringIO()
+        call_command("progress_report", "--json", stdout=out)
+        client.force_login(city_viewer)
+        page = client.get(reverse("dashboard:index")).context["progress"]
+    assert body == json.loads(out.getvalue()) == as_json(page)
+    assert body["jobs_count_startup_employees"] is setting
+    assert body["city"]["jobs_created_by_startups"] == 3
+    assert body["city"]["jobs"] == (4 if setting else 1)
+    [county] = body["key_assistance_counties"]
+    assert (county["code"], county["trainings"], county["jobs"], county["jobs_created_by_startups"]) == (
+        "450721",
+        1,
+        4 if setting else 1,
+        3,
+    )
+    # The xlsx is written from the same dict.
+    assert progress_workbook(page, subsidy_kinds={}, recognition_kinds={})["重点帮扶县"]["L3"].value == 3

@@ -16,7 +16,13 @@ def run(*args) -> str:
 def test_progress_report_json_carries_the_plan_targets():
     report = json.loads(run("progress_report", "--json"))
     assert report["year"] is None
-    assert report["city"] == {"trainings": 0, "trainings_target": 12000, "jobs": 0, "jobs_target": 10000}
+    assert report["city"] == {
+        "trainings": 0,
+        "trainings_target": 12000,
+        "jobs": 0,
+        "jobs_target": 10000,
+        "jobs_created_by_startups": 0,
+    }
     assert [brand["code"] for brand in report["brands"]] == [
         "housekeeping",
         "construction",
@@ -30,6 +36,7 @@ def test_progress_report_json_carries_the_plan_targets():
         "trainings_target": 3000,
         "jobs": 0,
         "jobs_target": 2400,
+        "jobs_created_by_startups": 0,
     }
     assert [area["code"] for area in report["areas"]] == ["450702", "450703", "450721", "450722", "QZFTZ"]
     assert report["areas"][0] == {
@@ -39,6 +46,7 @@ def test_progress_report_json_carries_the_plan_targets():
         "trainings_target": None,
         "jobs": 0,
         "jobs_target": None,
+        "jobs_created_by_startups": 0,
     }
 
 
@@ -52,6 +60,8 @@ def test_progress_report_text():
     text = run("progress_report")
     assert "全市" in text
     assert "12,000" in text
+    assert "灵山县（重点帮扶县）" in text
+    assert "创业带动就业" in text and "未计入就业创业人次" in text
 
 
 @pytest.mark.parametrize(("value", "message"), [("abc", "年度“abc”无效"), ("1999", "超出范围")])

@@ -105,3 +105,51 @@ def test_the_number_of_queries_does_not_depend_on_the_data(area, recount_tallies
         EnrolmentFactory.create_batch(5, batch=batch, completed=True)
     recount_tallies()
     assert queries() == empty
+
+
+def test_the_key_assistance_counties_follow_the_flag_not_the_name(area, other_area, recount_tallies):
+    from brands.models import Area
+    from employment.tests.factories import EmploymentOutcomeFactory
+    from training.models import PriorityCategory
+    from training.tests.factories import TraineeFactory
+
+    poor = PriorityCategory.objects.get(name="脱贫人口")
+    lingshan = Area.objects.get(is_key_county=True)
+    batch = TrainingBatchFactory(area=lingshan, start_date=D(2024, 3, 1), end_date=D(2024, 3, 20))
+    people = [TraineeFactory(categories=[poor]), TraineeFactory(), TraineeFactory(), TraineeFactory()]
+    for person in people:
+        EnrolmentFactory(batch=batch, trainee=person, completed=True)
+    EmploymentOutcomeFactory(trainee=people[0], start_date=D(2024, 6, 1))
+    EmploymentOutcomeFactory(
+        trainee=people[1], kind="entrepreneurship", start_date=D(2024, 6, 1), jobs_created=3, area=lingshan
+    )
+    EnrolmentFactory(batch=TrainingBatchFactory(area=area), completed=True)  # elsewhere: not in the section
+    recount_tallies()
+
+    [county] = progress_summary(on=D(2025, 12, 31))["key_assistance_counties"]
+    assert (county["code"], county["name"]) == ("450721", "灵山县")
+    assert (county["trainings"], county["jobs"], county["jobs_created_by_startups"]) == (4, 2, 3)
+    assert (county["trainings_target"], county["jobs_target"]) == (None, None)  # nothing allocated to it yet
+    assert county["priority_groups"]["脱贫人口"] == {"trainings": 1, "jobs": 1, "jobs_created_by_startups": 0}
+    assert county["priority_groups"]["易地搬迁安置人员"] == {"trainings": 0, "jobs": 0, "jobs_created_by_startups": 0}
+    assert progress_summary(year=2023)["key_assistance_counties"][0]["trainings"] == 0
+
+    # The city moves the flag: the section follows it, whatever the area is called.
+    Area.objects.filter(pk=lingshan.pk).update(is_key_county=False)
+    Area.objects.filter(pk=area.pk).update(is_key_county=True)
+    [county] = progress_summary()["key_assistance_counties"]
+    assert (county["code"], county["trainings"], county["jobs"]) == (area.code, 1, 0)
+    Area.objects.filter(pk=area.pk).update(is_key_county=False)
+    assert progress_summary()["key_assistance_counties"] == []
+
+
+def test_a_county_user_sees_the_key_county_section_only_for_their_own_area(make_staff, area, recount_tallies):
+    from accounts.roles import Role
+    from brands.models import Area
+
+    lingshan = Area.objects.get(code="450721")
+    EnrolmentFactory(batch=TrainingBatchFactory(area=lingshan), completed=True)
+    recount_tallies()
+    assert progress_summary(user=make_staff(Role.COUNTY_CLERK, area))["key_assistance_counties"] == []
+    [own] = progress_summary(user=make_staff(Role.COUNTY_CLERK, lingshan))["key_assistance_counties"]
+    assert (own["code"], own["trainings"]) == ("450721", 1)

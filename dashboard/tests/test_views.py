@@ -4,6 +4,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from brands.models import Occupation
@@ -285,3 +286,73 @@ def test_the_page_markup_is_balanced_with_and_without_targets(client, city_viewe
         html = client.get(INDEX, params).content.decode()
         for tag in ("div", "section", "table", "tr", "td"):
             assert html.count(f"<{tag}>") + html.count(f"<{tag} ") == html.count(f"</{tag}>"), (user, tag)
+
+
+@pytest.fixture
+def lingshan(recount_tallies):
+    """灵山县, the key county: two completions in 2024, one of them a 脱贫人口 founder whose start-up employs 4."""
+    from brands.models import Area
+    from training.models import PriorityCategory
+    from training.tests.factories import TraineeFactory
+
+    county = Area.objects.get(code="450721")
+    batch = TrainingBatchFactory(area=county, start_date=D(2024, 3, 1), end_date=D(2024, 3, 20))
+    founder = TraineeFactory(categories=[PriorityCategory.objects.get(name="脱贫人口")])
+    EnrolmentFactory(batch=batch, trainee=founder, completed=True)
+    EnrolmentFactory(batch=batch, completed=True)
+    EmploymentOutcomeFactory(
+        trainee=founder, area=county, kind="entrepreneurship", start_date=D(2024, 6, 1), jobs_created=4
+    )
+    recount_tallies()
+    return county
+
+
+def test_the_page_shows_start_up_employment_beside_the_jobs(viewer_client, lingshan):
+    html = viewer_client.get(INDEX).content.decode()
+    assert "另有创业带动就业 <strong>4</strong> 人" in html
+    assert "未计入上面的人次和目标" in html
+    assert "带动就业创业人次（含创业带动就业）" not in html
+
+
+@override_settings(JOBS_COUNT_STARTUP_EMPLOYEES=True)
+def test_the_page_says_when_start_up_employment_counts_in_the_jobs(viewer_client, lingshan):
+    response = viewer_client.get(INDEX)
+    html = response.content.decode()
+    assert response.context["progress"]["pace"]["jobs"] == 5
+    assert "全市带动就业创业人次（含创业带动就业）" in html
+    assert "其中创业带动就业 <strong>4</strong> 人" in html
+    assert "全市带动就业创业人次（含创业带动就业 4 人）" in viewer_client.get(reverse("home")).content.decode()
+
+
+def test_the_key_county_has_a_section_of_its_own(viewer_client, lingshan):
+    html = viewer_client.get(INDEX).content.decode()
+    section = html[html.index('id="key-counties"') :]
+    section = section[: section.index("</section>")]
+    assert "乡村振兴重点帮扶县" in section
+    assert "灵山县" in section
+    assert drill_link("trainings", 2, area="450721") in section
+    assert drill_link("jobs", 1, area="450721") in section
+    # 脱贫人口: 1 of the county's 2 trainings and its 1 job.
+    assert '<th scope="row" class="fw-normal">脱贫人口</th>' in section
+    assert "50.0%" in section and "100.0%" in section
+    assert "js/dashboard-key-counties.js" in html
+
+
+def test_another_countys_clerk_sees_no_key_county_section(clerk_client, lingshan):
+    assert 'id="key-counties"' not in clerk_client.get(INDEX).content.decode()
+
+
+@pytest.mark.parametrize("setting", [False, True])
+def test_the_jobs_drill_down_adds_up_to_the_figure_with_start_up_employees(viewer_client, lingshan, setting):
+    with override_settings(JOBS_COUNT_STARTUP_EMPLOYEES=setting):
+        figure = viewer_client.get(INDEX).context["progress"]["key_assistance_counties"][0]["jobs"]
+        response = viewer_client.get(DRILL, {"metric": "jobs", "area": "450721"})
+    html = response.content.decode()
+    assert f'id="drill-total">{figure}</strong>' in html
+    assert "带动就业 4 人" in html  # on the start-up's row
+    if setting:
+        assert figure == 5
+        assert "下列 1 条结果，加其中创业实体带动就业 4 人" in html
+    else:
+        assert figure == 1
+        assert '其中创业实体带动就业 <strong class="text-body">4</strong> 人（未计入带动就业创业人次）' in html

@@ -4,19 +4,21 @@ import datetime
 import io
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from brands.models import Occupation
+from brands.models import Area, Occupation
 from dashboard.selectors import progress_summary
 from employment.tests.factories import EmploymentOutcomeFactory
-from training.tests.factories import EnrolmentFactory, TrainingBatchFactory
+from training.models import PriorityCategory
+from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 EXPORT = reverse("dashboard:export")
-SHEETS = ["总体进度", "分品牌", "分地区", "分年度", "地区×品牌", "其他指标"]
+SHEETS = ["总体进度", "分品牌", "分地区", "分年度", "地区×品牌", "其他指标", "重点帮扶县", "重点帮扶县重点人员"]
 
 
 @pytest.fixture
@@ -122,3 +124,50 @@ def test_a_county_clerk_exports_their_own_area(client, clerk, records):
 def test_the_page_links_to_the_export_with_its_year(client, city_viewer):
     client.force_login(city_viewer)
     assert f'href="{EXPORT}?year=2024"' in client.get(reverse("dashboard:index"), {"year": "2024"}).content.decode()
+
+
+@pytest.fixture
+def lingshan_start_up(recount_tallies):
+    """灵山县 (the key county): three completions in 2024, one a 脱贫人口 founder whose start-up employs 5."""
+    lingshan = Area.objects.get(code="450721")
+    batch = TrainingBatchFactory(area=lingshan, start_date=D(2024, 3, 1), end_date=D(2024, 3, 20))
+    founder = TraineeFactory(categories=[PriorityCategory.objects.get(name="脱贫人口")])
+    EnrolmentFactory(batch=batch, trainee=founder, completed=True)
+    EnrolmentFactory.create_batch(2, batch=batch, completed=True)
+    EmploymentOutcomeFactory(
+        trainee=founder, area=lingshan, kind="entrepreneurship", start_date=D(2024, 6, 1), jobs_created=5
+    )
+    recount_tallies()
+
+
+def test_start_up_employees_and_the_key_county_are_in_the_workbook(client, city_viewer, lingshan_start_up):
+    workbook = download(client, city_viewer)
+    overall = {row[0]: row for row in data_rows(workbook["总体进度"])}
+    assert overall["带动就业创业人次"][1] == 1
+    assert overall["创业带动就业人数（未计入就业创业人次）"][1] == 5
+    areas = {row[0]: row for row in data_rows(workbook["分地区"])}
+    assert workbook["分地区"]["H2"].value == "创业带动就业人数（未计入就业创业人次）"
+    assert (areas["灵山县"][4], areas["灵山县"][7]) == (1, 5)
+    assert [row[-1] for row in data_rows(workbook["分年度"]) if row[0] == 2024] == [5]
+    matrix = [row for row in data_rows(workbook["地区×品牌"]) if row[0] == "灵山县" and row[1] == "八桂家政"]
+    assert matrix[0][-2:] == (5, "未分配目标")
+
+    [county] = data_rows(workbook["重点帮扶县"])
+    assert (county[0], county[1], county[6], county[11]) == ("灵山县", 3, 1, 5)
+    groups = {row[1]: row for row in data_rows(workbook["重点帮扶县重点人员"])}
+    assert groups["脱贫人口"] == ("灵山县", "脱贫人口", 1, pytest.approx(1 / 3), 1, 1.0)
+    assert workbook["重点帮扶县重点人员"]["D3"].number_format == "0.0%"
+
+
+@override_settings(JOBS_COUNT_STARTUP_EMPLOYEES=True)
+def test_the_workbook_says_when_start_up_employees_count_in_the_jobs(client, city_viewer, lingshan_start_up):
+    workbook = download(client, city_viewer)
+    overall = {row[0]: row for row in data_rows(workbook["总体进度"])}
+    assert overall["带动就业创业人次（含创业带动就业）"][1:3] == (6, 10000)
+    assert overall["创业带动就业人数（已计入就业创业人次）"][1] == 5
+    [county] = data_rows(workbook["重点帮扶县"])
+    assert (county[6], county[11]) == (6, 5)
+
+
+def test_a_county_without_the_flag_gets_no_key_county_sheets(client, clerk, lingshan_start_up):
+    assert "重点帮扶县" not in download(client, clerk).sheetnames

@@ -245,9 +245,9 @@ def test_priority_groups_count_trainings_and_jobs(city_admin, area, housekeeping
     employed(city_admin, both, D(2023, 5, 1), area=area)
     recount_tallies()
     groups = report()["priority_groups"]
-    assert groups["脱贫人口"] == {"trainings": 1, "jobs": 1}
-    assert groups["农民工"] == {"trainings": 1, "jobs": 1}
-    assert groups["高校毕业生"] == {"trainings": 0, "jobs": 0}
+    assert groups["脱贫人口"] == {"trainings": 1, "jobs": 1, "jobs_created_by_startups": 0}
+    assert groups["农民工"] == {"trainings": 1, "jobs": 1, "jobs_created_by_startups": 0}
+    assert groups["高校毕业生"] == {"trainings": 0, "jobs": 0, "jobs_created_by_startups": 0}
     assert EmploymentOutcome.objects.count() == 1
 
 

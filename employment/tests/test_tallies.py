@@ -7,6 +7,7 @@ with the counting rules computed from the records (`job_counts`, `training_count
 import datetime
 
 import pytest
+from django.test import override_settings
 
 from brands.models import Area, BrandLine, Occupation
 from dashboard.selectors import progress_summary
@@ -20,8 +21,11 @@ from employment.selectors import (
     priority_group_tally,
     referral_summary,
     referral_tally,
+    startup_employee_counts,
+    startup_employee_tally,
 )
 from employment.services import outcome_create, referral_create
+from employment.tests.factories import EmploymentOutcomeFactory
 from training.models import Enrolment, PriorityCategory, TrainingTally
 from training.selectors import training_counts, training_tally
 from training.services import ResultEntry, batch_update, enrolments_record_results, roster_import_from_file
@@ -46,6 +50,7 @@ def assert_tallies_match_the_counting_rules():
     for year in YEARS:
         assert _by_area_brand(training_tally(), year) == dict(+training_counts(year=year)), year
         assert _by_area_brand(job_tally(), year) == dict(+job_counts(year=year)), year
+        assert _by_area_brand(startup_employee_tally(), year) == dict(+startup_employee_counts(year=year)), year
     for area in [None, *Area.objects.exclude(kind=Area.Kind.CITY)]:
         for year in [None, *YEARS]:
             assert referral_tally(year=year, area=area) == referral_summary(year=year, area=area), (area, year)
@@ -55,6 +60,18 @@ def assert_tallies_match_the_counting_rules():
 def employed(user, trainee, start, area=None):
     return outcome_create(
         user=user, trainee=trainee, kind="employed", start_date=start, employer_name="某公司", area=area
+    )
+
+
+def start_up(user, trainee, start, employs, area=None):
+    return outcome_create(
+        user=user,
+        trainee=trainee,
+        kind="entrepreneurship",
+        start_date=start,
+        business_name="某米粉店",
+        jobs_created=employs,
+        area=area,
     )
 
 
@@ -292,3 +309,105 @@ def test_admin_edits_and_deletes_keep_the_rows_exact(batch, clerk, admin_client_
     assert response.status_code == 302
     assert progress_summary()["city"]["jobs"] == 0
     assert_tallies_match_the_counting_rules()
+
+
+def test_a_start_up_shows_the_people_it_employs_beside_the_jobs(batch, clerk, area):
+    poor = PriorityCategory.objects.get(name="脱贫人口")
+    founder = TraineeFactory(categories=[poor])
+    EnrolmentFactory(trainee=founder, batch=batch)
+    start_up(clerk, founder, D(2024, 5, 1), employs=4)
+    assert progress_summary()["city"]["jobs_created_by_startups"] == 0  # not completed: not counted yet
+    complete(batch, clerk, founder)
+    start_up(clerk, founder, D(2023, 5, 1), employs=9)  # before the training: recorded, not counted
+    summary = progress_summary()
+    housekeeping = next(b for b in summary["brands"] if b["code"] == "housekeeping")
+    own_area = next(a for a in summary["areas"] if a["code"] == area.code)
+    in_2024 = next(y for y in summary["years"] if y["year"] == 2024)
+    assert summary["jobs_count_startup_employees"] is False
+    for row in (summary["city"], summary["pace"], housekeeping, own_area, in_2024):
+        # the founder's own start-up is the one job; the four people employed are shown beside it
+        assert (row["jobs"], row["jobs_created_by_startups"]) == (1, 4)
+    assert next(y for y in summary["years"] if y["year"] == 2023)["jobs_created_by_startups"] == 0
+    assert summary["priority_groups"]["脱贫人口"] == {"trainings": 1, "jobs": 1, "jobs_created_by_startups": 4}
+    assert_tallies_match_the_counting_rules()
+
+
+def test_employees_of_other_kinds_of_outcome_are_no_start_up_employment(batch, clerk, recount_tallies):
+    person = TraineeFactory()
+    EnrolmentFactory(trainee=person, batch=batch, completed=True)
+    # Written behind the services' back (which keep jobs_created for start-ups only): still not counted.
+    EmploymentOutcomeFactory(trainee=person, start_date=D(2024, 6, 1), jobs_created=5)
+    recount_tallies()
+    assert (progress_summary()["city"]["jobs"], progress_summary()["city"]["jobs_created_by_startups"]) == (1, 0)
+    assert_tallies_match_the_counting_rules()
+
+
+@override_settings(JOBS_COUNT_STARTUP_EMPLOYEES=True)
+def test_when_the_city_decides_start_up_employees_count_in_the_jobs(batch, clerk, area):
+    founder = TraineeFactory(categories=[PriorityCategory.objects.get(name="脱贫人口")])
+    worker = TraineeFactory()
+    for person in (founder, worker):
+        EnrolmentFactory(trainee=person, batch=batch)
+    complete(batch, clerk, founder, worker)
+    start_up(clerk, founder, D(2024, 5, 1), employs=3)
+    employed(clerk, worker, D(2024, 6, 1))
+    summary = progress_summary(on=D(2025, 12, 31))
+    assert summary["jobs_count_startup_employees"] is True
+    cell = next(c for c in summary["matrix"] if c["area"] == area.code and c["brand"] == "housekeeping")
+    for row in (summary["city"], summary["pace"], cell, summary["areas"][0], summary["years"][3]):
+        assert (row["jobs"], row["jobs_created_by_startups"]) == (5, 3)
+    assert summary["pace"]["jobs_target"] == 10000
+    assert summary["priority_groups"]["脱贫人口"] == {"trainings": 1, "jobs": 4, "jobs_created_by_startups": 3}
+    with override_settings(JOBS_COUNT_STARTUP_EMPLOYEES=False):
+        assert progress_summary()["city"]["jobs"] == 2
+
+
+def test_a_later_training_takes_the_start_up_employees_with_the_job(batch, clerk, city_admin, other_area):
+    founder = TraineeFactory()
+    EnrolmentFactory(trainee=founder, batch=batch)
+    complete(batch, clerk, founder)
+    start_up(clerk, founder, D(2025, 2, 1), employs=2)
+    rice = TrainingBatchFactory(
+        area=other_area,
+        occupation=Occupation.objects.get(name="灵山刮粉制作工"),
+        start_date=D(2024, 9, 1),
+        end_date=D(2024, 9, 20),
+    )
+    EnrolmentFactory(trainee=founder, batch=rice)
+    complete(rice, city_admin, founder)
+    rice_line = BrandLine.objects.get(code="rice-noodle")
+    assert dict(+startup_employee_tally()) == {(other_area.pk, rice_line.pk, 2025): 2}
+    assert_tallies_match_the_counting_rules()
+
+
+def test_an_admin_edit_of_the_employees_recounts_them(batch, clerk, admin_client_city):
+    founder = TraineeFactory()
+    EnrolmentFactory(trainee=founder, batch=batch)
+    complete(batch, clerk, founder)
+    outcome = start_up(clerk, founder, D(2024, 6, 1), employs=2)
+    response = admin_client_city.get(f"/admin/employment/employmentoutcome/{outcome.pk}/change/")
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data["jobs_created"] = 7
+    response = admin_client_city.post(f"/admin/employment/employmentoutcome/{outcome.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert progress_summary()["city"]["jobs_created_by_startups"] == 7
+    assert_tallies_match_the_counting_rules()
+
+
+def test_a_rebuild_gives_the_same_start_up_rows(batch, clerk):
+    founder = TraineeFactory(categories=[PriorityCategory.objects.get(name="脱贫人口")])
+    EnrolmentFactory(trainee=founder, batch=batch)
+    complete(batch, clerk, founder)
+    start_up(clerk, founder, D(2024, 6, 1), employs=6)
+
+    def rows():
+        fields = ("area", "brand", "year", "category", "jobs", "startup_employees")
+        return sorted(JobTally.objects.values_list(*fields), key=lambda row: (row[3] is not None, row))
+
+    before = rows()
+    assert [row[-1] for row in before] == [6, 6]  # the total row and the category row
+    tallies.rebuild()
+    assert rows() == before

@@ -34,16 +34,21 @@ class Command(BaseCommand):
             return
         period = f"{year} 年" if year else "2021–2025 年累计"
         self.stdout.write(f"钦州市“八桂系列”劳务品牌进度（{period}，截至 {report['as_of']}）")
-        header = f"{'':<16}{'培训人次':>10}{'目标':>10}{'就业创业':>10}{'目标':>10}"
+        header = f"{'':<16}{'培训人次':>10}{'目标':>10}{'就业创业':>10}{'目标':>10}{'创业带动就业':>10}"
         self.stdout.write(header)
         rows = [("全市", report["city"])]
         rows += [(brand["name"], brand) for brand in report["brands"]]
         rows += [(area["name"], area) for area in report["areas"]]
+        rows += [(f"{county['name']}（重点帮扶县）", county) for county in report["key_assistance_counties"]]
         for label, row in rows:
             self.stdout.write(
                 f"{label:<16}{_cell(row['trainings']):>10}{_cell(row['trainings_target']):>10}"
-                f"{_cell(row['jobs']):>10}{_cell(row['jobs_target']):>10}"
+                f"{_cell(row['jobs']):>10}{_cell(row['jobs_target']):>10}{_cell(row['jobs_created_by_startups']):>10}"
             )
+        counted = "已计入" if report["jobs_count_startup_employees"] else "未计入"
+        self.stdout.write(
+            f"创业带动就业：创业者所办实体吸纳的就业人数，{counted}就业创业人次（JOBS_COUNT_STARTUP_EMPLOYEES）。"
+        )
 
 
 def _dumps(report: dict) -> str:
