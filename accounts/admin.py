@@ -10,6 +10,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
 from rest_framework.authtoken.admin import TokenAdmin
@@ -108,6 +110,86 @@ class AreaScopedAdminMixin(ImportNeedsWritePermissionMixin):
             and admin_may_write(request)
             and super().has_import_permission(request)
         )
+
+
+class ServiceWritesAdminMixin:
+    """For a model the pages write through services: the admin writes through the same services, so an
+    admin save is checked, audited and counted exactly as the page's would be.
+
+    `service_add(request, data)` and `service_change(request, stored, data, changed)` call the service with
+    the form's cleaned data (`stored` is the record as the database holds it, `changed` the names of the
+    fields the user changed) and return the saved record. Where a service cannot add or change a record
+    the hook stays None and the admin refuses that write; `add_fields` are the service's parameters,
+    `change_fields` what its change service takes (every other field is shown read-only), and
+    `where_written` tells the user on the record's page where the rest is done instead.
+
+    The service runs once the form's own checks pass, while the form is validated and inside a savepoint:
+    a ValidationError or PermissionDenied it raises is shown as the form's error (the service's own
+    message) and nothing is saved. Deleting is refused unless `may_delete`."""
+
+    service_add = None
+    service_change = None
+    add_fields: tuple[str, ...] = ()
+    change_fields: tuple[str, ...] = ()
+    may_delete = True
+    where_written = ""
+
+    def has_add_permission(self, request, *args):
+        return self.service_add is not None and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self.service_change is not None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.may_delete and super().has_delete_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return list(self.add_fields)
+        return super().get_fields(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and self.where_written:
+            name, options = fieldsets[0]
+            fieldsets = [(name, {**options, "description": self.where_written}), *fieldsets[1:]]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            editable = [field.name for field in self.model._meta.fields if field.editable and not field.primary_key]
+            readonly += [name for name in editable if name not in self.change_fields and name not in readonly]
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        def write(form):
+            if obj is None:
+                return model_admin.service_add(request, form.cleaned_data)
+            stored = model_admin.model._default_manager.get(pk=obj.pk)  # `obj` already holds the form's values
+            return model_admin.service_change(request, stored, form.cleaned_data, form.changed_data)
+
+        class ServiceWriteForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                if self._errors:
+                    return
+                try:
+                    with transaction.atomic():
+                        self.instance = write(self)
+                except ValidationError as refused:
+                    for message in refused.messages:
+                        self.add_error(None, message)
+                except PermissionDenied as refused:
+                    self.add_error(None, str(refused) or "无权进行此操作。")
+
+        return form_class if not (self.service_add or self.service_change) else ServiceWriteForm
+
+    def save_model(self, request, obj, form, change):
+        pass  # written by the service while the form was validated
 
 
 # Admin searches travel in the address (?q=), so they take names only: a search by ID number goes
