@@ -13,13 +13,14 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from import_export import fields
 from import_export.admin import ImportExportModelAdmin
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from brands.admin import ImportNeedsWritePermissionMixin, PlainLabelsAdminMixin
 from brands.models import Organisation, Recognition
-from brands.resources import SafeExportResource
+from brands.resources import CreditCodeWidget, SafeExportResource
 from brands.validators import normalise_uscc
 
 from .audit import audit_export, may_export_persons
@@ -232,6 +233,8 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 class OrganisationResource(SafeExportResource):
+    uscc = fields.Field(attribute="uscc", column_name="uscc", widget=CreditCodeWidget())
+
     class Meta:
         model = Organisation
 
