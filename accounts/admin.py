@@ -10,8 +10,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from import_export import fields
 from import_export.admin import ImportExportModelAdmin
@@ -26,9 +28,9 @@ from brands.validators import normalise_uscc
 from .audit import audit_export, may_export_persons
 from .models import ApiToken, AuditEntry, StaffProfile
 from .roles import Role
-from .scoping import scope_areas, scope_for, scope_queryset
+from .scoping import role_of_groups, scope_areas, scope_for, scope_queryset
 from .selectors import role_groups, staff_account_list
-from .services import staff_access_sync
+from .services import staff_access_sync, staff_area_check
 
 NOT_YOURS = "记录不存在，或不在您的管辖范围内。"
 
@@ -277,8 +279,23 @@ class RecognitionAdmin(AreaScopedAdminMixin, ImportExportModelAdmin):
     autocomplete_fields = ("organisation",)
 
 
+class StaffProfileFormSet(BaseInlineFormSet):
+    """The account's area is checked against the role chosen on the same page (services.staff_area_check):
+    the role is the account form's groups field, posted beside this inline."""
+
+    def clean(self):
+        super().clean()
+        if "groups" not in self.data or any(self.errors):
+            return
+        chosen = [pk for pk in self.data.getlist("groups") if pk.isdigit()]
+        role = role_of_groups(Group.objects.filter(pk__in=chosen).values_list("name", flat=True))
+        area = next((form.cleaned_data.get("area") for form in self.forms if form.cleaned_data), None)
+        staff_area_check(role=role, area=area)
+
+
 class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
+    formset = StaffProfileFormSet
     can_delete = False
     fields = ("full_name", "area", "phone")
 

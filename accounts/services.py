@@ -55,8 +55,7 @@ def staff_upsert(*, username: str, role: Role, area: Area | None, password: str 
     """Create or update a staff account with its role and area; county roles need an area.
 
     The password is set when one is given (a new account without one gets an unusable password)."""
-    if role in COUNTY_ROLES and area is None:
-        raise ValidationError("县区经办员和县区审核员必须绑定一个县区。")
+    staff_area_check(role=role, area=area)
     if role not in COUNTY_ROLES:
         area = None
     User = get_user_model()
@@ -87,3 +86,9 @@ def staff_access_sync(*, user) -> None:
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
+
+
+def staff_area_check(*, role: Role | None, area: Area | None) -> None:
+    """A county role is bound to its county: `staff_upsert`'s rule, also for the admin's account form."""
+    if role in COUNTY_ROLES and area is None:
+        raise ValidationError("县区经办员和县区审核员必须绑定一个县区。")
