@@ -238,6 +238,15 @@ class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExpo
         )
         return entry
 
+    def log_deletions(self, request, queryset):
+        # Removing a person from the registry is a change of their record too (PIPL art. 51).
+        entries = super().log_deletions(request, queryset)
+        for person in queryset:
+            audit_record(
+                user=request.user, action=AuditEntry.Action.CHANGE, person=person, detail="在后台删除", request=request
+            )
+        return entries
+
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(

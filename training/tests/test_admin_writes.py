@@ -7,11 +7,12 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from accounts.models import AuditEntry
 from brands.models import Occupation
 from brands.tests.factories import OrganisationFactory
 from dashboard.selectors import progress_summary
-from training.models import Enrolment, TrainingBatch
-from training.tests.factories import EnrolmentFactory, TrainingBatchFactory
+from training.models import Enrolment, Trainee, TrainingBatch
+from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,17 @@ def test_an_enrolments_person_and_batch_are_not_changed_in_the_admin(admin_clien
     # People are enrolled by rosters only.
     assert admin_client_city.get(reverse("admin:training_enrolment_add")).status_code == 403
     assert Enrolment.objects.count() == 1
+
+
+def test_removing_a_person_from_the_registry_in_the_admin_is_an_audit_entry(admin_client_city, city_admin):
+    person = TraineeFactory(name="黄秀英")  # registered, never enrolled: nothing protects the record
+    url = reverse("admin:training_trainee_delete", args=[person.pk])
+    assert admin_client_city.post(url, {"post": "yes"}).status_code == 302
+    assert not Trainee.objects.filter(pk=person.pk).exists()
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.CHANGE)
+    assert (entry.user, entry.person_id, entry.person_name, entry.detail) == (
+        city_admin,
+        person.pk,
+        "黄秀英",
+        "在后台删除",
+    )
