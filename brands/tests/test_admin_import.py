@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -97,3 +98,17 @@ def test_an_import_breaking_a_constraint_is_a_row_error(admin_client_city):
     page = _import(admin_client_city, Target, "csv", rows).content.decode()
     assert "截止年度不能早于起始年度。" in page
     assert not Target.objects.filter(year_from=2025, year_to=2021).exists()
+
+
+def test_a_confirmation_posted_by_hand_for_a_failing_file_saves_no_row(admin_client_city, area):
+    """The import page offers no confirmation when a row fails; posting one anyway still saves nothing."""
+    model_admin = admin.site._registry[Organisation]
+    index = _format_index(Organisation, "csv")
+    upload = SimpleUploadedFile("单位.csv", _file("csv", _organisations(area, GOOD_CODE, "not-a-valid-code")).read())
+    stored = model_admin.write_to_tmp_storage(upload, model_admin.get_import_formats()[index]())
+    response = admin_client_city.post(
+        reverse("admin:brands_organisation_process_import"),
+        {"import_file_name": stored.name, "original_file_name": "单位.csv", "format": index},
+    )
+    assert response.status_code < 500
+    assert not Organisation.objects.filter(name__startswith="导入单位").exists()
