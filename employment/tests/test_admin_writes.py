@@ -154,3 +154,18 @@ def test_a_closed_wage_case_stays_closed_and_is_never_deleted(admin_client_city,
     delete = reverse("admin:employment_wagecase_delete", args=[case.pk])
     assert admin_client_city.post(delete, {"post": "yes"}).status_code == 403
     assert WageCase.objects.filter(pk=case.pk).exists()
+
+
+def test_deletes_in_the_admin_keep_the_dashboards_rows_exact(admin_client_city, area, trained, recount_tallies):
+    """Deleting has no service: the admin recounts what the deleted records counted for, in the same transaction."""
+    from employment.tests.test_tallies import assert_tallies_match_the_counting_rules
+
+    referral = JobReferralFactory(trainee=trained, area=area, referred_on=D(2024, 4, 1))
+    other = EnrolmentFactory(batch=TrainingBatchFactory(area=area, end_date=D(2024, 3, 20)), completed=True)
+    recount_tallies()
+    assert progress_summary(year=2024)["city"]["trainings"] == 2
+    for obj in (referral, other, other.batch):
+        url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_delete", args=[obj.pk])
+        assert admin_client_city.post(url, {"post": "yes"}).status_code == 302, obj
+    assert progress_summary(year=2024)["city"]["trainings"] == 1
+    assert_tallies_match_the_counting_rules()  # the referral standings included
