@@ -10,22 +10,27 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
+from import_export import fields
 from import_export.admin import ImportExportModelAdmin
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from brands.admin import ImportNeedsWritePermissionMixin, PlainLabelsAdminMixin
 from brands.models import Organisation, Recognition
-from brands.resources import SafeExportResource
+from brands.resources import CreditCodeWidget, SafeExportResource
 from brands.validators import normalise_uscc
 
 from .audit import audit_export, may_export_persons
 from .models import ApiToken, AuditEntry, StaffProfile
 from .roles import Role
-from .scoping import scope_areas, scope_for, scope_queryset
+from .scoping import role_of_groups, scope_areas, scope_for, scope_queryset
 from .selectors import role_groups, staff_account_list
-from .services import staff_access_sync
+from .services import staff_access_sync, staff_area_check
 
 NOT_YOURS = "记录不存在，或不在您的管辖范围内。"
 
@@ -110,6 +115,86 @@ class AreaScopedAdminMixin(ImportNeedsWritePermissionMixin):
         )
 
 
+class ServiceWritesAdminMixin:
+    """For a model the pages write through services: the admin writes through the same services, so an
+    admin save is checked, audited and counted exactly as the page's would be.
+
+    `service_add(request, data)` and `service_change(request, stored, data, changed)` call the service with
+    the form's cleaned data (`stored` is the record as the database holds it, `changed` the names of the
+    fields the user changed) and return the saved record. Where a service cannot add or change a record
+    the hook stays None and the admin refuses that write; `add_fields` are the service's parameters,
+    `change_fields` what its change service takes (every other field is shown read-only), and
+    `where_written` tells the user on the record's page where the rest is done instead.
+
+    The service runs once the form's own checks pass, while the form is validated and inside a savepoint:
+    a ValidationError or PermissionDenied it raises is shown as the form's error (the service's own
+    message) and nothing is saved. Deleting is refused unless `may_delete`."""
+
+    service_add = None
+    service_change = None
+    add_fields: tuple[str, ...] = ()
+    change_fields: tuple[str, ...] = ()
+    may_delete = True
+    where_written = ""
+
+    def has_add_permission(self, request, *args):
+        return self.service_add is not None and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return self.service_change is not None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.may_delete and super().has_delete_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return list(self.add_fields)
+        return super().get_fields(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and self.where_written:
+            name, options = fieldsets[0]
+            fieldsets = [(name, {**options, "description": self.where_written}), *fieldsets[1:]]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            editable = [field.name for field in self.model._meta.fields if field.editable and not field.primary_key]
+            readonly += [name for name in editable if name not in self.change_fields and name not in readonly]
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        def write(form):
+            if obj is None:
+                return model_admin.service_add(request, form.cleaned_data)
+            stored = model_admin.model._default_manager.get(pk=obj.pk)  # `obj` already holds the form's values
+            return model_admin.service_change(request, stored, form.cleaned_data, form.changed_data)
+
+        class ServiceWriteForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                if self._errors:
+                    return
+                try:
+                    with transaction.atomic():
+                        self.instance = write(self)
+                except ValidationError as refused:
+                    for message in refused.messages:
+                        self.add_error(None, message)
+                except PermissionDenied as refused:
+                    self.add_error(None, str(refused) or "无权进行此操作。")
+
+        return form_class if not (self.service_add or self.service_change) else ServiceWriteForm
+
+    def save_model(self, request, obj, form, change):
+        pass  # written by the service while the form was validated
+
+
 # Admin searches travel in the address (?q=), so they take names only: a search by ID number goes
 # through the trainee search page, which keeps the number out of every URL (PIPL art. 28/51).
 ID_SEARCH_HELP = "按姓名查找。按身份证号查找请用前台“学员查询”（号码不会出现在网址中）。"
@@ -150,6 +235,8 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 class OrganisationResource(SafeExportResource):
+    uscc = fields.Field(attribute="uscc", column_name="uscc", widget=CreditCodeWidget())
+
     class Meta:
         model = Organisation
 
@@ -192,8 +279,23 @@ class RecognitionAdmin(AreaScopedAdminMixin, ImportExportModelAdmin):
     autocomplete_fields = ("organisation",)
 
 
+class StaffProfileFormSet(BaseInlineFormSet):
+    """The account's area is checked against the role chosen on the same page (services.staff_area_check):
+    the role is the account form's groups field, posted beside this inline."""
+
+    def clean(self):
+        super().clean()
+        if "groups" not in self.data or any(self.errors):
+            return
+        chosen = [pk for pk in self.data.getlist("groups") if pk.isdigit()]
+        role = role_of_groups(Group.objects.filter(pk__in=chosen).values_list("name", flat=True))
+        area = next((form.cleaned_data.get("area") for form in self.forms if form.cleaned_data), None)
+        staff_area_check(role=role, area=area)
+
+
 class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
+    formset = StaffProfileFormSet
     can_delete = False
     fields = ("full_name", "area", "phone")
 

@@ -38,7 +38,12 @@ def user_role(user) -> Role | None:
     """The user's role, from their groups; a city role wins if someone was given two."""
     if not getattr(user, "is_authenticated", False):
         return None
-    roles = {ROLE_BY_GROUP[name] for name in user.groups.values_list("name", flat=True) if name in ROLE_BY_GROUP}
+    return role_of_groups(user.groups.values_list("name", flat=True))
+
+
+def role_of_groups(names) -> Role | None:
+    """The role the groups named give (a form's choice before it is saved); a city role wins."""
+    roles = {ROLE_BY_GROUP[name] for name in names if name in ROLE_BY_GROUP}
     for role in (Role.CITY_ADMIN, Role.CITY_VIEWER, Role.COUNTY_REVIEWER, Role.COUNTY_CLERK):
         if role in roles:
             return role

@@ -56,8 +56,7 @@ def staff_upsert(*, username: str, role: Role, area: Area | None, password: str 
     """Create or update a staff account with its role and area; county roles need an area.
 
     The password is set when one is given (a new account without one gets an unusable password)."""
-    if role in COUNTY_ROLES and area is None:
-        raise ValidationError("县区经办员和县区审核员必须绑定一个县区。")
+    staff_area_check(role=role, area=area)
     if role not in COUNTY_ROLES:
         area = None
     User = get_user_model()
@@ -96,3 +95,9 @@ def api_tokens_revoke(*, user) -> int:
     password or active flag changed, whichever page, admin form or command saved it."""
     deleted, _per_model = Token.objects.filter(user=user).delete()
     return deleted
+
+
+def staff_area_check(*, role: Role | None, area: Area | None) -> None:
+    """A county role is bound to its county: `staff_upsert`'s rule, also for the admin's account form."""
+    if role in COUNTY_ROLES and area is None:
+        raise ValidationError("县区经办员和县区审核员必须绑定一个县区。")

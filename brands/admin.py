@@ -15,7 +15,12 @@ from .validators import validate_plain_label
 
 class ImportNeedsWritePermissionMixin:
     """django-import-export lets anyone into the admin import unless a permission code is configured; an
-    import adds and changes rows, so it needs both permissions, as typing the rows in would."""
+    import adds and changes rows, so it needs both permissions, as typing the rows in would. And it is all
+    or nothing: a row that fails validation (resources.SafeExportResource) saves no row, even when the
+    confirmation step is posted again by hand."""
+
+    def get_import_data_kwargs(self, **kwargs):
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
     def has_import_permission(self, request):
         opts = self.opts

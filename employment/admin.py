@@ -1,14 +1,15 @@
-"""Admin of employment records, every queryset scoped to the user's area."""
+"""Admin of employment records, every queryset scoped to the user's area. Every add and change goes
+through employment/services.py, as on the 就业服务 pages; what no service changes is read-only here."""
 
 from django.contrib import admin
 from import_export import fields
 from import_export.admin import ExportMixin
 
-from accounts.admin import ID_SEARCH_HELP, AreaScopedAdminMixin, PersonalDataExportMixin
+from accounts.admin import ID_SEARCH_HELP, AreaScopedAdminMixin, PersonalDataExportMixin, ServiceWritesAdminMixin
 from brands.resources import SafeExportResource
-from training.admin import KeepsSummaryRowsMixin
+from training.admin import KeepsSummaryRowsOnDeleteMixin
 
-from . import tallies
+from . import services, tallies
 from .models import EmploymentOutcome, JobReferral, LabourExport, ReferralImport, WageCase
 
 
@@ -73,7 +74,12 @@ class WageCaseResource(SafeExportResource):
 
 @admin.register(JobReferral)
 class JobReferralAdmin(
-    KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExportMixin, ExportMixin, admin.ModelAdmin
+    ServiceWritesAdminMixin,
+    KeepsSummaryRowsOnDeleteMixin,
+    AreaScopedAdminMixin,
+    PersonalDataExportMixin,
+    ExportMixin,
+    admin.ModelAdmin,
 ):
     resource_classes = [JobReferralResource]
     list_display = ("trainee", "employer_label", "position", "referred_on", "channel", "result", "area")
@@ -83,6 +89,28 @@ class JobReferralAdmin(
     search_fields = ("trainee__name", "employer_name", "employer__name", "position")
     search_help_text = ID_SEARCH_HELP
     date_hierarchy = "referred_on"
+    readonly_fields = ("created_by", "created_at")
+    add_fields = (
+        "trainee",
+        "area",
+        "employer",
+        "employer_name",
+        "position",
+        "referred_on",
+        "channel",
+        "result",
+        "note",
+    )
+    change_fields = ("result", "note")
+    where_written = "推荐登记后只能修改推荐结果和备注（与“就业服务”页面相同）；登记错误的推荐可以删除后重新登记。"
+
+    def service_add(self, request, data):
+        return services.referral_create(user=request.user, **{name: data[name] for name in self.add_fields})
+
+    def service_change(self, request, stored, data, changed):
+        return services.referral_set_result(
+            referral=stored, user=request.user, result=data["result"], note=data["note"]
+        )
 
     def summary_before(self, pks):
         return set(JobReferral.objects.filter(pk__in=pks).values_list("trainee_id", flat=True))
@@ -93,7 +121,12 @@ class JobReferralAdmin(
 
 @admin.register(EmploymentOutcome)
 class EmploymentOutcomeAdmin(
-    KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExportMixin, ExportMixin, admin.ModelAdmin
+    ServiceWritesAdminMixin,
+    KeepsSummaryRowsOnDeleteMixin,
+    AreaScopedAdminMixin,
+    PersonalDataExportMixin,
+    ExportMixin,
+    admin.ModelAdmin,
 ):
     resource_classes = [EmploymentOutcomeResource]
     list_display = ("trainee", "kind", "start_date", "description", "area")
@@ -103,6 +136,27 @@ class EmploymentOutcomeAdmin(
     search_fields = ("trainee__name", "employer_name", "business_name")
     search_help_text = ID_SEARCH_HELP
     date_hierarchy = "start_date"
+    readonly_fields = ("created_by", "created_at", "counted_batch")
+    add_fields = (
+        "trainee",
+        "area",
+        "kind",
+        "start_date",
+        "employer",
+        "employer_name",
+        "contract_signed",
+        "social_insurance",
+        "business_name",
+        "business_uscc",
+        "jobs_created",
+        "work_kind",
+        "labour_export",
+        "note",
+    )
+    where_written = "就业创业结果登记后不能修改：登记错误的结果请删除后重新登记（统计随之重算）。"
+
+    def service_add(self, request, data):
+        return services.outcome_create(user=request.user, **{name: data[name] for name in self.add_fields})
 
     def summary_before(self, pks):
         stored = EmploymentOutcome.objects.filter(pk__in=pks)
@@ -114,21 +168,52 @@ class EmploymentOutcomeAdmin(
 
 
 @admin.register(LabourExport)
-class LabourExportAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
+class LabourExportAdmin(ServiceWritesAdminMixin, AreaScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: a group is recorded with the people sent, each of whom gets an employment outcome
+    (services.labour_export_create), which only the group's page can do."""
+
     list_display = ("departed_on", "agency", "destination", "employer_label", "area")
     list_filter = ("area",)
     list_select_related = ("agency", "employer", "area")
     raw_id_fields = ("agency", "employer")
+    may_delete = False
+    where_written = (
+        "有组织劳务输出在“就业服务 → 有组织劳务输出”页面登记（同时为每位输出人员登记就业结果），后台只能查看。"
+    )
 
 
 @admin.register(WageCase)
-class WageCaseAdmin(AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class WageCaseAdmin(ServiceWritesAdminMixin, AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+    """Received and moved on through the services of the case pages. Never deleted: the closure rate
+    against 98% counts every case received."""
+
     resource_classes = [WageCaseResource]
     list_display = ("received_on", "__str__", "workers", "amount_owed", "status", "closed_on", "area")
     list_filter = ("status", "area")
     list_select_related = ("employer", "area")
     raw_id_fields = ("employer",)
     date_hierarchy = "received_on"
+    readonly_fields = ("created_by", "created_at")
+    add_fields = ("area", "received_on", "employer", "employer_name", "workers", "amount_owed")
+    change_fields = ("status", "closed_on", "resolution")
+    may_delete = False
+    where_written = (
+        "受理后只能推进状态（调查中、结案：须填写结案日期和处理结果）；案件不能删除，结案率按全部受理案件计算。"
+    )
+
+    def service_add(self, request, data):
+        return services.wage_case_create(user=request.user, **{name: data[name] for name in self.add_fields})
+
+    def service_change(self, request, stored, data, changed):
+        if not set(changed) & set(self.change_fields):
+            return stored
+        return services.wage_case_progress(
+            case=stored,
+            user=request.user,
+            status=data["status"],
+            closed_on=data["closed_on"],
+            resolution=data["resolution"] or "",
+        )
 
 
 @admin.register(ReferralImport)

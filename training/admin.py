@@ -7,19 +7,25 @@ from django.db import transaction
 from import_export import fields
 from import_export.admin import ExportMixin
 
-from accounts.admin import ID_SEARCH_HELP, AreaScopedAdminMixin, CityReferenceDataAdminMixin, PersonalDataExportMixin
+from accounts.admin import (
+    ID_SEARCH_HELP,
+    AreaScopedAdminMixin,
+    CityReferenceDataAdminMixin,
+    PersonalDataExportMixin,
+    ServiceWritesAdminMixin,
+)
 from accounts.audit import AuditEntry, audit_record
 from brands.admin import PlainLabelsAdminMixin
 from brands.resources import SafeExportResource
 
-from . import tallies
+from . import services, tallies
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
 from .validators import clean_trainee_name, clean_trainee_phone
 
 
-class KeepsSummaryRowsMixin:
-    """Saves and deletes in the admin bypass the services, so they bring the dashboard's summary rows up
-    to date themselves, in the same transaction: `summary_before` notes what the stored rows count for,
+class KeepsSummaryRowsOnDeleteMixin:
+    """Deletes in the admin have no service, so they bring the dashboard's summary rows up to date
+    themselves, in the same transaction: `summary_before` notes what the stored rows count for,
     `summary_after` recounts it and what the changed rows count for now."""
 
     def summary_before(self, pks: list[int]):
@@ -27,14 +33,6 @@ class KeepsSummaryRowsMixin:
 
     def summary_after(self, before, objs: list) -> None:
         raise NotImplementedError
-
-    def save_model(self, request, obj, form, change):
-        request._summary_before = self.summary_before([obj.pk] if change else [])
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)  # categories are saved here, after the row
-        self.summary_after(getattr(request, "_summary_before", None), [form.instance])
 
     def delete_model(self, request, obj):
         with transaction.atomic():
@@ -48,6 +46,18 @@ class KeepsSummaryRowsMixin:
             before = self.summary_before([obj.pk for obj in objs])
             super().delete_queryset(request, queryset)
             self.summary_after(before, objs)
+
+
+class KeepsSummaryRowsMixin(KeepsSummaryRowsOnDeleteMixin):
+    """Saves too: for a model whose admin edits have no service (the trainee's own record)."""
+
+    def save_model(self, request, obj, form, change):
+        request._summary_before = self.summary_before([obj.pk] if change else [])
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # categories are saved here, after the row
+        self.summary_after(getattr(request, "_summary_before", None), [form.instance])
 
 
 class TraineeResource(SafeExportResource):
@@ -142,7 +152,12 @@ class PriorityCategoryAdmin(PlainLabelsAdminMixin, CityReferenceDataAdminMixin, 
 
 
 @admin.register(TrainingBatch)
-class TrainingBatchAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class TrainingBatchAdmin(
+    ServiceWritesAdminMixin, KeepsSummaryRowsOnDeleteMixin, AreaScopedAdminMixin, ExportMixin, admin.ModelAdmin
+):
+    """Opened and edited through training/services.py (batch_create, batch_update): the area checks, the
+    completed batch that cannot be reopened and the recount of the dashboard's rows, as on the batch page."""
+
     resource_classes = [TrainingBatchResource]
     list_display = ("__str__", "area", "occupation", "provider", "start_date", "end_date", "mode", "status")
     list_filter = ("status", "mode", "area", "occupation__brand")
@@ -151,6 +166,15 @@ class TrainingBatchAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, ExportMixi
     date_hierarchy = "start_date"
     raw_id_fields = ("provider",)
     readonly_fields = ("created_by", "created_at")
+    add_fields = ("area", "occupation", "provider", "name", "start_date", "end_date", "mode", "status", "capacity")
+    change_fields = services.BATCH_EDITABLE_FIELDS
+
+    def service_add(self, request, data):
+        return services.batch_create(user=request.user, **{name: data[name] for name in self.add_fields})
+
+    def service_change(self, request, stored, data, changed):
+        changes = {name: data[name] for name in changed if name in self.change_fields}
+        return services.batch_update(batch=stored, user=request.user, **changes)
 
     def summary_before(self, pks):
         return tallies.batch_keys(pks)
@@ -214,11 +238,28 @@ class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExpo
         )
         return entry
 
+    def log_deletions(self, request, queryset):
+        # Removing a person from the registry is a change of their record too (PIPL art. 51).
+        entries = super().log_deletions(request, queryset)
+        for person in queryset:
+            audit_record(
+                user=request.user, action=AuditEntry.Action.CHANGE, person=person, detail="在后台删除", request=request
+            )
+        return entries
+
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(
-    KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExportMixin, ExportMixin, admin.ModelAdmin
+    ServiceWritesAdminMixin,
+    KeepsSummaryRowsOnDeleteMixin,
+    AreaScopedAdminMixin,
+    PersonalDataExportMixin,
+    ExportMixin,
+    admin.ModelAdmin,
 ):
+    """People are enrolled by rosters only; completion, assessment and the certificate are recorded through
+    enrolments_record_results, the service of the batch's 结业与证书 page, with its checks and recount."""
+
     area_field = "batch__area"
     resource_classes = [EnrolmentResource]
     list_display = ("trainee", "batch", "completed", "assessment", "certificate", "certificate_number")
@@ -227,6 +268,20 @@ class EnrolmentAdmin(
     raw_id_fields = ("trainee", "batch", "roster_import")
     search_fields = ("trainee__name", "certificate_number")
     search_help_text = ID_SEARCH_HELP
+    change_fields = ("completed", "assessment", "certificate", "certificate_number", "certificate_date")
+    where_written = "学员通过班期的花名册导入参训；后台只能修改结业、考核和证书，按班期“结业与证书”页面的规则检查。"
+
+    def service_change(self, request, stored, data, changed):
+        entry = services.ResultEntry(
+            enrolment_id=stored.pk,
+            completed=data["completed"],
+            assessment=data["assessment"] or "",
+            certificate=data["certificate"] or "",
+            certificate_number=data["certificate_number"] or "",
+            certificate_date=data["certificate_date"],
+        )
+        services.enrolments_record_results(batch=stored.batch, user=request.user, entries=[entry])
+        return Enrolment.objects.get(pk=stored.pk)
 
     def summary_before(self, pks):
         return list(Enrolment.objects.filter(pk__in=pks).values_list("batch_id", "trainee_id"))

@@ -11,6 +11,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from accounts.roles import GROUP_NAMES, Role
+from brands.models import Area
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +141,22 @@ def test_the_staff_flag_follows_the_role_given(client, city_admin, reviewer):
     assert client.post(user_url("change", reviewer), change_data(reviewer, groups=[viewer_group.pk])).status_code == 302
     reviewer.refresh_from_db()
     assert not reviewer.is_staff
+
+
+def test_a_county_role_is_not_given_without_its_county(client, city_admin, city_viewer):
+    """staff_upsert's rule, in the admin too (#14): a county clerk with no area would see and record nothing."""
+    client.force_login(city_admin)
+    clerk_group = Group.objects.get(name=GROUP_NAMES[Role.COUNTY_CLERK])
+    url = user_url("change", city_viewer)
+    response = client.post(url, change_data(city_viewer, groups=[clerk_group.pk]))
+    assert response.status_code == 200
+    assert "县区经办员和县区审核员必须绑定一个县区。" in response.content.decode()
+    assert list(city_viewer.groups.values_list("name", flat=True)) == [GROUP_NAMES[Role.CITY_VIEWER]]
+    area = Area.objects.get(code="450721")
+    data = change_data(city_viewer, groups=[clerk_group.pk], **{"staff_profile-0-area": area.pk})
+    assert client.post(url, data).status_code == 302
+    city_viewer.staff_profile.refresh_from_db()
+    assert city_viewer.staff_profile.area == area
 
 
 # --- API tokens ----------------------------------------------------------------------------------------------

@@ -68,12 +68,16 @@ EXPECTED = {
     "training.trainingbatch": {"superuser": ALL, **AREA_RECORDS},
     # People enter the registry through rosters only.
     "training.trainee": {"superuser": "lvcd", **AREA_RECORDS, "city_admin": "lvcd"},
-    "training.enrolment": {"superuser": ALL, **AREA_RECORDS},
+    # Enrolled by rosters only; results are recorded through the batch's results service.
+    "training.enrolment": {"superuser": "lvcd", **AREA_RECORDS, "city_admin": "lvcd"},
     "training.rosterimport": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
     "employment.jobreferral": {"superuser": ALL, **AREA_RECORDS},
-    "employment.employmentoutcome": {"superuser": ALL, **AREA_RECORDS},
-    "employment.labourexport": {"superuser": ALL, **AREA_RECORDS},
-    "employment.wagecase": {"superuser": ALL, **AREA_RECORDS},
+    # Recorded through the service; no service changes an outcome: a wrong one is deleted (recounted).
+    "employment.employmentoutcome": {"superuser": "lvad", **AREA_RECORDS, "city_admin": "lvad"},
+    # Recorded with the people sent (and their outcomes) on the group's page only.
+    "employment.labourexport": {"superuser": READ, **AREA_RECORDS, "city_admin": READ},
+    # Moved on through the service; never deleted (the closure rate counts every case received).
+    "employment.wagecase": {"superuser": "lvac", **AREA_RECORDS, "city_admin": "lvac"},
     "employment.referralimport": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
     "subsidies.subsidyrule": {"superuser": ALL, **EVERYTHING_READ},
     "subsidies.budget": {"superuser": ALL, **AREA_RECORDS},
