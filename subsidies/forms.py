@@ -112,11 +112,23 @@ class PayForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
+    kind = forms.ModelChoiceField(label="材料类型", queryset=None, required=False, empty_label="其他材料")
     file = forms.FileField(label="证明材料", error_messages={"required": "请选择要上传的文件。"})
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = kinds
+        self.fields["kind"].widget.attrs["class"] = "form-select"
 
 
 class BatchSubsidyForm(forms.Form):
-    rule = forms.ModelChoiceField(label="职业培训补贴规则", queryset=None, empty_label="请选择规则")
+    rule = forms.ModelChoiceField(
+        label="职业培训补贴规则",
+        queryset=None,
+        required=False,
+        empty_label="按工种、证书和人员类别自动匹配（推荐）",
+        help_text="自动匹配时，每人按适用的最具体的规则（限定工种、证书或人员类别的优先）计算金额。",
+    )
 
     def __init__(self, *args, rules, **kwargs):
         super().__init__(*args, **kwargs)
