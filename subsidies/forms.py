@@ -30,6 +30,18 @@ class ApplicationFilterForm(forms.Form):
             )
 
 
+def _rule_label(rule) -> str:
+    """The rule with its amount and whom it is for, as a clerk picks it (scopes prefetched by rule_list)."""
+    scope = [
+        f"限{'、'.join(map(str, items))}" for items in (rule.occupations.all(), rule.eligible_categories.all()) if items
+    ]
+    return (
+        f"{rule.name}（{rule.get_beneficiary_display()}，"
+        f"{rule.get_amount_type_display()} {rule.amount if rule.amount is not None else '未设定'} 元"
+        f"{''.join('，' + text for text in scope)}）"
+    )
+
+
 class ApplicationForm(forms.Form):
     """One form for every rule: the fields that do not apply to the chosen rule are left empty;
     the service refuses a wrong combination with a Chinese message."""
@@ -57,10 +69,7 @@ class ApplicationForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["rule"].queryset = rules
-        self.fields["rule"].label_from_instance = lambda rule: (
-            f"{rule.name}（{rule.get_beneficiary_display()}，"
-            f"{rule.get_amount_type_display()} {rule.amount if rule.amount is not None else '未设定'} 元）"
-        )
+        self.fields["rule"].label_from_instance = _rule_label
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].label_from_instance = lambda o: f"{o.name}（{o.area}）"
         self.fields["recognition"].queryset = recognitions

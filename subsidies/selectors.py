@@ -98,7 +98,7 @@ def application_transitions(*, application: SubsidyApplication) -> QuerySet:
 
 
 def rule_list(*, active_only: bool = False) -> QuerySet:
-    rules = SubsidyRule.objects.all()
+    rules = SubsidyRule.objects.prefetch_related("occupations", "eligible_categories")
     return rules.filter(active=True) if active_only else rules
 
 

@@ -80,6 +80,8 @@ def test_the_create_page_shows_the_group_refusal_in_chinese(client, clerk, area)
     )
     assert response.status_code == 200
     assert "该补贴仅限脱贫人口，该人员登记的人员类别不在其中" in response.content.decode()
+    # The clerk sees whom the rule is for when picking it.
+    assert f"{rule.name}（个人，最高限额 5000.00 元，限脱贫人口）" in response.content.decode()
     assert not SubsidyApplication.objects.exists()
 
 
