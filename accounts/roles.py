@@ -77,6 +77,7 @@ CITY_REFERENCE_DATA = frozenset(
         ("brands", "recognition"),
         ("training", "prioritycategory"),
         ("subsidies", "subsidyrule"),
+        ("subsidies", "evidencekind"),
         ("subsidies", "budget"),
     }
 )

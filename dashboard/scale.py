@@ -937,6 +937,8 @@ class _Loader:
                 kind=SubsidyKind.TRAINING, active=True, amount__isnull=False, effective_from__lte=self.today
             )
             .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=self.today))
+            # Rules scoped to occupations or groups of people are the services' to match, person by person.
+            .filter(occupations__isnull=True, eligible_categories__isnull=True)
             .order_by("effective_from", "id")  # the newest rule of a certificate wins
         }
         if not rules:

@@ -14,7 +14,7 @@ from accounts.admin import NOT_YOURS, AreaScopedAdminMixin, CityReferenceDataAdm
 from brands.admin import PlainLabelsAdminMixin
 
 from . import selectors
-from .models import ApplicationEvidence, ApplicationTransition, Budget, SubsidyApplication, SubsidyRule
+from .models import ApplicationEvidence, ApplicationTransition, Budget, EvidenceKind, SubsidyApplication, SubsidyRule
 
 
 class GuardedHistoryAdmin(SimpleHistoryAdmin):
@@ -57,7 +57,15 @@ class SubsidyRuleAdmin(PlainLabelsAdminMixin, CityReferenceDataAdminMixin, Guard
     list_filter = ("kind", "beneficiary", "amount_type", "level", "active")
     search_fields = ("name", "legal_basis")
     readonly_fields = ("created_at", "updated_at")
+    # Who the rule is for (categories), which occupations' standard it is, what must be uploaded.
+    filter_horizontal = ("occupations", "eligible_categories", "required_evidence")
     history_list_display = ("amount", "active")
+
+
+@admin.register(EvidenceKind)
+class EvidenceKindAdmin(PlainLabelsAdminMixin, CityReferenceDataAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "code", "sort_order")
+    search_fields = ("name", "code")
 
 
 @admin.register(Budget)
@@ -98,7 +106,7 @@ class EvidenceInline(admin.TabularInline):
     model = ApplicationEvidence
     extra = 0
     can_delete = False
-    fields = ("original_name", "file", "uploaded_by", "uploaded_at")
+    fields = ("original_name", "kind", "file", "uploaded_by", "uploaded_at")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -136,6 +144,7 @@ class SubsidyApplicationAdmin(AreaScopedAdminMixin, GuardedHistoryAdmin):
         "submitted_by",
         "reviewed_by",
         "approved_by",
+        "qualifying_categories",
         "created_at",
         "updated_at",
     ]

@@ -10,17 +10,20 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from brands.models import Area
-from training.models import Enrolment
+from brands.models import Area, Occupation
+from employment.models import EmploymentOutcome
+from training.models import Enrolment, PriorityCategory, TrainingBatch
 
 from . import services
-from .models import Beneficiary, Budget, SubsidyApplication, SubsidyKind, SubsidyRule
+from .models import Beneficiary, Budget, EvidenceKind, SubsidyApplication, SubsidyKind, SubsidyRule
 
 DEMO_NOTE = "演示数据"
 DEMO_BASIS = "演示数据：金额由市人社局按规定核定。此处金额仅用于演示，不是官方标准。"
 DEMO_COMMENT = "演示数据：按班期结业证书申请职业培训补贴"
+DEMO_PDF = b"%PDF-1.4\n% demo evidence\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 RULES_FROM = datetime.date(2022, 7, 13)  # 钦政办〔2022〕22号
 BUDGET_YEARS = (2024, 2025, 2026)
 CITY_BUDGET = Decimal("2000000.00")
@@ -34,6 +37,63 @@ TRAINING_RULES = [
     (Enrolment.Certificate.SPECIAL, "职业培训补贴（专项职业能力，演示）", Decimal("600.00")),
 ]
 
+# Rules with a scope (#14): per-person subsidies reserved for the groups the plan names (三（二）1: 社会保险补贴
+# and 一次性交通补助 for 脱贫人口、农村低收入人口等困难群体; 三（三）2: 一次性创业补贴 for 高校毕业生、农民工、就业困难人员),
+# a higher training standard for two occupations, and the 创业培训 certificate's own standard.
+# (kind, name, amount type, demo amount, certificate, occupations, eligible category codes, required evidence codes)
+SCOPED_RULES = [
+    (
+        SubsidyKind.TRANSPORT,
+        "一次性交通补助（脱贫人口等困难群体，演示）",
+        SubsidyRule.AmountType.FIXED,
+        Decimal("500.00"),
+        "",
+        (),
+        ("poverty-alleviated", "rural-low-income", "relapse-monitoring", "relocated"),
+        ("id-document", "category-proof", "export-roster"),
+    ),
+    (
+        SubsidyKind.SOCIAL_INSURANCE,
+        "社会保险补贴（脱贫人口等困难群体，演示）",
+        SubsidyRule.AmountType.CAP,
+        Decimal("3000.00"),
+        "",
+        (),
+        ("poverty-alleviated", "rural-low-income", "relapse-monitoring", "employment-difficulty"),
+        ("id-document", "category-proof", "labour-contract", "social-insurance"),
+    ),
+    (
+        SubsidyKind.STARTUP,
+        "一次性创业补贴（高校毕业生、农民工、就业困难人员，演示）",
+        SubsidyRule.AmountType.FIXED,
+        Decimal("5000.00"),
+        "",
+        (),
+        ("graduate", "migrant-worker", "employment-difficulty", "poverty-alleviated"),
+        ("id-document", "business-licence"),
+    ),
+    (
+        SubsidyKind.TRAINING,
+        "职业培训补贴（母婴护理员、养老护理员五级，演示）",
+        SubsidyRule.AmountType.CAP,
+        Decimal("1200.00"),
+        Enrolment.Certificate.LEVEL_5,
+        ("母婴护理员", "养老护理员"),
+        (),
+        (),
+    ),
+    (
+        SubsidyKind.TRAINING,
+        "创业培训补贴（创业培训合格证书，演示）",
+        SubsidyRule.AmountType.CAP,
+        Decimal("800.00"),
+        Enrolment.Certificate.ENTREPRENEURSHIP,
+        (),
+        (),
+        ("id-document", "certificate"),
+    ),
+]
+
 Status = SubsidyApplication.Status
 # The states the demo applications of each area end in, one application each.
 TARGET_STATES = [Status.PAID, Status.APPROVED, Status.REVIEWED, Status.SUBMITTED, Status.DRAFT, Status.REJECTED]
@@ -42,9 +102,11 @@ TARGET_STATES = [Status.PAID, Status.APPROVED, Status.REVIEWED, Status.SUBMITTED
 def load(*, clerks: dict, reviewers: dict, city_admin) -> dict[str, int]:
     """`clerks` and `reviewers` map area codes to the demo accounts of that area."""
     _budgets()
-    rules = _rules()
+    _rules()
     if city_admin is not None and not SubsidyApplication.objects.filter(comment=DEMO_COMMENT).exists():
-        _applications(rules, clerks=clerks, reviewers=reviewers, city_admin=city_admin)
+        _applications(clerks=clerks, reviewers=reviewers, city_admin=city_admin)
+    _startup_application(clerks)
+    _entrepreneurship_drafts(clerks)
     return {
         "budgets": Budget.objects.count(),
         "rules": SubsidyRule.objects.count(),
@@ -84,25 +146,107 @@ def _rules() -> dict[str, SubsidyRule]:
             rule.full_clean()
             rule.save()
         rules[certificate] = rule
+    for kind, name, amount_type, amount, certificate, occupations, categories, evidence in SCOPED_RULES:
+        if SubsidyRule.objects.filter(kind=kind, name=name).exists():
+            continue  # what the administrator has changed since is kept
+        rule = SubsidyRule(
+            kind=kind,
+            name=name,
+            beneficiary=Beneficiary.PERSON,
+            amount_type=amount_type,
+            amount=amount,
+            certificate=certificate,
+            effective_from=RULES_FROM,
+            legal_basis=DEMO_BASIS,
+        )
+        rule.full_clean()
+        rule.save()
+        rule.occupations.set(Occupation.objects.filter(name__in=occupations))
+        rule.eligible_categories.set(PriorityCategory.objects.filter(code__in=categories))
+        rule.required_evidence.set(EvidenceKind.objects.filter(code__in=evidence))
     return rules
 
 
-def _applications(rules: dict, *, clerks: dict, reviewers: dict, city_admin) -> None:
+def _attach_required(application: SubsidyApplication, clerk) -> None:
+    """One demo PDF for each kind of material the rule requires, so the application may be submitted."""
+    for kind in application.rule.required_evidence.all():
+        services.evidence_add(
+            application=application,
+            user=clerk,
+            kind=kind,
+            file=SimpleUploadedFile(f"{kind.name[:20]}（演示）.pdf", DEMO_PDF, content_type="application/pdf"),
+        )
+
+
+def _startup_application(clerks: dict) -> None:
+    """A draft 一次性创业补贴 for a person in one of the rule's groups, its required materials not yet all
+    uploaded: the page shows what is missing (idempotent: one such draft)."""
+    rule = SubsidyRule.objects.filter(kind=SubsidyKind.STARTUP, name=SCOPED_RULES[2][1]).first()
+    if rule is None or SubsidyApplication.objects.filter(rule=rule).exists():
+        return
+    outcomes = EmploymentOutcome.objects.filter(
+        kind=EmploymentOutcome.Kind.ENTREPRENEURSHIP,
+        area__code__in=list(clerks),
+        trainee__categories__in=rule.eligible_categories.all(),
+    ).order_by("start_date", "id")
+    for outcome in outcomes.select_related("area", "trainee")[:5]:
+        try:
+            application = services.application_create(
+                user=clerks[outcome.area.code],
+                rule=rule,
+                amount=rule.amount,
+                outcome=outcome,
+                comment="演示数据：一次性创业补贴，身份证明已上传，营业执照待补",
+            )
+        except ValidationError:
+            continue
+        services.evidence_add(
+            application=application,
+            user=clerks[outcome.area.code],
+            kind=EvidenceKind.objects.get(code="id-document"),
+            file=SimpleUploadedFile("身份证明（演示）.pdf", DEMO_PDF, content_type="application/pdf"),
+        )
+        return
+
+
+def _entrepreneurship_drafts(clerks: dict) -> None:
+    """The drafts a clerk makes in one step from a completed 创业培训 batch, at the 创业培训合格证书's own
+    standard (idempotent: only while that rule has no application)."""
+    rule = SubsidyRule.objects.filter(kind=SubsidyKind.TRAINING, name=SCOPED_RULES[4][1]).first()
+    if rule is None or SubsidyApplication.objects.filter(rule=rule).exists():
+        return
+    batches = TrainingBatch.objects.filter(
+        mode=TrainingBatch.Mode.ENTREPRENEURSHIP,
+        status=TrainingBatch.Status.COMPLETED,
+        area__code__in=list(clerks),
+        enrolments__certificate=Enrolment.Certificate.ENTREPRENEURSHIP,
+    ).distinct()
+    for batch in batches.select_related("area").order_by("end_date", "id")[:1]:
+        services.training_subsidies_for_batch(user=clerks[batch.area.code], batch=batch)
+
+
+def _applications(*, clerks: dict, reviewers: dict, city_admin) -> None:
     today = timezone.localdate()
+    in_force = services.training_rules_in_force(today)  # each person gets the most specific standard
     voucher = 0
     for number, area in enumerate(Area.objects.exclude(kind=Area.Kind.CITY).order_by("sort_order")):
         clerk, reviewer = clerks.get(area.code), reviewers.get(area.code)
         if clerk is None or reviewer is None:
             continue
         enrolments = (
-            Enrolment.objects.filter(batch__area=area, completed=True, certificate__in=list(rules))
+            Enrolment.objects.filter(batch__area=area, completed=True)
+            .exclude(certificate="")
             .select_related("trainee", "batch")
+            .prefetch_related("trainee__categories")
             .order_by("batch__end_date", "id")
         )
         states = iter(TARGET_STATES)
         state = next(states)
         for enrolment in enrolments:
-            rule = rules[enrolment.certificate]
+            category_ids = {category.pk for category in enrolment.trainee.categories.all()}
+            rule = services.training_rule_for(enrolment, in_force, category_ids)
+            if rule is None:
+                continue
             try:
                 application = services.application_create(
                     user=clerk, rule=rule, amount=rule.amount, enrolment=enrolment, comment=DEMO_COMMENT
@@ -111,11 +255,13 @@ def _applications(rules: dict, *, clerks: dict, reviewers: dict, city_admin) -> 
                 continue  # not eligible (e.g. already subsidised for this occupation and level)
             if state == Status.DRAFT and number % 2:
                 # A draft the reviewer returned for correction, waiting for the clerk.
+                _attach_required(application, clerk)
                 services.application_submit(application=application, user=clerk)
                 services.application_return(
                     application=application, user=reviewer, reason="请补充结业证书复印件后重新提交。"
                 )
             elif state != Status.DRAFT:
+                _attach_required(application, clerk)
                 services.application_submit(application=application, user=clerk)
             if state == Status.REJECTED:
                 services.application_reject(

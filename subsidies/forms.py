@@ -32,6 +32,18 @@ class ApplicationFilterForm(forms.Form):
             )
 
 
+def _rule_label(rule) -> str:
+    """The rule with its amount and whom it is for, as a clerk picks it (scopes prefetched by rule_list)."""
+    scope = [
+        f"限{'、'.join(map(str, items))}" for items in (rule.occupations.all(), rule.eligible_categories.all()) if items
+    ]
+    return (
+        f"{rule.name}（{rule.get_beneficiary_display()}，"
+        f"{rule.get_amount_type_display()} {rule.amount if rule.amount is not None else '未设定'} 元"
+        f"{''.join('，' + text for text in scope)}）"
+    )
+
+
 class ApplicationForm(forms.Form):
     """One form for every rule: the fields that do not apply to the chosen rule are left empty;
     the service refuses a wrong combination with a Chinese message."""
@@ -61,10 +73,7 @@ class ApplicationForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["rule"].queryset = rules
-        self.fields["rule"].label_from_instance = lambda rule: (
-            f"{rule.name}（{rule.get_beneficiary_display()}，"
-            f"{rule.get_amount_type_display()} {rule.amount if rule.amount is not None else '未设定'} 元）"
-        )
+        self.fields["rule"].label_from_instance = _rule_label
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].label_from_instance = lambda o: f"{o.name}（{o.area}）"
         self.fields["recognition"].queryset = recognitions
@@ -122,11 +131,23 @@ class PayForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
+    kind = forms.ModelChoiceField(label="材料类型", queryset=None, required=False, empty_label="其他材料")
     file = forms.FileField(label="证明材料", error_messages={"required": "请选择要上传的文件。"})
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = kinds
+        self.fields["kind"].widget.attrs["class"] = "form-select"
 
 
 class BatchSubsidyForm(forms.Form):
-    rule = forms.ModelChoiceField(label="职业培训补贴规则", queryset=None, empty_label="请选择规则")
+    rule = forms.ModelChoiceField(
+        label="职业培训补贴规则",
+        queryset=None,
+        required=False,
+        empty_label="按工种、证书和人员类别自动匹配（推荐）",
+        help_text="自动匹配时，每人按适用的最具体的规则（限定工种、证书或人员类别的优先）计算金额。",
+    )
 
     def __init__(self, *args, rules, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,9 +8,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from brands.models import Area, Organisation, Recognition
+from brands.models import Area, Occupation, Organisation, Recognition
 from employment.models import EmploymentOutcome, LabourExport
-from training.models import Enrolment, Trainee
+from training.models import Enrolment, PriorityCategory, Trainee
 
 
 class SubsidyKind(models.TextChoices):
@@ -43,6 +43,22 @@ RECOGNITION_KIND_FOR = {
     SubsidyKind.EXPERT_STUDIO: Recognition.Kind.EXPERT_STUDIO,
     SubsidyKind.LEADING_ENTERPRISE: Recognition.Kind.LEADING_ENTERPRISE,
 }
+
+
+class EvidenceKind(models.Model):
+    """A kind of supporting document (身份证明, 社会保险缴费凭证 …) that a rule may require; keyed by code."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("证明材料类型")
+        verbose_name_plural = _("证明材料类型")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.name
 
 
 class SubsidyRule(models.Model):
@@ -81,11 +97,32 @@ class SubsidyRule(models.Model):
     )
     certificate = models.CharField(
         _("证书类型（等级）"),
-        max_length=10,
+        max_length=20,
         choices=Enrolment.Certificate.choices,
         blank=True,
         default="",
         help_text=_("职业培训补贴适用的证书；留空表示任一证书。"),
+    )
+    occupations = models.ManyToManyField(
+        Occupation,
+        verbose_name=_("适用工种"),
+        blank=True,
+        related_name="+",
+        help_text=_("职业培训补贴可按工种定标准；留空表示所有工种。同时适用的规则中，限定工种和证书的优先。"),
+    )
+    eligible_categories = models.ManyToManyField(
+        PriorityCategory,
+        verbose_name=_("限定人员类别"),
+        blank=True,
+        related_name="+",
+        help_text=_("仅补贴这些人员类别（申请时人员登记的类别须至少有其一）；留空表示不限。"),
+    )
+    required_evidence = models.ManyToManyField(
+        EvidenceKind,
+        verbose_name=_("必备证明材料"),
+        blank=True,
+        related_name="+",
+        help_text=_("提交审核前每一类都须至少上传一份。"),
     )
     effective_from = models.DateField(_("生效日期"))
     effective_to = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("留空表示长期有效。"))
@@ -203,6 +240,11 @@ class SubsidyApplication(models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     comment = models.TextField(_("说明"), blank=True)
     reason = models.TextField(_("驳回/退回原因"), blank=True)
+    # The person's categories that met the rule's eligible categories when the application was made:
+    # the registry keeps only the current categories, so the basis of the decision is kept here.
+    qualifying_categories = models.ManyToManyField(
+        PriorityCategory, verbose_name=_("申请时符合的人员类别"), blank=True, related_name="+", editable=False
+    )
     budget = models.ForeignKey(
         Budget,
         verbose_name=_("列支预算"),
@@ -335,6 +377,15 @@ class ApplicationTransition(models.Model):
 class ApplicationEvidence(models.Model):
     application = models.ForeignKey(
         SubsidyApplication, verbose_name=_("补贴申请"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    kind = models.ForeignKey(
+        EvidenceKind,
+        verbose_name=_("材料类型"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("留空表示其他材料。"),
     )
     file = models.FileField(_("文件"), upload_to="subsidies/evidence/%Y/%m/")
     original_name = models.CharField(_("原文件名"), max_length=200)

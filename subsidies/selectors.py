@@ -18,7 +18,7 @@ from accounts.scoping import scope_for, scope_queryset
 from brands.models import Area, Recognition, Target
 from brands.selectors import PLAN_LAST_YEAR
 
-from .models import Budget, SubsidyApplication, SubsidyKind, SubsidyRule
+from .models import Budget, EvidenceKind, SubsidyApplication, SubsidyKind, SubsidyRule
 
 Status = SubsidyApplication.Status
 CITY_AREA_CODE = "450700"
@@ -70,7 +70,27 @@ def application_list(*, user, filters: dict | None = None) -> QuerySet:
 
 def application_get(*, user, pk: int) -> SubsidyApplication:
     """One application of the user's scope; another area's is a 404."""
-    return get_object_or_404(_applications(user).prefetch_related("transitions__by", "evidence"), pk=pk)
+    return get_object_or_404(
+        _applications(user).prefetch_related(
+            "transitions__by",
+            "evidence__kind",
+            "qualifying_categories",
+            "rule__required_evidence",
+            "rule__eligible_categories",
+            "rule__occupations",
+        ),
+        pk=pk,
+    )
+
+
+def evidence_kind_list() -> QuerySet:
+    return EvidenceKind.objects.order_by("sort_order", "id")
+
+
+def evidence_checklist(*, application: SubsidyApplication) -> list[dict]:
+    """Each evidence kind the rule requires, and whether a file of that kind is uploaded (prefetched)."""
+    present = {item.kind_id for item in application.evidence.all()}
+    return [{"kind": kind, "present": kind.pk in present} for kind in application.rule.required_evidence.all()]
 
 
 def application_transitions(*, application: SubsidyApplication) -> QuerySet:
@@ -78,7 +98,7 @@ def application_transitions(*, application: SubsidyApplication) -> QuerySet:
 
 
 def rule_list(*, active_only: bool = False) -> QuerySet:
-    rules = SubsidyRule.objects.all()
+    rules = SubsidyRule.objects.prefetch_related("occupations", "eligible_categories")
     return rules.filter(active=True) if active_only else rules
 
 

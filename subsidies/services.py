@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -26,12 +26,14 @@ from brands.models import Area, Organisation, Recognition
 from employment.models import EmploymentOutcome, LabourExport
 from training.models import Enrolment, Trainee, TrainingBatch
 
+from . import evidence as evidence_files
 from .models import (
     RECOGNITION_KIND_FOR,
     ApplicationEvidence,
     ApplicationTransition,
     Beneficiary,
     Budget,
+    EvidenceKind,
     SubsidyApplication,
     SubsidyKind,
     SubsidyRule,
@@ -41,8 +43,10 @@ CITY_AREA_CODE = "450700"
 Status = SubsidyApplication.Status
 LIVE_STATUSES = [s for s in Status.values if s != Status.REJECTED]
 COMMITTED_STATUSES = [Status.APPROVED, Status.PAID]
-EVIDENCE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".xls", ".docx", ".doc", ".ofd"}
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+# While the county may still change what it sends: a wrong upload can be removed. (The 退回修改 state,
+# when the workflow gets one, belongs here too.)
+EVIDENCE_REMOVABLE_STATUSES = (Status.DRAFT,)
 
 
 def once_per_occupation_level() -> bool:
@@ -97,6 +101,71 @@ def _check_amount(rule: SubsidyRule, amount: Decimal) -> None:
         raise ValidationError(f"申请金额超过该补贴的最高限额 {rule.amount} 元。")
 
 
+def _names(objects) -> str:
+    return "、".join(str(obj) for obj in objects)
+
+
+def category_refusal(rule: SubsidyRule, category_ids: set[int]) -> str | None:
+    """Why a person in `category_ids` is outside the groups `rule` is reserved for (None: inside, or
+    the rule is for everyone). The registry keeps a person's current categories; the application is made
+    on the day it is checked, so current membership is membership on the application date."""
+    eligible = list(rule.eligible_categories.all())
+    if not eligible or category_ids & {category.pk for category in eligible}:
+        return None
+    return f"该补贴仅限{_names(eligible)}，该人员登记的人员类别不在其中"
+
+
+def _qualifying(rule: SubsidyRule, category_ids: set[int]) -> list[int]:
+    return sorted(category_ids & {category.pk for category in rule.eligible_categories.all()})
+
+
+def training_scope_refusal(rule: SubsidyRule, enrolment: Enrolment) -> str | None:
+    """Why `rule` is not the standard for `enrolment`'s occupation and certificate (None: it is one)."""
+    if (
+        enrolment.certificate == Enrolment.Certificate.ENTREPRENEURSHIP
+        and enrolment.batch.mode != TrainingBatch.Mode.ENTREPRENEURSHIP
+    ):
+        return "创业培训合格证书只适用于创业培训班期"
+    occupations = list(rule.occupations.all())
+    if occupations and enrolment.batch.occupation_id not in {occupation.pk for occupation in occupations}:
+        return f"规则“{rule.name}”仅适用于{_names(occupations)}"
+    if rule.certificate and enrolment.certificate != rule.certificate:
+        return f"证书与规则不符（规则要求：{rule.get_certificate_display()}）"
+    return None
+
+
+def _specificity(rule: SubsidyRule) -> tuple:
+    """The most specific standard wins: scoped to the occupation, then to the certificate, then to a
+    group of people; among equals the newest."""
+    return (
+        bool(rule.occupations.all()),
+        bool(rule.certificate),
+        bool(rule.eligible_categories.all()),
+        rule.effective_from,
+        rule.pk,
+    )
+
+
+def training_rules_in_force(day: datetime.date) -> list[SubsidyRule]:
+    """The training-subsidy rules in force on `day` with an amount set, their scopes prefetched."""
+    return list(
+        SubsidyRule.objects.filter(kind=SubsidyKind.TRAINING, active=True, amount__isnull=False)
+        .filter(effective_from__lte=day)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+        .prefetch_related("occupations", "eligible_categories")
+    )
+
+
+def training_rule_for(enrolment: Enrolment, rules: list[SubsidyRule], category_ids: set[int]) -> SubsidyRule | None:
+    """The most specific of `rules` that applies to this enrolment and person, or None."""
+    applicable = [
+        rule
+        for rule in rules
+        if not training_scope_refusal(rule, enrolment) and not category_refusal(rule, category_ids)
+    ]
+    return max(applicable, key=_specificity, default=None)
+
+
 @dataclass
 class TrainingHistory:
     """The live training-subsidy applications of a set of people, read once, updated as drafts are made."""
@@ -135,14 +204,27 @@ class TrainingHistory:
             enrolment.batch.end_date.year,
         )
 
-    def refusal(self, enrolment: Enrolment, rule: SubsidyRule) -> str | None:
-        """Why `enrolment` earns no training subsidy under `rule` (None: it does)."""
+    def refusal(
+        self, enrolment: Enrolment, rule: SubsidyRule | None, *, rules: list[SubsidyRule], category_ids: set[int]
+    ) -> str | None:
+        """Why `enrolment` earns no training subsidy under `rule` (None: it does). `rules` are the rules
+        in force: a rule is the standard only where no more specific one applies."""
         if not enrolment.completed:
             return "未结业"
         if not enrolment.certificate:
             return "无证书"
-        if rule.certificate and enrolment.certificate != rule.certificate:
-            return f"证书与规则不符（规则要求：{rule.get_certificate_display()}）"
+        best = training_rule_for(enrolment, rules, category_ids)
+        if rule is None:
+            if best is None:
+                return "没有适用于该工种、证书和人员类别的职业培训补贴规则"
+        else:
+            reason = training_scope_refusal(rule, enrolment) or category_refusal(rule, category_ids)
+            if reason:
+                return reason
+            if best is not None and best.pk != rule.pk and _specificity(best) > _specificity(rule):
+                return (
+                    f"该参训记录适用的补贴标准为“{best.name}”（限定工种、证书或人员类别的规则优先，其次是较新的规则）"
+                )
         if enrolment.pk in self.enrolment_ids:
             return "该参训记录已申请过职业培训补贴"
         key = (enrolment.trainee_id, enrolment.batch.occupation_id, enrolment.certificate)
@@ -202,24 +284,37 @@ OUTCOME_REQUIREMENTS = {
 }
 
 
-def _person_target(rule, *, enrolment, outcome) -> tuple[dict, Area]:
+def _category_ids(trainee_id: int) -> set[int]:
+    return set(
+        Trainee.categories.through.objects.filter(trainee_id=trainee_id).values_list("prioritycategory_id", flat=True)
+    )
+
+
+def _person_target(rule, *, enrolment, outcome) -> tuple[dict, Area, set[int]]:
     if rule.kind == SubsidyKind.TRAINING:
         if enrolment is None:
             raise ValidationError("职业培训补贴须选择参训记录。")
         # One person's applications are serialised so the per-person limits cannot be raced past.
         Trainee.objects.select_for_update().filter(pk=enrolment.trainee_id).first()
-        reason = TrainingHistory.of([enrolment.trainee_id]).refusal(enrolment, rule)
+        category_ids = _category_ids(enrolment.trainee_id)
+        reason = TrainingHistory.of([enrolment.trainee_id]).refusal(
+            enrolment, rule, rules=training_rules_in_force(timezone.localdate()), category_ids=category_ids
+        )
         if reason:
             raise ValidationError(f"不符合职业培训补贴条件：{reason}。")
-        return {"trainee": enrolment.trainee, "enrolment": enrolment}, enrolment.batch.area
+        return {"trainee": enrolment.trainee, "enrolment": enrolment}, enrolment.batch.area, category_ids
     if outcome is None:
         raise ValidationError("请选择使该人员符合条件的就业创业结果。")
     check, message = OUTCOME_REQUIREMENTS[rule.kind]
     if not check(outcome):
         raise ValidationError(message)
+    category_ids = _category_ids(outcome.trainee_id)
+    reason = category_refusal(rule, category_ids)
+    if reason:
+        raise ValidationError(f"{reason}（{outcome.trainee.name}）。如人员类别有误，请先更正学员登记信息。")
     if SubsidyApplication.objects.filter(kind=rule.kind, outcome=outcome, status__in=LIVE_STATUSES).exists():
         raise ValidationError("该就业创业结果已申请过该项补贴。")
-    return {"trainee": outcome.trainee, "outcome": outcome}, outcome.area
+    return {"trainee": outcome.trainee, "outcome": outcome}, outcome.area, category_ids
 
 
 def _record(application: SubsidyApplication, *, from_status: str, by, comment: str = "") -> ApplicationTransition:
@@ -245,6 +340,7 @@ def application_create(
     that ran the batch, or the area that recorded the outcome."""
     _check_rule(rule, timezone.localdate())
     _check_amount(rule, amount)
+    category_ids: set[int] = set()
     if rule.beneficiary == Beneficiary.ORGANISATION:
         if enrolment is not None or outcome is not None:
             raise ValidationError("单位补贴不能选择个人的参训记录或就业结果。")
@@ -264,13 +360,14 @@ def application_create(
         source = enrolment.batch if enrolment is not None else outcome
         if source is not None:
             _creating_area(user, source.area)
-        target, area = _person_target(rule, enrolment=enrolment, outcome=outcome)
+        target, area, category_ids = _person_target(rule, enrolment=enrolment, outcome=outcome)
     application = SubsidyApplication(
         rule=rule, kind=rule.kind, area=area, amount=amount, comment=comment.strip(), created_by=user, **target
     )
     application.full_clean()
     application._history_user = user  # the change history names the actor outside a request too
     application.save()
+    application.qualifying_categories.set(_qualifying(rule, category_ids))
     _record(application, from_status="", by=user)
     return application
 
@@ -283,40 +380,52 @@ class Ineligible:
 
 @transaction.atomic
 def training_subsidies_for_batch(
-    *, user, batch: TrainingBatch, rule: SubsidyRule
+    *, user, batch: TrainingBatch, rule: SubsidyRule | None = None
 ) -> tuple[list[SubsidyApplication], list[Ineligible]]:
-    """Draft training-subsidy applications (at the rule's amount) for every eligible enrolment of a
-    completed batch, and the ineligible ones with the reason for each."""
-    if rule.kind != SubsidyKind.TRAINING:
-        raise ValidationError("请选择职业培训补贴规则。")
+    """Draft training-subsidy applications for every eligible enrolment of a completed batch, and the
+    ineligible ones with the reason for each. Each draft is at the amount of the most specific rule in
+    force for its occupation, certificate and person; given `rule`, only enrolments whose standard it is."""
+    today = timezone.localdate()
+    if rule is not None:
+        if rule.kind != SubsidyKind.TRAINING:
+            raise ValidationError("请选择职业培训补贴规则。")
+        _check_rule(rule, today)
+        if rule.amount is None:
+            raise ValidationError("该补贴规则尚未设定金额，请联系市人社局管理员。")
     if batch.status != TrainingBatch.Status.COMPLETED:
         raise ValidationError("班期尚未结业，不能批量申请职业培训补贴。")
-    _check_rule(rule, timezone.localdate())
-    if rule.amount is None:
-        raise ValidationError("该补贴规则尚未设定金额，请联系市人社局管理员。")
     _creating_area(user, batch.area)
+    rules = training_rules_in_force(today)
+    if rule is not None:
+        rule = next((r for r in rules if r.pk == rule.pk), rule)  # with its scopes prefetched
     enrolments = list(
-        Enrolment.objects.filter(batch=batch).select_related("trainee", "batch").order_by("trainee__name", "id")
+        Enrolment.objects.filter(batch=batch)
+        .select_related("trainee", "batch")
+        .prefetch_related(Prefetch("trainee__categories", to_attr="category_list"))
+        .order_by("trainee__name", "id")
     )
     trainee_ids = [e.trainee_id for e in enrolments]
     # Lock the people first, then read their history: a concurrent single application waits.
     list(Trainee.objects.select_for_update().filter(pk__in=trainee_ids).values_list("pk", flat=True))
     history = TrainingHistory.of(trainee_ids)
-    drafts, ineligible = [], []
+    drafts, ineligible, qualifying = [], [], []
     for enrolment in enrolments:
-        reason = history.refusal(enrolment, rule)
+        category_ids = {category.pk for category in enrolment.trainee.category_list}
+        reason = history.refusal(enrolment, rule, rules=rules, category_ids=category_ids)
         if reason:
             ineligible.append(Ineligible(enrolment, reason))
             continue
+        chosen = rule or training_rule_for(enrolment, rules, category_ids)
         history.record(enrolment)
+        qualifying.append(_qualifying(chosen, category_ids))
         drafts.append(
             SubsidyApplication(
-                rule=rule,
-                kind=rule.kind,
+                rule=chosen,
+                kind=chosen.kind,
                 area=batch.area,
                 trainee_id=enrolment.trainee_id,
                 enrolment=enrolment,
-                amount=rule.amount,
+                amount=chosen.amount,
                 created_by=user,
             )
         )
@@ -324,6 +433,12 @@ def training_subsidies_for_batch(
     ApplicationTransition.objects.bulk_create(
         ApplicationTransition(application=a, from_status="", to_status=Status.DRAFT, by=user, comment="按班期批量生成")
         for a in created
+    )
+    through = SubsidyApplication.qualifying_categories.through
+    through.objects.bulk_create(
+        through(subsidyapplication_id=application.pk, prioritycategory_id=category_id)
+        for application, category_ids in zip(created, qualifying, strict=True)
+        for category_id in category_ids
     )
     return created, ineligible
 
@@ -389,6 +504,7 @@ def application_submit(*, application: SubsidyApplication, user, comment: str = 
     _locked(application)
     _expect(application, Status.DRAFT, action="提交")
     _require_role(user, Role.COUNTY_CLERK, application.area, "只有本县区经办员可以提交补贴申请。")
+    _require_evidence(application)
     application.submitted_by = user
     application.reason = ""
     return _move(application, to=Status.SUBMITTED, by=user, comment=comment, fields=("submitted_by", "reason"))
@@ -524,18 +640,55 @@ def application_return(*, application: SubsidyApplication, user, reason: str) ->
     )
 
 
+def _require_evidence(application: SubsidyApplication) -> None:
+    missing = evidence_files.missing(application)
+    if missing:
+        raise ValidationError(f"缺少规则要求的证明材料：{_names(missing)}。请上传后再提交。")
+
+
 @transaction.atomic
-def evidence_add(*, application: SubsidyApplication, user, file: UploadedFile) -> ApplicationEvidence:
-    """Attach a supporting file while the application is still with the county."""
+def evidence_add(
+    *, application: SubsidyApplication, user, file: UploadedFile, kind: EvidenceKind | None = None
+) -> ApplicationEvidence:
+    """Attach a supporting file while the application is still with the county. What the file is comes
+    from its content; a name whose extension says otherwise is refused, so the file opens as what it is."""
     _locked(application)
     _expect(application, Status.DRAFT, Status.SUBMITTED, action="上传证明材料")
     _creating_area(user, application.area)
     name = PurePath(file.name or "").name
-    if PurePath(name).suffix.lower() not in EVIDENCE_EXTENSIONS:
-        raise ValidationError("证明材料只接受 PDF、图片、Excel、Word 或 OFD 文件。")
     if file.size > EVIDENCE_MAX_BYTES:
         raise ValidationError("证明材料不能超过 20 MB。")
-    evidence = ApplicationEvidence(application=application, original_name=name[:200], uploaded_by=user)
+    found = evidence_files.sniff(file)
+    if found is None:
+        raise ValidationError(
+            f"证明材料只接受 {evidence_files.ACCEPTED_LABELS} 文件：“{name}”的内容不是其中任何一种，未上传。"
+            "请上传原始文件，不要只改扩展名。"
+        )
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in found.extensions:
+        raise ValidationError(
+            f"文件“{name}”的内容是 {found.label}，与扩展名“{suffix or '无'}”不符，"
+            f"请改为 {found.extensions[0]} 后重新上传。"
+        )
+    evidence = ApplicationEvidence(application=application, kind=kind, original_name=name[:200], uploaded_by=user)
     evidence.file.save(name, file, save=False)
     evidence.save()
     return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: ApplicationEvidence, user) -> None:
+    """Remove a wrong upload while the county may still change the application. Only the clerk of its
+    area; the application's 办理记录 keeps who removed which file and when. The stored file goes once the
+    removal is committed."""
+    application = _locked(evidence.application)
+    if application.status not in EVIDENCE_REMOVABLE_STATUSES:
+        raise ValidationError(f"申请当前状态为“{application.get_status_display()}”，不能删除证明材料。")
+    _require_role(user, Role.COUNTY_CLERK, application.area, "只有本县区经办员可以删除证明材料。")
+    name, storage, stored = evidence.original_name, evidence.file.storage, evidence.file.name
+    kind = f"（{evidence.kind}）" if evidence.kind_id else ""
+    evidence.delete()
+    application._history_user = user
+    _record(application, from_status=application.status, by=user, comment=f"删除证明材料：{name}{kind}")
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.application_detail, name="application_detail"),
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("<int:pk>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
+    path("<int:pk>/evidence/<int:evidence_id>/remove/", views.evidence_remove, name="evidence_remove"),
     path(
         "<int:pk>/<str:action>/",
         views.application_action,

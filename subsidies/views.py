@@ -113,6 +113,19 @@ def _action_form(action: str, application: SubsidyApplication, data=None):
     return form_class(data, prefix=action, **kwargs)
 
 
+def _may_remove_evidence(application: SubsidyApplication, user) -> bool:
+    scope = scope_for(user)
+    return (
+        application.status in services.EVIDENCE_REMOVABLE_STATUSES
+        and scope.role == Role.COUNTY_CLERK
+        and scope.area == application.area
+    )
+
+
+def _evidence_form(data=None, files=None) -> EvidenceForm:
+    return EvidenceForm(data, files, kinds=selectors.evidence_kind_list())
+
+
 def _may_add_evidence(application: SubsidyApplication, user) -> bool:
     scope = scope_for(user)
     return (
@@ -132,7 +145,7 @@ def _detail_page(request, application, *, bound: dict | None = None, evidence_fo
         for action in actions
     ]
     if evidence_form is None and _may_add_evidence(application, user):
-        evidence_form = EvidenceForm()
+        evidence_form = _evidence_form()
     return render(
         request,
         "subsidies/application_detail.html",
@@ -140,6 +153,8 @@ def _detail_page(request, application, *, bound: dict | None = None, evidence_fo
             "application": application,
             "transitions": selectors.application_transitions(application=application),
             "evidence": application.evidence.all(),
+            "evidence_checklist": selectors.evidence_checklist(application=application),
+            "may_remove_evidence": _may_remove_evidence(application, user),
             "action_forms": forms,
             "evidence_form": evidence_form,
         },
@@ -185,10 +200,12 @@ def application_action(request, pk: int, action: str):
 def evidence_upload(request, pk: int):
     user = request.user
     application = selectors.application_get(user=user, pk=pk)
-    form = EvidenceForm(request.POST, request.FILES)
+    form = _evidence_form(request.POST, request.FILES)
     if form.is_valid():
         try:
-            evidence = services.evidence_add(application=application, user=user, file=form.cleaned_data["file"])
+            evidence = services.evidence_add(
+                application=application, user=user, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"]
+            )
         except (ValidationError, PermissionDenied) as error:
             _show_service_error(form, error)
         else:
@@ -197,6 +214,22 @@ def evidence_upload(request, pk: int):
     messages.error(request, "证明材料未上传：" + "；".join(form.non_field_errors() or ["请按提示修改。"]))
     application = selectors.application_get(user=user, pk=pk)
     return _detail_page(request, application, evidence_form=form)
+
+
+@require_POST
+@login_required
+@permission_required("subsidies.change_subsidyapplication", raise_exception=True)
+def evidence_remove(request, pk: int, evidence_id: int):
+    user = request.user
+    application = selectors.application_get(user=user, pk=pk)
+    evidence = get_object_or_404(application.evidence.all(), pk=evidence_id)
+    try:
+        services.evidence_remove(evidence=evidence, user=user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "证明材料未删除：" + "；".join(_error_messages(error)))
+    else:
+        messages.success(request, f"已删除证明材料：{evidence.original_name}。")
+    return redirect(f"{reverse('subsidies:application_detail', args=[application.pk])}#evidence")
 
 
 @require_safe
@@ -309,9 +342,8 @@ def _preview(user, batch, rule):
     """What the bulk service would do, without keeping it: the drafts are rolled back."""
     with transaction.atomic():
         created, ineligible = services.training_subsidies_for_batch(user=user, batch=batch, rule=rule)
-        eligible = [application.enrolment for application in created]
         transaction.set_rollback(True)
-    return eligible, ineligible
+    return created, ineligible
 
 
 @require_http_methods(GET_OR_POST)
@@ -322,7 +354,7 @@ def batch_applications(request, batch_id: int):
     batch = training_selectors.batch_get(user=user, pk=batch_id)
     rules = selectors.rule_list(active_only=True).filter(kind=SubsidyKind.TRAINING)
     data = request.POST if request.method == "POST" else (request.GET if "rule" in request.GET else None)
-    form = BatchSubsidyForm(data, rules=rules, initial={"rule": rules.first()} if rules.count() == 1 else None)
+    form = BatchSubsidyForm(data, rules=rules)
     eligible = ineligible = None
     if form.is_bound and form.is_valid():
         rule = form.cleaned_data["rule"]

@@ -16,6 +16,8 @@ from .models import Enrolment, RosterImport, TrainingBatch
 from .roster import CATEGORY_NAMES, EDUCATION_CHOICES, TEMPLATE_HEADERS
 from .services import (
     ResultEntry,
+    batch_create,
+    batch_find,
     batch_get_or_create,
     enrolments_record_results,
     roster_import_from_file,
@@ -112,7 +114,58 @@ def load(*, clerks: dict) -> dict[str, int]:
         if completed and batch.end_date < timezone.localdate():
             _complete(batch, clerks.get(area_code), rng)
     _preview_with_errors(areas, clerks, rng)
+    batches += _entrepreneurship_batch(areas, clerks)
     return {"batches": batches, "enrolments": Enrolment.objects.count()}
+
+
+# A 创业培训 batch at 灵山县's 农民工创业园 (plan 三（三）2): no skill certificate, its own 创业培训合格证书.
+ENTREPRENEURSHIP_BATCH = ("450721", "灵山刮粉制作工", "2025-09-08", "2025-09-19", 12)
+
+
+def _entrepreneurship_batch(areas, clerks) -> int:
+    area_code, occupation, start, end, count = ENTREPRENEURSHIP_BATCH
+    area, clerk = areas[area_code], clerks.get(area_code)
+    keys = {
+        "area": area,
+        "occupation": Occupation.objects.get(name=occupation),
+        "provider": None,
+        "start_date": datetime.date.fromisoformat(start),
+        "end_date": datetime.date.fromisoformat(end),
+    }
+    batch = batch_find(**keys)
+    if batch is None:
+        batch = batch_create(
+            user=clerk,
+            **keys,
+            mode=TrainingBatch.Mode.ENTREPRENEURSHIP,
+            name=f"灵山县农民工创业园创业培训班（{occupation}，{start[:7]}）",
+            status=TrainingBatch.Status.COMPLETED,
+        )
+    rng = random.Random(2025)  # its own sequence: the other batches' people stay as they were
+    if not batch.enrolments.exists():
+        roster_import_from_file(
+            batch=batch,
+            user=clerk,
+            file_name=f"{batch.area}创业培训{batch.start_date:%Y%m}期花名册.xlsx",
+            content=_workbook([_person(rng, area, number) for number in range(count)]),
+            dry_run=False,
+            skip_invalid=True,
+            mark_completed=False,
+        )
+    if not batch.enrolments.filter(completed=True).exists():
+        entries = [
+            ResultEntry(
+                enrolment_id=enrolment.pk,
+                completed=number != count - 1,
+                assessment="passed" if number != count - 1 else "absent",
+                certificate=Enrolment.Certificate.ENTREPRENEURSHIP if number != count - 1 else "",
+                certificate_number=f"CY{batch.end_date:%Y}{batch.pk:03d}{number:04d}" if number != count - 1 else "",
+                certificate_date=batch.end_date if number != count - 1 else None,
+            )
+            for number, enrolment in enumerate(batch.enrolments.order_by("id"))
+        ]
+        enrolments_record_results(batch=batch, user=clerk, entries=entries)
+    return 1
 
 
 def _complete(batch: TrainingBatch, clerk, rng: random.Random) -> None:

@@ -183,6 +183,8 @@ class Enrolment(models.Model):
         LEVEL_2 = "level2", _("职业技能等级证书（二级/技师）")
         LEVEL_1 = "level1", _("职业技能等级证书（一级/高级技师）")
         SPECIAL = "special", _("专项职业能力证书")
+        # 创业培训 gives no skill certificate; this one (only for batches of mode 创业培训) makes it subsidisable.
+        ENTREPRENEURSHIP = "entrepreneurship", _("创业培训合格证书")
 
     # No index of its own: the (trainee, batch) unique constraint's index leads with the trainee.
     trainee = models.ForeignKey(
@@ -193,7 +195,7 @@ class Enrolment(models.Model):
     )
     completed = models.BooleanField(_("已结业"), default=False)
     assessment = models.CharField(_("考核结果"), max_length=10, choices=Assessment.choices, blank=True, default="")
-    certificate = models.CharField(_("证书"), max_length=10, choices=Certificate.choices, blank=True, default="")
+    certificate = models.CharField(_("证书"), max_length=20, choices=Certificate.choices, blank=True, default="")
     certificate_number = models.CharField(_("证书编号"), max_length=50, blank=True)
     certificate_date = models.DateField(_("发证日期"), null=True, blank=True)
     # Provenance only (which upload brought the person in): no database constraint and no index, which

@@ -198,6 +198,12 @@ def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[R
         if entry.certificate_date and entry.certificate_date < batch.start_date:
             problems.append(f"{enrolment.trainee.name}：发证日期不能早于开班日期。")
             continue
+        if (
+            entry.certificate == Enrolment.Certificate.ENTREPRENEURSHIP
+            and batch.mode != TrainingBatch.Mode.ENTREPRENEURSHIP
+        ):
+            problems.append(f"{enrolment.trainee.name}：创业培训合格证书只能登记在培训方式为“创业培训”的班期。")
+            continue
         number = normalise_certificate_number(entry.certificate_number) if entry.certificate else ""
         if entry.certificate:
             first = certificates.setdefault((entry.certificate, number), enrolment.trainee.name)

@@ -24,7 +24,7 @@ from employment.tests.factories import (
     LabourExportFactory,
     WageCaseFactory,
 )
-from subsidies.models import SubsidyApplication, SubsidyRule
+from subsidies.models import EvidenceKind, SubsidyApplication, SubsidyRule
 from subsidies.tests.factories import BudgetFactory
 from training.models import PriorityCategory, RosterImport
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
@@ -80,6 +80,7 @@ EXPECTED = {
     "employment.wagecase": {"superuser": "lvac", **AREA_RECORDS, "city_admin": "lvac"},
     "employment.referralimport": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
     "subsidies.subsidyrule": {"superuser": ALL, **EVERYTHING_READ},
+    "subsidies.evidencekind": {"superuser": ALL, **EVERYTHING_READ},
     "subsidies.budget": {"superuser": ALL, **AREA_RECORDS},
     # Applications move through the services only.
     "subsidies.subsidyapplication": {"superuser": READ, **AREA_RECORDS, "city_admin": READ},
@@ -141,6 +142,7 @@ BUILDERS = {
     "employment.wagecase": (lambda area: WageCaseFactory(area=area), True),
     "employment.referralimport": (lambda area: _import_row(ReferralImport, area), True),
     "subsidies.subsidyrule": (lambda area: SubsidyRule.objects.first(), False),
+    "subsidies.evidencekind": (lambda area: EvidenceKind.objects.first(), False),
     "subsidies.budget": (lambda area: BudgetFactory(area=area, year=2024), True),
     "subsidies.subsidyapplication": (_application, True),
 }
