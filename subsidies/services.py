@@ -484,7 +484,7 @@ BULK_SERVICES = {
 
 @dataclass(frozen=True)
 class BulkRefusal:
-    application: SubsidyApplication | None
+    application: SubsidyApplication
     reason: str
 
 

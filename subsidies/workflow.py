@@ -175,15 +175,17 @@ def actionable(user, action: str) -> Q:
     return condition
 
 
-def held_statuses(user) -> list[str]:
-    """The states in which the user's role moves applications forward (or corrects them): their to-do list."""
+def actions_held(user) -> list[str]:
+    """The actions the user's role takes somewhere in the table."""
     role = scope_for(user).role
     return [
-        status
-        for status in Status.values
-        if any(
-            (level, status, name) in TABLE and role in TABLE[level, status, name].roles
-            for level in (COUNTY, CITY)
-            for name in (*FORWARD, "pay")
-        )
+        action
+        for action in ACTIONS
+        if any(name == action and role in step.roles for (_, _, name), step in TABLE.items())
     ]
+
+
+def forward_actions(user) -> list[str]:
+    """The forward actions the user's role takes: the bulk pages they may open."""
+    held = actions_held(user)
+    return [action for action in FORWARD if action in held]
