@@ -1,5 +1,6 @@
-"""Demo 就业补助资金 budgets, per-person training-subsidy rules and applications in every state
-(idempotent), for `load_demo`.
+"""Demo 就业补助资金 budgets, per-person training-subsidy rules and applications in every state, 退回修改
+(with its reason) and a city-level organisation's award submitted by the city clerk included (idempotent),
+for `load_demo`.
 
 Applications go through the services, as the clerks, reviewers and the city administrator would move
 them. Budgets and rules are the city administrator's settings (made in the admin, which has no service
@@ -12,7 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from brands.models import Area
+from brands.models import Area, Recognition
 from training.models import Enrolment
 
 from . import services
@@ -21,6 +22,7 @@ from .models import Beneficiary, Budget, SubsidyApplication, SubsidyKind, Subsid
 DEMO_NOTE = "演示数据"
 DEMO_BASIS = "演示数据：金额由市人社局按规定核定。此处金额仅用于演示，不是官方标准。"
 DEMO_COMMENT = "演示数据：按班期结业证书申请职业培训补贴"
+CITY_COMMENT = "演示数据：市级劳务品牌龙头企业一次性奖补，由市人社局经办员申报"
 RULES_FROM = datetime.date(2022, 7, 13)  # 钦政办〔2022〕22号
 BUDGET_YEARS = (2024, 2025, 2026)
 CITY_BUDGET = Decimal("2000000.00")
@@ -39,17 +41,48 @@ Status = SubsidyApplication.Status
 TARGET_STATES = [Status.PAID, Status.APPROVED, Status.REVIEWED, Status.SUBMITTED, Status.DRAFT, Status.REJECTED]
 
 
-def load(*, clerks: dict, reviewers: dict, city_admin) -> dict[str, int]:
+def load(*, clerks: dict, reviewers: dict, city_admin, city_clerk=None) -> dict[str, int]:
     """`clerks` and `reviewers` map area codes to the demo accounts of that area."""
     _budgets()
     rules = _rules()
     if city_admin is not None and not SubsidyApplication.objects.filter(comment=DEMO_COMMENT).exists():
         _applications(rules, clerks=clerks, reviewers=reviewers, city_admin=city_admin)
+    if city_clerk is not None:
+        _city_level_application(city_clerk)
     return {
         "budgets": Budget.objects.count(),
         "rules": SubsidyRule.objects.count(),
         "applications": SubsidyApplication.objects.count(),
     }
+
+
+def _city_level_application(city_clerk) -> None:
+    """The 市级龙头企业 award of the city's demo organisation, recorded and submitted by the city clerk: it waits
+    for the city administrator's approval (no county reviewer owns the city area)."""
+    recognition = (
+        Recognition.objects.filter(
+            organisation__area__kind=Area.Kind.CITY,
+            kind=Recognition.Kind.LEADING_ENTERPRISE,
+            level=Recognition.Level.CITY,
+        )
+        .select_related("organisation")
+        .order_by("id")
+        .first()
+    )
+    rule = SubsidyRule.objects.filter(
+        kind=SubsidyKind.LEADING_ENTERPRISE, level=SubsidyRule.Level.CITY, active=True, amount__isnull=False
+    ).first()
+    if recognition is None or rule is None or SubsidyApplication.objects.filter(recognition=recognition).exists():
+        return
+    application = services.application_create(
+        user=city_clerk,
+        rule=rule,
+        amount=rule.amount,
+        organisation=recognition.organisation,
+        recognition=recognition,
+        comment=CITY_COMMENT,
+    )
+    services.application_submit(application=application, user=city_clerk, comment="认定文件及投入明细已上传。")
 
 
 def _budgets() -> None:
