@@ -475,6 +475,7 @@ def application_return(*, application: SubsidyApplication, user, reason: str) ->
     return _send_back(application, user=user, reason=reason, action="return")
 
 
+BULK_MAX = 200  # one request, one transaction: more is done in several rounds
 BULK_SERVICES = {
     "submit": application_submit,
     "review": application_review,

@@ -217,7 +217,7 @@ def evidence_download(request, pk: int, evidence_id: int):
 # --- many at once ---------------------------------------------------------------------------------
 
 BULK_PER_PAGE = 100
-BULK_MAX = 200  # one request, one transaction: more is done in several rounds
+BULK_MAX = services.BULK_MAX
 NOT_YOURS = "申请不存在，或不在您的管辖范围内。"
 
 

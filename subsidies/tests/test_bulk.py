@@ -161,3 +161,27 @@ def test_the_bulk_list_reads_a_fixed_number_of_queries(
     _batch_drafts(area, clerk, training_rule, people=8)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(_url("bulk_list", "submit"))
+
+
+def test_the_api_steps_many_at_once_and_lists_the_actions_of_each(clerk, drafts, theirs):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(clerk)
+    detail = api.get(f"/api/v1/applications/{drafts[0].pk}/").json()
+    assert detail["status"] == "draft" and detail["actions"] == ["update", "submit", "reject"]
+    assert api.get(f"/api/v1/applications/{theirs.pk}/").status_code == 404
+    response = api.post(
+        "/api/v1/applications/bulk/submit/", {"ids": [drafts[0].pk, drafts[1].pk, theirs.pk]}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "done": [drafts[0].pk, drafts[1].pk],
+        "refused": [{"id": theirs.pk, "reason": "申请不存在，或不在您的管辖范围内。"}],
+    }
+    assert SubsidyApplication.objects.get(pk=theirs.pk).status == Status.DRAFT
+    assert api.get(f"/api/v1/applications/{drafts[0].pk}/").json()["actions"] == []
+    refused = api.post("/api/v1/applications/bulk/approve/", {"ids": [drafts[0].pk]}, format="json")
+    assert refused.status_code == 403 and refused.json()["detail"] == "您的角色不能审批补贴申请。"
+    empty = api.post("/api/v1/applications/bulk/submit/", {"ids": []}, format="json")
+    assert empty.status_code == 400 and empty.json()["errors"] == {"ids": ["请至少选择一份申请。"]}
