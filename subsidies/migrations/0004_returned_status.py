@@ -12,7 +12,10 @@ def returned_drafts_become_returned(apps, schema_editor):
     that have since moved on keep their history as it was recorded."""
     Application = apps.get_model("subsidies", "SubsidyApplication")
     Transition = apps.get_model("subsidies", "ApplicationTransition")
-    for application_id in Application.objects.filter(status="draft").values_list("pk", flat=True).iterator():
+    # Only drafts that were ever sent back are looked at one by one (a large database has many plain drafts).
+    sent_back = Transition.objects.filter(to_status="draft", from_status__in=SENT_BACK_FROM).values("application_id")
+    candidates = Application.objects.filter(status="draft", pk__in=sent_back).values_list("pk", flat=True)
+    for application_id in list(candidates):
         steps = list(
             Transition.objects.filter(application_id=application_id)
             .order_by("-at", "-id")
