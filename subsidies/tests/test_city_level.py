@@ -100,7 +100,7 @@ def test_no_county_user_submits_reviews_or_approves_a_city_level_application(
 
 
 def test_nobody_approves_what_they_submitted(city, city_admin, make_staff):
-    """An account holding both city roles (a city role wins: the administrator) cannot pass its own."""
+    """A city administrator who recorded and submitted a city-level application cannot approve it; another can."""
     BudgetFactory(area=city)
     recognition = RecognitionFactory(
         organisation=OrganisationFactory(area=city), kind="leading_enterprise", level=Recognition.Level.CITY
@@ -213,3 +213,28 @@ def test_the_city_clerk_pays_nothing(city_application, city_clerk, city_admin, c
         services.application_mark_paid(
             application=city_application, user=city_clerk, paid_on=datetime.date.today(), voucher_number="记-1"
         )
+
+
+def test_the_city_clerk_records_a_city_level_application_on_the_page(client, city_clerk, city):
+    recognition = RecognitionFactory(
+        organisation=OrganisationFactory(area=city), kind="leading_enterprise", level=Recognition.Level.CITY
+    )
+    county_recognition = RecognitionFactory(kind="leading_enterprise", level=Recognition.Level.CITY)
+    rule = SubsidyRule.objects.get(kind="leading_enterprise", level="city")
+    client.force_login(city_clerk)
+    page = client.get(reverse("subsidies:application_create"))
+    assert page.status_code == 200
+    assert list(page.context["form"].fields["organisation"].queryset) == [recognition.organisation]
+    assert county_recognition.organisation.name not in page.content.decode()
+    response = client.post(
+        reverse("subsidies:application_create"),
+        {
+            "rule": rule.pk,
+            "amount": "300000.00",
+            "organisation": recognition.organisation.pk,
+            "recognition": recognition.pk,
+        },
+    )
+    assert response.status_code == 302
+    application = SubsidyApplication.objects.get(recognition=recognition)
+    assert (application.area, application.status, application.created_by) == (city, Status.DRAFT, city_clerk)
