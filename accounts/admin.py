@@ -27,7 +27,7 @@ from brands.validators import normalise_uscc
 
 from .audit import audit_export, may_export_persons
 from .models import ApiToken, AuditEntry, StaffProfile
-from .roles import Role
+from .roles import CLERK_ROLES, Role
 from .scoping import role_of_groups, scope_areas, scope_for, scope_queryset
 from .selectors import role_groups, staff_account_list
 from .services import staff_access_sync, staff_area_check
@@ -37,13 +37,13 @@ NOT_YOURS = "记录不存在，或不在您的管辖范围内。"
 
 def admin_may_write(request, *, county_clerk: bool = False) -> bool:
     """Whether the admin lets this user add, change or delete here at all; model permissions decide the
-    rest. Superusers and the city administrator may; the county clerk only where `county_clerk` says so
-    (their own area's organisations). The city viewer and the county reviewer only ever read, whatever
-    permissions or staff flag an account was given."""
+    rest. Superusers and the city administrator may; a clerk (county, or the city clerk for the city's own
+    area) only where `county_clerk` says so (their own area's organisations). The city viewer and the county
+    reviewer only ever read, whatever permissions or staff flag an account was given."""
     if request.user.is_superuser:
         return True
     role = scope_for(request.user).role
-    return role == Role.CITY_ADMIN or (county_clerk and role == Role.COUNTY_CLERK)
+    return role == Role.CITY_ADMIN or (county_clerk and role in CLERK_ROLES)
 
 
 class CityReferenceDataAdminMixin:
@@ -308,7 +308,7 @@ admin.site.unregister(User)
 class StaffUserAdmin(UserAdmin):
     """The city administrator manages the programme's staff accounts (selectors.staff_account_list): never a
     superuser or an account made for something else, whose password page, change page and deletion answer
-    404. They hand out the four roles only: no other group, no single permission, no superuser status; an
+    404. They hand out the five roles only: no other group, no single permission, no superuser status; an
     account enters the admin exactly when its role needs to (services.staff_access_sync)."""
 
     inlines = [StaffProfileInline]

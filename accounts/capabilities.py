@@ -79,6 +79,7 @@ ROLE_SUMMARIES = {
     Role.COUNTY_REVIEWER: "负责审核本县区的补贴申请并报送市人社局。",
     Role.CITY_ADMIN: "负责基础数据、目标、补贴规则与预算，终审各县区补贴申请。",
     Role.CITY_VIEWER: "查看全市及各县区工作进度和报表。",
+    Role.CITY_CLERK: "负责市级单位（如市级龙头企业）的补贴申报：登记、补充材料、提交市人社局管理员审批。",
 }
 
 

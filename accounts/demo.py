@@ -11,7 +11,11 @@ from .services import roles_sync, staff_upsert
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, role label, area) for every demo account, in the order `make run` prints them."""
-    rows = [("city_admin", Role.CITY_ADMIN.label, "全市"), ("city_viewer", Role.CITY_VIEWER.label, "全市")]
+    rows = [
+        ("city_admin", Role.CITY_ADMIN.label, "全市"),
+        ("city_viewer", Role.CITY_VIEWER.label, "全市"),
+        ("city_clerk", Role.CITY_CLERK.label, "钦州市（市本级）"),
+    ]
     for area in Area.objects.exclude(kind=Area.Kind.CITY).order_by("sort_order"):
         rows.append((f"clerk_{area.code}", Role.COUNTY_CLERK.label, str(area)))
         rows.append((f"reviewer_{area.code}", Role.COUNTY_REVIEWER.label, str(area)))
@@ -25,6 +29,7 @@ def load(*, password: str, reset_passwords: bool = False) -> dict[str, int]:
     accounts = [
         ("city_admin", Role.CITY_ADMIN, None, "市人社局管理员"),
         ("city_viewer", Role.CITY_VIEWER, None, "市领导"),
+        ("city_clerk", Role.CITY_CLERK, None, "市人社局经办员"),
     ]
     for area in Area.objects.exclude(kind=Area.Kind.CITY):
         accounts.append((f"clerk_{area.code}", Role.COUNTY_CLERK, area, f"{area}经办员"))

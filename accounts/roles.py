@@ -1,4 +1,4 @@
-"""The four staff roles, each a Django group with its permissions.
+"""The five staff roles, each a Django group with its permissions.
 
 A rule is (app label, model name or "*", actions). Later apps add their rules here, so one
 place answers "who may do what"."""
@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     COUNTY_REVIEWER = "county_reviewer", _("县区审核员")
     CITY_ADMIN = "city_admin", _("市人社局管理员")
     CITY_VIEWER = "city_viewer", _("市领导（查看）")
+    CITY_CLERK = "city_clerk", _("市人社局经办员")
 
 
 # Group names are the Chinese labels: they are what the city administrator sees in the admin.
@@ -20,11 +21,18 @@ GROUP_NAMES = {
     Role.COUNTY_REVIEWER: "县区审核员",
     Role.CITY_ADMIN: "市人社局管理员",
     Role.CITY_VIEWER: "市领导（查看）",
+    Role.CITY_CLERK: "市人社局经办员",
 }
 ROLE_BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
 
 COUNTY_ROLES = frozenset({Role.COUNTY_CLERK, Role.COUNTY_REVIEWER})
 CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_VIEWER})
+# The city clerk is the clerk of the city's own area (钦州市 450700): the records of city-level organisations
+# (a 市级龙头企业's award), which no county clerk owns. Its scope is that area alone, as a county clerk's is
+# their county (scoping.scope_for): it sees and enters the city area's records, never a county's.
+CITY_AREA_ROLES = frozenset({Role.CITY_CLERK})
+# Who enters an area's records and submits its subsidy applications: the clerk of that area.
+CLERK_ROLES = frozenset({Role.COUNTY_CLERK, Role.CITY_CLERK})
 
 VIEW = ("view",)
 ALL = ("add", "change", "delete", "view")
@@ -64,6 +72,19 @@ ROLE_PERMISSION_RULES = {
         ("employment", "*", VIEW),
         ("subsidies", "*", VIEW),
     ],
+    # The city area's own records: its organisations and their subsidy applications. No target: the progress
+    # dashboard of its scope (the city area's own batches, none) would show the city's targets against zero;
+    # the whole city's progress is read by the city administrator and the city viewer.
+    Role.CITY_CLERK: [
+        ("brands", "brandline", VIEW),
+        ("brands", "area", VIEW),
+        ("brands", "occupation", VIEW),
+        ("brands", "recognition", VIEW),
+        ("brands", "organisation", EDIT),
+        ("training", "*", VIEW),
+        ("employment", "*", VIEW),
+        ("subsidies", "*", EDIT),
+    ],
 }
 
 # City-wide reference data: keyed by code, read by every area's statistics and rosters. Only the city
@@ -84,7 +105,7 @@ CITY_REFERENCE_DATA = frozenset(
 CITY_REFERENCE_EDITORS = frozenset({Role.CITY_ADMIN})
 
 # Who may enter the Django admin at all (reference data, organisations of their area).
-STAFF_SITE_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_CLERK})
+STAFF_SITE_ROLES = frozenset({Role.CITY_ADMIN, Role.COUNTY_CLERK, Role.CITY_CLERK})
 
 # Who may see a trainee's full ID number (one press of "显示完整号码", logged each time): the county clerk,
 # who enters and corrects rosters of their own area, and the city administrator. Reviewers and the city

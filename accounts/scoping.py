@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from brands.models import Area
 
 from .models import StaffProfile
-from .roles import CITY_ROLES, COUNTY_ROLES, ROLE_BY_GROUP, Role
+from .roles import CITY_AREA_ROLES, CITY_ROLES, COUNTY_ROLES, ROLE_BY_GROUP, Role
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def user_role(user) -> Role | None:
 def role_of_groups(names) -> Role | None:
     """The role the groups named give (a form's choice before it is saved); a city role wins."""
     roles = {ROLE_BY_GROUP[name] for name in names if name in ROLE_BY_GROUP}
-    for role in (Role.CITY_ADMIN, Role.CITY_VIEWER, Role.COUNTY_REVIEWER, Role.COUNTY_CLERK):
+    for role in (Role.CITY_ADMIN, Role.CITY_VIEWER, Role.CITY_CLERK, Role.COUNTY_REVIEWER, Role.COUNTY_CLERK):
         if role in roles:
             return role
     return None
@@ -64,6 +64,9 @@ def scope_for(user) -> Scope:
         profile = StaffProfile.objects.select_related("area").filter(user_id=user.pk).first()
         area = profile.area if profile is not None else None
         scope = Scope(role=role, area=area, sees_all_areas=False)
+    elif role in CITY_AREA_ROLES:
+        # The city's own area, whatever the profile says: the city clerk owns no county.
+        scope = Scope(role=role, area=Area.objects.filter(kind=Area.Kind.CITY).first(), sees_all_areas=False)
     else:
         scope = NO_SCOPE
     user._staff_scope = scope
@@ -87,5 +90,9 @@ def scope_queryset(queryset: QuerySet, user, *, area_field: str = "area") -> Que
 
 
 def scope_areas(user) -> QuerySet:
-    """Reporting areas (not the city itself) the user may pick in a form or a filter."""
+    """Reporting areas (not the city itself) the user may pick in a form or a filter; for the city clerk,
+    whose scope is the city's own area, that area."""
+    scope = scope_for(user)
+    if scope.role in CITY_AREA_ROLES:
+        return Area.objects.filter(pk=scope.area.pk) if scope.area is not None else Area.objects.none()
     return scope_queryset(Area.objects.exclude(kind=Area.Kind.CITY), user, area_field="pk")

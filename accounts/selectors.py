@@ -14,13 +14,13 @@ from .scoping import scope_for, scope_queryset
 
 
 def role_groups() -> QuerySet:
-    """The four role groups (roles.py): the only groups an account managed by the city may hold."""
+    """The five role groups (roles.py): the only groups an account managed by the city may hold."""
     return Group.objects.filter(name__in=GROUP_NAMES.values())
 
 
 def staff_account_list(*, user) -> QuerySet:
     """The accounts `user` manages. A superuser manages every account; the city administrator the
-    programme's staff only: no superuser, no account holding a group outside the four roles or a
+    programme's staff only: no superuser, no account holding a group outside the five roles or a
     permission of its own (such an account was made by a superuser for something else, and taking
     it over would reach beyond the roles). Everybody else manages none."""
     accounts = get_user_model().objects.all()

@@ -42,7 +42,7 @@ def _permissions_for(role: Role, rules) -> list[Permission]:
 
 @transaction.atomic
 def roles_sync() -> dict[Role, Group]:
-    """Create the four role groups and give each exactly the permissions of its rules."""
+    """Create the five role groups and give each exactly the permissions of its rules."""
     groups = {}
     for role, name in GROUP_NAMES.items():
         group, _created = Group.objects.get_or_create(name=name)

@@ -20,6 +20,7 @@ from brands.selectors import PLAN_FIRST_YEAR, PLAN_LAST_YEAR, brand_lines, repor
 from brands.services import targets_allocate
 from employment.selectors import counted_jobs, startup_employees_of
 from subsidies.models import SubsidyKind
+from subsidies.selectors import application_worklist as subsidy_worklist
 from training.selectors import counted_trainings
 
 from .forms import DashboardFilterForm, DrillForm, TargetChoiceForm, TargetGridForm
@@ -36,15 +37,19 @@ METRIC_LABELS = dict(Target.Metric.choices)
 @require_safe
 @login_required
 def home(request):
-    scope = scope_for(request.user)
+    user = request.user
+    scope = scope_for(user)
+    may_read_progress = user.has_perm(DASHBOARD_PERMISSION)
     return render(
         request,
         "dashboard/home.html",
         {
             "scope": scope,
-            "tasks": tasks_for(request.user),
-            "role_summary": role_summary(request.user),
-            "progress": progress_summary(user=request.user),
+            "tasks": tasks_for(user),
+            "role_summary": role_summary(user),
+            # The subsidy applications waiting for this user (returned ones first), counted by the subsidy path.
+            "worklist": subsidy_worklist(user=user) if user.has_perm("subsidies.view_subsidyapplication") else [],
+            "progress": progress_summary(user=user) if may_read_progress else None,
         },
     )
 

@@ -6,9 +6,10 @@ what they themselves created, submitted or reviewed; a refusal is a 403 or 400 w
 Routes are registered in qinzhou_brands/api.py."""
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
@@ -16,12 +17,14 @@ from accounts.api import PERSON_DETAIL_SCOPE, PersonDetailThrottle, audit_person
 from accounts.audit import audit_export
 from brands.api import integer_filter, path_id, text_filter
 
-from . import selectors, services
+from . import selectors, services, workflow
 from .models import SubsidyApplication, SubsidyKind
 from .serializers import (
     ApplicationCreateSerializer,
     ApplicationSerializer,
     ApplicationUpdateSerializer,
+    BulkResultSerializer,
+    BulkStepSerializer,
     CommentSerializer,
     PaySerializer,
     ReasonSerializer,
@@ -76,7 +79,9 @@ class ApplicationViewSet(
 ):
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilter
-    action_permissions = dict.fromkeys(("transitions", "submit", "review", "approve", "pay", "reject", "return_"), VIEW)
+    action_permissions = dict.fromkeys(
+        ("transitions", "submit", "review", "approve", "pay", "reject", "return_", "bulk"), VIEW
+    )
 
     throttle_scope = PERSON_DETAIL_SCOPE
 
@@ -168,7 +173,40 @@ class ApplicationViewSet(
     def reject(self, request, *args, **kwargs):
         return self._transition(services.application_reject, ReasonSerializer, request)
 
-    @_step("退回修改", "已提交、已审核或已审批的申请退回为草稿，由经办员修改后重新提交，须填写原因。", ReasonSerializer)
+    @_step(
+        "退回修改",
+        "已提交、已审核或已审批的申请退回给经办员（状态为“退回修改”），修改后重新提交，须填写原因。",
+        ReasonSerializer,
+    )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, *args, **kwargs):
         return self._transition(services.application_return, ReasonSerializer, request)
+
+    @extend_schema(
+        summary="批量提交、审核或审批",
+        description=(
+            "step 为 submit、review 或 approve。每一份申请按单独办理的同样规则逐份办理（各自独立，一份不符合不影响其他）；"
+            "返回已办理的 id 和未办理的 id 及原因。不在您管辖范围内的 id 按不存在处理。"
+        ),
+        request=BulkStepSerializer,
+        responses={200: BulkResultSerializer},
+        parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=[*workflow.FORWARD])],
+    )
+    @action(detail=False, methods=["post"], url_path=r"bulk/(?P<step>submit|review|approve)", url_name="bulk")
+    def bulk(self, request, step: str, *args, **kwargs):
+        if step not in workflow.forward_actions(request.user):
+            raise PermissionDenied(f"您的角色不能{workflow.ACTIONS[step].verb}补贴申请。")
+        serializer = BulkStepSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(serializer.validated_data["ids"]))
+        selected = list(selectors.application_selected(user=request.user, ids=ids))
+        done, refused = services.applications_bulk_step(
+            user=request.user, action=step, applications=selected, comment=serializer.validated_data["comment"]
+        )
+        found = {application.pk for application in selected}
+        result = {
+            "done": [application.pk for application in done],
+            "refused": [{"id": r.application.pk, "reason": r.reason} for r in refused]
+            + [{"id": pk, "reason": "申请不存在，或不在您的管辖范围内。"} for pk in ids if pk not in found],
+        }
+        return Response(BulkResultSerializer(result).data)

@@ -1,5 +1,6 @@
-"""Demo 就业补助资金 budgets, per-person training-subsidy rules and applications in every state
-(idempotent), for `load_demo`.
+"""Demo 就业补助资金 budgets, per-person training-subsidy rules and applications in every state, 退回修改
+(with its reason) and a city-level organisation's award submitted by the city clerk included (idempotent),
+for `load_demo`.
 
 Applications go through the services, as the clerks, reviewers and the city administrator would move
 them. Budgets and rules are the city administrator's settings (made in the admin, which has no service
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from brands.models import Area, Occupation
+from brands.models import Area, Occupation, Recognition
 from employment.models import EmploymentOutcome
 from training.models import Enrolment, PriorityCategory, TrainingBatch
 
@@ -24,6 +25,7 @@ DEMO_NOTE = "演示数据"
 DEMO_BASIS = "演示数据：金额由市人社局按规定核定。此处金额仅用于演示，不是官方标准。"
 DEMO_COMMENT = "演示数据：按班期结业证书申请职业培训补贴"
 DEMO_PDF = b"%PDF-1.4\n% demo evidence\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+CITY_COMMENT = "演示数据：市级劳务品牌龙头企业一次性奖补，由市人社局经办员申报"
 RULES_FROM = datetime.date(2022, 7, 13)  # 钦政办〔2022〕22号
 BUDGET_YEARS = (2024, 2025, 2026)
 CITY_BUDGET = Decimal("2000000.00")
@@ -99,7 +101,7 @@ Status = SubsidyApplication.Status
 TARGET_STATES = [Status.PAID, Status.APPROVED, Status.REVIEWED, Status.SUBMITTED, Status.DRAFT, Status.REJECTED]
 
 
-def load(*, clerks: dict, reviewers: dict, city_admin) -> dict[str, int]:
+def load(*, clerks: dict, reviewers: dict, city_admin, city_clerk=None) -> dict[str, int]:
     """`clerks` and `reviewers` map area codes to the demo accounts of that area."""
     _budgets()
     _rules()
@@ -107,11 +109,42 @@ def load(*, clerks: dict, reviewers: dict, city_admin) -> dict[str, int]:
         _applications(clerks=clerks, reviewers=reviewers, city_admin=city_admin)
     _startup_application(clerks)
     _entrepreneurship_drafts(clerks)
+    if city_clerk is not None:
+        _city_level_application(city_clerk)
     return {
         "budgets": Budget.objects.count(),
         "rules": SubsidyRule.objects.count(),
         "applications": SubsidyApplication.objects.count(),
     }
+
+
+def _city_level_application(city_clerk) -> None:
+    """The 市级龙头企业 award of the city's demo organisation, recorded and submitted by the city clerk: it waits
+    for the city administrator's approval (no county reviewer owns the city area)."""
+    recognition = (
+        Recognition.objects.filter(
+            organisation__area__kind=Area.Kind.CITY,
+            kind=Recognition.Kind.LEADING_ENTERPRISE,
+            level=Recognition.Level.CITY,
+        )
+        .select_related("organisation")
+        .order_by("id")
+        .first()
+    )
+    rule = SubsidyRule.objects.filter(
+        kind=SubsidyKind.LEADING_ENTERPRISE, level=SubsidyRule.Level.CITY, active=True, amount__isnull=False
+    ).first()
+    if recognition is None or rule is None or SubsidyApplication.objects.filter(recognition=recognition).exists():
+        return
+    application = services.application_create(
+        user=city_clerk,
+        rule=rule,
+        amount=rule.amount,
+        organisation=recognition.organisation,
+        recognition=recognition,
+        comment=CITY_COMMENT,
+    )
+    services.application_submit(application=application, user=city_clerk, comment="认定文件及投入明细已上传。")
 
 
 def _budgets() -> None:

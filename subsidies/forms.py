@@ -153,3 +153,29 @@ class BatchSubsidyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["rule"].queryset = rules
         self.fields["rule"].widget.attrs["class"] = "form-select"
+
+
+class IdListField(forms.Field):
+    """Ids of records, from repeated form fields (`ids=3&ids=5`), without repeats."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"required": "请至少勾选一份申请。", "invalid": "所选申请编号无效，请重新勾选。"}
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        ids = []
+        for item in value:
+            text = str(item).strip()
+            if not (text.isascii() and text.isdigit() and len(text) <= 18 and int(text) > 0):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            ids.append(int(text))
+        return list(dict.fromkeys(ids))
+
+
+class BulkSelectionForm(forms.Form):
+    """The ticked applications of a bulk page."""
+
+    ids = IdListField()

@@ -196,6 +196,8 @@ class Budget(models.Model):
 class SubsidyApplication(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
+        # Sent back by whoever held it, with the reason; the clerk corrects and resubmits it.
+        RETURNED = "returned", _("退回修改")
         SUBMITTED = "submitted", _("已提交")
         REVIEWED = "reviewed", _("已审核")
         APPROVED = "approved", _("已审批")

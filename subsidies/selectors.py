@@ -18,6 +18,7 @@ from accounts.scoping import scope_for, scope_queryset
 from brands.models import Area, Recognition, Target
 from brands.selectors import PLAN_LAST_YEAR
 
+from . import workflow
 from .models import Budget, EvidenceKind, SubsidyApplication, SubsidyKind, SubsidyRule
 
 Status = SubsidyApplication.Status
@@ -66,6 +67,46 @@ def application_list(*, user, filters: dict | None = None) -> QuerySet:
     if filters.get("year"):
         applications = applications.filter(created_at__year=filters["year"])
     return applications.order_by("-created_at", "-id")
+
+
+def application_actionable(*, user, action: str, filters: dict | None = None) -> QuerySet:
+    """The user's applications on which they may take `action` now (workflow.TABLE): the bulk page's list."""
+    return application_list(user=user, filters={**(filters or {}), "status": ""}).filter(
+        workflow.actionable(user, action)
+    )
+
+
+def application_selected(*, user, ids: list[int]) -> QuerySet:
+    """The applications of `ids` within the user's scope (another area's are simply absent), oldest first."""
+    return _applications(user).filter(pk__in=ids).order_by("created_at", "id")
+
+
+# The to-do items: (key, label, action, state or None for any).
+WORKLIST = [
+    ("returned", "退回修改", "submit", Status.RETURNED),
+    ("draft", "待提交草稿", "submit", Status.DRAFT),
+    ("review", "待审核", "review", None),
+    ("approve", "待审批", "approve", None),
+    ("pay", "待登记拨付", "pay", None),
+]
+
+
+def application_worklist(*, user) -> list[dict]:
+    """What waits for the user (workflow.TABLE), returned applications first: the counts of the home page
+    and of the list page. One query."""
+    items = [item for item in WORKLIST if item[2] in workflow.actions_held(user)]
+    if not items:
+        return []
+    counts = scope_queryset(SubsidyApplication.objects.all(), user).aggregate(
+        **{
+            key: Count("id", filter=workflow.actionable(user, action) & (Q(status=status) if status else Q()))
+            for key, _label, action, status in items
+        }
+    )
+    return [
+        {"key": key, "label": label, "action": action, "status": status, "count": counts[key]}
+        for key, label, action, status in items
+    ]
 
 
 def application_get(*, user, pk: int) -> SubsidyApplication:

@@ -9,12 +9,14 @@ from rest_framework import serializers
 
 from accounts.api import mask_name
 from accounts.selectors import organisation_list, recognition_list
-from brands.serializers import FREE_TEXT_MAX_LENGTH, ScopedPrimaryKeyField
+from brands.serializers import FREE_TEXT_MAX_LENGTH, MAX_ID, ScopedPrimaryKeyField
 from employment.selectors import labour_export_list, outcome_list
 from training.selectors import counted_trainings
 
 from .models import ApplicationTransition, SubsidyApplication
 from .selectors import rule_list
+from .services import BULK_MAX
+from .workflow import available_actions
 
 MAX_TEXT = FREE_TEXT_MAX_LENGTH
 AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
@@ -50,6 +52,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True, allow_null=True)
     trainee_name = serializers.CharField(source="trainee.name", read_only=True, allow_null=True)
     trainee_id_number = serializers.CharField(source="trainee.masked_id_number", read_only=True, allow_null=True)
+    actions = serializers.SerializerMethodField(
+        help_text="您现在可以办理的操作（update、submit、review、approve、pay、reject、return）"
+    )
 
     class Meta:
         model = SubsidyApplication
@@ -82,6 +87,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "approved_by",
             "created_at",
             "updated_at",
+            "actions",
         ]
         read_only_fields = fields
 
@@ -91,6 +97,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
             data["trainee_name"] = mask_name(data["trainee_name"])
             data["trainee_id_number"] = None
         return data
+
+    def get_actions(self, application) -> list[str]:
+        request = self.context.get("request")
+        return available_actions(application, request.user) if request is not None else []
 
 
 def _optional(scoped, help_text: str) -> ScopedPrimaryKeyField:
@@ -128,6 +138,28 @@ class ReasonSerializer(serializers.Serializer):
 class PaySerializer(CommentSerializer):
     paid_on = serializers.DateField(error_messages={"required": "请填写拨付日期。"})
     voucher_number = serializers.CharField(max_length=50, error_messages={"required": "请填写凭证号。"})
+
+
+class BulkStepSerializer(CommentSerializer):
+    """Submit, review or approve many applications (`applications_bulk_step`)."""
+
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=BULK_MAX,
+        help_text=f"补贴申请 id，一次最多 {BULK_MAX} 个",
+        error_messages={"empty": "请至少选择一份申请。", "min_length": "请至少选择一份申请。"},
+    )
+
+
+class BulkRefusalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    done = serializers.ListField(child=serializers.IntegerField(), help_text="已办理的申请 id")
+    refused = BulkRefusalSerializer(many=True, help_text="未办理的申请及原因")
 
 
 class TransitionSerializer(serializers.ModelSerializer):

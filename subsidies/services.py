@@ -20,7 +20,7 @@ from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from accounts.roles import Role
+from accounts.roles import CLERK_ROLES, Role
 from accounts.scoping import scope_covers, scope_for
 from brands.models import Area, Organisation, Recognition
 from employment.models import EmploymentOutcome, LabourExport
@@ -38,15 +38,17 @@ from .models import (
     SubsidyKind,
     SubsidyRule,
 )
+from .workflow import ACTIONS, step_check
 
 CITY_AREA_CODE = "450700"
 Status = SubsidyApplication.Status
 LIVE_STATUSES = [s for s in Status.values if s != Status.REJECTED]
 COMMITTED_STATUSES = [Status.APPROVED, Status.PAID]
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
-# While the county may still change what it sends: a wrong upload can be removed. (The 退回修改 state,
-# when the workflow gets one, belongs here too.)
-EVIDENCE_REMOVABLE_STATUSES = (Status.DRAFT,)
+# While the county may still change what it sends: a wrong upload can be removed.
+EVIDENCE_REMOVABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+# While the application is with its clerk or waiting for the first check.
+EVIDENCE_STATUSES = (Status.DRAFT, Status.RETURNED, Status.SUBMITTED)
 
 
 def once_per_occupation_level() -> bool:
@@ -60,29 +62,18 @@ def max_trainings_per_year() -> int:
 # --- who may act ----------------------------------------------------------------------------------
 
 
-def _require_role(user, role: Role, area: Area | None, message: str) -> None:
-    """The user holds `role`; for a county role, in `area`."""
-    scope = scope_for(user)
-    if scope.role != role:
-        raise PermissionDenied(message)
-    if not scope_covers(user, area):
-        raise PermissionDenied("只能办理本县区的补贴申请。")
-
-
-def _require_not_own(user, application: SubsidyApplication, *, fields: tuple[str, ...], message: str) -> None:
-    if any(getattr(application, f"{field}_id") == user.pk for field in fields):
-        raise PermissionDenied(message)
-
-
 def _creating_area(user, area: Area) -> None:
-    """A county clerk records applications of their own area; the city administrator of any area."""
+    """A clerk records applications of their own area (the city clerk: of the city's own area, a city-level
+    organisation's); the city administrator of any area."""
     scope = scope_for(user)
     if scope.role == Role.CITY_ADMIN:
         return
-    if scope.role != Role.COUNTY_CLERK:
-        raise PermissionDenied("只有县区经办员或市人社局管理员可以登记补贴申请。")
+    if scope.role not in CLERK_ROLES:
+        raise PermissionDenied("只有县区经办员、市人社局经办员或市人社局管理员可以登记补贴申请。")
     if not scope_covers(user, area):
-        raise PermissionDenied("只能为本县区登记补贴申请。")
+        raise PermissionDenied(
+            "只能为本县区登记补贴申请。" if scope.role == Role.COUNTY_CLERK else "只能为市级单位登记补贴申请。"
+        )
 
 
 # --- eligibility ----------------------------------------------------------------------------------
@@ -452,9 +443,9 @@ def _locked(application: SubsidyApplication) -> SubsidyApplication:
     return application
 
 
-def _expect(application: SubsidyApplication, *statuses: str, action: str) -> None:
-    if application.status not in statuses:
-        raise ValidationError(f"申请当前状态为“{application.get_status_display()}”，不能{action}。")
+def _step(application: SubsidyApplication, *, action: str, user) -> str:
+    """The state `action` leads to, once the table (workflow.TABLE) lets `user` take it now."""
+    return step_check(application, action=action, user=user).to
 
 
 def _move(application, *, to: str, by, comment: str = "", fields: tuple[str, ...] = ()) -> SubsidyApplication:
@@ -470,20 +461,15 @@ def _move(application, *, to: str, by, comment: str = "", fields: tuple[str, ...
 def application_update(
     *, application: SubsidyApplication, user, amount: Decimal | None = None, comment: str | None = None
 ) -> SubsidyApplication:
-    """Correct a draft (typically one returned for correction); the change is kept as a draft → draft step.
+    """Correct a draft or an application returned for correction; the change is kept as a step that
+    stays in its state (草稿 → 草稿, 退回修改 → 退回修改).
 
-    Only the county clerk of the application's area corrects it: the one who submits it, so every amount
-    that reaches the reviewer and the city is one its area put its name to. Nobody changes an application
+    Only the clerk of the application's area corrects it: the one who submits it, so every amount that
+    reaches the reviewer and the city is one its area put its name to. Nobody changes an application
     after submission: whoever holds it then returns it for correction (`application_return`), and the
     city administrator, who approves, never edits what they approve."""
     _locked(application)
-    _expect(application, Status.DRAFT, action="修改")
-    _require_role(
-        user,
-        Role.COUNTY_CLERK,
-        application.area,
-        "只有本县区经办员可以修改草稿；需要更正金额的，请在审核、审批时退回修改。",
-    )
+    to = _step(application, action="update", user=user)
     changes, fields = [], []
     if amount is not None and amount != application.amount:
         _check_amount(application.rule, amount)
@@ -496,30 +482,26 @@ def application_update(
         fields.append("comment")
     if not fields:
         return application
-    return _move(application, to=Status.DRAFT, by=user, comment="；".join(changes), fields=tuple(fields))
+    return _move(application, to=to, by=user, comment="；".join(changes), fields=tuple(fields))
 
 
 @transaction.atomic
 def application_submit(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
+    """A draft or a corrected returned application, by the clerk of its area (the city clerk for the city's)."""
     _locked(application)
-    _expect(application, Status.DRAFT, action="提交")
-    _require_role(user, Role.COUNTY_CLERK, application.area, "只有本县区经办员可以提交补贴申请。")
+    to = _step(application, action="submit", user=user)
     _require_evidence(application)
     application.submitted_by = user
     application.reason = ""
-    return _move(application, to=Status.SUBMITTED, by=user, comment=comment, fields=("submitted_by", "reason"))
+    return _move(application, to=to, by=user, comment=comment, fields=("submitted_by", "reason"))
 
 
 @transaction.atomic
 def application_review(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
     _locked(application)
-    _expect(application, Status.SUBMITTED, action="审核")
-    _require_role(user, Role.COUNTY_REVIEWER, application.area, "只有本县区审核员可以审核补贴申请。")
-    _require_not_own(
-        user, application, fields=("created_by", "submitted_by"), message="不能审核自己登记或提交的补贴申请。"
-    )
+    to = _step(application, action="review", user=user)
     application.reviewed_by = user
-    return _move(application, to=Status.REVIEWED, by=user, comment=comment, fields=("reviewed_by",))
+    return _move(application, to=to, by=user, comment=comment, fields=("reviewed_by",))
 
 
 def _budget_for(application: SubsidyApplication, year: int) -> Budget:
@@ -544,15 +526,9 @@ def budget_used(budget: Budget) -> Decimal:
 
 @transaction.atomic
 def application_approve(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
+    """A county's reviewed application, or a city-level one as submitted, by the city administrator."""
     _locked(application)
-    _expect(application, Status.REVIEWED, action="审批")
-    _require_role(user, Role.CITY_ADMIN, None, "只有市人社局管理员可以审批补贴申请。")
-    _require_not_own(
-        user,
-        application,
-        fields=("created_by", "submitted_by", "reviewed_by"),
-        message="不能审批自己登记、提交或审核的补贴申请。",
-    )
+    to = _step(application, action="approve", user=user)
     # The lock is taken before the sum is read: a second approval waits here and then sees the first.
     budget = _budget_for(application, timezone.localdate().year)
     remaining = budget.amount - budget_used(budget)
@@ -562,7 +538,7 @@ def application_approve(*, application: SubsidyApplication, user, comment: str =
         )
     application.budget = budget
     application.approved_by = user
-    return _move(application, to=Status.APPROVED, by=user, comment=comment, fields=("budget", "approved_by"))
+    return _move(application, to=to, by=user, comment=comment, fields=("budget", "approved_by"))
 
 
 @transaction.atomic
@@ -570,8 +546,7 @@ def application_mark_paid(
     *, application: SubsidyApplication, user, paid_on: datetime.date, voucher_number: str, comment: str = ""
 ) -> SubsidyApplication:
     _locked(application)
-    _expect(application, Status.APPROVED, action="登记拨付")
-    _require_role(user, Role.CITY_ADMIN, None, "只有市人社局管理员可以登记拨付。")
+    to = _step(application, action="pay", user=user)
     voucher_number = (voucher_number or "").strip()
     if paid_on is None or not voucher_number:
         raise ValidationError("登记拨付须填写拨付日期和凭证号。")
@@ -581,34 +556,23 @@ def application_mark_paid(
         raise ValidationError("凭证号不能超过 50 个字符。")
     application.paid_on = paid_on
     application.voucher_number = voucher_number
-    return _move(application, to=Status.PAID, by=user, comment=comment, fields=("paid_on", "voucher_number"))
+    return _move(application, to=to, by=user, comment=comment, fields=("paid_on", "voucher_number"))
 
 
-def _require_handler(application: SubsidyApplication, user) -> None:
-    """Who may reject or return at each step: whoever holds the application at that step."""
-    if application.status == Status.DRAFT:
-        _require_role(user, Role.COUNTY_CLERK, application.area, "只有本县区经办员可以处理草稿。")
-    elif application.status == Status.SUBMITTED:
-        _require_role(user, Role.COUNTY_REVIEWER, application.area, "只有本县区审核员可以处理已提交的申请。")
-    else:
-        _require_role(user, Role.CITY_ADMIN, None, "只有市人社局管理员可以处理已审核或已审批的申请。")
-
-
-def _send_back(application, *, user, reason: str, to: str, action: str, allowed: tuple[str, ...]):
-    """Reject, or return to draft; either way the application starts again from the county if it comes back."""
+def _send_back(application, *, user, reason: str, action: str):
+    """Reject, or return for correction; either way the application starts again from its clerk if it comes back."""
     _locked(application)
-    _expect(application, *allowed, action=action)
+    step = step_check(application, action=action, user=user)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(f"{action}须填写原因。")
-    _require_handler(application, user)
+        raise ValidationError(f"{ACTIONS[action].verb}须填写原因。")
     application.reason = reason
-    # Leaving the approved state releases the budget it held; a corrected draft goes through every step again.
+    # Leaving the approved state releases the budget it held; a corrected application goes through every step again.
     application.budget = None
     application.submitted_by = application.reviewed_by = application.approved_by = None
     return _move(
         application,
-        to=to,
+        to=step.to,
         by=user,
         comment=reason,
         fields=("reason", "budget", "submitted_by", "reviewed_by", "approved_by"),
@@ -617,27 +581,50 @@ def _send_back(application, *, user, reason: str, to: str, action: str, allowed:
 
 @transaction.atomic
 def application_reject(*, application: SubsidyApplication, user, reason: str) -> SubsidyApplication:
-    return _send_back(
-        application,
-        user=user,
-        reason=reason,
-        to=Status.REJECTED,
-        action="驳回",
-        allowed=(Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED),
-    )
+    return _send_back(application, user=user, reason=reason, action="reject")
 
 
 @transaction.atomic
 def application_return(*, application: SubsidyApplication, user, reason: str) -> SubsidyApplication:
-    """Back to draft for correction; the clerk submits again and it goes through every step again."""
-    return _send_back(
-        application,
-        user=user,
-        reason=reason,
-        to=Status.DRAFT,
-        action="退回修改",
-        allowed=(Status.SUBMITTED, Status.REVIEWED, Status.APPROVED),
-    )
+    """Back to its clerk as 退回修改, with the reason; corrected and resubmitted, it goes through every step again."""
+    return _send_back(application, user=user, reason=reason, action="return")
+
+
+BULK_MAX = 200  # one request, one transaction: more is done in several rounds
+BULK_SERVICES = {
+    "submit": application_submit,
+    "review": application_review,
+    "approve": application_approve,
+}
+
+
+@dataclass(frozen=True)
+class BulkRefusal:
+    application: SubsidyApplication
+    reason: str
+
+
+@transaction.atomic
+def applications_bulk_step(
+    *, user, action: str, applications: list[SubsidyApplication], comment: str = ""
+) -> tuple[list[SubsidyApplication], list[BulkRefusal]]:
+    """Submit, review or approve many applications: each one through the very service of a single step,
+    in a savepoint of its own, so one refused (wrong state, not the user's, budget exhausted, its own)
+    leaves the others done. Returns those done and those refused with the reason."""
+    if action not in BULK_SERVICES:
+        raise ValidationError("批量办理只能是提交、审核或审批。")
+    service = BULK_SERVICES[action]
+    done, refused = [], []
+    for application in applications:
+        try:
+            with transaction.atomic():
+                service(application=application, user=user, comment=comment)
+        except (ValidationError, PermissionDenied) as error:
+            message = "；".join(getattr(error, "messages", None) or [str(error)])
+            refused.append(BulkRefusal(application, message))
+        else:
+            done.append(application)
+    return done, refused
 
 
 def _require_evidence(application: SubsidyApplication) -> None:
@@ -653,7 +640,8 @@ def evidence_add(
     """Attach a supporting file while the application is still with the county. What the file is comes
     from its content; a name whose extension says otherwise is refused, so the file opens as what it is."""
     _locked(application)
-    _expect(application, Status.DRAFT, Status.SUBMITTED, action="上传证明材料")
+    if application.status not in EVIDENCE_STATUSES:
+        raise ValidationError(f"申请当前状态为“{application.get_status_display()}”，不能上传证明材料。")
     _creating_area(user, application.area)
     name = PurePath(file.name or "").name
     if file.size > EVIDENCE_MAX_BYTES:
@@ -684,7 +672,8 @@ def evidence_remove(*, evidence: ApplicationEvidence, user) -> None:
     application = _locked(evidence.application)
     if application.status not in EVIDENCE_REMOVABLE_STATUSES:
         raise ValidationError(f"申请当前状态为“{application.get_status_display()}”，不能删除证明材料。")
-    _require_role(user, Role.COUNTY_CLERK, application.area, "只有本县区经办员可以删除证明材料。")
+    if scope_for(user).role not in CLERK_ROLES or not scope_covers(user, application.area):
+        raise PermissionDenied("只有本地区的经办员可以删除证明材料。")
     name, storage, stored = evidence.original_name, evidence.file.storage, evidence.file.name
     kind = f"（{evidence.kind}）" if evidence.kind_id else ""
     evidence.delete()

@@ -4,6 +4,7 @@ of a completed batch, budgets and totals.
 Every object comes from a selector scoped by the user, so another area's application is a 404. The
 services make every decision; a refusal is shown as its Chinese message and what the user typed is kept."""
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.roles import Role
+from accounts.roles import CLERK_ROLES, Role
 from accounts.scoping import scope_areas, scope_for, scope_queryset
 from accounts.selectors import organisation_list, recognition_list
 from brands.excel import add_table_sheet, new_workbook, xlsx_response
@@ -28,11 +29,12 @@ from training import selectors as training_selectors
 from training.forms import add_service_errors
 from training.models import Enrolment
 
-from . import selectors, services
+from . import selectors, services, workflow
 from .forms import (
     ApplicationFilterForm,
     ApplicationForm,
     BatchSubsidyForm,
+    BulkSelectionForm,
     CommentForm,
     EvidenceForm,
     PayForm,
@@ -73,36 +75,30 @@ def application_list(request):
     page = Paginator(selectors.application_list(user=request.user, filters=filters), APPLICATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "subsidies/application_list.html", {"form": form, "page": page})
+    return render(
+        request,
+        "subsidies/application_list.html",
+        {
+            "form": form,
+            "page": page,
+            "worklist": selectors.application_worklist(user=request.user),
+            "bulk_actions": [workflow.ACTIONS[action] for action in workflow.forward_actions(request.user)],
+        },
+    )
 
 
-# Action name -> (service, form class, success message, label).
+# Action name -> (service, form class, success message); who may take which, when, is workflow.TABLE.
 ACTIONS = {
-    "update": (services.application_update, UpdateForm, "已修改草稿。", "修改草稿"),
-    "submit": (services.application_submit, CommentForm, "已提交，等待县区审核员审核。", "提交审核"),
-    "review": (services.application_review, CommentForm, "已审核，报送市人社局审批。", "审核通过"),
-    "approve": (services.application_approve, CommentForm, "已审批，已占用预算。", "审批通过"),
-    "pay": (services.application_mark_paid, PayForm, "已登记拨付。", "登记拨付"),
-    "reject": (services.application_reject, ReasonForm, "已驳回。", "驳回"),
-    "return": (services.application_return, ReasonForm, "已退回修改。", "退回修改"),
+    "update": (services.application_update, UpdateForm, "已修改。"),
+    "submit": (services.application_submit, CommentForm, "已提交，等待县区审核员审核。"),
+    "review": (services.application_review, CommentForm, "已审核，报送市人社局审批。"),
+    "approve": (services.application_approve, CommentForm, "已审批，已占用预算。"),
+    "pay": (services.application_mark_paid, PayForm, "已登记拨付。"),
+    "reject": (services.application_reject, ReasonForm, "已驳回。"),
+    "return": (services.application_return, ReasonForm, "已退回修改。"),
 }
-
-
-def _plausible_actions(application: SubsidyApplication, user) -> list[str]:
-    """The actions worth offering this user now; the services still decide."""
-    scope = scope_for(user)
-    role, status = scope.role, application.status
-    county_here = scope.area is not None and scope.area.pk == application.area_id
-    actions = []
-    if role == Role.COUNTY_CLERK and county_here and status == Status.DRAFT:
-        actions += ["submit", "update", "reject"]
-    elif role == Role.COUNTY_REVIEWER and county_here and status == Status.SUBMITTED:
-        actions += ["review", "return", "reject"]
-    elif role == Role.CITY_ADMIN and status == Status.REVIEWED:
-        actions += ["approve", "return", "reject"]
-    elif role == Role.CITY_ADMIN and status == Status.APPROVED:
-        actions += ["pay", "return", "reject"]
-    return actions
+# A city-level application has no county reviewer: it goes from its submission to the city administrator.
+CITY_SUBMITTED = "已提交，等待市人社局管理员审批。"
 
 
 def _action_form(action: str, application: SubsidyApplication, data=None):
@@ -130,18 +126,22 @@ def _may_add_evidence(application: SubsidyApplication, user) -> bool:
     scope = scope_for(user)
     return (
         user.has_perm("subsidies.add_applicationevidence")
-        and application.status in (Status.DRAFT, Status.SUBMITTED)
-        and (scope.role == Role.CITY_ADMIN or (scope.role == Role.COUNTY_CLERK and scope.area == application.area))
+        and application.status in services.EVIDENCE_STATUSES
+        and (scope.role == Role.CITY_ADMIN or (scope.role in CLERK_ROLES and scope.area == application.area))
     )
 
 
 def _detail_page(request, application, *, bound: dict | None = None, evidence_form=None, status: int = 200):
     user = request.user
     bound = bound or {}
-    actions = _plausible_actions(application, user)
+    actions = workflow.available_actions(application, user)
     actions += [action for action in bound if action not in actions]
     forms = [
-        {"action": action, "label": ACTIONS[action][3], "form": bound.get(action) or _action_form(action, application)}
+        {
+            "action": action,
+            "label": workflow.ACTIONS[action].label,
+            "form": bound.get(action) or _action_form(action, application),
+        }
         for action in actions
     ]
     if evidence_form is None and _may_add_evidence(application, user):
@@ -178,7 +178,8 @@ def application_action(request, pk: int, action: str):
     application = selectors.application_get(user=user, pk=pk)
     if action not in ACTIONS:
         raise Http404
-    service, _form_class, success, label = ACTIONS[action]
+    service, _form_class, success = ACTIONS[action]
+    label = workflow.ACTIONS[action].label
     form = _action_form(action, application, request.POST)
     if form.is_valid():
         try:
@@ -186,7 +187,8 @@ def application_action(request, pk: int, action: str):
         except (ValidationError, PermissionDenied) as error:
             _show_service_error(form, error)
         else:
-            messages.success(request, success)
+            city = action == "submit" and workflow.level_of(application) == workflow.CITY
+            messages.success(request, CITY_SUBMITTED if city else success)
             return redirect("subsidies:application_detail", pk=application.pk)
     messages.error(request, f"未能{label}：" + "；".join(form.non_field_errors() or ["请按提示修改。"]))
     # The page as it is saved now, with the refused form (its message and the input) kept.
@@ -243,6 +245,111 @@ def evidence_download(request, pk: int, evidence_id: int):
     except FileNotFoundError as error:
         raise Http404("文件不存在") from error
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+
+
+# --- many at once ---------------------------------------------------------------------------------
+
+BULK_PER_PAGE = 100
+BULK_MAX = services.BULK_MAX
+NOT_YOURS = "申请不存在，或不在您的管辖范围内。"
+
+
+def _bulk_action(user, action: str) -> workflow.Action:
+    """The forward action named in the URL, if the user's role takes it somewhere in the path."""
+    if action not in workflow.FORWARD:
+        raise Http404
+    if action not in workflow.forward_actions(user):
+        raise PermissionDenied(f"您的角色不能{workflow.ACTIONS[action].verb}补贴申请。")
+    return workflow.ACTIONS[action]
+
+
+def _bulk_ids(request, action: str) -> list[int] | None:
+    """The ticked ids of the POST; None (with the message shown) when there are none or too many."""
+    form = BulkSelectionForm(request.POST)
+    if form.is_valid() and len(form.cleaned_data["ids"]) <= BULK_MAX:
+        return form.cleaned_data["ids"]
+    messages.error(
+        request, "；".join(form.errors.get("ids", [])) or f"一次最多批量办理 {BULK_MAX} 份申请，请分批办理。"
+    )
+    return None
+
+
+@require_safe
+@login_required
+@permission_required("subsidies.view_subsidyapplication", raise_exception=True)
+def bulk_list(request, action: str):
+    """The applications the user may submit, review or approve now, with a box to tick for each."""
+    user = request.user
+    step = _bulk_action(user, action)
+    form = ApplicationFilterForm(request.GET or None, areas=scope_areas(user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    applications = selectors.application_actionable(user=user, action=action, filters=filters)
+    page = Paginator(applications, BULK_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "subsidies/bulk_list.html", {"form": form, "page": page, "step": step, "bulk_max": BULK_MAX})
+
+
+def _bulk_confirm_page(request, step, ids: list[int], form, *, status: int = 200):
+    selected = list(selectors.application_selected(user=request.user, ids=ids))
+    return render(
+        request,
+        "subsidies/bulk_confirm.html",
+        {
+            "step": step,
+            "selected": selected,
+            "total": sum((application.amount for application in selected), Decimal("0")),
+            "not_found": len(ids) - len(selected),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+@permission_required("subsidies.view_subsidyapplication", raise_exception=True)
+def bulk_confirm(request, action: str):
+    """One confirmation for the ticked applications: how many, and the total amount."""
+    step = _bulk_action(request.user, action)
+    ids = _bulk_ids(request, action)
+    if ids is None:
+        return redirect("subsidies:bulk_list", action=action)
+    return _bulk_confirm_page(request, step, ids, CommentForm())
+
+
+@require_POST
+@login_required
+@permission_required("subsidies.view_subsidyapplication", raise_exception=True)
+def bulk_run(request, action: str):
+    """Each confirmed application through the service of the single step (its own savepoint); the page
+    lists those done and those refused with the reason. Another area's id is refused unseen."""
+    user = request.user
+    step = _bulk_action(user, action)
+    ids = _bulk_ids(request, action)
+    if ids is None:
+        return redirect("subsidies:bulk_list", action=action)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _bulk_confirm_page(request, step, ids, form, status=400)
+    selected = list(selectors.application_selected(user=user, ids=ids))
+    done, refused = services.applications_bulk_step(
+        user=user, action=action, applications=selected, comment=form.cleaned_data["comment"]
+    )
+    unseen = [pk for pk in ids if pk not in {application.pk for application in selected}]
+    # Read again as they are now, in one query (the services' row locks dropped what was joined).
+    now = {application.pk: application for application in selectors.application_selected(user=user, ids=ids)}
+    return render(
+        request,
+        "subsidies/bulk_result.html",
+        {
+            "step": step,
+            "done": [now[application.pk] for application in done],
+            "done_total": sum((application.amount for application in done), Decimal("0")),
+            "refused": [{"application": now[r.application.pk], "reason": r.reason} for r in refused],
+            "unseen": unseen,
+            "not_done": len(refused) + len(unseen),
+            "not_yours": NOT_YOURS,
+        },
+    )
 
 
 # --- creating -------------------------------------------------------------------------------------

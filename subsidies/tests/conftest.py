@@ -107,7 +107,10 @@ def advance(clerk, reviewer, city_admin):
     def walk(application, status):
         if status == Status.REJECTED:
             return services.application_reject(application=application, user=clerk, reason="材料不全")
-        order = [Status.DRAFT] + [step_status for step_status, _ in steps]
+        if status == Status.RETURNED:
+            services.application_submit(application=application, user=clerk)
+            return services.application_return(application=application, user=reviewer, reason="请补充材料")
+        order = [Status.DRAFT, Status.RETURNED] + [step_status for step_status, _ in steps]
         for step_status, step in steps:
             if application.status == status:
                 break

@@ -42,7 +42,7 @@ def test_nobody_changes_the_amount_after_submission_until_it_is_returned(
         services.application_update(application=application, user=city_admin, amount=Decimal("300000"))
     services.application_update(application=application, user=clerk, amount=Decimal("300000"))
     application.refresh_from_db()
-    assert (application.status, application.amount) == (Status.DRAFT, Decimal("300000.00"))
+    assert (application.status, application.amount) == (Status.RETURNED, Decimal("300000.00"))
 
 
 def test_the_page_offers_no_correction_to_the_city_administrator_and_refuses_one(client, base_application, city_admin):

@@ -116,7 +116,7 @@ def test_approval_without_a_budget_is_refused(clerk, reviewer, city_admin, draft
     assert "就业补助资金预算" in response.json()["detail"]
 
 
-def test_rejecting_needs_a_reason_and_returning_sends_back_to_draft(clerk, reviewer, draft, advance):
+def test_rejecting_needs_a_reason_and_returning_sends_back_for_correction(clerk, reviewer, draft, advance):
     advance(draft, Status.SUBMITTED)
     client = api(reviewer)
     response = client.post(url("application-reject", draft.pk), {}, format="json")
@@ -124,7 +124,7 @@ def test_rejecting_needs_a_reason_and_returning_sends_back_to_draft(clerk, revie
     assert response.json()["errors"] == {"reason": ["请填写原因。"]}
     response = client.post(url("application-return", draft.pk), {"reason": "缺少证书复印件"}, format="json")
     assert response.status_code == 200
-    assert (response.json()["status"], response.json()["reason"]) == ("draft", "缺少证书复印件")
+    assert (response.json()["status"], response.json()["reason"]) == ("returned", "缺少证书复印件")
 
 
 def test_a_clerk_corrects_a_draft(clerk, draft):

@@ -189,7 +189,7 @@ def test_evidence_stays_once_submitted_and_only_the_areas_clerk_removes_it(
     with pytest.raises(PermissionDenied, match="只能办理本县区的补贴申请"):
         services.evidence_remove(evidence=evidence, user=other_clerk)
     for someone in (reviewer, city_admin):
-        with pytest.raises(PermissionDenied, match="只有本县区经办员可以删除证明材料"):
+        with pytest.raises(PermissionDenied, match="只有本地区的经办员可以删除证明材料"):
             services.evidence_remove(evidence=evidence, user=someone)
     advance(application, Status.SUBMITTED)
     with pytest.raises(ValidationError, match="申请当前状态为“已提交”，不能删除证明材料。"):

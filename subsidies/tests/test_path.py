@@ -1,5 +1,5 @@
-"""The path draft → submitted → reviewed → approved → paid, with rejection and return: every allowed
-and every refused step, who may take it, and the budget it draws on."""
+"""The path draft → submitted → reviewed → approved → paid, with rejection and return (退回修改, then
+corrected and resubmitted): every allowed and every refused step, who may take it, and the budget it draws on."""
 
 import datetime
 from decimal import Decimal
@@ -32,7 +32,7 @@ def actions(clerk, reviewer, city_admin):
         ),
         "reject": lambda a: services.application_reject(
             application=a,
-            user={Status.DRAFT: clerk, Status.SUBMITTED: reviewer}.get(a.status, city_admin),
+            user={Status.DRAFT: clerk, Status.RETURNED: clerk, Status.SUBMITTED: reviewer}.get(a.status, city_admin),
             reason="不符合条件",
         ),
         "return": lambda a: services.application_return(
@@ -43,16 +43,18 @@ def actions(clerk, reviewer, city_admin):
 
 ALLOWED = {
     ("submit", Status.DRAFT): Status.SUBMITTED,
+    ("submit", Status.RETURNED): Status.SUBMITTED,
     ("review", Status.SUBMITTED): Status.REVIEWED,
     ("approve", Status.REVIEWED): Status.APPROVED,
     ("mark_paid", Status.APPROVED): Status.PAID,
     ("reject", Status.DRAFT): Status.REJECTED,
+    ("reject", Status.RETURNED): Status.REJECTED,
     ("reject", Status.SUBMITTED): Status.REJECTED,
     ("reject", Status.REVIEWED): Status.REJECTED,
     ("reject", Status.APPROVED): Status.REJECTED,
-    ("return", Status.SUBMITTED): Status.DRAFT,
-    ("return", Status.REVIEWED): Status.DRAFT,
-    ("return", Status.APPROVED): Status.DRAFT,
+    ("return", Status.SUBMITTED): Status.RETURNED,
+    ("return", Status.REVIEWED): Status.RETURNED,
+    ("return", Status.APPROVED): Status.RETURNED,
 }
 VERBS = {
     "submit": "提交",
@@ -157,7 +159,7 @@ def test_reject_and_return_need_a_reason_and_the_holder_of_the_step(base_applica
         services.application_reject(application=application, user=clerk, reason="撤回")
     services.application_return(application=application, user=reviewer, reason="缺少认定文件")
     application.refresh_from_db()
-    assert (application.status, application.reason, application.submitted_by) == (Status.DRAFT, "缺少认定文件", None)
+    assert (application.status, application.reason, application.submitted_by) == (Status.RETURNED, "缺少认定文件", None)
     assert application.transitions.order_by("-id").first().comment == "缺少认定文件"
 
 
@@ -240,8 +242,8 @@ def test_a_returned_draft_is_corrected_and_goes_through_every_step_again(
         "draft",
         "submitted",
         "reviewed",
-        "draft",
-        "draft",
+        "returned",
+        "returned",
         "submitted",
         "reviewed",
         "approved",

@@ -274,7 +274,7 @@ def test_only_a_clerk_of_the_area_or_the_city_administrator_creates(
     with pytest.raises(PermissionDenied, match="只能为本县区登记补贴申请"):
         base_application(user=other_clerk)
     for user in (reviewer, city_viewer):
-        with pytest.raises(PermissionDenied, match="只有县区经办员或市人社局管理员可以登记补贴申请"):
+        with pytest.raises(PermissionDenied, match="只有县区经办员、市人社局经办员或市人社局管理员可以登记补贴申请"):
             base_application(user=user)
     assert base_application(user=city_admin).created_by == city_admin
 

@@ -300,7 +300,7 @@ def test_reviewer_cannot_open_create_page(client, reviewer):
 def test_clerk_corrects_a_draft(client, clerk, base_application):
     application = base_application()
     _login(client, clerk)
-    assert "修改草稿" in client.get(_detail(application.pk)).content.decode()
+    assert "修改申请" in client.get(_detail(application.pk)).content.decode()
     response = client.post(_action(application.pk, "update"), {"update-amount": "300000.00", "update-comment": "改"})
     assert response.status_code == 302
     application.refresh_from_db()

@@ -49,7 +49,10 @@ class Command(BaseCommand):
                 user.username.removeprefix("reviewer_"): user for user in users.filter(username__startswith="reviewer_")
             }
             subsidies = subsidies_demo.load(
-                clerks=clerks, reviewers=reviewers, city_admin=users.filter(username="city_admin").first()
+                clerks=clerks,
+                reviewers=reviewers,
+                city_admin=users.filter(username="city_admin").first(),
+                city_clerk=users.filter(username="city_clerk").first(),
             )
         self.stdout.write(
             self.style.SUCCESS(
