@@ -236,7 +236,9 @@ def test_every_error_of_a_row_is_reported_in_column_order(clerk, people):
     assert [error["column"] for error in referral_import.report["errors"]] == ["姓名", "推荐岗位", "推荐渠道"]
 
 
-@pytest.mark.parametrize("text", ["2025-03-18", "2025/3/18", "2025年3月18日", "２０２５-０３-１８", " 2025-3-18 "])
+@pytest.mark.parametrize(
+    "text", ["2025-03-18", "2025/3/18", "2025.3.18", "2025.03.18", "2025年3月18日", "２０２５-０３-１８", " 2025-3-18 "]
+)
 def test_dates_typed_as_text_are_read(clerk, people, text):
     referral_import = upload(clerk, [row(people[0], referred_on=text)])
     assert referral_import.report["errors"] == []
