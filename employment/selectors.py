@@ -273,9 +273,10 @@ def referral_worklist(*, user, filters: dict | None = None, on: datetime.date | 
     longest-waiting (earliest start) first.
 
     The referral counts come from `ReferralStanding` (one row per person enrolled in a brand batch, kept
-    exact by every service that writes referrals or enrolments, the rows the dashboard counts): only the
-    people short of three are grouped, instead of joining every participant's referrals. Who has started
-    is decided here, at read time, so the list follows the calendar with nothing written on the day."""
+    by the services that write referrals, completions, batch dates and admin enrolments, the rows the
+    dashboard counts; a roster enrolling without completion does not announce itself yet, see README):
+    only the people short of three are grouped, instead of joining every participant's referrals. Who has
+    started is decided here, at read time, so the list follows the calendar with nothing written on the day."""
     filters = filters or {}
     # One condition set for the enrolments that count, used both through the trainee's join (the
     # first start, grouped) and in correlated subqueries (the latest batch, for the page's rows).
