@@ -133,11 +133,17 @@ def counted_referrals(referrals: QuerySet | None = None) -> QuerySet:
     return referrals.filter(counts_toward_three())
 
 
+def took_part(*, on: datetime.date | None = None, through: str = "") -> Q:
+    """The condition on an enrolment (reached `through` a relation, e.g. "enrolments__") that makes its
+    person one who took part in brand training on `on` (today by default): its batch has started,
+    completed or not."""
+    return Q(**{f"{through}batch__start_date__lte": on or timezone.localdate()})
+
+
 def referral_participations(*, on: datetime.date | None = None) -> QuerySet:
-    """The enrolments that make someone a person who took part in brand training on `on` (today by
-    default): in a batch that has started, completed or not. Such a person counts for the area that runs
-    the batch and for the year it starts."""
-    return Enrolment.objects.filter(batch__start_date__lte=on or timezone.localdate())
+    """The enrolments that make their people count for the three-referral rule on `on` (`took_part`).
+    Such a person counts for the area that runs the batch and for the year it starts."""
+    return Enrolment.objects.filter(took_part(on=on))
 
 
 def referral_summary(*, year: int | None = None, area=None, on: datetime.date | None = None) -> dict:
@@ -280,21 +286,24 @@ def referral_worklist(*, user, filters: dict | None = None, on: datetime.date | 
     filters = filters or {}
     # One condition set for the enrolments that count, used both through the trainee's join (the
     # first start, grouped) and in correlated subqueries (the latest batch, for the page's rows).
-    conditions = {"batch__start_date__lte": on or timezone.localdate(), "batch__in": _scoped_batches(user)}
+    conditions = {"batch__in": _scoped_batches(user)}
     if filters.get("area"):
         conditions["batch__area__code"] = filters["area"]
     if filters.get("brand"):
         conditions["batch__occupation__brand__code"] = filters["brand"]
     if filters.get("batch"):
         conditions["batch_id"] = filters["batch"]
-    took_part = Enrolment.objects.filter(**conditions)
-    last_batch = took_part.filter(trainee_id=OuterRef("pk")).order_by("-batch__start_date", "-batch__end_date", "-id")
+    participations = Enrolment.objects.filter(took_part(on=on), **conditions)
+    last_batch = participations.filter(trainee_id=OuterRef("pk")).order_by(
+        "-batch__start_date", "-batch__end_date", "-id"
+    )
     standing = ReferralStanding.objects.filter(trainee_id=OuterRef("pk"))
     # The first start is an aggregate over a join, not a subquery per person: PostgreSQL groups the
     # enrolments of the people short of three once, sorts, and only then looks up the referral count
     # and the latest batch for the people on the page.
     return (
         Trainee.objects.filter(
+            took_part(on=on, through="enrolments__"),
             pk__in=ReferralStanding.objects.filter(referrals__lt=REFERRALS_REQUIRED).values("trainee_id"),
             **{f"enrolments__{name}": value for name, value in conditions.items()},
         )
