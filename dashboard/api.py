@@ -86,8 +86,10 @@ class AllocationSerializer(serializers.Serializer):
 
 
 class ReferralRuleSerializer(serializers.Serializer):
-    trainees = serializers.IntegerField(help_text="结业人数")
-    with_3_or_more = serializers.IntegerField(help_text="获得 3 次及以上岗位推荐的人数")
+    trainees = serializers.IntegerField(help_text="参加品牌培训的人数（所在班期已开班，不论是否结业）")
+    with_3_or_more = serializers.IntegerField(
+        help_text="获得 3 次及以上计入的岗位推荐的人数（首次参训开班之日起的推荐）"
+    )
     rate = serializers.FloatField(allow_null=True)
 
 

@@ -229,7 +229,7 @@ def progress_summary(*, year: int | None = None, user=None, on: datetime.date | 
         "allocation": target_allocation(plan=plan, city=city, areas=list(reporting_areas()), brands=brands)
         if area is None
         else None,
-        "referrals": referral_tally(year=year, area=area),
+        "referrals": referral_tally(year=year, area=area, on=on),
         "wage_cases": wage_case_summary(year=year, area=area),
         "priority_groups": groups[None],
         "jobs_count_startup_employees": fold_startups,

@@ -214,7 +214,7 @@ def _other_rows(progress: dict, *, subsidy_kinds: dict, recognition_kinds: dict)
     rows = [
         [
             "岗位推荐",
-            "结业学员中获得 3 次及以上岗位推荐的人数（目标 100%）",
+            "参训学员（已开班）中获得 3 次及以上岗位推荐的人数，开班前的推荐不计入（目标 100%）",
             referrals["with_3_or_more"],
             referrals["trainees"],
             referrals["rate"],

@@ -16,7 +16,14 @@ from training.models import Enrolment
 
 from . import tallies
 from .models import EmploymentOutcome, JobReferral, LabourExport, WageCase
-from .services import labour_export_create, outcome_build, referral_build, wage_case_create, wage_case_progress
+from .services import (
+    labour_export_create,
+    outcome_build,
+    referral_build,
+    referral_create,
+    wage_case_create,
+    wage_case_progress,
+)
 
 POSITIONS = {
     "housekeeping": ["育婴员", "家政服务员", "养老护理员", "医院陪护"],
@@ -86,8 +93,11 @@ def load(*, clerks: dict) -> dict[str, int]:
             )
     JobReferral.objects.bulk_create(referrals)
     EmploymentOutcome.objects.bulk_create(outcomes)
-    # Once for everyone, before the labour export's service takes each person's standing as its start.
-    tallies.trainees_changed(seen)
+    # Once for everyone, before the labour export's service takes each person's standing as its start:
+    # everyone enrolled, since the three-referral rule counts people from their batch's start, completed
+    # or not (the demo's rosters of running batches enrol them without completing anyone).
+    tallies.trainees_changed(seen | set(Enrolment.objects.values_list("trainee_id", flat=True)))
+    _referral_before_training(clerks)
     _labour_export(clerks)
     _wage_cases(clerks, rng)
     return {
@@ -95,6 +105,37 @@ def load(*, clerks: dict) -> dict[str, int]:
         "outcomes": EmploymentOutcome.objects.count(),
         "wage_cases": WageCase.objects.count(),
     }
+
+
+BEFORE_TRAINING_NOTE = "培训前的推荐（演示：不计入至少3次）"
+
+
+def _referral_before_training(clerks: dict) -> None:
+    """A referral dated years before the person's first brand batch (2019): recorded, but not counted
+    toward the three, and the person's page says 不计入."""
+    if JobReferral.objects.filter(note=BEFORE_TRAINING_NOTE).exists():
+        return
+    enrolment = (
+        Enrolment.objects.filter(completed=True, batch__area__code="450702")
+        .select_related("trainee", "batch")
+        .order_by("batch__start_date", "id")
+        .first()
+    )
+    if enrolment is None:
+        return
+    first_start = enrolment.trainee.enrolments.order_by("batch__start_date").values_list(
+        "batch__start_date", flat=True
+    )[0]
+    referral_create(
+        user=clerks.get("450702"),
+        trainee=enrolment.trainee,
+        employer_name=EMPLOYERS[0],
+        position=POSITIONS["housekeeping"][1],
+        referred_on=min(datetime.date(2019, 5, 20), first_start - datetime.timedelta(days=30)),
+        channel=JobReferral.Channel.JOB_FAIR,
+        result=JobReferral.Result.DECLINED,
+        note=BEFORE_TRAINING_NOTE,
+    )
 
 
 def _labour_export(clerks: dict) -> None:

@@ -343,11 +343,16 @@ class JobTally(models.Model):
 class ReferralStanding(models.Model):
     """Where one person counts for the three-referral rule, as last applied to `ReferralTally`.
 
-    `scopes` lists the [area id, year] pairs the person counts in (the city area and year 0 stand for
-    "all areas" and "all years"); keeping them lets a change subtract exactly what it had added."""
+    Every person enrolled in a brand batch has one (a batch not started yet included: `first_start`
+    and the dates in `scopes` say from when they count). `referrals` are the referrals that count toward
+    the three: dated on or after `first_start`. `scopes` lists the [area id, year, counted-from date]
+    triples the person counts in (the city area and year 0 stand for "all areas" and "all years"; the
+    year is a batch's start year; the date is the start of the person's first batch in that scope);
+    keeping them lets a change subtract exactly what it had added."""
 
     trainee = models.OneToOneField(Trainee, on_delete=models.CASCADE, primary_key=True, related_name="+")
     referrals = models.PositiveIntegerField(default=0)
+    first_start = models.DateField(_("首次参训开班日期"), null=True)
     scopes = models.JSONField(default=list)
 
     class Meta:
@@ -359,18 +364,23 @@ class ReferralStanding(models.Model):
 
 
 class ReferralTally(models.Model):
-    """The three-referral rule per area (the city area: all areas) and year (0: all years): how many
-    people completed brand training there and then, and how many of them have had three referrals."""
+    """The three-referral rule per area (the city area: all areas), year (0: all years) and the day
+    from which its people count (`counted_from`, the start of their first batch there): how many people
+    took part in brand training there and then, and how many of them have had three referrals that count.
+
+    A person counts from the day their batch starts, without anything being written that day: a reader
+    adds up the rows whose `counted_from` has come (`employment.selectors.referral_tally`)."""
 
     area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("年度"))
-    trainees = models.IntegerField(_("结业人数"), default=0)
+    counted_from = models.DateField(_("计入日期"))
+    trainees = models.IntegerField(_("参训人数"), default=0)
     with_3_or_more = models.IntegerField(_("推荐满3次人数"), default=0)
 
     class Meta:
         verbose_name = _("岗位推荐汇总")
         verbose_name_plural = _("岗位推荐汇总")
-        constraints = [models.UniqueConstraint(fields=["area", "year"], name="referral_tally_once")]
+        constraints = [models.UniqueConstraint(fields=["area", "year", "counted_from"], name="referral_tally_once")]
 
     def __str__(self):
-        return f"{self.area_id}/{self.year or '全部'}: {self.with_3_or_more}/{self.trainees}"
+        return f"{self.area_id}/{self.year or '全部'}/{self.counted_from}: {self.with_3_or_more}/{self.trainees}"

@@ -51,6 +51,7 @@ from training.workbooks import DUPLICATE_FILL, ERROR_FILL
 
 from . import tallies
 from .models import JobReferral, ReferralImport
+from .referral_keys import ReferralKey, ReferralKeyError, referral_key_read
 from .services import acting_area
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ TEMPLATE_ROWS = 1000
 SHEET = "推荐表"
 
 HEADER_SYNONYMS = {
+    "key": ("推荐编号",),
     "id_number": ("身份证号码", "身份证号", "公民身份号码", "证件号码"),
     "name": ("姓名", "学员姓名"),
     "employer": ("用人单位", "推荐单位", "招聘单位"),
@@ -75,6 +77,11 @@ HEADER_SYNONYMS = {
 }
 HEADER_TO_FIELD = {header: name for name, headers in HEADER_SYNONYMS.items() for header in headers}
 REQUIRED_COLUMNS = ("id_number", "name", "employer", "position", "referred_on", "channel")
+# A row names its person by the 推荐编号 of a worklist export or by the full ID number: either column will do.
+IDENTITY_COLUMNS = ("key", "id_number")
+# A row of a worklist export (it has a 推荐编号) with none of these filled in is a person the clerk did not
+# refer this time: it is left out, not an error.
+REFERRAL_COLUMNS = ("employer", "position", "referred_on", "channel", "result", "note")
 TEMPLATE_HEADERS = ["身份证号码", "姓名", "用人单位", "推荐岗位", "推荐日期", "推荐渠道", "推荐结果", "备注"]
 COLUMN_WIDTHS = {
     "身份证号码": 24,
@@ -108,7 +115,9 @@ RESULT_LIST = "、".join(RESULTS)
 CHANNEL_LABELS = {value: label for label, value in CHANNELS.items()}
 RESULT_LABELS = {value: label for label, value in RESULTS.items()}
 
-DATE_TEXT = re.compile(r"^(\d{4})(?:-(\d{1,2})-(\d{1,2})|/(\d{1,2})/(\d{1,2})|年(\d{1,2})月(\d{1,2})日)$")
+DATE_TEXT = re.compile(
+    r"^(\d{4})(?:-(\d{1,2})-(\d{1,2})|/(\d{1,2})/(\d{1,2})|\.(\d{1,2})\.(\d{1,2})|年(\d{1,2})月(\d{1,2})日)$"
+)
 WHITESPACE = re.compile(r"\s+")
 
 DAMAGED = "文件已损坏或不是有效的 Excel 工作簿，请重新保存为 .xlsx 后上传。"
@@ -131,6 +140,9 @@ class ReferralRow:
 
     row: int
     identity: IdNumber | None = None
+    referral_key: ReferralKey | None = None  # the 推荐编号, when the row gives one (then the ID cell is not read)
+    trainee_id: int | None = None  # the person, once `plan_referrals` found them
+    masked_id: str = ""
     name: str = ""
     employer_name: str = ""
     position: str = ""
@@ -143,8 +155,8 @@ class ReferralRow:
 
     def key(self) -> tuple:
         """What makes two rows the same referral: person, employer, position and date (spacing and
-        full-width characters aside)."""
-        return (self.identity.number, _compact(self.employer_name), _compact(self.position), self.referred_on)
+        full-width characters aside). Known once `plan_referrals` found the person."""
+        return (self.trainee_id, _compact(self.employer_name), _compact(self.position), self.referred_on)
 
 
 @dataclass
@@ -155,6 +167,7 @@ class ReferralSheet:
     ignored_columns: list[str]
     rows: list[ReferralRow]
     above_header: list[tuple] = field(default_factory=list)  # title rows, kept with `keep_raw`
+    unfilled_rows: list[int] = field(default_factory=list)  # a person named, no referral filled in: left out
 
     def header_of(self, field_name: str) -> str:
         return self.headers[self.columns[field_name]]
@@ -204,13 +217,15 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], list[str], lis
                 columns[field_name] = position
             elif header:
                 ignored.append(header)
-        if "id_number" in columns and len(columns) >= 3:
+        if any(name in columns for name in IDENTITY_COLUMNS) and len(columns) >= 3:
             return index, columns, headers, ignored
     return None
 
 
 def _missing_columns_message(columns: dict[str, int]) -> str:
-    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    missing = [
+        name for name in REQUIRED_COLUMNS if name not in columns and not (name == "id_number" and "key" in columns)
+    ]
     described = "；".join(
         f"“{HEADER_SYNONYMS[name][0]}”"
         + (f"（或“{'”“'.join(HEADER_SYNONYMS[name][1:])}”）" if HEADER_SYNONYMS[name][1:] else "")
@@ -249,15 +264,25 @@ def _read_workbook(workbook, *, today: datetime.date, keep_raw: bool) -> Referra
         if found is None:
             continue
         index, columns, headers, ignored = found
-        if any(name not in columns for name in REQUIRED_COLUMNS):
+        if any(name not in columns for name in REQUIRED_COLUMNS if name != "id_number") or not any(
+            name in columns for name in IDENTITY_COLUMNS
+        ):
             raise RosterFileError(_missing_columns_message(columns))
         result = ReferralSheet(header_row=index + 1, headers=headers, columns=columns, ignored_columns=ignored, rows=[])
         if keep_raw:
             result.above_header = [printable_values(values) for values in rows[:index]]
         header = {name: headers[column] for name, column in columns.items()}
         positions = tuple(columns.values())
+        filled_in = tuple(columns[name] for name in REFERRAL_COLUMNS if name in columns)
         for number, values in enumerate(rows[index + 1 :], start=index + 2):
             if is_blank([values[p] for p in positions if p < len(values)]):
+                continue
+            if (
+                "key" in columns
+                and not is_blank([_cell(values, columns, "key")])
+                and is_blank([values[p] for p in filled_in if p < len(values)])
+            ):
+                result.unfilled_rows.append(number)
                 continue
             if len(result.rows) >= MAX_ROWS:
                 raise RosterFileError(TOO_MANY_ROWS)
@@ -291,7 +316,7 @@ def parse_referral_date(value) -> tuple[datetime.date | None, str]:
         return None, f"“{text}”是数字而不是日期：请把该列设为“日期”格式后重新填写，或按 2025-03-18 的格式填写。"
     match = DATE_TEXT.match(_compact(text))
     if match is None:
-        return None, f"“{text}”无法识别：请填写日期，如 2025-03-18、2025/3/18 或 2025年3月18日。"
+        return None, f"“{text}”无法识别：请填写日期，如 2025-03-18、2025/3/18、2025.3.18 或 2025年3月18日。"
     year, *parts = match.groups()
     month, day = [int(part) for part in parts if part is not None]
     try:
@@ -309,10 +334,19 @@ def check_row(values: tuple, *, excel_row: int, columns: dict, header: dict, tod
     def label(name: str) -> str:
         return normalise_header(header.get(name, "")) or HEADER_SYNONYMS[name][0]
 
-    try:
-        row.identity = parse_id_number(_cell(values, columns, "id_number"))
-    except IdNumberError as problem:
-        error("id_number", str(problem))
+    key_text = _text(_cell(values, columns, "key"))
+    if key_text:
+        try:
+            row.referral_key = referral_key_read(key_text)
+        except ReferralKeyError as problem:
+            error("key", str(problem))
+    elif "id_number" in columns:
+        try:
+            row.identity = parse_id_number(_cell(values, columns, "id_number"))
+        except IdNumberError as problem:
+            error("id_number", str(problem))
+    else:
+        error("key", "推荐编号未填写：请使用岗位推荐工作台导出表中的推荐编号，或增加“身份证号码”列填写完整号码。")
 
     row.name = WHITESPACE.sub("", unicodedata.normalize("NFKC", _text(_cell(values, columns, "name"))))
     if not row.name:
@@ -373,9 +407,9 @@ class ReferralPlan:
     errors: list[dict] = field(default_factory=list)
     error_row_numbers: set[int] = field(default_factory=set)
     duplicates: list[tuple[int, int]] = field(default_factory=list)  # (row, the earlier row it repeats)
+    unfilled_rows: list[int] = field(default_factory=list)  # a person named, no referral filled in: left out
     existing_rows: list[int] = field(default_factory=list)  # already recorded: not written again
     new: list[ReferralRow] = field(default_factory=list)
-    trainees: dict[str, int] = field(default_factory=dict)  # ID number → trainee id
     employers: dict[str, int] = field(default_factory=dict)  # employer as written → organisation id
 
     def report(self, *, ignored_columns: list[str], header_row: int, committed: bool) -> dict:
@@ -383,7 +417,7 @@ class ReferralPlan:
             {
                 "row": row.row,
                 "name": row.name,
-                "id_number": mask_id_number(row.identity.number),
+                "id_number": row.masked_id,
                 "employer": row.employer_name,
                 "employer_matched": row.employer_name in self.employers,
                 "position": row.position,
@@ -398,8 +432,9 @@ class ReferralPlan:
             "valid": len(self.valid),
             "created": len(self.new),
             "existing": len(self.existing_rows),
-            "trainees": len({row.identity.number for row in self.new}),
+            "trainees": len({row.trainee_id for row in self.new}),
             "duplicate_rows": [row for row, _first in self.duplicates],
+            "unfilled_rows": self.unfilled_rows,
             "duplicates": [{"row": row, "first": first} for row, first in self.duplicates],
             "existing_rows": self.existing_rows,
             "errors": self.errors[:REPORT_ERRORS_LIMIT],
@@ -417,7 +452,14 @@ def _chunks(items: list):
         yield items[start : start + CHUNK]
 
 
-def not_a_trainee_message(trainee_area: Area | None) -> str:
+def _key_fits(row: ReferralRow, area: Area) -> bool:
+    return row.referral_key is not None and row.referral_key.area_id == area.pk
+
+
+def not_a_trainee_message(trainee_area: Area | None, *, by_key: bool = False) -> str:
+    if by_key:
+        # The same words for another area's key and an unknown person: nothing is told about either.
+        return "该推荐编号不是本县区学员的推荐编号，请使用本县区岗位推荐工作台导出表中的推荐编号，不要修改。"
     if trainee_area is None:
         return "该身份证号码不是已登记的培训学员，请核对；新学员请先通过班期花名册登记参训。"
     return "该身份证号码不是本县区的培训学员，请核对。"
@@ -431,28 +473,46 @@ def plan_referrals(
     A person must be a trainee: for a county user, enrolled in a batch of `trainee_area`. An employer is
     an organisation of `organisations` with exactly that name (preferring one in `area` when several
     areas have it), otherwise the name as typed."""
-    plan = ReferralPlan(rows=sheet.rows)
+    plan = ReferralPlan(rows=sheet.rows, unfilled_rows=sheet.unfilled_rows)
     enrolled = Enrolment.objects.filter(trainee_id=OuterRef("pk"))
     if trainee_area is not None:
         enrolled = enrolled.filter(batch__area_id=trainee_area.pk)
-    registered: dict[str, str] = {}
+    people = Trainee.objects.filter(Exists(enrolled))
+    by_number: dict[str, tuple[int, str, str]] = {}  # ID number → (trainee id, name, ID number)
+    by_pk: dict[int, tuple[int, str, str]] = {}
     numbers = sorted({row.identity.number for row in sheet.rows if row.identity is not None})
     for chunk in _chunks(numbers):
-        for pk, number, name in (
-            Trainee.objects.filter(id_number__in=chunk).filter(Exists(enrolled)).values_list("pk", "id_number", "name")
-        ):
-            plan.trainees[number] = pk
-            registered[number] = name
+        for found in people.filter(id_number__in=chunk).values_list("pk", "name", "id_number"):
+            by_number[found[2]] = found
+    # A key counts only in an import for the area whose worklist it came from: another area's key is
+    # answered as an unknown person is, so a sheet reveals nothing about who trained elsewhere.
+    keyed = sorted({row.referral_key.trainee_id for row in sheet.rows if _key_fits(row, area)})
+    for chunk in _chunks(keyed):
+        for found in people.filter(pk__in=chunk).values_list("pk", "name", "id_number"):
+            by_pk[found[0]] = found
 
-    id_header, name_header = sheet.header_of("id_number"), sheet.header_of("name")
+    id_header, name_header = (
+        sheet.header_of("id_number") if "id_number" in sheet.columns else "",
+        sheet.header_of("name"),
+    )
+    key_header = sheet.header_of("key") if "key" in sheet.columns else ""
     order = {header: position for position, header in reversed(list(enumerate(sheet.headers)))}
     for row in sheet.rows:
-        if row.identity is not None:
-            number = row.identity.number
-            if number not in registered:
+        found = None
+        if row.referral_key is not None:
+            found = by_pk.get(row.referral_key.trainee_id) if _key_fits(row, area) else None
+            if found is None:
+                row.errors.append(RowError(row.row, key_header, not_a_trainee_message(trainee_area, by_key=True)))
+        elif row.identity is not None:
+            found = by_number.get(row.identity.number)
+            if found is None:
                 row.errors.append(RowError(row.row, id_header, not_a_trainee_message(trainee_area)))
-            elif row.name and row.name != registered[number]:
-                message = f"姓名与登记的“{registered[number]}”不一致，请核对姓名或身份证号码。"
+        if found is not None:
+            row.trainee_id, registered_name, number = found
+            row.masked_id = mask_id_number(number)
+            if row.name and row.name != registered_name:
+                check = "推荐编号" if row.referral_key is not None else "身份证号码"
+                message = f"姓名与登记的“{registered_name}”不一致，请核对姓名或{check}。"
                 row.errors.append(RowError(row.row, name_header, message))
         if row.errors:
             row.errors.sort(key=lambda error: order.get(error.column, len(order)))
@@ -474,12 +534,12 @@ def plan_referrals(
     )
 
     recorded: set[tuple] = set()
-    trainee_ids = sorted({plan.trainees[row.identity.number] for row in plan.valid})
+    trainee_ids = sorted({row.trainee_id for row in plan.valid})
     for chunk in _chunks(trainee_ids):
-        for number, day, position, organisation, typed in JobReferral.objects.filter(trainee_id__in=chunk).values_list(
-            "trainee__id_number", "referred_on", "position", "employer__name", "employer_name"
-        ):
-            recorded.add((number, _compact(organisation or typed), _compact(position), day))
+        for trainee_id, day, position, organisation, typed in JobReferral.objects.filter(
+            trainee_id__in=chunk
+        ).values_list("trainee_id", "referred_on", "position", "employer__name", "employer_name"):
+            recorded.add((trainee_id, _compact(organisation or typed), _compact(position), day))
     for row in plan.valid:
         if row.key() in recorded:
             plan.existing_rows.append(row.row)
@@ -510,7 +570,7 @@ def _write(plan: ReferralPlan, *, area: Area, user) -> None:
             employer_id = plan.employers.get(row.employer_name)
             referrals.append(
                 JobReferral(
-                    trainee_id=plan.trainees[row.identity.number],
+                    trainee_id=row.trainee_id,
                     area=area,
                     employer_id=employer_id,
                     employer_name="" if employer_id else row.employer_name,
@@ -523,7 +583,7 @@ def _write(plan: ReferralPlan, *, area: Area, user) -> None:
                 )
             )
         JobReferral.objects.bulk_create(referrals)
-    tallies.trainees_changed({plan.trainees[row.identity.number] for row in plan.new})
+    tallies.trainees_changed({row.trainee_id for row in plan.new})
 
 
 def referral_process(*, content: bytes, area: Area, user, commit: bool, skip_invalid: bool) -> dict:
@@ -652,11 +712,14 @@ INSTRUCTIONS = [
     "2. 身份证号码、姓名、用人单位、推荐岗位、推荐日期、推荐渠道必填；推荐结果不填视为“待反馈”。",
     "3. 身份证号码列已设为“文本”格式，请直接输入 18 位号码；人员须是本县区已登记参训的学员，姓名须与登记的一致。",
     "4. 用人单位与“单位名录”中的名称完全一致时自动关联该单位，否则按填写的名称登记。",
-    "5. 推荐日期填写已经做出推荐的日期，不能晚于今天；可填 2025-03-18、2025/3/18 或 2025年3月18日。",
+    "5. 推荐日期填写已经做出推荐的日期，不能晚于今天；可填 2025-03-18、2025/3/18、2025.3.18 或 2025年3月18日。"
+    "早于学员首次参训开班日期的推荐可以登记，但不计入“至少推荐 3 次”。",
     f"6. 推荐渠道从下拉列表中选择：{CHANNEL_LIST}。",
     f"7. 推荐结果从下拉列表中选择：{RESULT_LIST}。",
     "8. 同一人、同一用人单位、同一岗位、同一日期视为同一次推荐：文件内重复的行和系统中已登记的推荐不会重复导入。",
     "9. 上传后系统会先检查整份文件并显示预览，确认后才写入；有错误的行可下载“检查结果”修改后重新上传。",
+    "10. 也可以直接填写岗位推荐工作台导出的 Excel：每行带有“推荐编号”，可代替身份证号码，只能在本县区导入；"
+    "没有填写推荐内容的行不导入，同一人推荐多次时复制该行分别填写。",
 ]
 
 
@@ -678,27 +741,8 @@ def referral_template() -> Workbook:
     last = TEMPLATE_ROWS + 1
     for row in range(2, last + 1):
         sheet[f"{letter['身份证号码']}{row}"].number_format = "@"
-        sheet[f"{letter['推荐日期']}{row}"].number_format = "yyyy-mm-dd"
 
-    def drop_down(header: str, values: list[str]) -> None:
-        validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
-        validation.showErrorMessage = True
-        validation.errorTitle = "输入有误"
-        validation.error = "请从下拉列表中选择。"
-        validation.promptTitle = header
-        validation.prompt = "请从下拉列表选择"
-        validation.showInputMessage = True
-        sheet.add_data_validation(validation)
-        validation.add(f"{letter[header]}2:{letter[header]}{last}")
-
-    drop_down("推荐渠道", list(CHANNELS))
-    drop_down("推荐结果", list(RESULTS))
-    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)  # 2000-01-01
-    dates.showErrorMessage = True
-    dates.errorTitle = "日期有误"
-    dates.error = "请填写日期，如 2025-03-18。"
-    sheet.add_data_validation(dates)
-    dates.add(f"{letter['推荐日期']}2:{letter['推荐日期']}{last}")
+    add_referral_inputs(sheet, letters=letter, first=2, last=last)
     sheet.freeze_panes = "A2"
 
     notes = workbook.create_sheet("填写说明")
@@ -709,6 +753,33 @@ def referral_template() -> Workbook:
         if row == 1:
             cell.font = Font(bold=True, size=14)
     return workbook
+
+
+def add_referral_inputs(sheet, *, letters: dict[str, str], first: int, last: int) -> None:
+    """Drop-down lists for 推荐渠道 and 推荐结果 and a date check for 推荐日期, on rows `first`..`last` of
+    the columns `letters` names (header → column letter): the template's and the worklist export's."""
+
+    def drop_down(header: str, values: list[str]) -> None:
+        validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+        validation.showErrorMessage = True
+        validation.errorTitle = "输入有误"
+        validation.error = "请从下拉列表中选择。"
+        validation.promptTitle = header
+        validation.prompt = "请从下拉列表选择"
+        validation.showInputMessage = True
+        sheet.add_data_validation(validation)
+        validation.add(f"{letters[header]}{first}:{letters[header]}{last}")
+
+    drop_down("推荐渠道", list(CHANNELS))
+    drop_down("推荐结果", list(RESULTS))
+    dates = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)  # 2000-01-01
+    dates.showErrorMessage = True
+    dates.errorTitle = "日期有误"
+    dates.error = "请填写日期，如 2025-03-18。"
+    sheet.add_data_validation(dates)
+    dates.add(f"{letters['推荐日期']}{first}:{letters['推荐日期']}{last}")
+    for row in range(first, last + 1):
+        sheet[f"{letters['推荐日期']}{row}"].number_format = "yyyy-mm-dd"
 
 
 def referral_error_workbook(sheet: ReferralSheet, report: dict) -> Workbook:

@@ -1,6 +1,7 @@
 """Every read of the employment app, scoped by the requesting user; and the counting rules for jobs,
 the three-referral rule and the wage-case closure rate."""
 
+import datetime
 from collections import Counter
 
 from django.db.models import (
@@ -19,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.scoping import scope_for, scope_queryset
 from brands.models import Area
@@ -119,18 +121,15 @@ def startup_employee_tally(*, area=None) -> Counter:
     return job_tallies(area=area)[1]
 
 
-def referral_tally(*, year: int | None = None, area=None) -> dict:
-    """`referral_summary` read from the summary rows."""
-    row = (
-        ReferralTally.objects.filter(
-            area_id=area.pk if area is not None else Area.objects.filter(kind=Area.Kind.CITY).values("pk")[:1],
-            year=year or 0,
-        )
-        .values("trainees", "with_3_or_more")
-        .first()
-    ) or {"trainees": 0, "with_3_or_more": 0}
-    rate = round(row["with_3_or_more"] / row["trainees"], 4) if row["trainees"] else None
-    return {"trainees": row["trainees"], "with_3_or_more": row["with_3_or_more"], "rate": rate}
+def referral_tally(*, year: int | None = None, area=None, on: datetime.date | None = None) -> dict:
+    """`referral_summary` read from the summary rows: the rows of the people whose batch has started by
+    `on` (today by default), so the figure follows the calendar with nothing written on the day."""
+    totals = ReferralTally.objects.filter(
+        area_id=area.pk if area is not None else Area.objects.filter(kind=Area.Kind.CITY).values("pk")[:1],
+        year=year or 0,
+        counted_from__lte=on or timezone.localdate(),
+    ).aggregate(trainees=Sum("trainees"), with_3_or_more=Sum("with_3_or_more"))
+    return _referral_rate(totals["trainees"], totals["with_3_or_more"])
 
 
 def _groups(categories, trainings: dict, jobs: dict, employees: dict) -> dict:
@@ -180,29 +179,64 @@ def priority_group_tallies(*, year: int | None = None, area=None, areas=()) -> d
     return result
 
 
-def _completed_trainees(year: int | None = None, area=None) -> QuerySet:
-    enrolments = Enrolment.objects.filter(completed=True)
+# --- the three-referral rule (三（二）1: 为参加劳务品牌培训的人员每人推荐就业岗位不少于3次) ---------------
+
+
+def counts_toward_three() -> Exists:
+    """For a referral (OuterRef), whether it counts toward the three: dated on or after the start of the
+    person's first brand batch, i.e. some batch of theirs had started by the referral's date. A referral
+    before any training is kept but not counted (the person's page says 不计入)."""
+    return Exists(
+        Enrolment.objects.filter(trainee_id=OuterRef("trainee_id"), batch__start_date__lte=OuterRef("referred_on"))
+    )
+
+
+def counted_referrals(referrals: QuerySet | None = None) -> QuerySet:
+    """The referrals (of `referrals`, all by default) that count toward the three."""
+    referrals = JobReferral.objects.all() if referrals is None else referrals
+    return referrals.filter(counts_toward_three())
+
+
+def took_part(*, on: datetime.date | None = None, through: str = "") -> Q:
+    """The condition on an enrolment (reached `through` a relation, e.g. "enrolments__") that makes its
+    person one who took part in brand training on `on` (today by default): its batch has started,
+    completed or not."""
+    return Q(**{f"{through}batch__start_date__lte": on or timezone.localdate()})
+
+
+def referral_participations(*, on: datetime.date | None = None) -> QuerySet:
+    """The enrolments that make their people count for the three-referral rule on `on` (`took_part`).
+    Such a person counts for the area that runs the batch and for the year it starts."""
+    return Enrolment.objects.filter(took_part(on=on))
+
+
+def referral_summary(*, year: int | None = None, area=None, on: datetime.date | None = None) -> dict:
+    """The three-referral rule over the people who took part in brand training by `on` (in a batch
+    starting in `year`; of `area` when given), with the referrals that count from every area."""
+    enrolments = referral_participations(on=on)
     if year is not None:
-        enrolments = enrolments.filter(batch__end_date__year=year)
+        enrolments = enrolments.filter(batch__start_date__year=year)
     if area is not None:
         enrolments = enrolments.filter(batch__area_id=area.pk)
-    return Trainee.objects.filter(pk__in=enrolments.values("trainee_id"))
-
-
-def referral_summary(*, year: int | None = None, area=None) -> dict:
-    """The three-referral rule over trainees with a completed enrolment (in `year`, by batch end date;
-    in a batch of `area` when given). Referrals count from every area."""
     referral_count = (
-        JobReferral.objects.filter(trainee_id=OuterRef("pk")).values("trainee_id").annotate(n=Count("id")).values("n")
+        counted_referrals(JobReferral.objects.filter(trainee_id=OuterRef("pk")))
+        .values("trainee_id")
+        .annotate(n=Count("id"))
+        .values("n")
     )
-    trainees = _completed_trainees(year, area).annotate(
+    trainees = Trainee.objects.filter(pk__in=enrolments.values("trainee_id")).annotate(
         referral_total=Coalesce(Subquery(referral_count, output_field=IntegerField()), Value(0))
     )
     totals = trainees.aggregate(
         trainees=Count("id"), with_3_or_more=Count("id", filter=Q(referral_total__gte=REFERRALS_REQUIRED))
     )
-    rate = round(totals["with_3_or_more"] / totals["trainees"], 4) if totals["trainees"] else None
-    return {"trainees": totals["trainees"], "with_3_or_more": totals["with_3_or_more"], "rate": rate}
+    return _referral_rate(totals["trainees"], totals["with_3_or_more"])
+
+
+def _referral_rate(trainees: int | None, with_3_or_more: int | None) -> dict:
+    trainees, with_3_or_more = trainees or 0, with_3_or_more or 0
+    rate = round(with_3_or_more / trainees, 4) if trainees else None
+    return {"trainees": trainees, "with_3_or_more": with_3_or_more, "rate": rate}
 
 
 def wage_case_summary(*, year: int | None = None, area=None) -> dict:
@@ -263,16 +297,27 @@ def trainee_for_employment(*, user, pk: int) -> Trainee:
 
 
 def trainee_referrals(*, user, trainee: Trainee) -> QuerySet:
-    """The referrals of a person the caller already holds that the user's area made, in time order.
-    Another area's referrals are that area's records: only their number shows (`trainee_referral_total`)."""
-    return scope_queryset(
-        JobReferral.objects.filter(trainee=trainee).select_related("employer", "area"), user
-    ).order_by("referred_on", "id")
+    """The referrals of a person the caller already holds that the user's area made, in time order, each
+    with `counts` (whether it counts toward the three). Another area's referrals are that area's records:
+    only their number shows (`trainee_referral_totals`)."""
+    return (
+        scope_queryset(JobReferral.objects.filter(trainee=trainee).select_related("employer", "area"), user)
+        .annotate(counts=counts_toward_three())
+        .order_by("referred_on", "id")
+    )
 
 
-def trainee_referral_total(*, trainee: Trainee) -> int:
-    """Every area's referrals of the person: the three-referral rule counts them all."""
-    return JobReferral.objects.filter(trainee=trainee).count()
+def trainee_referral_totals(*, trainee: Trainee) -> dict:
+    """Every area's referrals of the person (`all`) and those that count toward the three (`counted`):
+    the rule counts them all, whichever area made them."""
+    return JobReferral.objects.filter(trainee=trainee).aggregate(
+        all=Count("id"), counted=Count("id", filter=counts_toward_three())
+    )
+
+
+def first_batch_start(*, trainee: Trainee):
+    """The start of the person's first brand batch: referrals count toward the three from that day."""
+    return Enrolment.objects.filter(trainee=trainee).aggregate(day=Min("batch__start_date"))["day"]
 
 
 def trainee_outcomes(*, user, trainee: Trainee) -> QuerySet:
@@ -292,46 +337,58 @@ def trainee_outcome_total(*, trainee: Trainee) -> int:
     return EmploymentOutcome.objects.filter(trainee=trainee).count()
 
 
-def referral_worklist(*, user, filters: dict | None = None) -> QuerySet:
-    """Trainees who completed brand training in the user's area with fewer than three referrals:
-    priority groups first, then the longest-waiting (earliest completion) first.
+def referral_worklist(*, user, filters: dict | None = None, on: datetime.date | None = None) -> QuerySet:
+    """People who took part in brand training in the user's area (from the day their batch starts,
+    completed or not) with fewer than three referrals that count: priority groups first, then the
+    longest-waiting (earliest start) first.
 
-    The referral counts come from `ReferralStanding` (one row per person who completed training, kept
-    exact by every service that writes referrals or completions, the rows the dashboard counts): only
-    the people short of three are grouped, instead of joining every completed person's referrals."""
+    The referral counts come from `ReferralStanding` (one row per person enrolled in a brand batch, kept
+    by the services that write referrals, completions, batch dates and admin enrolments, the rows the
+    dashboard counts; a roster enrolling without completion does not announce itself yet, see README):
+    only the people short of three are grouped, instead of joining every participant's referrals. Who has
+    started is decided here, at read time, so the list follows the calendar with nothing written on the day."""
     filters = filters or {}
     # One condition set for the enrolments that count, used both through the trainee's join (the
-    # first completion, grouped) and in correlated subqueries (the latest batch, for the page's rows).
-    conditions = {"completed": True, "batch__in": _scoped_batches(user)}
+    # first start, grouped) and in correlated subqueries (the latest batch, for the page's rows).
+    conditions = {"batch__in": _scoped_batches(user)}
     if filters.get("area"):
         conditions["batch__area__code"] = filters["area"]
     if filters.get("brand"):
         conditions["batch__occupation__brand__code"] = filters["brand"]
     if filters.get("batch"):
         conditions["batch_id"] = filters["batch"]
-    completed = Enrolment.objects.filter(**conditions)
-    last_batch = completed.filter(trainee_id=OuterRef("pk")).order_by("-batch__end_date", "-id")
+    participations = Enrolment.objects.filter(took_part(on=on), **conditions)
+    last_batch = participations.filter(trainee_id=OuterRef("pk")).order_by(
+        "-batch__start_date", "-batch__end_date", "-id"
+    )
     standing = ReferralStanding.objects.filter(trainee_id=OuterRef("pk"))
-    # The first completion is an aggregate over a join, not a subquery per person: PostgreSQL groups the
-    # completed enrolments of the people short of three once, sorts, and only then looks up the
-    # referral count and the latest batch for the twenty people on the page.
+    # The first start is an aggregate over a join, not a subquery per person: PostgreSQL groups the
+    # enrolments of the people short of three once, sorts, and only then looks up the referral count
+    # and the latest batch for the people on the page.
     return (
         Trainee.objects.filter(
+            took_part(on=on, through="enrolments__"),
             pk__in=ReferralStanding.objects.filter(referrals__lt=REFERRALS_REQUIRED).values("trainee_id"),
             **{f"enrolments__{name}": value for name, value in conditions.items()},
         )
-        .annotate(first_completed_on=Min("enrolments__batch__end_date"))
+        .annotate(first_started_on=Min("enrolments__batch__start_date"))
         .annotate(
             referral_total=Subquery(standing.values("referrals")),
             is_priority=Exists(Trainee.categories.through.objects.filter(trainee_id=OuterRef("pk"))),
             last_batch_id=Subquery(last_batch.values("batch_id")[:1]),
+            last_area_id=Subquery(last_batch.values("batch__area_id")[:1]),
             last_occupation=Subquery(last_batch.values("batch__occupation__name")[:1]),
             last_area=Subquery(last_batch.values("batch__area__short_name")[:1]),
         )
         # A list per person, not a manager: the export walks tens of thousands of people.
         .prefetch_related(Prefetch("categories", to_attr="category_list"))
-        .order_by(F("is_priority").desc(), "first_completed_on", "name", "id")
+        .order_by(F("is_priority").desc(), "first_started_on", "name", "id")
     )
+
+
+def anyone_took_part(*, user) -> bool:
+    """Whether anyone has taken part in a batch of the user's area yet (a batch that has started)."""
+    return referral_participations().filter(batch__in=_scoped_batches(user)).exists()
 
 
 def labour_export_list(*, user) -> QuerySet:

@@ -6,26 +6,29 @@ transaction of every change, so the dashboard reads a few hundred rows at any nu
   then recounted from the outcomes (a recount, not an increment: a row cannot drift), with the people the
   counted start-ups employ (`STARTUP_EMPLOYEES`) in the same statement.
 - The referral rule counts distinct people, which does not add up across areas and years, so each person's
-  contribution (the scopes they count in, and whether they have three referrals) is kept in
-  `ReferralStanding`; a change takes the old contribution off and puts the new one on.
+  contribution (the scopes they count in, from which day, and whether they have three referrals that
+  count) is kept in `ReferralStanding`; a change takes the old contribution off and puts the new one on.
+  A person counts from the day their batch starts: the rows carry that day (`ReferralTally.counted_from`)
+  and readers add up those whose day has come, so no scheduled job has to write anything on the day.
 
 Training changes reach here through `training.signals.progress_inputs_changed` (connected in
 `EmploymentConfig.ready`); employment's own services call `trainees_changed` directly."""
 
+import datetime
 from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Count, F, Q, Subquery
+from django.db.models import Count, F, Min, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 
 from brands.selectors import city_area
-from training.models import Enrolment, Trainee
+from training.models import Enrolment
 from training.tallies import FULL_RECOUNT_KEYS, any_of, chunks, rewrite_rows
 from training.tallies import recount as recount_trainings
 
 from .models import EmploymentOutcome, JobReferral, JobTally, ReferralStanding, ReferralTally
-from .selectors import REFERRALS_REQUIRED, STARTUP_EMPLOYEES, attributed_enrolments
+from .selectors import REFERRALS_REQUIRED, STARTUP_EMPLOYEES, attributed_enrolments, counted_referrals
 
 Key = tuple[int, int, int]  # (area id, brand id, year)
 ALL_YEARS = 0
@@ -77,53 +80,84 @@ def _attribute(outcomes) -> None:
     outcomes.update(counted_batch=Subquery(attributed_enrolments().values("batch_id")[:1]))
 
 
-def _scopes(city_id: int, pairs: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
-    scopes = set()
-    for area_id, year in pairs:
-        scopes |= {(area_id, year), (area_id, ALL_YEARS), (city_id, year), (city_id, ALL_YEARS)}
+def _scopes(city_id: int, parts: Iterable[tuple[int, int, datetime.date]]) -> dict[tuple[int, int], datetime.date]:
+    """The scopes a person counts in, each with the day they count from, given (area id, start year,
+    first start) of the batches they take: the area and the city, that year and all years."""
+    scopes: dict[tuple[int, int], datetime.date] = {}
+    for area_id, year, since in parts:
+        for scope in ((area_id, year), (area_id, ALL_YEARS), (city_id, year), (city_id, ALL_YEARS)):
+            if scope not in scopes or since < scopes[scope]:
+                scopes[scope] = since
     return scopes
 
 
+def _participation_parts(enrolments) -> QuerySet:
+    """(trainee id, area id, start year, first start) of `enrolments`, one per person, area and year."""
+    return (
+        enrolments.annotate(year=ExtractYear("batch__start_date"))
+        .values("trainee_id", "batch__area_id", "year")
+        .annotate(since=Min("batch__start_date"))
+        .values_list("trainee_id", "batch__area_id", "year", "since")
+        .order_by()
+    )
+
+
 def _refresh_standings(trainee_ids: list[int], city_id: int) -> None:
-    """Take each person's old contribution to the referral rows off and put the current one on."""
+    """Take each person's old contribution to the referral rows off and put the current one on.
+
+    A person counts from the start of their batch: the rows are keyed by that day and readers add up
+    the rows whose day has come, so a batch starting next month is already here, waiting."""
     trainees: Counter = Counter()
     met: Counter = Counter()
     old = {s.trainee_id: s for s in ReferralStanding.objects.select_for_update().filter(trainee_id__in=trainee_ids)}
     for standing in old.values():
-        for area_id, year in standing.scopes:
-            trainees[(area_id, year)] -= 1
-            met[(area_id, year)] -= standing.referrals >= REFERRALS_REQUIRED
+        for area_id, year, since in standing.scopes:
+            trainees[(area_id, year, since)] -= 1
+            met[(area_id, year, since)] -= standing.referrals >= REFERRALS_REQUIRED
     referrals = dict(
-        JobReferral.objects.filter(trainee_id__in=trainee_ids)
+        counted_referrals(JobReferral.objects.filter(trainee_id__in=trainee_ids))
         .values("trainee_id")
         .annotate(n=Count("id"))
         .values_list("trainee_id", "n")
+        .order_by()
     )
-    completed: dict[int, set] = {}
-    for trainee_id, area_id, year in (
-        Enrolment.objects.filter(trainee_id__in=trainee_ids, completed=True)
-        .annotate(year=ExtractYear("batch__end_date"))
-        .values_list("trainee_id", "batch__area_id", "year")
-        .distinct()
-    ):
-        completed.setdefault(trainee_id, set()).add((area_id, year))
+    parts: dict[int, list] = {}
+    for trainee_id, area_id, year, since in _participation_parts(Enrolment.objects.filter(trainee_id__in=trainee_ids)):
+        parts.setdefault(trainee_id, []).append((area_id, year, since))
     keep = []
-    for trainee_id, pairs in completed.items():
-        scopes = sorted(_scopes(city_id, pairs))
+    for trainee_id, person_parts in parts.items():
+        scopes = sorted(
+            (area_id, year, since.isoformat()) for (area_id, year), since in _scopes(city_id, person_parts).items()
+        )
         count = referrals.get(trainee_id, 0)
         for scope in scopes:
             trainees[scope] += 1
             met[scope] += count >= REFERRALS_REQUIRED
-        keep.append(ReferralStanding(trainee_id=trainee_id, referrals=count, scopes=[list(s) for s in scopes]))
+        keep.append(
+            ReferralStanding(
+                trainee_id=trainee_id,
+                referrals=count,
+                first_start=min(since for _a, _y, since in person_parts),
+                scopes=[list(s) for s in scopes],
+            )
+        )
     ReferralStanding.objects.filter(trainee_id__in=trainee_ids).delete()
     ReferralStanding.objects.bulk_create(keep, batch_size=1000)
-    for scope in set(trainees) | set(met):
-        if trainees[scope] or met[scope]:
-            area_id, year = scope
-            ReferralTally.objects.get_or_create(area_id=area_id, year=year)
-            ReferralTally.objects.filter(area_id=area_id, year=year).update(
-                trainees=F("trainees") + trainees[scope], with_3_or_more=F("with_3_or_more") + met[scope]
-            )
+    changed = sorted(scope for scope in set(trainees) | set(met) if trainees[scope] or met[scope])
+    # The rows first (one statement; those that exist are left alone), then each one moved by the change:
+    # an increment in the database, so concurrent changes of other people add up.
+    ReferralTally.objects.bulk_create(
+        [
+            ReferralTally(area_id=area_id, year=year, counted_from=datetime.date.fromisoformat(since))
+            for area_id, year, since in changed
+        ],
+        ignore_conflicts=True,
+    )
+    for area_id, year, since in changed:
+        scope = (area_id, year, since)
+        ReferralTally.objects.filter(area_id=area_id, year=year, counted_from=since).update(
+            trainees=F("trainees") + trainees[scope], with_3_or_more=F("with_3_or_more") + met[scope]
+        )
 
 
 def trainees_changed(
@@ -161,60 +195,60 @@ def rebuild() -> None:
     if connection.vendor in SCOPES_AS_JSON:
         _rebuild_standings(city_id)
         return
-    for chunk in chunks(Trainee.objects.filter(enrolments__completed=True).values_list("pk", flat=True)):
+    for chunk in chunks(Enrolment.objects.values_list("trainee_id", flat=True)):
         _refresh_standings(chunk, city_id)
 
 
-# Each person's [area id, year] scopes as one JSON array. Sorted as `_refresh_standings` sorts them by
-# aggregating rows that come sorted: an ORDER BY inside the aggregate sorted each person's handful of
-# rows again (and SQLite has none before 3.44).
+# Each person's [area id, year, counted-from] scopes as one JSON array. Sorted as `_refresh_standings`
+# sorts them by aggregating rows that come sorted: an ORDER BY inside the aggregate sorted each person's
+# handful of rows again (and SQLite has none before 3.44).
 SCOPES_AS_JSON = {
-    "postgresql": "jsonb_agg(jsonb_build_array(area_id, year))",
-    "sqlite": "json_group_array(json_array(area_id, year))",
+    "postgresql": "jsonb_agg(jsonb_build_array(area_id, year, since))",
+    "sqlite": "json_group_array(json_array(area_id, year, since))",
 }
 
 
 def _rebuild_standings(city_id: int) -> None:
     """Every person's standing and the referral rows from empty tables, as `_refresh_standings` would
     leave them, in a few statements over the whole tables rather than a dozen per few thousand people (the
-    rebuild after a load of a million enrolments spent minutes there)."""
-    pairs, params = (
-        Enrolment.objects.filter(completed=True)
-        .annotate(year=ExtractYear("batch__end_date"))
-        .values_list("trainee_id", "batch__area_id", "year")
-        .distinct()
-        .order_by()
-        .query.sql_with_params()
-    )
+    rebuild after a load of a million enrolments spent minutes there). The participations and the
+    referrals that count are the selectors' queries, compiled: the rule is written once."""
+    parts, part_params = _participation_parts(Enrolment.objects.all()).query.sql_with_params()
+    referrals, referral_params = (
+        counted_referrals().values("trainee_id").annotate(n=Count("id")).values_list("trainee_id", "n").order_by()
+    ).query.sql_with_params()
     with connection.cursor() as cursor:
-        # (person, area id, year) for every scope a person counts in (`_scopes`), with their referrals:
-        # worked out once for both tables.
+        # (person, area id, year, counted from) for every scope a person counts in (`_scopes`), with their
+        # referrals that count: worked out once for both tables.
         cursor.execute(
             f"""CREATE TEMPORARY TABLE referral_scopes AS
-            WITH pairs (trainee_id, area_id, year) AS ({pairs}),
+            WITH parts (trainee_id, area_id, year, since) AS ({parts}),
             scopes AS (
-                SELECT trainee_id, area_id, CAST(year AS INTEGER) AS year FROM pairs
-                UNION SELECT trainee_id, area_id, {ALL_YEARS} FROM pairs
-                UNION SELECT trainee_id, %s, CAST(year AS INTEGER) FROM pairs
-                UNION SELECT trainee_id, %s, {ALL_YEARS} FROM pairs
+                SELECT trainee_id, area_id, year, MIN(since) AS since FROM (
+                    SELECT trainee_id, area_id, CAST(year AS INTEGER) AS year, since FROM parts
+                    UNION ALL SELECT trainee_id, area_id, {ALL_YEARS}, MIN(since) FROM parts
+                        GROUP BY trainee_id, area_id
+                    UNION ALL SELECT trainee_id, %s, CAST(year AS INTEGER), MIN(since) FROM parts
+                        GROUP BY trainee_id, year
+                    UNION ALL SELECT trainee_id, %s, {ALL_YEARS}, MIN(since) FROM parts GROUP BY trainee_id
+                ) AS every_scope
+                GROUP BY trainee_id, area_id, year
             ),
-            referrals AS (
-                SELECT trainee_id, COUNT(*) AS n FROM {JobReferral._meta.db_table} GROUP BY trainee_id
-            )
-            SELECT scopes.trainee_id, scopes.area_id, scopes.year, COALESCE(referrals.n, 0) AS referrals
+            referrals (trainee_id, n) AS ({referrals})
+            SELECT scopes.trainee_id, scopes.area_id, scopes.year, scopes.since, COALESCE(referrals.n, 0) AS referrals
             FROM scopes LEFT JOIN referrals ON referrals.trainee_id = scopes.trainee_id""",
-            (*params, city_id, city_id),
+            (*part_params, city_id, city_id, *referral_params),
         )
         cursor.execute(
-            f"""INSERT INTO {ReferralStanding._meta.db_table} (trainee_id, referrals, scopes)
-            SELECT trainee_id, MAX(referrals), {SCOPES_AS_JSON[connection.vendor]}
+            f"""INSERT INTO {ReferralStanding._meta.db_table} (trainee_id, referrals, first_start, scopes)
+            SELECT trainee_id, MAX(referrals), MIN(since), {SCOPES_AS_JSON[connection.vendor]}
             FROM (SELECT * FROM referral_scopes ORDER BY trainee_id, area_id, year) AS sorted
             GROUP BY trainee_id"""
         )
         cursor.execute(
-            f"""INSERT INTO {ReferralTally._meta.db_table} (area_id, year, trainees, with_3_or_more)
-            SELECT area_id, year, COUNT(*), SUM(CASE WHEN referrals >= %s THEN 1 ELSE 0 END)
-            FROM referral_scopes GROUP BY area_id, year""",
+            f"""INSERT INTO {ReferralTally._meta.db_table} (area_id, year, counted_from, trainees, with_3_or_more)
+            SELECT area_id, year, since, COUNT(*), SUM(CASE WHEN referrals >= %s THEN 1 ELSE 0 END)
+            FROM referral_scopes GROUP BY area_id, year, since""",
             [REFERRALS_REQUIRED],
         )
         cursor.execute("DROP TABLE referral_scopes")

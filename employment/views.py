@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from openpyxl.utils import get_column_letter
 
 from accounts.audit import audit_export, check_person_export, may_export_persons
 from accounts.scoping import scope_areas, scope_for
@@ -35,6 +36,8 @@ from .forms import (
     WorklistFilterForm,
 )
 from .models import JobReferral, WageCase
+from .referral_import import add_referral_inputs
+from .referral_keys import referral_key_make
 
 WORKLIST_PER_PAGE = 50
 EXPORTS_PER_PAGE = 50
@@ -104,8 +107,11 @@ def _trainee_page(request, trainee, *, referral_form=None, outcome_form=None):
         if outcome_form is None and user.has_perm("employment.add_employmentoutcome"):
             outcome_form = OutcomeForm(initial=initial, **form_kwargs)
 
-    # The rule counts every area's referrals; another area's records show only as a number.
-    made = selectors.trainee_referral_total(trainee=trainee) if not sees_all else len(referrals)
+    # The rule counts every area's referrals dated from the first batch's start; another area's records
+    # show only as a number.
+    totals = selectors.trainee_referral_totals(trainee=trainee)
+    made = totals["counted"]
+    counted_here = sum(referral.counts for referral in referrals)
     return render(
         request,
         "employment/trainee_employment.html",
@@ -115,13 +121,16 @@ def _trainee_page(request, trainee, *, referral_form=None, outcome_form=None):
             "enrolments": enrolments,
             "completed": sum(enrolment.completed for enrolment in enrolments),
             "first_completed": selectors.first_completion(trainee=trainee),
+            "first_start": selectors.first_batch_start(trainee=trainee),
             "referrals": referrals,
             "referrals_made": made,
             "referrals_required": selectors.REFERRALS_REQUIRED,
             "referrals_missing": max(0, selectors.REFERRALS_REQUIRED - made),
             "hired": sum(referral.result == JobReferral.Result.HIRED for referral in referrals),
             "outcomes": outcomes,
-            "referrals_elsewhere": made - len(referrals),
+            "referrals_elsewhere": totals["all"] - len(referrals),
+            "referrals_elsewhere_counted": made - counted_here,
+            "referrals_not_counted": totals["all"] - made,
             "outcomes_elsewhere": (selectors.trainee_outcome_total(trainee=trainee) - len(outcomes))
             if not sees_all
             else 0,
@@ -246,23 +255,26 @@ def worklist(request):
             "required": selectors.REFERRALS_REQUIRED,
             "query": query.urlencode(),
             "may_export": may_export_persons(request.user),
-            # An empty worklist means "all done" only when someone has completed a training at all.
-            "anyone_completed": bool(page.paginator.count)
-            or training_selectors.counted_trainings(user=request.user).exists(),
+            # An empty worklist means "all done" only when someone has taken part in a training at all.
+            "anyone_started": bool(page.paginator.count) or selectors.anyone_took_part(user=request.user),
         },
     )
 
 
 WORKLIST_HEADERS = [
+    "推荐编号",
     "姓名",
     "身份证号码（脱敏）",
     "人员类别",
     "最近培训地区",
     "最近培训工种",
-    "首次结业日期",
-    "已推荐次数",
+    "首次开班日期",
+    "已推荐次数（计入）",
     "还差次数",
 ]
+# Filled in by the clerk and uploaded as it is under 批量导入推荐: the import reads the 推荐编号 in place
+# of the (masked) ID number and ignores the worklist's own columns.
+WORKLIST_FILL_IN = ["用人单位", "推荐岗位", "推荐日期", "推荐渠道", "推荐结果", "备注"]
 
 
 @require_safe
@@ -275,26 +287,33 @@ def worklist_xlsx(request):
     required = selectors.REFERRALS_REQUIRED
     trainees = list(selectors.referral_worklist(user=request.user, filters=filters))
     workbook = new_workbook()
-    add_table_sheet(
+    headers = WORKLIST_HEADERS + WORKLIST_FILL_IN
+    sheet = add_table_sheet(
         workbook,
         title="未达3次推荐",
-        heading=f"岗位推荐工作台：未达到 {required} 次岗位推荐的学员（{scope_for(request.user).label}，{today:%Y-%m-%d}）",
-        headers=WORKLIST_HEADERS,
-        widths=[12, 22, 24, 14, 20, 14, 12, 10],
+        heading=f"岗位推荐工作台：未达到 {required} 次岗位推荐的学员（{scope_for(request.user).label}，{today:%Y-%m-%d}）"
+        "。填写右侧推荐内容后可直接在“批量导入推荐”上传；同一人推荐多次请复制该行。",
+        headers=headers,
+        widths=[28, 12, 22, 24, 14, 20, 14, 12, 10, 32, 20, 14, 12, 18, 28],
         rows=(
             [
+                # Tied to the area of the person's batch in the user's scope: only that area's import takes it.
+                referral_key_make(trainee_id=trainee.pk, area_id=trainee.last_area_id),
                 trainee.name,
                 trainee.masked_id_number,
                 "、".join(category.name for category in trainee.category_list),
                 trainee.last_area or "",
                 trainee.last_occupation or "",
-                trainee.first_completed_on,
+                trainee.first_started_on,
                 trainee.referral_total,
                 required - trainee.referral_total,
             ]
             for trainee in trainees
         ),
     )
+    letters = {header: get_column_letter(position) for position, header in enumerate(headers, start=1)}
+    # The rows to fill in, and as many again for copies of a row (a second referral of the same person).
+    add_referral_inputs(sheet, letters=letters, first=3, last=2 + max(2 * len(trainees), 100))
     chosen = "，".join(f"{key}={value}" for key, value in filters.items() if value)
     audit_export(
         request=request,

@@ -261,6 +261,8 @@ ROSTER_INLINE_MAX_ROWS = int(os.environ.get("ROSTER_INLINE_MAX_ROWS", "2000"))
 # A roster whose ID numbers match this many people registered through other areas is flagged in the
 # 个人信息操作记录 (each match is recorded either way): a list of numbers is how the registry would be probed.
 ROSTER_ELSEWHERE_ALERT = int(os.environ.get("ROSTER_ELSEWHERE_ALERT", "20"))
+# The 推荐编号 of a worklist export (employment/referral_keys.py) is accepted by the referral import this long.
+REFERRAL_KEY_MAX_AGE_DAYS = int(os.environ.get("REFERRAL_KEY_MAX_AGE_DAYS", "180"))
 # Subsidy limits: a person's training subsidy once per occupation and level, at most N times a year.
 SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL = env_bool("SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL", True)
 SUBSIDY_TRAINING_MAX_PER_YEAR = int(os.environ.get("SUBSIDY_TRAINING_MAX_PER_YEAR", "3"))

@@ -86,7 +86,7 @@ def test_the_workbook_has_the_numbers_of_the_summary(client, city_viewer, record
 
     other = {row[1]: row for row in data_rows(workbook["其他指标"])}
     referrals = progress["referrals"]
-    referral_row = other["结业学员中获得 3 次及以上岗位推荐的人数（目标 100%）"]
+    referral_row = other["参训学员（已开班）中获得 3 次及以上岗位推荐的人数，开班前的推荐不计入（目标 100%）"]
     assert referral_row[2:] == (referrals["with_3_or_more"], referrals["trainees"], referrals["rate"])
     assert other["就业补助资金预算"][2] == progress["subsidies"]["budget_amount"]
     shortfall = next(row for label, row in other.items() if label.startswith("培训人次 · 八桂家政：各县区分配合计"))

@@ -248,7 +248,11 @@ def expected_keys(content: bytes) -> set[tuple]:
     """What a "valid rows only" commit writes, worked out from the reader and the people registered above:
     rows without errors of the clerk's own trainees under their registered names, each referral once."""
     sheet = importer.read_referrals(content, today=timezone.localdate())
-    return {row.key() for row in sheet.rows if not row.errors and REGISTERED.get(row.identity.number) == row.name}
+    return {
+        (row.identity.number, importer._compact(row.employer_name), importer._compact(row.position), row.referred_on)
+        for row in sheet.rows
+        if not row.errors and REGISTERED.get(row.identity.number) == row.name
+    }
 
 
 def upload_preview_commit(client, content: bytes, *, mode: str):
