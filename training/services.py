@@ -523,8 +523,9 @@ def _write(
     bulk.link_categories(new_links, new_people=True)
     bulk.link_categories(links)
 
+    enrolled = [trainee_id(row) for row in plan.to_enrol]
     bulk.enrol(
-        [trainee_id(row) for row in plan.to_enrol],
+        enrolled,
         batch_id=batch.pk,
         completed=mark_completed,
         roster_import_id=roster_import.pk if roster_import else None,
@@ -532,10 +533,13 @@ def _write(
         progress=advance,
     )
     _keep_with_enrolments(plan.elsewhere, batch=batch)
-    # A clean roster of new people into a running batch counts nothing yet: no summary work at all.
-    recategorised = sorted({pk for pk, _category in links})
-    if (mark_completed and plan.to_enrol) or recategorised:
-        tallies.training_changed(batch_ids=[batch.pk] if mark_completed else [], trainee_ids=recategorised)
+    # Everyone enrolled takes part in brand training from the batch's start (the three-referral rule's
+    # people, employment's standings); trainings change only when the roster marks people completed.
+    recategorised = {pk for pk, _category in links}
+    if enrolled or recategorised:
+        tallies.training_changed(
+            batch_ids=[batch.pk] if mark_completed else [], trainee_ids=recategorised.union(enrolled)
+        )
 
 
 def _keep_with_enrolments(people: list[tuple[bulk.RegisteredTrainee, RosterRow]], *, batch: TrainingBatch) -> None:

@@ -205,11 +205,6 @@ def test_the_rebuild_gives_the_rows_the_services_keep(clerk, other_clerk, area, 
     assert_rows_match_the_rule(today + 3 * DAY)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A roster that enrols without completing sends no training.signals.progress_inputs_changed "
-    "(training/services.py `_write`), so the new participants wait for the next change or recount_tallies.",
-)
 def test_a_roster_into_a_running_batch_puts_its_people_on_the_worklist(clerk, area):
     today = timezone.localdate()
     running = TrainingBatchFactory(area=area, start_date=today - 2 * DAY, end_date=today + 20 * DAY)
