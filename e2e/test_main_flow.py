@@ -202,7 +202,7 @@ def test_clerk_to_city_main_flow(sessions, open_as, clerk, reviewer, city_admin,
 
     sessions.step("经办员：登记结业与证书")
     action(page, "登记结业与证书").click()
-    page.get_by_label("全部标记为已结业").check()
+    page.get_by_label("本页全部结业").check()
     for name in (HUANG, LI, CHEN):
         expect(page.get_by_label(f"{name} 已结业", exact=True)).to_be_checked()
     for number, name in enumerate((HUANG, LI), start=1):
@@ -262,7 +262,7 @@ def test_clerk_to_city_main_flow(sessions, open_as, clerk, reviewer, city_admin,
 
     sessions.step("经办员：按班期生成培训补贴申请")
     page.goto(batch_url)
-    action(page, "申请培训补贴").click()
+    action(page, "申请培训补贴").first.click()
     page.get_by_label("职业培训补贴规则").select_option(label=rule.name)
     page.get_by_role("button", name="预览").click()
     expect(page.get_by_role("heading", name="符合条件（2 人）")).to_be_visible()

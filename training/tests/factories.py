@@ -53,3 +53,6 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
 
     trainee = factory.SubFactory(TraineeFactory)
     batch = factory.SubFactory(TrainingBatchFactory)
+    certificate = ""
+    # Certificate numbers are unique per certificate type across the registry.
+    certificate_number = factory.LazyAttributeSequence(lambda o, n: f"TEST{n:06d}" if o.certificate else "")
