@@ -217,12 +217,12 @@ def test_clerk_to_city_main_flow(sessions, open_as, clerk, reviewer, city_admin,
     expect(stat(page, "已结业")).to_have_text("3")
     expect(stat(page, "已取得证书")).to_have_text("2")
 
-    sessions.step("经办员：班期结业")
-    action(page, "修改班期").click()
-    page.get_by_label("状态").select_option(label="已结业")
-    page.get_by_role("button", name="保存修改").click()
-    expect(success(page)).to_contain_text("已保存班期")
+    sessions.step("经办员：班期结业（全部学员已登记结果，页面提示设为已结业）")
+    expect(page.locator("#finish-batch")).to_contain_text("全部 3 名学员都已登记结业或考核结果")
+    page.locator("#finish-batch button").click()
+    expect(success(page)).to_contain_text("班期已设为“已结业”。")
     expect(page.locator(".page-header .badge")).to_have_text("已结业")
+    expect(page.locator("#subsidy-step")).to_contain_text("下一步：为符合条件的学员申请培训补贴")
 
     sessions.step("经办员：岗位推荐三次")
     page.locator("table").first.get_by_role("link", name=HUANG).click()
