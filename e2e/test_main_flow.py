@@ -202,7 +202,7 @@ def test_clerk_to_city_main_flow(sessions, open_as, clerk, reviewer, city_admin,
 
     sessions.step("经办员：登记结业与证书")
     action(page, "登记结业与证书").click()
-    page.get_by_label("全部标记为已结业").check()
+    page.get_by_label("本页全部结业").check()
     for name in (HUANG, LI, CHEN):
         expect(page.get_by_label(f"{name} 已结业", exact=True)).to_be_checked()
     for number, name in enumerate((HUANG, LI), start=1):
@@ -217,12 +217,12 @@ def test_clerk_to_city_main_flow(sessions, open_as, clerk, reviewer, city_admin,
     expect(stat(page, "已结业")).to_have_text("3")
     expect(stat(page, "已取得证书")).to_have_text("2")
 
-    sessions.step("经办员：班期结业")
-    action(page, "修改班期").click()
-    page.get_by_label("状态").select_option(label="已结业")
-    page.get_by_role("button", name="保存修改").click()
-    expect(success(page)).to_contain_text("已保存班期")
+    sessions.step("经办员：班期结业（全部学员已登记结果，页面提示设为已结业）")
+    expect(page.locator("#finish-batch")).to_contain_text("全部 3 名学员都已登记结业或考核结果")
+    page.locator("#finish-batch button").click()
+    expect(success(page)).to_contain_text("班期已设为“已结业”。")
     expect(page.locator(".page-header .badge")).to_have_text("已结业")
+    expect(page.locator("#subsidy-step")).to_contain_text("下一步：为符合条件的学员申请培训补贴")
 
     sessions.step("经办员：岗位推荐三次")
     page.locator("table").first.get_by_role("link", name=HUANG).click()
@@ -262,7 +262,7 @@ def test_clerk_to_city_main_flow(sessions, open_as, clerk, reviewer, city_admin,
 
     sessions.step("经办员：按班期生成培训补贴申请")
     page.goto(batch_url)
-    action(page, "申请培训补贴").click()
+    action(page, "申请培训补贴").first.click()
     page.get_by_label("职业培训补贴规则").select_option(label=rule.name)
     page.get_by_role("button", name="预览").click()
     expect(page.get_by_role("heading", name="符合条件（2 人）")).to_be_visible()

@@ -225,7 +225,7 @@ class Enrolment(models.Model):
             # A certificate's number identifies it: unique per certificate type across the whole registry.
             models.UniqueConstraint(
                 fields=["certificate", "certificate_number"],
-                condition=~Q(certificate=""),
+                condition=~Q(certificate="") & ~Q(certificate_number=""),
                 name="enrolment_certificate_number_unique",
                 violation_error_message=_("同一类证书的证书编号不能重复：该编号已登记给另一名学员。"),
             ),

@@ -8,6 +8,7 @@ def refuse_duplicates(apps, schema_editor):
     Enrolment = apps.get_model("training", "Enrolment")
     duplicates = list(
         Enrolment.objects.exclude(certificate="")
+        .exclude(certificate_number="")
         .values("certificate", "certificate_number")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
@@ -29,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="enrolment",
             constraint=models.UniqueConstraint(
-                condition=models.Q(("certificate", ""), _negated=True),
+                condition=models.Q(models.Q(("certificate", ""), _negated=True), models.Q(("certificate_number", ""), _negated=True)),
                 fields=("certificate", "certificate_number"),
                 name="enrolment_certificate_number_unique",
                 violation_error_message="同一类证书的证书编号不能重复：该编号已登记给另一名学员。",

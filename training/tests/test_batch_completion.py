@@ -150,3 +150,10 @@ def test_a_batch_cannot_be_closed_while_results_are_missing(clerk, batch):
     with pytest.raises(ValidationError, match="还有 1 名学员没有登记结业或考核结果"):
         services.batch_finish(batch=batch, user=clerk)
     assert TrainingBatch.objects.get(pk=batch.pk).status == TrainingBatch.Status.RUNNING
+
+
+def test_certificates_recorded_without_a_number_are_not_duplicates_of_each_other(batch):
+    """Older records (the admin, imports) may hold a certificate with no number: the rule is about numbers."""
+    EnrolmentFactory(batch=batch, completed=True, certificate="level4", certificate_number="")
+    EnrolmentFactory(batch=batch, completed=True, certificate="level4", certificate_number="")
+    assert Enrolment.objects.filter(certificate="level4", certificate_number="").count() == 2
