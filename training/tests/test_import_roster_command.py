@@ -330,9 +330,14 @@ def database_url(tmp_path) -> str:
     if connection.vendor == "sqlite":
         path = tmp_path / "child.sqlite3"
         connection.ensure_connection()
+        # serialize(), not backup(): the test's transaction begins IMMEDIATE (settings), and a backup through
+        # the shared-cache test database waits for that lock for ever.
+        copy = sqlite3.connect(":memory:")
+        copy.deserialize(connection.connection.serialize())
         target = sqlite3.connect(path)
-        connection.connection.backup(target)
+        copy.backup(target)
         target.close()
+        copy.close()
         return f"sqlite:///{path}"
     if connection.vendor == "postgresql":
         password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
