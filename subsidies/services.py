@@ -672,8 +672,10 @@ def evidence_remove(*, evidence: ApplicationEvidence, user) -> None:
     application = _locked(evidence.application)
     if application.status not in EVIDENCE_REMOVABLE_STATUSES:
         raise ValidationError(f"申请当前状态为“{application.get_status_display()}”，不能删除证明材料。")
-    if scope_for(user).role not in CLERK_ROLES or not scope_covers(user, application.area):
+    if scope_for(user).role not in CLERK_ROLES:
         raise PermissionDenied("只有本地区的经办员可以删除证明材料。")
+    if not scope_covers(user, application.area):
+        raise PermissionDenied("只能办理本县区的补贴申请。")
     name, storage, stored = evidence.original_name, evidence.file.storage, evidence.file.name
     kind = f"（{evidence.kind}）" if evidence.kind_id else ""
     evidence.delete()

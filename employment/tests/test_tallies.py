@@ -380,20 +380,17 @@ def test_a_later_training_takes_the_start_up_employees_with_the_job(batch, clerk
     assert_tallies_match_the_counting_rules()
 
 
-def test_an_admin_edit_of_the_employees_recounts_them(batch, clerk, admin_client_city):
+def test_deleting_a_start_up_in_the_admin_recounts_its_employees(batch, clerk, admin_client_city):
+    """An outcome is not changed in the admin (deleted and recorded again): the delete recounts."""
     founder = TraineeFactory()
     EnrolmentFactory(trainee=founder, batch=batch)
     complete(batch, clerk, founder)
     outcome = start_up(clerk, founder, D(2024, 6, 1), employs=2)
-    response = admin_client_city.get(f"/admin/employment/employmentoutcome/{outcome.pk}/change/")
-    assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    data = {k: ("" if v is None else v) for k, v in data.items()}
-    data["jobs_created"] = 7
-    response = admin_client_city.post(f"/admin/employment/employmentoutcome/{outcome.pk}/change/", data)
+    assert progress_summary()["city"]["jobs_created_by_startups"] == 2
+    url = f"/admin/employment/employmentoutcome/{outcome.pk}/delete/"
+    response = admin_client_city.post(url, {"post": "yes"})
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert progress_summary()["city"]["jobs_created_by_startups"] == 7
+    assert progress_summary()["city"]["jobs_created_by_startups"] == 0
     assert_tallies_match_the_counting_rules()
 
 

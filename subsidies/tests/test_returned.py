@@ -105,7 +105,7 @@ def test_the_clerk_corrects_and_resubmits_a_returned_application(client, returne
 
 def test_the_migration_makes_returned_drafts_returned(base_application, another, advance, clerk, reviewer):
     """What the old code left: returned applications as drafts with a submitted → draft step."""
-    migration = importlib.import_module("subsidies.migrations.0004_returned_status")
+    migration = importlib.import_module("subsidies.migrations.0006_returned_status")
     never_submitted = another()
     corrected = advance(base_application(), Status.SUBMITTED)
     services.application_return(application=corrected, user=reviewer, reason="金额有误")

@@ -502,6 +502,6 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(make_batch):
     assert large_reads == small_reads
     # 12 for the import itself, the rest the summary rows of the people now taking part (employment's
     # referral standings and tallies): a fixed number of statements per chunk of people, never per person.
-    assert small_reads <= 26
+    assert small_reads <= 30
     assert large_inserts <= write_queries_bound(2000)
     assert small_inserts <= write_queries_bound(200)
