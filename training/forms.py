@@ -206,7 +206,7 @@ class EnrolmentResultForm(forms.Form):
         widget=forms.DateInput(attrs={**DATE_INPUT, "class": "form-control form-control-sm"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+    def __init__(self, *args, enrolment: Enrolment, batch: TrainingBatch | None = None, **kwargs):
         self.enrolment = enrolment
         kwargs.setdefault("prefix", f"e{enrolment.pk}")
         kwargs.setdefault(
@@ -220,6 +220,14 @@ class EnrolmentResultForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        entrepreneurship = Enrolment.Certificate.ENTREPRENEURSHIP
+        if (
+            batch is not None
+            and batch.mode != TrainingBatch.Mode.ENTREPRENEURSHIP
+            and enrolment.certificate != entrepreneurship
+        ):
+            # The 创业培训合格证书 belongs to 创业培训 batches (the service refuses it elsewhere): not offered.
+            self.fields["certificate"].choices = [c for c in Enrolment.Certificate.choices if c[0] != entrepreneurship]
         for field in self.fields.values():
             field.widget.attrs["aria-label"] = f"{enrolment.trainee.name} {field.label}"
 

@@ -135,7 +135,7 @@ def batch_results(request, pk: int):
     if request.method == "POST":
         # The rows are the ones the clerk saw (listed in the page), never "whatever is on page N now".
         shown = [int(value) for value in request.POST.getlist("rows") if value.isdigit()]
-        rows = [EnrolmentResultForm(request.POST, enrolment=e) for e in enrolments.filter(pk__in=shown)]
+        rows = [EnrolmentResultForm(request.POST, enrolment=e, batch=batch) for e in enrolments.filter(pk__in=shown)]
         valid = [row.is_valid() for row in rows]  # every row, not up to the first bad one: all errors show
         if all(valid):
             entries = [services.ResultEntry(enrolment_id=row.enrolment.pk, **row.cleaned_data) for row in rows]
@@ -159,7 +159,7 @@ def batch_results(request, pk: int):
             messages.error(request, "有填写不正确的内容，请按红框提示修改后再保存。")
     else:
         page = Paginator(enrolments, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-        rows = [EnrolmentResultForm(enrolment=e) for e in page]
+        rows = [EnrolmentResultForm(enrolment=e, batch=batch) for e in page]
     return render(
         request,
         "training/batch_results.html",

@@ -157,3 +157,13 @@ def test_certificates_recorded_without_a_number_are_not_duplicates_of_each_other
     EnrolmentFactory(batch=batch, completed=True, certificate="level4", certificate_number="")
     EnrolmentFactory(batch=batch, completed=True, certificate="level4", certificate_number="")
     assert Enrolment.objects.filter(certificate="level4", certificate_number="").count() == 2
+
+
+def test_the_results_page_offers_the_entrepreneurship_certificate_only_in_entrepreneurship_batches(client, clerk, area):
+    regular = TrainingBatchFactory(area=area, mode=TrainingBatch.Mode.REGULAR)
+    startup = TrainingBatchFactory(area=area, mode=TrainingBatch.Mode.ENTREPRENEURSHIP)
+    for batch in (regular, startup):
+        EnrolmentFactory(batch=batch)
+    login(client, clerk)
+    assert "创业培训合格证书" not in html(client.get(reverse("training:batch_results", args=[regular.pk])))
+    assert "创业培训合格证书" in html(client.get(reverse("training:batch_results", args=[startup.pk])))
