@@ -11,7 +11,7 @@ from accounts.scoping import scope_queryset
 from brands.models import Area, Occupation, Organisation
 
 from .identity import normalise_id_number
-from .models import Enrolment, RosterImport, Trainee, TrainingBatch, TrainingTally
+from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch, TrainingTally
 
 
 def batch_find(
@@ -216,3 +216,8 @@ def counted_trainings(*, user, area_code: str = "", brand_code: str = "", year: 
     if year is not None:
         enrolments = enrolments.filter(batch__end_date__year=year)
     return enrolments.order_by("-batch__end_date", "batch_id", "trainee__name", "id")
+
+
+def category_names() -> list[str]:
+    """The 人员类别 as the registry names them now, in their order (the roster template's drop-down)."""
+    return list(PriorityCategory.objects.values_list("name", flat=True))

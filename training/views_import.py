@@ -42,7 +42,7 @@ class RosterUploadForm(forms.Form):
 @require_safe
 @login_required
 def roster_template(request):
-    return xlsx_response(build_template(), "学员花名册模板.xlsx")
+    return xlsx_response(build_template(categories=selectors.category_names()), "学员花名册模板.xlsx")
 
 
 @login_required

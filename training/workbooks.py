@@ -31,14 +31,15 @@ INSTRUCTIONS = [
     "3. 性别可不填，系统按身份证号码判断；填写时必须与身份证号码一致。",
     "4. 联系电话填写 11 位手机号码，或带区号的固定电话（如 0777-2812345）。",
     "5. 文化程度从下拉列表中选择：" + "、".join(EDUCATION_CHOICES) + "。",
-    "6. 人员类别可填多个，用顿号“、”分隔：" + "、".join(CATEGORY_NAMES) + "。不属于任何类别可不填。",
+    "6. 人员类别可填多个，用顿号“、”分隔：{categories}。不属于任何类别可不填。",
     "7. 学员年龄按开班日期计算，须在 16 至 75 岁之间。",
     "8. 上传后系统会先检查整份文件并显示预览，确认后才写入；有错误的行可下载“错误清单”修改后重新上传。",
 ]
 
 
-def roster_template() -> Workbook:
-    """The roster template: ID column formatted as text, drop-down lists for 性别, 文化程度, 人员类别."""
+def roster_template(*, categories: list[str] = CATEGORY_NAMES) -> Workbook:
+    """The roster template: ID column formatted as text, drop-down lists for 性别, 文化程度, 人员类别
+    (`categories`: the registry's current names, so a category the city renamed is offered by its new name)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "花名册"
@@ -72,13 +73,13 @@ def roster_template() -> Workbook:
     drop_down("性别", ["男", "女"], strict=True)
     drop_down("文化程度", list(EDUCATION_CHOICES), strict=True)
     # Several categories may be typed separated by 、, so a typed value outside the list is allowed.
-    drop_down("人员类别", CATEGORY_NAMES, strict=False)
+    drop_down("人员类别", categories, strict=False)
     sheet.freeze_panes = "A2"
 
     notes = workbook.create_sheet("填写说明")
     notes.column_dimensions["A"].width = 120
     for row, text in enumerate(INSTRUCTIONS, start=1):
-        cell = notes.cell(row=row, column=1, value=text)
+        cell = notes.cell(row=row, column=1, value=text.replace("{categories}", "、".join(categories)))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if row == 1:
             cell.font = Font(bold=True, size=14)

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from training.models import Enrolment, RosterImport, Trainee
+from training.models import Enrolment, PriorityCategory, RosterImport, Trainee
 from training.tests.factories import TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids, valid_row
 
@@ -52,6 +52,14 @@ def test_template_has_text_id_column_and_drop_downs(clerk_client):
     assert "初中" in lists["E"]
     assert "脱贫人口" in lists["F"]
     assert "填写说明" in workbook.sheetnames
+
+
+def test_the_template_offers_a_renamed_category_by_its_new_name(clerk_client):
+    PriorityCategory.objects.filter(code="migrant-worker").update(name="进城务工人员")
+    workbook = load_workbook(io.BytesIO(clerk_client.get(reverse("training:roster_template")).content))
+    lists = {str(v.sqref).split(":")[0][0]: v.formula1 for v in workbook["花名册"].data_validations.dataValidation}
+    assert "进城务工人员" in lists["F"] and "农民工" not in lists["F"]
+    assert "进城务工人员" in " ".join(str(cell.value) for cell in workbook["填写说明"]["A"])
 
 
 def test_upload_shows_a_preview_of_the_whole_file(clerk_client, batch):
