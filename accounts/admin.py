@@ -23,7 +23,7 @@ from rest_framework.authtoken.models import TokenProxy
 from brands.admin import ImportNeedsWritePermissionMixin, PlainLabelsAdminMixin
 from brands.models import Organisation, Recognition
 from brands.resources import CreditCodeWidget, SafeExportResource
-from brands.validators import normalise_uscc
+from core.credit_code import normalise_uscc
 
 from .audit import audit_export, may_export_persons
 from .models import ApiToken, AuditEntry, StaffProfile

@@ -55,12 +55,6 @@ class PersonDetailThrottle(ScopedRateThrottle):
         return settings.API_PERSON_DETAIL_RATE
 
 
-def mask_name(name: str) -> str:
-    """`张**`: the surname stays, so a reader of aggregate figures can tell rows apart without names."""
-    name = (name or "").strip()
-    return f"{name[:1]}{'*' * max(len(name) - 1, 1)}" if name else ""
-
-
 class PersonDataMixin:
     """For a viewset whose records are persons or name one (trainees, enrolments, referrals, outcomes).
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from brands.models import Area
+from core.masking import mask_id_number
 
 from .models import AuditEntry
 from .roles import ID_REVEAL_ROLES, PERSON_EXPORT_ROLES
@@ -24,12 +25,6 @@ Action = AuditEntry.Action
 FULL_ID = re.compile(r"[0-9]{17}[0-9X]")
 MASKED_ID = re.compile(r"[0-9]{6}\*{8}[0-9X]{4}")
 LAST_DIGITS = re.compile(r"[0-9X]{1,4}")
-MASK_FILL = "*" * 8
-
-
-def mask_full_id(number: str) -> str:
-    """`450702********123X`, as training.identity masks it (accounts may not import training)."""
-    return f"{number[:6]}{MASK_FILL}{number[14:]}"
 
 
 def _client_ip(request) -> str | None:
@@ -65,7 +60,7 @@ def audit_record(
         person_id, person_name, person_masked_id = person.pk, person.name, person.masked_id_number
         subject = subject or f"学员 #{person.pk}"
     if FULL_ID.fullmatch(person_masked_id or ""):
-        person_masked_id = mask_full_id(person_masked_id)
+        person_masked_id = mask_id_number(person_masked_id)
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     return AuditEntry.objects.create(
         user=user if authenticated else None,
@@ -107,7 +102,7 @@ def audit_people(
             AuditEntry(
                 person_id=pk,
                 person_name=(name or "")[:50],
-                person_masked_id=mask_full_id(number) if FULL_ID.fullmatch(number or "") else (number or "")[:18],
+                person_masked_id=mask_id_number(number) if FULL_ID.fullmatch(number or "") else (number or "")[:18],
                 subject=f"学员 #{pk}",
                 **common,
             )
@@ -164,7 +159,7 @@ def person_lookup(value: str) -> tuple[str, Q]:
     if not text:
         return "", Q()
     if FULL_ID.fullmatch(text):
-        text = mask_full_id(text)
+        text = mask_id_number(text)
     if MASKED_ID.fullmatch(text):
         return text, Q(person_masked_id=text)
     if LAST_DIGITS.fullmatch(text) and text[0].isdigit():

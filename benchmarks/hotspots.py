@@ -17,7 +17,7 @@ from benchmarks.environment import benchmark_database, new_batch, require_postgr
 PHASES = [
     ("read_roster", "reading and checking the file (training/roster.py)"),
     ("check_row", "  of which checking rows"),
-    ("parse_id_number", "    of which ID numbers (training/identity.py)"),
+    ("parse_id_number", "    of which ID numbers (core/identity.py)"),
     ("plan_import", "planning against the registry"),
     ("_write", "writing"),
     ("bulk_create", "  of which QuerySet.bulk_create"),

@@ -6,7 +6,7 @@ import python_calamine
 import tablib
 from import_export import resources
 
-from training.identity import parse_id_number
+from core.identity import parse_id_number
 from training.models import Trainee
 from training.roster import EDUCATION_SYNONYMS, TEMPLATE_HEADERS
 

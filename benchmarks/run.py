@@ -106,7 +106,8 @@ def counted(content: bytes, batch) -> tuple[float, int, str, dict]:
 def large_roster() -> bytes:
     """The 100,000-row workbook takes openpyxl half a minute: keep it between runs, keyed by its generators."""
     from benchmarks import rosters
-    from training import identity, roster
+    from core import identity
+    from training import roster
     from training.tests import rosters as test_rosters
 
     key = hashlib.sha256(repr((roster.TEMPLATE_HEADERS, "every column")).encode())

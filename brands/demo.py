@@ -1,8 +1,9 @@
 """Demo organisations and recognitions (idempotent), for `load_demo`."""
 
+from core.credit_code import make_uscc
+
 from .models import Area, Organisation, Recognition
 from .services import organisation_upsert
-from .validators import make_uscc
 
 # (area code, name, kind)
 DEMO_ORGANISATIONS = [

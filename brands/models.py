@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_uscc
+from core.credit_code import validate_uscc
 
 
 class BrandLine(models.Model):

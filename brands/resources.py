@@ -4,8 +4,10 @@ imports through them passes the model's validation, row by row, before anything 
 from django.core.exceptions import ValidationError
 from import_export import resources, widgets
 
+from core.credit_code import normalise_uscc
+
 from .excel import safe_cell
-from .validators import normalise_uscc, validate_plain_label
+from .validators import validate_plain_label
 
 
 class SafeExportResource(resources.ModelResource):

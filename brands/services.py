@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.credit_code import normalise_uscc, validate_uscc
+
 from .models import Area, BrandLine, Organisation, Target
 from .selectors import PLAN_FIRST_YEAR, PLAN_LAST_YEAR
-from .validators import normalise_uscc, validate_uscc
 
 audit_log = logging.getLogger("brands.targets")
 

@@ -43,12 +43,12 @@ from simple_history.utils import bulk_create_with_history
 
 from brands.models import Area, Occupation, Organisation
 from brands.services import organisation_upsert
+from core.identity import check_character
 from employment.demo import CHANNELS, EMPLOYERS, POSITIONS
 from employment.models import EmploymentOutcome, JobReferral, WageCase
 from employment.tallies import rebuild
 from subsidies.models import ApplicationTransition, Budget, SubsidyApplication, SubsidyKind, SubsidyRule
 from training.demo import GIVEN, SURNAMES
-from training.identity import check_character
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
 
 MARKER = "演示规模数据"

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Area, Organisation
-from brands.validators import validate_uscc
+from core.credit_code import validate_uscc
 from training.models import PriorityCategory, Trainee, TrainingBatch
 
 

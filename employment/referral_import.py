@@ -32,7 +32,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from accounts.scoping import scope_for, scope_queryset
 from brands.excel import HEADER_FILL, HEADER_FONT, safe_cell
 from brands.models import Area, Organisation
-from training.identity import IdNumber, IdNumberError, mask_id_number, parse_id_number
+from core.identity import IdNumber, IdNumberError, parse_id_number
+from core.masking import mask_id_number
 from training.models import Enrolment, Trainee
 from training.roster import (
     CONTROL,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.scoping import scope_for
 from brands.models import Area, Organisation
-from brands.validators import normalise_uscc
+from core.credit_code import normalise_uscc
 from training.models import Trainee
 
 from . import tallies

@@ -7,7 +7,8 @@ read the page. Every page script lives in static/js/ (json_script data blocks ar
 Styles allow 'unsafe-inline' because templates set widths of progress bars in `style` attributes."""
 
 import logging
-import re
+
+from core.masking import mask_personal_data
 
 STRICT_POLICY = {
     "default-src": "'self'",
@@ -77,19 +78,6 @@ class SecurityHeadersMiddleware:
 
 
 # --- logs -----------------------------------------------------------------------------------------
-
-# An 18-character ID number (or a 15-digit legacy one) standing alone, and a mobile number: what a
-# database error ("Key (id_number)=(…) already exists"), a traceback or a careless log line may carry.
-ID_NUMBER = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
-LEGACY_ID_NUMBER = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{6}([0-9]{3})(?![0-9A-Za-z])")
-MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
-
-
-def mask_personal_data(text: str) -> str:
-    """`450702********123X`, `450702******123`, `138****8000` in place of the numbers found in `text`."""
-    text = ID_NUMBER.sub(r"\1********\2", text)
-    text = LEGACY_ID_NUMBER.sub(r"\1******\2", text)
-    return MOBILE.sub(r"\1****\2", text)
 
 
 class PersonalDataLogFilter(logging.Filter):

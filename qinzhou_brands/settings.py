@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Project apps, bottom layer first (see DESIGN.md for the import direction).
+    "core",
     "brands",
     "accounts",
     "training",

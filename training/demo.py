@@ -10,8 +10,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from brands.models import Area, Occupation, Organisation
+from core.identity import check_character
 
-from .identity import check_character
 from .models import Enrolment, RosterImport, TrainingBatch
 from .roster import CATEGORY_NAMES, EDUCATION_CHOICES, TEMPLATE_HEADERS
 from .services import (

@@ -6,8 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Area, Occupation, Organisation
-
-from .identity import mask_id_number
+from core.masking import mask_id_number
 
 
 class PriorityCategory(models.Model):

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import python_calamine
 from django.conf import settings
 
-from .identity import INVISIBLE, IdNumber, IdNumberError, parse_id_number
+from core.identity import INVISIBLE, IdNumber, IdNumberError, parse_id_number
+
 from .validators import name_problem, normalise_phone, phone_problem
 
 # One figure for every upload (rosters, referral sheets, subsidy evidence): the realistic 100,000-row roster

@@ -7,8 +7,9 @@ look a person up (the trainee list, the new subsidy application) goes through th
 
 import secrets
 
+from core.masking import mask_id_number
+
 from . import selectors
-from .identity import mask_id_number
 
 SESSION_KEY = "trainee_searches"
 SEARCHES_KEPT = 5

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_queryset
 from brands.models import Area, Occupation, Organisation
+from core.identity import normalise_id_number
 
-from .identity import normalise_id_number
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch, TrainingTally
 
 

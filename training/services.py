@@ -18,9 +18,9 @@ from django.utils import timezone
 from accounts.audit import AuditEntry, audit_people, audit_record, may_reveal_id_numbers
 from accounts.scoping import scope_covers, scope_for
 from brands.models import Area, Occupation, Organisation
+from core.masking import mask_id_number
 
 from . import bulk, tallies
-from .identity import mask_id_number
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
 from .roster import (
     EDUCATION_CHOICES,

@@ -8,7 +8,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
-from .identity import INVISIBLE
+from core.identity import INVISIBLE
 
 # [0-9], not \d: NFKC leaves Arabic-Indic and other scripts' digits as they are, and no phone dials them.
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")

@@ -1,7 +1,7 @@
 import factory
 
 from brands.models import Area, Organisation, Recognition
-from brands.validators import make_uscc
+from core.credit_code import make_uscc
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from brands.models import Area, BrandLine, Organisation, Target
-from brands.validators import make_uscc
+from core.credit_code import make_uscc
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from django.db import connection
 
 from brands.models import Area, BrandLine
 from conftest import uses_postgresql
+from core.identity import parse_id_number
 from dashboard import scale
 from dashboard.selectors import progress_summary
 from employment.models import EmploymentOutcome, JobReferral, WageCase
 from employment.selectors import job_counts
 from subsidies.models import SubsidyApplication
-from training.identity import parse_id_number
 from training.models import Enrolment, Trainee, TrainingBatch
 from training.selectors import training_counts
 

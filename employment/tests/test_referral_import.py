@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 from accounts.scoping import scope_for
 from brands.models import Organisation
 from brands.tests.factories import OrganisationFactory
+from core.identity import parse_id_number
 from employment import referral_import as importer
 from employment.models import JobReferral, ReferralImport
-from training.identity import parse_id_number
 from training.models import Enrolment, Trainee
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids

@@ -17,7 +17,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from qinzhou_brands.middleware import PersonalDataLogFilter, content_security_policy, mask_personal_data
+from qinzhou_brands.middleware import PersonalDataLogFilter, content_security_policy
 from training.roster import MAX_UPLOAD_BYTES
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 
@@ -166,12 +166,7 @@ def test_a_404_does_not_echo_the_address(client, clerk):
 
 
 def test_the_log_filter_masks_id_and_mobile_numbers_everywhere():
-    assert mask_personal_data(f"key (id_number)=({ID_NUMBER}) exists, phone 13812345678") == (
-        "key (id_number)=(450702********012X) exists, phone 138****5678"
-    )
-    assert mask_personal_data("legacy 450702900517012") == "legacy 450702******012"
-    assert mask_personal_data("batch 12, 2024-03-20, 91450700MA5K000000") == "batch 12, 2024-03-20, 91450700MA5K000000"
-
+    # What the filter masks, and how, is core.masking's (core/tests/test_masking.py).
     try:
         raise ValueError(f"duplicate key value violates unique constraint: Key (id_number)=({ID_NUMBER})")
     except ValueError:

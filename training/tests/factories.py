@@ -4,7 +4,7 @@ import factory
 
 from brands.models import Area, Occupation
 from brands.tests.factories import OrganisationFactory
-from training.identity import parse_id_number
+from core.identity import parse_id_number
 from training.models import Enrolment, Trainee, TrainingBatch
 
 from .rosters import person_ids

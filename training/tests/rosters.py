@@ -5,7 +5,7 @@ import io
 
 from openpyxl import Workbook
 
-from training.identity import check_character
+from core.identity import check_character
 from training.roster import TEMPLATE_HEADERS
 
 

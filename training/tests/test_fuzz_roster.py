@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from core.identity import check_character
 from training import bulk
-from training.identity import check_character
 from training.models import Enrolment, RosterImport, Trainee
 from training.roster import (
     CATEGORIES,

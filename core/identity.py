@@ -1,4 +1,4 @@
-"""居民身份证号码 (GB 11643-1999): normalisation, validation, what the number tells, masking.
+"""居民身份证号码 (GB 11643-1999): normalisation, validation, what the number tells (masking: core.masking).
 
 Normalise before validating: NFKC (full-width digits and Ｘ), drop every whitespace and
 zero-width character, upper-case x; upgrade 15-digit legacy numbers to 18 digits."""
@@ -136,10 +136,3 @@ def _normalised_characters(value) -> str:
     if len(number) != 18:
         raise IdNumberError(f"身份证号码应为 18 位（或旧版 15 位），当前为 {len(number)} 位。")
     return number
-
-
-def mask_id_number(number: str) -> str:
-    """`450702********123X`: the area and the last four, nothing that dates or identifies the person."""
-    if len(number) != 18:
-        return "*" * len(number)
-    return f"{number[:6]}{'*' * 8}{number[14:]}"

@@ -1,4 +1,4 @@
-"""居民身份证号码: normalisation, validation, what the number says, masking (DESIGN.md, "Identity")."""
+"""居民身份证号码: normalisation, validation, what the number says (DESIGN.md, "Identity")."""
 
 import datetime
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from training.identity import IdNumberError, mask_id_number, normalise_id_number, parse_id_number
+from core.identity import IdNumberError, normalise_id_number, parse_id_number
 
 TODAY = datetime.date(2025, 6, 1)
 NUMBER_STORED = "身份证号码被 Excel 存成了数字，末几位已丢失：请把该列设为“文本”格式后重新填写。"
@@ -247,13 +247,3 @@ def test_someone_born_on_the_29th_of_february_has_a_birthday_on_the_1st_of_march
     assert person.age_on(datetime.date(2024, 2, 29)) == 16
     assert person.age_on(datetime.date(2025, 2, 28)) == 16
     assert person.age_on(datetime.date(2025, 3, 1)) == 17
-
-
-def test_masking_keeps_the_area_and_the_last_four():
-    assert mask_id_number(X_NUMBER) == "450702********123X"
-    assert mask_id_number(OLD_AREA_NUMBER) == f"452801********{OLD_AREA_NUMBER[-4:]}"
-
-
-def test_masking_something_that_is_not_a_number_hides_all_of_it():
-    assert mask_id_number("4507021990") == "**********"
-    assert mask_id_number("") == ""

@@ -1,0 +1,29 @@
+"""Masking personal data wherever it is shown, exported, audited or logged: one form for each kind."""
+
+import re
+
+# An 18-character ID number (or a 15-digit legacy one) standing alone, and a mobile number: what a
+# database error ("Key (id_number)=(…) already exists"), a traceback or a careless log line may carry.
+ID_NUMBER = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+LEGACY_ID_NUMBER = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{6}([0-9]{3})(?![0-9A-Za-z])")
+MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
+
+
+def mask_id_number(number: str) -> str:
+    """`450702********123X`: the area and the last four, nothing that dates or identifies the person."""
+    if len(number) != 18:
+        return "*" * len(number)
+    return f"{number[:6]}{'*' * 8}{number[14:]}"
+
+
+def mask_name(name: str) -> str:
+    """`张**`: the surname stays, so a reader of aggregate figures can tell rows apart without names."""
+    name = (name or "").strip()
+    return f"{name[:1]}{'*' * max(len(name) - 1, 1)}" if name else ""
+
+
+def mask_personal_data(text: str) -> str:
+    """`450702********123X`, `450702******123`, `138****8000` in place of the numbers found in `text`."""
+    text = ID_NUMBER.sub(r"\1********\2", text)
+    text = LEGACY_ID_NUMBER.sub(r"\1******\2", text)
+    return MOBILE.sub(r"\1****\2", text)
