@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from import_export import resources, widgets
 
 from core.credit_code import normalise_uscc
+from core.xlsx import safe_cell
 
-from .excel import safe_cell
 from .validators import validate_plain_label
 
 

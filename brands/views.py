@@ -4,7 +4,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .excel import add_table_sheet, new_workbook, xlsx_response
+from core.xlsx import add_table_sheet, new_workbook, xlsx_response
+
 from .selectors import catalogue_published
 
 

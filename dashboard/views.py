@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.capabilities import role_summary, tasks_for
 from accounts.scoping import scope_for
-from brands.excel import xlsx_response
 from brands.models import Recognition, Target
 from brands.selectors import PLAN_FIRST_YEAR, PLAN_LAST_YEAR, brand_lines, reporting_areas, target_grid
 from brands.services import targets_allocate
+from core.xlsx import xlsx_response
 from employment.selectors import counted_jobs, startup_employees_of
 from subsidies.models import SubsidyKind
 from subsidies.selectors import application_worklist as subsidy_worklist

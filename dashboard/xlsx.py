@@ -6,7 +6,7 @@ Counts and targets are written as the dict gives them; the only figures added ar
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from brands.excel import add_table_sheet, new_workbook
+from core.xlsx import add_table_sheet, new_workbook
 
 INTEGER = "#,##0"
 PERCENT = "0.0%"

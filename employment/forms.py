@@ -8,15 +8,11 @@ from django import forms
 from django.db.models import QuerySet
 
 from brands.serializers import FREE_TEXT_MAX_LENGTH
+from core.forms import add_bootstrap_classes, past_date_input
 
 from .models import EmploymentOutcome, JobReferral, WageCase
 
 EMPLOYER_BOTH = "已从单位名录中选择了单位，请清空这一栏（二选一）。"
-
-
-def date_input(today: datetime.date) -> forms.DateInput:
-    """A date picker that does not offer days after today (the services refuse them too)."""
-    return forms.DateInput(attrs={"type": "date", "max": today.isoformat()}, format="%Y-%m-%d")
 
 
 def organisation_label(show_area: bool):
@@ -64,7 +60,7 @@ class RecordForm(forms.Form):
         employer.label_from_instance = organisation_label(show_area)
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
-                field.widget = date_input(today)
+                field.widget = past_date_input(today)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -282,7 +278,7 @@ class WageCaseProgressForm(forms.Form):
         self.closing_only = len(self.fields["status"].choices) == 1
         if self.closing_only:
             self.fields["status"].widget = forms.HiddenInput()
-        self.fields["closed_on"].widget = date_input(today)
+        self.fields["closed_on"].widget = past_date_input(today)
         self.initial.setdefault("closed_on", today)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -297,10 +293,6 @@ class WageCaseProgressForm(forms.Form):
             if not (cleaned.get("resolution") or "").strip():
                 self.add_error("resolution", "结案须填写处理结果。")
         return cleaned
-
-
-def _select(field: forms.Field) -> None:
-    field.widget.attrs["class"] = "form-select"
 
 
 class WorklistFilterForm(forms.Form):
@@ -322,8 +314,7 @@ class WorklistFilterForm(forms.Form):
             ("", "全部班期（按班期筛选请先选地区）" if batches is None else "全部班期"),
             *((str(batch.pk), f"{batch.title}（{batch.end_date:%Y-%m-%d} 结业）") for batch in batches or ()),
         ]
-        for field in self.fields.values():
-            _select(field)
+        add_bootstrap_classes(self.fields.values())
 
 
 class WageCaseFilterForm(forms.Form):
@@ -332,4 +323,4 @@ class WageCaseFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        _select(self.fields["status"])
+        add_bootstrap_classes([self.fields["status"]])

@@ -30,10 +30,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.scoping import scope_for, scope_queryset
-from brands.excel import HEADER_FILL, HEADER_FONT, safe_cell
 from brands.models import Area, Organisation
 from core.identity import IdNumber, IdNumberError, parse_id_number
 from core.masking import mask_id_number
+from core.xlsx import HEADER_FILL, HEADER_FONT, safe_cell
 from training.models import Enrolment, Trainee
 from training.roster import (
     CONTROL,

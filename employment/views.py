@@ -18,11 +18,11 @@ from openpyxl.utils import get_column_letter
 from accounts.audit import audit_export, check_person_export, may_export_persons
 from accounts.scoping import scope_areas, scope_for
 from accounts.selectors import organisation_list
-from brands.excel import add_table_sheet, new_workbook, xlsx_response
 from brands.models import Organisation
 from brands.selectors import brand_lines, reporting_areas
+from core.forms import add_service_errors
+from core.xlsx import add_table_sheet, new_workbook, xlsx_response
 from training import selectors as training_selectors
-from training.forms import add_service_errors
 
 from . import selectors, services
 from .forms import (

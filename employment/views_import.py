@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.audit import audit_export, check_person_export
 from accounts.scoping import scope_areas, scope_for
-from brands.excel import xlsx_response
+from core.xlsx import xlsx_response
 from training.roster import MAX_UPLOAD_BYTES, RosterFileError, upload_too_large
 
 from . import referral_import as importer

@@ -6,12 +6,9 @@ from django import forms
 from django.db.models import QuerySet
 
 from brands.serializers import FREE_TEXT_MAX_LENGTH
+from core.forms import add_bootstrap_classes, past_date_input
 
 from .models import SubsidyApplication, SubsidyKind
-
-
-def _date_input(today: datetime.date) -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", "max": today.isoformat()}, format="%Y-%m-%d")
 
 
 class ApplicationFilterForm(forms.Form):
@@ -26,10 +23,7 @@ class ApplicationFilterForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", "全部地区"), *((area.code, str(area)) for area in areas)]
-        for field in self.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            )
+        add_bootstrap_classes(self.fields.values())
 
 
 def _rule_label(rule) -> str:
@@ -89,9 +83,7 @@ class ApplicationForm(forms.Form):
         self.fields["outcome"].label_from_instance = lambda o: (
             f"{o.trainee.name}（{o.trainee.masked_id_number}） · {o.get_kind_display()} · {o.description}"
         )
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        add_bootstrap_classes(self.fields.values())
 
 
 class CommentForm(forms.Form):
@@ -127,7 +119,7 @@ class PayForm(forms.Form):
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["paid_on"].widget = _date_input(today)
+        self.fields["paid_on"].widget = past_date_input(today)
 
 
 class EvidenceForm(forms.Form):

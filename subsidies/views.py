@@ -21,12 +21,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.roles import CLERK_ROLES, Role
 from accounts.scoping import scope_areas, scope_for, scope_queryset
 from accounts.selectors import organisation_list, recognition_list
-from brands.excel import add_table_sheet, new_workbook, xlsx_response
+from core.forms import add_service_errors
+from core.xlsx import add_table_sheet, new_workbook, xlsx_response
 from employment import selectors as employment_selectors
 from employment.models import EmploymentOutcome
 from training import search as trainee_search
 from training import selectors as training_selectors
-from training.forms import add_service_errors
 from training.models import Enrolment
 
 from . import selectors, services, workflow

@@ -5,24 +5,15 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 
 from brands.models import Occupation
+from core.forms import add_bootstrap_classes
 
 from .models import Enrolment, TrainingBatch
 
 FIRST_FILTER_YEAR = 2018
 DATE_INPUT = {"type": "date"}
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: under the field it names, otherwise at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class OccupationChoiceIterator(forms.models.ModelChoiceIterator):
@@ -73,8 +64,7 @@ class BatchFilterForm(forms.Form):
             ("", "全部年度"),
             *((year, f"{year} 年") for year in range(today.year + 1, FIRST_FILTER_YEAR - 1, -1)),
         ]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        add_bootstrap_classes(self.fields.values())
 
 
 class BatchForm(forms.Form):

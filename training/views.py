@@ -19,9 +19,10 @@ from accounts.audit import may_reveal_id_numbers
 from accounts.scoping import scope_areas, scope_for
 from accounts.selectors import organisation_list
 from brands.selectors import brand_lines
+from core.forms import add_service_errors
 
 from . import search, selectors, services
-from .forms import BatchFilterForm, BatchForm, EnrolmentResultForm, TraineeSearchForm, add_service_errors
+from .forms import BatchFilterForm, BatchForm, EnrolmentResultForm, TraineeSearchForm
 
 BATCHES_PER_PAGE = 50
 ROSTER_PER_PAGE = 100

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.audit import audit_export, check_person_export
-from brands.excel import xlsx_response
+from core.xlsx import xlsx_response
 
 from . import selectors, services
 from .roster import MAX_UPLOAD_BYTES, RosterFileError, upload_too_large

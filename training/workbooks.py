@@ -7,7 +7,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from brands.excel import HEADER_FILL, HEADER_FONT, safe_cell
+from core.xlsx import HEADER_FILL, HEADER_FONT, safe_cell
 
 from .roster import CATEGORY_NAMES, EDUCATION_CHOICES, TEMPLATE_HEADERS, Roster, repeated_rows
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from brands.excel import XLSX_CONTENT_TYPE
+from core.xlsx import XLSX_CONTENT_TYPE
 from training.models import Enrolment
 
 from .. import services

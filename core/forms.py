@@ -1,0 +1,31 @@
+"""What every app's forms share: a service's refusal shown on the form, date pickers, Bootstrap classes.
+
+Forms parse input; the rules live in services and the database."""
+
+import datetime
+from collections.abc import Iterable
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: under the field it names, otherwise at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def past_date_input(today: datetime.date) -> forms.DateInput:
+    """A date picker that does not offer days after today (the services refuse them too)."""
+    return forms.DateInput(attrs={"type": "date", "max": today.isoformat()}, format="%Y-%m-%d")
+
+
+def add_bootstrap_classes(fields: Iterable[forms.Field]) -> None:
+    """Bootstrap 5's class on every widget that has none yet: form-select for choices, form-control otherwise."""
+    for field in fields:
+        field.widget.attrs.setdefault(
+            "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+        )
