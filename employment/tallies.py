@@ -23,8 +23,9 @@ from django.db.models import Count, F, Min, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 
 from brands.selectors import city_area
+from core.db import id_chunks
 from training.models import Enrolment
-from training.tallies import FULL_RECOUNT_KEYS, any_of, chunks, rewrite_rows
+from training.tallies import FULL_RECOUNT_KEYS, any_of, rewrite_rows
 from training.tallies import recount as recount_trainings
 
 from .models import EmploymentOutcome, JobReferral, JobTally, ReferralStanding, ReferralTally
@@ -170,7 +171,7 @@ def trainees_changed(
     ids = set(trainee_ids)
     keys: set[Key] = set(old_keys)
     city_id = city_area().pk if ids else None
-    for chunk in chunks(ids):
+    for chunk in id_chunks(ids):
         outcomes = EmploymentOutcome.objects.filter(trainee_id__in=chunk)
         keys |= job_keys(outcomes)
         _attribute(outcomes)
@@ -195,7 +196,7 @@ def rebuild() -> None:
     if connection.vendor in SCOPES_AS_JSON:
         _rebuild_standings(city_id)
         return
-    for chunk in chunks(Enrolment.objects.values_list("trainee_id", flat=True)):
+    for chunk in id_chunks(Enrolment.objects.values_list("trainee_id", flat=True)):
         _refresh_standings(chunk, city_id)
 
 

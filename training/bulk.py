@@ -13,9 +13,10 @@ from typing import NamedTuple
 
 from django.db import connection
 
+from core.db import CHUNK, chunks, copy_in, integer_array, is_postgresql, next_ids, text_array
+
 from .models import Enrolment, Trainee, TrainingBatch
 
-CHUNK = 2000
 TRAINEE_COLUMNS = (
     "id_number",
     "name",
@@ -63,8 +64,8 @@ class RegisteredTrainee(NamedTuple):
 def existing_trainees(numbers: Sequence[str]) -> dict[str, RegisteredTrainee]:
     """The registered people among these ID numbers, keyed by number."""
     found: dict[str, RegisteredTrainee] = {}
-    for chunk in _chunks(numbers):
-        if _postgres():
+    for chunk in chunks(numbers):
+        if is_postgresql():
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT {', '.join(('id', *RegisteredTrainee._fields[1:]))} FROM {Trainee._meta.db_table} "
@@ -82,8 +83,8 @@ def category_links(trainee_ids: Sequence[int]) -> dict[int, set[int]]:
     """{trainee id: category ids} for these people."""
     through = Trainee.categories.through
     links: dict[int, set[int]] = {}
-    for chunk in _chunks(trainee_ids):
-        if _postgres():
+    for chunk in chunks(trainee_ids):
+        if is_postgresql():
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT trainee_id, prioritycategory_id FROM {through._meta.db_table} "
@@ -114,8 +115,8 @@ def known_in_area(area_id: int, trainee_ids: Sequence[int]) -> set[int]:
     """Which of these people took a batch (any batch) in the area: what the registry holds about them is
     the area's to see and change. The others were registered through another area."""
     known: set[int] = set()
-    for chunk in _chunks(list(trainee_ids)):
-        if _postgres():
+    for chunk in chunks(list(trainee_ids)):
+        if is_postgresql():
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT DISTINCT e.trainee_id FROM {Enrolment._meta.db_table} e "
@@ -130,34 +131,12 @@ def known_in_area(area_id: int, trainee_ids: Sequence[int]) -> set[int]:
     return known
 
 
-def integer_array(values: Iterable[int]) -> str:
-    """A PostgreSQL array literal ('{1,2,3}', cast in the SQL) for thousands of values. psycopg2 sends a
-    list as ARRAY[1,2,3], a constant per element for the server to parse and plan one by one: for 2,000
-    values that took longer than the INSERT they fed."""
-    return "{" + ",".join(map(str, values)) + "}"
-
-
-def text_array(values: Iterable[str]) -> str:
-    """As integer_array, for text: every element quoted, with backslash and double quote escaped."""
-    return "{" + ",".join('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values) + "}"
-
-
-def _postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _chunks(items: Sequence, size: int = CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def insert_trainees(people: Sequence[NewTrainee], *, now: datetime.datetime, progress=None) -> dict[str, int]:
     """Insert new people; returns {id number: primary key}."""
     ids: dict[str, int] = {}
-    sequence = _id_sequence(Trainee) if _postgres() and people else None
-    for chunk in _chunks(people):
-        if sequence:
-            ids.update(_copy_trainees(chunk, now, sequence))
+    for chunk in chunks(people):
+        if is_postgresql():
+            ids.update(_copy_trainees(chunk, now))
         else:
             objects = [Trainee(**person._asdict(), created_at=now, updated_at=now) for person in chunk]
             Trainee.objects.bulk_create(objects)
@@ -167,20 +146,12 @@ def insert_trainees(people: Sequence[NewTrainee], *, now: datetime.datetime, pro
     return ids
 
 
-def _id_sequence(model) -> str:
-    """The sequence behind a model's primary key (an identity column's own sequence on PostgreSQL)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column])
-        return cursor.fetchone()[0]
-
-
-def _copy_trainees(chunk: Sequence[NewTrainee], now: datetime.datetime, sequence: str) -> dict[str, int]:
+def _copy_trainees(chunk: Sequence[NewTrainee], now: datetime.datetime) -> dict[str, int]:
     table = Trainee._meta.db_table
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        # The keys are taken from the sequence first, in one statement, and written with the rows: cheaper
-        # than reading them back by ID number after the COPY (an index probe per row).
-        cursor.execute("SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [sequence, len(chunk)])
-        keys = cursor.fetchone()[0]
+    # The keys are taken from the sequence first and written with the rows: cheaper than reading them back
+    # by ID number after the COPY (an index probe per row).
+    keys = next_ids(Trainee, len(chunk))
+    with connection.cursor() as cursor:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         stamp = now.isoformat()
@@ -201,14 +172,11 @@ def _copy_trainees(chunk: Sequence[NewTrainee], now: datetime.datetime, sequence
                     stamp,
                 )
             )
-        buffer.seek(0)
-        # copy_expert is psycopg2's own call, outside Django's cursor wrapper: without wrap_database_errors
-        # a failure here would surface as psycopg2.Error, not django.db.DatabaseError, and miss the
-        # callers' "the import has rolled back" handling.
-        cursor.copy_expert(
+        copy_in(
+            cursor,
             f"COPY {table} (id, {', '.join(TRAINEE_COLUMNS)}) FROM STDIN "
             f"WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))",
-            buffer,
+            buffer.getvalue(),
         )
     return {person.id_number: key for key, person in zip(keys, chunk, strict=True)}
 
@@ -218,8 +186,8 @@ def update_trainees(changes: Sequence[tuple[int, dict]], *, now: datetime.dateti
 
     Every listed person gets all UPDATABLE fields written (unchanged ones with their current value
     supplied by the caller), so one statement serves every combination of changes."""
-    for chunk in _chunks(changes):
-        if _postgres():
+    for chunk in chunks(changes):
+        if is_postgresql():
             columns = ", ".join(f"{name} = v.{name}" for name in UPDATABLE)
             arrays = [integer_array(pk for pk, _values in chunk)]
             arrays += [text_array(values[name] for _pk, values in chunk) for name in UPDATABLE]
@@ -248,8 +216,8 @@ def link_categories(links: Sequence[tuple[int, int]], *, new_people: bool = Fals
     insert skips the conflict check (a speculative insertion per row costs more than the row itself)."""
     through = Trainee.categories.through
     conflict = "" if new_people else " ON CONFLICT DO NOTHING"
-    for chunk in _chunks(links):
-        if _postgres():
+    for chunk in chunks(links):
+        if is_postgresql():
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"INSERT INTO {through._meta.db_table} (trainee_id, prioritycategory_id) "
@@ -272,8 +240,8 @@ def enrol(
     progress=None,
 ) -> None:
     trainee_ids = list(trainee_ids)
-    for chunk in _chunks(trainee_ids):
-        if _postgres():
+    for chunk in chunks(trainee_ids):
+        if is_postgresql():
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"INSERT INTO {Enrolment._meta.db_table} (trainee_id, batch_id, completed, assessment, "

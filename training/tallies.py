@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
+from core.db import id_chunks
+
 from .models import Enrolment, TrainingBatch, TrainingTally
 from .signals import progress_inputs_changed
 
@@ -17,7 +19,6 @@ Key = tuple[int, int, int]  # (area id, brand id, year)
 
 # Above this many keys a full recount is cheaper than one condition per key.
 FULL_RECOUNT_KEYS = 60
-CHUNK = 5000  # ids per IN (...) list, well inside SQLite's limit on parameters
 
 
 def batch_keys(batches) -> set[Key]:
@@ -29,17 +30,10 @@ def batch_keys(batches) -> set[Key]:
     )
 
 
-def chunks(ids: Iterable[int]):
-    """Sorted distinct ids in lists of CHUNK, for IN (...) conditions."""
-    ids = sorted(set(ids))
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
 def trainee_keys(trainee_ids: Iterable[int]) -> set[Key]:
     """The keys of every batch the people took (completed or not)."""
     keys: set[Key] = set()
-    for chunk in chunks(trainee_ids):
+    for chunk in id_chunks(trainee_ids):
         keys |= batch_keys(TrainingBatch.objects.filter(enrolments__trainee_id__in=chunk).distinct())
     return keys
 

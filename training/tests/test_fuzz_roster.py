@@ -549,7 +549,7 @@ def inject_fault(monkeypatch, step: str, chunk: int) -> dict:
         finally:
             state["armed"] = False
 
-    monkeypatch.setattr(bulk, "_chunks", chunks)
+    monkeypatch.setattr(bulk, "chunks", chunks)
     monkeypatch.setattr(bulk, step, armed)
     return state
 

@@ -1,0 +1,61 @@
+"""Database helpers for set-based reads and writes: chunks that fit a statement, PostgreSQL array literals,
+primary keys taken ahead, and COPY. Every write runs inside the caller's transaction."""
+
+import io
+from collections.abc import Iterable, Sequence
+
+from django.db import connection
+
+CHUNK = 2000  # rows per statement of a bulk write
+IN_LIST_SIZE = 5000  # ids per IN (...) list, well inside SQLite's limit on parameters
+
+
+def chunks(items: Sequence, size: int = CHUNK):
+    """`items` in slices of at most `size`, in order."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def id_chunks(ids: Iterable[int], size: int = IN_LIST_SIZE):
+    """Sorted distinct ids in lists of at most `size`, for IN (...) conditions."""
+    return chunks(sorted(set(ids)), size)
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def integer_array(values: Iterable[int]) -> str:
+    """A PostgreSQL array literal ('{1,2,3}', cast in the SQL) for thousands of values. psycopg2 sends a
+    list as ARRAY[1,2,3], a constant per element for the server to parse and plan one by one: for 2,000
+    values that took longer than the INSERT they fed."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def text_array(values: Iterable[str]) -> str:
+    """As integer_array, for text: every element quoted, with backslash and double quote escaped."""
+    return "{" + ",".join('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values) + "}"
+
+
+def next_ids(model, count: int) -> list[int]:
+    """`count` primary keys taken from the model's sequence on PostgreSQL, in one statement, so that rows can
+    be written with their keys (and refer to each other) without reading them back. Safe while others insert
+    into the same table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return cursor.fetchone()[0]
+
+
+def copy_in(cursor, sql: str, data: str, *, read_size: int = 8192) -> None:
+    """`COPY … FROM STDIN` of `data` (text in the statement's format) on PostgreSQL. `cursor` is Django's or a
+    raw psycopg2 one (load_demo --scale copies from a second thread).
+
+    copy_expert is psycopg2's own call, outside Django's cursor wrapper: without wrap_database_errors a
+    failure here would surface as psycopg2.Error, not django.db.DatabaseError, and miss the callers'
+    "everything has rolled back" handling. psycopg2 reads `data` `read_size` characters at a time while
+    holding the GIL: large reads let other threads run meanwhile."""
+    with connection.wrap_database_errors:
+        cursor.copy_expert(sql, io.StringIO(data), read_size)  # positional: Django's debug cursor takes no keywords
