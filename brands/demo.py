@@ -2,7 +2,7 @@
 
 from core.credit_code import make_uscc
 
-from .models import Area, Organisation, Recognition
+from .models import CITY_AREA_CODE, Area, Organisation, Recognition
 from .services import organisation_upsert
 
 # (area code, name, kind)
@@ -19,7 +19,7 @@ DEMO_ORGANISATIONS = [
     ("450722", "浦北县人力资源服务有限公司", Organisation.Kind.HR_AGENCY),
     ("QZFTZ", "钦州港片区公共实训基地", Organisation.Kind.PUBLIC_TRAINING_BASE),
     ("QZFTZ", "钦州港跨境电商产业园运营有限公司", Organisation.Kind.ENTERPRISE),
-    ("450700", "钦州市坭兴陶艺有限公司", Organisation.Kind.ENTERPRISE),
+    (CITY_AREA_CODE, "钦州市坭兴陶艺有限公司", Organisation.Kind.ENTERPRISE),
 ]
 
 
@@ -28,7 +28,7 @@ def load() -> dict[str, int]:
     created = 0
     organisations = {}
     for serial, (area_code, name, kind) in enumerate(DEMO_ORGANISATIONS, start=1):
-        admin_code = area_code if area_code.isdigit() else "450700"
+        admin_code = area_code if area_code.isdigit() else CITY_AREA_CODE
         organisation, was_created = organisation_upsert(
             name=name,
             kind=kind,

@@ -25,6 +25,10 @@ class BrandLine(models.Model):
         return self.name
 
 
+# 钦州市 (GB/T 2260): the city's own area, which no county owns; the city's budgets and city-level records.
+CITY_AREA_CODE = "450700"
+
+
 class Area(models.Model):
     class Kind(models.TextChoices):
         CITY = "city", _("市")

@@ -25,7 +25,6 @@ indexes and foreign keys are back: the rows the recount writes are then checked 
 import bisect
 import datetime
 import heapq
-import io
 import itertools
 import random
 import time
@@ -41,8 +40,9 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from brands.models import Area, Occupation, Organisation
+from brands.models import CITY_AREA_CODE, Area, Occupation, Organisation
 from brands.services import organisation_upsert
+from core.db import copy_in, is_postgresql, next_ids
 from core.identity import check_character
 from employment.demo import CHANNELS, EMPLOYERS, POSITIONS
 from employment.models import EmploymentOutcome, JobReferral, WageCase
@@ -132,10 +132,6 @@ def load_scale(*, enrolments: int, seed: int = DEFAULT_SEED, stdout=None) -> dic
 # --- writing -----------------------------------------------------------------------------------------
 
 
-def _postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 class _Table:
     """Rows collected for one table until a `_Writer` writes them.
 
@@ -175,7 +171,7 @@ class _Writer:
 
     def __init__(self):
         self.background = (
-            futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="scale-copy") if _postgres() else None
+            futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="scale-copy") if is_postgresql() else None
         )
         self.pending: list[futures.Future] = []
 
@@ -212,7 +208,7 @@ def _copy(raw_connection, sql: str, text: str) -> None:
     # psycopg2 sends the data without holding the GIL, but reads it from the file with it: a few large
     # reads, so that the generator running meanwhile does not hold up each one.
     with raw_connection.cursor() as cursor:
-        cursor.copy_expert(sql, io.StringIO(text), size=COPY_READ_SIZE)
+        copy_in(cursor, sql, text, read_size=COPY_READ_SIZE)
 
 
 class _Ids:
@@ -223,6 +219,7 @@ class _Ids:
     the writer itself should it ever run out."""
 
     def __init__(self, model, writer: "_Writer"):
+        self.model = model
         self.table = model._meta.db_table
         self.writer = writer
         self.block: list[int] = []  # reversed: the next key last
@@ -242,13 +239,8 @@ class _Ids:
 
     def _next(self, count: int) -> list[int]:
         with connection.cursor() as cursor:
-            if _postgres():
-                # nextval over a series: safe while others insert into the same table.
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [self.table, count],
-                )
-                return [row[0] for row in cursor.fetchall()]
+            if is_postgresql():
+                return next_ids(self.model, count)
             if self.next_key is None:
                 cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.table}")
                 highest = cursor.fetchone()[0]
@@ -486,7 +478,7 @@ class _Loader:
     @transaction.atomic
     def run(self) -> dict:
         keys = []
-        if _postgres():
+        if is_postgresql():
             with connection.cursor() as cursor:
                 # Checks of the remaining foreign keys at the end of each statement rather than at commit:
                 # the queue of pending checks stays one chunk long (and none is left pending for the DDL).
@@ -498,13 +490,13 @@ class _Loader:
             keys = _set_aside_foreign_keys()
         self.say(f"正在删除上次生成的规模演示数据……（本次生成参训记录 {self.target:,} 条）")
         removed = self.remove_previous()
-        indexes = _set_aside_indexes() if _postgres() else []
+        indexes = _set_aside_indexes() if is_postgresql() else []
         self.say(
             f"已删除上次的规模演示数据：培训班期 {removed['removed_batches']:,} 个，学员 {removed['removed_trainees']:,} 人，"
             f"参训记录 {removed['removed_enrolments']:,} 条（{self.elapsed()}）"
         )
         self.prepare()
-        checks_skipped = _postgres() and _skip_reference_checks()
+        checks_skipped = is_postgresql() and _skip_reference_checks()
         writer = _Writer()
         try:
             batches = self.plan_batches(writer)
@@ -515,7 +507,7 @@ class _Loader:
             _check_references()
         self.counts["wage_cases"] = self.wage_cases()
         self.counts["applications"] = self.applications(batches)
-        if _postgres():
+        if is_postgresql():
             with connection.cursor() as cursor:
                 # Fresh statistics: the recount, the checks below and the first dashboard queries are planned
                 # for the new size.
@@ -523,7 +515,7 @@ class _Loader:
                 cursor.execute(f"ANALYZE {', '.join(tables)}")
         self.say(f"正在重新统计汇总数据……（{self.elapsed()}）")
         after_bulk_load()
-        if _postgres():
+        if is_postgresql():
             self.say(f"正在重建索引、恢复并校验外键约束……（{self.elapsed()}）")
             _restore_indexes(indexes)
             _restore_foreign_keys(keys)
@@ -572,7 +564,7 @@ class _Loader:
                     id=area.pk,
                     code=area.code,
                     name=area.short_name,
-                    prefix=area.code if area.code.isdigit() else "450700",
+                    prefix=area.code if area.code.isdigit() else CITY_AREA_CODE,
                     clerk_id=clerks.get(f"clerk_{area.code}"),
                     provider_id=provider.pk,
                 )

@@ -15,14 +15,13 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_for, scope_queryset
-from brands.models import Area, Recognition, Target
+from brands.models import CITY_AREA_CODE, Area, Recognition, Target
 from brands.selectors import PLAN_LAST_YEAR
 
 from . import workflow
 from .models import Budget, EvidenceKind, SubsidyApplication, SubsidyKind, SubsidyRule
 
 Status = SubsidyApplication.Status
-CITY_AREA_CODE = "450700"
 ZERO = Decimal("0")
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
 

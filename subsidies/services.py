@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import CLERK_ROLES, Role
 from accounts.scoping import scope_covers, scope_for
-from brands.models import Area, Organisation, Recognition
+from brands.models import CITY_AREA_CODE, Area, Organisation, Recognition
 from employment.models import EmploymentOutcome, LabourExport
 from training.models import Enrolment, Trainee, TrainingBatch
 
@@ -40,7 +40,6 @@ from .models import (
 )
 from .workflow import ACTIONS, step_check
 
-CITY_AREA_CODE = "450700"
 Status = SubsidyApplication.Status
 LIVE_STATUSES = [s for s in Status.values if s != Status.REJECTED]
 COMMITTED_STATUSES = [Status.APPROVED, Status.PAID]

@@ -9,7 +9,7 @@ import random
 from django.utils import timezone
 from openpyxl import Workbook
 
-from brands.models import Area, Occupation, Organisation
+from brands.models import CITY_AREA_CODE, Area, Occupation, Organisation
 from core.identity import check_character
 
 from .models import Enrolment, RosterImport, TrainingBatch
@@ -55,7 +55,7 @@ DEMO_BATCHES = [
 
 def _person(rng: random.Random, area: Area, number: int) -> list:
     birth = datetime.date(1968, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 36))
-    prefix = area.code if area.code.isdigit() else "450700"
+    prefix = area.code if area.code.isdigit() else CITY_AREA_CODE
     sex_digit = rng.randrange(0, 10)
     first17 = f"{prefix}{birth:%Y%m%d}{rng.randrange(10, 99)}{sex_digit}"
     name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2))))

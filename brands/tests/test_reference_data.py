@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from brands.models import Area, BrandLine, Occupation, Target
-from brands.selectors import catalogue_published
+from brands.models import CITY_AREA_CODE, Area, BrandLine, Occupation, Target
+from brands.selectors import catalogue_published, city_area
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,11 @@ def test_migrations_seed_the_plan():
     assert Target.objects.get(area=city, brand=None, metric="jobs").value == 10000
     assert Target.objects.filter(area=city, brand__isnull=False, metric="trainings", value=3000).count() == 4
     assert Target.objects.filter(area=city, brand__isnull=False, metric="jobs", value=2400).count() == 4
+
+
+def test_the_one_city_area_code_is_the_seeded_city():
+    """Budgets and city-level applications find the city by this code (subsidies' services and selectors)."""
+    assert city_area().code == CITY_AREA_CODE == "450700"
 
 
 def test_catalogue_only_shows_occupations_published_on_the_day():
