@@ -8,6 +8,10 @@ from collections.abc import Iterable
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+# Free text a person writes (comments, reasons, resolutions): the API's serializers and the pages' forms
+# take at most this many characters, so that neither entry point accepts what the other refuses.
+FREE_TEXT_MAX_LENGTH = 1000
+
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: under the field it names, otherwise at the top."""

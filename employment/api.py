@@ -9,7 +9,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from accounts.api import PERSON_DETAIL_NOTE, PERSON_LIST_NOTE, PersonDataMixin
-from brands.api import ScopedObjectMixin, integer_filter, text_filter
+from core.api import ScopedObjectMixin, integer_filter, text_filter
 
 from . import selectors, services
 from .models import EmploymentOutcome, JobReferral

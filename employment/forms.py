@@ -7,8 +7,7 @@ from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
 from django.db.models import QuerySet
 
-from brands.serializers import FREE_TEXT_MAX_LENGTH
-from core.forms import add_bootstrap_classes, past_date_input
+from core.forms import FREE_TEXT_MAX_LENGTH, add_bootstrap_classes, past_date_input
 
 from .models import EmploymentOutcome, JobReferral, WageCase
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from accounts.selectors import organisation_list
 from brands.selectors import reporting_areas
-from brands.serializers import ScopedPrimaryKeyField
+from core.api import ScopedPrimaryKeyField
 from training.selectors import trainee_search
 
 from .models import EmploymentOutcome, JobReferral

@@ -1,10 +1,11 @@
-"""REST API v1: the router over every app's viewsets, the OpenAPI schema and Swagger UI, and what all
-endpoints share (permissions, pagination, error format).
+"""REST API v1: the router over every app's viewsets, the OpenAPI schema and Swagger UI, and the error
+format all endpoints share. The base classes every endpoint uses (permissions, parser, pagination, filter
+backend, filters) are core.api's.
 
 Each app keeps its viewsets in `<app>/api.py` (reads through its selectors, writes through its services)
 and its serializers in `<app>/serializers.py`; this module, at the top of the layers, only wires them.
 
-DRF's settings name classes of this module (permissions, pagination, exception handler) and DRF reads them
+DRF's settings name functions of this module (the exception handler, the schema hook) and DRF reads them
 while its own views module is being imported. So nothing here imports DRF's views or the apps' viewsets
 at import time: the routes are built when Django first asks for `urlpatterns` (see `__getattr__`)."""
 
@@ -13,132 +14,11 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django_filters import BooleanFilter
-from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, parsers, permissions
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import exceptions
 
 from .robustness import NO_CONTROL_CHARACTERS, too_big_message
 
 app_name = "api"
-
-# --- permissions ----------------------------------------------------------------------------------
-
-
-class RolePermissions(permissions.DjangoModelPermissions):
-    """The roles' model permissions, as the pages check them: reading needs the view permission too.
-
-    A viewset names the permissions of its extra actions (or of a view with no model) in
-    `action_permissions`; the services then make the finer checks (area, role, state) themselves."""
-
-    perms_map = {
-        **permissions.DjangoModelPermissions.perms_map,
-        "GET": ["%(app_label)s.view_%(model_name)s"],
-        "HEAD": ["%(app_label)s.view_%(model_name)s"],
-    }
-
-    def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        action = getattr(view, "action", None)
-        if action is None:  # a method the viewset does not route (TRACE, DELETE …)
-            raise exceptions.MethodNotAllowed(request.method)
-        if action == "metadata":  # OPTIONS describes the endpoint, nothing of its records
-            return True
-        required = getattr(view, "action_permissions", {}).get(action)
-        if required is not None:
-            return user.has_perms(required)
-        return super().has_permission(request, view)
-
-
-# --- parsing --------------------------------------------------------------------------------------
-
-# No request of this API nests deeper than a few levels (batches/{id}/results/: object → list → object).
-MAX_JSON_DEPTH = 32
-TOO_DEEP = f"JSON 嵌套层数过多（最多 {MAX_JSON_DEPTH} 层）。"
-
-
-def _depth(data) -> int:
-    """How deep lists and objects nest in `data`, without recursion."""
-    deepest, stack = 0, [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict | list):
-            deepest = max(deepest, depth)
-            if depth > MAX_JSON_DEPTH:
-                break
-            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
-    return deepest
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, refusing deep nesting with a 400: Python's decoder raises RecursionError (a 500
-    HTML page) on a body of a few thousand `[`, and anything that walked a deep but decodable body
-    (serializers, the error formatter) could hit the same limit later."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            data = super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise exceptions.ParseError(TOO_DEEP) from None
-        if _depth(data) > MAX_JSON_DEPTH:
-            raise exceptions.ParseError(TOO_DEEP)
-        return data
-
-
-# --- pagination -----------------------------------------------------------------------------------
-
-
-class Pagination(PageNumberPagination):
-    """Page numbers from 1, page sizes from 1 to 500, as the schema says: a page size outside them is a 400
-    (DRF quietly used the default or the maximum instead), a page beyond the last a 404."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-    def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= self.max_page_size):
-            message = f"每页条数须为 1 至 {self.max_page_size} 之间的整数。"
-            raise exceptions.ValidationError({self.page_size_query_param: [message]})
-        return int(raw)
-
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        bounds = {
-            self.page_query_param: {"minimum": 1},
-            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
-        }
-        for parameter in parameters:
-            parameter["schema"].update(bounds.get(parameter["name"], {}))
-        return parameters
-
-
-# --- filtering ------------------------------------------------------------------------------------
-
-
-class FilterBackend(DjangoFilterBackend):
-    """django-filter, refusing what it would quietly ignore: a filter given with an empty value (the schema
-    says an integer, a code, an enum …) and a boolean filter other than true/false."""
-
-    def filter_queryset(self, request, queryset, view):
-        filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is not None:
-            errors = {}
-            for name, declared in filterset_class.base_filters.items():
-                for value in request.query_params.getlist(name):
-                    if value == "":
-                        errors[name] = ["不能为空：不按此条件筛选时请不要传这个参数。"]
-                    elif isinstance(declared, BooleanFilter) and value not in ("true", "false"):
-                        errors[name] = ["请填写 true 或 false。"]
-            if errors:
-                raise exceptions.ValidationError(errors)
-        return super().filter_queryset(request, queryset, view)
-
 
 # --- errors ---------------------------------------------------------------------------------------
 

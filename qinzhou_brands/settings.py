@@ -280,13 +280,13 @@ REST_FRAMEWORK = {
         "accounts.api.ExpiringTokenAuthentication",
         "qinzhou_brands.authentication.SessionAuthentication",  # its CSRF refusal in Chinese
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["qinzhou_brands.api.RolePermissions"],
-    "DEFAULT_PAGINATION_CLASS": "qinzhou_brands.api.Pagination",
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.RolePermissions"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["qinzhou_brands.api.FilterBackend"],  # django-filter's, refusing empty values
+    "DEFAULT_FILTER_BACKENDS": ["core.api.FilterBackend"],  # django-filter's, refusing empty values
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Uploads (the roster) declare their own parser; everything else is JSON.
-    "DEFAULT_PARSER_CLASSES": ["qinzhou_brands.api.JSONParser"],  # DRF's, refusing deep nesting with a 400
+    "DEFAULT_PARSER_CLASSES": ["core.api.JSONParser"],  # DRF's, refusing deep nesting with a 400
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "qinzhou_brands.api.exception_handler",
     # OPTIONS is not part of the API (the schema at /api/schema/ describes it): 405.

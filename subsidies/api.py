@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from accounts.api import PERSON_DETAIL_SCOPE, PersonDetailThrottle, audit_person_read, may_export_persons
 from accounts.audit import audit_export
-from brands.api import integer_filter, path_id, text_filter
+from core.api import integer_filter, path_id, text_filter
 
 from . import selectors, services, workflow
 from .models import SubsidyApplication, SubsidyKind

@@ -5,8 +5,7 @@ import datetime
 from django import forms
 from django.db.models import QuerySet
 
-from brands.serializers import FREE_TEXT_MAX_LENGTH
-from core.forms import add_bootstrap_classes, past_date_input
+from core.forms import FREE_TEXT_MAX_LENGTH, add_bootstrap_classes, past_date_input
 
 from .models import SubsidyApplication, SubsidyKind
 

@@ -8,7 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.selectors import organisation_list, recognition_list
-from brands.serializers import FREE_TEXT_MAX_LENGTH, MAX_ID, ScopedPrimaryKeyField
+from core.api import MAX_ID, ScopedPrimaryKeyField
+from core.forms import FREE_TEXT_MAX_LENGTH
 from core.masking import mask_name
 from employment.selectors import labour_export_list, outcome_list
 from training.selectors import counted_trainings

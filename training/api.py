@@ -15,7 +15,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api import PERSON_DETAIL_NOTE, PERSON_LIST_NOTE, PersonDataMixin
-from brands.api import DatabaseUnavailable, ScopedObjectMixin, integer_filter, path_id, text_filter
+from core.api import DatabaseUnavailable, ScopedObjectMixin, integer_filter, path_id, text_filter
 
 from . import selectors, services
 from .management.commands.import_roster import JSON_KEYS as ROSTER_REPORT_KEYS

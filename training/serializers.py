@@ -10,7 +10,7 @@ from rest_framework import serializers
 from accounts.selectors import organisation_list
 from brands.models import Occupation
 from brands.selectors import reporting_areas
-from brands.serializers import MAX_ID, ScopedPrimaryKeyField
+from core.api import MAX_ID, ScopedPrimaryKeyField
 
 from .models import Enrolment, Trainee, TrainingBatch
 from .roster import MAX_UPLOAD_BYTES
