@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
 from brands.models import Area
+from core.masking import mask_token_key
 
 
 class StaffProfile(models.Model):
@@ -84,14 +85,6 @@ class AuditEntry(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.person_name or self.subject}"
         )
-
-
-TOKEN_SHOWN_CHARACTERS = 6
-
-
-def mask_token_key(key: str) -> str:
-    """`3f9a1c********`: enough to tell two tokens apart, never enough to use one."""
-    return f"{(key or '')[:TOKEN_SHOWN_CHARACTERS]}{'*' * 8}" if key else ""
 
 
 class ApiToken(TokenProxy):

@@ -1,4 +1,4 @@
-"""Masking personal data wherever it is shown, exported, audited or logged: one form for each kind."""
+"""Masking personal data (and API tokens) wherever shown, exported, audited or logged: one form for each kind."""
 
 import re
 
@@ -7,6 +7,7 @@ import re
 ID_NUMBER = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
 LEGACY_ID_NUMBER = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{6}([0-9]{3})(?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
+TOKEN_SHOWN_CHARACTERS = 6
 
 
 def mask_id_number(number: str) -> str:
@@ -20,6 +21,11 @@ def mask_name(name: str) -> str:
     """`张**`: the surname stays, so a reader of aggregate figures can tell rows apart without names."""
     name = (name or "").strip()
     return f"{name[:1]}{'*' * max(len(name) - 1, 1)}" if name else ""
+
+
+def mask_token_key(key: str) -> str:
+    """`3f9a1c********`: enough to tell two API tokens apart, never enough to use one."""
+    return f"{(key or '')[:TOKEN_SHOWN_CHARACTERS]}{'*' * 8}" if key else ""
 
 
 def mask_personal_data(text: str) -> str:
