@@ -1,8 +1,8 @@
 """Demo organisations and recognitions (idempotent), for `load_demo`."""
 
-from .models import Area, Organisation, Recognition
-from .services import organisation_upsert
-from .validators import make_uscc
+from brands.models import Area, Organisation, Recognition
+from brands.services import organisation_upsert
+from brands.validators import make_uscc
 
 # (area code, name, kind)
 DEMO_ORGANISATIONS = [

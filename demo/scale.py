@@ -43,11 +43,11 @@ from simple_history.utils import bulk_create_with_history
 
 from brands.models import Area, Occupation, Organisation
 from brands.services import organisation_upsert
-from employment.demo import CHANNELS, EMPLOYERS, POSITIONS
+from demo.employment import CHANNELS, EMPLOYERS, POSITIONS
+from demo.training import GIVEN, SURNAMES
 from employment.models import EmploymentOutcome, JobReferral, WageCase
 from employment.tallies import rebuild
 from subsidies.models import ApplicationTransition, Budget, SubsidyApplication, SubsidyKind, SubsidyRule
-from training.demo import GIVEN, SURNAMES
 from training.identity import check_character
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
 

@@ -16,10 +16,9 @@ from django.utils import timezone
 
 from brands.models import Area, Occupation, Recognition
 from employment.models import EmploymentOutcome
+from subsidies import services
+from subsidies.models import Beneficiary, Budget, EvidenceKind, SubsidyApplication, SubsidyKind, SubsidyRule
 from training.models import Enrolment, PriorityCategory, TrainingBatch
-
-from . import services
-from .models import Beneficiary, Budget, EvidenceKind, SubsidyApplication, SubsidyKind, SubsidyRule
 
 DEMO_NOTE = "演示数据"
 DEMO_BASIS = "演示数据：金额由市人社局按规定核定。此处金额仅用于演示，不是官方标准。"

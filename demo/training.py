@@ -10,11 +10,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from brands.models import Area, Occupation, Organisation
-
-from .identity import check_character
-from .models import Enrolment, RosterImport, TrainingBatch
-from .roster import CATEGORY_NAMES, EDUCATION_CHOICES, TEMPLATE_HEADERS
-from .services import (
+from training.identity import check_character
+from training.models import Enrolment, RosterImport, TrainingBatch
+from training.roster import CATEGORY_NAMES, EDUCATION_CHOICES, TEMPLATE_HEADERS
+from training.services import (
     ResultEntry,
     batch_create,
     batch_find,

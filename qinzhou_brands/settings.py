@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "employment",
     "subsidies",
     "dashboard",
+    "demo",  # load_demo and its --scale generator: tooling, nothing imports it
 ]
 
 MIDDLEWARE = [
