@@ -1,3 +1,1 @@
-"""Demo and benchmark tooling, not product: `load_demo` and its `--scale` generator.
-
-It may import every app; no app imports it (DESIGN.md, layers)."""
+"""Demo and benchmark tooling, not product (`load_demo`, `--scale`): it may import every app; no app imports it."""
