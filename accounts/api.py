@@ -14,9 +14,11 @@ from .audit import Action, audit_export, audit_record, may_export_persons
 from .scoping import scope_for
 
 # Said in the schema of every list and record PersonDataMixin guards.
-PERSON_LIST_NOTE = "名单属于个人信息：只有可导出人员名单的角色可以读取（其他角色返回 403），每次读取记入审计日志。"
+PERSON_LIST_NOTE = (
+    "名单属于个人信息：只有可导出人员名单的角色可以读取（其他角色返回 403），每次读取记入个人信息操作记录。"
+)
 PERSON_DETAIL_NOTE = (
-    "属于个人信息：只有可导出人员名单的角色可以读取（其他角色返回 403），每次读取记入审计日志；"
+    "属于个人信息：只有可导出人员名单的角色可以读取（其他角色返回 403），每次读取记入个人信息操作记录；"
     "逐条读取有频率限制，超过时返回 429。"
 )
 PERSON_REFUSED = "您的账号只能查看汇总报表，不能读取人员名单或个人记录。"

@@ -2,7 +2,7 @@
 
 Each entry names a URL and the permission it needs, so a user only sees links they may follow."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
@@ -12,11 +12,20 @@ from .scoping import scope_for
 
 @dataclass(frozen=True)
 class Task:
+    """A card: its URL and the permission it needs. `by_role` gives the roles whose work there differs from
+    `description` their own text (a reviewer does not open batches); `links`, (label, URL name, permission),
+    make it a card of several pages, shown with those the user may open."""
+
     title: str
     description: str
-    url_name: str
+    url_name: str | None
     icon: str
     permission: str | None = None
+    by_role: dict[Role, str] = field(default_factory=dict)
+    links: tuple[tuple[str, str, str], ...] = ()
+
+
+READ_ONLY = (Role.COUNTY_REVIEWER, Role.CITY_VIEWER)
 
 
 TASKS = [
@@ -33,6 +42,10 @@ TASKS = [
         "training:batch_list",
         "mortarboard",
         "training.view_trainingbatch",
+        by_role={
+            **dict.fromkeys(READ_ONLY, "查看培训班期、花名册导入记录、结业与证书情况。"),
+            Role.CITY_CLERK: "查看市本级的培训班期、结业与证书情况。",
+        },
     ),
     Task(
         "学员查询",
@@ -49,11 +62,41 @@ TASKS = [
         "brands.view_organisation",
     ),
     Task(
+        "岗位推荐工作台",
+        "参加品牌培训的人员每人至少推荐 3 次岗位：列出本县区推荐不足 3 次的人员，逐人或从 Excel 批量登记推荐，"
+        "登记就业创业结果。",
+        "employment:worklist",
+        "person-check",
+        "employment.view_jobreferral",
+        by_role={
+            **dict.fromkeys(READ_ONLY, "查看参训人员岗位推荐次数（每人至少 3 次）及就业创业结果。"),
+            Role.CITY_CLERK: "查看市本级参训人员的岗位推荐次数及就业创业结果。",
+        },
+    ),
+    Task(
+        "就业服务",
+        "登记人力资源服务机构组织的劳务输出，受理和跟进欠薪投诉案件（结案率目标 98%）。",
+        None,
+        "briefcase",
+        by_role=dict.fromkeys((*READ_ONLY, Role.CITY_CLERK), "查看有组织劳务输出和欠薪案件及其结案率（目标 98%）。"),
+        links=(
+            ("有组织劳务输出", "employment:labour_export_list", "employment.view_labourexport"),
+            ("欠薪案件", "employment:wage_case_list", "employment.view_wagecase"),
+        ),
+    ),
+    Task(
         "补贴申请",
         "登记、提交、审核、审批补贴申请，登记拨付，查看预算执行。",
         "subsidies:application_list",
         "cash-stack",
         "subsidies.view_subsidyapplication",
+        by_role={
+            Role.COUNTY_CLERK: "登记补贴申请、上传证明材料并提交审核；修改被退回的申请后重新提交。",
+            Role.COUNTY_REVIEWER: "审核本县区提交的补贴申请：通过后报市人社局审批，或退回修改、不予受理。",
+            Role.CITY_ADMIN: "审批各县区和市级单位的补贴申请，登记拨付，查看预算执行。",
+            Role.CITY_VIEWER: "查看补贴申请的办理情况和就业补助资金预算执行。",
+            Role.CITY_CLERK: "登记市级单位（如市级龙头企业）的补贴申请，上传材料并提交市人社局管理员审批。",
+        },
     ),
     Task(
         "目标分配",
@@ -83,19 +126,32 @@ ROLE_SUMMARIES = {
 }
 
 
+def _url(url_name: str) -> str | None:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:  # the app that serves it is not installed in this build
+        return None
+
+
 def tasks_for(user) -> list[dict]:
-    """The task cards this user may open, with their URLs resolved."""
+    """The task cards this user may open, with their URLs resolved and the text of the user's role."""
+    role = scope_for(user).role
     cards = []
     for task in TASKS:
         if task.permission and not user.has_perm(task.permission):
             continue
         if task.url_name == "admin:index" and not user.is_staff:
             continue
-        try:
-            url = reverse(task.url_name)
-        except NoReverseMatch:  # the app that serves it is not installed in this build
+        links = [
+            {"label": label, "url": url}
+            for label, url_name, permission in task.links
+            if user.has_perm(permission) and (url := _url(url_name))
+        ]
+        url = _url(task.url_name) if task.url_name else None
+        if not (url or links):
             continue
-        cards.append({"title": task.title, "description": task.description, "url": url, "icon": task.icon})
+        description = task.by_role.get(role, task.description)
+        cards.append({"title": task.title, "description": description, "url": url, "links": links, "icon": task.icon})
     return cards
 
 

@@ -38,11 +38,16 @@ DATE_PARTS = {"__year": (1, 9998), "__month": (1, 12), "__day": (1, 31)}
 CONTROL_MESSAGE = "“{name}”中含有不可见的控制字符（如 NUL），请删除后重新提交。"
 DATE_MESSAGE = "日期筛选条件“{name}”无效：年份须为 1 至 9998，月份 1 至 12，日 1 至 31。"
 UNREADABLE_MESSAGE = "提交的表单内容无法解析，请检查格式后重新提交。"
-TOO_BIG_MESSAGE = "提交的内容过大（上限 {megabytes} MB），请精简内容或拆分后分批提交；上传文件请不超过 10 MB。"
+TOO_BIG_MESSAGE = (
+    "提交的内容过大（上限 {megabytes} MB），请精简内容或拆分后分批提交；上传文件请不超过 {file_megabytes} MB。"
+)
 
 
 def too_big_message() -> str:
-    return TOO_BIG_MESSAGE.format(megabytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024))
+    return TOO_BIG_MESSAGE.format(
+        megabytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
+        file_megabytes=settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+    )
 
 
 def _is_api(request) -> bool:

@@ -460,3 +460,10 @@ def test_the_organisation_export_names_contact_people_so_it_is_logged_and_formul
     assert "'" + INJECTION in cells and INJECTION not in cells
     (entry,) = entries(action=AuditEntry.Action.EXPORT)
     assert entry.user == clerk and "后台导出" in entry.detail and entry.detail.endswith("1 行")
+
+
+def test_the_api_schema_names_the_audit_trail_as_its_page_does(client):
+    """Findings (walk 2026-12): the trail had three names; the API's notes still said 审计日志."""
+    schema = str(client.get("/api/schema/", {"format": "json"}).json())
+    assert "记入个人信息操作记录" in schema
+    assert "审计日志" not in schema

@@ -70,51 +70,6 @@ def test_progress_report_bad_year_is_a_chinese_error(value, message):
         run("progress_report", "--year", value)
 
 
-def test_load_demo_is_idempotent(django_user_model):
-    run("load_demo", "--password", "Demo-password-2025")
-    first = (django_user_model.objects.count(), sorted(django_user_model.objects.values_list("username", flat=True)))
-    output = run("load_demo", "--password", "Demo-password-2025")
-    assert (
-        django_user_model.objects.count(),
-        sorted(django_user_model.objects.values_list("username", flat=True)),
-    ) == first
-    assert "clerk_450702" in first[1]
-    assert "reviewer_QZFTZ" in first[1]
-    assert "city_admin" in first[1]
-    assert "city_viewer" in first[1]
-    assert "新建账号 0 个" in output
-
-
-def test_demo_accounts_get_the_demo_password_and_keep_a_changed_one(django_user_model):
-    run("load_demo", "--password", "Demo-password-2025")
-    for username in ("city_admin", "clerk_450702", "reviewer_QZFTZ"):
-        assert django_user_model.objects.get(username=username).check_password("Demo-password-2025"), username
-    clerk = django_user_model.objects.get(username="clerk_450702")
-    clerk.set_password("Changed-by-the-clerk-1")
-    clerk.save()
-    run("load_demo", "--password", "Demo-password-2025")
-    assert django_user_model.objects.get(username="clerk_450702").check_password("Changed-by-the-clerk-1")
-    run("load_demo", "--password", "Demo-password-2025", "--reset-passwords")
-    assert django_user_model.objects.get(username="clerk_450702").check_password("Demo-password-2025")
-
-
-def test_load_demo_records_are_loaded_once():
-    from employment.models import EmploymentOutcome, JobReferral, LabourExport, WageCase
-    from training.models import Enrolment, RosterImport, TrainingBatch
-
-    models = (TrainingBatch, Enrolment, RosterImport, JobReferral, EmploymentOutcome, LabourExport, WageCase)
-    run("load_demo", "--password", "Demo-password-2025")
-    first = [model.objects.count() for model in models]
-    assert all(first), dict(zip([m.__name__ for m in models], first, strict=True))
-    run("load_demo", "--password", "Demo-password-2025")
-    assert [model.objects.count() for model in models] == first
-    report = json.loads(run("progress_report", "--json"))
-    assert report["city"]["trainings"] > 0
-    assert report["city"]["jobs"] > 0
-    assert 0 < report["referrals"]["with_3_or_more"] < report["referrals"]["trainees"]
-    assert report["wage_cases"]["closed"] < report["wage_cases"]["total"]
-
-
 def test_progress_report_counts_completed_enrolments_by_the_counting_rules(area, other_area, recount_tallies):
     import datetime
 
@@ -161,22 +116,3 @@ def test_progress_report_carries_subsidies_and_recognitions():
     assert (
         json.loads(run("progress_report", "--year", "2022", "--json"))["recognitions"]["training_base"]["region"] == 0
     )
-
-
-def test_load_demo_subsidies_are_loaded_once_and_reported():
-    from subsidies.models import Budget, SubsidyApplication, SubsidyRule
-
-    run("load_demo", "--password", "Demo-password-2025")
-    counts = (SubsidyApplication.objects.count(), Budget.objects.count(), SubsidyRule.objects.count())
-    output = run("load_demo", "--password", "Demo-password-2025")
-    assert (SubsidyApplication.objects.count(), Budget.objects.count(), SubsidyRule.objects.count()) == counts
-    assert f"补贴申请 {counts[0]} 件" in output
-    statuses = set(SubsidyApplication.objects.values_list("status", flat=True))
-    assert statuses == set(SubsidyApplication.Status.values)
-    assert all(
-        "演示数据" in basis
-        for basis in SubsidyRule.objects.filter(kind="training").values_list("legal_basis", flat=True)
-    )
-    report = json.loads(run("progress_report", "--json"))["subsidies"]
-    assert report["budget_amount"] > 0
-    assert report["approved_amount"] >= report["paid_amount"] > 0

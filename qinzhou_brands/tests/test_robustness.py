@@ -74,7 +74,21 @@ def test_a_body_over_the_limit_is_a_chinese_json_413_on_the_api(clerk, settings)
     response = api(clerk).generic("POST", url("batch-list"), body, content_type="application/json")
     assert response.status_code == 413
     assert response["Content-Type"] == "application/json"
-    assert response.json()["detail"].startswith("提交的内容过大（上限 22 MB）")
+    assert (
+        response.json()["detail"]
+        == "提交的内容过大（上限 22 MB），请精简内容或拆分后分批提交；上传文件请不超过 20 MB。"
+    )
+
+
+def test_every_upload_limit_states_the_same_figure():
+    """Findings (walk 2026-12): the 413 message said 10 MB where rosters and evidence take 20 MB."""
+    from django.conf import settings
+
+    from subsidies.services import EVIDENCE_MAX_BYTES
+    from training.roster import MAX_UPLOAD_BYTES, upload_too_large
+
+    assert MAX_UPLOAD_BYTES == EVIDENCE_MAX_BYTES == settings.UPLOAD_MAX_BYTES == 20 * 1024 * 1024
+    assert upload_too_large(MAX_UPLOAD_BYTES + 1).startswith("文件超过 20 MB")
 
 
 def test_a_form_over_the_limit_is_a_chinese_413_page(clerk_client, settings):

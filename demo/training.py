@@ -11,10 +11,9 @@ from openpyxl import Workbook
 
 from brands.models import CITY_AREA_CODE, Area, Occupation, Organisation
 from core.identity import check_character
-
-from .models import Enrolment, RosterImport, TrainingBatch
-from .roster import CATEGORY_NAMES, EDUCATION_CHOICES, TEMPLATE_HEADERS
-from .services import (
+from training.models import Enrolment, RosterImport, TrainingBatch
+from training.roster import CATEGORY_NAMES, EDUCATION_CHOICES, TEMPLATE_HEADERS
+from training.services import (
     ResultEntry,
     batch_create,
     batch_find,

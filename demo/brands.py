@@ -1,9 +1,8 @@
 """Demo organisations and recognitions (idempotent), for `load_demo`."""
 
+from brands.models import CITY_AREA_CODE, Area, Organisation, Recognition
+from brands.services import organisation_upsert
 from core.credit_code import make_uscc
-
-from .models import CITY_AREA_CODE, Area, Organisation, Recognition
-from .services import organisation_upsert
 
 # (area code, name, kind)
 DEMO_ORGANISATIONS = [

@@ -8,8 +8,8 @@ from django.db import connection
 from brands.models import Area, BrandLine
 from conftest import uses_postgresql
 from core.identity import parse_id_number
-from dashboard import scale
 from dashboard.selectors import progress_summary
+from demo import scale
 from employment.models import EmploymentOutcome, JobReferral, WageCase
 from employment.selectors import job_counts
 from subsidies.models import SubsidyApplication

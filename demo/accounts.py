@@ -3,10 +3,9 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
+from accounts.roles import Role
+from accounts.services import roles_sync, staff_upsert
 from brands.models import Area
-
-from .roles import Role
-from .services import roles_sync, staff_upsert
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -12,11 +12,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from brands.models import Area, Organisation
-from training.models import Enrolment
-
-from . import tallies
-from .models import EmploymentOutcome, JobReferral, LabourExport, WageCase
-from .services import (
+from employment import tallies
+from employment.models import EmploymentOutcome, JobReferral, LabourExport, WageCase
+from employment.services import (
     labour_export_create,
     outcome_build,
     referral_build,
@@ -24,6 +22,7 @@ from .services import (
     wage_case_create,
     wage_case_progress,
 )
+from training.models import Enrolment
 
 POSITIONS = {
     "housekeeping": ["育婴员", "家政服务员", "养老护理员", "医院陪护"],

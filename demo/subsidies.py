@@ -16,10 +16,9 @@ from django.utils import timezone
 
 from brands.models import Area, Occupation, Recognition
 from employment.models import EmploymentOutcome
+from subsidies import services
+from subsidies.models import Beneficiary, Budget, EvidenceKind, SubsidyApplication, SubsidyKind, SubsidyRule
 from training.models import Enrolment, PriorityCategory, TrainingBatch
-
-from . import services
-from .models import Beneficiary, Budget, EvidenceKind, SubsidyApplication, SubsidyKind, SubsidyRule
 
 DEMO_NOTE = "演示数据"
 DEMO_BASIS = "演示数据：金额由市人社局按规定核定。此处金额仅用于演示，不是官方标准。"
@@ -159,45 +158,35 @@ def _budgets() -> None:
             budget.save()
 
 
-def _rules() -> dict[str, SubsidyRule]:
-    rules = {}
+def _rules() -> None:
     for certificate, name, amount in TRAINING_RULES:
-        rule = SubsidyRule.objects.filter(
+        if not SubsidyRule.objects.filter(
             kind=SubsidyKind.TRAINING, certificate=certificate, effective_from=RULES_FROM
-        ).first()
-        if rule is None:
-            rule = SubsidyRule(
-                kind=SubsidyKind.TRAINING,
-                name=name,
-                beneficiary=Beneficiary.PERSON,
-                amount_type=SubsidyRule.AmountType.CAP,
-                amount=amount,
-                certificate=certificate,
-                effective_from=RULES_FROM,
-                legal_basis=DEMO_BASIS,
-            )
-            rule.full_clean()
-            rule.save()
-        rules[certificate] = rule
+        ).exists():
+            _rule_create(SubsidyKind.TRAINING, name, SubsidyRule.AmountType.CAP, amount, certificate)
     for kind, name, amount_type, amount, certificate, occupations, categories, evidence in SCOPED_RULES:
         if SubsidyRule.objects.filter(kind=kind, name=name).exists():
             continue  # what the administrator has changed since is kept
-        rule = SubsidyRule(
-            kind=kind,
-            name=name,
-            beneficiary=Beneficiary.PERSON,
-            amount_type=amount_type,
-            amount=amount,
-            certificate=certificate,
-            effective_from=RULES_FROM,
-            legal_basis=DEMO_BASIS,
-        )
-        rule.full_clean()
-        rule.save()
+        rule = _rule_create(kind, name, amount_type, amount, certificate)
         rule.occupations.set(Occupation.objects.filter(name__in=occupations))
         rule.eligible_categories.set(PriorityCategory.objects.filter(code__in=categories))
         rule.required_evidence.set(EvidenceKind.objects.filter(code__in=evidence))
-    return rules
+
+
+def _rule_create(kind, name, amount_type, amount, certificate) -> SubsidyRule:
+    rule = SubsidyRule(
+        kind=kind,
+        name=name,
+        beneficiary=Beneficiary.PERSON,
+        amount_type=amount_type,
+        amount=amount,
+        certificate=certificate,
+        effective_from=RULES_FROM,
+        legal_basis=DEMO_BASIS,
+    )
+    rule.full_clean()
+    rule.save()
+    return rule
 
 
 def _attach_required(application: SubsidyApplication, clerk) -> None:

@@ -44,11 +44,11 @@ from brands.models import CITY_AREA_CODE, Area, Occupation, Organisation
 from brands.services import organisation_upsert
 from core.db import copy_in, is_postgresql, next_ids
 from core.identity import check_character
-from employment.demo import CHANNELS, EMPLOYERS, POSITIONS
+from demo.employment import CHANNELS, EMPLOYERS, POSITIONS
+from demo.training import GIVEN, SURNAMES
 from employment.models import EmploymentOutcome, JobReferral, WageCase
 from employment.tallies import rebuild
 from subsidies.models import ApplicationTransition, Budget, SubsidyApplication, SubsidyKind, SubsidyRule
-from training.demo import GIVEN, SURNAMES
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
 
 MARKER = "演示规模数据"

@@ -1,19 +1,19 @@
 """Load demo data: staff for every role and area, organisations, and (from later apps) records.
 
 Idempotent: running it twice leaves the same data. With `--scale N` it then replaces the scale demo
-data (dashboard.scale) with N fresh enrolments and everything that goes with them."""
+data (demo.scale) with N fresh enrolments and everything that goes with them."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts import demo as accounts_demo
-from brands import demo as brands_demo
-from dashboard import scale
-from employment import demo as employment_demo
-from subsidies import demo as subsidies_demo
-from training import demo as training_demo
+from demo import accounts as accounts_demo
+from demo import brands as brands_demo
+from demo import employment as employment_demo
+from demo import scale
+from demo import subsidies as subsidies_demo
+from demo import training as training_demo
 
 
 class Command(BaseCommand):

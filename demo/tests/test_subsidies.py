@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from accounts.roles import Role
 from accounts.scoping import scope_for
-from subsidies import demo
+from demo import subsidies as subsidies_demo
 from subsidies.models import SubsidyApplication
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def test_the_demo_has_a_city_clerk_a_returned_and_a_city_level_application(djang
     assert (city_level.status, city_level.submitted_by, city_level.amount) == (Status.SUBMITTED, city_clerk, 300000)
     assert city_level.organisation.name == "钦州市坭兴陶艺有限公司"
     count = SubsidyApplication.objects.count()
-    demo.load(
+    subsidies_demo.load(
         clerks={}, reviewers={}, city_admin=django_user_model.objects.get(username="city_admin"), city_clerk=city_clerk
     )
     assert SubsidyApplication.objects.count() == count

@@ -1,0 +1,1 @@
+"""Demo and benchmark tooling, not product (`load_demo`, `--scale`): it may import every app; no app imports it."""
