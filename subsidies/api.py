@@ -9,7 +9,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
@@ -168,7 +167,11 @@ class ApplicationViewSet(
     def pay(self, request, *args, **kwargs):
         return self._transition(services.application_mark_paid, PaySerializer, request)
 
-    @_step("驳回", "拨付前的任何环节，由该环节的办理人驳回，须填写原因。", ReasonSerializer)
+    @_step(
+        "驳回",
+        "拨付前的任何环节，由该环节的办理人驳回；经办员对草稿为作废、对退回修改的申请为撤回。须填写原因。",
+        ReasonSerializer,
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request, *args, **kwargs):
         return self._transition(services.application_reject, ReasonSerializer, request)
@@ -194,8 +197,7 @@ class ApplicationViewSet(
     )
     @action(detail=False, methods=["post"], url_path=r"bulk/(?P<step>submit|review|approve)", url_name="bulk")
     def bulk(self, request, step: str, *args, **kwargs):
-        if step not in workflow.forward_actions(request.user):
-            raise PermissionDenied(f"您的角色不能{workflow.ACTIONS[step].verb}补贴申请。")
+        workflow.bulk_action(request.user, step)
         serializer = BulkStepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ids = list(dict.fromkeys(serializer.validated_data["ids"]))
