@@ -23,10 +23,6 @@ class Scope:
     sees_all_areas: bool
 
     @property
-    def is_county(self) -> bool:
-        return self.role in COUNTY_ROLES
-
-    @property
     def label(self) -> str:
         if self.sees_all_areas:
             return "全市"

@@ -236,7 +236,6 @@ NOT_YOURS = "申请不存在，或不在您的管辖范围内。"
 
 
 def _bulk_action(user, action: str) -> workflow.Action:
-    """The forward action named in the URL, if the user's role takes it somewhere in the path."""
     if action not in workflow.FORWARD:
         raise Http404
     return workflow.bulk_action(user, action)

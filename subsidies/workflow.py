@@ -1,7 +1,7 @@
 """The path of a subsidy application, as one table: (level, state, action) -> (roles, next state).
 
 The services enforce it (`step_check`); the pages, the bulk pages, the API and the templates read it
-(`actions_for`, `available_actions`, `may`, `actionable`) to offer only what the user may do, under
+(`actions_for`, `may`, `actionable`) to offer only what the user may do, under
 the table's own words. Nowhere else says who may do what.
 
 Two levels, by the application's area:
@@ -181,11 +181,6 @@ def actions_for(application: SubsidyApplication, user) -> list[Action]:
     ]
 
 
-def available_actions(application: SubsidyApplication, user) -> list[str]:
-    """The names of `actions_for` (the API's `actions`)."""
-    return [action.name for action in actions_for(application, user)]
-
-
 def words(application: SubsidyApplication, action: str) -> Action:
     """The button and messages of `action` from the application's current state (the action's own
     where the state has no such step)."""
@@ -218,15 +213,15 @@ def actions_held(user) -> list[str]:
     ]
 
 
-def bulk_action(user, action: str) -> Action:
-    """A forward action (FORWARD) for the bulk page or endpoint, or PermissionDenied when the user's role
-    takes it nowhere in the table."""
-    if action not in actions_held(user):
-        raise PermissionDenied(f"您的角色不能{ACTIONS[action].verb}补贴申请。")
-    return ACTIONS[action]
-
-
 def forward_actions(user) -> list[str]:
     """The forward actions the user's role takes: the bulk pages they may open."""
     held = actions_held(user)
     return [action for action in FORWARD if action in held]
+
+
+def bulk_action(user, action: str) -> Action:
+    """A forward action of the bulk pages and endpoint, or PermissionDenied when the user's role takes it
+    nowhere (the URLs admit only FORWARD)."""
+    if action not in forward_actions(user):
+        raise PermissionDenied(f"您的角色不能{ACTIONS[action].verb}补贴申请。")
+    return ACTIONS[action]
