@@ -126,6 +126,8 @@ def _detail_page(request, application, *, bound: dict | None = None, evidence_fo
     may_add_evidence = user.has_perm("subsidies.add_applicationevidence") and workflow.may(
         application, user, "add_evidence"
     )
+    transitions = list(selectors.application_transitions(application=application))
+    ending = workflow.ending(application, transitions)
     if evidence_form is None and may_add_evidence:
         evidence_form = _evidence_form()
     return render(
@@ -133,7 +135,9 @@ def _detail_page(request, application, *, bound: dict | None = None, evidence_fo
         "subsidies/application_detail.html",
         {
             "application": application,
-            "transitions": selectors.application_transitions(application=application),
+            "transitions": transitions,
+            "ending": ending,
+            "status_label": f"已{ending.verb}" if application.status == Status.REJECTED else None,
             "evidence": application.evidence.all(),
             "evidence_checklist": selectors.evidence_checklist(application=application),
             "may_remove_evidence": workflow.may(application, user, "remove_evidence"),

@@ -188,6 +188,14 @@ def words(application: SubsidyApplication, action: str) -> Action:
     return step.words if step is not None else ACTIONS[action]
 
 
+def ending(application: SubsidyApplication, transitions) -> Action:
+    """The words of the step that rejected the application: 驳回 by whoever held it, or its clerk's 作废 of a
+    draft or 撤回 of a returned application (the row of the state it left, from its `transitions`)."""
+    left = next((t.from_status for t in reversed(transitions) if t.to_status == Status.REJECTED), "")
+    step = TABLE.get((level_of(application), left, "reject"))
+    return step.words if step is not None else ACTIONS["reject"]
+
+
 def actionable(user, action: str) -> Q:
     """The applications (of any scope: the selector adds the user's) on which `user` may take `action`:
     the states and levels where their role holds it, less those they may not pass as their own."""

@@ -228,8 +228,10 @@ def test_a_clerk_voids_their_draft_and_withdraws_a_returned_one_in_those_words(c
         url = reverse("subsidies:application_action", args=[application.pk, "reject"])
         response = client.post(url, {"reject-reason": " "})
         assert "未能" in response.content.decode()
-        response = client.post(url, {"reject-reason": "重复登记"}, follow=True)
-        assert done in response.content.decode()
+        page = client.post(url, {"reject-reason": "重复登记"}, follow=True).content.decode()
+        assert done in page
+        assert f"{done[1:3]}原因：</strong>重复登记" in page and f"本申请{done}" in page
+        assert f'text-bg-danger">{done[:-1]}</span>' in page and "驳回原因" not in page
         application.refresh_from_db()
         assert application.status == REJECTED
         with pytest.raises(ValidationError, match=refused):
