@@ -81,13 +81,6 @@ def scope_covers(user, area) -> bool:
 class OutOfScope(PermissionDenied):
     """The one refusal of a write outside the user's area (a 403 on the API, the form's error on a page)."""
 
-    def __init__(self, scope: Scope, action: str):
-        if scope.area is None:
-            message = f"您的账号没有绑定县区，不能{action}。请联系市人社局管理员。"
-        else:
-            message = f"只能在本辖区（{scope.area.short_name}）{action}。"
-        super().__init__(message)
-
 
 def require_area(user, area: Area | None = None, *, action: str = "办理业务") -> Area:
     """The area `user` writes a record of, or OutOfScope: the check every service makes before a write.
@@ -101,8 +94,10 @@ def require_area(user, area: Area | None = None, *, action: str = "办理业务"
         if area is None:
             raise ValidationError("请选择登记地区。")
         return area
-    if not scope_covers(user, area if area is not None else scope.area):
-        raise OutOfScope(scope, action)
+    if scope.area is None:
+        raise OutOfScope(f"您的账号没有绑定县区，不能{action}。请联系市人社局管理员。")
+    if area is not None and area.pk != scope.area.pk:
+        raise OutOfScope(f"只能在本辖区（{scope.area.short_name}）{action}。")
     return scope.area
 
 

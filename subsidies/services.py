@@ -433,11 +433,6 @@ def _locked(application: SubsidyApplication) -> SubsidyApplication:
     return application
 
 
-def _step(application: SubsidyApplication, *, action: str, user) -> str:
-    """The state `action` leads to, once the table (workflow.TABLE) lets `user` take it now."""
-    return step_check(application, action=action, user=user).to
-
-
 def _move(application, *, to: str, by, comment: str = "", fields: tuple[str, ...] = ()) -> SubsidyApplication:
     from_status = application.status
     application.status = to
@@ -459,7 +454,7 @@ def application_update(
     after submission: whoever holds it then returns it for correction (`application_return`), and the
     city administrator, who approves, never edits what they approve."""
     _locked(application)
-    to = _step(application, action="update", user=user)
+    to = step_check(application, action="update", user=user).to
     changes, fields = [], []
     if amount is not None and amount != application.amount:
         _check_amount(application.rule, amount)
@@ -479,7 +474,7 @@ def application_update(
 def application_submit(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
     """A draft or a corrected returned application, by the clerk of its area (the city clerk for the city's)."""
     _locked(application)
-    to = _step(application, action="submit", user=user)
+    to = step_check(application, action="submit", user=user).to
     _require_evidence(application)
     application.submitted_by = user
     application.reason = ""
@@ -489,7 +484,7 @@ def application_submit(*, application: SubsidyApplication, user, comment: str = 
 @transaction.atomic
 def application_review(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
     _locked(application)
-    to = _step(application, action="review", user=user)
+    to = step_check(application, action="review", user=user).to
     application.reviewed_by = user
     return _move(application, to=to, by=user, comment=comment, fields=("reviewed_by",))
 
@@ -518,7 +513,7 @@ def budget_used(budget: Budget) -> Decimal:
 def application_approve(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
     """A county's reviewed application, or a city-level one as submitted, by the city administrator."""
     _locked(application)
-    to = _step(application, action="approve", user=user)
+    to = step_check(application, action="approve", user=user).to
     # The lock is taken before the sum is read: a second approval waits here and then sees the first.
     budget = _budget_for(application, timezone.localdate().year)
     remaining = budget.amount - budget_used(budget)
@@ -536,7 +531,7 @@ def application_mark_paid(
     *, application: SubsidyApplication, user, paid_on: datetime.date, voucher_number: str, comment: str = ""
 ) -> SubsidyApplication:
     _locked(application)
-    to = _step(application, action="pay", user=user)
+    to = step_check(application, action="pay", user=user).to
     voucher_number = (voucher_number or "").strip()
     if paid_on is None or not voucher_number:
         raise ValidationError("登记拨付须填写拨付日期和凭证号。")
