@@ -123,13 +123,10 @@ def _detail_page(request, application, *, bound: dict | None = None, evidence_fo
         }
         for action in actions
     ]
-    may_add_evidence = user.has_perm("subsidies.add_applicationevidence") and workflow.may(
-        application, user, "add_evidence"
-    )
+    if evidence_form is None and user.has_perm("subsidies.add_applicationevidence"):
+        evidence_form = _evidence_form() if workflow.may(application, user, "add_evidence") else None
     transitions = list(selectors.application_transitions(application=application))
     ending = workflow.ending(application, transitions)
-    if evidence_form is None and may_add_evidence:
-        evidence_form = _evidence_form()
     return render(
         request,
         "subsidies/application_detail.html",
