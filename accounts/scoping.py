@@ -1,11 +1,13 @@
-"""The one place that decides which area's records a user may see.
+"""The one place that decides which area's records a user may see and act on.
 
 Every selector and every admin queryset filters through `scope_queryset`; a record outside
 the user's scope is simply absent, so asking for it by id is a 404, never a 403 that would
-confirm it exists."""
+confirm it exists. Every write checks its area with `require_area` (refused with `OutOfScope`),
+and which people of the city-wide registry a user may see is `trainees_visible`."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 
 from brands.models import Area
@@ -19,10 +21,6 @@ class Scope:
     role: Role | None
     area: Area | None
     sees_all_areas: bool
-
-    @property
-    def is_county(self) -> bool:
-        return self.role in COUNTY_ROLES
 
     @property
     def label(self) -> str:
@@ -74,9 +72,47 @@ def scope_for(user) -> Scope:
 
 
 def scope_covers(user, area) -> bool:
-    """Whether `user` may see and act on records of `area` (the check services make before a write)."""
+    """Whether `user` may act on records of `area`: what a page asks before it offers a write that
+    `require_area` will check."""
     scope = scope_for(user)
     return scope.sees_all_areas or (scope.area is not None and area is not None and scope.area.pk == area.pk)
+
+
+class OutOfScope(PermissionDenied):
+    """The one refusal of a write outside the user's area (a 403 on the API, the form's error on a page)."""
+
+
+def require_area(user, area: Area | None = None, *, action: str = "办理业务") -> Area:
+    """The area `user` writes a record of, or OutOfScope: the check every service makes before a write.
+
+    A county user (and the city clerk, whose area is the city's own) acts in their area only; `area`
+    None means that area. A city-wide user acts in any area but must name it (ValidationError). `user`
+    None is an operator at the command line, who must name the area too. `action` completes the
+    refusal, as in 只能在本辖区（钦南区）{action}。"""
+    scope = NO_SCOPE if user is None else scope_for(user)
+    if user is None or scope.sees_all_areas:
+        if area is None:
+            raise ValidationError("请选择登记地区。")
+        return area
+    if scope.area is None:
+        raise OutOfScope(f"您的账号没有绑定县区，不能{action}。请联系市人社局管理员。")
+    if area is not None and area.pk != scope.area.pk:
+        raise OutOfScope(f"只能在本辖区（{scope.area.short_name}）{action}。")
+    return scope.area
+
+
+def trainees_visible(trainees: QuerySet, user) -> QuerySet:
+    """`trainees` narrowed to the people `user` may see: the registry is city-wide, but a person shows to
+    the areas where they enrolled in a batch (planned, running or finished; completed or not), and to
+    city-wide users. Another area's person is absent, so asking for them by id is a 404."""
+    scope = scope_for(user)
+    if scope.sees_all_areas:
+        return trainees
+    if scope.area is None:
+        return trainees.none()
+    # A semi-join, not a DISTINCT over the join: a page of twenty people sorts the registry once.
+    enrolment = trainees.model._meta.get_field("enrolments").related_model
+    return trainees.filter(pk__in=enrolment.objects.filter(batch__area=scope.area.pk).values("trainee_id"))
 
 
 def scope_queryset(queryset: QuerySet, user, *, area_field: str = "area") -> QuerySet:

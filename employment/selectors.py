@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.scoping import scope_for, scope_queryset
+from accounts.scoping import scope_for, scope_queryset, trainees_visible
 from brands.models import Area
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
 from training.selectors import training_tally_by_area_category
@@ -289,11 +289,7 @@ def _scoped_batches(user) -> QuerySet:
 
 
 def trainee_for_employment(*, user, pk: int) -> Trainee:
-    """A trainee is the user's when they completed or took a batch in the user's area."""
-    return get_object_or_404(
-        Trainee.objects.filter(enrolments__batch__in=_scoped_batches(user)).distinct().prefetch_related("categories"),
-        pk=pk,
-    )
+    return get_object_or_404(trainees_visible(Trainee.objects.prefetch_related("categories"), user), pk=pk)
 
 
 def trainee_referrals(*, user, trainee: Trainee) -> QuerySet:
@@ -329,7 +325,9 @@ def trainee_outcomes(*, user, trainee: Trainee) -> QuerySet:
         area_id = scope.area.pk if scope.area else None
         outcomes = outcomes.filter(Q(area_id=area_id) | Q(counted_batch__area_id=area_id))
     return (
-        attributed_outcomes(outcomes).select_related("employer", "area", "labour_export").order_by("-start_date", "-id")
+        attributed_outcomes(outcomes)
+        .select_related("employer", "area", "labour_export__area")
+        .order_by("-start_date", "-id")
     )
 
 

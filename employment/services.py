@@ -3,11 +3,11 @@
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.scoping import scope_for
+from accounts.scoping import require_area
 from brands.models import Area, Organisation
 from core.credit_code import normalise_uscc
 from training.models import Trainee
@@ -15,19 +15,12 @@ from training.models import Trainee
 from . import tallies
 from .models import EmploymentOutcome, JobReferral, LabourExport, WageCase
 
+RECORD_WORK = "登记"
+
 
 def acting_area(user, area: Area | None) -> Area:
-    """The area a record is made for: a county user's own area; a city user must name one."""
-    scope = scope_for(user) if user is not None else None
-    if scope is not None and not scope.sees_all_areas:
-        if scope.area is None:
-            raise PermissionDenied("您的账号没有绑定县区，不能登记。")
-        if area is not None and area.pk != scope.area.pk:
-            raise PermissionDenied("只能为本县区登记。")
-        return scope.area
-    if area is None:
-        raise ValidationError("请选择登记地区。")
-    return area
+    """Only employment/referral_import.py still calls this (the pipeline part moves it to require_area)."""
+    return require_area(user, area, action=RECORD_WORK)
 
 
 def _check_not_future(day: datetime.date, label: str) -> None:
@@ -51,7 +44,7 @@ def referral_build(
     """An unsaved referral as `referral_create` records it (the demo writes hundreds of them at once)."""
     return JobReferral(
         trainee=trainee,
-        area=acting_area(user, area),
+        area=require_area(user, area, action=RECORD_WORK),
         employer=employer,
         employer_name="" if employer else employer_name.strip(),
         position=position.strip(),
@@ -76,7 +69,7 @@ def referral_create(*, user, trainee: Trainee, referred_on: datetime.date, **fie
 
 @transaction.atomic
 def referral_set_result(*, referral: JobReferral, user, result: str, note: str | None = None) -> JobReferral:
-    acting_area(user, referral.area)
+    require_area(user, referral.area, action=RECORD_WORK)
     if result not in JobReferral.Result.values:
         raise ValidationError("推荐结果无效，请从列表中选择。")
     referral.result = result
@@ -110,7 +103,7 @@ def outcome_build(
     writes hundreds of them at once)."""
     outcome = EmploymentOutcome(
         trainee=trainee,
-        area=acting_area(user, area),
+        area=require_area(user, area, action=RECORD_WORK),
         kind=kind,
         start_date=start_date,
         labour_export=labour_export,
@@ -163,7 +156,7 @@ def labour_export_create(
     _check_not_future(departed_on, "输出日期")
     export = LabourExport(
         agency=agency,
-        area=acting_area(user, area),
+        area=require_area(user, area, action=RECORD_WORK),
         destination=destination.strip(),
         employer=employer,
         employer_name="" if employer else employer_name.strip(),
@@ -203,7 +196,7 @@ def wage_case_create(
 ) -> WageCase:
     _check_not_future(received_on, "受理日期")
     case = WageCase(
-        area=acting_area(user, area),
+        area=require_area(user, area, action=RECORD_WORK),
         received_on=received_on,
         employer=employer,
         employer_name="" if employer else employer_name.strip(),
@@ -221,7 +214,7 @@ def wage_case_progress(
     *, case: WageCase, user, status: str, closed_on: datetime.date | None = None, resolution: str = ""
 ) -> WageCase:
     """Move a case to investigating or closed (closing needs the date and how it was resolved)."""
-    acting_area(user, case.area)
+    require_area(user, case.area, action=RECORD_WORK)
     if case.status == WageCase.Status.CLOSED:
         raise ValidationError("该案件已结案，不能再修改状态。")
     if status not in WageCase.Status.values:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from openpyxl.utils import get_column_letter
 
 from accounts.audit import audit_export, check_person_export, may_export_persons
-from accounts.scoping import scope_areas, scope_for
+from accounts.scoping import scope_areas, scope_covers, scope_for
 from accounts.selectors import organisation_list
 from brands.models import Organisation
 from brands.selectors import brand_lines, reporting_areas
@@ -66,11 +66,6 @@ def _record_form_kwargs(user) -> dict:
     }
 
 
-def _user_area_id(user) -> int | None:
-    scope = scope_for(user)
-    return scope.area.pk if scope.area else None
-
-
 # --- a trainee's referrals and outcomes -----------------------------------------------------------
 
 
@@ -82,22 +77,19 @@ def _trainee_url(trainee, fragment: str = "") -> str:
 def _trainee_page(request, trainee, *, referral_form=None, outcome_form=None):
     user = request.user
     sees_all = scope_for(user).sees_all_areas
-    own_area = _user_area_id(user)
 
     enrolments = list(training_selectors.trainee_enrolments(user=user, trainee=trainee))
     referrals = list(selectors.trainee_referrals(user=user, trainee=trainee))
     for referral in referrals:
         # Only the area that made a referral records its result.
-        referral.editable = sees_all or referral.area_id == own_area
+        referral.editable = scope_covers(user, referral.area)
     outcomes = list(selectors.trainee_outcomes(user=user, trainee=trainee))
     areas = {area.pk: area for area in reporting_areas()}
     brands = {brand.pk: brand for brand in brand_lines()}
     for outcome in outcomes:
         outcome.counted_area = areas.get(outcome.counted_area_id)
         outcome.counted_brand = brands.get(outcome.counted_brand_id)
-        outcome.export_visible = outcome.labour_export_id is not None and (
-            sees_all or outcome.labour_export.area_id == own_area
-        )
+        outcome.export_visible = outcome.labour_export_id is not None and scope_covers(user, outcome.labour_export.area)
 
     if referral_form is None or outcome_form is None:
         initial = {"area": enrolments[0].batch.area_id} if sees_all and enrolments else {}

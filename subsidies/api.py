@@ -9,7 +9,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
@@ -46,10 +45,20 @@ class ApplicationFilter(filters.FilterSet):
         fields = ["status", "kind", "area", "year", "trainee"]
 
 
-def _step(summary: str, description: str, request):
+def _step(name: str, service, serializer_class, description: str):
+    """A step of the path as an action of the API (POST …/{id}/{name}/), under the table's label."""
+
+    def step(self, request, *args, **kwargs):
+        return self._transition(service, serializer_class, request)
+
+    step.__name__ = step.__qualname__ = "return_" if name == "return" else name
+    step = action(detail=True, methods=["post"], url_path=name, url_name=name)(step)
     return extend_schema(
-        summary=summary, description=description, request=request, responses={200: ApplicationSerializer}
-    )
+        summary=workflow.ACTIONS[name].label,
+        description=description,
+        request=serializer_class,
+        responses={200: ApplicationSerializer},
+    )(step)
 
 
 PERSONS_NOTE = (
@@ -146,41 +155,36 @@ class ApplicationViewSet(
         transitions = selectors.application_transitions(application=application)
         return Response(TransitionSerializer(transitions, many=True).data)
 
-    @_step("提交审核", "草稿由本县区经办员提交，等待县区审核员审核。", CommentSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, *args, **kwargs):
-        return self._transition(services.application_submit, CommentSerializer, request)
-
-    @_step("审核通过", "已提交的申请由本县区审核员审核（不能审核自己登记或提交的），报送市人社局。", CommentSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request, *args, **kwargs):
-        return self._transition(services.application_review, CommentSerializer, request)
-
-    @_step(
-        "审批通过", "已审核的申请由市人社局管理员审批，占用当年就业补助资金预算（余额不足时拒绝）。", CommentSerializer
+    submit = _step(
+        "submit", services.application_submit, CommentSerializer, "草稿由本县区经办员提交，等待县区审核员审核。"
     )
-    @action(detail=True, methods=["post"])
-    def approve(self, request, *args, **kwargs):
-        return self._transition(services.application_approve, CommentSerializer, request)
-
-    @_step("登记拨付", "已审批的申请由市人社局管理员登记拨付日期和凭证号。", PaySerializer)
-    @action(detail=True, methods=["post"])
-    def pay(self, request, *args, **kwargs):
-        return self._transition(services.application_mark_paid, PaySerializer, request)
-
-    @_step("驳回", "拨付前的任何环节，由该环节的办理人驳回，须填写原因。", ReasonSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, *args, **kwargs):
-        return self._transition(services.application_reject, ReasonSerializer, request)
-
-    @_step(
-        "退回修改",
-        "已提交、已审核或已审批的申请退回给经办员（状态为“退回修改”），修改后重新提交，须填写原因。",
+    review = _step(
+        "review",
+        services.application_review,
+        CommentSerializer,
+        "已提交的申请由本县区审核员审核（不能审核自己登记或提交的），报送市人社局。",
+    )
+    approve = _step(
+        "approve",
+        services.application_approve,
+        CommentSerializer,
+        "已审核的申请由市人社局管理员审批，占用当年就业补助资金预算（余额不足时拒绝）。",
+    )
+    pay = _step(
+        "pay", services.application_mark_paid, PaySerializer, "已审批的申请由市人社局管理员登记拨付日期和凭证号。"
+    )
+    reject = _step(
+        "reject",
+        services.application_reject,
         ReasonSerializer,
+        "拨付前的任何环节，由该环节的办理人驳回；经办员对草稿为作废、对退回修改的申请为撤回。须填写原因。",
     )
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, *args, **kwargs):
-        return self._transition(services.application_return, ReasonSerializer, request)
+    return_ = _step(
+        "return",
+        services.application_return,
+        ReasonSerializer,
+        "已提交、已审核或已审批的申请退回给经办员（状态为“退回修改”），修改后重新提交，须填写原因。",
+    )
 
     @extend_schema(
         summary="批量提交、审核或审批",
@@ -194,8 +198,7 @@ class ApplicationViewSet(
     )
     @action(detail=False, methods=["post"], url_path=r"bulk/(?P<step>submit|review|approve)", url_name="bulk")
     def bulk(self, request, step: str, *args, **kwargs):
-        if step not in workflow.forward_actions(request.user):
-            raise PermissionDenied(f"您的角色不能{workflow.ACTIONS[step].verb}补贴申请。")
+        workflow.bulk_action(request.user, step)
         serializer = BulkStepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ids = list(dict.fromkeys(serializer.validated_data["ids"]))

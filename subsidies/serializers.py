@@ -17,7 +17,7 @@ from training.selectors import counted_trainings
 from .models import ApplicationTransition, SubsidyApplication
 from .selectors import rule_list
 from .services import BULK_MAX
-from .workflow import available_actions
+from .workflow import actions_for
 
 MAX_TEXT = FREE_TEXT_MAX_LENGTH
 AMOUNT_PATTERN = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
@@ -101,7 +101,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     def get_actions(self, application) -> list[str]:
         request = self.context.get("request")
-        return available_actions(application, request.user) if request is not None else []
+        return [action.name for action in actions_for(application, request.user)] if request is not None else []
 
 
 def _optional(scoped, help_text: str) -> ScopedPrimaryKeyField:

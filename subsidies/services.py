@@ -21,7 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.roles import CLERK_ROLES, Role
-from accounts.scoping import scope_covers, scope_for
+from accounts.scoping import require_area, scope_for
 from brands.models import CITY_AREA_CODE, Area, Organisation, Recognition
 from employment.models import EmploymentOutcome, LabourExport
 from training.models import Enrolment, Trainee, TrainingBatch
@@ -38,16 +38,12 @@ from .models import (
     SubsidyKind,
     SubsidyRule,
 )
-from .workflow import ACTIONS, step_check
+from .workflow import step_check
 
 Status = SubsidyApplication.Status
 LIVE_STATUSES = [s for s in Status.values if s != Status.REJECTED]
 COMMITTED_STATUSES = [Status.APPROVED, Status.PAID]
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
-# While the county may still change what it sends: a wrong upload can be removed.
-EVIDENCE_REMOVABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
-# While the application is with its clerk or waiting for the first check.
-EVIDENCE_STATUSES = (Status.DRAFT, Status.RETURNED, Status.SUBMITTED)
 
 
 def once_per_occupation_level() -> bool:
@@ -64,15 +60,9 @@ def max_trainings_per_year() -> int:
 def _creating_area(user, area: Area) -> None:
     """A clerk records applications of their own area (the city clerk: of the city's own area, a city-level
     organisation's); the city administrator of any area."""
-    scope = scope_for(user)
-    if scope.role == Role.CITY_ADMIN:
-        return
-    if scope.role not in CLERK_ROLES:
+    if scope_for(user).role not in {*CLERK_ROLES, Role.CITY_ADMIN}:
         raise PermissionDenied("只有县区经办员、市人社局经办员或市人社局管理员可以登记补贴申请。")
-    if not scope_covers(user, area):
-        raise PermissionDenied(
-            "只能为本县区登记补贴申请。" if scope.role == Role.COUNTY_CLERK else "只能为市级单位登记补贴申请。"
-        )
+    require_area(user, area, action="登记补贴申请")
 
 
 # --- eligibility ----------------------------------------------------------------------------------
@@ -442,11 +432,6 @@ def _locked(application: SubsidyApplication) -> SubsidyApplication:
     return application
 
 
-def _step(application: SubsidyApplication, *, action: str, user) -> str:
-    """The state `action` leads to, once the table (workflow.TABLE) lets `user` take it now."""
-    return step_check(application, action=action, user=user).to
-
-
 def _move(application, *, to: str, by, comment: str = "", fields: tuple[str, ...] = ()) -> SubsidyApplication:
     from_status = application.status
     application.status = to
@@ -468,7 +453,7 @@ def application_update(
     after submission: whoever holds it then returns it for correction (`application_return`), and the
     city administrator, who approves, never edits what they approve."""
     _locked(application)
-    to = _step(application, action="update", user=user)
+    to = step_check(application, action="update", user=user).to
     changes, fields = [], []
     if amount is not None and amount != application.amount:
         _check_amount(application.rule, amount)
@@ -488,7 +473,7 @@ def application_update(
 def application_submit(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
     """A draft or a corrected returned application, by the clerk of its area (the city clerk for the city's)."""
     _locked(application)
-    to = _step(application, action="submit", user=user)
+    to = step_check(application, action="submit", user=user).to
     _require_evidence(application)
     application.submitted_by = user
     application.reason = ""
@@ -498,7 +483,7 @@ def application_submit(*, application: SubsidyApplication, user, comment: str = 
 @transaction.atomic
 def application_review(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
     _locked(application)
-    to = _step(application, action="review", user=user)
+    to = step_check(application, action="review", user=user).to
     application.reviewed_by = user
     return _move(application, to=to, by=user, comment=comment, fields=("reviewed_by",))
 
@@ -527,7 +512,7 @@ def budget_used(budget: Budget) -> Decimal:
 def application_approve(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
     """A county's reviewed application, or a city-level one as submitted, by the city administrator."""
     _locked(application)
-    to = _step(application, action="approve", user=user)
+    to = step_check(application, action="approve", user=user).to
     # The lock is taken before the sum is read: a second approval waits here and then sees the first.
     budget = _budget_for(application, timezone.localdate().year)
     remaining = budget.amount - budget_used(budget)
@@ -545,7 +530,7 @@ def application_mark_paid(
     *, application: SubsidyApplication, user, paid_on: datetime.date, voucher_number: str, comment: str = ""
 ) -> SubsidyApplication:
     _locked(application)
-    to = _step(application, action="pay", user=user)
+    to = step_check(application, action="pay", user=user).to
     voucher_number = (voucher_number or "").strip()
     if paid_on is None or not voucher_number:
         raise ValidationError("登记拨付须填写拨付日期和凭证号。")
@@ -564,7 +549,7 @@ def _send_back(application, *, user, reason: str, action: str):
     step = step_check(application, action=action, user=user)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError(f"{ACTIONS[action].verb}须填写原因。")
+        raise ValidationError(f"{step.words.verb}须填写原因。")
     application.reason = reason
     # Leaving the approved state releases the budget it held; a corrected application goes through every step again.
     application.budget = None
@@ -639,9 +624,7 @@ def evidence_add(
     """Attach a supporting file while the application is still with the county. What the file is comes
     from its content; a name whose extension says otherwise is refused, so the file opens as what it is."""
     _locked(application)
-    if application.status not in EVIDENCE_STATUSES:
-        raise ValidationError(f"申请当前状态为“{application.get_status_display()}”，不能上传证明材料。")
-    _creating_area(user, application.area)
+    step_check(application, action="add_evidence", user=user)
     name = PurePath(file.name or "").name
     if file.size > EVIDENCE_MAX_BYTES:
         raise ValidationError("证明材料不能超过 20 MB。")
@@ -669,12 +652,7 @@ def evidence_remove(*, evidence: ApplicationEvidence, user) -> None:
     area; the application's 办理记录 keeps who removed which file and when. The stored file goes once the
     removal is committed."""
     application = _locked(evidence.application)
-    if application.status not in EVIDENCE_REMOVABLE_STATUSES:
-        raise ValidationError(f"申请当前状态为“{application.get_status_display()}”，不能删除证明材料。")
-    if scope_for(user).role not in CLERK_ROLES:
-        raise PermissionDenied("只有本地区的经办员可以删除证明材料。")
-    if not scope_covers(user, application.area):
-        raise PermissionDenied("只能办理本县区的补贴申请。")
+    step_check(application, action="remove_evidence", user=user)
     name, storage, stored = evidence.original_name, evidence.file.storage, evidence.file.name
     kind = f"（{evidence.kind}）" if evidence.kind_id else ""
     evidence.delete()

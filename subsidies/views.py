@@ -18,8 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.roles import CLERK_ROLES, Role
-from accounts.scoping import scope_areas, scope_for, scope_queryset
+from accounts.scoping import scope_areas, scope_queryset
 from accounts.selectors import organisation_list, recognition_list
 from core.forms import add_service_errors
 from core.xlsx import add_table_sheet, new_workbook, xlsx_response
@@ -87,18 +86,16 @@ def application_list(request):
     )
 
 
-# Action name -> (service, form class, success message); who may take which, when, is workflow.TABLE.
+# Action name -> (service, form class); who may take which, when, and its words are workflow.TABLE.
 ACTIONS = {
-    "update": (services.application_update, UpdateForm, "已修改。"),
-    "submit": (services.application_submit, CommentForm, "已提交，等待县区审核员审核。"),
-    "review": (services.application_review, CommentForm, "已审核，报送市人社局审批。"),
-    "approve": (services.application_approve, CommentForm, "已审批，已占用预算。"),
-    "pay": (services.application_mark_paid, PayForm, "已登记拨付。"),
-    "reject": (services.application_reject, ReasonForm, "已驳回。"),
-    "return": (services.application_return, ReasonForm, "已退回修改。"),
+    "update": (services.application_update, UpdateForm),
+    "submit": (services.application_submit, CommentForm),
+    "review": (services.application_review, CommentForm),
+    "approve": (services.application_approve, CommentForm),
+    "pay": (services.application_mark_paid, PayForm),
+    "reject": (services.application_reject, ReasonForm),
+    "return": (services.application_return, ReasonForm),
 }
-# A city-level application has no county reviewer: it goes from its submission to the city administrator.
-CITY_SUBMITTED = "已提交，等待市人社局管理员审批。"
 
 
 def _action_form(action: str, application: SubsidyApplication, data=None):
@@ -109,52 +106,38 @@ def _action_form(action: str, application: SubsidyApplication, data=None):
     return form_class(data, prefix=action, **kwargs)
 
 
-def _may_remove_evidence(application: SubsidyApplication, user) -> bool:
-    scope = scope_for(user)
-    return (
-        application.status in services.EVIDENCE_REMOVABLE_STATUSES
-        and scope.role == Role.COUNTY_CLERK
-        and scope.area == application.area
-    )
-
-
 def _evidence_form(data=None, files=None) -> EvidenceForm:
     return EvidenceForm(data, files, kinds=selectors.evidence_kind_list())
-
-
-def _may_add_evidence(application: SubsidyApplication, user) -> bool:
-    scope = scope_for(user)
-    return (
-        user.has_perm("subsidies.add_applicationevidence")
-        and application.status in services.EVIDENCE_STATUSES
-        and (scope.role == Role.CITY_ADMIN or (scope.role in CLERK_ROLES and scope.area == application.area))
-    )
 
 
 def _detail_page(request, application, *, bound: dict | None = None, evidence_form=None, status: int = 200):
     user = request.user
     bound = bound or {}
-    actions = workflow.available_actions(application, user)
-    actions += [action for action in bound if action not in actions]
+    actions = workflow.actions_for(application, user)
+    actions += [workflow.words(application, name) for name in bound if name not in {a.name for a in actions}]
     forms = [
         {
-            "action": action,
-            "label": workflow.ACTIONS[action].label,
-            "form": bound.get(action) or _action_form(action, application),
+            "action": action.name,
+            "label": action.label,
+            "form": bound.get(action.name) or _action_form(action.name, application),
         }
         for action in actions
     ]
-    if evidence_form is None and _may_add_evidence(application, user):
-        evidence_form = _evidence_form()
+    if evidence_form is None and user.has_perm("subsidies.add_applicationevidence"):
+        evidence_form = _evidence_form() if workflow.may(application, user, "add_evidence") else None
+    transitions = list(selectors.application_transitions(application=application))
+    ending = workflow.ending(application, transitions)
     return render(
         request,
         "subsidies/application_detail.html",
         {
             "application": application,
-            "transitions": selectors.application_transitions(application=application),
+            "transitions": transitions,
+            "ending": ending,
+            "status_label": f"已{ending.verb}" if application.status == Status.REJECTED else None,
             "evidence": application.evidence.all(),
             "evidence_checklist": selectors.evidence_checklist(application=application),
-            "may_remove_evidence": _may_remove_evidence(application, user),
+            "may_remove_evidence": workflow.may(application, user, "remove_evidence"),
             "action_forms": forms,
             "evidence_form": evidence_form,
         },
@@ -178,8 +161,8 @@ def application_action(request, pk: int, action: str):
     application = selectors.application_get(user=user, pk=pk)
     if action not in ACTIONS:
         raise Http404
-    service, _form_class, success = ACTIONS[action]
-    label = workflow.ACTIONS[action].label
+    service = ACTIONS[action][0]
+    words = workflow.words(application, action)
     form = _action_form(action, application, request.POST)
     if form.is_valid():
         try:
@@ -187,10 +170,9 @@ def application_action(request, pk: int, action: str):
         except (ValidationError, PermissionDenied) as error:
             _show_service_error(form, error)
         else:
-            city = action == "submit" and workflow.level_of(application) == workflow.CITY
-            messages.success(request, CITY_SUBMITTED if city else success)
+            messages.success(request, words.done)
             return redirect("subsidies:application_detail", pk=application.pk)
-    messages.error(request, f"未能{label}：" + "；".join(form.non_field_errors() or ["请按提示修改。"]))
+    messages.error(request, f"未能{words.label}：" + "；".join(form.non_field_errors() or ["请按提示修改。"]))
     # The page as it is saved now, with the refused form (its message and the input) kept.
     application = selectors.application_get(user=user, pk=pk)
     return _detail_page(request, application, bound={action: form})
@@ -255,12 +237,9 @@ NOT_YOURS = "申请不存在，或不在您的管辖范围内。"
 
 
 def _bulk_action(user, action: str) -> workflow.Action:
-    """The forward action named in the URL, if the user's role takes it somewhere in the path."""
     if action not in workflow.FORWARD:
         raise Http404
-    if action not in workflow.forward_actions(user):
-        raise PermissionDenied(f"您的角色不能{workflow.ACTIONS[action].verb}补贴申请。")
-    return workflow.ACTIONS[action]
+    return workflow.bulk_action(user, action)
 
 
 def _bulk_ids(request, action: str) -> list[int] | None:

@@ -15,6 +15,7 @@ from accounts.admin import (
     ServiceWritesAdminMixin,
 )
 from accounts.audit import AuditEntry, audit_record
+from accounts.scoping import trainees_visible
 from brands.admin import PlainLabelsAdminMixin
 from brands.resources import SafeExportResource
 
@@ -201,7 +202,6 @@ class TraineeAdminForm(forms.ModelForm):
 
 @admin.register(Trainee)
 class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExportMixin, ExportMixin, admin.ModelAdmin):
-    area_field = "enrolments__batch__area"
     form = TraineeAdminForm
     resource_classes = [TraineeResource]
     list_display = ("name", "masked_id_number", "sex", "birth_date", "phone", "education")
@@ -214,7 +214,10 @@ class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExpo
     readonly_fields = ("masked_id_number", "sex", "birth_date", "created_at", "updated_at")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).distinct().prefetch_related("categories")
+        return super().get_queryset(request).prefetch_related("categories")
+
+    def scope(self, queryset, request):
+        return trainees_visible(queryset, request.user)
 
     def has_add_permission(self, request):
         return False  # people enter the registry through rosters, keyed by their ID number

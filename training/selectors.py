@@ -7,7 +7,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import get_object_or_404
 
-from accounts.scoping import scope_queryset
+from accounts.scoping import scope_queryset, trainees_visible
 from brands.models import Area, Occupation, Organisation
 from core.identity import normalise_id_number
 
@@ -133,10 +133,10 @@ def id_number_query(query: str) -> str:
 def trainee_search(*, user, query: str = "", trainee_ids: list[int] | None = None) -> QuerySet:
     """Trainees who took a batch in the user's area, by name or ID number (full or its last digits);
     or, with `trainee_ids`, those of an earlier search by number (the number itself is not kept)."""
+    # The registry's rule for who shows, and a correlated count of their batches here: the page's twenty
+    # people are found by sorting the registry once, and only their batches are counted.
+    trainees = trainees_visible(Trainee.objects.all(), user)
     batches = scope_queryset(TrainingBatch.objects.all(), user)
-    # A semi-join and a correlated count, not a DISTINCT over the join: the page's twenty people are
-    # found by sorting the registry once, and only their batches are counted.
-    trainees = Trainee.objects.filter(pk__in=Enrolment.objects.filter(batch__in=batches).values("trainee_id"))
     query = (query or "").strip()
     if trainee_ids is not None:
         trainees = trainees.filter(pk__in=trainee_ids)
@@ -153,9 +153,7 @@ def trainee_search(*, user, query: str = "", trainee_ids: list[int] | None = Non
 
 
 def trainee_get(*, user, pk: int) -> Trainee:
-    """A trainee is visible to a county user when they took a batch in that user's area."""
-    batches = scope_queryset(TrainingBatch.objects.all(), user)
-    return get_object_or_404(Trainee.objects.filter(enrolments__batch__in=batches).distinct(), pk=pk)
+    return get_object_or_404(trainees_visible(Trainee.objects.all(), user), pk=pk)
 
 
 def trainee_enrolments(*, user, trainee: Trainee) -> QuerySet:

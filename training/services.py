@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.audit import AuditEntry, audit_people, audit_record, may_reveal_id_numbers
-from accounts.scoping import scope_covers, scope_for
+from accounts.scoping import require_area, scope_for, trainees_visible
 from brands.models import Area, Occupation, Organisation
 from core.masking import mask_id_number
 
@@ -33,7 +33,7 @@ from .roster import (
     read_roster,
     repeated_rows,
 )
-from .selectors import batch_find, trainee_enrolments
+from .selectors import batch_find
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +54,12 @@ FIELD_LABELS = {
 # --- batches -------------------------------------------------------------------------------------
 
 
+BATCH_WORK = "开设和管理培训班期"
+
+
 def _check_area(user, area: Area) -> None:
-    """`user` None is an operator at the command line; a person must have the area in scope."""
-    if user is not None and not scope_covers(user, area):
-        raise PermissionDenied("只能为本县区开设和管理培训班期。")
+    """Only the roster-import call sites still use this (the pipeline part moves them to require_area)."""
+    require_area(user, area, action=BATCH_WORK)
 
 
 @transaction.atomic
@@ -74,7 +76,7 @@ def batch_create(
     capacity: int | None = None,
     status: str = TrainingBatch.Status.PLANNED,
 ) -> TrainingBatch:
-    _check_area(user, area)
+    require_area(user, area, action=BATCH_WORK)
     batch = TrainingBatch(
         area=area,
         occupation=occupation,
@@ -103,6 +105,7 @@ def batch_get_or_create(
     user=None,
 ) -> tuple[TrainingBatch, bool]:
     """The batch identified by (area, occupation, provider, start, end), created when missing."""
+    require_area(user, area, action=BATCH_WORK)
     existing = batch_find(area=area, occupation=occupation, provider=provider, start_date=start_date, end_date=end_date)
     if existing is not None:
         return existing, False
@@ -131,7 +134,7 @@ BATCH_EDITABLE_FIELDS = ("occupation", "provider", "name", "start_date", "end_da
 
 @transaction.atomic
 def batch_update(*, batch: TrainingBatch, user, **changes) -> TrainingBatch:
-    _check_area(user, batch.area)
+    require_area(user, batch.area, action=BATCH_WORK)
     unknown = set(changes) - set(BATCH_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"batch_update cannot change {sorted(unknown)}")
@@ -168,7 +171,7 @@ class ResultEntry:
 @transaction.atomic
 def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[ResultEntry]) -> int:
     """Completion, assessment and certificates for many trainees of one batch at once; returns how many changed."""
-    _check_area(user, batch.area)
+    require_area(user, batch.area, action=BATCH_WORK)
     entries = list(entries)
     enrolments = {
         e.pk: e
@@ -246,7 +249,7 @@ def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[R
 def batch_complete_all(*, batch: TrainingBatch, user, expected: int) -> int:
     """Mark every enrolment of the batch not yet completed as completed (the whole batch, not a page);
     `expected` is the number the clerk confirmed: if the roster changed since, nothing is done."""
-    _check_area(user, batch.area)
+    require_area(user, batch.area, action=BATCH_WORK)
     TrainingBatch.objects.select_for_update().filter(pk=batch.pk).first()
     pending = list(batch.enrolments.filter(completed=False).values_list("trainee_id", flat=True))
     if len(pending) != expected:
@@ -263,7 +266,7 @@ def batch_complete_all(*, batch: TrainingBatch, user, expected: int) -> int:
 @transaction.atomic
 def batch_finish(*, batch: TrainingBatch, user) -> TrainingBatch:
     """Set the batch to 已结业 once every enrolment has its result (completed, or an assessment recorded)."""
-    _check_area(user, batch.area)
+    require_area(user, batch.area, action=BATCH_WORK)
     if batch.status == TrainingBatch.Status.COMPLETED:
         raise ValidationError("本班期已经是“已结业”状态。")
     if not batch.enrolments.exists():
@@ -917,7 +920,7 @@ def trainee_reveal_id(*, user, trainee: Trainee, request=None) -> str:
     person outside the user's scope is a 404 before this is reached; the check here is the service's own."""
     if not may_reveal_id_numbers(user):
         raise PermissionDenied("您的角色只能查看脱敏的身份证号码。")
-    if not trainee_enrolments(user=user, trainee=trainee).exists():
+    if not trainees_visible(Trainee.objects.filter(pk=trainee.pk), user).exists():
         raise PermissionDenied("该学员没有在您所在地区参加培训。")
     audit_record(
         user=user,

@@ -88,7 +88,7 @@ def test_a_referral_for_someone_outside_the_area_is_refused(clerk, stranger):
 def test_a_clerk_cannot_record_for_another_area(clerk, trainee):
     response = api(clerk).post(url("referral-list"), referral_payload(trainee, area="450703"), format="json")
     assert response.status_code == 403
-    assert response.json() == {"detail": "只能为本县区登记。"}
+    assert response.json() == {"detail": "只能在本辖区（钦南区）登记。"}
 
 
 def test_the_city_administrator_must_name_the_area(city_admin, trainee):

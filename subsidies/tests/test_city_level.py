@@ -135,7 +135,7 @@ def test_the_city_administrator_returns_a_city_level_application_to_the_city_cle
 
 def test_the_city_clerk_keeps_to_the_city_area(city_clerk, base_application, clerk, area):
     county = base_application()
-    with pytest.raises(PermissionDenied, match="只能为市级单位登记补贴申请"):
+    with pytest.raises(PermissionDenied, match="只能在本辖区（钦州市）登记补贴申请"):
         base_application(user=city_clerk)
     with pytest.raises(PermissionDenied, match="只有本县区经办员可以提交补贴申请"):
         services.application_submit(application=county, user=city_clerk)

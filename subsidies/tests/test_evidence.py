@@ -186,7 +186,7 @@ def test_evidence_stays_once_submitted_and_only_the_areas_clerk_removes_it(
 ):
     application = base_application()
     evidence = services.evidence_add(application=application, user=clerk, file=SimpleUploadedFile("a.pdf", PDF))
-    with pytest.raises(PermissionDenied, match="只能办理本县区的补贴申请"):
+    with pytest.raises(PermissionDenied, match="只能在本辖区（钦北区）办理补贴申请"):
         services.evidence_remove(evidence=evidence, user=other_clerk)
     for someone in (reviewer, city_admin):
         with pytest.raises(PermissionDenied, match="只有本地区的经办员可以删除证明材料"):

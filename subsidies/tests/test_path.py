@@ -106,7 +106,7 @@ def test_the_whole_path_is_kept_step_by_step(base_application, advance, budget, 
 
 def test_only_the_clerk_of_the_area_submits(base_application, other_clerk, reviewer, city_admin):
     application = base_application()
-    with pytest.raises(PermissionDenied, match="只能办理本县区的补贴申请"):
+    with pytest.raises(PermissionDenied, match="只能在本辖区（钦北区）办理补贴申请"):
         services.application_submit(application=application, user=other_clerk)
     for user in (reviewer, city_admin):
         with pytest.raises(PermissionDenied, match="只有本县区经办员可以提交补贴申请"):
@@ -115,7 +115,7 @@ def test_only_the_clerk_of_the_area_submits(base_application, other_clerk, revie
 
 def test_only_a_reviewer_of_the_same_area_reviews(base_application, advance, make_staff, other_area, clerk, city_admin):
     application = advance(base_application(), Status.SUBMITTED)
-    with pytest.raises(PermissionDenied, match="只能办理本县区的补贴申请"):
+    with pytest.raises(PermissionDenied, match="只能在本辖区（钦北区）办理补贴申请"):
         services.application_review(application=application, user=make_staff(Role.COUNTY_REVIEWER, other_area))
     for user in (clerk, city_admin):
         with pytest.raises(PermissionDenied, match="只有本县区审核员可以审核补贴申请"):
@@ -229,7 +229,7 @@ def test_a_returned_draft_is_corrected_and_goes_through_every_step_again(
 ):
     application = advance(base_application(Decimal("400000")), Status.REVIEWED)
     services.application_return(application=application, user=city_admin, reason="金额超出实际投入")
-    with pytest.raises(PermissionDenied, match="只能办理本县区的补贴申请"):
+    with pytest.raises(PermissionDenied, match="只能在本辖区（钦北区）办理补贴申请"):
         services.application_update(application=application, user=other_clerk, amount=Decimal("1"))
     with pytest.raises(ValidationError, match="超过该补贴的最高限额"):
         services.application_update(application=application, user=clerk, amount=Decimal("600000"))

@@ -257,7 +257,7 @@ def test_bulk_applications_are_refused_for_a_batch_not_completed_or_another_area
     with pytest.raises(ValidationError, match="班期尚未结业"):
         services.training_subsidies_for_batch(user=clerk, batch=running, rule=training_rule)
     completed = TrainingBatchFactory(area=area, status=TrainingBatch.Status.COMPLETED)
-    with pytest.raises(PermissionDenied, match="只能为本县区登记补贴申请"):
+    with pytest.raises(PermissionDenied, match="只能在本辖区（钦北区）登记补贴申请"):
         services.training_subsidies_for_batch(user=other_clerk, batch=completed, rule=training_rule)
     with pytest.raises(ValidationError, match="请选择职业培训补贴规则"):
         services.training_subsidies_for_batch(
@@ -271,7 +271,7 @@ def test_bulk_applications_are_refused_for_a_batch_not_completed_or_another_area
 def test_only_a_clerk_of_the_area_or_the_city_administrator_creates(
     base_application, other_clerk, reviewer, city_admin, city_viewer
 ):
-    with pytest.raises(PermissionDenied, match="只能为本县区登记补贴申请"):
+    with pytest.raises(PermissionDenied, match="只能在本辖区（钦北区）登记补贴申请"):
         base_application(user=other_clerk)
     for user in (reviewer, city_viewer):
         with pytest.raises(PermissionDenied, match="只有县区经办员、市人社局经办员或市人社局管理员可以登记补贴申请"):

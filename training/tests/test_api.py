@@ -194,7 +194,7 @@ def test_a_clerk_opens_a_batch_in_their_area(clerk, area):
 def test_a_clerk_cannot_open_a_batch_for_another_area(clerk, other_area):
     response = api(clerk).post(url("batch-list"), batch_payload(other_area), format="json")
     assert response.status_code == 403
-    assert response.json()["detail"] == "只能为本县区开设和管理培训班期。"
+    assert response.json()["detail"] == "只能在本辖区（钦南区）开设和管理培训班期。"
     assert not TrainingBatch.objects.exists()
 
 
