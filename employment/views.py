@@ -25,6 +25,7 @@ from training import selectors as training_selectors
 from training.forms import add_service_errors
 
 from . import selectors, services
+from .counting import REFERRALS_REQUIRED
 from .forms import (
     LabourExportForm,
     OutcomeForm,
@@ -124,8 +125,8 @@ def _trainee_page(request, trainee, *, referral_form=None, outcome_form=None):
             "first_start": selectors.first_batch_start(trainee=trainee),
             "referrals": referrals,
             "referrals_made": made,
-            "referrals_required": selectors.REFERRALS_REQUIRED,
-            "referrals_missing": max(0, selectors.REFERRALS_REQUIRED - made),
+            "referrals_required": REFERRALS_REQUIRED,
+            "referrals_missing": max(0, REFERRALS_REQUIRED - made),
             "hired": sum(referral.result == JobReferral.Result.HIRED for referral in referrals),
             "outcomes": outcomes,
             "referrals_elsewhere": totals["all"] - len(referrals),
@@ -252,7 +253,7 @@ def worklist(request):
         {
             "form": form,
             "page": page,
-            "required": selectors.REFERRALS_REQUIRED,
+            "required": REFERRALS_REQUIRED,
             "query": query.urlencode(),
             "may_export": may_export_persons(request.user),
             # An empty worklist means "all done" only when someone has taken part in a training at all.
@@ -284,7 +285,7 @@ def worklist_xlsx(request):
     check_person_export(request.user)  # a list of persons: not for the city viewer
     _, filters = _worklist_filters(request)
     today = timezone.localdate()
-    required = selectors.REFERRALS_REQUIRED
+    required = REFERRALS_REQUIRED
     trainees = list(selectors.referral_worklist(user=request.user, filters=filters))
     workbook = new_workbook()
     headers = WORKLIST_HEADERS + WORKLIST_FILL_IN

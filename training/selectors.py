@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from accounts.scoping import scope_queryset
 from brands.models import Area, Occupation, Organisation
 
+from .counting import completed_trainings
 from .identity import normalise_id_number
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch, TrainingTally
 
@@ -28,19 +29,9 @@ def batch_find(
     ).first()
 
 
-def training_counts(*, year: int | None = None) -> Counter:
-    """培训人次 per (area id, brand id): completed enrolments, attributed to the batch's area, the
-    occupation's brand and the year of the batch's end date. A person in two batches counts twice."""
-    enrolments = Enrolment.objects.filter(completed=True)
-    if year is not None:
-        enrolments = enrolments.filter(batch__end_date__year=year)
-    rows = enrolments.values("batch__area_id", "batch__occupation__brand_id").annotate(n=Count("id"))
-    return Counter({(row["batch__area_id"], row["batch__occupation__brand_id"]): row["n"] for row in rows})
-
-
 def training_tally(*, area: Area | None = None) -> Counter:
-    """培训人次 per (area id, brand id, year) from the summary rows (equal to `training_counts` by year, which
-    they are tested against); only `area`'s when given."""
+    """培训人次 per (area id, brand id, year) from the summary rows (equal to the counting rule,
+    `counting.completed_trainings`, which they are tested against); only `area`'s when given."""
     rows = TrainingTally.objects.filter(category__isnull=True)
     if area is not None:
         rows = rows.filter(area_id=area.pk)
@@ -203,8 +194,10 @@ def import_get(*, user, pk: int, with_content: bool = False) -> RosterImport:
 def counted_trainings(*, user, area_code: str = "", brand_code: str = "", year: int | None = None) -> QuerySet:
     """The completed enrolments behind a 培训人次 figure (the dashboard's drill-down), in the user's scope."""
     enrolments = scope_queryset(
-        Enrolment.objects.filter(completed=True).select_related(
-            "trainee", "batch", "batch__area", "batch__occupation", "batch__occupation__brand"
+        completed_trainings(
+            Enrolment.objects.select_related(
+                "trainee", "batch", "batch__area", "batch__occupation", "batch__occupation__brand"
+            )
         ),
         user,
         area_field="batch__area",
@@ -214,7 +207,7 @@ def counted_trainings(*, user, area_code: str = "", brand_code: str = "", year: 
     if brand_code:
         enrolments = enrolments.filter(batch__occupation__brand__code=brand_code)
     if year is not None:
-        enrolments = enrolments.filter(batch__end_date__year=year)
+        enrolments = enrolments.filter(counted_year=year)
     return enrolments.order_by("-batch__end_date", "batch_id", "trainee__name", "id")
 
 
