@@ -4,7 +4,7 @@ import datetime
 from collections import Counter
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_queryset
@@ -57,8 +57,8 @@ def training_tally_by_area_category(*, year: int | None = None, area: Area | Non
     return result
 
 
-def batch_list(*, user, filters: dict | None = None) -> QuerySet:
-    filters = filters or {}
+def batch_list(*, user) -> QuerySet:
+    """The batches of the user's scope with their counts, latest first (`filters.BatchFilter` narrows them)."""
     # Counted per batch by correlated subqueries, not by grouping a join: PostgreSQL then counts the
     # enrolments of the page's twenty batches after sorting and limiting, instead of every enrolment
     # in scope before it (564 ms → a few ms for the city at 200,000 enrolments).
@@ -69,16 +69,6 @@ def batch_list(*, user, filters: dict | None = None) -> QuerySet:
         enrolment_count=_count(enrolments),
         completed_count=_count(enrolments.filter(completed=True)),
     )
-    if filters.get("area"):
-        batches = batches.filter(area__code=filters["area"])
-    if filters.get("brand"):
-        batches = batches.filter(occupation__brand__code=filters["brand"])
-    if filters.get("occupation"):
-        batches = batches.filter(occupation_id=filters["occupation"])
-    if filters.get("status"):
-        batches = batches.filter(status=filters["status"])
-    if filters.get("year"):
-        batches = batches.annotate(end_year=ExtractYear("end_date")).filter(end_year=filters["year"])
     return batches.order_by("-start_date", "-id")
 
 
