@@ -3,33 +3,12 @@
 import datetime
 
 from django import forms
-from django.db.models import QuerySet
 
 from brands.serializers import FREE_TEXT_MAX_LENGTH
-
-from .models import SubsidyApplication, SubsidyKind
 
 
 def _date_input(today: datetime.date) -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date", "max": today.isoformat()}, format="%Y-%m-%d")
-
-
-class ApplicationFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部状态"), *SubsidyApplication.Status.choices]
-    )
-    kind = forms.ChoiceField(label="补贴类型", required=False, choices=[("", "全部类型"), *SubsidyKind.choices])
-    area = forms.ChoiceField(label="地区", required=False)
-    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
-
-    def __init__(self, *args, areas: QuerySet, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", "全部地区"), *((area.code, str(area)) for area in areas)]
-        for field in self.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            )
 
 
 def _rule_label(rule) -> str:
