@@ -43,6 +43,15 @@ class ListFilterSet(filters.FilterSet):
             field.widget.attrs.setdefault("class", "form-select" if select else "form-control")
         return filterset
 
+    def lookups(self) -> dict:
+        """The filters given, as field lookups ({"area__code": "450702"}), for a selector that must place
+        them itself (in a join it builds) rather than narrow its result. Call it on a valid FilterSet."""
+        return {
+            f"{declared.field_name}__{declared.lookup_expr}": self.form.cleaned_data[name]
+            for name, declared in self.filters.items()
+            if self.form.cleaned_data.get(name) not in (None, "")
+        }
+
     @property
     def page_qs(self):
         """The filtered rows, or none while a filter's value is wrong (the bar shows why)."""

@@ -259,7 +259,7 @@ def trainee_outcome_total(*, trainee: Trainee) -> int:
     return EmploymentOutcome.objects.filter(trainee=trainee).count()
 
 
-def referral_worklist(*, user, filters: dict | None = None, on: datetime.date | None = None) -> QuerySet:
+def referral_worklist(*, user, conditions: dict | None = None, on: datetime.date | None = None) -> QuerySet:
     """People who took part in brand training in the user's area (from the day their batch starts,
     completed or not) with fewer than three referrals that count: priority groups first, then the
     longest-waiting (earliest start) first.
@@ -269,16 +269,10 @@ def referral_worklist(*, user, filters: dict | None = None, on: datetime.date | 
     dashboard counts; a roster enrolling without completion does not announce itself yet, see README):
     only the people short of three are grouped, instead of joining every participant's referrals. Who has
     started is decided here, at read time, so the list follows the calendar with nothing written on the day."""
-    filters = filters or {}
-    # One condition set for the enrolments that count, used both through the trainee's join (the
-    # first start, grouped) and in correlated subqueries (the latest batch, for the page's rows).
-    conditions = {"batch__in": _scoped_batches(user)}
-    if filters.get("area"):
-        conditions["batch__area__code"] = filters["area"]
-    if filters.get("brand"):
-        conditions["batch__occupation__brand__code"] = filters["brand"]
-    if filters.get("batch"):
-        conditions["batch_id"] = filters["batch"]
+    # One condition set for the enrolments that count (the user's scope, narrowed by `conditions`: the
+    # lookups of `filters.WorklistFilter`), used both through the trainee's join (the first start,
+    # grouped) and in correlated subqueries (the latest batch, for the page's rows).
+    conditions = {"batch__in": _scoped_batches(user), **(conditions or {})}
     participations = Enrolment.objects.filter(took_part(on=on), **conditions)
     last_batch = participations.filter(trainee_id=OuterRef("pk")).order_by(
         "-batch__start_date", "-batch__end_date", "-id"
@@ -335,11 +329,9 @@ def labour_export_members(*, export: LabourExport) -> QuerySet:
     )
 
 
-def wage_case_list(*, user, status: str = "") -> QuerySet:
-    cases = scope_queryset(WageCase.objects.select_related("area", "employer"), user)
-    if status:
-        cases = cases.filter(status=status)
-    return cases.order_by("-received_on", "-id")
+def wage_case_list(*, user) -> QuerySet:
+    """The wage cases of the user's scope, latest first (`filters.WageCaseFilter` narrows them)."""
+    return scope_queryset(WageCase.objects.select_related("area", "employer"), user).order_by("-received_on", "-id")
 
 
 def wage_case_get(*, user, pk: int) -> WageCase:
