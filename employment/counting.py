@@ -46,8 +46,10 @@ def job_attribution(*, stored: bool = True) -> dict:
 def counted_outcomes(outcomes: QuerySet | None = None, *, stored: bool = True) -> QuerySet:
     """The outcomes (of `outcomes`, all by default) that count as 带动就业创业人次, with their key."""
     outcomes = EmploymentOutcome.objects.all() if outcomes is None else outcomes
-    counted = Q(counted_batch__isnull=False) if stored else Q(counted_area_id__isnull=False)
-    return outcomes.annotate(**job_attribution(stored=stored)).filter(counted)
+    if stored:
+        # Filtered first: the joins to the batch and its occupation are then inner joins.
+        return outcomes.filter(counted_batch__isnull=False).annotate(**job_attribution())
+    return outcomes.annotate(**job_attribution(stored=False)).filter(counted_area_id__isnull=False)
 
 
 # 带动就业 by start-ups: the people an entrepreneurship outcome employs (`jobs_created`, the founder not
