@@ -12,15 +12,12 @@ from django_filters import rest_framework as filters
 ANY = ""  # the drop-downs' "全部…" entry: no filter
 
 
-def labelled(declared: filters.Filter, label: str) -> filters.Filter:
-    """`declared` with the Chinese label its page shows."""
-    declared.label = label
-    return declared
-
-
 class ListFilterSet(filters.FilterSet):
-    """A list's filters. `page_choices` gives the drop-downs the page offers for free-text API parameters
-    (an area code, an id), each list starting with its "全部…" entry."""
+    """A list's filters. `labels`: the Chinese label of each filter the page shows; `page_choices`: the
+    drop-downs the page offers for free-text API parameters (an area code, an id), each list starting
+    with its "全部…" entry."""
+
+    labels: dict[str, str] = {}
 
     def page_choices(self, request) -> dict[str, list]:
         return {}
@@ -38,7 +35,8 @@ class ListFilterSet(filters.FilterSet):
         for name, choices in filterset.page_choices(request).items():
             if name in form.fields:
                 form.fields[name].widget = forms.Select(choices=choices)
-        for field in form.fields.values():
+        for name, field in form.fields.items():
+            field.label = cls.labels.get(name, field.label)
             select = isinstance(field.widget, forms.Select)
             field.widget.attrs.setdefault("class", "form-select" if select else "form-control")
         return filterset

@@ -2,10 +2,10 @@
 
 from django_filters import rest_framework as filters
 
+from accounts.filters import area_choices
 from brands.api import integer_filter, text_filter
-from brands.filters import ANY, ListFilterSet, labelled
+from brands.filters import ANY, ListFilterSet
 from brands.selectors import brand_lines
-from training.filters import area_choices
 from training.models import Enrolment
 from training.selectors import batch_choices
 
@@ -38,9 +38,10 @@ class WorklistFilter(ListFilterSet):
     """The 岗位推荐工作台's filters, on the enrolments that make a person count (the selector places them in
     its join: `referral_worklist(conditions=filters.lookups())`)."""
 
-    area = labelled(text_filter("batch__area__code", max_length=12, help_text="培训地区代码"), "培训地区")
-    brand = labelled(text_filter("batch__occupation__brand__code", max_length=32, help_text="劳务品牌代码"), "劳务品牌")
-    batch = labelled(integer_filter("batch_id", help_text="班期 id"), "班期")
+    area = text_filter("batch__area__code", max_length=12, help_text="培训地区代码")
+    brand = text_filter("batch__occupation__brand__code", max_length=32, help_text="劳务品牌代码")
+    batch = integer_filter("batch_id", help_text="班期 id")
+    labels = {"area": "培训地区", "brand": "劳务品牌", "batch": "班期"}
 
     class Meta:
         model = Enrolment
@@ -70,7 +71,8 @@ class WorklistFilter(ListFilterSet):
 
 
 class WageCaseFilter(ListFilterSet):
-    status = filters.ChoiceFilter(choices=WageCase.Status.choices, empty_label="全部状态", label="状态")
+    status = filters.ChoiceFilter(choices=WageCase.Status.choices, empty_label="全部状态")
+    labels = {"status": "状态"}
 
     class Meta:
         model = WageCase

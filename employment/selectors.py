@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.scoping import scope_for, scope_queryset
 from brands.models import Area
-from training.counting import completed_trainings
+from training.counting import completed_trainings, of_key
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
 from training.selectors import training_tally_by_area_category
 
@@ -138,11 +138,7 @@ def priority_group_tallies(*, year: int | None = None, area=None, areas=()) -> d
 def referral_summary(*, year: int | None = None, area=None, on: datetime.date | None = None) -> dict:
     """The three-referral rule over the people who took part in brand training by `on` (in a batch
     starting in `year`; of `area` when given), with the referrals that count from every area."""
-    enrolments = referral_participations(on=on)
-    if year is not None:
-        enrolments = enrolments.filter(counted_year=year)
-    if area is not None:
-        enrolments = enrolments.filter(counted_area_id=area.pk)
+    enrolments = referral_participations(on=on).filter(of_key(area=area, year=year))
     referral_count = (
         counted_referrals(JobReferral.objects.filter(trainee_id=OuterRef("pk")))
         .values("trainee_id")
@@ -183,12 +179,11 @@ def wage_case_summary(*, year: int | None = None, area=None) -> dict:
 def priority_group_counts(*, year: int | None = None, area=None) -> dict:
     """Trainings, jobs and the people their start-ups employ, of the people in each priority category (a
     person in two categories counts in both); only those counted for `area` when given."""
-    trainings = completed_trainings(Enrolment.objects.filter(trainee__categories__isnull=False))
-    jobs = counted_outcomes(EmploymentOutcome.objects.filter(trainee__categories__isnull=False), stored=False)
-    if year is not None:
-        trainings, jobs = trainings.filter(counted_year=year), jobs.filter(counted_year=year)
-    if area is not None:
-        trainings, jobs = trainings.filter(counted_area_id=area.pk), jobs.filter(counted_area_id=area.pk)
+    in_groups = Q(trainee__categories__isnull=False)
+    trainings = completed_trainings(Enrolment.objects.filter(in_groups)).filter(of_key(area=area, year=year))
+    jobs = counted_outcomes(EmploymentOutcome.objects.filter(in_groups), stored=False).filter(
+        of_key(area=area, year=year)
+    )
     training_rows = dict(
         trainings.values("trainee__categories").annotate(n=Count("id")).values_list("trainee__categories", "n")
     )
@@ -392,7 +387,7 @@ def labour_export_candidates(*, user) -> QuerySet:
     )
 
 
-def counted_jobs(*, user, area_code: str = "", brand_code: str = "", year: int | None = None) -> QuerySet:
+def counted_jobs(*, user, area=None, brand=None, year: int | None = None) -> QuerySet:
     """The outcomes behind a 带动就业创业人次 figure (the dashboard's drill-down): those counted for an area
     in the user's scope, with the batch they count for (`counted_batch`)."""
     outcomes = scope_queryset(
@@ -403,13 +398,7 @@ def counted_jobs(*, user, area_code: str = "", brand_code: str = "", year: int |
         ),
         user,
         area_field="counted_batch__area",
-    )
-    if area_code:
-        outcomes = outcomes.filter(counted_batch__area__code=area_code)
-    if brand_code:
-        outcomes = outcomes.filter(counted_batch__occupation__brand__code=brand_code)
-    if year is not None:
-        outcomes = outcomes.filter(counted_year=year)
+    ).filter(of_key(area=area, brand=brand, year=year))
     return outcomes.order_by("-start_date", "trainee__name", "id")
 
 

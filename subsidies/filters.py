@@ -2,23 +2,20 @@
 
 from django_filters import rest_framework as filters
 
+from accounts.filters import area_choices
 from brands.api import integer_filter, text_filter
-from brands.filters import ListFilterSet, labelled
-from training.filters import area_choices
+from brands.filters import ListFilterSet
 
 from .models import SubsidyApplication, SubsidyKind
 
 
 class ApplicationFilter(ListFilterSet):
-    status = filters.ChoiceFilter(
-        choices=SubsidyApplication.Status.choices, empty_label="全部状态", label="状态", help_text="状态"
-    )
-    kind = filters.ChoiceFilter(
-        choices=SubsidyKind.choices, empty_label="全部类型", label="补贴类型", help_text="补贴类型"
-    )
-    area = labelled(text_filter("area__code", max_length=12, help_text="申报地区代码"), "地区")
-    year = labelled(integer_filter("created_at__year", minimum=2000, maximum=2100, help_text="登记年度"), "年度")
+    status = filters.ChoiceFilter(choices=SubsidyApplication.Status.choices, empty_label="全部状态", help_text="状态")
+    kind = filters.ChoiceFilter(choices=SubsidyKind.choices, empty_label="全部类型", help_text="补贴类型")
+    area = text_filter("area__code", max_length=12, help_text="申报地区代码")
+    year = integer_filter("created_at__year", minimum=2000, maximum=2100, help_text="登记年度")
     trainee = integer_filter("trainee_id", help_text="补贴人员（学员）id")
+    labels = {"status": "状态", "kind": "补贴类型", "area": "地区", "year": "年度"}
 
     class Meta:
         model = SubsidyApplication

@@ -42,6 +42,12 @@ def any_of(conditions: Iterable[Q]) -> Q:
     return combined
 
 
+def of_key(*, area=None, brand=None, year: int | None = None) -> Q:
+    """The condition on keyed records that they count for `area`, `brand` and `year` (any, for None)."""
+    given = {"counted_area_id": area, "counted_brand_id": brand, "counted_year": year}
+    return Q(**{name: getattr(value, "pk", value) for name, value in given.items() if value is not None})
+
+
 def counted_in(keys: Iterable[Key]) -> Q:
     """The condition on keyed records (as annotated here) that they count in one of `keys`."""
     return any_of(Q(counted_area_id=a, counted_brand_id=b, counted_year=y) for a, b, y in keys)

@@ -3,21 +3,15 @@
 from django.utils import timezone
 from django_filters import rest_framework as filters
 
-from accounts.scoping import scope_areas
+from accounts.filters import area_choices
 from brands.api import integer_filter, text_filter
-from brands.filters import ANY, ListFilterSet, labelled
+from brands.filters import ANY, ListFilterSet
 from brands.selectors import brand_lines, occupation_list
 
 from .forms import occupations_grouped
 from .models import Enrolment, Trainee, TrainingBatch
 
 FIRST_FILTER_YEAR = 2018
-
-
-def area_choices(request) -> list:
-    """The areas of the user's scope, "全部地区" first when there are several."""
-    areas = list(scope_areas(request.user))
-    return [*([(ANY, "全部地区")] if len(areas) > 1 else []), *((area.code, str(area)) for area in areas)]
 
 
 def year_choices() -> list:
@@ -27,17 +21,18 @@ def year_choices() -> list:
 
 
 class BatchFilter(ListFilterSet):
-    area = labelled(text_filter("area__code", max_length=12, help_text="承办地区代码，如 450702"), "承办地区")
-    brand = labelled(
-        text_filter("occupation__brand__code", max_length=32, help_text="劳务品牌代码，如 housekeeping"), "劳务品牌"
-    )
-    occupation = labelled(integer_filter("occupation_id", help_text="职业（工种）id"), "职业（工种）")
-    status = filters.ChoiceFilter(
-        choices=TrainingBatch.Status.choices, empty_label="全部状态", label="状态", help_text="班期状态"
-    )
-    year = labelled(
-        integer_filter("end_date__year", minimum=2000, maximum=2100, help_text="结业年度（按结业日期）"), "结业年度"
-    )
+    area = text_filter("area__code", max_length=12, help_text="承办地区代码，如 450702")
+    brand = text_filter("occupation__brand__code", max_length=32, help_text="劳务品牌代码，如 housekeeping")
+    occupation = integer_filter("occupation_id", help_text="职业（工种）id")
+    status = filters.ChoiceFilter(choices=TrainingBatch.Status.choices, empty_label="全部状态", help_text="班期状态")
+    year = integer_filter("end_date__year", minimum=2000, maximum=2100, help_text="结业年度（按结业日期）")
+    labels = {
+        "area": "承办地区",
+        "brand": "劳务品牌",
+        "occupation": "职业（工种）",
+        "status": "状态",
+        "year": "结业年度",
+    }
 
     class Meta:
         model = TrainingBatch

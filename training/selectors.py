@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from accounts.scoping import scope_queryset
 from brands.models import Area, Occupation, Organisation
 
-from .counting import completed_trainings
+from .counting import completed_trainings, of_key
 from .identity import normalise_id_number
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch, TrainingTally
 
@@ -181,7 +181,7 @@ def import_get(*, user, pk: int, with_content: bool = False) -> RosterImport:
     return get_object_or_404(scope_queryset(imports, user, area_field="batch__area"), pk=pk)
 
 
-def counted_trainings(*, user, area_code: str = "", brand_code: str = "", year: int | None = None) -> QuerySet:
+def counted_trainings(*, user, area=None, brand=None, year: int | None = None) -> QuerySet:
     """The completed enrolments behind a 培训人次 figure (the dashboard's drill-down), in the user's scope."""
     enrolments = scope_queryset(
         completed_trainings(
@@ -191,13 +191,7 @@ def counted_trainings(*, user, area_code: str = "", brand_code: str = "", year: 
         ),
         user,
         area_field="batch__area",
-    )
-    if area_code:
-        enrolments = enrolments.filter(batch__area__code=area_code)
-    if brand_code:
-        enrolments = enrolments.filter(batch__occupation__brand__code=brand_code)
-    if year is not None:
-        enrolments = enrolments.filter(counted_year=year)
+    ).filter(of_key(area=area, brand=brand, year=year))
     return enrolments.order_by("-batch__end_date", "batch_id", "trainee__name", "id")
 
 
