@@ -8,7 +8,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     Min,
     OuterRef,
     Prefetch,
@@ -16,15 +15,13 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.scoping import scope_for, scope_queryset
 from brands.models import Area
-from training.counting import completed_trainings, of_key
+from training.counting import of_key
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
 from training.selectors import training_tally_by_area_category
 
@@ -32,7 +29,6 @@ from .counting import (
     REFERRALS_REQUIRED,
     STARTUP_EMPLOYEES,
     counted_outcomes,
-    counted_referrals,
     counts_toward_three,
     job_attribution,
     referral_participations,
@@ -78,7 +74,7 @@ def startup_employee_tally(*, area=None) -> Counter:
 
 
 def referral_tally(*, year: int | None = None, area=None, on: datetime.date | None = None) -> dict:
-    """`referral_summary` read from the summary rows: the rows of the people whose batch has started by
+    """The three-referral rule (`counting`) read from the summary rows: the rows of the people whose batch has started by
     `on` (today by default), so the figure follows the calendar with nothing written on the day."""
     totals = ReferralTally.objects.filter(
         area_id=area.pk if area is not None else Area.objects.filter(kind=Area.Kind.CITY).values("pk")[:1],
@@ -101,7 +97,8 @@ def _groups(categories, trainings: dict, jobs: dict, employees: dict) -> dict:
 
 
 def priority_group_tally(*, year: int | None = None, area=None) -> dict:
-    """`priority_group_counts` read from the summary rows."""
+    """Trainings, jobs and the people their start-ups employ, of the people in each priority category (a
+    person in two categories counts in both), from the summary rows; only those counted for `area` when given."""
     return priority_group_tallies(year=year, area=area)[None]
 
 
@@ -135,25 +132,6 @@ def priority_group_tallies(*, year: int | None = None, area=None, areas=()) -> d
     return result
 
 
-def referral_summary(*, year: int | None = None, area=None, on: datetime.date | None = None) -> dict:
-    """The three-referral rule over the people who took part in brand training by `on` (in a batch
-    starting in `year`; of `area` when given), with the referrals that count from every area."""
-    enrolments = referral_participations(on=on).filter(of_key(area=area, year=year))
-    referral_count = (
-        counted_referrals(JobReferral.objects.filter(trainee_id=OuterRef("pk")))
-        .values("trainee_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    trainees = Trainee.objects.filter(pk__in=enrolments.values("trainee_id")).annotate(
-        referral_total=Coalesce(Subquery(referral_count, output_field=IntegerField()), Value(0))
-    )
-    totals = trainees.aggregate(
-        trainees=Count("id"), with_3_or_more=Count("id", filter=Q(referral_total__gte=REFERRALS_REQUIRED))
-    )
-    return _referral_rate(totals["trainees"], totals["with_3_or_more"])
-
-
 def _referral_rate(trainees: int | None, with_3_or_more: int | None) -> dict:
     trainees, with_3_or_more = trainees or 0, with_3_or_more or 0
     rate = round(with_3_or_more / trainees, 4) if trainees else None
@@ -174,26 +152,6 @@ def wage_case_summary(*, year: int | None = None, area=None) -> dict:
         "closure_rate": rate,
         "target": WAGE_CASE_CLOSURE_TARGET,
     }
-
-
-def priority_group_counts(*, year: int | None = None, area=None) -> dict:
-    """Trainings, jobs and the people their start-ups employ, of the people in each priority category (a
-    person in two categories counts in both); only those counted for `area` when given."""
-    in_groups = Q(trainee__categories__isnull=False)
-    trainings = completed_trainings(Enrolment.objects.filter(in_groups)).filter(of_key(area=area, year=year))
-    jobs = counted_outcomes(EmploymentOutcome.objects.filter(in_groups), stored=False).filter(
-        of_key(area=area, year=year)
-    )
-    training_rows = dict(
-        trainings.values("trainee__categories").annotate(n=Count("id")).values_list("trainee__categories", "n")
-    )
-    job_rows = jobs.values("trainee__categories").annotate(n=Count("id"), employees=STARTUP_EMPLOYEES)
-    return _groups(
-        PriorityCategory.objects.all(),
-        training_rows,
-        {row["trainee__categories"]: row["n"] for row in job_rows},
-        {row["trainee__categories"]: row["employees"] for row in job_rows},
-    )
 
 
 # --- pages ----------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ occupation and the year of its end date. The summary rows (`tallies`), their reb
 drill-down and the tests' oracle all take the records and their key from here, as annotations
 (`counted_area_id`, `counted_brand_id`, `counted_year`), so none of them can count differently."""
 
-from collections import Counter
 from collections.abc import Iterable
 
 from django.db.models import Count, F, Q, QuerySet
@@ -57,11 +56,3 @@ def per_key(records: QuerySet, *by: str, **measures) -> QuerySet:
     """`measures` (aggregates; the number of records as `n`) of keyed records per key (and per the
     fields `by`), as dicts."""
     return records.values(*KEY_FIELDS, *by).annotate(n=Count("id"), **measures).order_by()
-
-
-def counts_per_key(records: QuerySet, measure=None) -> Counter:
-    """The number of keyed records (or `measure`, an aggregate of them) per key, {(area id, brand id,
-    year): n}: the rule as the tests' oracle reads it, to compare with the summary rows."""
-    rows = per_key(records, **({"measure": measure} if measure is not None else {}))
-    field = "n" if measure is None else "measure"
-    return Counter({tuple(row[name] for name in KEY_FIELDS): row[field] for row in rows})

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from brands.models import BrandLine, Occupation
 from employment.counting import counted_outcomes
 from employment.models import EmploymentOutcome, WageCase
-from employment.selectors import referral_summary, referral_worklist, wage_case_summary
+from employment.selectors import referral_worklist, wage_case_summary
 from employment.services import outcome_create, referral_create, wage_case_create, wage_case_progress
-from training.counting import counts_per_key
+from employment.tests.oracle import counts_per_key, referral_summary
 from training.models import PriorityCategory
 from training.services import ResultEntry, enrolments_record_results
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory

@@ -17,15 +17,14 @@ from employment.models import JobTally, ReferralTally
 from employment.referral_import import referral_process
 from employment.selectors import (
     job_tally,
-    priority_group_counts,
     priority_group_tally,
-    referral_summary,
     referral_tally,
     startup_employee_tally,
 )
 from employment.services import outcome_create, referral_create
 from employment.tests.factories import EmploymentOutcomeFactory
-from training.counting import completed_trainings, counts_per_key
+from employment.tests.oracle import counts_per_key, priority_group_counts, referral_summary
+from training.counting import completed_trainings
 from training.models import Enrolment, PriorityCategory, TrainingTally
 from training.selectors import training_tally
 from training.services import ResultEntry, batch_update, enrolments_record_results, roster_import_from_file
