@@ -1,8 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from brands.models import Organisation
-
 
 class StaffAuthenticationForm(AuthenticationForm):
     error_messages = {
@@ -20,16 +18,6 @@ class StaffAuthenticationForm(AuthenticationForm):
         }
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
-
-
-class OrganisationFilterForm(forms.Form):
-    q = forms.CharField(label="名称或信用代码", required=False, max_length=100)
-    kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部类型"), *Organisation.Kind.choices])
-    area = forms.ChoiceField(label="地区", required=False)
-
-    def __init__(self, *args, areas=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", "全部地区"), *((area.code, str(area)) for area in areas)]
 
 
 class UnlockForm(forms.Form):

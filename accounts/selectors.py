@@ -4,7 +4,7 @@ so the scoped reads of its area-owned records live here, beside the scoping help
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from brands.models import Organisation, Recognition
@@ -35,16 +35,14 @@ def staff_account_list(*, user) -> QuerySet:
     )
 
 
-def organisation_list(*, user, query: str = "", kind: str = "", area_code: str = "") -> QuerySet:
+def organisation_list(*, user, kind: str = "") -> QuerySet:
+    """The organisations of the user's scope (of one kind when given; `filters.OrganisationFilter` narrows
+    the directory's)."""
     organisations = scope_queryset(Organisation.objects.select_related("area"), user).annotate(
         recognition_count=Count("recognitions")
     )
-    if query:
-        organisations = organisations.filter(Q(name__icontains=query) | Q(uscc__icontains=query.upper()))
     if kind:
         organisations = organisations.filter(kind=kind)
-    if area_code:
-        organisations = organisations.filter(area__code=area_code)
     return organisations.order_by("area__sort_order", "name")
 
 

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from . import selectors
 from .audit import admin_change_list, audit_entry_list, flagged_entry_count, person_lookup
-from .forms import OrganisationFilterForm, StaffAuthenticationForm, UnlockForm
+from .filters import OrganisationFilter
+from .forms import StaffAuthenticationForm, UnlockForm
 from .lockouts import UNLOCK_PERMISSION, locked_username_list, lockout_release
 from .models import AuditEntry
-from .scoping import scope_areas
 
 AUDIT_PER_PAGE = 50
 
@@ -71,17 +71,9 @@ def lockout_unlock(request):
 @require_safe
 @login_required
 def organisation_list(request):
-    areas = scope_areas(request.user)
-    form = OrganisationFilterForm(request.GET or None, areas=areas)
-    filters = form.cleaned_data if form.is_valid() else {}
-    organisations = selectors.organisation_list(
-        user=request.user,
-        query=filters.get("q", ""),
-        kind=filters.get("kind", ""),
-        area_code=filters.get("area", ""),
-    )
-    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/organisation_list.html", {"form": form, "page": page})
+    filters = OrganisationFilter.for_page(request, selectors.organisation_list(user=request.user))
+    page = Paginator(filters.page_qs, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/organisation_list.html", {"filters": filters, "page": page})
 
 
 @require_safe

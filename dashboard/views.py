@@ -106,12 +106,7 @@ def drill(request):
         errors = [error for field_errors in form.errors.values() for error in field_errors]
         return render(request, "dashboard/drill.html", {"errors": errors}, status=400)
     metric, area, brand, year = (form.cleaned_data[key] for key in ("metric", "area", "brand", "year"))
-    lookup = {
-        "user": request.user,
-        "area_code": area.code if area else "",
-        "brand_code": brand.code if brand else "",
-        "year": year,
-    }
+    lookup = {"user": request.user, "area": area, "brand": brand, "year": year}
     records = counted_trainings(**lookup) if metric == Target.Metric.TRAININGS else counted_jobs(**lookup)
     page = Paginator(records, DRILL_PER_PAGE).get_page(request.GET.get("page"))
     # A jobs figure counts the outcomes listed, and with them, when the city has so decided, the people

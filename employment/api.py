@@ -2,40 +2,17 @@
 (the records their area made; another area's is a 404) and recorded through the services, which keep
 the dashboard's summary rows up to date. Routes are registered in qinzhou_brands/api.py."""
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from accounts.api import PERSON_DETAIL_NOTE, PERSON_LIST_NOTE, PersonDataMixin
-from core.api import ScopedObjectMixin, integer_filter, text_filter
+from core.api import ScopedObjectMixin
 
 from . import selectors, services
-from .models import EmploymentOutcome, JobReferral
+from .filters import OutcomeFilter, ReferralFilter
 from .serializers import OutcomeSerializer, ReferralSerializer
-
-
-class ReferralFilter(filters.FilterSet):
-    trainee = integer_filter("trainee_id", help_text="学员 id")
-    area = text_filter("area__code", max_length=12, help_text="推荐地区代码")
-    result = filters.ChoiceFilter(choices=JobReferral.Result.choices, help_text="推荐结果")
-    channel = filters.ChoiceFilter(choices=JobReferral.Channel.choices, help_text="推荐渠道")
-
-    class Meta:
-        model = JobReferral
-        fields = ["trainee", "area", "result", "channel"]
-
-
-class OutcomeFilter(filters.FilterSet):
-    trainee = integer_filter("trainee_id", help_text="学员 id")
-    area = text_filter("area__code", max_length=12, help_text="登记地区代码")
-    kind = filters.ChoiceFilter(choices=EmploymentOutcome.Kind.choices, help_text="类型")
-    year = integer_filter("start_date__year", minimum=2000, maximum=2100, help_text="开始年度")
-
-    class Meta:
-        model = EmploymentOutcome
-        fields = ["trainee", "area", "kind", "year"]
 
 
 class RecordViewSet(

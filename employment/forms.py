@@ -7,7 +7,7 @@ from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
 from django.db.models import QuerySet
 
-from core.forms import FREE_TEXT_MAX_LENGTH, add_bootstrap_classes, past_date_input
+from core.forms import FREE_TEXT_MAX_LENGTH, past_date_input
 
 from .models import EmploymentOutcome, JobReferral, WageCase
 
@@ -292,34 +292,3 @@ class WageCaseProgressForm(forms.Form):
             if not (cleaned.get("resolution") or "").strip():
                 self.add_error("resolution", "结案须填写处理结果。")
         return cleaned
-
-
-class WorklistFilterForm(forms.Form):
-    area = forms.ChoiceField(label="培训地区", required=False)
-    brand = forms.ChoiceField(label="劳务品牌", required=False)
-    batch = forms.ChoiceField(label="班期", required=False)
-
-    def __init__(self, *args, areas, brands, batches, **kwargs):
-        """`batches`: the chosen area's batches to pick from; None when an area must be chosen first."""
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        areas = list(areas)
-        self.fields["area"].choices = [
-            *([("", "全部地区")] if len(areas) > 1 else []),
-            *((area.code, str(area)) for area in areas),
-        ]
-        self.fields["brand"].choices = [("", "全部品牌"), *((brand.code, brand.name) for brand in brands)]
-        self.fields["batch"].choices = [
-            ("", "全部班期（按班期筛选请先选地区）" if batches is None else "全部班期"),
-            *((str(batch.pk), f"{batch.title}（{batch.end_date:%Y-%m-%d} 结业）") for batch in batches or ()),
-        ]
-        add_bootstrap_classes(self.fields.values())
-
-
-class WageCaseFilterForm(forms.Form):
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *WageCase.Status.choices])
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        add_bootstrap_classes([self.fields["status"]])

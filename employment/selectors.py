@@ -8,7 +8,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     Min,
     OuterRef,
     Prefetch,
@@ -16,17 +15,25 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.scoping import scope_for, scope_queryset, trainees_visible
 from brands.models import Area
+from training.counting import of_key
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
 from training.selectors import training_tally_by_area_category
 
+from .counting import (
+    REFERRALS_REQUIRED,
+    STARTUP_EMPLOYEES,
+    counted_outcomes,
+    counts_toward_three,
+    job_attribution,
+    referral_participations,
+    took_part,
+)
 from .models import (
     EmploymentOutcome,
     JobReferral,
@@ -37,65 +44,10 @@ from .models import (
     WageCase,
 )
 
-REFERRALS_REQUIRED = 3
 WAGE_CASE_CLOSURE_TARGET = 0.98
 
 
-# --- counting rules --------------------------------------------------------------------------------
-
-
-def attributed_enrolments():
-    """For an outcome (OuterRef), the completed enrolment it is attributed to: the person's most
-    recent completed training whose batch started on or before the outcome's start date. An outcome
-    before any training is no result of the programme and is not counted."""
-    return Enrolment.objects.filter(
-        trainee_id=OuterRef("trainee_id"), completed=True, batch__start_date__lte=OuterRef("start_date")
-    ).order_by("-batch__start_date", "-batch__end_date", "-id")
-
-
-def attributed_outcomes(outcomes: QuerySet | None = None) -> QuerySet:
-    """Outcomes annotated with the area and brand of the batch they count for (None: not counted)."""
-    latest = attributed_enrolments()
-    outcomes = EmploymentOutcome.objects.all() if outcomes is None else outcomes
-    return outcomes.annotate(
-        counted_area_id=Subquery(latest.values("batch__area_id")[:1]),
-        counted_brand_id=Subquery(latest.values("batch__occupation__brand_id")[:1]),
-    )
-
-
-# 带动就业 by start-ups: the people an entrepreneurship outcome employs (`jobs_created`, the founder not
-# included), counted where and when the outcome counts (its `counted_batch`, the year of its start date).
-# An aggregate over outcomes, used by the summary rows and by the rule they are tested against.
-STARTUP_EMPLOYEES = Sum("jobs_created", filter=Q(kind=EmploymentOutcome.Kind.ENTREPRENEURSHIP), default=0)
-
-
-def _counted_per_area_brand(measure, *, year: int | None = None, trainees: QuerySet | None = None) -> Counter:
-    """`measure` (an aggregate) of the counted outcomes per (area id, brand id) of the batch they count for,
-    in the year of the outcome's start date when given."""
-    outcomes = EmploymentOutcome.objects.all()
-    if year is not None:
-        outcomes = outcomes.filter(start_date__year=year)
-    if trainees is not None:
-        outcomes = outcomes.filter(trainee__in=trainees)
-    rows = (
-        attributed_outcomes(outcomes)
-        .filter(counted_area_id__isnull=False)
-        .values("counted_area_id", "counted_brand_id")
-        .annotate(n=measure)
-    )
-    return Counter({(row["counted_area_id"], row["counted_brand_id"]): row["n"] for row in rows})
-
-
-def job_counts(*, year: int | None = None, trainees: QuerySet | None = None) -> Counter:
-    """带动就业创业人次 per (area id, brand id): outcomes attributed to a batch (area that ran it, brand of
-    its occupation), in the year of the outcome's start date."""
-    return _counted_per_area_brand(Count("id"), year=year, trainees=trainees)
-
-
-def startup_employee_counts(*, year: int | None = None) -> Counter:
-    """创业带动就业人数 per (area id, brand id): the people employed by the start-ups among the counted
-    outcomes, attributed as the outcomes are (`STARTUP_EMPLOYEES`)."""
-    return _counted_per_area_brand(STARTUP_EMPLOYEES, year=year)
+# --- counting rules (`counting`), read from the summary rows ---------------------------------------
 
 
 def job_tallies(*, area=None) -> tuple[Counter, Counter]:
@@ -110,19 +62,19 @@ def job_tallies(*, area=None) -> tuple[Counter, Counter]:
 
 
 def job_tally(*, area=None) -> Counter:
-    """带动就业创业人次 per (area id, brand id, year) from the summary rows (equal to `job_counts` by year, which
-    they are tested against); only the jobs counted for `area` when given."""
+    """带动就业创业人次 per (area id, brand id, year) from the summary rows (equal to the counting rule,
+    `counting.counted_outcomes`, which they are tested against); only the jobs counted for `area` when given."""
     return job_tallies(area=area)[0]
 
 
 def startup_employee_tally(*, area=None) -> Counter:
-    """创业带动就业人数 per (area id, brand id, year) from the summary rows (equal to `startup_employee_counts`
-    by year); only those counted for `area` when given."""
+    """创业带动就业人数 per (area id, brand id, year) from the summary rows (equal to `STARTUP_EMPLOYEES` of
+    `counting.counted_outcomes`); only those counted for `area` when given."""
     return job_tallies(area=area)[1]
 
 
 def referral_tally(*, year: int | None = None, area=None, on: datetime.date | None = None) -> dict:
-    """`referral_summary` read from the summary rows: the rows of the people whose batch has started by
+    """The three-referral rule (`counting`) read from the summary rows: the rows of the people whose batch has started by
     `on` (today by default), so the figure follows the calendar with nothing written on the day."""
     totals = ReferralTally.objects.filter(
         area_id=area.pk if area is not None else Area.objects.filter(kind=Area.Kind.CITY).values("pk")[:1],
@@ -145,7 +97,8 @@ def _groups(categories, trainings: dict, jobs: dict, employees: dict) -> dict:
 
 
 def priority_group_tally(*, year: int | None = None, area=None) -> dict:
-    """`priority_group_counts` read from the summary rows."""
+    """Trainings, jobs and the people their start-ups employ, of the people in each priority category (a
+    person in two categories counts in both), from the summary rows; only those counted for `area` when given."""
     return priority_group_tallies(year=year, area=area)[None]
 
 
@@ -179,60 +132,6 @@ def priority_group_tallies(*, year: int | None = None, area=None, areas=()) -> d
     return result
 
 
-# --- the three-referral rule (三（二）1: 为参加劳务品牌培训的人员每人推荐就业岗位不少于3次) ---------------
-
-
-def counts_toward_three() -> Exists:
-    """For a referral (OuterRef), whether it counts toward the three: dated on or after the start of the
-    person's first brand batch, i.e. some batch of theirs had started by the referral's date. A referral
-    before any training is kept but not counted (the person's page says 不计入)."""
-    return Exists(
-        Enrolment.objects.filter(trainee_id=OuterRef("trainee_id"), batch__start_date__lte=OuterRef("referred_on"))
-    )
-
-
-def counted_referrals(referrals: QuerySet | None = None) -> QuerySet:
-    """The referrals (of `referrals`, all by default) that count toward the three."""
-    referrals = JobReferral.objects.all() if referrals is None else referrals
-    return referrals.filter(counts_toward_three())
-
-
-def took_part(*, on: datetime.date | None = None, through: str = "") -> Q:
-    """The condition on an enrolment (reached `through` a relation, e.g. "enrolments__") that makes its
-    person one who took part in brand training on `on` (today by default): its batch has started,
-    completed or not."""
-    return Q(**{f"{through}batch__start_date__lte": on or timezone.localdate()})
-
-
-def referral_participations(*, on: datetime.date | None = None) -> QuerySet:
-    """The enrolments that make their people count for the three-referral rule on `on` (`took_part`).
-    Such a person counts for the area that runs the batch and for the year it starts."""
-    return Enrolment.objects.filter(took_part(on=on))
-
-
-def referral_summary(*, year: int | None = None, area=None, on: datetime.date | None = None) -> dict:
-    """The three-referral rule over the people who took part in brand training by `on` (in a batch
-    starting in `year`; of `area` when given), with the referrals that count from every area."""
-    enrolments = referral_participations(on=on)
-    if year is not None:
-        enrolments = enrolments.filter(batch__start_date__year=year)
-    if area is not None:
-        enrolments = enrolments.filter(batch__area_id=area.pk)
-    referral_count = (
-        counted_referrals(JobReferral.objects.filter(trainee_id=OuterRef("pk")))
-        .values("trainee_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    trainees = Trainee.objects.filter(pk__in=enrolments.values("trainee_id")).annotate(
-        referral_total=Coalesce(Subquery(referral_count, output_field=IntegerField()), Value(0))
-    )
-    totals = trainees.aggregate(
-        trainees=Count("id"), with_3_or_more=Count("id", filter=Q(referral_total__gte=REFERRALS_REQUIRED))
-    )
-    return _referral_rate(totals["trainees"], totals["with_3_or_more"])
-
-
 def _referral_rate(trainees: int | None, with_3_or_more: int | None) -> dict:
     trainees, with_3_or_more = trainees or 0, with_3_or_more or 0
     rate = round(with_3_or_more / trainees, 4) if trainees else None
@@ -253,32 +152,6 @@ def wage_case_summary(*, year: int | None = None, area=None) -> dict:
         "closure_rate": rate,
         "target": WAGE_CASE_CLOSURE_TARGET,
     }
-
-
-def priority_group_counts(*, year: int | None = None, area=None) -> dict:
-    """Trainings, jobs and the people their start-ups employ, of the people in each priority category (a
-    person in two categories counts in both); only those counted for `area` when given."""
-    trainings = Enrolment.objects.filter(completed=True, trainee__categories__isnull=False)
-    if year is not None:
-        trainings = trainings.filter(batch__end_date__year=year)
-    if area is not None:
-        trainings = trainings.filter(batch__area_id=area.pk)
-    training_rows = dict(
-        trainings.values("trainee__categories").annotate(n=Count("id")).values_list("trainee__categories", "n")
-    )
-    outcomes = EmploymentOutcome.objects.filter(trainee__categories__isnull=False)
-    if year is not None:
-        outcomes = outcomes.filter(start_date__year=year)
-    counted = attributed_outcomes(outcomes).filter(counted_area_id__isnull=False)
-    if area is not None:
-        counted = counted.filter(counted_area_id=area.pk)
-    job_rows = counted.values("trainee__categories").annotate(n=Count("id"), employees=STARTUP_EMPLOYEES)
-    return _groups(
-        PriorityCategory.objects.all(),
-        training_rows,
-        {row["trainee__categories"]: row["n"] for row in job_rows},
-        {row["trainee__categories"]: row["employees"] for row in job_rows},
-    )
 
 
 # --- pages ----------------------------------------------------------------------------------------
@@ -325,7 +198,7 @@ def trainee_outcomes(*, user, trainee: Trainee) -> QuerySet:
         area_id = scope.area.pk if scope.area else None
         outcomes = outcomes.filter(Q(area_id=area_id) | Q(counted_batch__area_id=area_id))
     return (
-        attributed_outcomes(outcomes)
+        outcomes.annotate(**job_attribution(stored=False))
         .select_related("employer", "area", "labour_export__area")
         .order_by("-start_date", "-id")
     )
@@ -335,7 +208,7 @@ def trainee_outcome_total(*, trainee: Trainee) -> int:
     return EmploymentOutcome.objects.filter(trainee=trainee).count()
 
 
-def referral_worklist(*, user, filters: dict | None = None, on: datetime.date | None = None) -> QuerySet:
+def referral_worklist(*, user, conditions: dict | None = None, on: datetime.date | None = None) -> QuerySet:
     """People who took part in brand training in the user's area (from the day their batch starts,
     completed or not) with fewer than three referrals that count: priority groups first, then the
     longest-waiting (earliest start) first.
@@ -345,16 +218,10 @@ def referral_worklist(*, user, filters: dict | None = None, on: datetime.date | 
     dashboard counts; a roster enrolling without completion does not announce itself yet, see README):
     only the people short of three are grouped, instead of joining every participant's referrals. Who has
     started is decided here, at read time, so the list follows the calendar with nothing written on the day."""
-    filters = filters or {}
-    # One condition set for the enrolments that count, used both through the trainee's join (the
-    # first start, grouped) and in correlated subqueries (the latest batch, for the page's rows).
-    conditions = {"batch__in": _scoped_batches(user)}
-    if filters.get("area"):
-        conditions["batch__area__code"] = filters["area"]
-    if filters.get("brand"):
-        conditions["batch__occupation__brand__code"] = filters["brand"]
-    if filters.get("batch"):
-        conditions["batch_id"] = filters["batch"]
+    # One condition set for the enrolments that count (the user's scope, narrowed by `conditions`: the
+    # lookups of `filters.WorklistFilter`), used both through the trainee's join (the first start,
+    # grouped) and in correlated subqueries (the latest batch, for the page's rows).
+    conditions = {"batch__in": _scoped_batches(user), **(conditions or {})}
     participations = Enrolment.objects.filter(took_part(on=on), **conditions)
     last_batch = participations.filter(trainee_id=OuterRef("pk")).order_by(
         "-batch__start_date", "-batch__end_date", "-id"
@@ -411,11 +278,9 @@ def labour_export_members(*, export: LabourExport) -> QuerySet:
     )
 
 
-def wage_case_list(*, user, status: str = "") -> QuerySet:
-    cases = scope_queryset(WageCase.objects.select_related("area", "employer"), user)
-    if status:
-        cases = cases.filter(status=status)
-    return cases.order_by("-received_on", "-id")
+def wage_case_list(*, user) -> QuerySet:
+    """The wage cases of the user's scope, latest first (`filters.WageCaseFilter` narrows them)."""
+    return scope_queryset(WageCase.objects.select_related("area", "employer"), user).order_by("-received_on", "-id")
 
 
 def wage_case_get(*, user, pk: int) -> WageCase:
@@ -476,22 +341,18 @@ def labour_export_candidates(*, user) -> QuerySet:
     )
 
 
-def counted_jobs(*, user, area_code: str = "", brand_code: str = "", year: int | None = None) -> QuerySet:
+def counted_jobs(*, user, area=None, brand=None, year: int | None = None) -> QuerySet:
     """The outcomes behind a 带动就业创业人次 figure (the dashboard's drill-down): those counted for an area
     in the user's scope, with the batch they count for (`counted_batch`)."""
     outcomes = scope_queryset(
-        EmploymentOutcome.objects.filter(counted_batch__isnull=False).select_related(
-            "trainee", "employer", "counted_batch__area", "counted_batch__occupation__brand"
+        counted_outcomes(
+            EmploymentOutcome.objects.select_related(
+                "trainee", "employer", "counted_batch__area", "counted_batch__occupation__brand"
+            )
         ),
         user,
         area_field="counted_batch__area",
-    )
-    if area_code:
-        outcomes = outcomes.filter(counted_batch__area__code=area_code)
-    if brand_code:
-        outcomes = outcomes.filter(counted_batch__occupation__brand__code=brand_code)
-    if year is not None:
-        outcomes = outcomes.filter(start_date__year=year)
+    ).filter(of_key(area=area, brand=brand, year=year))
     return outcomes.order_by("-start_date", "trainee__name", "id")
 
 

@@ -20,28 +20,30 @@ from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import Count, F, Min, Q, QuerySet, Subquery
-from django.db.models.functions import ExtractYear
 
 from brands.selectors import city_area
 from core.db import id_chunks
+from training.counting import KEY_FIELDS, Key, any_of, counted_in
 from training.models import Enrolment
-from training.tallies import FULL_RECOUNT_KEYS, any_of, rewrite_rows
+from training.tallies import FULL_RECOUNT_KEYS, rewrite_rows, tally_rows
 from training.tallies import recount as recount_trainings
 
+from .counting import (
+    REFERRALS_REQUIRED,
+    STARTUP_EMPLOYEES,
+    attributed_enrolments,
+    counted_outcomes,
+    counted_referrals,
+    referral_attribution,
+)
 from .models import EmploymentOutcome, JobReferral, JobTally, ReferralStanding, ReferralTally
-from .selectors import REFERRALS_REQUIRED, STARTUP_EMPLOYEES, attributed_enrolments, counted_referrals
 
-Key = tuple[int, int, int]  # (area id, brand id, year)
 ALL_YEARS = 0
 
 
 def job_keys(outcomes) -> set[Key]:
-    return set(
-        outcomes.filter(counted_batch__isnull=False)
-        .annotate(year=ExtractYear("start_date"))
-        .values_list("counted_batch__area_id", "counted_batch__occupation__brand_id", "year")
-        .distinct()
-    )
+    """The keys `outcomes` count in, as stored now."""
+    return set(counted_outcomes(outcomes).values_list(*KEY_FIELDS).distinct())
 
 
 def recount_jobs(keys: Iterable[Key] | None = None, *, pairs: Iterable[tuple[int, int]] = ()) -> None:
@@ -51,29 +53,13 @@ def recount_jobs(keys: Iterable[Key] | None = None, *, pairs: Iterable[tuple[int
     if keys is not None and not keys and not pairs:
         return
     rows = JobTally.objects.all()
-    outcomes = EmploymentOutcome.objects.filter(counted_batch__isnull=False)
+    outcomes = counted_outcomes()
     if keys is not None and len(keys) + len(pairs) <= FULL_RECOUNT_KEYS:
-        rows = rows.filter(
-            any_of(Q(area_id=a, brand_id=b, year=y) for a, b, y in keys)
-            | any_of(Q(area_id=a, brand_id=b) for a, b in pairs)
-        )
+        rows = rows.filter(tally_rows(keys) | any_of(Q(area_id=a, brand_id=b) for a, b in pairs))
         outcomes = outcomes.filter(
-            any_of(
-                Q(counted_batch__area_id=a, counted_batch__occupation__brand_id=b, start_date__year=y)
-                for a, b, y in keys
-            )
-            | any_of(Q(counted_batch__area_id=a, counted_batch__occupation__brand_id=b) for a, b in pairs)
+            counted_in(keys) | any_of(Q(counted_area_id=a, counted_brand_id=b) for a, b in pairs)
         )
-    rewrite_rows(
-        JobTally,
-        rows,
-        outcomes,
-        area=F("counted_batch__area_id"),
-        brand=F("counted_batch__occupation__brand_id"),
-        year=ExtractYear("start_date"),
-        count_field="jobs",
-        sums={"startup_employees": STARTUP_EMPLOYEES},
-    )
+    rewrite_rows(JobTally, rows, outcomes, count_field="jobs", sums={"startup_employees": STARTUP_EMPLOYEES})
 
 
 def _attribute(outcomes) -> None:
@@ -95,10 +81,10 @@ def _scopes(city_id: int, parts: Iterable[tuple[int, int, datetime.date]]) -> di
 def _participation_parts(enrolments) -> QuerySet:
     """(trainee id, area id, start year, first start) of `enrolments`, one per person, area and year."""
     return (
-        enrolments.annotate(year=ExtractYear("batch__start_date"))
-        .values("trainee_id", "batch__area_id", "year")
-        .annotate(since=Min("batch__start_date"))
-        .values_list("trainee_id", "batch__area_id", "year", "since")
+        enrolments.annotate(**referral_attribution())
+        .values("trainee_id", "counted_area_id", "counted_year")
+        .annotate(since=Min("counted_from"))
+        .values_list("trainee_id", "counted_area_id", "counted_year", "since")
         .order_by()
     )
 

@@ -25,15 +25,15 @@ from core.xlsx import add_table_sheet, new_workbook, xlsx_response
 from training import selectors as training_selectors
 
 from . import selectors, services
+from .counting import REFERRALS_REQUIRED
+from .filters import WageCaseFilter, WorklistFilter
 from .forms import (
     LabourExportForm,
     OutcomeForm,
     ReferralForm,
     ReferralResultForm,
-    WageCaseFilterForm,
     WageCaseForm,
     WageCaseProgressForm,
-    WorklistFilterForm,
 )
 from .models import JobReferral, WageCase
 from .referral_import import add_referral_inputs
@@ -116,8 +116,8 @@ def _trainee_page(request, trainee, *, referral_form=None, outcome_form=None):
             "first_start": selectors.first_batch_start(trainee=trainee),
             "referrals": referrals,
             "referrals_made": made,
-            "referrals_required": selectors.REFERRALS_REQUIRED,
-            "referrals_missing": max(0, selectors.REFERRALS_REQUIRED - made),
+            "referrals_required": REFERRALS_REQUIRED,
+            "referrals_missing": max(0, REFERRALS_REQUIRED - made),
             "hired": sum(referral.result == JobReferral.Result.HIRED for referral in referrals),
             "outcomes": outcomes,
             "referrals_elsewhere": totals["all"] - len(referrals),
@@ -213,38 +213,24 @@ def referral_result(request, pk: int):
 # --- the three-referral worklist ------------------------------------------------------------------
 
 
-def _worklist_filters(request) -> tuple[WorklistFilterForm, dict]:
-    user = request.user
-    areas = list(scope_areas(user))
-    area_code = request.GET.get("area", "")
-    # The batch drop-down lists one area's batches: the whole city's run to thousands of options
-    # (half a megabyte of page at scale). A city user picks the area first.
-    if len(areas) > 1 and area_code not in {area.code for area in areas}:
-        batches = None  # the form asks for an area first
-    else:
-        batches = training_selectors.batch_choices(user=user, area_code=area_code)
-    form = WorklistFilterForm(request.GET or None, areas=areas, brands=brand_lines(), batches=batches)
-    filters = form.cleaned_data if form.is_valid() else {}
-    return form, filters
-
-
 @require_safe
 @login_required
 @permission_required("employment.view_jobreferral", raise_exception=True)
 def worklist(request):
-    form, filters = _worklist_filters(request)
-    page = Paginator(selectors.referral_worklist(user=request.user, filters=filters), WORKLIST_PER_PAGE).get_page(
-        request.GET.get("page")
+    filters = WorklistFilter.for_page(request, None)
+    trainees = (
+        selectors.referral_worklist(user=request.user, conditions=filters.lookups()) if filters.is_valid() else []
     )
+    page = Paginator(trainees, WORKLIST_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)  # the export takes the filters, all pages
     return render(
         request,
         "employment/worklist.html",
         {
-            "form": form,
+            "filters": filters,
             "page": page,
-            "required": selectors.REFERRALS_REQUIRED,
+            "required": REFERRALS_REQUIRED,
             "query": query.urlencode(),
             "may_export": may_export_persons(request.user),
             # An empty worklist means "all done" only when someone has taken part in a training at all.
@@ -274,10 +260,12 @@ WORKLIST_FILL_IN = ["用人单位", "推荐岗位", "推荐日期", "推荐渠�
 @permission_required("employment.view_jobreferral", raise_exception=True)
 def worklist_xlsx(request):
     check_person_export(request.user)  # a list of persons: not for the city viewer
-    _, filters = _worklist_filters(request)
+    filters = WorklistFilter(request.GET, request=request)
     today = timezone.localdate()
-    required = selectors.REFERRALS_REQUIRED
-    trainees = list(selectors.referral_worklist(user=request.user, filters=filters))
+    required = REFERRALS_REQUIRED
+    trainees = (
+        list(selectors.referral_worklist(user=request.user, conditions=filters.lookups())) if filters.is_valid() else []
+    )
     workbook = new_workbook()
     headers = WORKLIST_HEADERS + WORKLIST_FILL_IN
     sheet = add_table_sheet(
@@ -306,7 +294,7 @@ def worklist_xlsx(request):
     letters = {header: get_column_letter(position) for position, header in enumerate(headers, start=1)}
     # The rows to fill in, and as many again for copies of a row (a second referral of the same person).
     add_referral_inputs(sheet, letters=letters, first=3, last=2 + max(2 * len(trainees), 100))
-    chosen = "，".join(f"{key}={value}" for key, value in filters.items() if value)
+    chosen = "，".join(f"{key}={value}" for key, value in filters.form.cleaned_data.items() if value)
     audit_export(
         request=request,
         subject="岗位推荐工作台",
@@ -415,17 +403,14 @@ def _closure_rates(user) -> tuple[list[dict], dict | None]:
 @login_required
 @permission_required("employment.view_wagecase", raise_exception=True)
 def wage_case_list(request):
-    form = WageCaseFilterForm(request.GET or None)
-    status = form.cleaned_data["status"] if form.is_valid() else ""
-    page = Paginator(selectors.wage_case_list(user=request.user, status=status), CASES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    filters = WageCaseFilter.for_page(request, selectors.wage_case_list(user=request.user))
+    page = Paginator(filters.page_qs, CASES_PER_PAGE).get_page(request.GET.get("page"))
     rates, rates_total = _closure_rates(request.user)
     return render(
         request,
         "employment/wage_case_list.html",
         {
-            "form": form,
+            "filters": filters,
             "page": page,
             "rates": rates,
             "rates_total": rates_total,

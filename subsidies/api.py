@@ -5,7 +5,6 @@ Every step is the service the pages call: it checks the role, the area, the stat
 what they themselves created, submitted or reviewed; a refusal is a 403 or 400 with its Chinese message.
 Routes are registered in qinzhou_brands/api.py."""
 
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -14,10 +13,11 @@ from rest_framework.response import Response
 
 from accounts.api import PERSON_DETAIL_SCOPE, PersonDetailThrottle, audit_person_read, may_export_persons
 from accounts.audit import audit_export
-from core.api import integer_filter, path_id, text_filter
+from core.api import path_id
 
 from . import selectors, services, workflow
-from .models import SubsidyApplication, SubsidyKind
+from .filters import ApplicationFilter
+from .models import SubsidyApplication
 from .serializers import (
     ApplicationCreateSerializer,
     ApplicationSerializer,
@@ -31,18 +31,6 @@ from .serializers import (
 )
 
 VIEW = ["subsidies.view_subsidyapplication"]
-
-
-class ApplicationFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=SubsidyApplication.Status.choices, help_text="状态")
-    kind = filters.ChoiceFilter(choices=SubsidyKind.choices, help_text="补贴类型")
-    area = text_filter("area__code", max_length=12, help_text="申报地区代码")
-    year = integer_filter("created_at__year", minimum=2000, maximum=2100, help_text="登记年度")
-    trainee = integer_filter("trainee_id", help_text="补贴人员（学员）id")
-
-    class Meta:
-        model = SubsidyApplication
-        fields = ["status", "kind", "area", "year", "trainee"]
 
 
 def _step(name: str, service, serializer_class, description: str):

@@ -3,26 +3,8 @@
 import datetime
 
 from django import forms
-from django.db.models import QuerySet
 
 from core.forms import FREE_TEXT_MAX_LENGTH, add_bootstrap_classes, past_date_input
-
-from .models import SubsidyApplication, SubsidyKind
-
-
-class ApplicationFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部状态"), *SubsidyApplication.Status.choices]
-    )
-    kind = forms.ChoiceField(label="补贴类型", required=False, choices=[("", "全部类型"), *SubsidyKind.choices])
-    area = forms.ChoiceField(label="地区", required=False)
-    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
-
-    def __init__(self, *args, areas: QuerySet, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", "全部地区"), *((area.code, str(area)) for area in areas)]
-        add_bootstrap_classes(self.fields.values())
 
 
 def _rule_label(rule) -> str:

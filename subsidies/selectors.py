@@ -54,25 +54,14 @@ def _applications(user) -> QuerySet:
     )
 
 
-def application_list(*, user, filters: dict | None = None) -> QuerySet:
-    filters = filters or {}
-    applications = _applications(user)
-    if filters.get("status"):
-        applications = applications.filter(status=filters["status"])
-    if filters.get("kind"):
-        applications = applications.filter(kind=filters["kind"])
-    if filters.get("area"):
-        applications = applications.filter(area__code=filters["area"])
-    if filters.get("year"):
-        applications = applications.filter(created_at__year=filters["year"])
-    return applications.order_by("-created_at", "-id")
+def application_list(*, user) -> QuerySet:
+    """The applications of the user's scope, newest first (`filters.ApplicationFilter` narrows them)."""
+    return _applications(user).order_by("-created_at", "-id")
 
 
-def application_actionable(*, user, action: str, filters: dict | None = None) -> QuerySet:
+def application_actionable(*, user, action: str) -> QuerySet:
     """The user's applications on which they may take `action` now (workflow.TABLE): the bulk page's list."""
-    return application_list(user=user, filters={**(filters or {}), "status": ""}).filter(
-        workflow.actionable(user, action)
-    )
+    return application_list(user=user).filter(workflow.actionable(user, action))
 
 
 def application_selected(*, user, ids: list[int]) -> QuerySet:

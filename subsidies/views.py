@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.scoping import scope_areas, scope_queryset
+from accounts.scoping import scope_queryset
 from accounts.selectors import organisation_list, recognition_list
 from core.forms import add_service_errors
 from core.xlsx import add_table_sheet, new_workbook, xlsx_response
@@ -29,8 +29,8 @@ from training import selectors as training_selectors
 from training.models import Enrolment
 
 from . import selectors, services, workflow
+from .filters import ApplicationFilter
 from .forms import (
-    ApplicationFilterForm,
     ApplicationForm,
     BatchSubsidyForm,
     BulkSelectionForm,
@@ -69,16 +69,13 @@ def _show_service_error(form, error: ValidationError | PermissionDenied) -> None
 @login_required
 @permission_required("subsidies.view_subsidyapplication", raise_exception=True)
 def application_list(request):
-    form = ApplicationFilterForm(request.GET or None, areas=scope_areas(request.user))
-    filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.application_list(user=request.user, filters=filters), APPLICATIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    filters = ApplicationFilter.for_page(request, selectors.application_list(user=request.user), hide=("trainee",))
+    page = Paginator(filters.page_qs, APPLICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "subsidies/application_list.html",
         {
-            "form": form,
+            "filters": filters,
             "page": page,
             "worklist": selectors.application_worklist(user=request.user),
             "bulk_actions": [workflow.ACTIONS[action] for action in workflow.forward_actions(request.user)],
@@ -260,11 +257,13 @@ def bulk_list(request, action: str):
     """The applications the user may submit, review or approve now, with a box to tick for each."""
     user = request.user
     step = _bulk_action(user, action)
-    form = ApplicationFilterForm(request.GET or None, areas=scope_areas(user))
-    filters = form.cleaned_data if form.is_valid() else {}
-    applications = selectors.application_actionable(user=user, action=action, filters=filters)
-    page = Paginator(applications, BULK_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "subsidies/bulk_list.html", {"form": form, "page": page, "step": step, "bulk_max": BULK_MAX})
+    # The step decides the state: the bar filters the rest.
+    applications = selectors.application_actionable(user=user, action=action)
+    filters = ApplicationFilter.for_page(request, applications, hide=("trainee", "status"))
+    page = Paginator(filters.page_qs, BULK_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "subsidies/bulk_list.html", {"filters": filters, "page": page, "step": step, "bulk_max": BULK_MAX}
+    )
 
 
 def _bulk_confirm_page(request, step, ids: list[int], form, *, status: int = 200):

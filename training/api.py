@@ -5,7 +5,6 @@ trainees and enrolments. Reads go through the selectors (scoped by the user: ano
 import logging
 
 from django.db import DatabaseError
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -15,11 +14,12 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.api import PERSON_DETAIL_NOTE, PERSON_LIST_NOTE, PersonDataMixin
-from core.api import DatabaseUnavailable, ScopedObjectMixin, integer_filter, path_id, text_filter
+from core.api import DatabaseUnavailable, ScopedObjectMixin, path_id
 
 from . import selectors, services
+from .filters import BatchFilter, EnrolmentFilter, TraineeFilter
 from .management.commands.import_roster import JSON_KEYS as ROSTER_REPORT_KEYS
-from .models import Enrolment, Trainee, TrainingBatch
+from .models import TrainingBatch
 from .roster import MAX_UPLOAD_BYTES, RosterFileError, upload_too_large
 from .serializers import (
     BatchResultsSerializer,
@@ -39,18 +39,6 @@ RESULT_FIELDS = ("completed", "assessment", "certificate", "certificate_number",
 
 
 # --- batches --------------------------------------------------------------------------------------
-
-
-class BatchFilter(filters.FilterSet):
-    area = text_filter("area__code", max_length=12, help_text="承办地区代码，如 450702")
-    brand = text_filter("occupation__brand__code", max_length=32, help_text="劳务品牌代码，如 housekeeping")
-    occupation = integer_filter("occupation_id", help_text="职业（工种）id")
-    status = filters.ChoiceFilter(choices=TrainingBatch.Status.choices, help_text="班期状态")
-    year = integer_filter("end_date__year", minimum=2000, maximum=2100, help_text="结业年度（按结业日期）")
-
-    class Meta:
-        model = TrainingBatch
-        fields = ["area", "brand", "occupation", "status", "year"]
 
 
 @extend_schema_view(
@@ -162,15 +150,6 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 # --- trainees -------------------------------------------------------------------------------------
 
 
-class TraineeFilter(filters.FilterSet):
-    # By name only: an ID number never travels in a query string (it would end up in access logs).
-    name = text_filter("name", lookup_expr="contains", max_length=20, help_text="姓名（包含）")
-
-    class Meta:
-        model = Trainee
-        fields = ["name"]
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="学员列表",
@@ -189,18 +168,6 @@ class TraineeViewSet(ScopedObjectMixin, PersonDataMixin, viewsets.ReadOnlyModelV
 
 
 # --- enrolments -----------------------------------------------------------------------------------
-
-
-class EnrolmentFilter(filters.FilterSet):
-    batch = integer_filter("batch_id", help_text="班期 id")
-    trainee = integer_filter("trainee_id", help_text="学员 id")
-    area = text_filter("batch__area__code", max_length=12, help_text="承办地区代码")
-    completed = filters.BooleanFilter(help_text="是否已结业")
-    year = integer_filter("batch__end_date__year", minimum=2000, maximum=2100, help_text="结业年度（按班期结业日期）")
-
-    class Meta:
-        model = Enrolment
-        fields = ["batch", "trainee", "area", "completed", "year"]
 
 
 @extend_schema_view(

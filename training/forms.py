@@ -8,11 +8,9 @@ from django import forms
 from django.db.models import QuerySet
 
 from brands.models import Occupation
-from core.forms import add_bootstrap_classes
 
 from .models import Enrolment, TrainingBatch
 
-FIRST_FILTER_YEAR = 2018
 DATE_INPUT = {"type": "date"}
 
 
@@ -38,33 +36,6 @@ def occupations_grouped(occupations) -> list:
     for occupation in occupations:
         groups.setdefault(str(occupation.brand), []).append((str(occupation.pk), occupation.name))
     return list(groups.items())
-
-
-class BatchFilterForm(forms.Form):
-    area = forms.ChoiceField(label="承办地区", required=False)
-    brand = forms.ChoiceField(label="劳务品牌", required=False)
-    occupation = forms.ChoiceField(label="职业（工种）", required=False)
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *TrainingBatch.Status.choices])
-    year = forms.TypedChoiceField(label="结业年度", required=False, coerce=int, empty_value=None)
-
-    def __init__(self, *args, areas, brands, today: datetime.date, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        areas = list(areas)
-        self.fields["area"].choices = [
-            *([("", "全部地区")] if len(areas) > 1 else []),
-            *((area.code, str(area)) for area in areas),
-        ]
-        self.fields["brand"].choices = [("", "全部品牌"), *((brand.code, brand.name) for brand in brands)]
-        self.fields["occupation"].choices = [
-            ("", "全部工种"),
-            *occupations_grouped(Occupation.objects.select_related("brand")),
-        ]
-        self.fields["year"].choices = [
-            ("", "全部年度"),
-            *((year, f"{year} 年") for year in range(today.year + 1, FIRST_FILTER_YEAR - 1, -1)),
-        ]
-        add_bootstrap_classes(self.fields.values())
 
 
 class BatchForm(forms.Form):

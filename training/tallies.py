@@ -7,15 +7,13 @@ apps above recount what depends on completed training."""
 
 from collections.abc import Iterable
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Q, QuerySet
 
 from core.db import id_chunks
 
+from .counting import KEY_FIELDS, Key, any_of, completed_trainings, counted_in, per_key, training_attribution
 from .models import Enrolment, TrainingBatch, TrainingTally
 from .signals import progress_inputs_changed
-
-Key = tuple[int, int, int]  # (area id, brand id, year)
 
 # Above this many keys a full recount is cheaper than one condition per key.
 FULL_RECOUNT_KEYS = 60
@@ -25,9 +23,7 @@ def batch_keys(batches) -> set[Key]:
     """The (area, brand, end year) keys of `batches` (a queryset or ids), as they are stored now."""
     if not isinstance(batches, QuerySet):
         batches = TrainingBatch.objects.filter(pk__in=list(batches))
-    return set(
-        batches.annotate(end_year=ExtractYear("end_date")).values_list("area_id", "occupation__brand_id", "end_year")
-    )
+    return set(batches.annotate(**training_attribution(through="")).values_list(*KEY_FIELDS))
 
 
 def trainee_keys(trainee_ids: Iterable[int]) -> set[Key]:
@@ -38,37 +34,25 @@ def trainee_keys(trainee_ids: Iterable[int]) -> set[Key]:
     return keys
 
 
-def any_of(conditions) -> Q:
-    """The OR of `conditions` (matches nothing when there are none)."""
-    combined = Q(pk__in=[])
-    for condition in conditions:
-        combined |= condition
-    return combined
+def tally_rows(keys: Iterable[Key]) -> Q:
+    """The condition on summary rows that they are those of `keys`."""
+    return any_of(Q(area_id=a, brand_id=b, year=y) for a, b, y in keys)
 
 
-def rewrite_rows(
-    tally_model, rows: QuerySet, records: QuerySet, *, area, brand, year, count_field: str, sums: dict | None = None
-) -> None:
-    """Replace `rows` of `tally_model` by the counts of `records` per area × brand × year (expressions on
-    the records), in total and per priority category of the record's trainee. `sums` names further
-    fields of the rows and the aggregate of the records each holds (e.g. people employed by start-ups)."""
+def rewrite_rows(tally_model, rows: QuerySet, records: QuerySet, *, count_field: str, sums: dict | None = None) -> None:
+    """Replace `rows` of `tally_model` by the counts of `records` (keyed by a counting rule: `counting`)
+    per key, in total and per priority category of the record's trainee. `sums` names further fields of
+    the rows and the aggregate of the records each holds (e.g. people employed by start-ups)."""
     rows.delete()
     sums = sums or {}
-    keyed = records.annotate(tally_area=area, tally_brand=brand, tally_year=year)
-    dimensions = ("tally_area", "tally_brand", "tally_year")
-    totals = keyed.values(*dimensions).annotate(n=Count("id"), **sums).order_by()
-    by_category = (
-        keyed.filter(trainee__categories__isnull=False)
-        .values(*dimensions, "trainee__categories")
-        .annotate(n=Count("id"), **sums)
-        .order_by()
-    )
+    totals = per_key(records, **sums)
+    by_category = per_key(records.filter(trainee__categories__isnull=False), "trainee__categories", **sums)
     tally_model.objects.bulk_create(
         [
             tally_model(
-                area_id=row["tally_area"],
-                brand_id=row["tally_brand"],
-                year=row["tally_year"],
+                area_id=row["counted_area_id"],
+                brand_id=row["counted_brand_id"],
+                year=row["counted_year"],
                 category_id=row.get("trainee__categories"),
                 **{count_field: row["n"]},
                 **{name: row[name] for name in sums},
@@ -88,22 +72,12 @@ def recount(keys: Iterable[Key] | None = None) -> None:
     if keys is not None and len(keys) > FULL_RECOUNT_KEYS:
         keys = None
     rows = TrainingTally.objects.all()
-    enrolments = Enrolment.objects.filter(completed=True)
+    enrolments = Enrolment.objects.all()
     if keys is not None:
-        rows = rows.filter(any_of(Q(area_id=a, brand_id=b, year=y) for a, b, y in keys))
-        batches = TrainingBatch.objects.filter(
-            any_of(Q(area_id=a, occupation__brand_id=b, end_date__year=y) for a, b, y in keys)
-        )
+        rows = rows.filter(tally_rows(keys))
+        batches = TrainingBatch.objects.annotate(**training_attribution(through="")).filter(counted_in(keys))
         enrolments = enrolments.filter(batch__in=batches)
-    rewrite_rows(
-        TrainingTally,
-        rows,
-        enrolments,
-        area=F("batch__area_id"),
-        brand=F("batch__occupation__brand_id"),
-        year=ExtractYear("batch__end_date"),
-        count_field="trainings",
-    )
+    rewrite_rows(TrainingTally, rows, completed_trainings(enrolments), count_field="trainings")
 
 
 def training_changed(

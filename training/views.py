@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.audit import may_reveal_id_numbers
 from accounts.scoping import scope_areas, scope_for
 from accounts.selectors import organisation_list
-from brands.selectors import brand_lines
 from core.forms import add_service_errors
 
 from . import search, selectors, services
-from .forms import BatchFilterForm, BatchForm, EnrolmentResultForm, TraineeSearchForm
+from .filters import BatchFilter
+from .forms import BatchForm, EnrolmentResultForm, TraineeSearchForm
 
 BATCHES_PER_PAGE = 50
 ROSTER_PER_PAGE = 100
@@ -51,14 +51,9 @@ def _batch_form(request, *, batch=None) -> BatchForm:
 @login_required
 @permission_required("training.view_trainingbatch", raise_exception=True)
 def batch_list(request):
-    form = BatchFilterForm(
-        request.GET or None, areas=scope_areas(request.user), brands=brand_lines(), today=timezone.localdate()
-    )
-    filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.batch_list(user=request.user, filters=filters), BATCHES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "training/batch_list.html", {"form": form, "page": page})
+    filters = BatchFilter.for_page(request, selectors.batch_list(user=request.user))
+    page = Paginator(filters.page_qs, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "training/batch_list.html", {"filters": filters, "page": page})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -21,8 +21,9 @@ from brands.models import Area
 from dashboard.selectors import progress_summary
 from employment import tallies
 from employment.models import ReferralStanding, ReferralTally
-from employment.selectors import referral_summary, referral_tally, referral_worklist
+from employment.selectors import referral_tally, referral_worklist
 from employment.services import referral_create
+from employment.tests.oracle import referral_summary
 from training.models import Enrolment
 from training.services import batch_update, roster_import_from_file
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
