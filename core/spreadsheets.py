@@ -120,7 +120,9 @@ def open_workbook(content: bytes, *, file_name: str = "") -> Workbook:
     file_format = check_container(content, file_name=file_name)
     if file_format == "csv":
         text, encoding = _decode_text(content)
-        return Workbook("csv", lambda: [_csv_sheet(text, PurePath(file_name).stem or "Sheet1")], encoding)
+        sheet = _csv_sheet(text, PurePath(file_name).stem or "Sheet1")
+        sheet.row_count  # noqa: B018 (every record read once now, to refuse the file before it is used)
+        return Workbook("csv", lambda: [sheet], encoding)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     except python_calamine.PasswordError:
@@ -1047,7 +1049,7 @@ def _looks_like_text(content: bytes) -> bool:
     start = content[:8192]
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True
-    return len(start) - len(start.translate(None, BINARY_BYTES)) <= len(start) // 100
+    return len(start) - len(start.translate(None, BINARY_BYTES)) <= len(start) // 100 + 2
 
 
 def _decode_text(content: bytes) -> tuple[str, str]:

@@ -646,3 +646,15 @@ def test_the_error_workbook_is_offered_only_to_those_who_may_take_it(clerk_clien
     page = client.get(detail)
     assert page.status_code == 200 and errors not in page.content.decode()
     assert client.get(errors).status_code == 403
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_a_csv_sheet_has_its_dates_read_from_text_as_excel_and_wps_write_them(encoding):
+    """A csv holds the dates as the program showed them; the 推荐日期 column reads each way of writing one."""
+    person = person_ids(1)[0]
+    lines = [",".join(HEADERS)] + [
+        f"{person},张三,{EMPLOYER},家政服务员,{day},专场招聘,待反馈," for day in ("2025/3/18", "2025-03-18", "2025年3月18日")
+    ]
+    content = "\r\n".join(lines).encode(encoding)
+    result = importer.read_referrals(content, today=D(2025, 6, 1), file_name="岗位推荐.csv")
+    assert [(row.row, row.referred_on, row.errors) for row in result.rows] == [(2, DAY, []), (3, DAY, []), (4, DAY, [])]
