@@ -653,7 +653,8 @@ def test_a_csv_sheet_has_its_dates_read_from_text_as_excel_and_wps_write_them(en
     """A csv holds the dates as the program showed them; the 推荐日期 column reads each way of writing one."""
     person = person_ids(1)[0]
     lines = [",".join(HEADERS)] + [
-        f"{person},张三,{EMPLOYER},家政服务员,{day},专场招聘,待反馈," for day in ("2025/3/18", "2025-03-18", "2025年3月18日")
+        f"{person},张三,{EMPLOYER},家政服务员,{day},专场招聘,待反馈,"
+        for day in ("2025/3/18", "2025-03-18", "2025年3月18日")
     ]
     content = "\r\n".join(lines).encode(encoding)
     result = importer.read_referrals(content, today=D(2025, 6, 1), file_name="岗位推荐.csv")
