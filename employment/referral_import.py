@@ -566,12 +566,14 @@ def _write(plan: ReferralPlan, *, area: Area, user) -> None:
     tallies.trainees_changed({row.trainee_id for row in plan.new})
 
 
-def referral_process(*, content: bytes, area: Area, user, commit: bool, skip_invalid: bool) -> dict:
+def referral_process(
+    *, content: bytes, area: Area, user, commit: bool, skip_invalid: bool, file_name: str = ""
+) -> dict:
     """Check a sheet and, when asked and allowed, write it; returns the report.
 
     Without `skip_invalid` any row error writes nothing. The write holds a lock on the area's row, so
     two imports for one area run one after the other and the second finds the first one's referrals."""
-    sheet = read_referrals(content, today=timezone.localdate())
+    sheet = read_referrals(content, today=timezone.localdate(), file_name=file_name)
     scope = scope_for(user) if user is not None else None
     trainee_area = area if scope is not None and not scope.sees_all_areas else None
     organisations = scope_queryset(Organisation.objects.all(), user) if user is not None else Organisation.objects.all()
@@ -628,7 +630,9 @@ def referral_import_upload(*, user, file_name: str, content: bytes, area: Area |
     """Check an uploaded sheet and keep it with its preview. The referrals count for the clerk's own
     area (a city user names one). An unusable file raises RosterFileError and nothing is stored."""
     area = acting_area(user, area)
-    report = referral_process(content=content, area=area, user=user, commit=False, skip_invalid=False)
+    report = referral_process(
+        content=content, area=area, user=user, commit=False, skip_invalid=False, file_name=file_name
+    )
     referral_import = ReferralImport(
         area=area, uploaded_by=user, file_name=file_name[:200], file_size=len(content), content=content
     )
