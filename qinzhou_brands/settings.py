@@ -194,7 +194,7 @@ STORAGES = {
     },
 }
 
-# Upload limits: an uploaded file is at most 20 MB (training.roster.MAX_UPLOAD_BYTES, subsidies'
+# Upload limits: an uploaded file is at most 20 MB (core.spreadsheets.MAX_UPLOAD_BYTES, subsidies'
 # EVIDENCE_MAX_BYTES); anything larger is refused with a Chinese message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 22 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
