@@ -8,6 +8,7 @@ an exception, when such an allocation fails. Every format meets the same bounds:
 zip inflates to (counted as it streams), a sheet's used range, the strings copied into cells."""
 
 import codecs
+import contextlib
 import csv
 import functools
 import io
@@ -17,6 +18,7 @@ import struct
 import zipfile
 import zlib
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import PurePath
 
@@ -123,13 +125,25 @@ def open_workbook(content: bytes, *, file_name: str = "") -> Workbook:
         sheet = _csv_sheet(text, PurePath(file_name).stem or "Sheet1")
         sheet.row_count  # noqa: B018 (every record read once now, to refuse the file before it is used)
         return Workbook("csv", lambda: [sheet], encoding)
-    try:
+    with _calamine_errors():
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+    return Workbook(file_format, lambda: _calamine_sheets(workbook))
+
+
+@contextlib.contextmanager
+def _calamine_errors():
+    """calamine's refusals as one Chinese message. A panic (calamine indexes some tables of a crafted file
+    unchecked) reaches Python as pyo3's PanicException, a BaseException: it is a damaged file too."""
+    try:
+        yield
     except python_calamine.PasswordError:
         raise SpreadsheetError(PASSWORD) from None
     except (python_calamine.CalamineError, ValueError, OSError):
         raise SpreadsheetError(DAMAGED) from None
-    return Workbook(file_format, lambda: _calamine_sheets(workbook))
+    except BaseException as error:
+        if type(error).__name__ != "PanicException":
+            raise
+        raise SpreadsheetError(DAMAGED) from None
 
 
 def _calamine_sheets(workbook) -> list[Sheet]:
@@ -149,20 +163,16 @@ def _calamine_sheets(workbook) -> list[Sheet]:
 
 
 def _load_calamine_sheet(workbook, position: int):
-    try:
+    with _calamine_errors():
         sheet = workbook.get_sheet_by_index(position)
-    except (python_calamine.CalamineError, ValueError):
-        raise SpreadsheetError(DAMAGED) from None
     # calamine's `total_height` is the index of the last used row, one less, and `height` starts at the
     # first used row, not at row 1.
     return (sheet.end[0] + 1 if sheet.end else 0), functools.partial(_calamine_rows, sheet)
 
 
 def _calamine_rows(sheet) -> Iterator[tuple]:
-    try:
+    with _calamine_errors():
         yield from map(tuple, sheet.iter_rows())
-    except python_calamine.CalamineError:
-        raise SpreadsheetError(DAMAGED) from None
 
 
 def upload_too_large(size: int) -> str:
@@ -906,8 +916,7 @@ def _check_ods_parts(content: bytes, entries: list[zipfile.ZipInfo]) -> None:
     for entry in entries:
         pieces = _inflate(content, entry, total)
         if entry.filename.casefold() != "content.xml":
-            for _piece in pieces:
-                pass
+            deque(pieces, maxlen=0)  # inflated and counted only
             continue
         rows = last_row = width = row_repeats = column = row_last = copied = 0
         copies = 0  # how many times the text of the cell being read is copied out, beyond the first
@@ -982,8 +991,6 @@ def _xlsb_records(pieces):
             yield kind, bytes(buffer[header : header + size]) if kind in XLSB_READ else b""
             position = header + size
         del buffer[:position]
-    if buffer:
-        raise SpreadsheetError(DAMAGED)
 
 
 # Row header, cells (calamine skips 0x0001, a blank), dimensions, sheet data start and end, string table.
@@ -997,8 +1004,13 @@ def _check_xlsb_parts(content: bytes, entries: list[zipfile.ZipInfo]) -> None:
     total = [0]
     strings = array("L")
     for entry in sorted(entries, key=lambda entry: entry.filename.casefold() != XLSB_SHARED_STRINGS):
-        records = _xlsb_records(_inflate(content, entry, total))
-        if entry.filename.casefold() == XLSB_SHARED_STRINGS:
+        name = entry.filename.casefold()
+        pieces = _inflate(content, entry, total)
+        if not name.endswith(".bin") or name.endswith("vbaproject.bin"):  # xml, or an OLE file of macros
+            deque(pieces, maxlen=0)  # inflated and counted only
+            continue
+        records = _xlsb_records(pieces)
+        if name == XLSB_SHARED_STRINGS:
             for kind, data in records:
                 if kind == 0x0013:
                     if len(data) < 5:

@@ -3,6 +3,7 @@
 format meets before calamine reads it."""
 
 import io
+import struct
 import subprocess
 import sys
 import zipfile
@@ -299,3 +300,97 @@ def test_an_xls_whose_sector_chain_loops_is_damaged():
 
 def test_an_xls_cut_short_is_damaged():
     assert refused(fixture("roster.xls")[:3000], "名单.xls") == DAMAGED
+
+
+# --- .xlsb: LibreOffice cannot write one, so a minimal workbook is built record by record ---------------
+
+
+def record(kind: int, data: bytes = b"") -> bytes:
+    """An .xlsb record: type and size as 7-bit variable-length numbers, then the data."""
+    head = bytes([kind]) if kind < 0x80 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    size, length = len(data), b""
+    while True:
+        length += bytes([(size & 0x7F) | (0x80 if size > 0x7F else 0)])
+        size >>= 7
+        if not size:
+            break
+    return head + length + data
+
+
+def wide(text: str) -> bytes:
+    return len(text).to_bytes(4, "little") + text.encode("utf-16-le")
+
+
+def xlsb(rows: list[list], *, dimensions: tuple[int, int, int, int] | None = None, shared: list[str] = ()) -> bytes:
+    """A one-sheet .xlsb: str cells inline (BrtCellSt), int cells as numbers (BrtCellReal), ("sst", i) cells
+    pointing to shared string i (BrtCellIsst); rows given as (row number, [cells]) keep their number."""
+    cells = b""
+    for number, values in enumerate(rows):
+        if isinstance(values, tuple):
+            number, values = values
+        cells += record(0x0000, number.to_bytes(4, "little") + bytes(13))
+        for column, value in enumerate(values):
+            start = column.to_bytes(4, "little") + bytes(4)
+            if isinstance(value, str):
+                cells += record(0x0006, start + wide(value))
+            elif isinstance(value, tuple):
+                cells += record(0x0007, start + value[1].to_bytes(4, "little"))
+            else:
+                cells += record(0x0005, start + struct.pack("<d", value))
+    last_row, last_column = len(rows) - 1, max(len(values) for values in rows) - 1
+    sheet = (
+        record(0x0081)
+        + record(0x0094, struct.pack("<4L", *(dimensions or (0, last_row, 0, last_column))))
+        + record(0x0091)
+        + cells
+        + record(0x0092)
+        + record(0x0082)
+    )
+    workbook = (
+        record(0x0083)
+        + record(0x008F)
+        + record(0x009C, struct.pack("<2L", 0, 1) + wide("rId1") + wide("花名册"))
+        + record(0x0090)
+        + record(0x0084)
+    )
+    strings = record(0x009F, struct.pack("<2L", len(shared), len(shared)))
+    strings += b"".join(record(0x0013, b"\0" + wide(text)) for text in shared) + record(0x00A0)
+    relationship = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "xl/_rels/workbook.bin.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{relationship}/worksheet" Target="worksheets/sheet1.bin"/>'
+            f'<Relationship Id="rId2" Type="{relationship}/sharedStrings" Target="sharedStrings.bin"/>'
+            "</Relationships>",
+        )
+        archive.writestr("xl/workbook.bin", workbook)
+        archive.writestr("xl/worksheets/sheet1.bin", sheet)
+        archive.writestr("xl/sharedStrings.bin", strings)
+    return buffer.getvalue()
+
+
+def test_an_xlsb_gives_the_same_cells_as_the_xlsx():
+    rows = [[as_seen(value) or None for value in row] for row in seen_rows(open_workbook(fixture("roster.xlsx")))]
+    rows = [[value if value is not None else "" for value in row] for row in rows]
+    workbook = open_workbook(xlsb([[value for value in row] for row in rows]), file_name="名单.xlsb")
+    assert workbook.format == "xlsb"
+    assert seen_rows(workbook) == seen_rows(open_workbook(fixture("roster.xlsx")))
+
+
+def test_an_xlsb_declaring_or_holding_a_huge_range_is_refused():
+    declared = xlsb([["姓名", "身份证号码"]], dimensions=(0, 1_048_575, 0, 16_383))
+    assert refused(declared, "名单.xlsb").startswith("工作表的使用范围过大（1,048,576 行 × 16,384 列）")
+    far = xlsb([["姓名"], (1_048_575, ["张三"] * 300)])
+    assert refused(far, "名单.xlsb").startswith("工作表的使用范围过大（1,048,576 行 × 300 列）")
+
+
+def test_an_xlsb_cell_pointing_past_the_shared_strings_is_damaged_not_a_crash():
+    assert refused(xlsb([["姓名", ("sst", 5)]], shared=["张三"]), "名单.xlsb") == DAMAGED
+
+
+def test_an_xlsb_whose_cells_copy_a_long_shared_string_is_refused():
+    content = xlsb([[("sst", 0)] * 100 for _ in range(100)], shared=["长" * 70_000])
+    assert refused(content, "名单.xlsb") == TEXT_TOO_BIG
