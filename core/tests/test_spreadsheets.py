@@ -195,11 +195,12 @@ with open("/proc/self/status") as status:
 """
 
 
-def read_in_a_child(tmp_path, content: bytes, name: str) -> tuple[str, int]:
+def read_in_a_child(tmp_path, content: bytes, name: str, *, child: str = CHILD) -> tuple[str, int]:
+    """(the message or "accepted", the peak resident memory in MB) of `child` reading the file."""
     path = tmp_path / name
     path.write_bytes(content)
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-c", child, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
     )
     assert done.returncode == 0, done.stderr[-2000:]
     message, peak_mb = done.stdout.strip().splitlines()

@@ -4,16 +4,14 @@ and a realistic 100,000-row roster with every template column is not refused."""
 
 import io
 import struct
-import subprocess
-import sys
 import zipfile
 import zlib
-from pathlib import Path
 
 import pytest
 
 from core import spreadsheets
 from core.spreadsheets import MAX_ROWS, MAX_UNCOMPRESSED_BYTES, TEXT_TOO_BIG, SpreadsheetError, check_container
+from core.tests.test_spreadsheets import read_in_a_child
 from employment.models import ReferralImport
 from employment.tests.test_referral_import import post_file
 from training.models import RosterImport, Trainee
@@ -30,7 +28,6 @@ from training.tests.test_roster import (
     raw_zip,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
 
 # Runs the whole reading path (check, then calamine) on a file in a fresh interpreter, under an address-space
@@ -49,17 +46,6 @@ except RosterFileError as error:
 with open("/proc/self/status") as status:
     print(next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM:")))
 """
-
-
-def read_in_a_child(tmp_path, content: bytes) -> tuple[str, int]:
-    path = tmp_path / "花名册.xlsx"
-    path.write_bytes(content)
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    message, peak_mb = done.stdout.strip().splitlines()
-    return message, int(peak_mb)
 
 
 def parts_of(content: bytes) -> dict[str, bytes]:
@@ -102,13 +88,15 @@ def test_a_sheet_that_inflates_beyond_its_claimed_size_is_refused_in_bounded_mem
     inflated the whole gigabyte itself: 2.2 GB per upload. The bytes are now counted as they stream."""
     content = bomb_xlsx(megabytes=megabytes, claimed=claimed)
     assert len(content) < 2 * MB
-    message, peak_mb = read_in_a_child(tmp_path, content)
+    message, peak_mb = read_in_a_child(tmp_path, content, "花名册.xlsx", child=CHILD)
     assert message == DAMAGED
     assert peak_mb < 300
 
 
 def test_a_file_over_the_limit_is_refused_in_bounded_memory(tmp_path):
-    message, peak_mb = read_in_a_child(tmp_path, bomb_xlsx(megabytes=MAX_UNCOMPRESSED_BYTES // MB + 1))
+    message, peak_mb = read_in_a_child(
+        tmp_path, bomb_xlsx(megabytes=MAX_UNCOMPRESSED_BYTES // MB + 1), "花名册.xlsx", child=CHILD
+    )
     assert message == UNCOMPRESSED_TOO_BIG
     assert peak_mb < 300
 
