@@ -69,7 +69,8 @@ ACCEPTED_TEXT = "、".join(ACCEPTED_EXTENSIONS)  # for help texts: ".xlsx、.xls
 WPS_EXTENSIONS = (".et", ".ett")
 EMPTY_FILE = "文件是空的，请选择填好的表格文件。"
 PASSWORD = "文件设置了打开密码，系统无法读取：请在 Excel 中取消密码后重新上传。"
-NOT_A_WORKBOOK = f"文件不是表格文件：请上传 Excel、WPS 或 LibreOffice 保存的表格（{ACCEPTED_TEXT}）。"
+UPLOAD_ONE_OF = f"请上传 Excel、WPS 或 LibreOffice 保存的表格（{ACCEPTED_TEXT}）。"
+NOT_A_WORKBOOK = f"文件不是表格文件：{UPLOAD_ONE_OF}"
 SAVE_AS_XLSX = "请在 WPS 或 Excel 中打开，选择“文件 → 另存为 → Excel 工作簿（.xlsx）”，保存后重新上传。"
 WPS_FORMAT = f"这是 WPS 表格专用格式（.et/.ett），系统无法读取：{SAVE_AS_XLSX}"
 OLE_NOT_A_WORKBOOK = f"文件不是 Excel 工作簿（可能是 Word 文档或 WPS 表格文件）：{SAVE_AS_XLSX}"
@@ -199,7 +200,7 @@ def check_container(content: bytes, *, file_name: str = "") -> str:
     if extension in WPS_EXTENSIONS:
         raise SpreadsheetError(WPS_FORMAT)
     if extension and extension not in ACCEPTED_EXTENSIONS:
-        raise SpreadsheetError(f"不支持“{extension}”文件：{NOT_A_WORKBOOK[7:]}")
+        raise SpreadsheetError(f"不支持“{extension}”文件：{UPLOAD_ONE_OF}")
     if content.startswith(OLE_MAGIC):
         return _check_ole(content)
     if content.startswith(b"PK") or END_RECORD in content[-65_557:]:  # a zip, maybe behind other bytes
@@ -566,15 +567,6 @@ class _RangeBound:
             raise SpreadsheetError(DAMAGED)
         self.rows = max(self.rows, rows)
         self.columns = max(self.columns, columns)
-
-
-def _used_range_bound(sheet_xml: bytes) -> tuple[int, int]:
-    """_RangeBound of a whole sheet given as bytes (exact when the quick bound does not apply)."""
-    bound = _RangeBound()
-    bound.add(sheet_xml)
-    if bound.exact_needed:
-        return _used_range_exact([sheet_xml])
-    return bound.rows, bound.columns
 
 
 def _column_number(letters: bytes) -> int:
