@@ -52,7 +52,7 @@ MAX_CELL_TEXT_BYTES = 600_000_000
 INFLATE_CHUNK = 1024 * 1024
 MAX_TAG_BYTES = 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-DAMAGED = "文件已损坏或不是有效的 Excel 工作簿，请重新保存为 .xlsx 后上传。"
+DAMAGED = "文件已损坏或不是有效的表格文件：请在 Excel 或 WPS 中打开后重新保存，再上传。"
 # A csv cell may hold what an Excel cell may (32,767 characters), and a csv as many rows as a worksheet.
 MAX_CSV_CELL_CHARS = 32_767
 

@@ -134,6 +134,7 @@ def test_files_that_are_not_what_they_say_get_one_chinese_message(content, name,
 
 
 def test_no_message_tells_the_clerk_to_save_as_xlsx_a_format_that_is_accepted():
+    assert DAMAGED == "文件已损坏或不是有效的表格文件：请在 Excel 或 WPS 中打开后重新保存，再上传。"
     assert NOT_A_WORKBOOK == (
         "文件不是表格文件：请上传 Excel、WPS 或 LibreOffice 保存的表格（.xlsx、.xlsm、.xls、.xlsb、.ods、.csv）。"
     )

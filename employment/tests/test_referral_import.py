@@ -417,7 +417,10 @@ def wide_sheet(data_rows: int) -> bytes:
 
 
 BAD_FILES = {
-    "csv with two of the columns": ("身份证号码,姓名\n".encode(), importer.NO_HEADER),
+    "csv named .xlsx": (
+        "身份证号码,姓名\n".encode(),
+        "文件扩展名是“.xlsx”，但内容是纯文本（CSV）：请把扩展名改为 .csv 后重新上传。",
+    ),
     "docx": (docx_like(), NOT_A_WORKBOOK),
     "an .xls cut short": (ole_file("Root Entry", "Workbook"), DAMAGED),
     "password-protected": (

@@ -52,7 +52,7 @@ NO_HEADER = (
 NO_DATA = "花名册没有数据行：表头下面是空的。"
 TOO_MANY_ROWS = "花名册超过 100,000 行，请拆分后分批上传。"
 UNCOMPRESSED_TOO_BIG = "文件解压后超过 400 MB，可能不是正常的表格：请删除无关的工作表、图片后重新上传。"
-DAMAGED = "文件已损坏或不是有效的 Excel 工作簿，请重新保存为 .xlsx 后上传。"
+DAMAGED = "文件已损坏或不是有效的表格文件：请在 Excel 或 WPS 中打开后重新保存，再上传。"
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
