@@ -398,3 +398,18 @@ def test_an_xlsb_cell_pointing_past_the_shared_strings_is_damaged_not_a_crash():
 def test_an_xlsb_whose_cells_copy_a_long_shared_string_is_refused():
     content = xlsb([[("sst", 0)] * 100 for _ in range(100)], shared=["长" * 70_000])
     assert refused(content, "名单.xlsb") == TEXT_TOO_BIG
+
+
+def test_xls_shared_strings_are_measured_across_continue_records():
+    """A string's characters may run on into a Continue record, which starts with its own flag byte
+    (here: the rest in UTF-16); each string counts 3 bytes a character, what UTF-8 needs for Chinese."""
+    first = struct.pack("<HB", 5, 0) + b"abc"
+    rest = b"\x01" + "de".encode("utf-16-le") + struct.pack("<HB", 2, 1) + "张三".encode("utf-16-le")
+    assert list(spreadsheets._biff_string_lengths(first, [rest])) == [15, 6]
+
+
+def test_the_text_an_xls_copies_into_cells_is_bounded(monkeypatch):
+    """Each LabelSst cell gets its own copy of its shared string: the LibreOffice roster copies a few
+    hundred bytes, over a limit lowered to 100."""
+    monkeypatch.setattr(spreadsheets, "MAX_CELL_TEXT_BYTES", 100)
+    assert refused(fixture("roster.xls"), "名单.xls") == TEXT_TOO_BIG
