@@ -1079,11 +1079,11 @@ def _decode_text(content: bytes) -> tuple[str, str]:
 
 def _csv_dialect(text: str) -> tuple[str, int]:
     """(delimiter, lines to skip): Excel's `sep=;` line, else the most frequent of comma, tab and semicolon
-    in the first line."""
-    first = text[: text.find("\n")] if "\n" in text else text
-    if re.fullmatch(r"sep=.\r?", first):
-        return first[4], 1
-    return max(",\t;", key=first.count), 0
+    in the first ten lines (a title row above the header may hold none)."""
+    head = text[:65_536].split("\n", 10)[:10]
+    if re.fullmatch(r"sep=.\r?", head[0]):
+        return head[0][4], 1
+    return max(",\t;", key="\n".join(head).count), 0
 
 
 def _csv_sheet(text: str, name: str) -> Sheet:

@@ -153,6 +153,7 @@ def test_csv_delimiters_quotes_and_excels_sep_line():
     assert csv_rows('姓名,备注\n张三,"第一行\n第二行"\n'.encode()) == [("姓名", "备注"), ("张三", "第一行\n第二行")]
     assert csv_rows("sep=;\n姓名;身份证号码\n".encode()) == [("姓名", "身份证号码")]
     assert csv_rows("姓名\t身份证号码\n".encode()) == [("姓名", "身份证号码")]
+    assert csv_rows("花名册\n姓名\t身份证号码\n".encode()) == [("花名册",), ("姓名", "身份证号码")]
 
 
 def test_csv_nul_is_dropped_and_other_control_characters_reach_the_row_checks_as_from_a_workbook():
