@@ -15,6 +15,7 @@ import gc
 import hashlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -198,6 +199,71 @@ def bench_small(content: bytes) -> tuple[list[Line], float]:
     return lines, slower
 
 
+# name → LibreOffice's --convert-to argument (filter options: comma, double quote, 76 UTF-8 / 85 GBK)
+OTHER_FORMATS = {
+    "xls": "xls",
+    "ods": "ods",
+    "csv (UTF-8)": "csv:Text - txt - csv (StarCalc):44,34,76",
+    "csv (GBK)": "csv:Text - txt - csv (StarCalc):44,34,85",
+}
+
+
+def converted(content: bytes, target: str) -> bytes | None:
+    """The roster saved by LibreOffice in another format (kept between runs), or None without soffice."""
+    key = hashlib.sha256(content + target.encode()).hexdigest()[:16]
+    path = CACHE / f"roster-{SMALL}-{key}.{target.split(':')[0]}"
+    if not path.exists():
+        if shutil.which("soffice") is None:
+            return None
+        with tempfile.TemporaryDirectory(prefix="roster-formats-") as directory:
+            source = Path(directory) / "roster.xlsx"
+            source.write_bytes(content)
+            subprocess.run(
+                ["soffice", "--headless", f"-env:UserInstallation=file://{directory}/profile", "--convert-to",
+                 target, "--outdir", directory, str(source)],
+                capture_output=True, timeout=600, check=True,
+            )  # fmt: skip
+            CACHE.mkdir(exist_ok=True)
+            shutil.move(source.with_suffix("." + target.split(":")[0]), path)
+    return path.read_bytes()
+
+
+def bench_formats(content: bytes) -> list[Line]:
+    """Reading and checking the same 12,000 rows (read_roster) from each format LibreOffice writes: .xls
+    and .csv within 2x the .xlsx time (issue 15)."""
+    from training.roster import RowRules, read_roster
+
+    rules = RowRules.for_batch(BATCH_START)
+    say(
+        f"\n[g] read_roster on the same {SMALL:,} rows in each format, saved by LibreOffice (median of {RUNS}, {load()})"
+    )
+
+    def reading(data: bytes, name: str) -> float:
+        return statistics.median(timed(read_roster, data, rules=rules, file_name=name)[0] for _ in range(RUNS))
+
+    xlsx = reading(content, "roster.xlsx")
+    say(f"  xlsx (openpyxl): {len(content) / 1024:.0f} KB, {xlsx:.3f} s")
+    lines = [Line(f"{SMALL:,} rows read from .xlsx", f"{xlsx:.2f} s")]
+    for name, target in OTHER_FORMATS.items():
+        data = converted(content, target)
+        if data is None:
+            say(f"  {name}: skipped, LibreOffice (soffice) is not installed")
+            continue
+        seconds = reading(data, "roster." + target.split(":")[0])
+        ratio = seconds / xlsx
+        say(f"  {name}: {len(data) / 1024:.0f} KB, {seconds:.3f} s = {ratio:.2f}x the xlsx time")
+        bounded = name == "xls" or name.startswith("csv")
+        lines.append(
+            Line(
+                f"  from .{name}",
+                f"{seconds:.2f} s ({ratio:.2f}x)",
+                "<= 2x .xlsx" if bounded else "",
+                ratio <= 2 if bounded else None,
+            )
+        )
+    return lines
+
+
 def bench_queries(rows: list[list], small: bytes) -> list[Line]:
     from benchmarks.rosters import roster_workbook
     from training.models import TrainingBatch
@@ -251,7 +317,7 @@ def bench_queries(rows: list[list], small: bytes) -> list[Line]:
 def bench_large(slower: float | None = None) -> list[Line]:
     from django.db import connections
 
-    from training import roster
+    from core import spreadsheets
 
     say(
         f"\n[d] {LARGE:,} rows, every template column filled, roster_process in a child process whose peak memory "
@@ -261,8 +327,8 @@ def bench_large(slower: float | None = None) -> list[Line]:
     size = uncompressed_bytes(content)
     say(f"  {len(content) / 1024 / 1024:.1f} MB, {size / 1024 / 1024:.1f} MB uncompressed")
     command = [sys.executable, "-m", "benchmarks.child"]
-    if size > roster.MAX_UNCOMPRESSED_BYTES or len(content) > roster.MAX_UPLOAD_BYTES:
-        raise RuntimeError(f"the realistic {LARGE:,}-row roster is over training/roster.py's limits: raise them")
+    if size > spreadsheets.MAX_UNCOMPRESSED_BYTES or len(content) > spreadsheets.MAX_UPLOAD_BYTES:
+        raise RuntimeError(f"the realistic {LARGE:,}-row roster is over core/spreadsheets.py's limits: raise them")
     reset_training_data()
     batch = new_batch()
     connections.close_all()  # the child is the only client while it runs
@@ -371,6 +437,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             small_lines, slower = bench_small(small)
             lines += small_lines
+            lines += bench_formats(small)
             lines += bench_queries(rows, small)
             lines += bench_large(slower)
         if "dashboard" in wanted:

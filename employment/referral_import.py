@@ -10,13 +10,11 @@ already recorded (same person, employer, position and date) is counted, not writ
 organisations and the referrals already recorded, one query per chunk of rows, never per row."""
 
 import datetime
-import io
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import python_calamine
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -33,6 +31,7 @@ from accounts.scoping import scope_for, scope_queryset
 from brands.models import Area, Organisation
 from core.identity import IdNumber, IdNumberError, parse_id_number
 from core.masking import mask_id_number
+from core.spreadsheets import SpreadsheetError, open_workbook
 from core.xlsx import HEADER_FILL, HEADER_FONT, safe_cell
 from training.models import Enrolment, Trainee
 from training.roster import (
@@ -41,12 +40,9 @@ from training.roster import (
     UNPRINTABLE,
     RosterFileError,
     RowError,
-    check_container,
     is_blank,
     normalise_header,
     printable_values,
-    row_count,
-    visible_sheets,
 )
 from training.workbooks import DUPLICATE_FILL, ERROR_FILL
 
@@ -121,8 +117,6 @@ DATE_TEXT = re.compile(
 )
 WHITESPACE = re.compile(r"\s+")
 
-DAMAGED = "文件已损坏或不是有效的 Excel 工作簿，请重新保存为 .xlsx 后上传。"
-PASSWORD = "文件设置了打开密码，系统无法读取：请在 Excel 中取消密码后重新上传。"
 NO_DATA = "推荐表没有数据行：表头下面是空的。"
 TOO_MANY_ROWS = f"推荐表超过 {MAX_ROWS:,} 行，请拆分后分批上传。"
 NO_HEADER = (
@@ -198,14 +192,6 @@ def _header_as_written(value) -> str:
     return value.translate(CONTROL).strip() if isinstance(value, str) else _text(value)
 
 
-def _check_container(content: bytes) -> None:
-    """The roster import's refusals (not an xlsx, .xls, password, zip bomb, over the upload limit), worded for this sheet."""
-    try:
-        check_container(content)
-    except RosterFileError as problem:
-        raise RosterFileError(str(problem).replace("花名册", SHEET)) from None
-
-
 def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], list[str], list[str]] | None:
     """The first of the top rows with the ID column and at least two other referral columns."""
     for index, values in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -235,30 +221,24 @@ def _missing_columns_message(columns: dict[str, int]) -> str:
     return f"表头缺少必填列：{described}。请使用下载的模板，或在表头中补上这些列。"
 
 
-def read_referrals(content: bytes, *, today: datetime.date, keep_raw: bool = False) -> ReferralSheet:
+def read_referrals(
+    content: bytes, *, today: datetime.date, keep_raw: bool = False, file_name: str = ""
+) -> ReferralSheet:
     """Every non-blank row below the header, checked. Raises RosterFileError for an unusable file."""
-    _check_container(content)
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except python_calamine.PasswordError:
-        raise RosterFileError(PASSWORD) from None
-    except (python_calamine.CalamineError, ValueError, OSError):
-        raise RosterFileError(DAMAGED) from None
-    try:
-        return _read_workbook(workbook, today=today, keep_raw=keep_raw)
-    except python_calamine.CalamineError:
-        raise RosterFileError(DAMAGED) from None
+        return _read_sheets(open_workbook(content, file_name=file_name).sheets(), today=today, keep_raw=keep_raw)
+    except SpreadsheetError as error:
+        if isinstance(error, RosterFileError):
+            raise
+        raise RosterFileError(str(error)) from None
 
 
-def _read_workbook(workbook, *, today: datetime.date, keep_raw: bool) -> ReferralSheet:
-    if not workbook.sheet_names:
-        raise RosterFileError("文件里没有工作表。")
+def _read_sheets(sheets, *, today: datetime.date, keep_raw: bool) -> ReferralSheet:
     saw_data = False
-    for position in visible_sheets(workbook):
-        sheet = workbook.get_sheet_by_index(position)
-        if row_count(sheet) > MAX_ROWS + HEADER_SEARCH_ROWS:
+    for sheet in sheets:
+        if sheet.row_count > MAX_ROWS + HEADER_SEARCH_ROWS:
             raise RosterFileError(TOO_MANY_ROWS)
-        rows = [tuple(values) for values in sheet.iter_rows()]
+        rows = list(sheet.iter_rows())
         head = rows[:HEADER_SEARCH_ROWS]
         saw_data = saw_data or any(not is_blank(values) for values in head)
         found = _find_header(head)
@@ -587,12 +567,14 @@ def _write(plan: ReferralPlan, *, area: Area, user) -> None:
     tallies.trainees_changed({row.trainee_id for row in plan.new})
 
 
-def referral_process(*, content: bytes, area: Area, user, commit: bool, skip_invalid: bool) -> dict:
+def referral_process(
+    *, content: bytes, area: Area, user, commit: bool, skip_invalid: bool, file_name: str = ""
+) -> dict:
     """Check a sheet and, when asked and allowed, write it; returns the report.
 
     Without `skip_invalid` any row error writes nothing. The write holds a lock on the area's row, so
     two imports for one area run one after the other and the second finds the first one's referrals."""
-    sheet = read_referrals(content, today=timezone.localdate())
+    sheet = read_referrals(content, today=timezone.localdate(), file_name=file_name)
     scope = scope_for(user) if user is not None else None
     trainee_area = area if scope is not None and not scope.sees_all_areas else None
     organisations = scope_queryset(Organisation.objects.all(), user) if user is not None else Organisation.objects.all()
@@ -649,7 +631,9 @@ def referral_import_upload(*, user, file_name: str, content: bytes, area: Area |
     """Check an uploaded sheet and keep it with its preview. The referrals count for the clerk's own
     area (a city user names one). An unusable file raises RosterFileError and nothing is stored."""
     area = acting_area(user, area)
-    report = referral_process(content=content, area=area, user=user, commit=False, skip_invalid=False)
+    report = referral_process(
+        content=content, area=area, user=user, commit=False, skip_invalid=False, file_name=file_name
+    )
     referral_import = ReferralImport(
         area=area, uploaded_by=user, file_name=file_name[:200], file_size=len(content), content=content
     )

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.audit import audit_export, check_person_export
 from accounts.scoping import scope_areas, scope_for
+from core.spreadsheets import ACCEPTED_EXTENSIONS, ACCEPTED_TEXT, MAX_UPLOAD_BYTES, upload_too_large
 from core.xlsx import xlsx_response
-from training.roster import MAX_UPLOAD_BYTES, RosterFileError, upload_too_large
+from training.roster import RosterFileError
 
 from . import referral_import as importer
 
@@ -30,7 +31,8 @@ class ReferralUploadForm(forms.Form):
         error_messages={"required": "请选择推荐地区。", "invalid_choice": "请选择列表中的县区。"},
     )
     file = forms.FileField(
-        label="岗位推荐表（.xlsx）",
+        label=f"岗位推荐表（{ACCEPTED_TEXT}）",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
         help_text=f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB、1 万行。请使用系统模板，或表头含“身份证号码”“姓名”“用人单位”“推荐岗位”“推荐日期”“推荐渠道”的 Excel 表格。",
         error_messages={"required": "请选择要上传的岗位推荐表。", "empty": "上传的文件是空的。"},
     )

@@ -196,9 +196,9 @@ STORAGES = {
     },
 }
 
-# Upload limits: an uploaded file is at most UPLOAD_MAX_BYTES, the one figure every message states (rosters,
-# referral sheets, evidence; training.roster.MAX_UPLOAD_BYTES and subsidies' EVIDENCE_MAX_BYTES are held to it by
-# qinzhou_brands/tests/test_robustness.py); anything larger is refused with a Chinese message.
+# Upload limits: an uploaded file is at most UPLOAD_MAX_BYTES, the one figure every message states (rosters and
+# referral sheets read it as core.spreadsheets.MAX_UPLOAD_BYTES, evidence as subsidies' EVIDENCE_MAX_BYTES; both are
+# held to it by qinzhou_brands/tests/test_robustness.py); anything larger is refused with a Chinese message.
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 2 * 1024 * 1024  # the file and the form around it
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

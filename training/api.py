@@ -15,12 +15,13 @@ from rest_framework.response import Response
 
 from accounts.api import PERSON_DETAIL_NOTE, PERSON_LIST_NOTE, PersonDataMixin
 from core.api import DatabaseUnavailable, ScopedObjectMixin, path_id
+from core.spreadsheets import MAX_UPLOAD_BYTES, upload_too_large
 
 from . import selectors, services
 from .filters import BatchFilter, EnrolmentFilter, TraineeFilter
 from .management.commands.import_roster import JSON_KEYS as ROSTER_REPORT_KEYS
 from .models import TrainingBatch
-from .roster import MAX_UPLOAD_BYTES, RosterFileError, upload_too_large
+from .roster import RosterFileError
 from .serializers import (
     BatchResultsSerializer,
     BatchSerializer,
@@ -93,7 +94,7 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     @extend_schema(
         summary="上传花名册",
         description=(
-            "检查并导入学员花名册（.xlsx），与 `python manage.py import_roster --json` 相同的检查和结果。"
+            "检查并导入学员花名册（.xlsx、.xlsm、.xls、.xlsb、.ods 或 .csv），与 `python manage.py import_roster --json` 相同的检查和结果。"
             "不选 skip_invalid 时有任何错误行即整体不写入（committed 为 false）；dry_run 只检查不写入。"
             "同一花名册重复导入同一班期不会重复计数。文件无法使用时返回 400 和原因。"
         ),

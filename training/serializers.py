@@ -11,9 +11,9 @@ from accounts.selectors import organisation_list
 from brands.models import Occupation
 from brands.selectors import reporting_areas
 from core.api import MAX_ID, ScopedPrimaryKeyField
+from core.spreadsheets import ACCEPTED_TEXT, MAX_UPLOAD_BYTES
 
 from .models import Enrolment, Trainee, TrainingBatch
-from .roster import MAX_UPLOAD_BYTES
 
 MAX_CAPACITY = 100_000
 MAX_RESULTS = 1000
@@ -179,7 +179,7 @@ class RosterUploadSerializer(serializers.Serializer):
     # An empty file is a file the roster reader refuses with its reason, like any other unusable one (409).
     file = serializers.FileField(
         allow_empty_file=True,
-        help_text=f"花名册（.xlsx，不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB），表头须有“姓名”和“身份证号码”两列",
+        help_text=f"花名册（{ACCEPTED_TEXT}，不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB），表头须有“姓名”和“身份证号码”两列",
     )
     skip_invalid = serializers.BooleanField(default=False, help_text="跳过错误行，只导入有效行")
     dry_run = serializers.BooleanField(default=False, help_text="只检查，不写入")

@@ -590,9 +590,9 @@ def _progress_writer(roster_import_id: int, phase: str):
     return write
 
 
-def roster_check_file(*, content: bytes) -> int:
+def roster_check_file(*, content: bytes, file_name: str = "") -> int:
     """Refuse an unusable file (RosterFileError with a Chinese message); return the data row estimate."""
-    return estimate_rows(content)
+    return estimate_rows(content, file_name=file_name)
 
 
 @transaction.atomic
@@ -604,7 +604,7 @@ def roster_upload(
 
     An unusable file raises RosterFileError and nothing is stored."""
     _check_area(user, batch.area)
-    estimate = roster_check_file(content=content)
+    estimate = roster_check_file(content=content, file_name=file_name)
     roster_import = RosterImport.objects.create(
         batch=batch,
         uploaded_by=user,
@@ -875,7 +875,7 @@ def roster_import_from_file(
             mark_completed=mark_completed,
             user=user,
         )
-    roster_check_file(content=content)
+    roster_check_file(content=content, file_name=file_name)
     roster_import = RosterImport.objects.create(
         batch=batch,
         uploaded_by=user,

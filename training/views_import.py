@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.audit import audit_export, check_person_export
+from core.spreadsheets import ACCEPTED_EXTENSIONS, ACCEPTED_TEXT, MAX_UPLOAD_BYTES, upload_too_large
 from core.xlsx import xlsx_response
 
 from . import selectors, services
-from .roster import MAX_UPLOAD_BYTES, RosterFileError, upload_too_large
+from .roster import RosterFileError
 from .workbooks import roster_error_workbook
 from .workbooks import roster_template as build_template
 
@@ -24,7 +25,8 @@ PREVIEW_ERRORS_SHOWN = 300
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
-        label="花名册文件（.xlsx）",
+        label=f"花名册文件（{ACCEPTED_TEXT}）",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
         help_text=f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB、10 万行。请使用系统模板，或表头含“姓名”“身份证号码”的 Excel 表格。",
         error_messages={"required": "请选择要上传的花名册文件。", "empty": "上传的文件是空的。"},
     )

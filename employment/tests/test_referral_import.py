@@ -18,6 +18,7 @@ from accounts.scoping import scope_for
 from brands.models import Organisation
 from brands.tests.factories import OrganisationFactory
 from core.identity import parse_id_number
+from core.spreadsheets import DAMAGED, NOT_A_WORKBOOK
 from employment import referral_import as importer
 from employment.models import JobReferral, ReferralImport
 from training.models import Enrolment, Trainee
@@ -416,17 +417,17 @@ def wide_sheet(data_rows: int) -> bytes:
 
 
 BAD_FILES = {
-    "text file": ("身份证号码,姓名\n".encode(), "文件不是 Excel 工作簿（.xlsx），请使用下载的模板填写后上传。"),
-    "docx": (docx_like(), "文件不是 Excel 工作簿（.xlsx），请使用下载的模板填写后上传。"),
-    "legacy .xls": (
-        ole_file("Root Entry", "Workbook"),
-        "这是旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 格式后重新上传。",
+    "csv named .xlsx": (
+        "身份证号码,姓名\n".encode(),
+        "文件扩展名是“.xlsx”，但内容是纯文本（CSV）：请把扩展名改为 .csv 后重新上传。",
     ),
+    "docx": (docx_like(), NOT_A_WORKBOOK),
+    "an .xls cut short": (ole_file("Root Entry", "Workbook"), DAMAGED),
     "password-protected": (
         ole_file("Root Entry", "EncryptionInfo", "EncryptedPackage"),
         "文件设置了打开密码，系统无法读取：请在 Excel 中取消密码后重新上传。",
     ),
-    "empty bytes": (b"", "文件是空的，请选择填好的推荐表。"),
+    "empty bytes": (b"", "文件是空的，请选择填好的表格文件。"),
     "no header": (make_roster([["张三", "450702"]], headers=["名字", "号码"]), importer.NO_HEADER),
     "header only": (make_roster([], headers=HEADERS), "推荐表没有数据行：表头下面是空的。"),
     "over 10,000 rows": (wide_sheet(10_001), "推荐表超过 10,000 行，请拆分后分批上传。"),
@@ -438,9 +439,9 @@ BAD_FILES = {
 def test_an_unusable_file_is_refused_with_one_message_and_nothing_is_stored(clerk, name):
     if name == "zip bomb":
         content = zip_bomb()
-        message = "文件解压后超过 400 MB，可能不是正常的推荐表：请删除无关的工作表、图片后重新上传。"
+        message = "文件解压后超过 400 MB，可能不是正常的表格：请删除无关的工作表、图片后重新上传。"
     elif name == "zip bomb with a lying directory":
-        content, message = lying_zip_bomb(), importer.DAMAGED
+        content, message = lying_zip_bomb(), DAMAGED
     else:
         content, message = BAD_FILES[name]
     with pytest.raises(importer.RosterFileError) as problem:
@@ -522,7 +523,7 @@ def test_city_upload_form_asks_for_the_area(admin_client_city, other_area, peopl
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"name,id\n", "不是 Excel 工作簿"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(32), "文件不是表格文件"),
         (b"", "上传的文件是空的"),
         (make_roster([], headers=["序号"]), "没有找到表头行"),
     ],
@@ -648,3 +649,16 @@ def test_the_error_workbook_is_offered_only_to_those_who_may_take_it(clerk_clien
     page = client.get(detail)
     assert page.status_code == 200 and errors not in page.content.decode()
     assert client.get(errors).status_code == 403
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_a_csv_sheet_has_its_dates_read_from_text_as_excel_and_wps_write_them(encoding):
+    """A csv holds the dates as the program showed them; the 推荐日期 column reads each way of writing one."""
+    person = person_ids(1)[0]
+    lines = [",".join(HEADERS)] + [
+        f"{person},张三,{EMPLOYER},家政服务员,{day},专场招聘,待反馈,"
+        for day in ("2025/3/18", "2025-03-18", "2025年3月18日")
+    ]
+    content = "\r\n".join(lines).encode(encoding)
+    result = importer.read_referrals(content, today=D(2025, 6, 1), file_name="岗位推荐.csv")
+    assert [(row.row, row.referred_on, row.errors) for row in result.rows] == [(2, DAY, []), (3, DAY, []), (4, DAY, [])]

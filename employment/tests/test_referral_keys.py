@@ -215,13 +215,12 @@ def test_a_sheet_written_by_libreoffice_with_keys_and_dotted_dates(tmp_path, cli
     ]
 
 
-def test_a_legacy_xls_from_libreoffice_is_refused_with_what_to_do(tmp_path, client, clerk, area, people):
+def test_a_legacy_xls_from_libreoffice_is_read_like_the_xlsx(tmp_path, client, clerk, area, people):
+    """Excel 97–2003 is still the default of many office installs: its sheet is previewed and committed."""
     key = referral_key_make(trainee_id=people[0].pk, area_id=area.pk)
     content = libreoffice(tmp_path, ",".join(FILL_IN) + f"\n{key},黄一,钦州某公司,育婴员,2025.11.12,线上\n", "xls")
     client.force_login(clerk)
-    response = client.post(
-        reverse("employment:referral_import_upload"), {"file": SimpleUploadedFile("推荐表.xls", content)}
-    )
-    assert response.status_code == 200
-    assert "这是旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 格式后重新上传。" in response.content.decode()
-    assert not JobReferral.objects.exists()
+    referral_import = upload(client, content, name="推荐表.xls")
+    assert referral_import.error_rows == 0, referral_import.report["errors"]
+    client.post(reverse("employment:referral_import_commit", args=[referral_import.pk]), {"mode": "all"})
+    assert list(JobReferral.objects.values_list("trainee__name", "referred_on")) == [("黄一", D(2025, 11, 12))]

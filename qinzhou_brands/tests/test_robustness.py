@@ -84,8 +84,8 @@ def test_every_upload_limit_states_the_same_figure():
     """Findings (walk 2026-12): the 413 message said 10 MB where rosters and evidence take 20 MB."""
     from django.conf import settings
 
+    from core.spreadsheets import MAX_UPLOAD_BYTES, upload_too_large
     from subsidies.services import EVIDENCE_MAX_BYTES
-    from training.roster import MAX_UPLOAD_BYTES, upload_too_large
 
     assert MAX_UPLOAD_BYTES == EVIDENCE_MAX_BYTES == settings.UPLOAD_MAX_BYTES == 20 * 1024 * 1024
     assert upload_too_large(MAX_UPLOAD_BYTES + 1).startswith("文件超过 20 MB")

@@ -17,8 +17,8 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from core.spreadsheets import MAX_UPLOAD_BYTES
 from qinzhou_brands.middleware import PersonalDataLogFilter, content_security_policy
-from training.roster import MAX_UPLOAD_BYTES
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -490,7 +490,7 @@ def test_the_service_refuses_another_areas_batch_itself(other_clerk, batch):
 
 
 @pytest.mark.parametrize(
-    "name", ["text file", "legacy .xls", "empty bytes", "no header row", "zip bomb with a lying directory"]
+    "name", ["an image", "truncated .xls", "empty bytes", "no header row", "zip bomb with a lying directory"]
 )
 def test_an_unusable_file_is_a_409_with_the_chinese_reason(clerk, batch, name):
     content, message = bad_file(name)

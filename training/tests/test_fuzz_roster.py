@@ -29,6 +29,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.identity import check_character
+from core.spreadsheets import NOT_A_WORKBOOK
 from training import bulk
 from training.models import Enrolment, RosterImport, Trainee
 from training.roster import (
@@ -46,10 +47,8 @@ from training.tests.rosters import chinese_name, make_id, make_roster, person_id
 from training.tests.test_roster import (
     DAMAGED,
     EMPTY_SHEET,
-    LEGACY_XLS,
     NO_DATA,
     NO_HEADER,
-    NOT_AN_XLSX,
     PASSWORD,
     UNCOMPRESSED_TOO_BIG,
     _zip,
@@ -697,24 +696,27 @@ def png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + bytes(13) + b"IHDR" + bytes(64)
 
 
-RANGE_TOO_LARGE = "工作表的使用范围过大（1,048,576 行 × 16,384 列）：表格以外可能还有零星内容，请把花名册复制到一个新的工作簿后重新上传。"
+RANGE_TOO_LARGE = "工作表的使用范围过大（1,048,576 行 × 16,384 列）：表格以外可能还有零星内容，请把表格复制到一个新的工作簿后重新上传。"
 MALFORMED = {
-    "truncated to half": (lambda: valid_roster()[: len(valid_roster()) // 2], NOT_AN_XLSX),
-    "truncated by one byte": (lambda: valid_roster()[:-1], NOT_AN_XLSX),
+    "truncated to half": (lambda: valid_roster()[: len(valid_roster()) // 2], NOT_A_WORKBOOK),
+    "truncated by one byte": (lambda: valid_roster()[:-1], NOT_A_WORKBOOK),
     "a part damaged, directory intact": (lambda: damaged_part(valid_roster(), "xl/worksheets/sheet1.xml"), DAMAGED),
-    "a zip that is not an xlsx": (docx_like, NOT_AN_XLSX),
-    "a zip of a text file": (lambda: _zip({"花名册.csv": "姓名,身份证号码\n"}), NOT_AN_XLSX),
+    "a zip that is not an xlsx": (docx_like, NOT_A_WORKBOOK),
+    "a zip of a text file": (lambda: _zip({"花名册.csv": "姓名,身份证号码\n"}), NOT_A_WORKBOOK),
     "broken sharedStrings.xml": (lambda: shared_strings_roster(f"{SST}><si><t>姓名</t></si><si><t>身份"), DAMAGED),
     "sharedStrings.xml that is not XML": (lambda: shared_strings_roster("不是 XML"), DAMAGED),
     "sharedStrings.xml missing": (
         lambda: with_part(shared_strings_roster(GOOD_SHARED_STRINGS), "xl/sharedStrings.xml", None),
         DAMAGED,
     ),
-    "workbook.xml missing": (lambda: with_part(valid_roster(), "xl/workbook.xml", None), NOT_AN_XLSX),
+    "workbook.xml missing": (lambda: with_part(valid_roster(), "xl/workbook.xml", None), NOT_A_WORKBOOK),
     "workbook.xml not XML": (lambda: with_part(valid_roster(), "xl/workbook.xml", b"<workbook"), DAMAGED),
-    "old binary .xls renamed": (lambda: ole_file("Root Entry", "Workbook", "\x05SummaryInformation"), LEGACY_XLS),
-    "csv renamed": (lambda: "姓名,身份证号码\n张三,450702199005171234\n".encode(), NOT_AN_XLSX),
-    "png renamed": (png, NOT_AN_XLSX),
+    "an .xls cut short": (lambda: ole_file("Root Entry", "Workbook", "\x05SummaryInformation"), DAMAGED),
+    "csv renamed": (
+        lambda: "姓名,身份证号码\n张三,450702199005171234\n".encode(),
+        "文件扩展名是“.xlsx”，但内容是纯文本（CSV）：请把扩展名改为 .csv 后重新上传。",
+    ),
+    "png renamed": (png, NOT_A_WORKBOOK),
     "password-protected (OLE with EncryptedPackage)": (
         lambda: ole_file("Root Entry", "EncryptionInfo", "EncryptedPackage"),
         PASSWORD,

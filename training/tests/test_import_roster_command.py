@@ -114,6 +114,21 @@ def test_a_clean_roster_is_imported_and_the_json_has_exactly_the_documented_keys
     assert roster_import.uploaded_by is None
 
 
+@pytest.mark.parametrize("name", ["roster-gbk.csv", "roster.xls", "roster.ods"])
+def test_a_roster_in_another_format_gives_the_same_report_as_its_xlsx(tmp_path, name):
+    """The command passes the file's name on: a .csv saved by WPS or Excel on a Chinese Windows (GBK) works too."""
+    reports = {}
+    for file_name in ("roster.xlsx", name):
+        path = tmp_path / file_name
+        path.write_bytes((ROOT / "core/tests/fixtures" / file_name).read_bytes())
+        out = StringIO()
+        with pytest.raises(SystemExit):  # three rows have errors: exit status 1, nothing written
+            call_command("import_roster", str(path), *BATCH, "--json", "--dry-run", stdout=out)
+        reports[file_name] = json.loads(out.getvalue())
+    assert reports[name] == reports["roster.xlsx"]
+    assert reports[name]["rows"] == 7
+
+
 def test_a_second_run_finds_the_same_batch_and_changes_nothing(clean_roster):
     run_json(clean_roster, *BATCH)
     before = written()
@@ -313,7 +328,7 @@ def test_a_file_over_20_mb_exits_2(tmp_path):
 @pytest.mark.parametrize("name", [*BAD_FILES, "zip bomb", "zip bomb with a lying directory"])
 def test_an_unusable_file_exits_2_and_creates_no_batch(tmp_path, name):
     content, message = bad_file(name)
-    path = tmp_path / "花名册.xlsx"
+    path = tmp_path / ("花名册.csv" if name.startswith("csv") else "花名册.xlsx")
     path.write_bytes(content)
     assert refused(str(path), *BATCH) == message
     assert written() == {"batches": 0, "imports": 0, "trainees": 0, "enrolments": 0}

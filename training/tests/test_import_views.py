@@ -126,7 +126,7 @@ def test_cancel_writes_nothing(clerk_client, batch):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"name,id\n", "不是 Excel 工作簿"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(32), "文件不是表格文件"),
         (b"", "上传的文件是空的"),
         (make_roster([], headers=["序号", "单位"]), "没有找到表头行"),
     ],

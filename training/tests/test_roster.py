@@ -13,16 +13,22 @@ import pytest
 import python_calamine
 from openpyxl import Workbook
 
-from training import roster as roster_module
-from training.roster import (
+from core import spreadsheets
+from core.spreadsheets import (
     ALL_SHEETS_HIDDEN,
-    HEADER_SYNONYMS,
+    EMPTY_FILE,
     MAX_UNCOMPRESSED_BYTES,
     MAX_UPLOAD_BYTES,
+    NOT_A_WORKBOOK,
     OLE_MAGIC,
+    SpreadsheetError,
+    check_container,
+)
+from training import roster as roster_module
+from training.roster import (
+    HEADER_SYNONYMS,
     RosterFileError,
     RowRules,
-    check_container,
     estimate_rows,
     normalise_phone,
     read_roster,
@@ -38,18 +44,15 @@ HEADERS = ["姓名", "身份证号码", "性别", "联系电话", "文化程度"
 
 # --- files that are refused, as bytes ------------------------------------------------------------
 
-NOT_AN_XLSX = "文件不是 Excel 工作簿（.xlsx），请使用下载的模板填写后上传。"
 PASSWORD = "文件设置了打开密码，系统无法读取：请在 Excel 中取消密码后重新上传。"
-LEGACY_XLS = "这是旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 格式后重新上传。"
-EMPTY_FILE = "文件是空的，请选择填好的花名册。"
 EMPTY_SHEET = "文件是空的：工作表里没有任何内容。"
 NO_HEADER = (
     "没有找到表头行：前 10 行中应有“姓名”（或“学员姓名”）和“身份证号码”（或“身份证号”“公民身份号码”“证件号码”）两列。"
 )
 NO_DATA = "花名册没有数据行：表头下面是空的。"
 TOO_MANY_ROWS = "花名册超过 100,000 行，请拆分后分批上传。"
-UNCOMPRESSED_TOO_BIG = "文件解压后超过 400 MB，可能不是正常的花名册：请删除无关的工作表、图片后重新上传。"
-DAMAGED = "文件已损坏或不是有效的 Excel 工作簿，请重新保存为 .xlsx 后上传。"
+UNCOMPRESSED_TOO_BIG = "文件解压后超过 400 MB，可能不是正常的表格：请删除无关的工作表、图片后重新上传。"
+DAMAGED = "文件已损坏或不是有效的表格文件：请在 Excel 或 WPS 中打开后重新保存，再上传。"
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -215,10 +218,10 @@ def docx_like() -> bytes:
 
 
 BAD_FILES = {
-    "text file": ("姓名,身份证号码\n张三,450702199005171234\n".encode(), NOT_AN_XLSX),
-    "csv with a BOM": ("\ufeff姓名,身份证号码\n".encode(), NOT_AN_XLSX),
-    "docx (a zip without xl/workbook.xml)": (docx_like(), NOT_AN_XLSX),
-    "legacy .xls": (ole_file("Root Entry", "Workbook", "\x05SummaryInformation"), LEGACY_XLS),
+    "an image": (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10" + bytes(64), NOT_A_WORKBOOK),
+    "csv with a header and nothing below it": ("\ufeff姓名,身份证号码\n".encode(), NO_DATA),
+    "docx (a zip without xl/workbook.xml)": (docx_like(), NOT_A_WORKBOOK),
+    "truncated .xls": (ole_file("Root Entry", "Workbook", "\x05SummaryInformation"), DAMAGED),
     "password-protected xlsx": (ole_file("Root Entry", "EncryptionInfo", "EncryptedPackage"), PASSWORD),
     "empty bytes": (b"", EMPTY_FILE),
     "workbook with an empty sheet": (empty_workbook(), EMPTY_SHEET),
@@ -653,18 +656,18 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory_without_inflating_anything
 
     monkeypatch.setattr(zipfile.ZipFile, "open", must_not_be_called)
     monkeypatch.setattr(zipfile.ZipFile, "read", must_not_be_called)
-    monkeypatch.setattr(roster_module, "_inflate", must_not_be_called)
+    monkeypatch.setattr(spreadsheets, "_inflate", must_not_be_called)
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", must_not_be_called)
-    with pytest.raises(RosterFileError, match="解压后超过 400 MB"):
+    with pytest.raises(SpreadsheetError, match="解压后超过 400 MB"):
         check_container(content)
     with pytest.raises(RosterFileError, match="解压后超过 400 MB"):
         read_roster(content, rules=RULES)
 
 
 def test_a_file_of_exactly_10_mb_is_not_refused_for_its_size():
-    with pytest.raises(RosterFileError) as problem:
+    with pytest.raises(SpreadsheetError) as problem:
         check_container(b"PK" + bytes(MAX_UPLOAD_BYTES - 2))
-    assert str(problem.value) == NOT_AN_XLSX
+    assert str(problem.value) == NOT_A_WORKBOOK
 
 
 def test_a_sheet_far_over_the_row_limit_is_refused_before_its_rows_are_read():

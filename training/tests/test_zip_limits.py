@@ -4,19 +4,17 @@ and a realistic 100,000-row roster with every template column is not refused."""
 
 import io
 import struct
-import subprocess
-import sys
 import zipfile
 import zlib
-from pathlib import Path
 
 import pytest
 
+from core import spreadsheets
+from core.spreadsheets import MAX_ROWS, MAX_UNCOMPRESSED_BYTES, TEXT_TOO_BIG, SpreadsheetError, check_container
+from core.tests.test_spreadsheets import read_in_a_child
 from employment.models import ReferralImport
 from employment.tests.test_referral_import import post_file
-from training import roster as roster_module
 from training.models import RosterImport, Trainee
-from training.roster import MAX_ROWS, MAX_UNCOMPRESSED_BYTES, TEXT_TOO_BIG, RosterFileError, check_container
 from training.tests.factories import TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids, valid_row
 from training.tests.test_fuzz_roster import SST, shared_strings_roster, upload
@@ -30,7 +28,6 @@ from training.tests.test_roster import (
     raw_zip,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
 
 # Runs the whole reading path (check, then calamine) on a file in a fresh interpreter, under an address-space
@@ -49,17 +46,6 @@ except RosterFileError as error:
 with open("/proc/self/status") as status:
     print(next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM:")))
 """
-
-
-def read_in_a_child(tmp_path, content: bytes) -> tuple[str, int]:
-    path = tmp_path / "花名册.xlsx"
-    path.write_bytes(content)
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    message, peak_mb = done.stdout.strip().splitlines()
-    return message, int(peak_mb)
 
 
 def parts_of(content: bytes) -> dict[str, bytes]:
@@ -82,7 +68,7 @@ def rezipped(parts: dict[str, bytes], **replaced: tuple[bytes, int, int]) -> byt
 
 
 def refused_with(content: bytes) -> str:
-    with pytest.raises(RosterFileError) as problem:
+    with pytest.raises(SpreadsheetError) as problem:
         check_container(content)
     return str(problem.value)
 
@@ -102,13 +88,15 @@ def test_a_sheet_that_inflates_beyond_its_claimed_size_is_refused_in_bounded_mem
     inflated the whole gigabyte itself: 2.2 GB per upload. The bytes are now counted as they stream."""
     content = bomb_xlsx(megabytes=megabytes, claimed=claimed)
     assert len(content) < 2 * MB
-    message, peak_mb = read_in_a_child(tmp_path, content)
+    message, peak_mb = read_in_a_child(tmp_path, content, "花名册.xlsx", child=CHILD)
     assert message == DAMAGED
     assert peak_mb < 300
 
 
 def test_a_file_over_the_limit_is_refused_in_bounded_memory(tmp_path):
-    message, peak_mb = read_in_a_child(tmp_path, bomb_xlsx(megabytes=MAX_UNCOMPRESSED_BYTES // MB + 1))
+    message, peak_mb = read_in_a_child(
+        tmp_path, bomb_xlsx(megabytes=MAX_UNCOMPRESSED_BYTES // MB + 1), "花名册.xlsx", child=CHILD
+    )
     assert message == UNCOMPRESSED_TOO_BIG
     assert peak_mb < 300
 
@@ -156,11 +144,11 @@ def test_a_cell_tag_cut_by_a_less_than_sign_in_an_attribute_is_damaged_not_uncou
         b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c x="<" r="XFD1048576"><v>1</v></c></row>'
     )
     cut = whole.index(b'<" r="XFD') + 1
-    assert roster_module._used_range_exact([whole]) == (1_048_576, 16_384)
-    blocks = list(roster_module._blocks([whole[:cut], whole[cut:]]))
+    assert spreadsheets._used_range_exact([whole]) == (1_048_576, 16_384)
+    blocks = list(spreadsheets._blocks([whole[:cut], whole[cut:]]))
     assert blocks[0].endswith(b'<c x="')  # the cut this test is about
-    with pytest.raises(RosterFileError) as problem:
-        roster_module._used_range_exact(blocks)
+    with pytest.raises(SpreadsheetError) as problem:
+        spreadsheets._used_range_exact(blocks)
     assert str(problem.value) == DAMAGED
 
 
@@ -256,7 +244,7 @@ def test_a_realistic_100000_row_roster_with_every_template_column_passes_the_fil
 
 
 def test_the_limit_is_the_row_limit_times_a_budget_per_row():
-    assert MAX_UNCOMPRESSED_BYTES == MAX_ROWS * roster_module.BYTES_PER_ROW
+    assert MAX_UNCOMPRESSED_BYTES == MAX_ROWS * spreadsheets.BYTES_PER_ROW
 
 
 # --- the same refusal wherever a roster comes in ----------------------------------------------------
@@ -330,9 +318,9 @@ def test_blocks_keep_tags_whole_and_memory_bounded():
     a megabyte, which no spreadsheet program writes, is damaged."""
     text = b"<t>" + b"x" * (3 * MB)
     pieces = [text[i : i + MB] for i in range(0, len(text), MB)] + [b"</t>"]
-    blocks = list(roster_module._blocks(pieces))
+    blocks = list(spreadsheets._blocks(pieces))
     assert b"".join(blocks) == text + b"</t>"
     assert max(map(len, blocks)) <= MB + 4
-    with pytest.raises(RosterFileError) as problem:
-        list(roster_module._blocks([b'<c r="A1" x="' + b"y" * MB, b"y" * MB]))
+    with pytest.raises(SpreadsheetError) as problem:
+        list(spreadsheets._blocks([b'<c r="A1" x="' + b"y" * MB, b"y" * MB]))
     assert str(problem.value) == DAMAGED

@@ -1,4 +1,4 @@
-"""Import a trainee roster (.xlsx) into a batch from the command line, with the same checks as the UI.
+"""Import a trainee roster (any format core.spreadsheets reads) into a batch from the command line, with the same checks as the UI.
 
 Exit status: 0 done as asked, 1 refused for row errors, 2 unusable arguments or file."""
 
@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from brands.models import Area, Occupation, Organisation
+from core.spreadsheets import ACCEPTED_TEXT, MAX_UPLOAD_BYTES
 from training.models import TrainingBatch
-from training.roster import MAX_UPLOAD_BYTES, RosterFileError
+from training.roster import RosterFileError
 from training.selectors import batch_find
 from training.services import batch_get_or_create, roster_check_file, roster_import_from_file
 
@@ -37,10 +38,10 @@ def _date(value: str, flag: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "把学员花名册（.xlsx）导入培训班期；班期按（地区、工种、培训机构、起止日期）查找，没有则新建。"
+    help = f"把学员花名册（{ACCEPTED_TEXT}）导入培训班期；班期按（地区、工种、培训机构、起止日期）查找，没有则新建。"
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="花名册文件路径（.xlsx）")
+        parser.add_argument("path", help=f"花名册文件路径（{ACCEPTED_TEXT}）")
         parser.add_argument("--area", required=True, help="承办地区代码，如 450702")
         parser.add_argument("--occupation", required=True, help="职业（工种）名称，如 母婴护理员")
         parser.add_argument("--start", required=True, help="开班日期 YYYY-MM-DD")
@@ -63,7 +64,7 @@ class Command(BaseCommand):
         except OSError as problem:
             raise CommandError(f"无法读取文件 {path}：{problem.strerror or problem}", returncode=2) from None
         try:
-            roster_check_file(content=content)
+            roster_check_file(content=content, file_name=path.name)
         except RosterFileError as problem:
             raise CommandError(str(problem), returncode=2) from None
         existing = batch_find(**batch_args)
