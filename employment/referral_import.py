@@ -32,22 +32,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from accounts.scoping import scope_for, scope_queryset
 from brands.excel import HEADER_FILL, HEADER_FONT, safe_cell
 from brands.models import Area, Organisation
+from core.imports.cells import CONTROL, UNPRINTABLE, is_blank, normalise_header, printable_values
+from core.imports.reading import HEADER_SEARCH_ROWS
+from core.imports.report import RowError
+from core.imports.workbooks import DUPLICATE_FILL, ERROR_FILL
 from training.identity import IdNumber, IdNumberError, mask_id_number, parse_id_number
 from training.models import Enrolment, Trainee
-from training.roster import (
-    CONTROL,
-    HEADER_SEARCH_ROWS,
-    UNPRINTABLE,
-    RosterFileError,
-    RowError,
-    check_container,
-    is_blank,
-    normalise_header,
-    printable_values,
-    row_count,
-    visible_sheets,
-)
-from training.workbooks import DUPLICATE_FILL, ERROR_FILL
+from training.roster import RosterFileError, check_container, row_count, visible_sheets
 
 from . import tallies
 from .models import JobReferral, ReferralImport

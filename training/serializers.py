@@ -11,9 +11,9 @@ from accounts.selectors import organisation_list
 from brands.models import Occupation
 from brands.selectors import reporting_areas
 from brands.serializers import MAX_ID, ScopedPrimaryKeyField
+from core.imports.reading import MAX_UPLOAD_BYTES
 
 from .models import Enrolment, Trainee, TrainingBatch
-from .roster import MAX_UPLOAD_BYTES
 
 MAX_CAPACITY = 100_000
 MAX_RESULTS = 1000

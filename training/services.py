@@ -1,60 +1,29 @@
-"""Every write of the training app: batches, results and certificates, and roster imports."""
+"""Every write of the training app: batches, results and certificates (roster imports: roster_import.py)."""
 
 import datetime
-import logging
 import operator
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import reduce
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.audit import AuditEntry, audit_people, audit_record, may_reveal_id_numbers
+from accounts.audit import AuditEntry, audit_record, may_reveal_id_numbers
 from accounts.scoping import scope_covers, scope_for
 from brands.models import Area, Occupation, Organisation
 
-from . import bulk, tallies
-from .identity import mask_id_number
-from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
-from .roster import (
-    EDUCATION_CHOICES,
-    Roster,
-    RosterFileError,
-    RosterRow,
-    RowError,
-    RowRules,
-    estimate_rows,
-    read_roster,
-    repeated_rows,
-)
+from . import tallies
+from .models import Enrolment, Trainee, TrainingBatch
 from .selectors import batch_find, trainee_enrolments
-
-logger = logging.getLogger(__name__)
-
-CHUNK = 2000
-PREVIEW_CHANGES_LIMIT = 1000
-REPORT_ERRORS_LIMIT = 20000
-EDUCATION_LABELS = {code: label for label, code in EDUCATION_CHOICES.items()}
-FIELD_LABELS = {
-    "name": "姓名",
-    "phone": "联系电话",
-    "education": "文化程度",
-    "household_address": "户籍地址",
-    "note": "备注",
-    "categories": "人员类别",
-}
-
 
 # --- batches -------------------------------------------------------------------------------------
 
 
-def _check_area(user, area: Area) -> None:
+def check_area(user, area: Area) -> None:
     """`user` None is an operator at the command line; a person must have the area in scope."""
     if user is not None and not scope_covers(user, area):
         raise PermissionDenied("只能为本县区开设和管理培训班期。")
@@ -74,7 +43,7 @@ def batch_create(
     capacity: int | None = None,
     status: str = TrainingBatch.Status.PLANNED,
 ) -> TrainingBatch:
-    _check_area(user, area)
+    check_area(user, area)
     batch = TrainingBatch(
         area=area,
         occupation=occupation,
@@ -131,7 +100,7 @@ BATCH_EDITABLE_FIELDS = ("occupation", "provider", "name", "start_date", "end_da
 
 @transaction.atomic
 def batch_update(*, batch: TrainingBatch, user, **changes) -> TrainingBatch:
-    _check_area(user, batch.area)
+    check_area(user, batch.area)
     unknown = set(changes) - set(BATCH_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"batch_update cannot change {sorted(unknown)}")
@@ -168,7 +137,7 @@ class ResultEntry:
 @transaction.atomic
 def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[ResultEntry]) -> int:
     """Completion, assessment and certificates for many trainees of one batch at once; returns how many changed."""
-    _check_area(user, batch.area)
+    check_area(user, batch.area)
     entries = list(entries)
     enrolments = {
         e.pk: e
@@ -246,7 +215,7 @@ def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[R
 def batch_complete_all(*, batch: TrainingBatch, user, expected: int) -> int:
     """Mark every enrolment of the batch not yet completed as completed (the whole batch, not a page);
     `expected` is the number the clerk confirmed: if the roster changed since, nothing is done."""
-    _check_area(user, batch.area)
+    check_area(user, batch.area)
     TrainingBatch.objects.select_for_update().filter(pk=batch.pk).first()
     pending = list(batch.enrolments.filter(completed=False).values_list("trainee_id", flat=True))
     if len(pending) != expected:
@@ -263,7 +232,7 @@ def batch_complete_all(*, batch: TrainingBatch, user, expected: int) -> int:
 @transaction.atomic
 def batch_finish(*, batch: TrainingBatch, user) -> TrainingBatch:
     """Set the batch to 已结业 once every enrolment has its result (completed, or an assessment recorded)."""
-    _check_area(user, batch.area)
+    check_area(user, batch.area)
     if batch.status == TrainingBatch.Status.COMPLETED:
         raise ValidationError("本班期已经是“已结业”状态。")
     if not batch.enrolments.exists():
@@ -300,609 +269,6 @@ def _certificates_taken(
         for (kind, number), name in certificates.items()
         if (kind, number) in taken
     ]
-
-
-# --- roster import -------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportPlan:
-    """What committing a checked roster into a batch would do."""
-
-    rows: list[RosterRow]
-    valid: list[RosterRow] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)
-    error_row_numbers: set[int] = field(default_factory=set)
-    duplicate_rows: list[int] = field(default_factory=list)
-    duplicate_of: dict[int, int] = field(default_factory=dict)  # a duplicate row → the row it repeats
-    new: list[RosterRow] = field(default_factory=list)
-    updates: list[tuple[bulk.RegisteredTrainee, dict, RosterRow]] = field(default_factory=list)
-    existing: dict[str, bulk.RegisteredTrainee] = field(default_factory=dict)
-    existing_categories: dict[int, set[int]] = field(default_factory=dict)
-    already_enrolled: set[int] = field(default_factory=set)  # trainee ids
-    to_enrol: list[RosterRow] = field(default_factory=list)
-    # Registered people who never trained in the batch's area: enrolled, but the registry is neither shown
-    # nor changed; what the roster says about them stays with the enrolment.
-    elsewhere: list[tuple[bulk.RegisteredTrainee, RosterRow]] = field(default_factory=list)
-
-    def report(self, *, ignored_columns: list[str], header_row: int, committed: bool) -> dict:
-        changes = []
-        for trainee, diff, row in self.updates[:PREVIEW_CHANGES_LIMIT]:
-            changes.append(
-                {
-                    "row": row.row,
-                    "name": trainee.name,
-                    "id_number": mask_id_number(trainee.id_number),
-                    "fields": [{"field": FIELD_LABELS[k], "old": old, "new": new} for k, (old, new) in diff.items()],
-                }
-            )
-        return {
-            "rows": len(self.rows),
-            "valid": len(self.valid),
-            "created": len(self.new),
-            "updated": len(self.updates),
-            "enrolled": len(self.to_enrol),
-            "duplicate_rows": self.duplicate_rows,
-            "errors": self.errors[:REPORT_ERRORS_LIMIT],
-            "ignored_columns": ignored_columns,
-            "committed": committed,
-            # Preview details beyond the command-line contract:
-            "header_row": header_row,
-            "error_rows": len(self.error_row_numbers),
-            "error_count": len(self.errors),
-            "existing": len(self.existing),
-            "already_enrolled": len(self.already_enrolled),
-            "changes": changes,
-            "duplicates": [
-                {"row": row, "first_row": self.duplicate_of[row]} for row in self.duplicate_rows[:REPORT_ERRORS_LIMIT]
-            ],
-            # Only what the file itself says (row, name, masked number): nothing the registry holds.
-            "registered_elsewhere": len(self.elsewhere),
-            "elsewhere": [
-                {"row": row.row, "name": row.name, "id_number": mask_id_number(row.identity.number)}
-                for _trainee, row in self.elsewhere[:PREVIEW_CHANGES_LIMIT]
-            ],
-        }
-
-
-def _chunks(items: list, size: int = CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _category_ids() -> dict[str, int]:
-    """{code: pk} of the 人员类别: rows name categories by code, so a renamed category breaks nothing."""
-    return dict(PriorityCategory.objects.values_list("code", "pk"))
-
-
-def roster_rules(start_date: datetime.date) -> RowRules:
-    """The row rules of a roster for a batch starting on `start_date`, with the registry's current 人员类别."""
-    return RowRules.for_batch(start_date, categories=PriorityCategory.objects.values_list("code", "name"))
-
-
-NAME_MISMATCH = "身份证号码已登记，但姓名与登记信息不一致，请核对。"
-
-
-def plan_import(rows: list[RosterRow], *, batch: TrainingBatch, name_header: str = "姓名") -> ImportPlan:
-    """Sort checked rows into errors, duplicates, new people, changed people and enrolments.
-
-    A person registered through another area (no batch of theirs in this batch's area) may be enrolled,
-    since people train where they live now; but the roster learns nothing the registry holds about them
-    and changes none of it: a name that differs from the registered one is a row error that repeats only
-    the file's own name (an ID number alone must not open the registry)."""
-    plan = ImportPlan(rows=rows)
-    plan.existing = bulk.existing_trainees([row.identity.number for row in rows if not row.errors])
-    existing_ids = [trainee.pk for trainee in plan.existing.values()]
-    known = bulk.known_in_area(batch.area_id, existing_ids) if existing_ids else set()
-    for row in rows:
-        if row.errors:
-            continue
-        trainee = plan.existing.get(row.identity.number)
-        if trainee is not None and trainee.pk not in known and row.name != trainee.name:
-            row.errors.append(RowError(row=row.row, column=name_header, message=NAME_MISMATCH))
-
-    plan.duplicate_of = repeated_rows(rows)
-    for row in rows:
-        if row.errors:
-            plan.errors.extend(error.as_dict() for error in row.errors)
-            plan.error_row_numbers.add(row.row)
-        elif row.row in plan.duplicate_of:
-            plan.duplicate_rows.append(row.row)
-        else:
-            plan.valid.append(row)
-
-    plan.existing_categories = bulk.category_links(list(known))
-    if batch.pk:
-        plan.already_enrolled = bulk.enrolled_in(batch.pk, list(known))
-    category_ids = _category_ids()
-    category_names = dict(PriorityCategory.objects.values_list("pk", "name"))
-    for row in plan.valid:
-        trainee = plan.existing.get(row.identity.number)
-        if trainee is None:
-            plan.new.append(row)
-            plan.to_enrol.append(row)
-            continue
-        if trainee.pk not in known:
-            plan.elsewhere.append((trainee, row))
-            plan.to_enrol.append(row)
-            continue
-        diff = _changes(trainee, row, plan.existing_categories.get(trainee.pk, set()), category_ids, category_names)
-        if diff:
-            plan.updates.append((trainee, diff, row))
-        if trainee.pk not in plan.already_enrolled:
-            plan.to_enrol.append(row)
-    return plan
-
-
-def _changes(trainee: bulk.RegisteredTrainee, row: RosterRow, current: set[int], category_ids, category_names) -> dict:
-    """What the roster would change on a registered person. A blank cell never erases what is known,
-    and categories are only ever added (a person keeps a category another roster recorded)."""
-    diff = {}
-    for name in ("name", "phone", "household_address", "note"):
-        new = getattr(row, name)
-        old = getattr(trainee, name)
-        if new and new != old:
-            diff[name] = (old, new)
-    if row.education and row.education != trainee.education:
-        diff["education"] = (EDUCATION_LABELS.get(trainee.education, ""), EDUCATION_LABELS[row.education])
-    added = [category_ids[code] for code in row.categories if category_ids[code] not in current]
-    if added:
-        order = list(category_names)  # the categories' own order (sort_order)
-        diff["categories"] = (
-            "、".join(category_names[pk] for pk in sorted(current, key=order.index)),
-            "增加 " + "、".join(category_names[pk] for pk in added),
-        )
-    return diff
-
-
-def _area_ids_by_code() -> dict[str, int]:
-    return dict(Area.objects.values_list("code", "pk"))
-
-
-def _write(
-    plan: ImportPlan,
-    *,
-    batch: TrainingBatch,
-    roster_import: RosterImport | None,
-    mark_completed: bool,
-    progress: Callable[[int, int], None] | None,
-) -> None:
-    """Write a plan; the caller holds the transaction, so a failure anywhere leaves nothing behind."""
-    now = timezone.now()
-    category_ids = _category_ids()
-    area_ids = _area_ids_by_code()
-    total = len(plan.new) + len(plan.updates) + len(plan.to_enrol)
-    done = 0
-
-    def advance(count: int) -> None:
-        nonlocal done
-        done += count
-        if progress:
-            progress(done, total)
-
-    created = bulk.insert_trainees(
-        [
-            bulk.NewTrainee(
-                id_number=row.identity.number,
-                name=row.name,
-                sex=row.sex,
-                birth_date=row.identity.birth_date,
-                phone=row.phone,
-                education=row.education,
-                household_address=row.household_address,
-                household_area_id=area_ids.get(row.identity.number[:6]),
-                note=row.note,
-            )
-            for row in plan.new
-        ],
-        now=now,
-        progress=advance,
-    )
-
-    changes = []
-    for trainee, diff, row in plan.updates:
-        values = {name: getattr(trainee, name) for name in bulk.UPDATABLE}
-        values.update((name, getattr(row, name)) for name in diff if name in bulk.UPDATABLE)
-        changes.append((trainee.pk, values))
-    bulk.update_trainees(changes, now=now, progress=advance)
-
-    def trainee_id(row: RosterRow) -> int:
-        number = row.identity.number
-        return created[number] if number in created else plan.existing[number].pk
-
-    elsewhere = {trainee.pk for trainee, _row in plan.elsewhere}
-    new_links, links = [], []
-    for row in plan.valid:
-        if row.categories:
-            pk = trainee_id(row)
-            if row.identity.number in created:
-                new_links.extend((pk, category_ids[code]) for code in row.categories)
-            elif pk not in elsewhere:
-                current = plan.existing_categories.get(pk, set())
-                links.extend((pk, category_ids[code]) for code in row.categories if category_ids[code] not in current)
-    bulk.link_categories(new_links, new_people=True)
-    bulk.link_categories(links)
-
-    enrolled = [trainee_id(row) for row in plan.to_enrol]
-    bulk.enrol(
-        enrolled,
-        batch_id=batch.pk,
-        completed=mark_completed,
-        roster_import_id=roster_import.pk if roster_import else None,
-        now=now,
-        progress=advance,
-    )
-    _keep_with_enrolments(plan.elsewhere, batch=batch)
-    # Everyone enrolled takes part in brand training from the batch's start (the three-referral rule's
-    # people, employment's standings); trainings change only when the roster marks people completed.
-    recategorised = {pk for pk, _category in links}
-    if enrolled or recategorised:
-        tallies.training_changed(
-            batch_ids=[batch.pk] if mark_completed else [], trainee_ids=recategorised.union(enrolled)
-        )
-
-
-def _keep_with_enrolments(people: list[tuple[bulk.RegisteredTrainee, RosterRow]], *, batch: TrainingBatch) -> None:
-    """What the roster said about people registered elsewhere goes on their enrolment in this batch."""
-    details = {}
-    for trainee, row in people:
-        said = {name: getattr(row, name) for name in ("phone", "education", "household_address", "note")}
-        said = {name: value for name, value in said.items() if value}
-        if row.categories:
-            said["categories"] = list(row.categories)
-        if said:
-            details[trainee.pk] = said
-    if not details:
-        return
-    enrolments = [
-        Enrolment(pk=pk, roster_details=details[trainee_id])
-        for trainee_id, pk in Enrolment.objects.filter(batch=batch, trainee_id__in=list(details)).values_list(
-            "trainee_id", "pk"
-        )
-    ]
-    Enrolment.objects.bulk_update(enrolments, ["roster_details"], batch_size=500)
-
-
-def _progress_key(roster_import_id: int) -> str:
-    return f"roster-import:{roster_import_id}:progress"
-
-
-def import_progress(roster_import: RosterImport) -> dict:
-    """Progress of a running import, kept in the cache so another process can read it mid-transaction."""
-    state = cache.get(_progress_key(roster_import.pk)) or {}
-    return {
-        "status": roster_import.status,
-        "status_label": roster_import.get_status_display(),
-        "phase": state.get("phase", ""),
-        "done": state.get("done", 0),
-        "total": state.get("total", 0),
-        "percent": int(100 * state["done"] / state["total"]) if state.get("total") else 0,
-    }
-
-
-def _progress_writer(roster_import_id: int, phase: str):
-    def write(done: int, total: int) -> None:
-        cache.set(_progress_key(roster_import_id), {"phase": phase, "done": done, "total": total}, 3600)
-
-    return write
-
-
-def roster_check_file(*, content: bytes) -> int:
-    """Refuse an unusable file (RosterFileError with a Chinese message); return the data row estimate."""
-    return estimate_rows(content)
-
-
-@transaction.atomic
-def roster_upload(
-    *, batch: TrainingBatch, user, file_name: str, content: bytes, mark_completed: bool = False
-) -> RosterImport:
-    """Keep an uploaded roster and check it: here when small, on a Celery worker (after this transaction
-    commits, so the worker sees the record) when large.
-
-    An unusable file raises RosterFileError and nothing is stored."""
-    _check_area(user, batch.area)
-    estimate = roster_check_file(content=content)
-    roster_import = RosterImport.objects.create(
-        batch=batch,
-        uploaded_by=user,
-        committed_by=user,
-        file_name=file_name[:200],
-        file_size=len(content),
-        content=content,
-        mark_completed=mark_completed,
-        status=RosterImport.Status.ANALYSING,
-        report={"estimate": estimate},
-    )
-    if estimate > settings.ROSTER_INLINE_MAX_ROWS:
-        from .tasks import roster_import_analyse
-
-        transaction.on_commit(lambda: roster_import_analyse.delay(roster_import.pk))
-    else:
-        roster_analyse(roster_import_id=roster_import.pk)
-        roster_import.refresh_from_db()
-    return roster_import
-
-
-def _load_for_work(roster_import_id: int, expected: set[str]) -> RosterImport | None:
-    roster_import = RosterImport.objects.select_related("batch").filter(pk=roster_import_id).first()
-    if roster_import is None or roster_import.status not in expected:
-        return None  # already done, cancelled or deleted: a redelivered task does nothing
-    return roster_import
-
-
-def _finish(roster_import: RosterImport, *, status: str, report: dict | None = None, message: str = "") -> None:
-    fields = ["status", "message", "finished_at"]
-    roster_import.status = status
-    roster_import.message = message[:500]
-    roster_import.finished_at = timezone.now() if status != RosterImport.Status.PREVIEW else None
-    if report is not None:
-        roster_import.report = report
-        roster_import.rows = report["rows"]
-        roster_import.valid_rows = report["valid"]
-        roster_import.error_rows = report["error_rows"]
-        roster_import.duplicate_rows = len(report["duplicate_rows"])
-        roster_import.created_count = report["created"] if report["committed"] else 0
-        roster_import.updated_count = report["updated"] if report["committed"] else 0
-        roster_import.enrolled_count = report["enrolled"] if report["committed"] else 0
-        fields += [
-            "report",
-            "rows",
-            "valid_rows",
-            "error_rows",
-            "duplicate_rows",
-            "created_count",
-            "updated_count",
-            "enrolled_count",
-        ]
-    roster_import.save(update_fields=fields)
-
-
-def roster_analyse(*, roster_import_id: int) -> RosterImport | None:
-    """Check the whole file against the registry and keep the preview."""
-    roster_import = _load_for_work(roster_import_id, {RosterImport.Status.ANALYSING})
-    if roster_import is None:
-        return None
-    progress = _progress_writer(roster_import.pk, "正在检查")
-    batch = roster_import.batch
-    try:
-        roster = read_roster(
-            bytes(roster_import.content),
-            rules=roster_rules(batch.start_date),
-            progress=lambda n: progress(n, max(n, roster_import.report.get("estimate", n))),
-        )
-    except RosterFileError as problem:
-        _finish(roster_import, status=RosterImport.Status.FAILED, message=str(problem))
-        return roster_import
-    with transaction.atomic():
-        plan = plan_import(roster.rows, batch=batch, name_header=roster.header_of("name"))
-        report = plan.report(ignored_columns=roster.ignored_columns, header_row=roster.header_row, committed=False)
-        _audit_elsewhere(plan, batch=batch, user=roster_import.uploaded_by, roster_import=roster_import, stage="检查")
-        _finish(roster_import, status=RosterImport.Status.PREVIEW, report=report)
-    return roster_import
-
-
-@transaction.atomic
-def roster_request_commit(*, roster_import: RosterImport, user, skip_invalid: bool) -> RosterImport:
-    """The clerk confirmed the preview: commit all rows (only when there are no errors) or the valid ones."""
-    locked = RosterImport.objects.select_for_update().select_related("batch").get(pk=roster_import.pk)
-    _check_area(user, locked.batch.area)
-    if locked.status != RosterImport.Status.PREVIEW:
-        raise ValidationError(f"该导入当前状态为“{locked.get_status_display()}”，不能再提交。")
-    if locked.error_rows and not skip_invalid:
-        raise ValidationError("花名册有错误行，不能全部导入：请修改后重新上传，或选择“仅导入有效行”。")
-    if not locked.valid_rows:
-        raise ValidationError("花名册没有可导入的有效行。")
-    locked.status = RosterImport.Status.COMMITTING
-    locked.skip_invalid = skip_invalid
-    locked.committed_by = user
-    locked.save(update_fields=["status", "skip_invalid", "committed_by"])
-    if locked.rows > settings.ROSTER_INLINE_MAX_ROWS:
-        from .tasks import roster_import_commit
-
-        transaction.on_commit(lambda: roster_import_commit.delay(locked.pk))
-    else:
-        roster_commit(roster_import_id=locked.pk)
-        locked.refresh_from_db()
-    return locked
-
-
-def roster_commit(*, roster_import_id: int) -> RosterImport | None:
-    """Re-check the kept file against the registry as it is now and write it in one transaction."""
-    roster_import = _load_for_work(roster_import_id, {RosterImport.Status.COMMITTING})
-    if roster_import is None:
-        return None
-    try:
-        report = roster_process(
-            content=bytes(roster_import.content),
-            batch=roster_import.batch,
-            commit=True,
-            skip_invalid=roster_import.skip_invalid,
-            mark_completed=roster_import.mark_completed,
-            roster_import=roster_import,
-            progress=_progress_writer(roster_import.pk, "正在写入"),
-        )
-    except RosterFileError as problem:
-        _finish(roster_import, status=RosterImport.Status.FAILED, message=str(problem))
-        return roster_import
-    except (IntegrityError, DatabaseError):
-        # The transaction has rolled back: nothing of this roster is in the database.
-        logger.exception("roster import %s failed while writing", roster_import_id)
-        _finish(
-            roster_import,
-            status=RosterImport.Status.FAILED,
-            message="写入数据库时出错，本次导入已整体撤销，没有写入任何记录。请稍后重新上传。",
-        )
-        return roster_import
-    if report["committed"]:
-        _finish(roster_import, status=RosterImport.Status.COMMITTED, report=report)
-    else:
-        _finish(
-            roster_import,
-            status=RosterImport.Status.FAILED,
-            report=report,
-            message="复核时发现错误行，未写入任何记录。请查看错误并重新上传。",
-        )
-    return roster_import
-
-
-@transaction.atomic
-def roster_cancel(*, roster_import: RosterImport, user) -> RosterImport:
-    locked = RosterImport.objects.select_for_update().select_related("batch").get(pk=roster_import.pk)
-    _check_area(user, locked.batch.area)
-    if locked.status not in {RosterImport.Status.PREVIEW, RosterImport.Status.FAILED}:
-        raise ValidationError(f"该导入当前状态为“{locked.get_status_display()}”，不能取消。")
-    _finish(locked, status=RosterImport.Status.CANCELLED, message="经办员取消了本次导入，没有写入任何记录。")
-    return locked
-
-
-def roster_process(
-    *,
-    content: bytes,
-    batch: TrainingBatch,
-    commit: bool,
-    skip_invalid: bool,
-    mark_completed: bool,
-    roster_import: RosterImport | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    user=None,
-) -> dict:
-    """Check a roster and, when asked and allowed, write it; returns the report (the CLI's JSON).
-
-    Without `skip_invalid` any row error commits nothing. The write is one transaction holding a
-    lock on the batch, so two imports into one batch run one after the other. `user` is who asked
-    (the import's committer when there is an import record; None on the command line)."""
-    roster = read_roster(content, rules=roster_rules(batch.start_date))
-    with transaction.atomic():
-        locked_batch = TrainingBatch.objects.select_for_update().get(pk=batch.pk) if batch.pk else batch
-        plan = plan_import(roster.rows, batch=locked_batch, name_header=roster.header_of("name"))
-        allowed = commit and bool(batch.pk) and bool(plan.valid) and (skip_invalid or not plan.errors)
-        if allowed:
-            _write(
-                plan, batch=locked_batch, roster_import=roster_import, mark_completed=mark_completed, progress=progress
-            )
-        report = plan.report(ignored_columns=roster.ignored_columns, header_row=roster.header_row, committed=allowed)
-        if allowed and report["updated"]:
-            _audit_registry_changes(roster_import, batch=locked_batch, updated=report["updated"])
-        if user is None and roster_import is not None:
-            user = roster_import.committed_by or roster_import.uploaded_by
-        _audit_elsewhere(
-            plan, batch=locked_batch, user=user, roster_import=roster_import, stage="导入" if allowed else "检查"
-        )
-    return report
-
-
-def _audit_registry_changes(roster_import: RosterImport | None, *, batch: TrainingBatch, updated: int) -> None:
-    """A roster that changed registered people's records (name, phone, address, education, categories)
-    leaves one audit entry, in the transaction of the change: whichever path committed it (the page,
-    a Celery worker, the command line, the API)."""
-    user = roster_import and (roster_import.committed_by or roster_import.uploaded_by)
-    audit_record(
-        user=user,
-        action=AuditEntry.Action.CHANGE,
-        subject=f"班期 #{batch.pk} 花名册导入" + (f" #{roster_import.pk}" if roster_import else ""),
-        area=batch.area,
-        detail=f"花名册导入更新了 {updated} 名已登记学员的个人信息",
-    )
-
-
-def roster_rows_checked(*, roster_import: RosterImport) -> Roster:
-    """A kept roster's rows as read (for the error workbook), with the errors the registry adds (a name
-    that differs from a person's registered one) as well as the rows' own. RosterFileError when unusable."""
-    roster = read_roster(
-        bytes(roster_import.content), rules=roster_rules(roster_import.batch.start_date), keep_raw=True
-    )
-    plan_import(roster.rows, batch=roster_import.batch, name_header=roster.header_of("name"))
-    return roster
-
-
-def _audit_elsewhere(
-    plan: ImportPlan, *, batch: TrainingBatch, user, roster_import: RosterImport | None, stage: str
-) -> None:
-    """Every match of a person registered through another area is an audit entry naming the person
-    (an ID number list is how one would probe the registry), and the upload gets one summary entry,
-    flagged for the audit view from `ROSTER_ELSEWHERE_ALERT` matches up."""
-    if not plan.elsewhere:
-        return
-    source = f"班期 #{batch.pk} 花名册{stage}" if batch.pk else f"新班期花名册{stage}（试运行）"
-    if roster_import is not None:
-        source += f"（导入 #{roster_import.pk}）"
-    audit_people(
-        user=user,
-        action=AuditEntry.Action.MATCH,
-        people=[(trainee.pk, trainee.name, trainee.id_number) for trainee, _row in plan.elsewhere],
-        area=batch.area,
-        detail=f"{source}：身份证号码匹配到在其他县区登记的人员"
-        + ("，已登记参加本班期（登记信息未显示、未修改）" if stage == "导入" else "（登记信息未显示）"),
-    )
-    count = len(plan.elsewhere)
-    audit_record(
-        user=user,
-        action=AuditEntry.Action.MATCH,
-        subject=source,
-        area=batch.area,
-        detail=f"本次匹配到 {count} 名在其他县区登记的人员",
-        flagged=count >= settings.ROSTER_ELSEWHERE_ALERT,
-    )
-
-
-def roster_import_from_file(
-    *,
-    batch: TrainingBatch,
-    user,
-    file_name: str,
-    content: bytes,
-    dry_run: bool,
-    skip_invalid: bool,
-    mark_completed: bool,
-    via: str = "命令行导入",
-) -> tuple[RosterImport | None, dict]:
-    """The import of the command line and the API, checked and written in this process; `via` says which
-    in the import history.
-
-    A real run is kept in the same history as uploads from the UI; a dry run stores nothing, and its
-    batch may be unsaved (a batch the real run would create). An unusable file raises RosterFileError;
-    a user (the API's; the command line has none) outside the batch's area PermissionDenied."""
-    _check_area(user, batch.area)
-    if dry_run:
-        return None, roster_process(
-            content=content,
-            batch=batch,
-            commit=False,
-            skip_invalid=skip_invalid,
-            mark_completed=mark_completed,
-            user=user,
-        )
-    roster_check_file(content=content)
-    roster_import = RosterImport.objects.create(
-        batch=batch,
-        uploaded_by=user,
-        committed_by=user,
-        file_name=file_name[:200],
-        file_size=len(content),
-        content=content,
-        mark_completed=mark_completed,
-        skip_invalid=skip_invalid,
-        status=RosterImport.Status.COMMITTING,
-    )
-    try:
-        report = roster_process(
-            content=content,
-            batch=batch,
-            commit=True,
-            skip_invalid=skip_invalid,
-            mark_completed=mark_completed,
-            roster_import=roster_import,
-        )
-    except (RosterFileError, DatabaseError) as problem:
-        # The write has rolled back; the history must not show this import as running for ever.
-        message = str(problem) if isinstance(problem, RosterFileError) else f"{via}：写入数据库时出错，已整体撤销。"
-        _finish(roster_import, status=RosterImport.Status.FAILED, message=message)
-        raise
-    if report["committed"]:
-        _finish(roster_import, status=RosterImport.Status.COMMITTED, report=report, message=f"{via}。")
-    else:
-        _finish(roster_import, status=RosterImport.Status.FAILED, report=report, message=f"{via}：有错误行，未写入。")
-    return roster_import, report
 
 
 # --- personal data --------------------------------------------------------------------------------

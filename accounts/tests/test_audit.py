@@ -24,8 +24,8 @@ from brands.tests.factories import OrganisationFactory
 from employment import referral_import as importer
 from employment.models import JobReferral
 from employment.tests.factories import EmploymentOutcomeFactory, JobReferralFactory
-from training import services as training_services
 from training.models import Enrolment, RosterImport, Trainee
+from training.tests import rosters
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids, valid_row
 
@@ -437,7 +437,7 @@ def test_a_roster_written_from_the_command_line_or_a_worker_is_logged_too(clerk,
     """Every path that commits goes through the same service: the CLI/API and the Celery worker too."""
     number = person_ids(1)[0]
     registered_in(batch.area, number)
-    roster_import, report = training_services.roster_import_from_file(
+    roster_import, report = rosters.roster_import_from_file(
         batch=batch,
         user=clerk,
         file_name="花名册.xlsx",

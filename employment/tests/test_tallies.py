@@ -28,9 +28,9 @@ from employment.services import outcome_create, referral_create
 from employment.tests.factories import EmploymentOutcomeFactory
 from training.models import Enrolment, PriorityCategory, TrainingTally
 from training.selectors import training_counts, training_tally
-from training.services import ResultEntry, batch_update, enrolments_record_results, roster_import_from_file
+from training.services import ResultEntry, batch_update, enrolments_record_results
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
-from training.tests.rosters import chinese_name, make_roster, person_ids, valid_row
+from training.tests.rosters import chinese_name, make_roster, person_ids, roster_import_from_file, valid_row
 
 pytestmark = pytest.mark.django_db
 

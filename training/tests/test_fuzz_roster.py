@@ -38,11 +38,17 @@ from training.roster import (
     HEADER_SYNONYMS,
     RosterFileError,
     RowRules,
-    estimate_rows,
-    read_roster,
 )
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
-from training.tests.rosters import chinese_name, make_id, make_roster, person_ids, valid_row
+from training.tests.rosters import (
+    chinese_name,
+    estimate_rows,
+    make_id,
+    make_roster,
+    person_ids,
+    read_roster,
+    valid_row,
+)
 from training.tests.test_roster import (
     DAMAGED,
     EMPTY_SHEET,

@@ -23,11 +23,10 @@ from training.roster import (
     RosterFileError,
     RowRules,
     check_container,
-    estimate_rows,
     normalise_phone,
-    read_roster,
 )
-from training.tests.rosters import make_id, make_roster, person_ids, valid_row
+from training.roster_import import ROSTER
+from training.tests.rosters import estimate_rows, make_id, make_roster, person_ids, read_roster, valid_row
 
 START = datetime.date(2024, 3, 1)
 RULES = RowRules(start_date=START, min_age=16, max_age=75)
@@ -43,9 +42,7 @@ PASSWORD = "文件设置了打开密码，系统无法读取：请在 Excel 中�
 LEGACY_XLS = "这是旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 格式后重新上传。"
 EMPTY_FILE = "文件是空的，请选择填好的花名册。"
 EMPTY_SHEET = "文件是空的：工作表里没有任何内容。"
-NO_HEADER = (
-    "没有找到表头行：前 10 行中应有“姓名”（或“学员姓名”）和“身份证号码”（或“身份证号”“公民身份号码”“证件号码”）两列。"
-)
+NO_HEADER = ROSTER.no_header_message()
 NO_DATA = "花名册没有数据行：表头下面是空的。"
 TOO_MANY_ROWS = "花名册超过 100,000 行，请拆分后分批上传。"
 UNCOMPRESSED_TOO_BIG = "文件解压后超过 400 MB，可能不是正常的花名册：请删除无关的工作表、图片后重新上传。"
@@ -675,7 +672,7 @@ def test_a_sheet_far_over_the_row_limit_is_refused_before_its_rows_are_read():
 
 @pytest.mark.parametrize(("data_rows", "refused"), [(50, False), (51, True)])
 def test_the_row_limit_is_exact(monkeypatch, data_rows, refused):
-    monkeypatch.setattr(roster_module, "MAX_ROWS", 50)
+    monkeypatch.setattr(ROSTER, "max_rows", 50)
     # Trailing rows of spaces: blank to the roster, but part of the sheet's used range.
     content = make_roster([valid_row(number) for number in person_ids(data_rows)] + [[" "]] * 5)
     if refused:

@@ -37,9 +37,13 @@ MB = 1024 * 1024
 # limit so that a regression fails by itself instead of taking the machine's memory, and prints the message
 # and the process's peak resident memory (VmHWM: it starts afresh at exec).
 CHILD = """
-import datetime, resource, sys
+import datetime, os, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (3 * 1024 ** 3, 3 * 1024 ** 3))
-from training.roster import RosterFileError, RowRules, read_roster
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinzhou_brands.settings")
+import django
+django.setup()  # the pipeline reads through the roster spec, which knows the models
+from training.roster import RosterFileError, RowRules
+from training.tests.rosters import read_roster
 content = open(sys.argv[1], "rb").read()
 try:
     read_roster(content, rules=RowRules(start_date=datetime.date(2024, 3, 1), min_age=16, max_age=75))
