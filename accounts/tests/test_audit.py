@@ -23,6 +23,7 @@ from brands.models import Organisation
 from brands.tests.factories import OrganisationFactory
 from employment import referral_import as importer
 from employment.models import JobReferral
+from employment.tests import referral_sheets
 from employment.tests.factories import EmploymentOutcomeFactory, JobReferralFactory
 from training.models import Enrolment, RosterImport, Trainee
 from training.tests import rosters
@@ -313,7 +314,7 @@ def test_the_referral_error_workbook_is_logged_and_not_for_the_city_viewer(clien
     sheet_rows = [
         [trainee.id_number, UPLOADED_INJECTION, "某公司", "家政服务员", datetime.date(2025, 3, 18), "专场招聘", "", ""]
     ]
-    referral_import = importer.referral_import_upload(
+    referral_import = referral_sheets.referral_upload(
         user=clerk, file_name="岗位推荐.xlsx", content=make_roster(sheet_rows, headers=importer.TEMPLATE_HEADERS)
     )
     url = reverse("employment:referral_import_errors", args=[referral_import.pk])

@@ -117,6 +117,8 @@ def open_sheet(spec, content: bytes, *, file_name: str = ""):
     """Check the file and find the first visible sheet with the spec's header.
 
     Returns (workbook, sheet, header index, columns, headers, ignored, data row estimate)."""
+    if not content:
+        raise SpreadsheetError(f"文件是空的，请选择填好的{spec.noun}。")
     workbook = open_workbook(content, file_name=file_name)
     saw_data = False
     for sheet in workbook.sheets():

@@ -64,13 +64,13 @@ def _finish(spec, record, *, status: str, report: ImportReport | None = None, me
 # --- progress -------------------------------------------------------------------------------------------
 
 
-def _progress_key(record) -> str:
+def progress_key(record) -> str:
     return f"import:{record._meta.label_lower}:{record.pk}:progress"
 
 
 def import_progress(record) -> dict:
     """Progress of a running import (the JSON the progress bar polls)."""
-    state = cache.get(_progress_key(record)) or {}
+    state = cache.get(progress_key(record)) or {}
     return {
         "status": record.status,
         "status_label": record.get_status_display(),
@@ -83,7 +83,7 @@ def import_progress(record) -> dict:
 
 
 def _progress_writer(record, phase: str) -> Callable[[int, int], None]:
-    key = _progress_key(record)
+    key = progress_key(record)
 
     def write(done: int, total: int) -> None:
         cache.set(key, {"phase": phase, "done": done, "total": total}, 3600)

@@ -17,6 +17,7 @@ from django.db import connection
 
 from brands.models import Occupation
 from conftest import require_service, uses_postgresql
+from core.imports.services import progress_key
 from qinzhou_brands.celery import app as celery_app
 from training.models import Enrolment, RosterImport, Trainee
 from training.services import batch_create
@@ -151,7 +152,7 @@ def test_a_worker_killed_half_way_leaves_no_row_behind(worker, big_batch, clerk,
     assert checked, f"worker did not finish the check ({_state(roster_import)}); its log:\n{worker.log_tail()}"
     roster_import.refresh_from_db()
     roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
-    key = f"roster-import:{roster_import.pk}:progress"
+    key = progress_key(roster_import)
 
     def writing():
         state = cache.get(key) or {}
