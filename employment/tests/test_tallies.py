@@ -13,7 +13,6 @@ from brands.models import Area, BrandLine, Occupation
 from dashboard.selectors import progress_summary
 from employment import tallies
 from employment.models import JobTally, ReferralTally
-from employment.referral_import import referral_process
 from employment.selectors import (
     job_counts,
     job_tally,
@@ -26,6 +25,7 @@ from employment.selectors import (
 )
 from employment.services import outcome_create, referral_create
 from employment.tests.factories import EmploymentOutcomeFactory
+from employment.tests.referral_sheets import referral_process
 from training.models import Enrolment, PriorityCategory, TrainingTally
 from training.selectors import training_counts, training_tally
 from training.services import ResultEntry, batch_update, enrolments_record_results
