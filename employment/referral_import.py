@@ -543,18 +543,14 @@ class ReferralImportSpec(ImportSpec):
     def after_cancel_url(self, record) -> str:
         return reverse("employment:referral_import_upload")
 
-    def check_export(self, user) -> None:
-        check_person_export(user)
+    check_export = staticmethod(check_person_export)
+    export_audit = staticmethod(audit_export)
 
-    def audit_export(self, request, record, *, rows: int) -> None:
-        # The workbook holds the full ID numbers of the uploaded file: an export of personal data.
-        audit_export(
-            request=request,
-            subject=f"岗位推荐导入 #{record.pk} 检查结果",
-            what="岗位推荐表检查结果（含完整身份证号码）",
-            rows=rows,
-            area=record.area,
-        )
+    def subject(self, record) -> str:
+        return f"岗位推荐导入 #{record.pk}"
+
+    def area_of(self, record):
+        return record.area
 
     def workbook_notes(self, report: dict) -> dict:
         return dict.fromkeys(report.get("existing_rows", []), "系统中已登记过这次推荐，本行不重复导入。")

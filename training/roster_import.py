@@ -456,17 +456,14 @@ class RosterImportSpec(ImportSpec):
     def after_cancel_url(self, record) -> str:
         return reverse("training:batch_detail", args=[record.batch_id])
 
-    def check_export(self, user) -> None:
-        check_person_export(user)
+    check_export = staticmethod(check_person_export)
+    export_audit = staticmethod(audit_export)
 
-    def audit_export(self, request, record, *, rows: int) -> None:
-        audit_export(
-            request=request,
-            subject=f"班期 #{record.batch_id} 花名册导入 #{record.pk} 检查结果",
-            what="花名册检查结果（含完整身份证号码）",
-            rows=rows,
-            area=record.batch.area,
-        )
+    def subject(self, record) -> str:
+        return f"班期 #{record.batch_id} 花名册导入 #{record.pk}"
+
+    def area_of(self, record):
+        return record.batch.area
 
     def workbook_notes(self, report: dict) -> dict:
         return {}

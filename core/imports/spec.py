@@ -60,7 +60,20 @@ class ImportSpec:
       records_for(user)                the records `user` may see (scoped queryset)
       audit(stage, *, plan, scope, record, user, committed) -> None: the audit entries of a check ("检查")
                                        or a write ("导入"); default none
-      check_export(user), audit_export(request, record, rows): the error workbook holds personal data
+      check_export(user)               PermissionDenied for a user who may not take personal data away
+                                       (the error workbook holds the file's full ID numbers)
+      export_audit(request=, subject=, what=, rows=, area=): records each error-workbook download
+      subject(record), area_of(record) how the audit trail names a record and its area
+
+    Pages (hooks the views call)
+      upload_scope(user, pk)           the scope named by the upload URL (404 outside the user's), or None
+      upload_form(data, files, *, user) a form subclassing core.imports.views.ImportUploadForm
+      upload_options(user, scope, options) -> (scope, options): the scope and the record's own fields
+                                       from the form's other fields
+      upload_context(user, scope)      extra context of the upload page
+      after_cancel_url(record)         where a cancelled import sends the clerk
+      workbook_notes(report)           {row: sentence} the error workbook adds (not errors)
+      template_workbook()              the template to download
 
     Pages (core/imports/views.py)
       url_namespace, urls              {"detail": "import_detail", ...}: the URL names of this import
@@ -157,6 +170,17 @@ class ImportSpec:
 
     def audit(self, stage: str, *, plan, scope, record, user, committed: bool) -> None:
         return None
+
+    def audit_export(self, request, record, *, rows: int) -> None:
+        """The error workbook holds the full ID numbers of the uploaded file: an export of personal data,
+        recorded through the spec's `export_audit` hook (accounts.audit.audit_export)."""
+        self.export_audit(
+            request=request,
+            subject=f"{self.subject(record)} 检查结果",
+            what=f"{self.noun}检查结果（含完整身份证号码）",
+            rows=rows,
+            area=self.area_of(record),
+        )
 
     @property
     def path(self) -> str:
