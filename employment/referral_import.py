@@ -432,6 +432,8 @@ class ReferralImportSpec(ImportSpec):
     required = (("key", "id_number"), ("name",), ("employer",), ("position",), ("referred_on",), ("channel",))
     max_rows = MAX_ROWS
     template_name = "岗位推荐导入模板.xlsx"
+    template_headers = tuple(TEMPLATE_HEADERS)
+    upload_form_class = ReferralUploadForm
     url_namespace = "employment"
     urls = {
         "template": "referral_template",
@@ -448,9 +450,6 @@ class ReferralImportSpec(ImportSpec):
     upload_template = "employment/referral_import_upload.html"
     detail_template = "employment/referral_import_detail.html"
     list_template = "employment/referral_import_list.html"
-
-    def columns_in_template(self):
-        return tuple(next(c for c in self.columns if c.headers[0] == header) for header in TEMPLATE_HEADERS)
 
     def rules(self, area) -> datetime.date:
         return timezone.localdate()
@@ -527,13 +526,8 @@ class ReferralImportSpec(ImportSpec):
         imports = ReferralImport.objects.select_related("area", "uploaded_by", "committed_by")
         return scope_queryset(imports, user).order_by("-uploaded_at", "-id")
 
-    def upload_scope(self, user, pk):
-        return None  # the area is the clerk's own, or the one a city user names in the form
-
-    def upload_form(self, data, files, *, user):
-        return ReferralUploadForm(data, files, user=user)
-
     def upload_options(self, user, scope, options):
+        """The area is the clerk's own, or the one a city user names in the form."""
         return acting_area(user, options.pop("area", None)), options
 
     def upload_context(self, user, scope) -> dict:

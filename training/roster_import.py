@@ -338,6 +338,8 @@ class RosterImportSpec(ImportSpec):
     required = (("id_number",), ("name",))
     max_rows = MAX_ROWS
     template_name = "学员花名册模板.xlsx"
+    template_headers = tuple(TEMPLATE_HEADERS)
+    upload_form_class = RosterUploadForm
     url_namespace = "training"
     urls = {
         "template": "roster_template",
@@ -354,12 +356,6 @@ class RosterImportSpec(ImportSpec):
     upload_template = "training/import_upload.html"
     detail_template = "training/import_detail.html"
     list_template = "training/import_list.html"
-
-    def columns_in_template(self):
-        return tuple(self.column_by_header(header) for header in TEMPLATE_HEADERS)
-
-    def column_by_header(self, header: str) -> Column:
-        return next(column for column in self.columns if column.headers[0] == header)
 
     def rules(self, batch: TrainingBatch) -> RowRules:
         """The row rules of a roster for `batch`, with the registry's current 人员类别."""
@@ -444,12 +440,6 @@ class RosterImportSpec(ImportSpec):
     def upload_scope(self, user, pk):
         return selectors.batch_get(user=user, pk=pk)
 
-    def upload_form(self, data, files, *, user):
-        return RosterUploadForm(data, files, user=user)
-
-    def upload_options(self, user, batch, options):
-        return batch, options
-
     def upload_context(self, user, batch) -> dict:
         return {"batch": batch}
 
@@ -464,9 +454,6 @@ class RosterImportSpec(ImportSpec):
 
     def area_of(self, record):
         return record.batch.area
-
-    def workbook_notes(self, report: dict) -> dict:
-        return {}
 
     def template_workbook(self):
         return roster_template(categories=selectors.category_names())

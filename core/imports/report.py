@@ -1,6 +1,6 @@
 """The report of a check or commit: the same core for every import, kept as JSON on the record."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 ERRORS_LIMIT = 20_000  # errors kept in a report; the count says how many there were
 
@@ -36,20 +36,6 @@ class ImportReport:
     ignored_columns: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
-    CORE = (
-        "rows",
-        "valid",
-        "header_row",
-        "committed",
-        "created",
-        "updated",
-        "errors",
-        "error_rows",
-        "error_count",
-        "duplicates",
-        "ignored_columns",
-    )
-
     @classmethod
     def build(cls, *, rows: list, valid: int, duplicates: dict[int, int], header_row: int, ignored_columns, **counts):
         """A report from checked rows (each with .row and .errors) and {row: first row} of the repeats."""
@@ -71,7 +57,7 @@ class ImportReport:
         return [item["row"] for item in self.duplicates]
 
     def to_json(self) -> dict:
-        data = {name: getattr(self, name) for name in self.CORE}
+        data = {name: getattr(self, name) for name in CORE}
         data["duplicate_rows"] = self.duplicate_rows
         return {**self.extra, **data}
 
@@ -79,9 +65,12 @@ class ImportReport:
     def from_json(cls, data: dict) -> "ImportReport":
         data = dict(data or {})
         data.pop("duplicate_rows", None)
-        core = {name: data.pop(name) for name in cls.CORE if name in data}
+        core = {name: data.pop(name) for name in CORE if name in data}
         core.setdefault("rows", 0)
         core.setdefault("valid", 0)
         core.setdefault("header_row", 0)
         core.setdefault("committed", False)
         return cls(**core, extra=data)
+
+
+CORE = tuple(item.name for item in fields(ImportReport) if item.name != "extra")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from .models import TRANSITIONS, ImportStatus
@@ -148,10 +148,6 @@ def _load_for_work(spec, record_id: int, expected: str):
     return record
 
 
-def _rules(spec, scope):
-    return spec.rules(scope)
-
-
 def import_analyse(*, spec, record_id: int):
     """Check the whole kept file against the database and keep the preview."""
     record = _load_for_work(spec, record_id, ImportStatus.ANALYSING)
@@ -164,7 +160,7 @@ def import_analyse(*, spec, record_id: int):
         sheet = read_sheet(
             spec,
             bytes(record.content),
-            rules=_rules(spec, scope),
+            rules=spec.rules(scope),
             file_name=record.file_name,
             progress=lambda n: progress(n, max(n, estimate)),
         )
@@ -208,8 +204,14 @@ def import_request_commit(*, spec, record, user, skip_invalid: bool):
 def import_commit(*, spec, record_id: int):
     """Re-check the kept file against the database as it is now and write it in one transaction."""
     record = _load_for_work(spec, record_id, ImportStatus.COMMITTING)
-    if record is None:
-        return None
+    if record is not None:
+        _commit_record(spec, record, progress=_progress_writer(record, "正在写入"))
+    return record
+
+
+def _commit_record(spec, record, *, via: str = "", progress=None) -> ImportReport | None:
+    """Write a committing record's file; the record ends committed or failed, saying why. `via` (the command
+    line, the API) re-raises an unusable file or a failed write for its caller to answer."""
     try:
         report = import_process(
             spec=spec,
@@ -220,22 +222,26 @@ def import_commit(*, spec, record_id: int):
             skip_invalid=record.skip_invalid,
             record=record,
             user=record.committed_by or record.uploaded_by,
-            progress=_progress_writer(record, "正在写入"),
+            progress=progress,
             options=spec.options_of(record),
         )
-    except SpreadsheetError as problem:
-        _finish(spec, record, status=_move(record, "fail"), message=str(problem))
-        return record
-    except (IntegrityError, DatabaseError):
+    except (SpreadsheetError, DatabaseError) as problem:
         # The transaction has rolled back: nothing of this file is in the database.
-        logger.exception("%s %s failed while writing", spec.title, record_id)
-        _finish(spec, record, status=_move(record, "fail"), message=ROLLED_BACK)
-        return record
+        if isinstance(problem, SpreadsheetError):
+            message = str(problem)
+        else:
+            logger.exception("%s %s failed while writing", spec.title, record.pk)
+            message = f"{via}：写入数据库时出错，已整体撤销。" if via else ROLLED_BACK
+        _finish(spec, record, status=_move(record, "fail"), message=message)
+        if via:
+            raise
+        return None
     if report.committed:
-        _finish(spec, record, status=_move(record, "write"), report=report)
+        _finish(spec, record, status=_move(record, "write"), report=report, message=f"{via}。" if via else "")
     else:
-        _finish(spec, record, status=_move(record, "fail"), report=report, message=RECHECK_FAILED)
-    return record
+        message = f"{via}：有错误行，未写入。" if via else RECHECK_FAILED
+        _finish(spec, record, status=_move(record, "fail"), report=report, message=message)
+    return report
 
 
 @transaction.atomic
@@ -265,7 +271,7 @@ def import_process(
     lock on the scope, so two imports into one scope run one after the other. `user` is who asked
     (None on the command line)."""
     options = options or {}
-    sheet = read_sheet(spec, content, rules=_rules(spec, scope), file_name=file_name)
+    sheet = read_sheet(spec, content, rules=spec.rules(scope), file_name=file_name)
     with transaction.atomic():
         locked = spec.lock(scope) if commit else scope
         plan = spec.plan(sheet, scope=locked, user=user, options=options)
@@ -308,28 +314,7 @@ def import_from_file(
         options=options,
         skip_invalid=skip_invalid,
     )
-    try:
-        report = import_process(
-            spec=spec,
-            scope=scope,
-            content=content,
-            file_name=file_name,
-            commit=True,
-            skip_invalid=skip_invalid,
-            record=record,
-            user=user,
-            options=options,
-        )
-    except (SpreadsheetError, DatabaseError) as problem:
-        # The write has rolled back; the history must not show this import as running for ever.
-        message = str(problem) if isinstance(problem, SpreadsheetError) else f"{via}：写入数据库时出错，已整体撤销。"
-        _finish(spec, record, status=ImportStatus.FAILED, message=message)
-        raise
-    if report.committed:
-        _finish(spec, record, status=ImportStatus.COMMITTED, report=report, message=f"{via}。")
-    else:
-        _finish(spec, record, status=ImportStatus.FAILED, report=report, message=f"{via}：有错误行，未写入。")
-    return record, report
+    return record, _commit_record(spec, record, via=via)
 
 
 def import_rows_checked(*, spec, record):
@@ -337,7 +322,7 @@ def import_rows_checked(*, spec, record):
     return read_sheet(
         spec,
         bytes(record.content),
-        rules=_rules(spec, spec.scope_of(record)),
+        rules=spec.rules(spec.scope_of(record)),
         file_name=record.file_name,
         keep_raw=True,
     )

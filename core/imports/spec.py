@@ -36,6 +36,8 @@ class ImportSpec:
                          IMPORT_INLINE_MAX_ROWS)
       duplicate_message(first_row)     the sentence for a row repeating an earlier one
       template_name      file name of the downloadable template (`template_workbook` builds it)
+      template_headers   the template's columns in order (default: all of `columns`)
+      upload_form_class  a form subclassing core.imports.views.ImportUploadForm, taking `user=`
 
     Rows (no database)
       rules(scope)                     -> whatever check_row needs, read once per file (dates, lookups)
@@ -66,13 +68,12 @@ class ImportSpec:
       subject(record), area_of(record) how the audit trail names a record and its area
 
     Pages (hooks the views call)
-      upload_scope(user, pk)           the scope named by the upload URL (404 outside the user's), or None
-      upload_form(data, files, *, user) a form subclassing core.imports.views.ImportUploadForm
+      upload_scope(user, pk)           the scope named by the upload URL (404 outside the user's); default None
       upload_options(user, scope, options) -> (scope, options): the scope and the record's own fields
-                                       from the form's other fields
-      upload_context(user, scope)      extra context of the upload page
+                                       from the form's other fields; default as they are
+      upload_context(user, scope)      extra context of the upload page; default none
       after_cancel_url(record)         where a cancelled import sends the clerk
-      workbook_notes(report)           {row: sentence} the error workbook adds (not errors)
+      workbook_notes(report)           {row: sentence} the error workbook adds (not errors); default none
       template_workbook()              the template to download
 
     Pages (core/imports/views.py)
@@ -90,6 +91,8 @@ class ImportSpec:
     max_rows: int
     inline_max_rows: int | None = None
     template_name: str = ""
+    template_headers: tuple[str, ...] = ()
+    upload_form_class: type = None
     url_namespace: str = ""
     urls: dict[str, str] = {}
     permission_add: str = ""
@@ -143,8 +146,10 @@ class ImportSpec:
         return f"{self.noun}超过 {self.max_rows:,} 行，请拆分后分批上传。"
 
     def columns_in_template(self) -> tuple[Column, ...]:
-        """The columns the template has (all, unless a spec accepts columns its template leaves out)."""
-        return self.columns
+        """The columns the template has, in `template_headers` order (all, when that is not given)."""
+        if not self.template_headers:
+            return self.columns
+        return tuple(next(c for c in self.columns if c.headers[0] == header) for header in self.template_headers)
 
     def duplicate_message(self, first_row: int) -> str:
         """What the preview and the error workbook say of a row that repeats an earlier one."""
@@ -158,6 +163,23 @@ class ImportSpec:
         return True
 
     # --- the record -----------------------------------------------------------------------------------
+
+    # --- pages ----------------------------------------------------------------------------------------
+
+    def upload_scope(self, user, pk):
+        return None
+
+    def upload_form(self, data, files, *, user):
+        return self.upload_form_class(data, files, user=user)
+
+    def upload_options(self, user, scope, options: dict):
+        return scope, options
+
+    def upload_context(self, user, scope) -> dict:
+        return {}
+
+    def workbook_notes(self, report: dict) -> dict:
+        return {}
 
     def scope_of(self, record):
         return getattr(record, self.scope_field)
