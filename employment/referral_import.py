@@ -473,17 +473,11 @@ class ReferralImportSpec(ImportSpec):
             organisations = scope_queryset(organisations, user)
         return plan_referrals(sheet, area=scope, trainee_area=scope if county else None, organisations=organisations)
 
-    def report(self, plan: ReferralPlan, sheet, *, committed: bool) -> ImportReport:
-        report = ImportReport.build(
-            rows=plan.rows,
-            valid=len(plan.valid),
-            duplicates=plan.duplicates,
-            header_row=sheet.header_row,
-            ignored_columns=sheet.ignored_columns,
-            committed=committed,
-            created=len(plan.new),
-        )
-        report.extra = {
+    def counts(self, plan: ReferralPlan) -> dict:
+        return {"created": len(plan.new)}
+
+    def sections(self, plan: ReferralPlan) -> dict:
+        return {
             "existing": len(plan.existing_rows),
             "existing_rows": plan.existing_rows,
             "trainees": len({row.trainee_id for row in plan.new}),
@@ -503,7 +497,6 @@ class ReferralImportSpec(ImportSpec):
                 for row in plan.new[:PREVIEW_REFERRALS_LIMIT]
             ],
         }
-        return report
 
     def lock(self, area):
         # FOR NO KEY UPDATE: two imports for one area run one after the other and the second finds the

@@ -74,7 +74,7 @@ class ImportPlan:
 
     rows: list[RosterRow]
     valid: list[RosterRow] = field(default_factory=list)
-    duplicate_of: dict[int, int] = field(default_factory=dict)  # a duplicate row → the row it repeats
+    duplicates: dict[int, int] = field(default_factory=dict)  # a duplicate row → the row it repeats
     new: list[RosterRow] = field(default_factory=list)
     updates: list[tuple[bulk.RegisteredTrainee, dict, RosterRow]] = field(default_factory=list)
     existing: dict[str, bulk.RegisteredTrainee] = field(default_factory=dict)
@@ -112,8 +112,8 @@ def plan_import(rows: list[RosterRow], *, batch: TrainingBatch, name_header: str
         if trainee is not None and trainee.pk not in known and row.name != trainee.name:
             row.errors.append(RowError(row=row.row, column=name_header, message=NAME_MISMATCH))
 
-    plan.duplicate_of = repeated_rows(rows, key=lambda row: row.identity.number)
-    plan.valid = [row for row in rows if not row.errors and row.row not in plan.duplicate_of]
+    plan.duplicates = repeated_rows(rows, key=lambda row: row.identity.number)
+    plan.valid = [row for row in rows if not row.errors and row.row not in plan.duplicates]
 
     plan.existing_categories = bulk.category_links(list(known))
     if batch.pk:
@@ -369,7 +369,10 @@ class RosterImportSpec(ImportSpec):
     def plan(self, sheet, *, scope, user, options) -> ImportPlan:
         return plan_import(sheet.rows, batch=scope, name_header=sheet.header_of("name") or "姓名")
 
-    def report(self, plan: ImportPlan, sheet, *, committed: bool) -> ImportReport:
+    def counts(self, plan: ImportPlan) -> dict:
+        return {"created": len(plan.new), "updated": len(plan.updates)}
+
+    def sections(self, plan: ImportPlan) -> dict:
         changes = [
             {
                 "row": row.row,
@@ -379,17 +382,7 @@ class RosterImportSpec(ImportSpec):
             }
             for trainee, diff, row in plan.updates[:PREVIEW_CHANGES_LIMIT]
         ]
-        report = ImportReport.build(
-            rows=plan.rows,
-            valid=len(plan.valid),
-            duplicates=plan.duplicate_of,
-            header_row=sheet.header_row,
-            ignored_columns=sheet.ignored_columns,
-            committed=committed,
-            created=len(plan.new),
-            updated=len(plan.updates),
-        )
-        report.extra = {
+        return {
             "enrolled": len(plan.to_enrol),
             "existing": len(plan.existing),
             "already_enrolled": len(plan.already_enrolled),
@@ -401,7 +394,6 @@ class RosterImportSpec(ImportSpec):
                 for _trainee, row in plan.elsewhere[:PREVIEW_CHANGES_LIMIT]
             ],
         }
-        return report
 
     def may_write(self, batch) -> bool:
         return bool(batch.pk)  # a dry run of the command line checks against a batch not yet created

@@ -61,6 +61,20 @@ def _finish(spec, record, *, status: str, report: ImportReport | None = None, me
     record.save(update_fields=fields)
 
 
+def _report(spec, plan, sheet) -> ImportReport:
+    """The report of a plan: the pipeline's counts and errors, the spec's counts and sections."""
+    return ImportReport.build(
+        rows=sheet.rows,
+        valid=len(plan.valid),
+        duplicates=plan.duplicates,
+        header_row=sheet.header_row,
+        ignored_columns=sheet.ignored_columns,
+        committed=False,
+        **spec.counts(plan),
+        extra=spec.sections(plan),
+    )
+
+
 # --- progress -------------------------------------------------------------------------------------------
 
 
@@ -169,7 +183,7 @@ def import_analyse(*, spec, record_id: int):
         return record
     with transaction.atomic():
         plan = spec.plan(sheet, scope=scope, user=record.uploaded_by, options=spec.options_of(record))
-        report = spec.report(plan, sheet, committed=False)
+        report = _report(spec, plan, sheet)
         spec.audit("检查", plan=plan, scope=scope, record=record, user=record.uploaded_by, committed=False)
         record.file_format, record.encoding = sheet.file_format, sheet.encoding
         record.save(update_fields=["file_format", "encoding"])
@@ -275,7 +289,7 @@ def import_process(
     with transaction.atomic():
         locked = spec.lock(scope) if commit else scope
         plan = spec.plan(sheet, scope=locked, user=user, options=options)
-        report = spec.report(plan, sheet, committed=False)
+        report = _report(spec, plan, sheet)
         allowed = commit and bool(report.valid) and (skip_invalid or not report.errors) and spec.may_write(locked)
         if allowed:
             spec.write(plan, scope=locked, record=record, user=user, options=options, progress=progress)

@@ -47,9 +47,11 @@ class ImportSpec:
       left_out(cells) -> bool          rows that are left out without being errors (default: none)
 
     Database
-      plan(sheet, *, scope, user, options) -> a plan; runs inside the transaction, may add row errors
-                                          (then it must leave them on row.errors)
-      report(plan, sheet, *, committed) -> ImportReport
+      plan(sheet, *, scope, user, options) -> a plan with .valid (rows to write) and .duplicates ({row: the
+                                          earlier row it repeats}); runs inside the transaction, may add row
+                                          errors (on row.errors)
+      counts(plan) -> {"created": n, "updated": n}
+      sections(plan) -> dict           the spec's own report sections and counts (JSON), beside the core keys
       write(plan, *, scope, record, user, options, progress) -> None; inside the transaction
       may_write(scope) -> bool         default True
       lock(scope) -> the scope locked for the write (two imports of one scope run one after the other)
