@@ -435,16 +435,8 @@ class ReferralImportSpec(ImportSpec):
     template_headers = tuple(TEMPLATE_HEADERS)
     upload_form_class = ReferralUploadForm
     url_namespace = "employment"
-    urls = {
-        "template": "referral_template",
-        "upload": "referral_import_upload",
-        "list": "referral_import_list",
-        "detail": "referral_import_detail",
-        "progress": "referral_import_progress",
-        "commit": "referral_import_commit",
-        "cancel": "referral_import_cancel",
-        "errors": "referral_import_errors",
-    }
+    url_prefix = "referral_import_"
+    template_url_name = "referral_template"
     permission_add = "employment.add_jobreferral"
     permission_view = "employment.view_jobreferral"
     upload_template = "employment/referral_import_upload.html"

@@ -341,16 +341,8 @@ class RosterImportSpec(ImportSpec):
     template_headers = tuple(TEMPLATE_HEADERS)
     upload_form_class = RosterUploadForm
     url_namespace = "training"
-    urls = {
-        "template": "roster_template",
-        "upload": "import_upload",
-        "list": "import_list",
-        "detail": "import_detail",
-        "progress": "import_progress",
-        "commit": "import_commit",
-        "cancel": "import_cancel",
-        "errors": "import_errors",
-    }
+    url_prefix = "import_"
+    template_url_name = "roster_template"
     permission_add = "training.add_rosterimport"
     permission_view = "training.view_rosterimport"
     upload_template = "training/import_upload.html"

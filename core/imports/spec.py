@@ -79,7 +79,9 @@ class ImportSpec:
       template_workbook()              the template to download
 
     Pages (core/imports/views.py)
-      url_namespace, urls              {"detail": "import_detail", ...}: the URL names of this import
+      url_namespace, url_prefix        the URL names: f"{url_prefix}{action}" for upload, list, detail,
+                                       progress, commit, cancel, errors ("import_" → "import_detail")
+      template_url_name                the URL name of the template download
       permission_add, permission_view  permission codenames for uploading/committing and for reading
       upload_template, detail_template, list_template: templates extending core/imports/*.html
     """
@@ -96,7 +98,9 @@ class ImportSpec:
     template_headers: tuple[str, ...] = ()
     upload_form_class: type = None
     url_namespace: str = ""
-    urls: dict[str, str] = {}
+    url_prefix: str = ""
+    template_url_name: str = ""
+    ACTIONS = ("upload", "list", "detail", "progress", "commit", "cancel", "errors")
     permission_add: str = ""
     permission_view: str = ""
     upload_template = "core/imports/upload.html"
@@ -210,6 +214,11 @@ class ImportSpec:
     def path(self) -> str:
         """Where a Celery worker finds this spec."""
         return f"{type(self).__module__}.{type(self).__qualname__}"
+
+    @property
+    def urls(self) -> dict[str, str]:
+        """{action: URL name}, "template" included."""
+        return {"template": self.template_url_name} | {action: f"{self.url_prefix}{action}" for action in self.ACTIONS}
 
     def url(self, name: str) -> str:
         return f"{self.url_namespace}:{self.urls[name]}"
