@@ -22,7 +22,7 @@ from brands.models import Area, Organisation
 from core.imports.cells import WHITESPACE, cell_text_as_typed, compact, is_blank, normalise_header
 from core.imports.reading import MAX_UPLOAD_BYTES, Sheet, repeated_rows
 from core.imports.report import ImportReport, RowError
-from core.imports.spec import Column, ImportSpec
+from core.imports.spec import ImportSpec, columns_from
 from core.imports.views import ImportUploadForm
 from core.imports.workbooks import drop_down, template_workbook
 from training.identity import IdNumber, IdNumberError, mask_id_number, parse_id_number
@@ -426,9 +426,7 @@ class ReferralImportSpec(ImportSpec):
     scope_field = "area"
     noun = "推荐表"
     title = "岗位推荐导入"
-    columns = tuple(
-        Column(name, headers, COLUMN_WIDTHS.get(headers[0], 14)) for name, headers in HEADER_SYNONYMS.items()
-    )
+    columns = columns_from(HEADER_SYNONYMS, COLUMN_WIDTHS)
     required = (("key", "id_number"), ("name",), ("employer",), ("position",), ("referred_on",), ("channel",))
     max_rows = MAX_ROWS
     template_name = "岗位推荐导入模板.xlsx"

@@ -15,7 +15,7 @@ from accounts.audit import AuditEntry, audit_export, audit_people, audit_record,
 from brands.models import Area
 from core.imports.reading import MAX_UPLOAD_BYTES, repeated_rows
 from core.imports.report import ImportReport, RowError
-from core.imports.spec import Column, ImportSpec
+from core.imports.spec import ImportSpec, columns_from
 from core.imports.views import ImportUploadForm
 from core.imports.workbooks import drop_down, template_workbook
 
@@ -332,9 +332,7 @@ class RosterImportSpec(ImportSpec):
     scope_field = "batch"
     noun = "花名册"
     title = "花名册导入"
-    columns = tuple(
-        Column(name, headers, COLUMN_WIDTHS.get(headers[0], 14)) for name, headers in HEADER_SYNONYMS.items()
-    )
+    columns = columns_from(HEADER_SYNONYMS, COLUMN_WIDTHS)
     required = (("id_number",), ("name",))
     max_rows = MAX_ROWS
     template_name = "学员花名册模板.xlsx"

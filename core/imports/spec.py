@@ -20,6 +20,11 @@ class Column:
     width: int = 14
 
 
+def columns_from(synonyms: dict[str, tuple[str, ...]], widths: dict[str, int]) -> tuple[Column, ...]:
+    """Columns from {field: headers} and {template header: width}."""
+    return tuple(Column(name, headers, widths.get(headers[0], 14)) for name, headers in synonyms.items())
+
+
 class ImportSpec:
     """Subclass and define (required unless a default is shown):
 
