@@ -89,3 +89,28 @@ def test_an_empty_file_and_too_many_rows_are_refused_in_the_specs_words():
     rows = [("姓名", "身份证号码")] + [("张三", str(n)) for n in range(6)]
     with pytest.raises(SpreadsheetError, match="^名单超过 5 行，请拆分后分批上传。$"):
         read_sheet(SPEC, workbook(*rows), rules=None)
+
+
+def test_the_error_workbook_keeps_every_row_where_it_was_and_colours_what_to_fix():
+    from openpyxl import load_workbook
+
+    from core.imports.workbooks import error_workbook
+
+    content = workbook(("名单",), ("姓名", "身份证号码"), ("张三", "1"), (None, None), ("李四", None), ("张三", "1"))
+    sheet = read_sheet(SPEC, content, rules=None, keep_raw=True)
+    report = {
+        "errors": [{"row": 5, "column": "身份证号码", "message": "未填写。"}],
+        "duplicates": [{"row": 6, "first_row": 3}],
+    }
+    buffer = io.BytesIO()
+    error_workbook(SPEC, sheet, report, notes={3: "已登记过。"}).save(buffer)
+    out = load_workbook(buffer).active
+    rows = list(out.iter_rows(values_only=True))
+    assert rows[0][0] == "名单" and rows[1] == ("姓名", "身份证号码", "错误说明（系统生成，重新上传时自动忽略）")
+    assert rows[2][-1] == "已登记过。"  # a note, not coloured
+    assert all(value is None for value in rows[3])  # the blank row stays: row N here is row N of the file
+    assert rows[4][-1] == "[身份证号码] 未填写。"
+    assert rows[5][-1] == "与第 3 行重复，本行不重复导入。"
+    assert out["A5"].fill.fgColor.rgb.endswith("FDE2E1")  # red: to fix
+    assert out["A6"].fill.fgColor.rgb.endswith("FFF4CE")  # yellow: a repeat
+    assert out["A3"].fill.fgColor.rgb in (None, "00000000")
