@@ -1,4 +1,4 @@
-"""One roster_process() commit in a fresh interpreter, so that its peak memory is its own.
+"""One roster commit (import_process) in a fresh interpreter, so that its peak memory is its own.
 
     python -m benchmarks.child ROSTER.xlsx BATCH_ID
 
@@ -38,15 +38,16 @@ def main() -> None:
 
     from django.db import connection
 
+    from core.imports.services import import_process
     from training.models import TrainingBatch
-    from training.services import roster_process
+    from training.roster_import import ROSTER
 
     batch = TrainingBatch.objects.get(pk=args.batch_id)
     connection.ensure_connection()
     content = args.path.read_bytes()
     before = peak_mb()
     started = time.perf_counter()
-    report = roster_process(content=content, batch=batch, commit=True, skip_invalid=False, mark_completed=False)
+    report = import_process(spec=ROSTER, scope=batch, content=content, commit=True, skip_invalid=False).to_json()
     seconds = time.perf_counter() - started
     summary = {key: report[key] for key in ("rows", "valid", "created", "enrolled", "committed")}
     summary["errors"] = len(report["errors"])

@@ -1,4 +1,4 @@
-"""Where a roster commit spends its time: one roster_process() under cProfile, on the benchmark database.
+"""Where a roster commit spends its time: one import_process() under cProfile, on the benchmark database.
 
     bin/with-services .venv/bin/python -m benchmarks.hotspots [--rows 12000] [--top 25]
 
@@ -15,7 +15,7 @@ import time
 from benchmarks.environment import benchmark_database, new_batch, require_postgres, reset_training_data, setup_django
 
 PHASES = [
-    ("read_roster", "reading and checking the file (training/roster.py)"),
+    ("read_sheet", "reading and checking the file (core/imports/reading.py)"),
     ("check_row", "  of which checking rows"),
     ("parse_id_number", "    of which ID numbers (core/identity.py)"),
     ("plan_import", "planning against the registry"),
@@ -49,15 +49,16 @@ def main() -> None:
     setup_django()
 
     from benchmarks.rosters import roster_rows, roster_workbook
-    from training.services import roster_process
+    from core.imports.services import import_process
+    from training.roster_import import ROSTER
 
     content = roster_workbook(roster_rows(args.rows))
     with benchmark_database():
 
         def commit():
-            return roster_process(
-                content=content, batch=new_batch(), commit=True, skip_invalid=False, mark_completed=False
-            )
+            return import_process(
+                spec=ROSTER, scope=new_batch(), content=content, commit=True, skip_invalid=False
+            ).to_json()
 
         reset_training_data()
         started = time.perf_counter()

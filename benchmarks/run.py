@@ -43,7 +43,7 @@ TARGET_RATIO = 10.0
 TARGET_SECONDS_LARGE = 12.0
 TARGET_PEAK_MB = 400.0
 QUERY_SIZES = (2_000, 4_000, 12_000)
-CHUNK_ROWS = 2_000  # training.services.CHUNK: the unit the query count may grow by
+CHUNK_ROWS = 2_000  # training.bulk.CHUNK: the unit the query count may grow by
 MAX_QUERIES_PER_CHUNK = 10
 UPDATE_ROWS = 2_000  # the bulk_update path is slow: a sample is enough to show its rate
 RUNS = 5  # this kind of machine varies by a third from run to run: a median of five is steadier
@@ -81,9 +81,10 @@ def timed(function, *args, **kwargs):
 
 
 def commit_roster(content: bytes, batch) -> dict:
-    from training.services import roster_process
+    from core.imports.services import import_process
+    from training.roster_import import ROSTER
 
-    return roster_process(content=content, batch=batch, commit=True, skip_invalid=False, mark_completed=False)
+    return import_process(spec=ROSTER, scope=batch, content=content, commit=True, skip_invalid=False).to_json()
 
 
 def expect(report: dict, *, created: int, enrolled: int, updated: int = 0) -> None:
@@ -137,10 +138,12 @@ def bench_small(content: bytes) -> tuple[list[Line], float]:
     """The 12,000-row lines, and how many times as long as the issue's reference machines this machine took
     for django-import-export (the issue's own yardstick: "about 14 s on these machines")."""
     from benchmarks.importexport import NOTE, import_with_import_export, trainee_dataset
+    from core.imports.reading import read_sheet
     from training.models import Trainee
-    from training.roster import RowRules, read_roster
+    from training.roster import RowRules
+    from training.roster_import import ROSTER
 
-    say(f"\n[a] roster_process(commit=True): {SMALL:,} rows into a fresh batch on an empty registry ({load()})")
+    say(f"\n[a] import_process(ROSTER, commit=True): {SMALL:,} rows into a fresh batch on an empty registry ({load()})")
     walls, cpus = [], []
     for run in range(1, RUNS + 1):
         reset_training_data()
@@ -151,10 +154,10 @@ def bench_small(content: bytes) -> tuple[list[Line], float]:
         say(f"  run {run}: {wall:.3f} s ({cpu:.3f} s CPU in this process)")
     ours = statistics.median(walls)
     rules = RowRules.for_batch(BATCH_START)
-    reading = statistics.median(timed(read_roster, content, rules=rules)[0] for _ in range(RUNS))
+    reading = statistics.median(timed(read_sheet, ROSTER, content, rules=rules)[0] for _ in range(RUNS))
     say(
         f"  median {ours:.3f} s = {SMALL / ours:,.0f} rows/s, of which reading and checking the file "
-        f"(read_roster alone, median of {RUNS}) {reading:.3f} s and planning + writing + commit "
+        f"(read_sheet alone, median of {RUNS}) {reading:.3f} s and planning + writing + commit "
         f"{ours - reading:.3f} s; CPU in this process {statistics.median(cpus):.3f} s"
     )
 
@@ -182,12 +185,12 @@ def bench_small(content: bytes) -> tuple[list[Line], float]:
     slower = theirs / REFERENCE_IMPORT_EXPORT_SECONDS
     lines = [
         Line(
-            f"{SMALL:,} rows, roster_process (median of {RUNS})",
+            f"{SMALL:,} rows, import_process (median of {RUNS})",
             f"{ours:.2f} s ({SMALL / ours:,.0f} rows/s)",
             f"<= {TARGET_SECONDS_SMALL} s",
             ours <= TARGET_SECONDS_SMALL,
         ),
-        Line("  of which read_roster (file + row checks)", f"{reading:.2f} s"),
+        Line("  of which read_sheet (file + row checks)", f"{reading:.2f} s"),
         Line(f"{SMALL:,} rows, django-import-export ({how})", f"{theirs:.2f} s ({SMALL / theirs:,.0f} rows/s)"),
         Line("speed-up over django-import-export", f"{ratio:.1f}x", f">= {TARGET_RATIO:.0f}x", ratio >= TARGET_RATIO),
         Line(
@@ -231,15 +234,17 @@ def converted(content: bytes, target: str) -> bytes | None:
 def bench_formats(content: bytes) -> list[Line]:
     """Reading and checking the same 12,000 rows (read_roster) from each format LibreOffice writes: .xls
     and .csv within 2x the .xlsx time (issue 15)."""
-    from training.roster import RowRules, read_roster
+    from core.imports.reading import read_sheet
+    from training.roster import RowRules
+    from training.roster_import import ROSTER
 
     rules = RowRules.for_batch(BATCH_START)
     say(
-        f"\n[g] read_roster on the same {SMALL:,} rows in each format, saved by LibreOffice (median of {RUNS}, {load()})"
+        f"\n[g] read_sheet(ROSTER, …) on the same {SMALL:,} rows in each format, saved by LibreOffice (median of {RUNS}, {load()})"
     )
 
     def reading(data: bytes, name: str) -> float:
-        return statistics.median(timed(read_roster, data, rules=rules, file_name=name)[0] for _ in range(RUNS))
+        return statistics.median(timed(read_sheet, ROSTER, data, rules=rules, file_name=name)[0] for _ in range(RUNS))
 
     xlsx = reading(content, "roster.xlsx")
     say(f"  xlsx (openpyxl): {len(content) / 1024:.0f} KB, {xlsx:.3f} s")
@@ -320,7 +325,7 @@ def bench_large(slower: float | None = None) -> list[Line]:
     from core import spreadsheets
 
     say(
-        f"\n[d] {LARGE:,} rows, every template column filled, roster_process in a child process whose peak memory "
+        f"\n[d] {LARGE:,} rows, every template column filled, import_process in a child process whose peak memory "
         "is its own"
     )
     content = large_roster()
@@ -369,7 +374,7 @@ def bench_large(slower: float | None = None) -> list[Line]:
     )
     return [
         Line(
-            f"{LARGE:,} rows, roster_process (child process)",
+            f"{LARGE:,} rows, import_process (child process)",
             f"{seconds:.2f} s ({LARGE / seconds:,.0f} rows/s)",
             f"<= {TARGET_SECONDS_LARGE:.0f} s",
             seconds <= TARGET_SECONDS_LARGE,

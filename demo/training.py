@@ -11,16 +11,16 @@ from openpyxl import Workbook
 
 from brands.models import CITY_AREA_CODE, Area, Occupation, Organisation
 from core.identity import check_character
+from core.imports.services import import_from_file, import_upload
 from training.models import Enrolment, RosterImport, TrainingBatch
 from training.roster import CATEGORY_NAMES, EDUCATION_CHOICES, TEMPLATE_HEADERS
+from training.roster_import import ROSTER
 from training.services import (
     ResultEntry,
     batch_create,
     batch_find,
     batch_get_or_create,
     enrolments_record_results,
-    roster_import_from_file,
-    roster_upload,
 )
 
 AREA_NAMES = {
@@ -101,14 +101,16 @@ def load(*, clerks: dict) -> dict[str, int]:
         batches += 1
         rows = [_person(rng, areas[area_code], number) for number in range(count)]
         if rows and not batch.enrolments.exists():
-            roster_import_from_file(
-                batch=batch,
+            import_from_file(
+                spec=ROSTER,
+                scope=batch,
                 user=clerks.get(area_code),
                 file_name=f"{batch.area}{batch.occupation}{batch.start_date:%Y%m}期花名册.xlsx",
                 content=_workbook(rows),
                 dry_run=False,
                 skip_invalid=True,
                 mark_completed=False,
+                via="命令行导入",
             )
         if completed and batch.end_date < timezone.localdate():
             _complete(batch, clerks.get(area_code), rng)
@@ -142,14 +144,16 @@ def _entrepreneurship_batch(areas, clerks) -> int:
         )
     rng = random.Random(2025)  # its own sequence: the other batches' people stay as they were
     if not batch.enrolments.exists():
-        roster_import_from_file(
-            batch=batch,
+        import_from_file(
+            spec=ROSTER,
+            scope=batch,
             user=clerk,
             file_name=f"{batch.area}创业培训{batch.start_date:%Y%m}期花名册.xlsx",
             content=_workbook([_person(rng, area, number) for number in range(count)]),
             dry_run=False,
             skip_invalid=True,
             mark_completed=False,
+            via="命令行导入",
         )
     if not batch.enrolments.filter(completed=True).exists():
         entries = [
@@ -200,8 +204,9 @@ def _preview_with_errors(areas, clerks, rng: random.Random) -> None:
     rows[7][5] = "贫困户"  # not a category of the plan
     rows[9][2] = "女" if rows[9][2] == "男" else "男"  # contradicts the ID number
     rows.append(list(rows[1]))  # the same person twice
-    roster_upload(
-        batch=batch,
+    import_upload(
+        spec=ROSTER,
+        scope=batch,
         user=clerks.get("450702"),
         file_name="钦南区猪脚粉制作工第1期花名册.xlsx",
         content=_workbook(rows, title="钦州市钦南区2026年钦州猪脚粉制作工培训花名册"),

@@ -183,10 +183,11 @@ def test_clerk_to_city_main_flow(sessions, open_as, clerk, reviewer, city_admin,
     with page.expect_download() as download_info:
         page.get_by_role("link", name="下载检查结果（含错误说明）").click()
     checked = list(workbook(download_info.value).active.iter_rows(values_only=True))
-    assert checked[0][:2] == ("姓名", "身份证号码") and checked[0][-1].startswith("错误说明")
-    assert len(checked) == 1 + 6
-    assert "校验位不正确" in checked[4][-1]
-    assert "与第 3 行是同一人" in checked[5][-1]
+    # The title row is kept above the header: row N of the workbook is the row the messages call 第 N 行.
+    assert checked[1][:2] == ("姓名", "身份证号码") and checked[1][-1].startswith("错误说明")
+    assert len(checked) == 2 + 6
+    assert "校验位不正确" in checked[5][-1]
+    assert "与第 3 行是同一人" in checked[6][-1]
 
     sessions.step("经办员：仅导入有效行")
     page.get_by_role("button", name="仅导入 3 条有效行").click()

@@ -17,6 +17,7 @@ from subsidies.models import SubsidyApplication
 from subsidies.tests.factories import SubsidyRuleFactory
 from training import services as training_services
 from training.models import Enrolment, RosterImport, TrainingBatch
+from training.tests import rosters
 from training.tests.factories import TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids, valid_row
 
@@ -40,14 +41,14 @@ def qinnan_records(clerk, area):
         end_date=today - datetime.timedelta(days=20),
     )
     ids = person_ids(3, start=800)
-    committed = training_services.roster_upload(
+    committed = rosters.roster_upload(
         batch=batch,
         user=clerk,
         file_name=FILE_NAME,
         content=make_roster([valid_row(ids[0], name=PERSON), valid_row(ids[1], name="苏志强")]),
         mark_completed=True,
     )
-    training_services.roster_request_commit(roster_import=committed, user=clerk, skip_invalid=False)
+    rosters.roster_request_commit(roster_import=committed, user=clerk, skip_invalid=False)
     enrolment = Enrolment.objects.get(batch=batch, trainee__id_number=ids[0])
     training_services.enrolments_record_results(
         batch=batch,
@@ -62,7 +63,7 @@ def qinnan_records(clerk, area):
             )
         ],
     )
-    preview = training_services.roster_upload(
+    preview = rosters.roster_upload(
         batch=batch, user=clerk, file_name="补录.xlsx", content=make_roster([valid_row(ids[2], name="陆海")])
     )
     created, _ineligible = subsidy_services.training_subsidies_for_batch(

@@ -7,6 +7,7 @@ from import_export.admin import ExportMixin
 
 from accounts.admin import ID_SEARCH_HELP, AreaScopedAdminMixin, PersonalDataExportMixin, ServiceWritesAdminMixin
 from brands.resources import SafeExportResource
+from core.imports.admin import ImportRecordAdmin
 from training.admin import KeepsSummaryRowsOnDeleteMixin
 
 from . import services, tallies
@@ -217,17 +218,7 @@ class WageCaseAdmin(ServiceWritesAdminMixin, AreaScopedAdminMixin, ExportMixin, 
 
 
 @admin.register(ReferralImport)
-class ReferralImportAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
+class ReferralImportAdmin(AreaScopedAdminMixin, ImportRecordAdmin):
     list_display = ("file_name", "area", "uploaded_by", "uploaded_at", "status")
     list_filter = ("status", "area")
     list_select_related = ("area", "uploaded_by")
-    exclude = ("content", "report")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("content", "report")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

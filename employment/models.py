@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from brands.models import Area, Organisation
 from core.credit_code import validate_uscc
+from core.imports.models import ImportRecord
 from training.models import PriorityCategory, Trainee, TrainingBatch
 
 
@@ -260,14 +261,8 @@ class WageCase(NamesAnEmployer, models.Model):
         return f"{self.received_on:%Y-%m-%d} {self.employer_label}"
 
 
-class ReferralImport(models.Model):
-    """One upload of a sheet of job referrals: who, when, which file, what it found and what it did."""
-
-    class Status(models.TextChoices):
-        PREVIEW = "preview", _("待确认")
-        COMMITTED = "committed", _("已导入")
-        CANCELLED = "cancelled", _("已取消")
-        FAILED = "failed", _("失败")
+class ReferralImport(ImportRecord):
+    """One upload of a sheet of job referrals (core/imports: the pipeline's record, lifecycle and report)."""
 
     area = models.ForeignKey(
         Area,
@@ -276,33 +271,11 @@ class ReferralImport(models.Model):
         related_name="+",
         help_text=_("导入的推荐记在该县区。"),
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    file_name = models.CharField(_("文件名"), max_length=200)
-    file_size = models.PositiveIntegerField(_("文件大小（字节）"))
-    # Kept so that the commit re-checks exactly the file that was previewed, and for the error workbook.
-    content = models.BinaryField(_("文件内容"))
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PREVIEW)
-    skip_invalid = models.BooleanField(_("仅导入有效行"), default=False)
-    rows = models.PositiveIntegerField(_("数据行"), default=0)
-    valid_rows = models.PositiveIntegerField(_("有效行"), default=0)
-    error_rows = models.PositiveIntegerField(_("错误行"), default=0)
-    duplicate_rows = models.PositiveIntegerField(_("文件内重复行"), default=0)
     existing_rows = models.PositiveIntegerField(_("已登记行"), default=0)
-    created_count = models.PositiveIntegerField(_("新增推荐"), default=0)
-    report = models.JSONField(_("检查报告"), default=dict, blank=True)
-    message = models.CharField(_("说明"), max_length=500, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ImportRecord.Meta):
         verbose_name = _("岗位推荐导入")
         verbose_name_plural = _("岗位推荐导入")
-        ordering = ["-uploaded_at", "-id"]
-
-    def __str__(self):
-        return f"{self.file_name}（{self.get_status_display()}）"
 
 
 class JobTally(models.Model):

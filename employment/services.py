@@ -18,11 +18,6 @@ from .models import EmploymentOutcome, JobReferral, LabourExport, WageCase
 RECORD_WORK = "登记"
 
 
-def acting_area(user, area: Area | None) -> Area:
-    """Only employment/referral_import.py still calls this (the pipeline part moves it to require_area)."""
-    return require_area(user, area, action=RECORD_WORK)
-
-
 def _check_not_future(day: datetime.date, label: str) -> None:
     if day > timezone.localdate():
         raise ValidationError(f"{label}不能晚于今天。")

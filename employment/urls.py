@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import views, views_import
+from core.imports.views import import_urls
+
+from . import views
+from .referral_import import REFERRALS
 
 app_name = "employment"
 
@@ -17,11 +20,12 @@ urlpatterns = [
     path("wage-cases/", views.wage_case_list, name="wage_case_list"),
     path("wage-cases/new/", views.wage_case_create, name="wage_case_create"),
     path("wage-cases/<int:pk>/", views.wage_case_detail, name="wage_case_detail"),
-    # Bulk referrals from an Excel sheet, with the roster import's conventions.
-    path("referrals/template.xlsx", views_import.referral_template, name="referral_template"),
-    path("referrals/import/", views_import.referral_import_upload, name="referral_import_upload"),
-    path("referral-imports/<int:pk>/", views_import.referral_import_detail, name="referral_import_detail"),
-    path("referral-imports/<int:pk>/commit/", views_import.referral_import_commit, name="referral_import_commit"),
-    path("referral-imports/<int:pk>/cancel/", views_import.referral_import_cancel, name="referral_import_cancel"),
-    path("referral-imports/<int:pk>/errors.xlsx", views_import.referral_import_errors, name="referral_import_errors"),
+    # Bulk referrals from an Excel sheet: the pages of the core import pipeline.
+    *import_urls(
+        REFERRALS,
+        template="referrals/template.xlsx",
+        upload="referrals/import/",
+        records="referral-imports/",
+        record="referral-imports/<int:pk>/",
+    ),
 ]

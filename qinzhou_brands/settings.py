@@ -260,8 +260,10 @@ DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "Bagui@2025demo")
 # A trainee's age at the batch's start date must be within these bounds (roster import, forms).
 TRAINEE_MIN_AGE = int(os.environ.get("TRAINEE_MIN_AGE", "16"))
 TRAINEE_MAX_AGE = int(os.environ.get("TRAINEE_MAX_AGE", "75"))
-# Rosters with more data rows than this are checked and committed by a Celery worker.
-ROSTER_INLINE_MAX_ROWS = int(os.environ.get("ROSTER_INLINE_MAX_ROWS", "2000"))
+# Every spreadsheet import (core/imports): files over this many rows are checked and written on a Celery
+# worker; a check or commit still running IMPORT_STALE_MINUTES after the upload has lost its worker.
+IMPORT_INLINE_MAX_ROWS = int(os.environ.get("IMPORT_INLINE_MAX_ROWS", "2000"))
+IMPORT_STALE_MINUTES = int(os.environ.get("IMPORT_STALE_MINUTES", "120"))
 # A roster whose ID numbers match this many people registered through other areas is flagged in the
 # 个人信息操作记录 (each match is recorded either way): a list of numbers is how the registry would be probed.
 ROSTER_ELSEWHERE_ALERT = int(os.environ.get("ROSTER_ELSEWHERE_ALERT", "20"))

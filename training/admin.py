@@ -18,6 +18,7 @@ from accounts.audit import AuditEntry, audit_record
 from accounts.scoping import trainees_visible
 from brands.admin import PlainLabelsAdminMixin
 from brands.resources import SafeExportResource
+from core.imports.admin import ImportRecordAdmin
 
 from . import services, tallies
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
@@ -295,7 +296,7 @@ class EnrolmentAdmin(
 
 
 @admin.register(RosterImport)
-class RosterImportAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
+class RosterImportAdmin(AreaScopedAdminMixin, ImportRecordAdmin):
     area_field = "batch__area"
     list_display = (
         "file_name",
@@ -311,13 +312,3 @@ class RosterImportAdmin(AreaScopedAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("status", "batch__area")
     list_select_related = ("batch", "batch__area", "batch__occupation", "uploaded_by")
-    exclude = ("content", "report")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("content", "report")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -15,13 +15,14 @@ from rest_framework.response import Response
 
 from accounts.api import PERSON_DETAIL_NOTE, PERSON_LIST_NOTE, PersonDataMixin
 from core.api import DatabaseUnavailable, ScopedObjectMixin, path_id
-from core.spreadsheets import MAX_UPLOAD_BYTES, upload_too_large
+from core.imports.services import import_from_file
+from core.spreadsheets import MAX_UPLOAD_BYTES, SpreadsheetError, upload_too_large
 
 from . import selectors, services
 from .filters import BatchFilter, EnrolmentFilter, TraineeFilter
 from .management.commands.import_roster import JSON_KEYS as ROSTER_REPORT_KEYS
 from .models import TrainingBatch
-from .roster import RosterFileError
+from .roster_import import ROSTER
 from .serializers import (
     BatchResultsSerializer,
     BatchSerializer,
@@ -111,8 +112,9 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError({"file": [upload_too_large(upload.size)]}, code="rule")
         try:
-            _roster_import, report = services.roster_import_from_file(
-                batch=batch,
+            _roster_import, report = import_from_file(
+                spec=ROSTER,
+                scope=batch,
                 user=request.user,
                 file_name=upload.name or "花名册.xlsx",
                 content=upload.read(),
@@ -121,12 +123,13 @@ class BatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
                 mark_completed=options["completed"],
                 via="接口导入",
             )
-        except RosterFileError as problem:
+        except SpreadsheetError as problem:
             raise ValidationError({"file": [str(problem)]}, code="rule") from None
         except DatabaseError:
             # The write has rolled back (the import history says so); the caller may simply send it again.
             logger.exception("roster upload through the API failed while writing (batch %s)", batch.pk)
             raise DatabaseUnavailable from None
+        report = report.to_json()
         return Response({key: report[key] for key in ROSTER_REPORT_KEYS})
 
     @extend_schema(

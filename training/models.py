@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Area, Occupation, Organisation
+from core.imports.models import ImportRecord
 from core.masking import mask_id_number
 
 
@@ -239,54 +240,16 @@ class Enrolment(models.Model):
         return f"{self.trainee} @ {self.batch}"
 
 
-class RosterImport(models.Model):
-    """One upload of a roster into a batch: who, when, which file, what it found and what it did."""
-
-    class Status(models.TextChoices):
-        ANALYSING = "analysing", _("正在检查")
-        PREVIEW = "preview", _("待确认")
-        COMMITTING = "committing", _("正在导入")
-        COMMITTED = "committed", _("已导入")
-        CANCELLED = "cancelled", _("已取消")
-        FAILED = "failed", _("失败")
+class RosterImport(ImportRecord):
+    """One upload of a roster into a batch (core/imports: the pipeline's record, lifecycle and report)."""
 
     batch = models.ForeignKey(TrainingBatch, verbose_name=_("班期"), on_delete=models.PROTECT, related_name="imports")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("确认导入人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    file_name = models.CharField(_("文件名"), max_length=200)
-    file_size = models.PositiveIntegerField(_("文件大小（字节）"))
-    # Kept in the database so a Celery worker on another machine can read it without shared storage.
-    content = models.BinaryField(_("文件内容"))
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.ANALYSING)
-    skip_invalid = models.BooleanField(_("仅导入有效行"), default=False)
     mark_completed = models.BooleanField(_("导入即结业"), default=False)
-    rows = models.PositiveIntegerField(_("数据行"), default=0)
-    valid_rows = models.PositiveIntegerField(_("有效行"), default=0)
-    error_rows = models.PositiveIntegerField(_("错误行"), default=0)
-    duplicate_rows = models.PositiveIntegerField(_("重复行"), default=0)
-    created_count = models.PositiveIntegerField(_("新增人员"), default=0)
-    updated_count = models.PositiveIntegerField(_("更新人员"), default=0)
     enrolled_count = models.PositiveIntegerField(_("新增参训"), default=0)
-    report = models.JSONField(_("检查报告"), default=dict, blank=True)
-    message = models.CharField(_("说明"), max_length=500, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ImportRecord.Meta):
         verbose_name = _("花名册导入")
         verbose_name_plural = _("花名册导入")
-        ordering = ["-uploaded_at", "-id"]
-
-    def __str__(self):
-        return f"{self.file_name}（{self.get_status_display()}）"
-
-    @property
-    def is_working(self) -> bool:
-        return self.status in {self.Status.ANALYSING, self.Status.COMMITTING}
 
 
 class TrainingTally(models.Model):

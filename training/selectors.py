@@ -158,25 +158,15 @@ def enrolment_list(*, user) -> QuerySet:
 
 
 def import_list(*, user, batch: TrainingBatch | None = None) -> QuerySet:
+    """The roster imports the user may see (the pipeline defers the file and the report where not needed)."""
     imports = scope_queryset(
-        RosterImport.objects.defer("content", "report").select_related(
-            "batch", "batch__area", "batch__occupation", "uploaded_by"
-        ),
+        RosterImport.objects.select_related("batch", "batch__area", "batch__occupation", "uploaded_by", "committed_by"),
         user,
         area_field="batch__area",
     )
     if batch is not None:
         imports = imports.filter(batch=batch)
     return imports.order_by("-uploaded_at", "-id")
-
-
-def import_get(*, user, pk: int, with_content: bool = False) -> RosterImport:
-    imports = RosterImport.objects.select_related(
-        "batch", "batch__area", "batch__occupation", "uploaded_by", "committed_by"
-    )
-    if not with_content:
-        imports = imports.defer("content")
-    return get_object_or_404(scope_queryset(imports, user, area_field="batch__area"), pk=pk)
 
 
 def counted_trainings(*, user, area=None, brand=None, year: int | None = None) -> QuerySet:

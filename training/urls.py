@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import views, views_import
+from core.imports.views import import_urls
+
+from . import views
+from .roster_import import ROSTER
 
 app_name = "training"
 
@@ -15,13 +18,12 @@ urlpatterns = [
     path("trainees/", views.trainee_list, name="trainee_list"),
     path("trainees/<int:pk>/", views.trainee_detail, name="trainee_detail"),
     path("trainees/<int:pk>/reveal-id/", views.trainee_reveal_id, name="trainee_reveal_id"),
-    # Roster import, the county clerk's daily job.
-    path("roster-template.xlsx", views_import.roster_template, name="roster_template"),
-    path("batches/<int:pk>/import/", views_import.import_upload, name="import_upload"),
-    path("imports/", views_import.import_list, name="import_list"),
-    path("imports/<int:pk>/", views_import.import_detail, name="import_detail"),
-    path("imports/<int:pk>/progress/", views_import.import_progress, name="import_progress"),
-    path("imports/<int:pk>/commit/", views_import.import_commit, name="import_commit"),
-    path("imports/<int:pk>/cancel/", views_import.import_cancel, name="import_cancel"),
-    path("imports/<int:pk>/errors.xlsx", views_import.import_errors, name="import_errors"),
+    # Roster import, the county clerk's daily job: the pages of the core import pipeline.
+    *import_urls(
+        ROSTER,
+        template="roster-template.xlsx",
+        upload="batches/<int:pk>/import/",
+        records="imports/",
+        record="imports/<int:pk>/",
+    ),
 ]

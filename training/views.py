@@ -104,7 +104,7 @@ def batch_detail(request, pk: int):
         certified=Count("pk", filter=~Q(certificate="")),
     )
     page = Paginator(enrolments, ROSTER_PER_PAGE).get_page(request.GET.get("page"))
-    imports = selectors.import_list(user=request.user, batch=batch)
+    imports = selectors.import_list(user=request.user, batch=batch).defer("content", "report")
     return render(
         request,
         "training/batch_detail.html",

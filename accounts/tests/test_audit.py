@@ -23,9 +23,10 @@ from brands.models import Organisation
 from brands.tests.factories import OrganisationFactory
 from employment import referral_import as importer
 from employment.models import JobReferral
+from employment.tests import referral_sheets
 from employment.tests.factories import EmploymentOutcomeFactory, JobReferralFactory
-from training import services as training_services
 from training.models import Enrolment, RosterImport, Trainee
+from training.tests import rosters
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids, valid_row
 
@@ -313,7 +314,7 @@ def test_the_referral_error_workbook_is_logged_and_not_for_the_city_viewer(clien
     sheet_rows = [
         [trainee.id_number, UPLOADED_INJECTION, "某公司", "家政服务员", datetime.date(2025, 3, 18), "专场招聘", "", ""]
     ]
-    referral_import = importer.referral_import_upload(
+    referral_import = referral_sheets.referral_upload(
         user=clerk, file_name="岗位推荐.xlsx", content=make_roster(sheet_rows, headers=importer.TEMPLATE_HEADERS)
     )
     url = reverse("employment:referral_import_errors", args=[referral_import.pk])
@@ -437,7 +438,7 @@ def test_a_roster_written_from_the_command_line_or_a_worker_is_logged_too(clerk,
     """Every path that commits goes through the same service: the CLI/API and the Celery worker too."""
     number = person_ids(1)[0]
     registered_in(batch.area, number)
-    roster_import, report = training_services.roster_import_from_file(
+    roster_import, report = rosters.roster_import_from_file(
         batch=batch,
         user=clerk,
         file_name="花名册.xlsx",

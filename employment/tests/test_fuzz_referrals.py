@@ -1,6 +1,6 @@
 """The bulk referral import fuzzed (issue 7, "Robustness"), with the roster fuzzing's strategies and files.
 
-(a) reading never raises anything but RosterFileError; every other problem is a row error with a
+(a) reading never raises anything but SpreadsheetError; every other problem is a row error with a
     Chinese message, and a valid row fits JobReferral's columns;
 (b) upload → preview → commit → error workbook through the county clerk's pages never answers 5xx;
 (c) never partial data: a refused commit writes no referral, a "valid rows only" commit writes exactly
@@ -19,9 +19,12 @@ from hypothesis import event, example, given, note, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from core.imports.cells import compact
+from core.spreadsheets import SpreadsheetError
 from employment import referral_import as importer
 from employment import tallies
 from employment.models import JobReferral, ReferralImport
+from employment.tests import referral_sheets as sheets_of_referrals
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids
 from training.tests.test_fuzz_roster import (
@@ -133,7 +136,7 @@ class ReferralSheet:
 def referral_sheets(draw, max_rows: int = 6) -> ReferralSheet:
     present = [name for name in FIELDS if name not in OPTIONAL_FIELDS or draw(st.booleans())]
     if draw(st.integers(0, 9)) == 5:  # now and then a required column is missing
-        present.remove(draw(st.sampled_from(importer.REQUIRED_COLUMNS)))
+        present.remove(draw(st.sampled_from(sheets_of_referrals.REQUIRED_COLUMNS)))
     columns = [(draw(st.sampled_from(importer.HEADER_SYNONYMS[name]).flatmap(decorated)), name) for name in present]
     columns += [(header, None) for header in draw(st.lists(st.sampled_from(["序号", "联系电话", None, 7]), max_size=2))]
     columns = draw(st.permutations(columns))
@@ -153,8 +156,8 @@ def referral_sheets(draw, max_rows: int = 6) -> ReferralSheet:
 
 def read_or_refuse(content: bytes):
     try:
-        sheet = importer.read_referrals(content, today=timezone.localdate(), keep_raw=True)
-    except importer.RosterFileError as problem:
+        sheet = sheets_of_referrals.read_referrals(content, keep_raw=True)
+    except SpreadsheetError as problem:
         assert CHINESE.search(str(problem))
         return None
     for row in sheet.rows:
@@ -237,7 +240,7 @@ def the_one_file_error(response) -> str:
 def recorded_keys() -> set[tuple]:
     """The referrals in the database, as the importer tells two referrals apart."""
     return {
-        (number, importer._compact(organisation or typed), importer._compact(position), day)
+        (number, compact(organisation or typed), compact(position), day)
         for number, organisation, typed, position, day in JobReferral.objects.values_list(
             "trainee__id_number", "employer__name", "employer_name", "position", "referred_on"
         )
@@ -247,9 +250,9 @@ def recorded_keys() -> set[tuple]:
 def expected_keys(content: bytes) -> set[tuple]:
     """What a "valid rows only" commit writes, worked out from the reader and the people registered above:
     rows without errors of the clerk's own trainees under their registered names, each referral once."""
-    sheet = importer.read_referrals(content, today=timezone.localdate())
+    sheet = sheets_of_referrals.read_referrals(content)
     return {
-        (row.identity.number, importer._compact(row.employer_name), importer._compact(row.position), row.referred_on)
+        (row.identity.number, compact(row.employer_name), compact(row.position), row.referred_on)
         for row in sheet.rows
         if not row.errors and REGISTERED.get(row.identity.number) == row.name
     }
@@ -355,8 +358,10 @@ def test_a_fault_half_way_through_a_commit_leaves_nothing_behind(clerk_client, t
 
 
 def in_referral_words(message: str) -> str:
-    """The roster import's refusal of a file, as the referral import words it."""
-    return message.replace("花名册", importer.SHEET)
+    """The roster import's refusal of a file, as the referral import words it: the pipeline names the sheet
+    by the spec's noun; the reader's own refusals (a zip bomb) are the same for every import."""
+    pipeline = message.startswith("花名册") or "填好的花名册" in message
+    return message.replace("花名册", importer.REFERRALS.noun) if pipeline else message
 
 
 def header_in_row_11(workbook: Workbook) -> None:
@@ -378,10 +383,10 @@ def roster_header_only(workbook: Workbook) -> None:
 
 
 HEADER_PROBLEMS = {
-    "forty sheets, no roster": importer.NO_HEADER,
-    "hidden first sheet, nothing else": importer.NO_HEADER,
-    "header merged into one cell": importer.NO_HEADER,
-    "header in row 11": importer.NO_HEADER,
+    "forty sheets, no roster": sheets_of_referrals.NO_HEADER,
+    "hidden first sheet, nothing else": sheets_of_referrals.NO_HEADER,
+    "header merged into one cell": sheets_of_referrals.NO_HEADER,
+    "header in row 11": sheets_of_referrals.NO_HEADER,
     "header and nothing below": None,  # replaced below: the referral header with nothing under it
 }
 MALFORMED_SHEETS = {
@@ -389,10 +394,15 @@ MALFORMED_SHEETS = {
     for name, (build, message) in MALFORMED.items()
     if name not in {"header and nothing below", "empty bytes"}
 } | {
-    "referral header in row 11": (lambda: workbook_bytes(header_in_row_11), importer.NO_HEADER),
-    "referral header merged into one cell": (lambda: workbook_bytes(merged_header_row), importer.NO_HEADER),
-    "a roster instead of a referral sheet": (lambda: workbook_bytes(roster_header_only), importer.NO_HEADER),
-    "header and nothing below": (lambda: make_roster([], headers=HEADERS), importer.NO_DATA),
+    "referral header in row 11": (lambda: workbook_bytes(header_in_row_11), sheets_of_referrals.NO_HEADER),
+    "referral header merged into one cell": (lambda: workbook_bytes(merged_header_row), sheets_of_referrals.NO_HEADER),
+    # The one header rule finds the person's columns and names what the sheet lacks for referrals.
+    "a roster instead of a referral sheet": (
+        lambda: workbook_bytes(roster_header_only),
+        "表头缺少必填列：“用人单位”（或“推荐单位”“招聘单位”）、“推荐岗位”（或“岗位”）、“推荐日期”、“推荐渠道”（或“渠道”）。"
+        "请使用下载的模板，或在表头中补上这些列。",
+    ),
+    "header and nothing below": (lambda: make_roster([], headers=HEADERS), sheets_of_referrals.NO_DATA),
     "empty bytes": (lambda: b"", "上传的文件是空的。"),
 }
 

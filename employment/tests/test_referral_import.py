@@ -18,9 +18,10 @@ from accounts.scoping import scope_for
 from brands.models import Organisation
 from brands.tests.factories import OrganisationFactory
 from core.identity import parse_id_number
-from core.spreadsheets import DAMAGED, NOT_A_WORKBOOK
+from core.spreadsheets import DAMAGED, NOT_A_WORKBOOK, SpreadsheetError
 from employment import referral_import as importer
 from employment.models import JobReferral, ReferralImport
+from employment.tests import referral_sheets
 from training.models import Enrolment, Trainee
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids
@@ -59,13 +60,13 @@ def sheet(rows, *, headers=HEADERS, title_rows=()) -> bytes:
 
 
 def upload(user, rows, *, area=None, **sheet_options) -> ReferralImport:
-    return importer.referral_import_upload(
+    return referral_sheets.referral_upload(
         user=user, file_name="岗位推荐.xlsx", content=sheet(rows, **sheet_options), area=area
     )
 
 
 def commit(referral_import, user, *, skip_invalid=False) -> ReferralImport:
-    importer.referral_import_commit(referral_import=referral_import, user=user, skip_invalid=skip_invalid)
+    referral_sheets.referral_commit(referral_import=referral_import, user=user, skip_invalid=skip_invalid)
     referral_import.refresh_from_db()
     return referral_import
 
@@ -283,7 +284,7 @@ def test_blank_rows_are_skipped_and_not_counted(clerk, people):
 
 def test_a_header_missing_a_required_column_is_refused(clerk, people):
     headers = ["身份证号码", "姓名", "用人单位", "推荐日期", "推荐渠道"]
-    with pytest.raises(importer.RosterFileError) as problem:
+    with pytest.raises(SpreadsheetError) as problem:
         upload(clerk, [[people[0].id_number, people[0].name, EMPLOYER, DAY, "线上"]], headers=headers)
     assert str(problem.value) == "表头缺少必填列：“推荐岗位”（或“岗位”）。请使用下载的模板，或在表头中补上这些列。"
     assert not ReferralImport.objects.exists()
@@ -301,7 +302,7 @@ def test_the_same_referral_twice_in_the_file_is_imported_once(clerk, people):
     ]
     referral_import = upload(clerk, rows)
     report = referral_import.report
-    assert report["duplicates"] == [{"row": 4, "first": 2}]
+    assert report["duplicates"] == [{"row": 4, "first_row": 2}]
     assert (report["created"], report["valid"], report["rows"]) == (3, 3, 4)
     commit(referral_import, clerk)
     assert JobReferral.objects.count() == 3
@@ -367,7 +368,7 @@ def test_a_committed_or_cancelled_import_cannot_be_committed(clerk, people):
     with pytest.raises(ValidationError, match="当前状态为“已导入”，不能再提交"):
         commit(done, clerk)
     cancelled = upload(clerk, [row(people[1])])
-    importer.referral_import_cancel(referral_import=cancelled, user=clerk)
+    referral_sheets.referral_cancel(referral_import=cancelled, user=clerk)
     with pytest.raises(ValidationError, match="当前状态为“已取消”"):
         commit(cancelled, clerk)
     assert JobReferral.objects.count() == 1
@@ -427,8 +428,8 @@ BAD_FILES = {
         ole_file("Root Entry", "EncryptionInfo", "EncryptedPackage"),
         "文件设置了打开密码，系统无法读取：请在 Excel 中取消密码后重新上传。",
     ),
-    "empty bytes": (b"", "文件是空的，请选择填好的表格文件。"),
-    "no header": (make_roster([["张三", "450702"]], headers=["名字", "号码"]), importer.NO_HEADER),
+    "empty bytes": (b"", "文件是空的，请选择填好的推荐表。"),
+    "no header": (make_roster([["张三", "450702"]], headers=["名字", "号码"]), referral_sheets.NO_HEADER),
     "header only": (make_roster([], headers=HEADERS), "推荐表没有数据行：表头下面是空的。"),
     "over 10,000 rows": (wide_sheet(10_001), "推荐表超过 10,000 行，请拆分后分批上传。"),
     "over 20 MB": (b"PK\x03\x04" + bytes(20 * 1024 * 1024), "文件超过 20 MB（当前 20.0 MB），请拆分后分批上传。"),
@@ -444,8 +445,8 @@ def test_an_unusable_file_is_refused_with_one_message_and_nothing_is_stored(cler
         content, message = lying_zip_bomb(), DAMAGED
     else:
         content, message = BAD_FILES[name]
-    with pytest.raises(importer.RosterFileError) as problem:
-        importer.referral_import_upload(user=clerk, file_name="岗位推荐.xlsx", content=content)
+    with pytest.raises(SpreadsheetError) as problem:
+        referral_sheets.referral_upload(user=clerk, file_name="岗位推荐.xlsx", content=content)
     assert str(problem.value) == message
     assert not ReferralImport.objects.exists()
 
@@ -480,7 +481,7 @@ def test_the_template_filled_in_is_accepted(clerk, people):
     workbook["岗位推荐"].append(row(people[0]))
     buffer = io.BytesIO()
     workbook.save(buffer)
-    referral_import = importer.referral_import_upload(user=clerk, file_name="模板.xlsx", content=buffer.getvalue())
+    referral_import = referral_sheets.referral_upload(user=clerk, file_name="模板.xlsx", content=buffer.getvalue())
     assert (referral_import.rows, referral_import.report["created"]) == (1, 1)
 
 
@@ -618,7 +619,9 @@ def registered_trainees(batch, count: int, start: int) -> list[Trainee]:
 def queries_to_import(clerk, area, trainees) -> tuple[int, int]:
     content = sheet([row(trainee) for trainee in trainees])
     with CaptureQueriesContext(connection) as context:
-        report = importer.referral_process(content=content, area=area, user=clerk, commit=True, skip_invalid=False)
+        report = referral_sheets.referral_process(
+            content=content, area=area, user=clerk, commit=True, skip_invalid=False
+        )
     assert report["created"] == len(trainees)
     inserts = [query["sql"] for query in context.captured_queries if query["sql"].lstrip().upper().startswith("INSERT")]
     referral_inserts = sum(JobReferral._meta.db_table in sql.split("(")[0] for sql in inserts)

@@ -14,9 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.spreadsheets import SpreadsheetError
 from employment import referral_import as importer
 from employment.models import JobReferral, ReferralImport, ReferralStanding
 from employment.referral_keys import ReferralKeyError, referral_key_make, referral_key_read
+from employment.tests import referral_sheets
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,8 +170,8 @@ def test_a_name_that_does_not_match_the_key_is_a_row_error(client, clerk, area, 
 
 def test_a_sheet_without_a_key_or_id_column_says_which_columns_are_missing(clerk, area):
     content = sheet_with([["黄一", "某公司", "保洁员", "2025.6.1", "线上"]], headers=FILL_IN[1:] + ["推荐结果"])
-    with pytest.raises(importer.RosterFileError) as problem:
-        importer.referral_import_upload(user=clerk, file_name="a.xlsx", content=content)
+    with pytest.raises(SpreadsheetError) as problem:
+        referral_sheets.referral_upload(user=clerk, file_name="a.xlsx", content=content)
     assert "身份证号码" in str(problem.value)
 
 

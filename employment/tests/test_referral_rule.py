@@ -25,9 +25,9 @@ from employment.selectors import referral_tally, referral_worklist
 from employment.services import referral_create
 from employment.tests.oracle import referral_summary
 from training.models import Enrolment
-from training.services import batch_update, roster_import_from_file
+from training.services import batch_update
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
-from training.tests.rosters import make_roster, person_ids, valid_row
+from training.tests.rosters import make_roster, person_ids, roster_import_from_file, valid_row
 
 pytestmark = pytest.mark.django_db
 

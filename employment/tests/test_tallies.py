@@ -14,7 +14,6 @@ from dashboard.selectors import progress_summary
 from employment import tallies
 from employment.counting import STARTUP_EMPLOYEES, counted_outcomes
 from employment.models import JobTally, ReferralTally
-from employment.referral_import import referral_process
 from employment.selectors import (
     job_tally,
     priority_group_tally,
@@ -24,12 +23,13 @@ from employment.selectors import (
 from employment.services import outcome_create, referral_create
 from employment.tests.factories import EmploymentOutcomeFactory
 from employment.tests.oracle import counts_per_key, priority_group_counts, referral_summary
+from employment.tests.referral_sheets import referral_process
 from training.counting import completed_trainings
 from training.models import Enrolment, PriorityCategory, TrainingTally
 from training.selectors import training_tally
-from training.services import ResultEntry, batch_update, enrolments_record_results, roster_import_from_file
+from training.services import ResultEntry, batch_update, enrolments_record_results
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
-from training.tests.rosters import chinese_name, make_roster, person_ids, valid_row
+from training.tests.rosters import chinese_name, make_roster, person_ids, roster_import_from_file, valid_row
 
 pytestmark = pytest.mark.django_db
 

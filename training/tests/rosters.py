@@ -6,7 +6,10 @@ import io
 from openpyxl import Workbook
 
 from core.identity import check_character
+from core.imports import reading
+from core.imports import services as imports
 from training.roster import TEMPLATE_HEADERS
+from training.roster_import import ROSTER
 
 
 def make_id(
@@ -69,3 +72,45 @@ def chinese_name(number: int) -> str:
     if number % 3:
         return surname + first
     return surname + first + GIVEN[(number * 7) % len(GIVEN)]
+
+
+def read_roster(content: bytes, *, rules, keep_raw: bool = False):
+    """A roster as the pipeline reads it (header, rows checked by the roster spec)."""
+    return reading.read_sheet(ROSTER, content, rules=rules, keep_raw=keep_raw)
+
+
+def estimate_rows(content: bytes) -> int:
+    return reading.estimate_rows(ROSTER, content)
+
+
+# The roster import's calls on the pipeline, as the tests make them (the report as its JSON).
+
+
+def roster_process(*, content: bytes, batch, commit: bool, skip_invalid: bool, mark_completed: bool = False, **more):
+    report = imports.import_process(
+        spec=ROSTER,
+        scope=batch,
+        content=content,
+        commit=commit,
+        skip_invalid=skip_invalid,
+        options={"mark_completed": mark_completed},
+        **more,
+    )
+    return report.to_json()
+
+
+def roster_upload(*, batch, **arguments):
+    return imports.import_upload(spec=ROSTER, scope=batch, **arguments)
+
+
+def roster_request_commit(*, roster_import, user, skip_invalid: bool):
+    return imports.import_request_commit(spec=ROSTER, record=roster_import, user=user, skip_invalid=skip_invalid)
+
+
+def roster_cancel(*, roster_import, user):
+    return imports.import_cancel(spec=ROSTER, record=roster_import, user=user)
+
+
+def roster_import_from_file(*, batch, via: str = "命令行导入", **arguments):
+    record, report = imports.import_from_file(spec=ROSTER, scope=batch, via=via, **arguments)
+    return record, report.to_json()

@@ -18,6 +18,7 @@ from brands.models import Occupation
 from qinzhou_brands.tests.apiclient import api, url
 from training import bulk, services
 from training.models import Enrolment, RosterImport, Trainee, TrainingBatch
+from training.tests import rosters
 from training.tests.rosters import chinese_name, make_roster, person_ids, valid_row
 from training.tests.test_roster import bad_file
 
@@ -477,7 +478,7 @@ def test_the_import_history_says_the_roster_came_through_the_api(clerk, batch):
 
 def test_the_service_refuses_another_areas_batch_itself(other_clerk, batch):
     with pytest.raises(PermissionDenied):
-        services.roster_import_from_file(
+        rosters.roster_import_from_file(
             batch=batch,
             user=other_clerk,
             file_name="花名册.xlsx",

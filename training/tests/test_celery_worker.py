@@ -17,10 +17,11 @@ from django.db import connection
 
 from brands.models import Occupation
 from conftest import require_service, uses_postgresql
+from core.imports.services import progress_key
 from qinzhou_brands.celery import app as celery_app
 from training.models import Enrolment, RosterImport, Trainee
-from training.services import batch_create, roster_request_commit, roster_upload
-from training.tests.rosters import chinese_name, person_ids, valid_row
+from training.services import batch_create
+from training.tests.rosters import chinese_name, person_ids, roster_request_commit, roster_upload, valid_row
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.services, pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -119,7 +120,7 @@ def big_batch(area, clerk):
 
 
 def test_large_roster_is_checked_and_committed_by_the_worker(worker, big_batch, clerk, settings):
-    settings.ROSTER_INLINE_MAX_ROWS = 100
+    settings.IMPORT_INLINE_MAX_ROWS = 100
     roster_import = roster_upload(batch=big_batch, user=clerk, file_name="大名单.xlsx", content=_roster_bytes(2500))
     # The upload returned at once: the check runs on the worker.
     assert RosterImport.objects.get(pk=roster_import.pk).status in {"analysing", "preview"}
@@ -143,7 +144,7 @@ def test_large_roster_is_checked_and_committed_by_the_worker(worker, big_batch, 
 
 
 def test_a_worker_killed_half_way_leaves_no_row_behind(worker, big_batch, clerk, settings):
-    settings.ROSTER_INLINE_MAX_ROWS = 100
+    settings.IMPORT_INLINE_MAX_ROWS = 100
     roster_import = roster_upload(batch=big_batch, user=clerk, file_name="大名单.xlsx", content=_roster_bytes(30000))
     checked = _wait(
         lambda: RosterImport.objects.filter(pk=roster_import.pk, status="preview").exists(), seconds=240, every=0.2
@@ -151,7 +152,7 @@ def test_a_worker_killed_half_way_leaves_no_row_behind(worker, big_batch, clerk,
     assert checked, f"worker did not finish the check ({_state(roster_import)}); its log:\n{worker.log_tail()}"
     roster_import.refresh_from_db()
     roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
-    key = f"roster-import:{roster_import.pk}:progress"
+    key = progress_key(roster_import)
 
     def writing():
         state = cache.get(key) or {}

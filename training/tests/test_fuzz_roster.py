@@ -2,7 +2,7 @@
 
 Properties, each checked with hypothesis on real xlsx files (openpyxl, or hand-written XML for cells
 openpyxl cannot write):
-(a) reading never raises anything but RosterFileError; every other problem is a row error with a
+(a) reading never raises anything but SpreadsheetError; every other problem is a row error with a
     Chinese message, and what a valid row holds fits the database (lengths, no control characters);
 (b) upload → preview → commit → error workbook through the county clerk's pages never answers 5xx;
 (c) never partial data: a refused commit changes nothing, a "valid rows only" commit writes exactly
@@ -29,7 +29,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.identity import check_character
-from core.spreadsheets import NOT_A_WORKBOOK
+from core.spreadsheets import NOT_A_WORKBOOK, SpreadsheetError
 from training import bulk
 from training.models import Enrolment, RosterImport, Trainee
 from training.roster import (
@@ -37,13 +37,18 @@ from training.roster import (
     CATEGORY_NAMES,
     EDUCATION_SYNONYMS,
     HEADER_SYNONYMS,
-    RosterFileError,
     RowRules,
-    estimate_rows,
-    read_roster,
 )
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
-from training.tests.rosters import chinese_name, make_id, make_roster, person_ids, valid_row
+from training.tests.rosters import (
+    chinese_name,
+    estimate_rows,
+    make_id,
+    make_roster,
+    person_ids,
+    read_roster,
+    valid_row,
+)
 from training.tests.test_roster import (
     DAMAGED,
     EMPTY_SHEET,
@@ -307,7 +312,7 @@ def read_or_refuse(content: bytes):
     """The roster, or None when the file is refused as a whole (with a Chinese message)."""
     try:
         roster = read_roster(content, rules=RULES, keep_raw=True)
-    except RosterFileError as problem:
+    except SpreadsheetError as problem:
         assert CHINESE.search(str(problem))
         return None
     assert_chinese_row_errors(roster)
@@ -815,7 +820,7 @@ def test_a_two_cell_file_whose_used_range_is_17_billion_cells_is_refused_before_
         text_row(1, ["姓名", "身份证号码"]) + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
     )
     assert len(content) < 2000
-    with pytest.raises(RosterFileError) as refused:  # asked first, so that a regression fails here, not by abort
+    with pytest.raises(SpreadsheetError) as refused:  # asked first, so that a regression fails here, not by abort
         estimate_rows(content)
     assert str(refused.value) == RANGE_TOO_LARGE
     assert the_one_file_error(upload(clerk_client, batch, content)) == RANGE_TOO_LARGE
@@ -843,7 +848,7 @@ def test_the_used_range_is_bounded_however_the_sheet_xml_is_written(cells, refus
     if refused is None:
         assert read_roster(content, rules=RULES).rows[0].identity.number == POOL[2]
         return
-    with pytest.raises(RosterFileError) as problem:
+    with pytest.raises(SpreadsheetError) as problem:
         estimate_rows(content)
     assert refused in str(problem.value)
 

@@ -11,9 +11,11 @@ from django.test.utils import CaptureQueriesContext
 
 from brands.models import Area, Occupation
 from conftest import require_service, uses_postgresql
+from core.spreadsheets import SpreadsheetError
 from training import bulk, services
+from training import roster_import as roster_import_module
 from training.models import Enrolment, RosterImport, Trainee, TrainingBatch
-from training.roster import RosterFileError
+from training.tests import rosters
 from training.tests.rosters import make_id, make_roster, person_ids, valid_row
 from training.tests.test_roster import BAD_FILES, bad_file, quick_roster
 
@@ -50,7 +52,7 @@ def earlier_batch(make_batch):
 
 
 def process(batch, rows, *, commit=True, skip_invalid=False, mark_completed=False, **roster_options) -> dict:
-    return services.roster_process(
+    return rosters.roster_process(
         content=make_roster(rows, **roster_options),
         batch=batch,
         commit=commit,
@@ -311,7 +313,7 @@ def test_a_database_error_inside_the_copy_is_a_django_database_error(monkeypatch
     """On PostgreSQL new people go in by COPY, psycopg2's own call: its errors must reach the callers as
     Django's DatabaseError, or the upload would end in a 500 instead of "rolled back, nothing written"."""
     require_service("PostgreSQL", uses_postgresql(), "the new people are written by COPY only there")
-    plan_for_real = services.plan_import
+    plan_for_real = roster_import_module.plan_import
 
     def plan_then_someone_registers_the_first_person(rows, **options):
         plan = plan_for_real(rows, **options)
@@ -324,7 +326,7 @@ def test_a_database_error_inside_the_copy_is_a_django_database_error(monkeypatch
             )
         return plan
 
-    monkeypatch.setattr(services, "plan_import", plan_then_someone_registers_the_first_person)
+    monkeypatch.setattr(roster_import_module, "plan_import", plan_then_someone_registers_the_first_person)
     with pytest.raises(DatabaseError):
         process(batch, [valid_row(number) for number in person_ids(3, start=300)])
     assert not Trainee.objects.exists()  # the insert above belonged to the same, rolled-back transaction
@@ -333,14 +335,14 @@ def test_a_database_error_inside_the_copy_is_a_django_database_error(monkeypatch
 @pytest.mark.django_db(transaction=True)
 def test_a_fault_while_committing_an_upload_fails_the_import_with_a_chinese_message(monkeypatch, batch, clerk):
     before = snapshot()
-    roster_import = services.roster_upload(
+    roster_import = rosters.roster_upload(
         batch=batch, user=clerk, file_name="花名册.xlsx", content=make_roster(roster_touching_everything())
     )
     roster_import.refresh_from_db()
     assert roster_import.status == RosterImport.Status.PREVIEW  # checked inline when the upload committed
     seen = fail_after_trainees_were_written(monkeypatch, "enrol")
 
-    services.roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
+    rosters.roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
 
     roster_import.refresh_from_db()
     assert roster_import.status == RosterImport.Status.FAILED
@@ -355,7 +357,7 @@ def test_a_fault_while_committing_an_upload_fails_the_import_with_a_chinese_mess
 
 def upload(batch, user, rows, django_capture_on_commit_callbacks, **options) -> RosterImport:
     with django_capture_on_commit_callbacks(execute=True):
-        roster_import = services.roster_upload(
+        roster_import = rosters.roster_upload(
             batch=batch, user=user, file_name="钦南区母婴护理员花名册.xlsx", content=make_roster(rows), **options
         )
     roster_import.refresh_from_db()
@@ -364,7 +366,7 @@ def upload(batch, user, rows, django_capture_on_commit_callbacks, **options) -> 
 
 def commit(roster_import, user, django_capture_on_commit_callbacks, skip_invalid=False) -> RosterImport:
     with django_capture_on_commit_callbacks(execute=True):
-        services.roster_request_commit(roster_import=roster_import, user=user, skip_invalid=skip_invalid)
+        rosters.roster_request_commit(roster_import=roster_import, user=user, skip_invalid=skip_invalid)
     roster_import.refresh_from_db()
     return roster_import
 
@@ -387,7 +389,7 @@ def test_a_preview_with_errors_cannot_be_committed_whole(batch, clerk, django_ca
     roster_import = upload(batch, clerk, rows_with_two_errors(), django_capture_on_commit_callbacks)
     assert roster_import.error_rows == 2
     with pytest.raises(ValidationError) as problem:
-        services.roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
+        rosters.roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
     assert problem.value.messages == ["花名册有错误行，不能全部导入：请修改后重新上传，或选择“仅导入有效行”。"]
     roster_import = commit(roster_import, clerk, django_capture_on_commit_callbacks, skip_invalid=True)
     assert roster_import.status == RosterImport.Status.COMMITTED
@@ -414,17 +416,17 @@ def test_a_committed_import_cannot_be_committed_again(batch, clerk, django_captu
         django_capture_on_commit_callbacks,
     )
     with pytest.raises(ValidationError, match="当前状态为“已导入”，不能再提交"):
-        services.roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
+        rosters.roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
 
 
 def test_a_cancelled_import_writes_nothing(batch, clerk, django_capture_on_commit_callbacks):
     roster_import = upload(batch, clerk, [valid_row(PEOPLE[0])], django_capture_on_commit_callbacks)
-    services.roster_cancel(roster_import=roster_import, user=clerk)
+    rosters.roster_cancel(roster_import=roster_import, user=clerk)
     roster_import.refresh_from_db()
     assert roster_import.status == RosterImport.Status.CANCELLED
     assert roster_import.message == "经办员取消了本次导入，没有写入任何记录。"
     with pytest.raises(ValidationError):
-        services.roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
+        rosters.roster_request_commit(roster_import=roster_import, user=clerk, skip_invalid=False)
     assert counts()["trainees"] == 0
 
 
@@ -437,7 +439,7 @@ def test_mark_completed_on_an_upload(batch, clerk, django_capture_on_commit_call
 
 
 def test_a_large_upload_goes_through_the_task_queue(batch, clerk, settings, django_capture_on_commit_callbacks):
-    settings.ROSTER_INLINE_MAX_ROWS = 2  # Celery runs in the test's process (conftest)
+    settings.IMPORT_INLINE_MAX_ROWS = 2  # Celery runs in the test's process (conftest)
     roster_import = upload(batch, clerk, [valid_row(n) for n in PEOPLE], django_capture_on_commit_callbacks)
     assert roster_import.status == RosterImport.Status.PREVIEW
     roster_import = commit(roster_import, clerk, django_capture_on_commit_callbacks)
@@ -448,15 +450,15 @@ def test_a_large_upload_goes_through_the_task_queue(batch, clerk, settings, djan
 def test_a_clerk_cannot_upload_into_another_areas_batch(make_batch, other_area, clerk):
     other_batch = make_batch(batch_area=other_area)
     with pytest.raises(PermissionDenied):
-        services.roster_upload(batch=other_batch, user=clerk, file_name="a.xlsx", content=make_roster([]))
+        rosters.roster_upload(batch=other_batch, user=clerk, file_name="a.xlsx", content=make_roster([]))
     assert not RosterImport.objects.exists()
 
 
 @pytest.mark.parametrize("name", [*BAD_FILES, "zip bomb", "zip bomb with a lying directory", "over 20 MB"])
 def test_an_unusable_upload_is_refused_and_nothing_is_stored(batch, clerk, name):
     content, message = bad_file(name)
-    with pytest.raises(RosterFileError) as problem:
-        services.roster_upload(
+    with pytest.raises(SpreadsheetError) as problem:
+        rosters.roster_upload(
             batch=batch,
             user=clerk,
             file_name="花名册.csv" if name.startswith("csv") else "花名册.xlsx",
@@ -476,9 +478,9 @@ def write_queries_bound(rows: int) -> int:
 
     total = 0
     for model, chunk in (
-        (Trainee, services.CHUNK),
-        (Trainee.categories.through, services.CHUNK),
-        (Enrolment, services.CHUNK),
+        (Trainee, bulk.CHUNK),
+        (Trainee.categories.through, bulk.CHUNK),
+        (Enrolment, bulk.CHUNK),
         (ReferralStanding, 1000),
     ):
         fields = [field for field in model._meta.concrete_fields if not field.primary_key]
@@ -491,7 +493,7 @@ def write_queries_bound(rows: int) -> int:
 def queries_to_import(batch, count: int, start: int) -> tuple[int, int]:
     content = quick_roster([valid_row(number) for number in person_ids(count, start=start)])
     with CaptureQueriesContext(connection) as context:
-        report = services.roster_process(
+        report = rosters.roster_process(
             content=content, batch=batch, commit=True, skip_invalid=False, mark_completed=False
         )
     assert (report["created"], report["enrolled"]) == (count, count)

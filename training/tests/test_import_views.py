@@ -152,12 +152,14 @@ def test_error_workbook_has_the_rows_and_an_error_column(clerk_client, batch):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:2] == ("姓名", "身份证号码")
-    assert rows[0][-1].startswith("错误说明")
-    assert len(rows) == 6  # header + five data rows
-    assert "校验位不正确" in rows[4][-1]
-    assert "与第 3 行是同一人" in rows[5][-1]
-    assert rows[1][-1] in (None, "")
+    # The title row stays above the header, so row N of the workbook is row N of the file (and of the messages).
+    assert rows[0][0] == "钦南区母婴护理员培训花名册"
+    assert rows[1][:2] == ("姓名", "身份证号码")
+    assert rows[1][-1].startswith("错误说明")
+    assert len(rows) == 7  # title + header + five data rows
+    assert "校验位不正确" in rows[5][-1]
+    assert "与第 3 行是同一人" in rows[6][-1]
+    assert rows[2][-1] in (None, "")
 
 
 def test_formula_in_a_cell_is_neutralised_in_the_error_workbook(clerk_client, batch):

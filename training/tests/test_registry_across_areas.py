@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 
 from accounts.models import AuditEntry
 from employment.tests.factories import EmploymentOutcomeFactory, JobReferralFactory
-from training import services
 from training.models import Enrolment, PriorityCategory, RosterImport, Trainee
+from training.tests import rosters
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids, valid_row
 
@@ -83,7 +83,7 @@ def registry_unchanged(trainee: Trainee) -> None:
 
 
 def process(batch, rows, *, commit=True, user=None) -> dict:
-    return services.roster_process(
+    return rosters.roster_process(
         content=make_roster(rows), batch=batch, commit=commit, skip_invalid=False, mark_completed=False, user=user
     )
 
@@ -165,7 +165,7 @@ def test_an_upload_with_many_matches_is_flagged(batch, other_area, clerk, client
 
 def test_a_dry_run_through_the_api_path_is_no_oracle_either(batch, registered_elsewhere, clerk):
     """The command line and the API run `roster_import_from_file`; its dry run stores nothing but the audit."""
-    _import, report = services.roster_import_from_file(
+    _import, report = rosters.roster_import_from_file(
         batch=batch,
         user=clerk,
         file_name="x.xlsx",

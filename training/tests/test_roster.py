@@ -24,16 +24,13 @@ from core.spreadsheets import (
     SpreadsheetError,
     check_container,
 )
-from training import roster as roster_module
 from training.roster import (
     HEADER_SYNONYMS,
-    RosterFileError,
     RowRules,
-    estimate_rows,
     normalise_phone,
-    read_roster,
 )
-from training.tests.rosters import make_id, make_roster, person_ids, valid_row
+from training.roster_import import ROSTER
+from training.tests.rosters import estimate_rows, make_id, make_roster, person_ids, read_roster, valid_row
 
 START = datetime.date(2024, 3, 1)
 RULES = RowRules(start_date=START, min_age=16, max_age=75)
@@ -46,9 +43,7 @@ HEADERS = ["姓名", "身份证号码", "性别", "联系电话", "文化程度"
 
 PASSWORD = "文件设置了打开密码，系统无法读取：请在 Excel 中取消密码后重新上传。"
 EMPTY_SHEET = "文件是空的：工作表里没有任何内容。"
-NO_HEADER = (
-    "没有找到表头行：前 10 行中应有“姓名”（或“学员姓名”）和“身份证号码”（或“身份证号”“公民身份号码”“证件号码”）两列。"
-)
+NO_HEADER = ROSTER.no_header_message()
 NO_DATA = "花名册没有数据行：表头下面是空的。"
 TOO_MANY_ROWS = "花名册超过 100,000 行，请拆分后分批上传。"
 UNCOMPRESSED_TOO_BIG = "文件解压后超过 400 MB，可能不是正常的表格：请删除无关的工作表、图片后重新上传。"
@@ -543,7 +538,7 @@ def test_the_header_in_row_10_is_found():
 
 
 def test_the_header_in_row_11_is_not_found():
-    with pytest.raises(RosterFileError) as problem:
+    with pytest.raises(SpreadsheetError) as problem:
         read([valid_row(PERSON)], title_rows=[f"标题 {n}" for n in range(1, 11)])
     assert str(problem.value) == NO_HEADER
 
@@ -638,11 +633,11 @@ def test_the_data_row_estimate_counts_rows_below_the_header():
 )
 def test_unusable_files_are_refused_with_one_chinese_message(name):
     content, message = bad_file(name)
-    with pytest.raises(RosterFileError) as problem:
+    with pytest.raises(SpreadsheetError) as problem:
         read_roster(content, rules=RULES)
     assert str(problem.value) == message
     # The same message when the file is only checked (an upload, before anything is stored).
-    with pytest.raises(RosterFileError) as problem:
+    with pytest.raises(SpreadsheetError) as problem:
         estimate_rows(content)
     assert str(problem.value) == message
 
@@ -660,7 +655,7 @@ def test_a_zip_bomb_is_refused_from_the_zip_directory_without_inflating_anything
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", must_not_be_called)
     with pytest.raises(SpreadsheetError, match="解压后超过 400 MB"):
         check_container(content)
-    with pytest.raises(RosterFileError, match="解压后超过 400 MB"):
+    with pytest.raises(SpreadsheetError, match="解压后超过 400 MB"):
         read_roster(content, rules=RULES)
 
 
@@ -671,20 +666,20 @@ def test_a_file_of_exactly_10_mb_is_not_refused_for_its_size():
 
 
 def test_a_sheet_far_over_the_row_limit_is_refused_before_its_rows_are_read():
-    with pytest.raises(RosterFileError) as problem:
+    with pytest.raises(SpreadsheetError) as problem:
         read_roster(roster_with_rows(100_100), rules=RULES)
     assert str(problem.value) == "工作表“花名册”超过 100,000 行（共 100,101 行），请拆分后分批上传。"
 
 
 @pytest.mark.parametrize(("data_rows", "refused"), [(50, False), (51, True)])
 def test_the_row_limit_is_exact(monkeypatch, data_rows, refused):
-    monkeypatch.setattr(roster_module, "MAX_ROWS", 50)
+    monkeypatch.setattr(ROSTER, "max_rows", 50)
     # Trailing rows of spaces: blank to the roster, but part of the sheet's used range.
     content = make_roster([valid_row(number) for number in person_ids(data_rows)] + [[" "]] * 5)
     if refused:
-        with pytest.raises(RosterFileError, match="^花名册超过 50 行，请拆分后分批上传。$"):
+        with pytest.raises(SpreadsheetError, match="^花名册超过 50 行，请拆分后分批上传。$"):
             estimate_rows(content)
-        with pytest.raises(RosterFileError, match="^花名册超过 50 行"):
+        with pytest.raises(SpreadsheetError, match="^花名册超过 50 行"):
             read_roster(content, rules=RULES)
     else:
         assert len(read_roster(content, rules=RULES).rows) == 50
@@ -726,7 +721,7 @@ def test_a_workbook_whose_sheets_are_all_hidden_says_so():
     content = roster_with_sheets(("花名册", "visible", [["说明"]]), ("名单", "hidden", [HEADERS, valid_row(PERSON)]))
     # openpyxl keeps one sheet visible; hide it in the saved XML as a crafted or odd file would.
     content = rewrite_part(content, "xl/workbook.xml", lambda xml: xml.replace(b'state="visible"', b'state="hidden"'))
-    with pytest.raises(RosterFileError) as refused:
+    with pytest.raises(SpreadsheetError) as refused:
         read_roster(content, rules=RULES)
     assert str(refused.value) == ALL_SHEETS_HIDDEN
 

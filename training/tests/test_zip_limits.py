@@ -34,14 +34,19 @@ MB = 1024 * 1024
 # limit so that a regression fails by itself instead of taking the machine's memory, and prints the message
 # and the process's peak resident memory (VmHWM: it starts afresh at exec).
 CHILD = """
-import datetime, resource, sys
+import datetime, os, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (3 * 1024 ** 3, 3 * 1024 ** 3))
-from training.roster import RosterFileError, RowRules, read_roster
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qinzhou_brands.settings")
+import django
+django.setup()  # the pipeline reads through the roster spec, which knows the models
+from core.spreadsheets import SpreadsheetError
+from training.roster import RowRules
+from training.tests.rosters import read_roster
 content = open(sys.argv[1], "rb").read()
 try:
     read_roster(content, rules=RowRules(start_date=datetime.date(2024, 3, 1), min_age=16, max_age=75))
     print("accepted")
-except RosterFileError as error:
+except SpreadsheetError as error:
     print(error)
 with open("/proc/self/status") as status:
     print(next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmHWM:")))

@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from brands.models import Area, Occupation, Organisation
-from core.spreadsheets import ACCEPTED_TEXT, MAX_UPLOAD_BYTES
+from core.imports.services import import_check_file, import_from_file
+from core.spreadsheets import ACCEPTED_TEXT, MAX_UPLOAD_BYTES, SpreadsheetError
 from training.models import TrainingBatch
-from training.roster import RosterFileError
+from training.roster_import import ROSTER
 from training.selectors import batch_find
-from training.services import batch_get_or_create, roster_check_file, roster_import_from_file
+from training.services import batch_get_or_create
 
 JSON_KEYS = (
     "rows",
@@ -64,8 +65,8 @@ class Command(BaseCommand):
         except OSError as problem:
             raise CommandError(f"无法读取文件 {path}：{problem.strerror or problem}", returncode=2) from None
         try:
-            roster_check_file(content=content, file_name=path.name)
-        except RosterFileError as problem:
+            import_check_file(spec=ROSTER, content=content, file_name=path.name)
+        except SpreadsheetError as problem:
             raise CommandError(str(problem), returncode=2) from None
         existing = batch_find(**batch_args)
         batch_created = existing is None
@@ -73,34 +74,39 @@ class Command(BaseCommand):
             if options["dry_run"] or existing is None and not options["skip_invalid"]:
                 # Check first when the batch is new: a refused roster must not leave an empty batch behind.
                 batch = existing or TrainingBatch(**batch_args)
-                _none, report = roster_import_from_file(
-                    batch=batch,
+                _none, report = import_from_file(
+                    spec=ROSTER,
+                    scope=batch,
                     user=None,
                     file_name=path.name,
                     content=content,
                     dry_run=True,
                     skip_invalid=options["skip_invalid"],
                     mark_completed=options["completed"],
+                    via="命令行导入",
                 )
-                check_only = options["dry_run"] or bool(report["errors"])
+                check_only = options["dry_run"] or bool(report.errors)
             else:
                 check_only = False
             if not check_only:
                 batch, batch_created = batch_get_or_create(**batch_args)
-                _roster_import, report = roster_import_from_file(
-                    batch=batch,
+                _roster_import, report = import_from_file(
+                    spec=ROSTER,
+                    scope=batch,
                     user=None,
                     file_name=path.name,
                     content=content,
                     dry_run=False,
                     skip_invalid=options["skip_invalid"],
                     mark_completed=options["completed"],
+                    via="命令行导入",
                 )
-        except RosterFileError as problem:
+        except SpreadsheetError as problem:
             raise CommandError(str(problem), returncode=2) from None
         except ValidationError as problem:
             raise CommandError("；".join(problem.messages), returncode=2) from None
 
+        report = report.to_json()
         if options["json"]:
             self.stdout.write(json.dumps({key: report[key] for key in JSON_KEYS}, ensure_ascii=False))
         else:
