@@ -28,7 +28,7 @@ from core.imports.spec import ImportSpec, columns_from
 from core.imports.views import ImportUploadForm
 from core.imports.workbooks import drop_down, template_workbook
 from core.masking import mask_id_number
-from core.spreadsheets import MAX_UPLOAD_BYTES
+from core.spreadsheets import ACCEPTED_TEXT, MAX_UPLOAD_BYTES
 from training.models import Enrolment, Trainee
 
 from . import tallies
@@ -405,7 +405,7 @@ class ReferralUploadForm(ImportUploadForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].label = "岗位推荐表（.xlsx）"
+        self.fields["file"].label = f"岗位推荐表（{ACCEPTED_TEXT}）"
         self.fields["file"].help_text = (
             f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB、1 万行。请使用系统模板，或表头含“身份证号码”“姓名”"
             "“用人单位”“推荐岗位”“推荐日期”“推荐渠道”的 Excel 表格。"

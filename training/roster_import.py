@@ -20,7 +20,7 @@ from core.imports.spec import ImportSpec, columns_from
 from core.imports.views import ImportUploadForm
 from core.imports.workbooks import drop_down, template_workbook
 from core.masking import mask_id_number
-from core.spreadsheets import MAX_ROWS, MAX_UPLOAD_BYTES
+from core.spreadsheets import ACCEPTED_TEXT, MAX_ROWS, MAX_UPLOAD_BYTES
 
 from . import bulk, selectors, tallies
 from .models import Enrolment, PriorityCategory, RosterImport, TrainingBatch
@@ -319,7 +319,7 @@ class RosterUploadForm(ImportUploadForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].label = "花名册文件（.xlsx）"
+        self.fields["file"].label = f"花名册文件（{ACCEPTED_TEXT}）"
         self.fields[
             "file"
         ].help_text = f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB、10 万行。请使用系统模板，或表头含“姓名”“身份证号码”的 Excel 表格。"

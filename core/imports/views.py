@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from core.spreadsheets import MAX_UPLOAD_BYTES, SpreadsheetError, upload_too_large
+from core.spreadsheets import ACCEPTED_EXTENSIONS, MAX_UPLOAD_BYTES, SpreadsheetError, upload_too_large
 from core.xlsx import xlsx_response
 
 from . import services
@@ -27,7 +27,10 @@ PREVIEW_ERRORS_SHOWN = 300
 class ImportUploadForm(forms.Form):
     """The file; a spec's form adds its own fields (and sets the file's label and help text)."""
 
-    file = forms.FileField(error_messages={"required": "请选择要上传的文件。", "empty": "上传的文件是空的。"})
+    file = forms.FileField(
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
+        error_messages={"required": "请选择要上传的文件。", "empty": "上传的文件是空的。"},
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
