@@ -39,5 +39,5 @@ def referral_process(*, content: bytes, area, user, commit: bool, skip_invalid: 
     return report.to_json()
 
 
-def read_referrals(content: bytes, *, keep_raw: bool = False) -> reading.Sheet:
-    return reading.read_sheet(REFERRALS, content, rules=timezone.localdate(), keep_raw=keep_raw)
+def read_referrals(content: bytes, *, keep_raw: bool = False, file_name: str = "") -> reading.Sheet:
+    return reading.read_sheet(REFERRALS, content, rules=timezone.localdate(), keep_raw=keep_raw, file_name=file_name)

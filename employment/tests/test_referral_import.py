@@ -663,5 +663,5 @@ def test_a_csv_sheet_has_its_dates_read_from_text_as_excel_and_wps_write_them(en
         for day in ("2025/3/18", "2025-03-18", "2025年3月18日")
     ]
     content = "\r\n".join(lines).encode(encoding)
-    result = importer.read_referrals(content, today=D(2025, 6, 1), file_name="岗位推荐.csv")
+    result = referral_sheets.read_referrals(content, file_name="岗位推荐.csv")
     assert [(row.row, row.referred_on, row.errors) for row in result.rows] == [(2, DAY, []), (3, DAY, []), (4, DAY, [])]

@@ -16,7 +16,6 @@ from openpyxl import Workbook
 from core import spreadsheets
 from core.spreadsheets import (
     ALL_SHEETS_HIDDEN,
-    EMPTY_FILE,
     MAX_UNCOMPRESSED_BYTES,
     MAX_UPLOAD_BYTES,
     NOT_A_WORKBOOK,
@@ -218,7 +217,7 @@ BAD_FILES = {
     "docx (a zip without xl/workbook.xml)": (docx_like(), NOT_A_WORKBOOK),
     "truncated .xls": (ole_file("Root Entry", "Workbook", "\x05SummaryInformation"), DAMAGED),
     "password-protected xlsx": (ole_file("Root Entry", "EncryptionInfo", "EncryptedPackage"), PASSWORD),
-    "empty bytes": (b"", EMPTY_FILE),
+    "empty bytes": (b"", "文件是空的，请选择填好的花名册。"),
     "workbook with an empty sheet": (empty_workbook(), EMPTY_SHEET),
     "damaged workbook": (_zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "不是 XML"}), DAMAGED),
     "no header row": (make_roster([["张三", PERSON]], headers=["名字", "号码"]), NO_HEADER),
