@@ -231,6 +231,11 @@ def import_commit(*, spec, record_id: int):
         logger.exception("%s %s failed while writing", spec.title, record_id)
         _finish(spec, record, status=_move(record, "fail"), message=ROLLED_BACK)
         return record
+    except ValidationError as problem:
+        # A spec's write through a domain service that refused at the last moment (a certificate number
+        # another area took since the check): rolled back too, and the clerk reads the service's words.
+        _finish(spec, record, status=_move(record, "fail"), message="；".join(problem.messages))
+        return record
     if report.committed:
         _finish(spec, record, status=_move(record, "write"), report=report)
     else:
