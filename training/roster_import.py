@@ -8,18 +8,18 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import AuditEntry, audit_export, audit_people, audit_record, check_person_export
+from accounts.audit import AuditEntry, audit_people, audit_record
 from brands.models import Area
 from core.imports.reading import MAX_UPLOAD_BYTES, repeated_rows
 from core.imports.report import ImportReport, RowError
-from core.imports.spec import Column, ImportSpec
+from core.imports.spec import Column
 from core.imports.views import ImportUploadForm
 from core.imports.workbooks import drop_down, template_workbook
 
 from . import bulk, selectors, tallies
+from .batch_imports import BatchImportSpec
 from .identity import mask_id_number
 from .models import Enrolment, PriorityCategory, RosterImport, TrainingBatch
 from .roster import (
@@ -32,7 +32,6 @@ from .roster import (
     RowRules,
     check_row,
 )
-from .services import check_area
 
 PREVIEW_CHANGES_LIMIT = 1000
 EDUCATION_LABELS = {code: label for label, code in EDUCATION_CHOICES.items()}
@@ -325,11 +324,11 @@ class RosterUploadForm(ImportUploadForm):
         self.fields["file"].error_messages["required"] = "请选择要上传的花名册文件。"
 
 
-class RosterImportSpec(ImportSpec):
+class RosterImportSpec(BatchImportSpec):
     """A batch's roster: people into the registry, enrolments into the batch."""
 
     model = RosterImport
-    scope_field = "batch"
+    form_class = RosterUploadForm
     noun = "花名册"
     title = "花名册导入"
     columns = tuple(
@@ -338,7 +337,6 @@ class RosterImportSpec(ImportSpec):
     required = (("id_number",), ("name",))
     max_rows = MAX_ROWS
     template_name = "学员花名册模板.xlsx"
-    url_namespace = "training"
     urls = {
         "template": "roster_template",
         "upload": "import_upload",
@@ -410,9 +408,6 @@ class RosterImportSpec(ImportSpec):
     def may_write(self, batch) -> bool:
         return bool(batch.pk)  # a dry run of the command line checks against a batch not yet created
 
-    def lock(self, batch):
-        return TrainingBatch.objects.select_for_update().get(pk=batch.pk) if batch.pk else batch
-
     def write(self, plan, *, scope, record, user, options, progress) -> None:
         _write(
             plan,
@@ -432,44 +427,6 @@ class RosterImportSpec(ImportSpec):
         if committed and plan.updates:
             _audit_registry_changes(record, batch=scope, updated=len(plan.updates))
         _audit_elsewhere(plan, batch=scope, user=user, roster_import=record, stage=stage)
-
-    # --- policy and pages ---
-
-    def check_scope(self, user, batch) -> None:
-        check_area(user, batch.area)
-
-    def records_for(self, user):
-        return selectors.import_list(user=user)
-
-    def upload_scope(self, user, pk):
-        return selectors.batch_get(user=user, pk=pk)
-
-    def upload_form(self, data, files, *, user):
-        return RosterUploadForm(data, files, user=user)
-
-    def upload_options(self, user, batch, options):
-        return batch, options
-
-    def upload_context(self, user, batch) -> dict:
-        return {"batch": batch}
-
-    def after_cancel_url(self, record) -> str:
-        return reverse("training:batch_detail", args=[record.batch_id])
-
-    def check_export(self, user) -> None:
-        check_person_export(user)
-
-    def audit_export(self, request, record, *, rows: int) -> None:
-        audit_export(
-            request=request,
-            subject=f"班期 #{record.batch_id} 花名册导入 #{record.pk} 检查结果",
-            what="花名册检查结果（含完整身份证号码）",
-            rows=rows,
-            area=record.batch.area,
-        )
-
-    def workbook_notes(self, report: dict) -> dict:
-        return {}
 
     def template_workbook(self):
         return roster_template(categories=selectors.category_names())
