@@ -66,6 +66,19 @@ class ImportReport:
             **counts,
         )
 
+    @classmethod
+    def of_plan(cls, plan, sheet, *, committed: bool, **counts) -> "ImportReport":
+        """A report from a spec's plan (with .rows, .valid and .duplicate_of) and the sheet it checked."""
+        return cls.build(
+            rows=plan.rows,
+            valid=len(plan.valid),
+            duplicates=plan.duplicate_of,
+            header_row=sheet.header_row,
+            ignored_columns=sheet.ignored_columns,
+            committed=committed,
+            **counts,
+        )
+
     @property
     def duplicate_rows(self) -> list[int]:
         return [item["row"] for item in self.duplicates]
