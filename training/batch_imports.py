@@ -3,12 +3,23 @@ scope, its area's clerk imports, its page is where the import starts and ends.""
 
 from django.urls import reverse
 
-from accounts.audit import audit_export, check_person_export
+from accounts.audit import AuditEntry, audit_export, audit_record, check_person_export
 from core.imports.spec import ImportSpec
 
 from . import selectors
+from .identity import mask_id_number
 from .models import TrainingBatch
 from .services import check_area
+
+
+def person_change(row: int, trainee, fields: list[tuple[str, str, str]]) -> dict:
+    """A preview's line about one person: the Excel row, the name, the masked number, (field, old, new)."""
+    return {
+        "row": row,
+        "name": trainee.name,
+        "id_number": mask_id_number(trainee.id_number),
+        "fields": [{"field": name, "old": old, "new": new} for name, old, new in fields],
+    }
 
 
 class BatchImportSpec(ImportSpec):
@@ -56,3 +67,14 @@ class BatchImportSpec(ImportSpec):
 
     def workbook_notes(self, report: dict) -> dict:
         return {}
+
+    def audit_changes(self, *, batch, record, user, detail: str) -> None:
+        """One entry for a commit that changed people's records, in the transaction of the change, whichever
+        path committed it (the page, a Celery worker, the command line, the API)."""
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CHANGE,
+            subject=f"班期 #{batch.pk} {self.title}" + (f" #{record.pk}" if record else ""),
+            area=batch.area,
+            detail=detail,
+        )

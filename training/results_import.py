@@ -8,7 +8,7 @@ The rules are the service's (`services.result_problem`, `certificates_taken`) an
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from accounts.audit import MASKED_ID, AuditEntry, audit_export, audit_record, check_person_export
+from accounts.audit import MASKED_ID, audit_export, check_person_export
 from core.imports.cells import cell_text, compact, date_cell
 from core.imports.reading import repeated_rows
 from core.imports.report import ImportReport, RowError
@@ -17,7 +17,7 @@ from core.imports.views import ImportUploadForm
 from core.imports.workbooks import drop_down, template_workbook
 
 from . import selectors, services
-from .batch_imports import BatchImportSpec
+from .batch_imports import BatchImportSpec, person_change
 from .identity import IdNumberError, mask_id_number, parse_id_number
 from .models import Enrolment, ResultsImport, TrainingBatch
 from .roster import HEADER_SYNONYMS
@@ -225,24 +225,11 @@ class ResultsImportSpec(BatchImportSpec):
         return plan_results(sheet.rows, batch=scope, header=sheet.header)
 
     def report(self, plan: ResultsPlan, sheet, *, committed: bool) -> ImportReport:
-        report = ImportReport.build(
-            rows=plan.rows,
-            valid=len(plan.valid),
-            duplicates=plan.duplicate_of,
-            header_row=sheet.header_row,
-            ignored_columns=sheet.ignored_columns,
-            committed=committed,
-            updated=len(plan.changes),
-        )
+        report = ImportReport.of_plan(plan, sheet, committed=committed, updated=len(plan.changes))
         changes = [
-            {
-                "row": row.row,
-                "name": row.enrolment.trainee.name,
-                "id_number": mask_id_number(row.enrolment.trainee.id_number),
-                "fields": [
-                    {"field": LABELS[k], "old": _shown(k, old), "new": _shown(k, new)} for k, (old, new) in diff.items()
-                ],
-            }
+            person_change(
+                row.row, row.enrolment.trainee, [(LABELS[k], _shown(k, a), _shown(k, b)) for k, (a, b) in diff.items()]
+            )
             for row, diff in plan.changes[:PREVIEW_CHANGES_LIMIT]
         ]
         report.extra = {"unchanged": len(plan.valid) - len(plan.changes), "changes": changes}
@@ -253,11 +240,10 @@ class ResultsImportSpec(BatchImportSpec):
 
     def audit(self, stage: str, *, plan, scope, record, user, committed: bool) -> None:
         if committed and plan.changes:
-            audit_record(
+            self.audit_changes(
+                batch=scope,
+                record=record,
                 user=user,
-                action=AuditEntry.Action.CHANGE,
-                subject=f"班期 #{scope.pk} 成绩表导入" + (f" #{record.pk}" if record else ""),
-                area=scope.area,
                 detail=f"成绩表导入登记了 {len(plan.changes)} 名学员的结业、考核与证书信息",
             )
 

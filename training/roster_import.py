@@ -19,7 +19,7 @@ from core.imports.views import ImportUploadForm
 from core.imports.workbooks import drop_down, template_workbook
 
 from . import bulk, selectors, tallies
-from .batch_imports import BatchImportSpec
+from .batch_imports import BatchImportSpec, person_change
 from .identity import mask_id_number
 from .models import Enrolment, PriorityCategory, RosterImport, TrainingBatch
 from .roster import (
@@ -266,20 +266,6 @@ def _keep_with_enrolments(people: list[tuple[bulk.RegisteredTrainee, RosterRow]]
     Enrolment.objects.bulk_update(enrolments, ["roster_details"], batch_size=500)
 
 
-def _audit_registry_changes(roster_import: RosterImport | None, *, batch: TrainingBatch, updated: int) -> None:
-    """A roster that changed registered people's records (name, phone, address, education, categories)
-    leaves one audit entry, in the transaction of the change: whichever path committed it (the page,
-    a Celery worker, the command line, the API)."""
-    user = roster_import and (roster_import.committed_by or roster_import.uploaded_by)
-    audit_record(
-        user=user,
-        action=AuditEntry.Action.CHANGE,
-        subject=f"班期 #{batch.pk} 花名册导入" + (f" #{roster_import.pk}" if roster_import else ""),
-        area=batch.area,
-        detail=f"花名册导入更新了 {updated} 名已登记学员的个人信息",
-    )
-
-
 def _audit_elsewhere(
     plan: ImportPlan, *, batch: TrainingBatch, user, roster_import: RosterImport | None, stage: str
 ) -> None:
@@ -373,23 +359,11 @@ class RosterImportSpec(BatchImportSpec):
 
     def report(self, plan: ImportPlan, sheet, *, committed: bool) -> ImportReport:
         changes = [
-            {
-                "row": row.row,
-                "name": trainee.name,
-                "id_number": mask_id_number(trainee.id_number),
-                "fields": [{"field": FIELD_LABELS[k], "old": old, "new": new} for k, (old, new) in diff.items()],
-            }
+            person_change(row.row, trainee, [(FIELD_LABELS[k], old, new) for k, (old, new) in diff.items()])
             for trainee, diff, row in plan.updates[:PREVIEW_CHANGES_LIMIT]
         ]
-        report = ImportReport.build(
-            rows=plan.rows,
-            valid=len(plan.valid),
-            duplicates=plan.duplicate_of,
-            header_row=sheet.header_row,
-            ignored_columns=sheet.ignored_columns,
-            committed=committed,
-            created=len(plan.new),
-            updated=len(plan.updates),
+        report = ImportReport.of_plan(
+            plan, sheet, committed=committed, created=len(plan.new), updated=len(plan.updates)
         )
         report.extra = {
             "enrolled": len(plan.to_enrol),
@@ -425,7 +399,13 @@ class RosterImportSpec(BatchImportSpec):
 
     def audit(self, stage: str, *, plan, scope, record, user, committed: bool) -> None:
         if committed and plan.updates:
-            _audit_registry_changes(record, batch=scope, updated=len(plan.updates))
+            # The registered people's records (name, phone, address, education, categories) changed.
+            self.audit_changes(
+                batch=scope,
+                record=record,
+                user=record and (record.committed_by or record.uploaded_by),
+                detail=f"花名册导入更新了 {len(plan.updates)} 名已登记学员的个人信息",
+            )
         _audit_elsewhere(plan, batch=scope, user=user, roster_import=record, stage=stage)
 
     def template_workbook(self):
