@@ -35,11 +35,7 @@ ASSESSMENTS = {label: value for value, label in Assessment.choices} | {
     **dict.fromkeys(("缺考", "未参加", "未考", "缺席"), Assessment.ABSENT),
 }
 # A level's label, and each name in its brackets: 职业技能等级证书（五级/初级工）, 五级/初级工, 五级, 初级工.
-CERTIFICATES = {
-    "未取得": Certificate.NONE,
-    "创业培训证书": Certificate.ENTREPRENEURSHIP,
-    "专项能力证书": Certificate.SPECIAL,
-}
+CERTIFICATES = {"未取得": "", "创业培训证书": Certificate.ENTREPRENEURSHIP, "专项能力证书": Certificate.SPECIAL}
 for value, label in Certificate.choices:
     inside = label.partition("（")[2].rstrip("）")
     CERTIFICATES.update(dict.fromkeys([label, inside, *inside.split("/")] if inside else [label], value))
@@ -174,24 +170,16 @@ def plan_results(rows: list[ResultRow], *, batch: TrainingBatch, header: dict) -
 def _shown(name: str, value) -> str:
     """A result as the batch page shows it."""
     if name == "completed":
-        return "已结业" if value else "未结业"
+        return "是" if value else "否"
     if name in ("assessment", "certificate"):
         return str((Assessment if name == "assessment" else Certificate)(value).label) if value else ""
     return value.isoformat() if name == "certificate_date" and value else value or ""
-
-
-class ResultsUploadForm(ImportUploadForm):
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = "结业考核成绩表"
-        self.fields["file"].help_text = "请使用本班期下载的成绩表，或表头含“身份证号码”及结业、考核、证书各列的表格。"
 
 
 class ResultsImportSpec(BatchImportSpec):
     """A batch's completion, assessment and certificates, from a sheet."""
 
     model = ResultsImport
-    form_class = ResultsUploadForm
     noun = "成绩表"
     title = "成绩表导入"
     columns = (
@@ -217,9 +205,6 @@ class ResultsImportSpec(BatchImportSpec):
 
     def rules(self, batch):
         return None
-
-    def duplicate_message(self, first_row: int) -> str:
-        return f"与第 {first_row} 行是同一名学员，本行不重复导入。"
 
     def plan(self, sheet, *, scope, user, options) -> ResultsPlan:
         return plan_results(sheet.rows, batch=scope, header=sheet.header)
@@ -247,6 +232,11 @@ class ResultsImportSpec(BatchImportSpec):
                 detail=f"成绩表导入登记了 {len(plan.changes)} 名学员的结业、考核与证书信息",
             )
 
+    def upload_form(self, data, files, *, user):
+        form = ImportUploadForm(data, files)
+        form.fields["file"].label = "结业考核成绩表（请使用本班期下载的成绩表）"
+        return form
+
     def scope_template(self, request, batch):
         """The batch's people with what is recorded (masked numbers, as every export of persons): an
         export of personal data, checked and audited."""
@@ -262,20 +252,16 @@ class ResultsImportSpec(BatchImportSpec):
         )
         sheet = workbook.active
         for position, enrolment in enumerate(enrolments, start=2):
-            values = [enrolment.trainee.name, enrolment.trainee.masked_id_number, "是" if enrolment.completed else "否"]
-            values += [_shown(name, getattr(enrolment, name)) for name in RESULT_FIELDS[1:-1]]
-            for column, value in enumerate([*values, enrolment.certificate_date], start=1):
+            values = [_shown(name, getattr(enrolment, name)) for name in RESULT_FIELDS[:-1]]
+            for column, value in enumerate([enrolment.trainee.name, enrolment.trainee.masked_id_number, *values], 1):
                 sheet.cell(row=position, column=column, value=value or None)
-            sheet.cell(row=position, column=7).number_format = "yyyy-mm-dd"
+            sheet.cell(row=position, column=7, value=enrolment.certificate_date).number_format = "yyyy-mm-dd"
         last = max(len(enrolments), 1) + 1
-        certificates = [
-            str(label)
-            for value, label in Certificate.choices
-            if value != Certificate.ENTREPRENEURSHIP or batch.mode == TrainingBatch.Mode.ENTREPRENEURSHIP
-        ]
-        drop_down(sheet, "是否结业", letters["是否结业"], ["是", "否"], first=2, last=last)
-        drop_down(sheet, "考核结果", letters["考核结果"], [str(x) for x in Assessment.labels], first=2, last=last)
-        drop_down(sheet, "证书类型", letters["证书类型"], certificates, first=2, last=last)
+        any_kind = batch.mode == TrainingBatch.Mode.ENTREPRENEURSHIP  # 创业培训合格证书 only there
+        certificates = [str(label) for kind, label in Certificate.choices if any_kind or kind != "entrepreneurship"]
+        lists = {"是否结业": ["是", "否"], "考核结果": [str(x) for x in Assessment.labels], "证书类型": certificates}
+        for header, values in lists.items():
+            drop_down(sheet, header, letters[header], values, first=2, last=last)
         audit_export(
             request=request,
             subject=f"班期 #{batch.pk} 成绩表模板",

@@ -97,7 +97,7 @@ def test_upload_preview_commit_records_results_and_moves_the_trainings_figure(cl
     location, page = upload(clerk_client, batch, buffer.getvalue())
     assert "将更新学员" in page and "无变化" in page
     assert people[0].masked_id_number in page and people[0].id_number not in page
-    assert "未结业" in page and "已结业" in page and LEVEL5 in page and "ZS001" in page and "2024-03-25" in page
+    assert "是否结业" in page and LEVEL5 in page and "ZS001" in page and "2024-03-25" in page
     assert not Enrolment.objects.filter(completed=True).exists()  # nothing is written before the clerk confirms
 
     page = commit(clerk_client, location)
@@ -168,7 +168,7 @@ def test_repeats_in_the_file_and_valid_rows_only(clerk_client, batch, people):
     )
     location, page = upload(clerk_client, batch, content)
     assert "证书编号“B1”与第 2 行的相同" in page
-    assert "与第 2 行是同一名学员" in page
+    assert "与第 2 行重复" in page
     page = commit(clerk_client, location, mode="valid")
     assert "仅导入了有效行" in page
     assert set(Enrolment.objects.filter(completed=True).values_list("trainee__name", flat=True)) == {"黄秀英", "陈丽"}
