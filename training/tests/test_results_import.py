@@ -3,6 +3,8 @@ download the batch's sheet, fill it in, upload, read the preview, commit."""
 
 import datetime
 import io
+import shutil
+import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -196,3 +198,67 @@ def test_another_areas_clerk_finds_nothing(client, other_clerk, clerk_client, ba
     assert client.post(reverse("training:results_commit", args=[record.pk]), {"mode": "all"}).status_code == 404
     assert record.file_name not in client.get(reverse("training:results_list")).content.decode()
     assert not Enrolment.objects.filter(completed=True).exists()
+
+
+def test_a_sheet_written_by_libreoffice_with_dotted_dates(tmp_path, clerk_client, batch, people):
+    """Another program's workbook (not openpyxl's): text ID column, a date typed as 2024.3.22."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    source = tmp_path / "成绩表.csv"
+    lines = [",".join(HEADERS), f"李明,{people[1].id_number},是,合格,五级,LO-7,2024.3.22"]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    command = [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless"]
+    # Comma, double quote, UTF-8, from line 1; columns 2 (ID) and 7 (the dotted date) as text.
+    command += ["--infilter=CSV:44,34,76,1,2/2/7/2", "--convert-to", "xlsx", "--outdir", str(tmp_path), str(source)]
+    subprocess.run(command, check=True, capture_output=True)
+    location, _page = upload(clerk_client, batch, (tmp_path / "成绩表.xlsx").read_bytes())
+    assert ResultsImport.objects.get().error_rows == 0, ResultsImport.objects.get().report["errors"]
+    commit(clerk_client, location)
+    li = Enrolment.objects.get(trainee=people[1])
+    assert (li.certificate, li.certificate_number, li.certificate_date) == (
+        "level5",
+        "LO-7",
+        datetime.date(2024, 3, 22),
+    )
+
+
+def test_a_large_sheet_is_checked_and_written_by_the_task_queue(
+    settings, clerk_client, batch, people, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_INLINE_MAX_ROWS = 1  # Celery runs in the test's process (conftest)
+    rows = [[person.name, person.masked_id_number, "是", "合格", "", "", ""] for person in people]
+    with django_capture_on_commit_callbacks(execute=True):
+        location, _page = upload(clerk_client, batch, sheet(rows))
+    assert "将更新 3 名学员" in clerk_client.get(location).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        commit(clerk_client, location)
+    assert ResultsImport.objects.get().status == ResultsImport.Status.COMMITTED
+    assert Enrolment.objects.filter(batch=batch, completed=True, assessment="passed").count() == 3
+
+
+def test_a_number_taken_between_preview_and_commit_writes_nothing(clerk_client, batch, people, other_area):
+    location, page = upload(clerk_client, batch, sheet([["李明", people[1].id_number, "是", "", LEVEL5, "R-1", ""]]))
+    assert "检查通过" in page
+    EnrolmentFactory(
+        batch=TrainingBatchFactory(area=other_area), completed=True, certificate="level5", certificate_number="R-1"
+    )
+    page = commit(clerk_client, location)
+    assert "复核时发现错误行，未写入任何记录" in page and "已登记给另一名学员" in page
+    assert not Enrolment.objects.filter(batch=batch, completed=True).exists()
+
+
+def test_a_refusal_of_the_service_at_the_last_moment_fails_the_import_with_its_words(
+    monkeypatch, clerk_client, batch, people, other_area
+):
+    """Two clerks saving one number at the same moment: the database constraint decides, the service says
+    why, and the import is marked failed with nothing written (not a 500, not 正在导入 for ever)."""
+    location, _page = upload(clerk_client, batch, sheet([["李明", people[1].id_number, "是", "", LEVEL5, "R-2", ""]]))
+    EnrolmentFactory(
+        batch=TrainingBatchFactory(area=other_area), completed=True, certificate="level5", certificate_number="R-2"
+    )
+    monkeypatch.setattr("training.services.certificates_taken", lambda pairs, exclude: set())  # the race
+    page = commit(clerk_client, location)
+    assert ResultsImport.objects.get().status == ResultsImport.Status.FAILED
+    assert "证书编号与刚登记的另一张证书重复" in page
+    assert not Enrolment.objects.filter(batch=batch, completed=True).exists()
