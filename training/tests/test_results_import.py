@@ -156,6 +156,15 @@ def test_every_rule_of_the_service_is_a_row_error_in_the_preview(clerk_client, b
     assert {error["row"] for error in report["errors"]} == set(range(2, 10))
     assert {e["column"] for e in report["errors"] if e["row"] == 5} == {"证书类型"}
     assert "全部导入" in page and not Enrolment.objects.filter(batch=batch, completed=True).exists()
+    # The checked file with a column saying what to fix, to correct and upload again (an audited export).
+    errors = clerk_client.get(reverse("training:results_errors", args=[ResultsImport.objects.get().pk]))
+    cells = [
+        str(cell)
+        for row in load_workbook(io.BytesIO(errors.content)).active.iter_rows(values_only=True)
+        for cell in row
+    ]
+    assert any("未结业的学员不能登记证书" in cell for cell in cells)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT, subject__contains="成绩表导入").exists()
 
 
 def test_repeats_in_the_file_and_valid_rows_only(clerk_client, batch, people):
@@ -262,3 +271,19 @@ def test_a_refusal_of_the_service_at_the_last_moment_fails_the_import_with_its_w
     assert ResultsImport.objects.get().status == ResultsImport.Status.FAILED
     assert "证书编号与刚登记的另一张证书重复" in page
     assert not Enrolment.objects.filter(batch=batch, completed=True).exists()
+
+
+def test_a_reviewer_may_look_but_not_upload_and_the_list_does_not_grow_in_queries(
+    client, reviewer, clerk_client, batch, people, django_assert_max_num_queries
+):
+    content = sheet([["李明", people[1].id_number, "是", "", "", "", ""]])
+    for count in (2, 10):
+        while ResultsImport.objects.count() < count:
+            upload(clerk_client, batch, content)
+        with django_assert_max_num_queries(12):
+            page = clerk_client.get(reverse("training:results_list")).content.decode()
+        assert page.count("成绩表.xlsx") == count
+    client.force_login(reviewer)
+    assert client.get(reverse("training:results_list")).status_code == 200
+    assert client.get(reverse("training:results_upload", args=[batch.pk])).status_code == 403
+    assert client.get(reverse("training:results_template", args=[batch.pk])).status_code == 403
