@@ -191,7 +191,7 @@ class ResultsImportSpec(BatchImportSpec):
         Column("certificate_number", ("证书编号", "证书号", "证书号码"), 20),
         Column("certificate_date", ("发证日期", "发证时间", "取证日期"), 14),
     )
-    required = (("id_number",),)
+    required = (("id_number",), RESULT_FIELDS)  # a sheet with no result column is the wrong sheet
     max_rows = 10_000
     template_name = "结业考核成绩表.xlsx"
     urls = {name: f"results_{name}" for name in ("template", "upload", "list", "detail", "progress")}

@@ -287,3 +287,17 @@ def test_a_reviewer_may_look_but_not_upload_and_the_list_does_not_grow_in_querie
     assert client.get(reverse("training:results_list")).status_code == 200
     assert client.get(reverse("training:results_upload", args=[batch.pk])).status_code == 403
     assert client.get(reverse("training:results_template", args=[batch.pk])).status_code == 403
+
+
+def test_a_sheet_without_result_columns_is_refused_with_what_it_lacks(clerk_client, batch, people):
+    response = clerk_client.post(
+        reverse("training:results_upload", args=[batch.pk]),
+        {
+            "file": SimpleUploadedFile(
+                "花名册.xlsx", sheet([["李明", people[1].id_number]], headers=["姓名", "身份证号码"])
+            )
+        },
+    )
+    assert response.status_code == 200
+    assert "表头缺少必填列：“是否结业”" in response.content.decode()
+    assert not ResultsImport.objects.exists()
