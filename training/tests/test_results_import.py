@@ -65,6 +65,8 @@ def trainings_2024() -> int:
 def test_the_batch_page_offers_the_sheet_next_to_the_results_form(clerk_client, batch, people):
     page = clerk_client.get(reverse("training:batch_detail", args=[batch.pk])).content.decode()
     assert "导入成绩表" in page and reverse("training:results_upload", args=[batch.pk]) in page
+    results_page = clerk_client.get(reverse("training:batch_results", args=[batch.pk])).content.decode()
+    assert "导入成绩表" in results_page and reverse("training:results_upload", args=[batch.pk]) in results_page
     upload_page = clerk_client.get(reverse("training:results_upload", args=[batch.pk])).content.decode()
     assert reverse("training:results_template", args=[batch.pk]) in upload_page
 
