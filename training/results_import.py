@@ -138,24 +138,15 @@ def plan_results(rows: list[ResultRow], *, batch: TrainingBatch, header: dict) -
         entry = services.ResultEntry(enrolment_id=row.enrolment.pk, **(current | row.given))
         if not entry.certificate and {"certificate_number", "certificate_date"} & set(row.given):
             error(row, "certificate", NO_CERTIFICATE)
-        elif problem := services.result_problem(entry, batch=batch):
-            error(row, *problem)
         else:
             row.entry = entry
     plan.duplicate_of = repeated_rows(rows, key=lambda row: row.entry.enrolment_id)
     valid = [row for row in rows if not row.errors and row.row not in plan.duplicate_of]
-    certificates: dict[tuple[str, str], ResultRow] = {}
-    for row in valid:
-        values = services.result_values(row.entry)
-        if values["certificate"]:
-            first = certificates.setdefault((values["certificate"], values["certificate_number"]), row)
-            if first is not row:
-                number = values["certificate_number"]
-                error(row, "certificate_number", services.certificate_repeated(number, f"第 {first.row} 行"))
-    taken = services.certificates_taken(certificates, exclude=[row.entry.enrolment_id for row in valid])
-    for (kind, number), row in certificates.items():
-        if (kind, number) in taken:
-            error(row, "certificate_number", services.certificate_taken_message(kind, number))
+    by_enrolment = {row.entry.enrolment_id: row for row in valid}
+    names = {pk: f"第 {row.row} 行" for pk, row in by_enrolment.items()}
+    entries = [row.entry for row in valid]
+    for pk, problem in services.results_problems(batch=batch, entries=entries, names=names).items():
+        error(by_enrolment[pk], *problem)
     plan.valid = [row for row in valid if not row.errors]
     for row in plan.valid:
         values = services.result_values(row.entry).items()

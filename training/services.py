@@ -146,42 +146,26 @@ def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[R
         .filter(pk__in=[x.enrolment_id for x in entries])
     }
     was_completed = {pk: enrolment.completed for pk, enrolment in enrolments.items()}
-    changed = []
-    problems = []
-    seen = set()
-    certificates: dict[tuple[str, str], str] = {}  # (type, number) → the trainee it is entered for here
+    problems, unique = [], {}
     for entry in entries:
         enrolment = enrolments.get(entry.enrolment_id)
         if enrolment is None:
             raise ValidationError("参训记录不属于本班期。")
-        if entry.enrolment_id in seen:
+        if entry.enrolment_id in unique:
             problems.append(f"{enrolment.trainee.name}：同一参训记录提交了两次，请只保留一次。")
-            continue
-        seen.add(entry.enrolment_id)
-        problem = result_problem(entry, batch=batch)
-        if problem:
-            problems.append(f"{enrolment.trainee.name}：{problem[1]}")
-            continue
-        values = result_values(entry)
-        if entry.certificate:
-            number = values["certificate_number"]
-            first = certificates.setdefault((entry.certificate, number), enrolment.trainee.name)
-            if first != enrolment.trainee.name:
-                problems.append(f"{enrolment.trainee.name}：{certificate_repeated(number, first)}")
-                continue
+        unique.setdefault(entry.enrolment_id, entry)
+    names = {pk: enrolment.trainee.name for pk, enrolment in enrolments.items()}
+    found = results_problems(batch=batch, entries=list(unique.values()), names=names)
+    problems += [f"{names[pk]}：{message}" for pk, (_field, message) in found.items()]
+    if problems:
+        raise ValidationError(problems)
+    changed = []
+    for entry in unique.values():
+        enrolment, values = enrolments[entry.enrolment_id], result_values(entry)
         if any(getattr(enrolment, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(enrolment, name, value)
             changed.append(enrolment)
-    here = [entry.enrolment_id for entry in entries if entry.enrolment_id in enrolments]
-    taken = certificates_taken(certificates, exclude=here)
-    problems += [
-        f"{name}：{certificate_taken_message(kind, number)}"
-        for (kind, number), name in certificates.items()
-        if (kind, number) in taken
-    ]
-    if problems:
-        raise ValidationError(problems)
     try:
         with transaction.atomic():
             Enrolment.objects.bulk_update(
@@ -261,6 +245,27 @@ def result_problem(entry: ResultEntry, *, batch: TrainingBatch) -> tuple[str, st
     ):
         return "certificate", "创业培训合格证书只能登记在培训方式为“创业培训”的班期。"
     return None
+
+
+def results_problems(*, batch: TrainingBatch, entries: list[ResultEntry], names: dict[int, str]) -> dict:
+    """{enrolment id: (field, message)}: the first rule each entry breaks, for this service and for the
+    results sheet's check (training/results_import.py). Its own rules (`result_problem`), a certificate
+    number entered twice at once (`names` names the first entry: a trainee, a sheet's row), a number that
+    an enrolment of any batch or area holds. One entry per enrolment."""
+    problems, certificates = {}, {}  # (type, number) → the enrolment first entered with it
+    for entry in entries:
+        if problem := result_problem(entry, batch=batch):
+            problems[entry.enrolment_id] = problem
+        elif entry.certificate:
+            number = result_values(entry)["certificate_number"]
+            first = certificates.setdefault((entry.certificate, number), entry.enrolment_id)
+            if first != entry.enrolment_id:
+                problems[entry.enrolment_id] = ("certificate_number", certificate_repeated(number, names[first]))
+    taken = certificates_taken(certificates, exclude=[entry.enrolment_id for entry in entries])
+    for (kind, number), pk in certificates.items():
+        if (kind, number) in taken:
+            problems.setdefault(pk, ("certificate_number", certificate_taken_message(kind, number)))
+    return problems
 
 
 def certificate_repeated(number: str, first: str) -> str:

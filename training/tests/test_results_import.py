@@ -130,13 +130,14 @@ def test_every_rule_of_the_service_is_a_row_error_in_the_preview(clerk_client, b
     outsider = TraineeFactory(name="韦强")
     EnrolmentFactory(batch=TrainingBatchFactory(area=other_area), trainee=outsider)
     huang, li, chen = people
+    zhou, wu = (EnrolmentFactory(batch=batch, trainee=TraineeFactory(name=name)).trainee for name in ("周杰", "吴敏"))
     content = sheet(
         [
             ["黄秀英", huang.id_number, "否", "合格", LEVEL5, "A1", ""],  # 2: certificate without completion
             ["李明", li.id_number, "是", "合格", LEVEL5, "", ""],  # 3: certificate without a number
             ["陈丽", chen.id_number, "是", "合格", LEVEL5, "A3", "2024-02-01"],  # 4: date before the start
-            ["陈丽", chen.masked_id_number, "是", "", "创业培训合格证书", "A4", ""],  # 5: not an 创业培训 batch
-            ["李明", li.masked_id_number, "是", "", LEVEL5, "taken1", ""],  # 6: number held in another area
+            ["周杰", zhou.masked_id_number, "是", "", "创业培训合格证书", "A4", ""],  # 5: not an 创业培训 batch
+            ["吴敏", wu.masked_id_number, "是", "", LEVEL5, "taken1", ""],  # 6: number held in another area
             ["韦强", outsider.id_number, "是", "", "", "", ""],  # 7: enrolled elsewhere, not in this batch
             ["黄小英", huang.id_number, "是", "", "", "", ""],  # 8: a name that is not the enrolment's
             ["黄秀英", huang.id_number, "也许", "优良", "本科", "", "3月5日"],  # 9: unreadable cells
