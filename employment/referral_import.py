@@ -6,7 +6,6 @@ or by the full ID number. The plan compares the rows with the registry, the orga
 referrals already recorded, one query per chunk of rows, never per row."""
 
 import datetime
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -21,7 +20,7 @@ from accounts.scoping import require_area, scope_areas, scope_for, scope_queryse
 from brands.models import Area, Organisation
 from core.db import chunks
 from core.identity import IdNumber, IdNumberError, parse_id_number
-from core.imports.cells import WHITESPACE, cell_text_as_typed, compact, is_blank, normalise_header
+from core.imports.cells import WHITESPACE, cell_text_as_typed, compact, date_cell, is_blank, normalise_header
 from core.imports.reading import Sheet, repeated_rows
 from core.imports.report import ImportReport, RowError
 from core.imports.spec import ImportSpec, columns_from
@@ -90,10 +89,6 @@ RESULT_LIST = "、".join(RESULTS)
 CHANNEL_LABELS = {value: label for label, value in CHANNELS.items()}
 RESULT_LABELS = {value: label for label, value in RESULTS.items()}
 
-DATE_TEXT = re.compile(
-    r"^(\d{4})(?:-(\d{1,2})-(\d{1,2})|/(\d{1,2})/(\d{1,2})|\.(\d{1,2})\.(\d{1,2})|年(\d{1,2})月(\d{1,2})日)$"
-)
-
 
 @dataclass
 class ReferralRow:
@@ -118,26 +113,6 @@ class ReferralRow:
         """What makes two rows the same referral: person, employer, position and date (spacing and
         full-width characters aside). Known once `plan_referrals` found the person."""
         return (self.trainee_id, compact(self.employer_name), compact(self.position), self.referred_on)
-
-
-def parse_referral_date(value) -> tuple[datetime.date | None, str]:
-    """(the date, "") or (None, what is wrong) for a 推荐日期 cell that is not blank."""
-    if isinstance(value, datetime.datetime):
-        return value.date(), ""
-    if isinstance(value, datetime.date):
-        return value, ""
-    text = cell_text_as_typed(value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return None, f"“{text}”是数字而不是日期：请把该列设为“日期”格式后重新填写，或按 2025-03-18 的格式填写。"
-    match = DATE_TEXT.match(compact(text))
-    if match is None:
-        return None, f"“{text}”无法识别：请填写日期，如 2025-03-18、2025/3/18、2025.3.18 或 2025年3月18日。"
-    year, *parts = match.groups()
-    month, day = [int(part) for part in parts if part is not None]
-    try:
-        return datetime.date(int(year), month, day), ""
-    except ValueError:
-        return None, f"“{text}”不是真实的日期，请核对。"
 
 
 def check_row(cells: dict, *, excel_row: int, header: dict, rules: datetime.date) -> ReferralRow:
@@ -181,7 +156,7 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: datetime.date
     if is_blank([raw_date]):
         error("referred_on", f"{label('referred_on')}未填写。")
     else:
-        day, problem = parse_referral_date(raw_date)
+        day, problem = date_cell(raw_date)
         if problem:
             error("referred_on", f"{label('referred_on')}{problem}")
         elif day > today:

@@ -252,6 +252,18 @@ class RosterImport(ImportRecord):
         verbose_name_plural = _("花名册导入")
 
 
+class ResultsImport(ImportRecord):
+    """One upload of a batch's results sheet (结业考核成绩表) on the core import pipeline."""
+
+    batch = models.ForeignKey(
+        TrainingBatch, verbose_name=_("班期"), on_delete=models.PROTECT, related_name="results_imports"
+    )
+
+    class Meta(ImportRecord.Meta):
+        verbose_name = _("成绩表导入")
+        verbose_name_plural = _("成绩表导入")
+
+
 class TrainingTally(models.Model):
     """培训人次 per area × brand × year (of the batch's end date), and per priority category.
 

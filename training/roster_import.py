@@ -8,21 +8,20 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import AuditEntry, audit_export, audit_people, audit_record, check_person_export
-from accounts.scoping import require_area
+from accounts.audit import AuditEntry, audit_people, audit_record
 from brands.models import Area
 from core.imports.reading import repeated_rows
 from core.imports.report import ImportReport, RowError
-from core.imports.spec import ImportSpec, columns_from
+from core.imports.spec import columns_from
 from core.imports.views import ImportUploadForm
 from core.imports.workbooks import drop_down, template_workbook
 from core.masking import mask_id_number
 from core.spreadsheets import ACCEPTED_TEXT, MAX_ROWS, MAX_UPLOAD_BYTES
 
 from . import bulk, selectors, tallies
+from .batch_imports import BatchImportSpec, person_change
 from .models import Enrolment, PriorityCategory, RosterImport, TrainingBatch
 from .roster import (
     CATEGORY_NAMES,
@@ -33,7 +32,6 @@ from .roster import (
     RowRules,
     check_row,
 )
-from .services import BATCH_WORK
 
 PREVIEW_CHANGES_LIMIT = 1000
 EDUCATION_LABELS = {code: label for label, code in EDUCATION_CHOICES.items()}
@@ -268,20 +266,6 @@ def _keep_with_enrolments(people: list[tuple[bulk.RegisteredTrainee, RosterRow]]
     Enrolment.objects.bulk_update(enrolments, ["roster_details"], batch_size=500)
 
 
-def _audit_registry_changes(roster_import: RosterImport | None, *, batch: TrainingBatch, updated: int) -> None:
-    """A roster that changed registered people's records (name, phone, address, education, categories)
-    leaves one audit entry, in the transaction of the change: whichever path committed it (the page,
-    a Celery worker, the command line, the API)."""
-    user = roster_import and (roster_import.committed_by or roster_import.uploaded_by)
-    audit_record(
-        user=user,
-        action=AuditEntry.Action.CHANGE,
-        subject=f"班期 #{batch.pk} 花名册导入" + (f" #{roster_import.pk}" if roster_import else ""),
-        area=batch.area,
-        detail=f"花名册导入更新了 {updated} 名已登记学员的个人信息",
-    )
-
-
 def _audit_elsewhere(
     plan: ImportPlan, *, batch: TrainingBatch, user, roster_import: RosterImport | None, stage: str
 ) -> None:
@@ -326,11 +310,11 @@ class RosterUploadForm(ImportUploadForm):
         self.fields["file"].error_messages["required"] = "请选择要上传的花名册文件。"
 
 
-class RosterImportSpec(ImportSpec):
+class RosterImportSpec(BatchImportSpec):
     """A batch's roster: people into the registry, enrolments into the batch."""
 
     model = RosterImport
-    scope_field = "batch"
+    upload_form_class = RosterUploadForm
     noun = "花名册"
     title = "花名册导入"
     columns = columns_from(HEADER_SYNONYMS, COLUMN_WIDTHS)
@@ -338,8 +322,6 @@ class RosterImportSpec(ImportSpec):
     max_rows = MAX_ROWS
     template_name = "学员花名册模板.xlsx"
     template_headers = tuple(TEMPLATE_HEADERS)
-    upload_form_class = RosterUploadForm
-    url_namespace = "training"
     url_prefix = "import_"
     template_url_name = "roster_template"
     permission_add = "training.add_rosterimport"
@@ -365,12 +347,7 @@ class RosterImportSpec(ImportSpec):
 
     def sections(self, plan: ImportPlan) -> dict:
         changes = [
-            {
-                "row": row.row,
-                "name": trainee.name,
-                "id_number": mask_id_number(trainee.id_number),
-                "fields": [{"field": FIELD_LABELS[k], "old": old, "new": new} for k, (old, new) in diff.items()],
-            }
+            person_change(row.row, trainee, [(FIELD_LABELS[k], old, new) for k, (old, new) in diff.items()])
             for trainee, diff, row in plan.updates[:PREVIEW_CHANGES_LIMIT]
         ]
         return {
@@ -389,9 +366,6 @@ class RosterImportSpec(ImportSpec):
     def may_write(self, batch) -> bool:
         return bool(batch.pk)  # a dry run of the command line checks against a batch not yet created
 
-    def lock(self, batch):
-        return TrainingBatch.objects.select_for_update().get(pk=batch.pk) if batch.pk else batch
-
     def write(self, plan, *, scope, record, user, options, progress) -> None:
         _write(
             plan,
@@ -409,34 +383,14 @@ class RosterImportSpec(ImportSpec):
 
     def audit(self, stage: str, *, plan, scope, record, user, committed: bool) -> None:
         if committed and plan.updates:
-            _audit_registry_changes(record, batch=scope, updated=len(plan.updates))
+            # The registered people's records (name, phone, address, education, categories) changed.
+            self.audit_changes(
+                batch=scope,
+                record=record,
+                user=record and (record.committed_by or record.uploaded_by),
+                detail=f"花名册导入更新了 {len(plan.updates)} 名已登记学员的个人信息",
+            )
         _audit_elsewhere(plan, batch=scope, user=user, roster_import=record, stage=stage)
-
-    # --- policy and pages ---
-
-    def check_scope(self, user, batch) -> None:
-        require_area(user, batch.area, action=BATCH_WORK)
-
-    def records_for(self, user):
-        return selectors.import_list(user=user)
-
-    def upload_scope(self, user, pk):
-        return selectors.batch_get(user=user, pk=pk)
-
-    def upload_context(self, user, batch) -> dict:
-        return {"batch": batch}
-
-    def after_cancel_url(self, record) -> str:
-        return reverse("training:batch_detail", args=[record.batch_id])
-
-    check_export = staticmethod(check_person_export)
-    export_audit = staticmethod(audit_export)
-
-    def subject(self, record) -> str:
-        return f"班期 #{record.batch_id} 花名册导入 #{record.pk}"
-
-    def area_of(self, record):
-        return record.batch.area
 
     def template_workbook(self):
         return roster_template(categories=selectors.category_names())

@@ -157,10 +157,11 @@ def enrolment_list(*, user) -> QuerySet:
     ).order_by("-batch__start_date", "-batch_id", "id")
 
 
-def import_list(*, user, batch: TrainingBatch | None = None) -> QuerySet:
-    """The roster imports the user may see (the pipeline defers the file and the report where not needed)."""
+def import_list(*, user, batch: TrainingBatch | None = None, model=RosterImport) -> QuerySet:
+    """The imports of a batch's sheets (rosters, or `model`: results sheets) the user may see; the pipeline
+    defers the file and the report where not needed."""
     imports = scope_queryset(
-        RosterImport.objects.select_related("batch", "batch__area", "batch__occupation", "uploaded_by", "committed_by"),
+        model.objects.select_related("batch", "batch__area", "batch__occupation", "uploaded_by", "committed_by"),
         user,
         area_field="batch__area",
     )

@@ -144,55 +144,26 @@ def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[R
         .filter(pk__in=[x.enrolment_id for x in entries])
     }
     was_completed = {pk: enrolment.completed for pk, enrolment in enrolments.items()}
-    changed = []
-    problems = []
-    seen = set()
-    certificates: dict[tuple[str, str], str] = {}  # (type, number) → the trainee it is entered for here
+    problems, unique = [], {}
     for entry in entries:
         enrolment = enrolments.get(entry.enrolment_id)
         if enrolment is None:
             raise ValidationError("参训记录不属于本班期。")
-        if entry.enrolment_id in seen:
+        if entry.enrolment_id in unique:
             problems.append(f"{enrolment.trainee.name}：同一参训记录提交了两次，请只保留一次。")
-            continue
-        seen.add(entry.enrolment_id)
-        if entry.certificate and not entry.completed:
-            problems.append(f"{enrolment.trainee.name}：未结业的学员不能登记证书。")
-            continue
-        if entry.certificate and not (entry.certificate_number or "").strip():
-            problems.append(f"{enrolment.trainee.name}：登记证书时请填写证书编号。")
-            continue
-        if entry.certificate_date and entry.certificate_date < batch.start_date:
-            problems.append(f"{enrolment.trainee.name}：发证日期不能早于开班日期。")
-            continue
-        if (
-            entry.certificate == Enrolment.Certificate.ENTREPRENEURSHIP
-            and batch.mode != TrainingBatch.Mode.ENTREPRENEURSHIP
-        ):
-            problems.append(f"{enrolment.trainee.name}：创业培训合格证书只能登记在培训方式为“创业培训”的班期。")
-            continue
-        number = normalise_certificate_number(entry.certificate_number) if entry.certificate else ""
-        if entry.certificate:
-            first = certificates.setdefault((entry.certificate, number), enrolment.trainee.name)
-            if first != enrolment.trainee.name:
-                problems.append(
-                    f"{enrolment.trainee.name}：证书编号“{number}”与{first}的相同，同一类证书的编号不能重复。"
-                )
-                continue
-        values = {
-            "completed": entry.completed,
-            "assessment": entry.assessment,
-            "certificate": entry.certificate,
-            "certificate_number": number,
-            "certificate_date": entry.certificate_date if entry.certificate else None,
-        }
+        unique.setdefault(entry.enrolment_id, entry)
+    names = {pk: enrolment.trainee.name for pk, enrolment in enrolments.items()}
+    found = results_problems(batch=batch, entries=list(unique.values()), names=names)
+    problems += [f"{names[pk]}：{message}" for pk, (_field, message) in found.items()]
+    if problems:
+        raise ValidationError(problems)
+    changed = []
+    for entry in unique.values():
+        enrolment, values = enrolments[entry.enrolment_id], result_values(entry)
         if any(getattr(enrolment, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(enrolment, name, value)
             changed.append(enrolment)
-    problems += _certificates_taken(certificates, enrolments, entries)
-    if problems:
-        raise ValidationError(problems)
     try:
         with transaction.atomic():
             Enrolment.objects.bulk_update(
@@ -246,27 +217,78 @@ def normalise_certificate_number(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
 
 
-def _certificates_taken(
-    certificates: dict[tuple[str, str], str], enrolments: dict[int, Enrolment], entries: list[ResultEntry]
-) -> list[str]:
-    """The numbers entered here that another enrolment (of any batch or area) already holds for the same
-    certificate type. The holder is not named: they may have trained in another area."""
-    if not certificates:
-        return []
-    here = [entry.enrolment_id for entry in entries if entry.enrolment_id in enrolments]
-    taken = set(
+def result_values(entry: ResultEntry) -> dict:
+    """What an entry stores on its enrolment: the number as normalised, no number or date without a certificate."""
+    return {
+        "completed": entry.completed,
+        "assessment": entry.assessment,
+        "certificate": entry.certificate,
+        "certificate_number": normalise_certificate_number(entry.certificate_number) if entry.certificate else "",
+        "certificate_date": entry.certificate_date if entry.certificate else None,
+    }
+
+
+def result_problem(entry: ResultEntry, *, batch: TrainingBatch) -> tuple[str, str] | None:
+    """The first rule of one entry it breaks, as (field, message), or None: the one home of these rules,
+    for this service and for the results sheet's row check (training/results_import.py)."""
+    if entry.certificate and not entry.completed:
+        return "certificate", "未结业的学员不能登记证书。"
+    if entry.certificate and not (entry.certificate_number or "").strip():
+        return "certificate_number", "登记证书时请填写证书编号。"
+    if entry.certificate_date and entry.certificate_date < batch.start_date:
+        return "certificate_date", "发证日期不能早于开班日期。"
+    if (
+        entry.certificate == Enrolment.Certificate.ENTREPRENEURSHIP
+        and batch.mode != TrainingBatch.Mode.ENTREPRENEURSHIP
+    ):
+        return "certificate", "创业培训合格证书只能登记在培训方式为“创业培训”的班期。"
+    return None
+
+
+def results_problems(*, batch: TrainingBatch, entries: list[ResultEntry], names: dict[int, str]) -> dict:
+    """{enrolment id: (field, message)}: the first rule each entry breaks, for this service and for the
+    results sheet's check (training/results_import.py). Its own rules (`result_problem`), a certificate
+    number entered twice at once (`names` names the first entry: a trainee, a sheet's row), a number that
+    an enrolment of any batch or area holds. One entry per enrolment."""
+    problems, certificates = {}, {}  # (type, number) → the enrolment first entered with it
+    for entry in entries:
+        if problem := result_problem(entry, batch=batch):
+            problems[entry.enrolment_id] = problem
+        elif entry.certificate:
+            number = result_values(entry)["certificate_number"]
+            first = certificates.setdefault((entry.certificate, number), entry.enrolment_id)
+            if first != entry.enrolment_id:
+                problems[entry.enrolment_id] = ("certificate_number", certificate_repeated(number, names[first]))
+    taken = certificates_taken(certificates, exclude=[entry.enrolment_id for entry in entries])
+    for (kind, number), pk in certificates.items():
+        if (kind, number) in taken:
+            problems.setdefault(pk, ("certificate_number", certificate_taken_message(kind, number)))
+    return problems
+
+
+def certificate_repeated(number: str, first: str) -> str:
+    """A number entered twice at once; `first` names where first (a trainee's name, a sheet's row)."""
+    return f"证书编号“{number}”与{first}的相同，同一类证书的编号不能重复。"
+
+
+def certificates_taken(pairs: Iterable[tuple[str, str]], *, exclude: list[int]) -> set[tuple[str, str]]:
+    """The (type, number) pairs that an enrolment of any batch or area, other than those in `exclude`,
+    already holds."""
+    pairs = list(pairs)
+    if not pairs:
+        return set()
+    return set(
         Enrolment.objects.filter(
-            reduce(operator.or_, (Q(certificate=kind, certificate_number=number) for kind, number in certificates))
+            reduce(operator.or_, (Q(certificate=kind, certificate_number=number) for kind, number in pairs))
         )
-        .exclude(pk__in=here)
+        .exclude(pk__in=exclude)
         .values_list("certificate", "certificate_number")
     )
-    labels = dict(Enrolment.Certificate.choices)
-    return [
-        f"{name}：{labels[kind]}编号“{number}”已登记给另一名学员，同一类证书的编号不能重复，请核对。"
-        for (kind, number), name in certificates.items()
-        if (kind, number) in taken
-    ]
+
+
+def certificate_taken_message(kind: str, number: str) -> str:
+    """The holder is not named: they may have trained in another area."""
+    return f"{Enrolment.Certificate(kind).label}编号“{number}”已登记给另一名学员，同一类证书的编号不能重复，请核对。"
 
 
 # --- personal data --------------------------------------------------------------------------------

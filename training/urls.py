@@ -3,6 +3,7 @@ from django.urls import path
 from core.imports.views import import_urls
 
 from . import views
+from .results_import import RESULTS
 from .roster_import import ROSTER
 
 app_name = "training"
@@ -25,5 +26,13 @@ urlpatterns = [
         upload="batches/<int:pk>/import/",
         records="imports/",
         record="imports/<int:pk>/",
+    ),
+    # A batch's results sheet (结业考核成绩表): the third spec on the pipeline.
+    *import_urls(
+        RESULTS,
+        template="batches/<int:pk>/results-sheet.xlsx",
+        upload="batches/<int:pk>/results/import/",
+        records="results-imports/",
+        record="results-imports/<int:pk>/",
     ),
 ]

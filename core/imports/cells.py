@@ -7,6 +7,9 @@ import unicodedata
 from core.identity import INVISIBLE
 
 WHITESPACE = re.compile(r"\s+")
+DATE_TEXT = re.compile(
+    r"^(\d{4})(?:-(\d{1,2})-(\d{1,2})|/(\d{1,2})/(\d{1,2})|\.(\d{1,2})\.(\d{1,2})|年(\d{1,2})月(\d{1,2})日)$"
+)
 # Control characters (Excel stores them as _x0001_ escapes, e.g. pasted from another system) are invisible
 # too; besides, PostgreSQL refuses NUL in text and openpyxl refuses them all in the error workbook.
 # Tab, line feed and carriage return are whitespace and stay.
@@ -68,3 +71,24 @@ def cell_text_as_typed(value) -> str:
     if value is None or isinstance(value, bool | float | datetime.date):
         return cell_text(value)
     return WHITESPACE.sub(" ", str(value).translate(UNPRINTABLE)).strip()
+
+
+def date_cell(value) -> tuple[datetime.date | None, str]:
+    """(the date, "") or (None, what is wrong) for a date cell that is not blank: a date cell, or text as
+    2025-03-18, 2025/3/18, 2025.3.18 (the dotted dates clerks type) or 2025年3月18日."""
+    if isinstance(value, datetime.datetime):
+        return value.date(), ""
+    if isinstance(value, datetime.date):
+        return value, ""
+    text = cell_text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return None, f"“{text}”是数字而不是日期：请把该列设为“日期”格式后重新填写，或按 2025-03-18 的格式填写。"
+    match = DATE_TEXT.match(compact(text))
+    if match is None:
+        return None, f"“{text}”无法识别：请填写日期，如 2025-03-18、2025/3/18、2025.3.18 或 2025年3月18日。"
+    year, *parts = match.groups()
+    month, day = [int(part) for part in parts if part is not None]
+    try:
+        return datetime.date(int(year), month, day), ""
+    except ValueError:
+        return None, f"“{text}”不是真实的日期，请核对。"

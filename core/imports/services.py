@@ -250,6 +250,13 @@ def _commit_record(spec, record, *, via: str = "", progress=None) -> ImportRepor
         if via:
             raise
         return None
+    except ValidationError as problem:
+        # A spec writing through a domain service that refused at the last moment (a certificate number
+        # another area took since the check): rolled back too, and the clerk reads the service's words.
+        _finish(spec, record, status=_move(record, "fail"), message="；".join(problem.messages))
+        if via:
+            raise
+        return None
     if report.committed:
         _finish(spec, record, status=_move(record, "write"), report=report, message=f"{via}。" if via else "")
     else:

@@ -89,6 +89,8 @@ class ImportSpec:
       template_url_name                the URL name of the template download
       permission_add, permission_view  permission codenames for uploading/committing and for reading
       upload_template, detail_template, list_template: templates extending core/imports/*.html
+      scope_template(request, scope)   the template pre-filled for one scope, when the template's URL holds
+                                       <int:pk> (a batch's results sheet lists its people); checks and audits
     """
 
     model: type[models.Model]

@@ -59,8 +59,14 @@ def import_urls(spec, *, template: str, upload: str, records: str, record: str) 
 
     @require_safe
     @login_required
-    def template_view(request):
-        return xlsx_response(spec.template_workbook(), spec.template_name)
+    def template_view(request, pk: int | None = None):
+        """The blank template; with `pk` (the template path holds <int:pk>) the scope's own, pre-filled
+        (`spec.scope_template`, which checks and audits the export of what it holds)."""
+        if pk is None:
+            return xlsx_response(spec.template_workbook(), spec.template_name)
+        _require(request, spec.permission_add)
+        scope = spec.upload_scope(request.user, pk)
+        return xlsx_response(spec.scope_template(request, scope), spec.template_name)
 
     @login_required
     def upload_view(request, pk: int | None = None):

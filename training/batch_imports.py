@@ -1,0 +1,67 @@
+"""What every import into one training batch shares (the roster, the results sheet): the batch is the
+scope, its area's clerk imports, its page is where the import starts and ends."""
+
+from django.urls import reverse
+
+from accounts.audit import AuditEntry, audit_export, audit_record, check_person_export
+from accounts.scoping import require_area
+from core.imports.spec import ImportSpec
+from core.masking import mask_id_number
+
+from . import selectors
+from .models import TrainingBatch
+from .services import BATCH_WORK
+
+
+def person_change(row: int, trainee, fields: list[tuple[str, str, str]]) -> dict:
+    """A preview's line about one person: the Excel row, the name, the masked number, (field, old, new)."""
+    return {
+        "row": row,
+        "name": trainee.name,
+        "id_number": mask_id_number(trainee.id_number),
+        "fields": [{"field": name, "old": old, "new": new} for name, old, new in fields],
+    }
+
+
+class BatchImportSpec(ImportSpec):
+    """The policy and page hooks of an import whose scope is a batch."""
+
+    scope_field = "batch"
+    url_namespace = "training"
+    check_export = staticmethod(check_person_export)
+    export_audit = staticmethod(audit_export)
+
+    def lock(self, batch):
+        return TrainingBatch.objects.select_for_update().get(pk=batch.pk) if batch.pk else batch
+
+    def check_scope(self, user, batch) -> None:
+        require_area(user, batch.area, action=BATCH_WORK)
+
+    def records_for(self, user):
+        return selectors.import_list(user=user, model=self.model)
+
+    def upload_scope(self, user, pk):
+        return selectors.batch_get(user=user, pk=pk)
+
+    def upload_context(self, user, batch) -> dict:
+        return {"batch": batch}
+
+    def after_cancel_url(self, record) -> str:
+        return reverse("training:batch_detail", args=[record.batch_id])
+
+    def subject(self, record) -> str:
+        return f"班期 #{record.batch_id} {self.title} #{record.pk}"
+
+    def area_of(self, record):
+        return record.batch.area
+
+    def audit_changes(self, *, batch, record, user, detail: str) -> None:
+        """One entry for a commit that changed people's records, in the transaction of the change, whichever
+        path committed it (the page, a Celery worker, the command line, the API)."""
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CHANGE,
+            subject=f"班期 #{batch.pk} {self.title}" + (f" #{record.pk}" if record else ""),
+            area=batch.area,
+            detail=detail,
+        )
