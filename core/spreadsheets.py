@@ -10,6 +10,7 @@ zip inflates to (counted as it streams), a sheet's used range, the strings copie
 import codecs
 import contextlib
 import csv
+import dataclasses
 import functools
 import io
 import itertools
@@ -56,15 +57,7 @@ DAMAGED = "文件已损坏或不是有效的表格文件：请在 Excel 或 WPS 
 # A csv cell may hold what an Excel cell may (32,767 characters), and a csv as many rows as a worksheet.
 MAX_CSV_CELL_CHARS = 32_767
 
-FORMAT_NAMES = {
-    "xlsx": "Excel 工作簿",
-    "xlsm": "Excel 启用宏的工作簿",
-    "xls": "Excel 97–2003 工作簿",
-    "xlsb": "Excel 二进制工作簿",
-    "ods": "OpenDocument 电子表格",
-    "csv": "CSV（逗号分隔）",
-}
-ACCEPTED_EXTENSIONS = tuple(f".{name}" for name in FORMAT_NAMES)
+ACCEPTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
 ACCEPTED_TEXT = "、".join(ACCEPTED_EXTENSIONS)  # for help texts: ".xlsx、.xlsm、.xls、.xlsb、.ods、.csv"
 WPS_EXTENSIONS = (".et", ".ett")
 EMPTY_FILE = "文件是空的，请选择填好的表格文件。"
@@ -105,17 +98,14 @@ class Sheet:
         return self._loaded[1]()
 
 
+@dataclasses.dataclass(frozen=True)
 class Workbook:
-    """A checked file: `format` (a key of FORMAT_NAMES), `encoding` (a csv's, for the clerk: "UTF-8",
+    """A checked file: `format` (an accepted extension without its dot), `encoding` (a csv's, for the clerk: "UTF-8",
     "UTF-8（带 BOM）", "GB18030"; "" otherwise) and `sheets()`, the worksheets a person sees, in order."""
 
-    def __init__(self, format: str, sheets: Callable[[], list[Sheet]], encoding: str = "") -> None:
-        self.format = format
-        self.encoding = encoding
-        self._sheets = sheets
-
-    def sheets(self) -> list[Sheet]:
-        return self._sheets()
+    format: str
+    sheets: Callable[[], list[Sheet]]
+    encoding: str = ""
 
 
 def open_workbook(content: bytes, *, file_name: str = "") -> Workbook:
@@ -408,8 +398,7 @@ def _check_parts(content: bytes, entries: list[zipfile.ZipInfo]) -> None:
         announced = False
         for block in _blocks(_inflate(content, entry, total)):
             # calamine reads cells only inside <sheetData>: what comes before it in a part needs no count.
-            if not sheet:
-                sheet = b"sheetData" in block
+            sheet = sheet or b"sheetData" in block
             if sheet:
                 bound.add(block)
             # Every <si> (or <x:si>) is a string calamine keeps; counting "si" (its end tag too, and some
