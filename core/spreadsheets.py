@@ -934,26 +934,22 @@ def _xlsb_records(pieces):
     for piece in pieces:
         buffer += piece
         position, end = 0, len(buffer)
-        while True:
-            header = position
-            if header >= end:
-                break
-            kind = buffer[header]
-            header += 1
+        while position < end:
+            kind = buffer[position]
+            header = position + 1
             if kind & 0x80:
                 if header >= end:
                     break
                 kind = (kind & 0x7F) | ((buffer[header] & 0x7F) << 7)
                 header += 1
-            size = shift = 0
-            for _ in range(4):
+            size = 0
+            for shift in range(0, 28, 7):
                 if header >= end:
                     size = -1
                     break
                 byte = buffer[header]
                 header += 1
                 size |= (byte & 0x7F) << shift
-                shift += 7
                 if not byte & 0x80:
                     break
             if size < 0 or header + size > end:
