@@ -33,8 +33,7 @@ def validate_uscc(value: str) -> None:
             code="uscc_chars",
             params={"chars": "、".join(bad)},
         )
-    expected = uscc_check_character(code[:17])
-    if code[17] != expected:
+    if code[17] != uscc_check_character(code[:17]):
         raise ValidationError("统一社会信用代码校验位不正确，请核对后重新填写。", code="uscc_check")
 
 

@@ -13,46 +13,9 @@ WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
 # Characters Excel, Word and web forms leave behind that are invisible on screen.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e"), None)
-# Province-level prefixes of GB/T 2260 (71 台湾, 81 香港, 82 澳门 included).
-PROVINCES = frozenset(
-    [
-        "11",
-        "12",
-        "13",
-        "14",
-        "15",
-        "21",
-        "22",
-        "23",
-        "31",
-        "32",
-        "33",
-        "34",
-        "35",
-        "36",
-        "37",
-        "41",
-        "42",
-        "43",
-        "44",
-        "45",
-        "46",
-        "50",
-        "51",
-        "52",
-        "53",
-        "54",
-        "61",
-        "62",
-        "63",
-        "64",
-        "65",
-        "71",
-        "81",
-        "82",
-    ]
-)
-EIGHTEEN = re.compile(r"^[0-9]{17}[0-9X]$")
+# Province-level prefixes of GB/T 2260, by region: 华北, 东北, 华东, 中南, 西南, 西北, then 台湾, 香港, 澳门.
+REGIONS = (range(11, 16), range(21, 24), range(31, 38), range(41, 47), range(50, 55), range(61, 66), (71, 81, 82))
+PROVINCES = frozenset(str(code) for region in REGIONS for code in region)
 FIFTEEN = re.compile(r"^[0-9]{15}$")
 CLEAN = re.compile(r"[0-9]{17}[0-9Xx]\Z")
 DIGITS_AND_X = re.compile(r"[0-9]*X?\Z")

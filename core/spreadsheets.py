@@ -10,6 +10,7 @@ zip inflates to (counted as it streams), a sheet's used range, the strings copie
 import codecs
 import contextlib
 import csv
+import dataclasses
 import functools
 import io
 import itertools
@@ -56,15 +57,7 @@ DAMAGED = "文件已损坏或不是有效的表格文件：请在 Excel 或 WPS 
 # A csv cell may hold what an Excel cell may (32,767 characters), and a csv as many rows as a worksheet.
 MAX_CSV_CELL_CHARS = 32_767
 
-FORMAT_NAMES = {
-    "xlsx": "Excel 工作簿",
-    "xlsm": "Excel 启用宏的工作簿",
-    "xls": "Excel 97–2003 工作簿",
-    "xlsb": "Excel 二进制工作簿",
-    "ods": "OpenDocument 电子表格",
-    "csv": "CSV（逗号分隔）",
-}
-ACCEPTED_EXTENSIONS = tuple(f".{name}" for name in FORMAT_NAMES)
+ACCEPTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
 ACCEPTED_TEXT = "、".join(ACCEPTED_EXTENSIONS)  # for help texts: ".xlsx、.xlsm、.xls、.xlsb、.ods、.csv"
 WPS_EXTENSIONS = (".et", ".ett")
 EMPTY_FILE = "文件是空的，请选择填好的表格文件。"
@@ -105,17 +98,14 @@ class Sheet:
         return self._loaded[1]()
 
 
+@dataclasses.dataclass(frozen=True)
 class Workbook:
-    """A checked file: `format` (a key of FORMAT_NAMES), `encoding` (a csv's, for the clerk: "UTF-8",
+    """A checked file: `format` (an accepted extension without its dot), `encoding` (a csv's, for the clerk: "UTF-8",
     "UTF-8（带 BOM）", "GB18030"; "" otherwise) and `sheets()`, the worksheets a person sees, in order."""
 
-    def __init__(self, format: str, sheets: Callable[[], list[Sheet]], encoding: str = "") -> None:
-        self.format = format
-        self.encoding = encoding
-        self._sheets = sheets
-
-    def sheets(self) -> list[Sheet]:
-        return self._sheets()
+    format: str
+    sheets: Callable[[], list[Sheet]]
+    encoding: str = ""
 
 
 def open_workbook(content: bytes, *, file_name: str = "") -> Workbook:
@@ -408,8 +398,7 @@ def _check_parts(content: bytes, entries: list[zipfile.ZipInfo]) -> None:
         announced = False
         for block in _blocks(_inflate(content, entry, total)):
             # calamine reads cells only inside <sheetData>: what comes before it in a part needs no count.
-            if not sheet:
-                sheet = b"sheetData" in block
+            sheet = sheet or b"sheetData" in block
             if sheet:
                 bound.add(block)
             # Every <si> (or <x:si>) is a string calamine keeps; counting "si" (its end tag too, and some
@@ -438,7 +427,6 @@ def _check_parts(content: bytes, entries: list[zipfile.ZipInfo]) -> None:
 
 # Everything but "<" and ">", deleted to see whether a "<" ever comes before the ">" of the tag it opens.
 NOT_ANGLE_BRACKETS = bytes(byte for byte in range(256) if byte not in b"<>")
-BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 
 
 class _StringTable:
@@ -460,7 +448,7 @@ class _StringTable:
         start = 0
         if self.first:
             self.first = False
-            declaration = len(BYTE_ORDER_MARK) if block.startswith(BYTE_ORDER_MARK) else 0
+            declaration = len(codecs.BOM_UTF8) if block.startswith(codecs.BOM_UTF8) else 0
             if block.startswith(b"<?", declaration):
                 start = declaration + 2
         if b"<!" in block or block.find(b"<?", start) >= 0 or b":si" in block or SI_START in block or SI_END in block:
@@ -587,43 +575,38 @@ def _used_range_exact(blocks) -> tuple[int, int]:
         tags = XML_TAG.findall(block)
         if len(tags) != len(TAG_START.findall(block)):
             raise SpreadsheetError(DAMAGED)
-        row, column, last_row, last_column = _count_tags(tags, columns, row, column, last_row, last_column)
-    return last_row + 1, last_column + 1
-
-
-def _count_tags(tags, columns, row, column, last_row, last_column):
-    for name, attributes in tags:
-        reference = REF_ATTRIBUTE.search(attributes) if b"r" in attributes else None
-        value = None if reference is None else (reference.group(1) or reference.group(2) or b"")
-        if name == b"row":
+        for name, attributes in tags:
+            reference = REF_ATTRIBUTE.search(attributes) if b"r" in attributes else None
+            value = None if reference is None else (reference.group(1) or reference.group(2) or b"")
+            if name == b"row":
+                if value is None:
+                    row += 1
+                elif ROW_NUMBER.fullmatch(value) and 0 < int(value) <= EXCEL_MAX_ROWS:
+                    row = int(value) - 1
+                else:
+                    raise SpreadsheetError(DAMAGED)
+                column = -1
+                continue
             if value is None:
-                row += 1
-            elif ROW_NUMBER.fullmatch(value) and 0 < int(value) <= EXCEL_MAX_ROWS:
-                row = int(value) - 1
+                column += 1
+                cell_row = row if row > 0 else 0
             else:
-                raise SpreadsheetError(DAMAGED)
-            column = -1
-            continue
-        if value is None:
-            column += 1
-            cell_row = row if row > 0 else 0
-        else:
-            parts = CELL_REF.fullmatch(value)
-            if parts is None:
-                raise SpreadsheetError(DAMAGED)
-            letters, digits = parts.groups()
-            if letters not in columns:
-                columns[letters] = _column_number(letters) - 1
-            column = columns[letters]
-            cell_row = int(digits) - 1
-            if not (0 <= cell_row < EXCEL_MAX_ROWS and column < EXCEL_MAX_COLUMNS):
-                raise SpreadsheetError(DAMAGED)
-        if attributes[-1:] != b"/":  # `<c r="B2" s="1"/>` is formatting, not content
-            if cell_row > last_row:
-                last_row = cell_row
-            if column > last_column:
-                last_column = column
-    return row, column, last_row, last_column
+                parts = CELL_REF.fullmatch(value)
+                if parts is None:
+                    raise SpreadsheetError(DAMAGED)
+                letters, digits = parts.groups()
+                if letters not in columns:
+                    columns[letters] = _column_number(letters) - 1
+                column = columns[letters]
+                cell_row = int(digits) - 1
+                if not (0 <= cell_row < EXCEL_MAX_ROWS and column < EXCEL_MAX_COLUMNS):
+                    raise SpreadsheetError(DAMAGED)
+            if attributes[-1:] != b"/":  # `<c r="B2" s="1"/>` is formatting, not content
+                if cell_row > last_row:
+                    last_row = cell_row
+                if column > last_column:
+                    last_column = column
+    return last_row + 1, last_column + 1
 
 
 # --- .xls: the OLE container and the BIFF records, read as calamine reads them --------------------------
@@ -687,9 +670,7 @@ class _OleFile:
     def _numbers(self, data: bytes):
         return struct.unpack(f"<{len(data) // 4}L", data[: len(data) // 4 * 4])
 
-    def _sector(self, number: int, *, data: bytes | None = None, size: int = 0) -> bytes:
-        if data is not None:  # a mini sector (64 bytes) of the mini stream
-            return data[number * size : (number + 1) * size]
+    def _sector(self, number: int) -> bytes:
         if number > self.max_id:
             raise SpreadsheetError(DAMAGED)
         return self.content[(number + 1) * self.size : (number + 2) * self.size]
@@ -703,7 +684,7 @@ class _OleFile:
             if sector > limit or sector in seen:
                 raise SpreadsheetError(DAMAGED)
             seen.add(sector)
-            piece = self._sector(sector, data=self.mini_stream, size=64) if mini else self._sector(sector)
+            piece = self.mini_stream[sector * 64 : (sector + 1) * 64] if mini else self._sector(sector)
             if length is not None:
                 piece = piece[: length - read]
             pieces.append(piece)
@@ -746,13 +727,12 @@ def _biff_records(stream: bytes, start: int = 0):
         if len(data) < length:
             raise SpreadsheetError(DAMAGED)
         more = []
-        if end - position > 4 and stream[position : position + 2] == b"\x3c\x00":
-            while end - position > 4 and stream[position : position + 2] == b"\x3c\x00":
-                length = int.from_bytes(stream[position + 2 : position + 4], "little")
-                more.append(stream[position + 4 : position + 4 + length])
-                position += 4 + length
-                if position > end:
-                    raise SpreadsheetError(DAMAGED)
+        while end - position > 4 and stream[position : position + 2] == b"\x3c\x00":
+            length = int.from_bytes(stream[position + 2 : position + 4], "little")
+            more.append(stream[position + 4 : position + 4 + length])
+            position += 4 + length
+            if position > end:
+                raise SpreadsheetError(DAMAGED)
         yield kind, data, more
 
 
@@ -954,26 +934,22 @@ def _xlsb_records(pieces):
     for piece in pieces:
         buffer += piece
         position, end = 0, len(buffer)
-        while True:
-            header = position
-            if header >= end:
-                break
-            kind = buffer[header]
-            header += 1
+        while position < end:
+            kind = buffer[position]
+            header = position + 1
             if kind & 0x80:
                 if header >= end:
                     break
                 kind = (kind & 0x7F) | ((buffer[header] & 0x7F) << 7)
                 header += 1
-            size = shift = 0
-            for _ in range(4):
+            size = 0
+            for shift in range(0, 28, 7):
                 if header >= end:
                     size = -1
                     break
                 byte = buffer[header]
                 header += 1
                 size |= (byte & 0x7F) << shift
-                shift += 7
                 if not byte & 0x80:
                     break
             if size < 0 or header + size > end:
@@ -1044,7 +1020,6 @@ def _check_xlsb_parts(content: bytes, entries: list[zipfile.ZipInfo]) -> None:
 
 # --- .csv ---------------------------------------------------------------------------------------------
 
-UTF8_BOM = b"\xef\xbb\xbf"
 # Bytes no text file holds (tab, line feed, form feed, carriage return and escape excepted).
 BINARY_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 
@@ -1061,7 +1036,7 @@ def _decode_text(content: bytes) -> tuple[str, str]:
     as Excel's "CSV UTF-8" saves it), UTF-16 (Excel's "Unicode 文本"), else GB18030, which reads GBK and
     GB2312 (Excel's and WPS's plain "CSV" on a Chinese Windows)."""
     for prefix, codec, label in (
-        (UTF8_BOM, "utf-8", "UTF-8（带 BOM）"),
+        (codecs.BOM_UTF8, "utf-8", "UTF-8（带 BOM）"),
         (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
         (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
         (b"", "utf-8", "UTF-8"),

@@ -50,11 +50,10 @@ def add_table_sheet(
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
         cell.alignment = Alignment(horizontal="center", vertical="center")
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
-    for column, header in enumerate(headers, start=1):
         width = widths[column - 1] if widths else max(10, len(str(header)) * 2 + 4)
         sheet.column_dimensions[get_column_letter(column)].width = width
+    for row in rows:
+        sheet.append([safe_cell(value) for value in row])
     sheet.freeze_panes = sheet.cell(row=first + 1, column=1)
     if sheet.max_row > first:
         sheet.auto_filter.ref = f"A{first}:{get_column_letter(len(headers))}{sheet.max_row}"
