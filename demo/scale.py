@@ -947,6 +947,7 @@ class _Loader:
         }
         city_budget = next((b for b in budgets.values() if b.area.kind == Area.Kind.CITY), None)
         states = [Status.PAID, Status.APPROVED, Status.REVIEWED, Status.SUBMITTED, Status.DRAFT, Status.REJECTED]
+        forward = [Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED, Status.PAID]
         created = []
         steps = []
         voucher = 0
@@ -973,14 +974,8 @@ class _Loader:
                 if state in (Status.APPROVED, Status.PAID) and budget is None:
                     state = Status.REVIEWED
                 rule = rules.get(enrolment.certificate) or rules[""]
-                path = {
-                    Status.DRAFT: [Status.DRAFT],
-                    Status.SUBMITTED: [Status.DRAFT, Status.SUBMITTED],
-                    Status.REVIEWED: [Status.DRAFT, Status.SUBMITTED, Status.REVIEWED],
-                    Status.APPROVED: [Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED],
-                    Status.PAID: [Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED, Status.PAID],
-                    Status.REJECTED: [Status.DRAFT, Status.SUBMITTED, Status.REJECTED],
-                }[state]
+                # The steps that lead to the state: along the approval path, or rejected once submitted.
+                path = forward[: forward.index(state) + 1] if state in forward else [*forward[:2], state]
                 if state == Status.PAID:
                     voucher += 1
                 application = SubsidyApplication(
