@@ -45,7 +45,7 @@ def load(*, password: str, reset_passwords: bool = False) -> dict[str, int]:
     return {"staff_created": len(set(usernames) - existing)}
 
 
-def clerks_by_area() -> dict:
-    """The demo clerk of each area, keyed by area code."""
-    users = get_user_model().objects.filter(username__startswith="clerk_")
-    return {user.username.removeprefix("clerk_"): user for user in users}
+def staff_by_area(prefix: str) -> dict:
+    """The demo account of each area whose username starts with `prefix` (clerk_, reviewer_), keyed by area code."""
+    users = get_user_model().objects.filter(username__startswith=prefix)
+    return {user.username.removeprefix(prefix): user for user in users}
