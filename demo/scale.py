@@ -48,7 +48,8 @@ from demo.employment import CHANNELS, EMPLOYERS, POSITIONS
 from demo.training import GIVEN, SURNAMES
 from employment.models import EmploymentOutcome, JobReferral, WageCase
 from employment.tallies import rebuild
-from subsidies.models import ApplicationTransition, Budget, SubsidyApplication, SubsidyKind, SubsidyRule
+from subsidies.models import ApplicationTransition, Budget, SubsidyApplication
+from subsidies.services import training_rules_in_force
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
 
 MARKER = "演示规模数据"
@@ -925,13 +926,10 @@ class _Loader:
         Status = SubsidyApplication.Status
         rules = {
             rule.certificate: rule
-            for rule in SubsidyRule.objects.filter(
-                kind=SubsidyKind.TRAINING, active=True, amount__isnull=False, effective_from__lte=self.today
-            )
-            .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=self.today))
+            # The newest rule of a certificate wins.
+            for rule in sorted(training_rules_in_force(self.today), key=lambda rule: (rule.effective_from, rule.pk))
             # Rules scoped to occupations or groups of people are the services' to match, person by person.
-            .filter(occupations__isnull=True, eligible_categories__isnull=True)
-            .order_by("effective_from", "id")  # the newest rule of a certificate wins
+            if not rule.occupations.all() and not rule.eligible_categories.all()
         }
         if not rules:
             self.say("未设定职业培训补贴规则（金额），不生成补贴申请。")
