@@ -80,6 +80,11 @@ class EvidenceKind(models.Model):
         return self.name
 
 
+def _scope(model, verbose_name, help_text) -> models.ManyToManyField:
+    """What a rule may be narrowed to; left empty, it is not narrowed."""
+    return models.ManyToManyField(model, verbose_name=verbose_name, blank=True, related_name="+", help_text=help_text)
+
+
 class SubsidyRule(models.Model):
     """One subsidy with its amount (fixed or cap), the level or certificate it applies to, and its legal basis.
 
@@ -122,27 +127,17 @@ class SubsidyRule(models.Model):
         default="",
         help_text=_("职业培训补贴适用的证书；留空表示任一证书。"),
     )
-    occupations = models.ManyToManyField(
+    occupations = _scope(
         Occupation,
-        verbose_name=_("适用工种"),
-        blank=True,
-        related_name="+",
-        help_text=_("职业培训补贴可按工种定标准；留空表示所有工种。同时适用的规则中，限定工种和证书的优先。"),
+        _("适用工种"),
+        _("职业培训补贴可按工种定标准；留空表示所有工种。同时适用的规则中，限定工种和证书的优先。"),
     )
-    eligible_categories = models.ManyToManyField(
+    eligible_categories = _scope(
         PriorityCategory,
-        verbose_name=_("限定人员类别"),
-        blank=True,
-        related_name="+",
-        help_text=_("仅补贴这些人员类别（申请时人员登记的类别须至少有其一）；留空表示不限。"),
+        _("限定人员类别"),
+        _("仅补贴这些人员类别（申请时人员登记的类别须至少有其一）；留空表示不限。"),
     )
-    required_evidence = models.ManyToManyField(
-        EvidenceKind,
-        verbose_name=_("必备证明材料"),
-        blank=True,
-        related_name="+",
-        help_text=_("提交审核前每一类都须至少上传一份。"),
-    )
+    required_evidence = _scope(EvidenceKind, _("必备证明材料"), _("提交审核前每一类都须至少上传一份。"))
     effective_from = models.DateField(_("生效日期"))
     effective_to = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("留空表示长期有效。"))
     legal_basis = models.TextField(_("政策依据"))
