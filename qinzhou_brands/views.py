@@ -40,22 +40,22 @@ def healthz(request):
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 
 
-def _error_page(request, code: int, title: str, message: str):
+def error_page(request, code: int, title: str, message: str):
     return render(request, "errors/error.html", {"code": code, "title": title, "message": message}, status=code)
 
 
 def bad_request(request, exception=None):
-    return _error_page(request, 400, "请求有误", "请求内容无法处理，请返回重试。")
+    return error_page(request, 400, "请求有误", "请求内容无法处理，请返回重试。")
 
 
 def permission_denied(request, exception=None):
-    return _error_page(request, 403, "没有权限", "您的账号没有执行此操作的权限。如需开通，请联系市人社局管理员。")
+    return error_page(request, 403, "没有权限", "您的账号没有执行此操作的权限。如需开通，请联系市人社局管理员。")
 
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: a form posted without a valid security token (a page left open past the
     session's end, cookies refused), in Chinese instead of Django's English page."""
-    return _error_page(
+    return error_page(
         request,
         403,
         "页面已过期，请刷新后重试",
@@ -65,11 +65,11 @@ def csrf_failure(request, reason=""):
 
 
 def page_not_found(request, exception=None):
-    return _error_page(request, 404, "页面不存在", "您要找的页面或记录不存在，或不在您的管辖范围内。")
+    return error_page(request, 404, "页面不存在", "您要找的页面或记录不存在，或不在您的管辖范围内。")
 
 
 def server_error(request):
-    return _error_page(request, 500, "系统出错", "系统处理时出错，已记录。请稍后重试；如仍有问题，请联系系统管理员。")
+    return error_page(request, 500, "系统出错", "系统处理时出错，已记录。请稍后重试；如仍有问题，请联系系统管理员。")
 
 
 @require_safe
