@@ -38,16 +38,15 @@ def main() -> None:
 
     from django.db import connection
 
-    from core.imports.services import import_process
+    from benchmarks.run import commit_roster
     from training.models import TrainingBatch
-    from training.roster_import import ROSTER
 
     batch = TrainingBatch.objects.get(pk=args.batch_id)
     connection.ensure_connection()
     content = args.path.read_bytes()
     before = peak_mb()
     started = time.perf_counter()
-    report = import_process(spec=ROSTER, scope=batch, content=content, commit=True, skip_invalid=False).to_json()
+    report = commit_roster(content, batch)
     seconds = time.perf_counter() - started
     summary = {key: report[key] for key in ("rows", "valid", "created", "enrolled", "committed")}
     summary["errors"] = len(report["errors"])

@@ -49,16 +49,13 @@ def main() -> None:
     setup_django()
 
     from benchmarks.rosters import roster_rows, roster_workbook
-    from core.imports.services import import_process
-    from training.roster_import import ROSTER
+    from benchmarks.run import commit_roster
 
     content = roster_workbook(roster_rows(args.rows))
     with benchmark_database():
 
         def commit():
-            return import_process(
-                spec=ROSTER, scope=new_batch(), content=content, commit=True, skip_invalid=False
-            ).to_json()
+            return commit_roster(content, new_batch())
 
         reset_training_data()
         started = time.perf_counter()

@@ -3,12 +3,10 @@
 IDs come from training.tests.rosters.person_ids (the helper the tests use), spread over the five
 county-level areas and shuffled; every row passes every check of the import."""
 
-import io
 import random
+from functools import partial
 
-from openpyxl import Workbook
-
-from training.roster import TEMPLATE_HEADERS
+from demo.training import roster_workbook as demo_roster_workbook
 from training.tests.rosters import person_ids
 
 TITLE = "钦州市“八桂家政”职业技能培训学员花名册"
@@ -89,14 +87,5 @@ def roster_rows(count: int, *, seed: int = 20220222, every_column: bool = False)
     return rows
 
 
-def roster_workbook(rows: list[list]) -> bytes:
-    """The rows as a printed roster looks: a title row, then the template's header (openpyxl write_only)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("花名册")
-    sheet.append([TITLE])
-    sheet.append(TEMPLATE_HEADERS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+# The rows as a printed roster looks: a title row, then the template's header.
+roster_workbook = partial(demo_roster_workbook, title=TITLE)

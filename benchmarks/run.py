@@ -109,11 +109,12 @@ def large_roster() -> bytes:
     """The 100,000-row workbook takes openpyxl half a minute: keep it between runs, keyed by its generators."""
     from benchmarks import rosters
     from core import identity
+    from demo import training as demo_training
     from training import roster
     from training.tests import rosters as test_rosters
 
     key = hashlib.sha256(repr((roster.TEMPLATE_HEADERS, "every column")).encode())
-    for module in (rosters, test_rosters, identity):
+    for module in (rosters, test_rosters, identity, demo_training):
         key.update(Path(module.__file__).read_bytes())
     path = CACHE / f"roster-{LARGE}-{key.hexdigest()[:16]}.xlsx"
     if path.exists():

@@ -8,36 +8,34 @@ from accounts.services import roles_sync, staff_upsert
 from brands.models import Area
 
 
+def _accounts() -> list[tuple]:
+    """(username, role, area, full name, area as `make run` prints it) of every demo account, in area order."""
+    accounts = [
+        ("city_admin", Role.CITY_ADMIN, None, "市人社局管理员", "全市"),
+        ("city_viewer", Role.CITY_VIEWER, None, "市领导", "全市"),
+        ("city_clerk", Role.CITY_CLERK, None, "市人社局经办员", "钦州市（市本级）"),
+    ]
+    for area in Area.objects.exclude(kind=Area.Kind.CITY):  # ordered by sort_order, code
+        accounts.append((f"clerk_{area.code}", Role.COUNTY_CLERK, area, f"{area}经办员", str(area)))
+        accounts.append((f"reviewer_{area.code}", Role.COUNTY_REVIEWER, area, f"{area}审核员", str(area)))
+    return accounts
+
+
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, role label, area) for every demo account, in the order `make run` prints them."""
-    rows = [
-        ("city_admin", Role.CITY_ADMIN.label, "全市"),
-        ("city_viewer", Role.CITY_VIEWER.label, "全市"),
-        ("city_clerk", Role.CITY_CLERK.label, "钦州市（市本级）"),
-    ]
-    for area in Area.objects.exclude(kind=Area.Kind.CITY).order_by("sort_order"):
-        rows.append((f"clerk_{area.code}", Role.COUNTY_CLERK.label, str(area)))
-        rows.append((f"reviewer_{area.code}", Role.COUNTY_REVIEWER.label, str(area)))
-    return rows
+    return [(username, role.label, shown) for username, role, _area, _name, shown in _accounts()]
 
 
 def load(*, password: str, reset_passwords: bool = False) -> dict[str, int]:
     """Create the demo accounts. Passwords are set on new accounts (hashing is deliberately slow),
     and on existing ones only with `reset_passwords`."""
     roles_sync()
-    accounts = [
-        ("city_admin", Role.CITY_ADMIN, None, "市人社局管理员"),
-        ("city_viewer", Role.CITY_VIEWER, None, "市领导"),
-        ("city_clerk", Role.CITY_CLERK, None, "市人社局经办员"),
-    ]
-    for area in Area.objects.exclude(kind=Area.Kind.CITY):
-        accounts.append((f"clerk_{area.code}", Role.COUNTY_CLERK, area, f"{area}经办员"))
-        accounts.append((f"reviewer_{area.code}", Role.COUNTY_REVIEWER, area, f"{area}审核员"))
+    accounts = _accounts()
     User = get_user_model()
     usernames = [username for username, *_rest in accounts]
     existing = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
     gets_password = []
-    for username, role, area, full_name in accounts:
+    for username, role, area, full_name, _shown in accounts:
         user, _created = staff_upsert(username=username, role=role, area=area, password=None, full_name=full_name)
         if username not in existing or reset_passwords:
             gets_password.append(user.pk)
@@ -47,7 +45,7 @@ def load(*, password: str, reset_passwords: bool = False) -> dict[str, int]:
     return {"staff_created": len(set(usernames) - existing)}
 
 
-def clerks_by_area() -> dict:
-    """The demo clerk of each area, keyed by area code."""
-    users = get_user_model().objects.filter(username__startswith="clerk_")
-    return {user.username.removeprefix("clerk_"): user for user in users}
+def staff_by_area(prefix: str) -> dict:
+    """The demo account of each area whose username starts with `prefix` (clerk_, reviewer_), keyed by area code."""
+    users = get_user_model().objects.filter(username__startswith=prefix)
+    return {user.username.removeprefix(prefix): user for user in users}

@@ -48,7 +48,8 @@ from demo.employment import CHANNELS, EMPLOYERS, POSITIONS
 from demo.training import GIVEN, SURNAMES
 from employment.models import EmploymentOutcome, JobReferral, WageCase
 from employment.tallies import rebuild
-from subsidies.models import ApplicationTransition, Budget, SubsidyApplication, SubsidyKind, SubsidyRule
+from subsidies.models import ApplicationTransition, Budget, SubsidyApplication
+from subsidies.services import training_rules_in_force
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
 
 MARKER = "演示规模数据"
@@ -925,13 +926,10 @@ class _Loader:
         Status = SubsidyApplication.Status
         rules = {
             rule.certificate: rule
-            for rule in SubsidyRule.objects.filter(
-                kind=SubsidyKind.TRAINING, active=True, amount__isnull=False, effective_from__lte=self.today
-            )
-            .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=self.today))
+            # The newest rule of a certificate wins.
+            for rule in sorted(training_rules_in_force(self.today), key=lambda rule: (rule.effective_from, rule.pk))
             # Rules scoped to occupations or groups of people are the services' to match, person by person.
-            .filter(occupations__isnull=True, eligible_categories__isnull=True)
-            .order_by("effective_from", "id")  # the newest rule of a certificate wins
+            if not rule.occupations.all() and not rule.eligible_categories.all()
         }
         if not rules:
             self.say("未设定职业培训补贴规则（金额），不生成补贴申请。")
@@ -947,6 +945,7 @@ class _Loader:
         }
         city_budget = next((b for b in budgets.values() if b.area.kind == Area.Kind.CITY), None)
         states = [Status.PAID, Status.APPROVED, Status.REVIEWED, Status.SUBMITTED, Status.DRAFT, Status.REJECTED]
+        forward = [Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED, Status.PAID]
         created = []
         steps = []
         voucher = 0
@@ -973,14 +972,8 @@ class _Loader:
                 if state in (Status.APPROVED, Status.PAID) and budget is None:
                     state = Status.REVIEWED
                 rule = rules.get(enrolment.certificate) or rules[""]
-                path = {
-                    Status.DRAFT: [Status.DRAFT],
-                    Status.SUBMITTED: [Status.DRAFT, Status.SUBMITTED],
-                    Status.REVIEWED: [Status.DRAFT, Status.SUBMITTED, Status.REVIEWED],
-                    Status.APPROVED: [Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED],
-                    Status.PAID: [Status.DRAFT, Status.SUBMITTED, Status.REVIEWED, Status.APPROVED, Status.PAID],
-                    Status.REJECTED: [Status.DRAFT, Status.SUBMITTED, Status.REJECTED],
-                }[state]
+                # The steps that lead to the state: along the approval path, or rejected once submitted.
+                path = forward[: forward.index(state) + 1] if state in forward else [*forward[:2], state]
                 if state == Status.PAID:
                     voucher += 1
                 application = SubsidyApplication(

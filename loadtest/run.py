@@ -72,16 +72,17 @@ def throwaway_database(directory: Path):
     from psycopg2 import sql
 
     name = f"{parts.path.lstrip('/') or 'postgres'}_loadtest"
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
     server = psycopg2.connect(url)
     server.autocommit = True
     try:
         with server.cursor() as cursor:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            cursor.execute(drop)
             cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         yield urlunsplit(parts._replace(path="/" + name))
     finally:
         with server.cursor() as cursor:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            cursor.execute(drop)
         server.close()
 
 
@@ -155,21 +156,10 @@ def gunicorn(environment: dict[str, str], *, workers: int, directory: Path):
     port = free_port()
     log = directory / "gunicorn.log"
     output = log.open("wb")
+    command = [sys.executable, "-m", "gunicorn", "qinzhou_brands.wsgi", "--workers", str(workers)]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--graceful-timeout", "10"]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "qinzhou_brands.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--graceful-timeout",
-            "10",
-        ],
+        command,
         cwd=PROJECT_ROOT,
         env=environment,
         stdin=subprocess.DEVNULL,

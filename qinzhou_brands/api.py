@@ -23,11 +23,12 @@ app_name = "api"
 # --- errors ---------------------------------------------------------------------------------------
 
 
-def _messages(data) -> list[str]:
+def _leaves(data) -> list[str]:
+    """The texts in nested dicts and lists (DRF's error details, or their codes), in order."""
     if isinstance(data, dict):
-        return [message for value in data.values() for message in _messages(value)]
+        data = list(data.values())
     if isinstance(data, list):
-        return [message for value in data for message in _messages(value)]
+        return [leaf for value in data for leaf in _leaves(value)]
     return [str(data)]
 
 
@@ -45,14 +46,6 @@ class RequestTooLarge(exceptions.APIException):
 # Error codes of refusals the schema cannot express: a referenced record that does not exist (or is not in the
 # caller's scope), and the serializers' own checks of one field against another or against stored data.
 RULE_CODES = frozenset({"rule", "does_not_exist"})
-
-
-def _codes(codes) -> set[str]:
-    if isinstance(codes, dict):
-        return {code for value in codes.values() for code in _codes(value)}
-    if isinstance(codes, list):
-        return {code for value in codes for code in _codes(value)}
-    return {str(codes)}
 
 
 def exception_handler(exc, context):
@@ -85,19 +78,19 @@ def exception_handler(exc, context):
         wait = f"{exc.wait:.0f} 秒后" if exc.wait is not None else "稍后"
         exc = exceptions.Throttled(wait=exc.wait, detail=f"逐条读取个人记录过于频繁，请在 {wait}再试。")
     elif isinstance(exc, exceptions.ValidationError):
-        codes = _codes(exc.get_codes())
+        codes = set(_leaves(exc.get_codes()))
         conflict = bool(codes) and codes <= RULE_CODES
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
         errors = _as_field_errors(response.data)
-        messages = list(dict.fromkeys(_messages(errors)))
+        messages = list(dict.fromkeys(_leaves(errors)))
         response.data = {"detail": "；".join(messages) or "提交的数据有误。", "errors": errors}
         if conflict:
             response.status_code = 409
     elif not (isinstance(response.data, dict) and set(response.data) == {"detail"}):
-        response.data = {"detail": "；".join(_messages(response.data))}
+        response.data = {"detail": "；".join(_leaves(response.data))}
     return response
 
 

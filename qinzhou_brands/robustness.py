@@ -25,7 +25,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import render
+
+from .views import error_page
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A pattern for the OpenAPI schema of string parameters: what the middleware lets through.
@@ -60,8 +61,7 @@ def _refusal(request, *, status: int, message: str, field: str | None = None):
         if field is not None:
             body["errors"] = {field: [message]}
         return JsonResponse(body, status=status)
-    title = "请求内容过大" if status == 413 else "请求有误"
-    return render(request, "errors/error.html", {"code": status, "title": title, "message": message}, status=status)
+    return error_page(request, status, "请求内容过大" if status == 413 else "请求有误", message)
 
 
 def _control_character_problem(values) -> str | None:

@@ -40,60 +40,36 @@ def healthz(request):
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 
 
+def error_page(request, code: int, title: str, message: str):
+    return render(request, "errors/error.html", {"code": code, "title": title, "message": message}, status=code)
+
+
 def bad_request(request, exception=None):
-    return render(
-        request,
-        "errors/error.html",
-        {"code": 400, "title": "请求有误", "message": "请求内容无法处理，请返回重试。"},
-        status=400,
-    )
+    return error_page(request, 400, "请求有误", "请求内容无法处理，请返回重试。")
 
 
 def permission_denied(request, exception=None):
-    return render(
-        request,
-        "errors/error.html",
-        {"code": 403, "title": "没有权限", "message": "您的账号没有执行此操作的权限。如需开通，请联系市人社局管理员。"},
-        status=403,
-    )
+    return error_page(request, 403, "没有权限", "您的账号没有执行此操作的权限。如需开通，请联系市人社局管理员。")
 
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: a form posted without a valid security token (a page left open past the
     session's end, cookies refused), in Chinese instead of Django's English page."""
-    return render(
+    return error_page(
         request,
-        "errors/error.html",
-        {
-            "code": 403,
-            "title": "页面已过期，请刷新后重试",
-            "message": "安全校验未通过：页面打开时间过长或登录已过期。请刷新页面（必要时重新登录）后再提交；"
-            "如仍出现，请确认浏览器允许本站使用 Cookie。",
-        },
-        status=403,
+        403,
+        "页面已过期，请刷新后重试",
+        "安全校验未通过：页面打开时间过长或登录已过期。请刷新页面（必要时重新登录）后再提交；"
+        "如仍出现，请确认浏览器允许本站使用 Cookie。",
     )
 
 
 def page_not_found(request, exception=None):
-    return render(
-        request,
-        "errors/error.html",
-        {"code": 404, "title": "页面不存在", "message": "您要找的页面或记录不存在，或不在您的管辖范围内。"},
-        status=404,
-    )
+    return error_page(request, 404, "页面不存在", "您要找的页面或记录不存在，或不在您的管辖范围内。")
 
 
 def server_error(request):
-    return render(
-        request,
-        "errors/error.html",
-        {
-            "code": 500,
-            "title": "系统出错",
-            "message": "系统处理时出错，已记录。请稍后重试；如仍有问题，请联系系统管理员。",
-        },
-        status=500,
-    )
+    return error_page(request, 500, "系统出错", "系统处理时出错，已记录。请稍后重试；如仍有问题，请联系系统管理员。")
 
 
 @require_safe

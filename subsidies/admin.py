@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import NOT_YOURS, AreaScopedAdminMixin, CityReferenceDataAdminMixin
+from accounts.admin import NOT_YOURS, AreaScopedAdminMixin, CityReferenceDataAdminMixin, SystemRecordsAdminMixin
 from brands.admin import PlainLabelsAdminMixin
 
 from . import selectors
@@ -88,78 +88,47 @@ class BudgetAdmin(CityReferenceDataAdminMixin, GuardedHistoryAdmin):
         return obj
 
 
-class TransitionInline(admin.TabularInline):
-    model = ApplicationTransition
+class ReadOnlyInline(admin.TabularInline):
+    """Shown with the application, never edited here: transitions and evidence come from the services."""
+
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TransitionInline(ReadOnlyInline):
+    model = ApplicationTransition
     fields = ("at", "from_status", "to_status", "by", "comment")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(ReadOnlyInline):
     model = ApplicationEvidence
-    extra = 0
-    can_delete = False
     fields = ("original_name", "kind", "file", "uploaded_by", "uploaded_at")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SubsidyApplication)
-class SubsidyApplicationAdmin(AreaScopedAdminMixin, GuardedHistoryAdmin):
+class SubsidyApplicationAdmin(SystemRecordsAdminMixin, AreaScopedAdminMixin, GuardedHistoryAdmin):
     list_display = ("id", "kind", "area", "beneficiary", "amount", "status", "created_at")
     list_filter = ("status", "kind", "area")
     list_select_related = ("area", "organisation", "trainee")
     search_fields = ("organisation__name", "trainee__name", "voucher_number")
     inlines = [EvidenceInline, TransitionInline]
-    readonly_fields = [
-        "rule",
-        "kind",
-        "area",
-        "organisation",
-        "recognition",
-        "labour_export",
-        "trainee",
-        "enrolment",
-        "outcome",
-        "amount",
-        "status",
-        "comment",
-        "reason",
-        "budget",
-        "paid_on",
-        "voucher_number",
-        "created_by",
-        "submitted_by",
-        "reviewed_by",
-        "approved_by",
-        "qualifying_categories",
-        "created_at",
-        "updated_at",
-    ]
+    # Every field, as the model orders them, then the categories the person met when it was made.
+    readonly_fields = [field.name for field in SubsidyApplication._meta.fields if field.name != "id"]
+    readonly_fields.append("qualifying_categories")
     fields = readonly_fields
     history_list_display = ("status", "amount", "budget")
 
     @admin.display(description="补贴对象")
     def beneficiary(self, obj):
         return obj.beneficiary_label
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -17,7 +17,6 @@ JPEG = FileType("JPEG 图片", (".jpg", ".jpeg"))
 PNG = FileType("PNG 图片", (".png",))
 XLSX = FileType("Excel（.xlsx）", (".xlsx",))
 DOCX = FileType("Word（.docx）", (".docx",))
-ACCEPTED = (PDF, JPEG, PNG, XLSX, DOCX)
 ACCEPTED_LABELS = "PDF、JPEG、PNG、Excel（.xlsx）或 Word（.docx）"
 
 _MAGIC = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))

@@ -19,30 +19,29 @@ def _rule_label(rule) -> str:
     )
 
 
+def _optional_choice(label: str, empty_label: str) -> forms.ModelChoiceField:
+    """A link that only some rules use; the view sets its queryset (the user's scope)."""
+    return forms.ModelChoiceField(label=label, queryset=None, required=False, empty_label=empty_label)
+
+
+def _comment_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, max_length=FREE_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class ApplicationForm(forms.Form):
     """One form for every rule: the fields that do not apply to the chosen rule are left empty;
     the service refuses a wrong combination with a Chinese message."""
 
     rule = forms.ModelChoiceField(label="补贴规则", queryset=None, empty_label="请选择补贴规则")
     amount = forms.DecimalField(label="申请金额（元）", max_digits=12, decimal_places=2, min_value=0)
-    organisation = forms.ModelChoiceField(
-        label="补贴单位", queryset=None, required=False, empty_label="（单位补贴时选择）"
-    )
-    recognition = forms.ModelChoiceField(
-        label="认定", queryset=None, required=False, empty_label="（奖补时选择单位的认定）"
-    )
-    labour_export = forms.ModelChoiceField(
-        label="有组织劳务输出", queryset=None, required=False, empty_label="（就业创业服务补助时选择）"
-    )
-    enrolment = forms.ModelChoiceField(
-        label="参训记录", queryset=None, required=False, empty_label="（职业培训补贴时选择）"
-    )
-    outcome = forms.ModelChoiceField(
-        label="就业创业结果", queryset=None, required=False, empty_label="（其他个人补贴时选择）"
-    )
-    comment = forms.CharField(
-        label="说明", required=False, max_length=FREE_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    organisation = _optional_choice("补贴单位", "（单位补贴时选择）")
+    recognition = _optional_choice("认定", "（奖补时选择单位的认定）")
+    labour_export = _optional_choice("有组织劳务输出", "（就业创业服务补助时选择）")
+    enrolment = _optional_choice("参训记录", "（职业培训补贴时选择）")
+    outcome = _optional_choice("就业创业结果", "（其他个人补贴时选择）")
+    comment = _comment_field("说明")
 
     def __init__(self, *args, rules, organisations, recognitions, labour_exports, enrolments, outcomes, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -68,18 +67,14 @@ class ApplicationForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    comment = forms.CharField(
-        label="意见", required=False, max_length=FREE_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = _comment_field("意见")
 
 
 class UpdateForm(forms.Form):
     """Correct a draft: the amount and the explanation."""
 
     amount = forms.DecimalField(label="申请金额（元）", max_digits=12, decimal_places=2, min_value=0)
-    comment = forms.CharField(
-        label="说明", required=False, max_length=FREE_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = _comment_field("说明")
 
 
 class ReasonForm(forms.Form):
@@ -94,9 +89,7 @@ class ReasonForm(forms.Form):
 class PayForm(forms.Form):
     paid_on = forms.DateField(label="拨付日期", error_messages={"required": "请填写拨付日期。"})
     voucher_number = forms.CharField(label="凭证号", max_length=50, error_messages={"required": "请填写凭证号。"})
-    comment = forms.CharField(
-        label="意见", required=False, max_length=FREE_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    comment = _comment_field("意见")
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)

@@ -45,6 +45,25 @@ RECOGNITION_KIND_FOR = {
 }
 
 
+def _optional(model, verbose_name) -> models.ForeignKey:
+    """A link an application may have, depending on its kind; what it links to is never deleted under it."""
+    return models.ForeignKey(
+        model, verbose_name=verbose_name, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+
+def _person(verbose_name, *, blank: bool = True) -> models.ForeignKey:
+    """The user who took a step; the record outlives the account (SET_NULL)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=blank,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class EvidenceKind(models.Model):
     """A kind of supporting document (身份证明, 社会保险缴费凭证 …) that a rule may require; keyed by code."""
 
@@ -59,6 +78,11 @@ class EvidenceKind(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def _scope(model, verbose_name, help_text) -> models.ManyToManyField:
+    """What a rule may be narrowed to; left empty, it is not narrowed."""
+    return models.ManyToManyField(model, verbose_name=verbose_name, blank=True, related_name="+", help_text=help_text)
 
 
 class SubsidyRule(models.Model):
@@ -103,27 +127,17 @@ class SubsidyRule(models.Model):
         default="",
         help_text=_("职业培训补贴适用的证书；留空表示任一证书。"),
     )
-    occupations = models.ManyToManyField(
+    occupations = _scope(
         Occupation,
-        verbose_name=_("适用工种"),
-        blank=True,
-        related_name="+",
-        help_text=_("职业培训补贴可按工种定标准；留空表示所有工种。同时适用的规则中，限定工种和证书的优先。"),
+        _("适用工种"),
+        _("职业培训补贴可按工种定标准；留空表示所有工种。同时适用的规则中，限定工种和证书的优先。"),
     )
-    eligible_categories = models.ManyToManyField(
+    eligible_categories = _scope(
         PriorityCategory,
-        verbose_name=_("限定人员类别"),
-        blank=True,
-        related_name="+",
-        help_text=_("仅补贴这些人员类别（申请时人员登记的类别须至少有其一）；留空表示不限。"),
+        _("限定人员类别"),
+        _("仅补贴这些人员类别（申请时人员登记的类别须至少有其一）；留空表示不限。"),
     )
-    required_evidence = models.ManyToManyField(
-        EvidenceKind,
-        verbose_name=_("必备证明材料"),
-        blank=True,
-        related_name="+",
-        help_text=_("提交审核前每一类都须至少上传一份。"),
-    )
+    required_evidence = _scope(EvidenceKind, _("必备证明材料"), _("提交审核前每一类都须至少上传一份。"))
     effective_from = models.DateField(_("生效日期"))
     effective_to = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("留空表示长期有效。"))
     legal_basis = models.TextField(_("政策依据"))
@@ -210,34 +224,12 @@ class SubsidyApplication(models.Model):
     # Copied from the rule so that "one per enrolment / recognition / outcome of a kind" is a database constraint.
     kind = models.CharField(_("补贴类型"), max_length=30, choices=SubsidyKind.choices, editable=False)
     area = models.ForeignKey(Area, verbose_name=_("申报地区"), on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey(
-        Organisation, verbose_name=_("补贴单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recognition = models.ForeignKey(
-        Recognition, verbose_name=_("认定"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    labour_export = models.ForeignKey(
-        LabourExport,
-        verbose_name=_("有组织劳务输出"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    trainee = models.ForeignKey(
-        Trainee, verbose_name=_("补贴人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    enrolment = models.ForeignKey(
-        Enrolment, verbose_name=_("参训记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    outcome = models.ForeignKey(
-        EmploymentOutcome,
-        verbose_name=_("就业创业结果"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organisation = _optional(Organisation, _("补贴单位"))
+    recognition = _optional(Recognition, _("认定"))
+    labour_export = _optional(LabourExport, _("有组织劳务输出"))
+    trainee = _optional(Trainee, _("补贴人员"))
+    enrolment = _optional(Enrolment, _("参训记录"))
+    outcome = _optional(EmploymentOutcome, _("就业创业结果"))
     amount = models.DecimalField(_("申请金额（元）"), max_digits=12, decimal_places=2)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     comment = models.TextField(_("说明"), blank=True)
@@ -258,33 +250,10 @@ class SubsidyApplication(models.Model):
     )
     paid_on = models.DateField(_("拨付日期"), null=True, blank=True)
     voucher_number = models.CharField(_("凭证号"), max_length=50, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审批人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = _person(_("创建人"), blank=False)
+    submitted_by = _person(_("提交人"))
+    reviewed_by = _person(_("审核人"))
+    approved_by = _person(_("审批人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(verbose_name=_("补贴申请历史"))
@@ -361,9 +330,7 @@ class ApplicationTransition(models.Model):
         _("原状态"), max_length=20, choices=SubsidyApplication.Status.choices, blank=True, help_text=_("留空表示新建。")
     )
     to_status = models.CharField(_("新状态"), max_length=20, choices=SubsidyApplication.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = _person(_("操作人"), blank=False)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     comment = models.TextField(_("意见"), blank=True)
 
@@ -391,9 +358,7 @@ class ApplicationEvidence(models.Model):
     )
     file = models.FileField(_("文件"), upload_to="subsidies/evidence/%Y/%m/")
     original_name = models.CharField(_("原文件名"), max_length=200)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = _person(_("上传人"), blank=False)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:

@@ -141,17 +141,18 @@ def _budget_figures(budgets: QuerySet) -> QuerySet:
     )
 
 
+def _figures(budget: Budget) -> dict:
+    """Allocated, committed (approved, unpaid), paid and remaining of a budget annotated by `_budget_figures`."""
+    remaining = budget.amount - budget.committed - budget.paid
+    return {"allocated": budget.amount, "committed": budget.committed, "paid": budget.paid, "remaining": remaining}
+
+
 def budget_summary(*, year: int, area: Area) -> dict:
-    """Allocated, committed (approved, unpaid), paid and remaining of one area's (or the city's) budget."""
+    """The figures of one area's (or the city's) budget of the year; zeros when it has none."""
     budget = _budget_figures(Budget.objects.filter(year=year, area=area)).first()
     if budget is None:
         return {"allocated": ZERO, "committed": ZERO, "paid": ZERO, "remaining": ZERO}
-    return {
-        "allocated": budget.amount,
-        "committed": budget.committed,
-        "paid": budget.paid,
-        "remaining": budget.amount - budget.committed - budget.paid,
-    }
+    return _figures(budget)
 
 
 def budget_scope(budgets: QuerySet, *, user) -> QuerySet:
@@ -170,18 +171,8 @@ def budget_list(*, user, year: int | None = None) -> list[dict]:
     budgets = budget_scope(Budget.objects.all(), user=user)
     if year is not None:
         budgets = budgets.filter(year=year)
-    rows = []
-    for budget in _budget_figures(budgets.select_related("area")).order_by("-year", "area__sort_order"):
-        rows.append(
-            {
-                "budget": budget,
-                "allocated": budget.amount,
-                "committed": budget.committed,
-                "paid": budget.paid,
-                "remaining": budget.amount - budget.committed - budget.paid,
-            }
-        )
-    return rows
+    budgets = _budget_figures(budgets.select_related("area")).order_by("-year", "area__sort_order")
+    return [{"budget": budget, **_figures(budget)} for budget in budgets]
 
 
 # --- totals ---------------------------------------------------------------------------------------

@@ -46,14 +46,6 @@ COMMITTED_STATUSES = [Status.APPROVED, Status.PAID]
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 
-def once_per_occupation_level() -> bool:
-    return getattr(settings, "SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL", True)
-
-
-def max_trainings_per_year() -> int:
-    return getattr(settings, "SUBSIDY_TRAINING_MAX_PER_YEAR", 3)
-
-
 # --- who may act ----------------------------------------------------------------------------------
 
 
@@ -208,9 +200,9 @@ class TrainingHistory:
         if enrolment.pk in self.enrolment_ids:
             return "该参训记录已申请过职业培训补贴"
         key = (enrolment.trainee_id, enrolment.batch.occupation_id, enrolment.certificate)
-        if once_per_occupation_level() and key in self.occupation_levels:
+        if settings.SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL and key in self.occupation_levels:
             return "已就同一工种同一等级享受过职业培训补贴"
-        limit = max_trainings_per_year()
+        limit = settings.SUBSIDY_TRAINING_MAX_PER_YEAR
         year = enrolment.batch.end_date.year
         if self.per_year[(enrolment.trainee_id, year)] >= limit:
             return f"本年度已达 {limit} 次"

@@ -14,11 +14,7 @@ urlpatterns = [
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("<int:pk>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path("<int:pk>/evidence/<int:evidence_id>/remove/", views.evidence_remove, name="evidence_remove"),
-    path(
-        "<int:pk>/<str:action>/",
-        views.application_action,
-        name="application_action",
-    ),
+    path("<int:pk>/<str:action>/", views.application_action, name="application_action"),
     path("batches/<int:batch_id>/training-subsidies/", views.batch_applications, name="batch_applications"),
     path("budgets/", views.budget_list, name="budget_list"),
     path("budgets.xlsx", views.budget_xlsx, name="budget_xlsx"),

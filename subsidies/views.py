@@ -47,6 +47,7 @@ APPLICATIONS_PER_PAGE = 50
 GET_OR_POST = ["GET", "HEAD", "POST"]
 TOTAL_TITLES = {"area": "按地区", "brand": "按劳务品牌", "kind": "按补贴类型", "status": "按状态"}
 TOTAL_KEYS = {"area": "地区", "brand": "劳务品牌", "kind": "补贴类型", "status": "状态"}
+BUDGET_FIGURES = ("allocated", "committed", "paid", "remaining")  # the columns after year and area
 
 
 def _error_messages(error: ValidationError | PermissionDenied) -> list[str]:
@@ -518,14 +519,7 @@ def budget_xlsx(request):
         heading=f"就业补助资金预算执行{f'（{year} 年度）' if year else ''}",
         headers=["年度", "地区", "下达金额（元）", "已审批未拨付（元）", "已拨付（元）", "余额（元）"],
         rows=(
-            [
-                row["budget"].year,
-                str(row["budget"].area),
-                row["allocated"],
-                row["committed"],
-                row["paid"],
-                row["remaining"],
-            ]
+            [row["budget"].year, str(row["budget"].area), *(row[figure] for figure in BUDGET_FIGURES)]
             for row in _budget_rows(request.user, year)
         ),
         widths=[8, 14, 16, 18, 14, 14],

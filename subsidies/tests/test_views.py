@@ -2,8 +2,10 @@
 pages by the right people, refusals shown in Chinese, the bulk page, budgets and the export."""
 
 import datetime
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -290,6 +292,10 @@ def test_budget_export(client, city_admin, base_application, advance, budget):
     response = client.get(reverse("subsidies:budget_xlsx"))
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["预算执行"]
+    rows = [row for row in sheet.iter_rows(values_only=True) if row[1] == str(budget.area)]
+    # year, area, allocated, approved and unpaid, paid, remaining: nothing approved yet
+    assert rows == [(budget.year, str(budget.area), 1000000, 0, 0, 1000000)]
 
 
 def test_reviewer_cannot_open_create_page(client, reviewer):

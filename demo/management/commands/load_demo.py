@@ -41,16 +41,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             staff = accounts_demo.load(password=password, reset_passwords=reset_passwords)
             organisations = brands_demo.load()
-            clerks = accounts_demo.clerks_by_area()
+            clerks = accounts_demo.staff_by_area("clerk_")
             training = training_demo.load(clerks=clerks)
             employment = employment_demo.load(clerks=clerks)
             users = get_user_model().objects
-            reviewers = {
-                user.username.removeprefix("reviewer_"): user for user in users.filter(username__startswith="reviewer_")
-            }
             subsidies = subsidies_demo.load(
                 clerks=clerks,
-                reviewers=reviewers,
+                reviewers=accounts_demo.staff_by_area("reviewer_"),
                 city_admin=users.filter(username="city_admin").first(),
                 city_clerk=users.filter(username="city_clerk").first(),
             )
