@@ -70,6 +70,23 @@ def _figure_formats(first: int, *, pace: bool) -> dict[int, str]:
     return formats
 
 
+def _figures_sheet(
+    workbook: Workbook, progress: dict, heading: str, title: str, labels: list, rows: list, *, pace: bool, verdict=False
+) -> None:
+    """A sheet of `rows` (dicts): the label columns, given as (header, key, width), then `_figure_columns`;
+    `verdict` adds the area × brand matrix's 判断 column."""
+    headers = [header for header, _, _ in labels] + _figure_headers(progress, pace=pace)
+    widths = [width for _, _, width in labels] + ([12, 14, 9, 14, 12] if pace else [12, 14, 9]) * 2 + [18]
+    lines = [[row[key] for _, key, _ in labels] + _figure_columns(row, pace=pace) for row in rows]
+    if verdict:
+        headers.append("判断")
+        widths.append(12)
+        for line, row in zip(lines, rows, strict=True):
+            line.append(MATRIX_PACE_LABELS[row["behind_pace"]])
+    sheet = add_table_sheet(workbook, title=title, heading=heading, headers=headers, widths=widths, rows=lines)
+    _format(sheet, _figure_formats(len(labels) + 1, pace=pace), first_row=2)
+
+
 def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds: dict) -> Workbook:
     """Sheets 总体进度, 分品牌, 分地区, 分年度, 地区×品牌, 其他指标 and, when there are any in scope, 重点帮扶县
     and 重点帮扶县重点人员 of one `progress_summary` result."""
@@ -109,53 +126,11 @@ def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds:
     )
     _format(sheet, {2: INTEGER, 3: INTEGER, 4: PERCENT, 5: INTEGER}, first_row=2)
 
-    sheet = add_table_sheet(
-        workbook,
-        title="分品牌",
-        heading=heading,
-        headers=["劳务品牌", *_figure_headers(progress, pace=True)],
-        widths=[16] + [12, 14, 9, 14, 12] * 2 + [18],
-        rows=[[brand["name"], *_figure_columns(brand, pace=True)] for brand in pace["brands"]],
-    )
-    _format(sheet, _figure_formats(2, pace=True), first_row=2)
-
-    sheet = add_table_sheet(
-        workbook,
-        title="分地区",
-        heading=heading,
-        headers=["地区", *_figure_headers(progress, pace=False)],
-        widths=[20] + [12, 14, 9] * 2 + [18],
-        rows=[[area["name"], *_figure_columns(area, pace=False)] for area in progress["areas"]],
-    )
-    _format(sheet, _figure_formats(2, pace=False), first_row=2)
-
-    sheet = add_table_sheet(
-        workbook,
-        title="分年度",
-        heading=heading,
-        headers=["年度", *_figure_headers(progress, pace=False)],
-        widths=[10] + [12, 14, 9] * 2 + [18],
-        rows=[[row["year"], *_figure_columns(row, pace=False)] for row in progress["years"]],
-    )
-    _format(sheet, _figure_formats(2, pace=False), first_row=2)
-
-    sheet = add_table_sheet(
-        workbook,
-        title="地区×品牌",
-        heading=heading,
-        headers=["地区", "劳务品牌", *_figure_headers(progress, pace=True), "判断"],
-        widths=[20, 16] + [12, 14, 9, 14, 12] * 2 + [18, 12],
-        rows=[
-            [
-                cell["area_name"],
-                cell["brand_name"],
-                *_figure_columns(cell, pace=True),
-                MATRIX_PACE_LABELS[cell["behind_pace"]],
-            ]
-            for cell in progress["matrix"]
-        ],
-    )
-    _format(sheet, _figure_formats(3, pace=True), first_row=2)
+    _figures_sheet(workbook, progress, heading, "分品牌", [("劳务品牌", "name", 16)], pace["brands"], pace=True)
+    _figures_sheet(workbook, progress, heading, "分地区", [("地区", "name", 20)], progress["areas"], pace=False)
+    _figures_sheet(workbook, progress, heading, "分年度", [("年度", "year", 10)], progress["years"], pace=False)
+    labels = [("地区", "area_name", 20), ("劳务品牌", "brand_name", 16)]
+    _figures_sheet(workbook, progress, heading, "地区×品牌", labels, progress["matrix"], pace=True, verdict=True)
 
     sheet = add_table_sheet(
         workbook,
@@ -178,15 +153,7 @@ def _key_county_sheets(workbook: Workbook, progress: dict, heading: str) -> None
     counties = progress["key_assistance_counties"]
     if not counties:
         return
-    sheet = add_table_sheet(
-        workbook,
-        title="重点帮扶县",
-        heading=heading,
-        headers=["乡村振兴重点帮扶县", *_figure_headers(progress, pace=True)],
-        widths=[20] + [12, 14, 9, 14, 12] * 2 + [18],
-        rows=[[county["name"], *_figure_columns(county, pace=True)] for county in counties],
-    )
-    _format(sheet, _figure_formats(2, pace=True), first_row=2)
+    _figures_sheet(workbook, progress, heading, "重点帮扶县", [("乡村振兴重点帮扶县", "name", 20)], counties, pace=True)
     sheet = add_table_sheet(
         workbook,
         title="重点帮扶县重点人员",
