@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from brands.models import Area, Organisation
 from core.credit_code import validate_uscc
 from core.imports.models import ImportRecord
-from training.models import PriorityCategory, Trainee, TrainingBatch
+from training.models import Tally, Trainee, TrainingBatch
 
 
 class NamesAnEmployer:
@@ -278,39 +278,19 @@ class ReferralImport(ImportRecord):
         verbose_name_plural = _("岗位推荐导入")
 
 
-class JobTally(models.Model):
-    """带动就业创业人次 per area × brand × year (of the outcome's start date), and per priority category:
-    summary rows that `employment.tallies` recounts in the transaction of every change (see TrainingTally)."""
+class JobTally(Tally):
+    """带动就业创业人次 per area × brand × year (of the outcome's start date), and per priority category."""
 
-    area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.CASCADE, related_name="+")
-    brand = models.ForeignKey(
-        "brands.BrandLine", verbose_name=_("劳务品牌"), on_delete=models.CASCADE, related_name="+"
-    )
-    year = models.PositiveSmallIntegerField(_("年度"))
-    category = models.ForeignKey(
-        PriorityCategory, verbose_name=_("人员类别"), null=True, on_delete=models.CASCADE, related_name="+"
-    )
     jobs = models.PositiveIntegerField(_("带动就业创业人次"))
     # The people the counted start-ups of these outcomes employ (`startup_employees`, 带动就业), recounted
     # with `jobs`: shown beside it, and added to it only when JOBS_COUNT_STARTUP_EMPLOYEES is on.
     startup_employees = models.PositiveIntegerField(_("创业带动就业人数"), default=0)
+    count_field = "jobs"
 
     class Meta:
         verbose_name = _("就业创业人次汇总")
         verbose_name_plural = _("就业创业人次汇总")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["area", "brand", "year"], condition=Q(category__isnull=True), name="job_tally_total"
-            ),
-            models.UniqueConstraint(
-                fields=["area", "brand", "year", "category"],
-                condition=Q(category__isnull=False),
-                name="job_tally_category",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.area_id}/{self.brand_id}/{self.year}/{self.category_id or '全部'}: {self.jobs}"
+        constraints = Tally.one_row_per_key("job_tally")
 
 
 class ReferralStanding(models.Model):
