@@ -11,15 +11,29 @@ from core.imports.models import ImportRecord
 from training.models import Tally, Trainee, TrainingBatch
 
 
-class NamesAnEmployer:
-    """Records that name an employer either from the organisation directory or as typed text."""
+class EmployerRecord(models.Model):
+    """A record a clerk enters (who, when) that names an employer, from the organisation directory
+    (`employer`) or as typed text (`employer_name`)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
 
     @property
     def employer_label(self) -> str:
         return self.employer.name if self.employer_id else self.employer_name
 
 
-class JobReferral(NamesAnEmployer, models.Model):
+class JobReferral(EmployerRecord):
     """岗位推荐: the plan asks for at least three for every brand trainee."""
 
     class Channel(models.TextChoices):
@@ -48,15 +62,6 @@ class JobReferral(NamesAnEmployer, models.Model):
     channel = models.CharField(_("推荐渠道"), max_length=30, choices=Channel.choices)
     result = models.CharField(_("推荐结果"), max_length=20, choices=Result.choices, default=Result.PENDING)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("岗位推荐")
@@ -80,7 +85,7 @@ class JobReferral(NamesAnEmployer, models.Model):
         return f"{self.trainee.name} → {self.employer_label} {self.position}"
 
 
-class LabourExport(NamesAnEmployer, models.Model):
+class LabourExport(EmployerRecord):
     """有组织劳务输出: an HR service agency sends a group of trainees to a destination and employer."""
 
     agency = models.ForeignKey(
@@ -94,15 +99,6 @@ class LabourExport(NamesAnEmployer, models.Model):
     employer_name = models.CharField(_("接收单位名称"), max_length=100, blank=True)
     departed_on = models.DateField(_("输出日期"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("有组织劳务输出")
@@ -113,7 +109,7 @@ class LabourExport(NamesAnEmployer, models.Model):
         return f"{self.departed_on:%Y-%m-%d} {self.agency} → {self.destination}"
 
 
-class EmploymentOutcome(NamesAnEmployer, models.Model):
+class EmploymentOutcome(EmployerRecord):
     """One employment, entrepreneurship or flexible-employment outcome of a trainee (a 带动就业创业人次)."""
 
     class Kind(models.TextChoices):
@@ -149,15 +145,6 @@ class EmploymentOutcome(NamesAnEmployer, models.Model):
         related_name="outcomes",
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     # The batch the outcome counts for under the counting rule (None: not counted), kept by
     # `employment.tallies` whenever the person's outcomes or completed training change.
     counted_batch = models.ForeignKey(
@@ -205,7 +192,7 @@ class EmploymentOutcome(NamesAnEmployer, models.Model):
         return self.work_kind
 
 
-class WageCase(NamesAnEmployer, models.Model):
+class WageCase(EmployerRecord):
     """拖欠农民工工资举报投诉案件; the plan's target is at least 98% closed."""
 
     class Status(models.TextChoices):
@@ -224,15 +211,6 @@ class WageCase(NamesAnEmployer, models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     resolution = models.TextField(_("处理结果"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("欠薪举报投诉案件")
