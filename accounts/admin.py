@@ -119,8 +119,8 @@ class ServiceWritesAdminMixin:
     """For a model the pages write through services: the admin writes through the same services, so an
     admin save is checked, audited and counted exactly as the page's would be.
 
-    `service_add(request, data)` and `service_change(request, stored, data, changed)` call the service with
-    the form's cleaned data (`stored` is the record as the database holds it, `changed` the names of the
+    `add_service` is called with the user and the form's `add_fields`, and `service_change(request, stored,
+    data, changed)` calls the change service with the form's cleaned data (`stored` is the record as the database holds it, `changed` the names of the
     fields the user changed) and return the saved record. Where a service cannot add or change a record
     the hook stays None and the admin refuses that write; `add_fields` are the service's parameters,
     `change_fields` what its change service takes (every other field is shown read-only), and
@@ -130,7 +130,7 @@ class ServiceWritesAdminMixin:
     a ValidationError or PermissionDenied it raises is shown as the form's error (the service's own
     message) and nothing is saved. Deleting is refused unless `may_delete`."""
 
-    service_add = None
+    add_service = None
     service_change = None
     add_fields: tuple[str, ...] = ()
     change_fields: tuple[str, ...] = ()
@@ -138,7 +138,7 @@ class ServiceWritesAdminMixin:
     where_written = ""
 
     def has_add_permission(self, request, *args):
-        return self.service_add is not None and super().has_add_permission(request, *args)
+        return self.add_service is not None and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
         return self.service_change is not None and super().has_change_permission(request, obj)
@@ -171,7 +171,10 @@ class ServiceWritesAdminMixin:
 
         def write(form):
             if obj is None:
-                return model_admin.service_add(request, form.cleaned_data)
+                data = form.cleaned_data
+                return model_admin.add_service(
+                    user=request.user, **{name: data[name] for name in model_admin.add_fields}
+                )
             stored = model_admin.model._default_manager.get(pk=obj.pk)  # `obj` already holds the form's values
             return model_admin.service_change(request, stored, form.cleaned_data, form.changed_data)
 
@@ -189,7 +192,7 @@ class ServiceWritesAdminMixin:
                 except PermissionDenied as refused:
                     self.add_error(None, str(refused) or "无权进行此操作。")
 
-        return form_class if not (self.service_add or self.service_change) else ServiceWriteForm
+        return form_class if not (self.add_service or self.service_change) else ServiceWriteForm
 
     def save_model(self, request, obj, form, change):
         pass  # written by the service while the form was validated
