@@ -373,11 +373,22 @@ class StaffUserAdmin(UserAdmin):
         return "、".join(group.name for group in obj.groups.all())
 
 
+class SystemRecordsAdminMixin:
+    """Records the system writes (login attempts and logs, API tokens, audit entries): nobody types or
+    edits them in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 admin.site.unregister(TokenProxy)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(TokenAdmin):
+class ApiTokenAdmin(SystemRecordsAdminMixin, TokenAdmin):
     """API tokens, masked for everyone (superusers included): a key is shown once, by `drf_create_token`.
     Nobody adds one here (nobody could read it) or edits one; deleting one revokes it."""
 
@@ -388,22 +399,6 @@ class ApiTokenAdmin(TokenAdmin):
     @admin.display(description="令牌（已隐藏）")
     def masked_key(self, obj):
         return obj.masked_key
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class SystemRecordsAdminMixin:
-    """Records the system writes (login attempts and logs): nobody types or edits them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 for _model, _admin in (
@@ -416,7 +411,7 @@ for _model, _admin in (
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(SystemRecordsAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: entries are written by the system, never typed, edited
     or removed through the admin (a trail its own subjects could trim would prove nothing)."""
 
@@ -430,12 +425,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # As the audit page reads it (audit.audit_entry_list): in the reader's scope.
         return scope_queryset(super().get_queryset(request), request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
