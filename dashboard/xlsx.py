@@ -15,6 +15,7 @@ BEHIND_FILL = PatternFill("solid", fgColor="F8D7DA")
 BEHIND_FONT = Font(color="9C0006", bold=True)
 PACE_LABELS = {True: "落后于进度", False: "符合进度", None: "未设目标"}
 MATRIX_PACE_LABELS = {True: "落后", False: "符合进度", None: "未分配目标"}
+COUNT_LABELS = (("trainings", "培训人次"), ("jobs", "带动就业创业人次"))
 
 
 def _rate(value, total):
@@ -36,13 +37,16 @@ def _format(sheet, formats: dict[int, str], *, first_row: int) -> None:
                 cell.font = BEHIND_FONT
 
 
+def _figures(row: dict, name: str, *, pace: bool) -> list:
+    """A count, its target and the rate; with `pace`, the count expected by now and the pace label too."""
+    values = [row[name], row[f"{name}_target"], _rate(row[name], row[f"{name}_target"])]
+    if pace:
+        values += [row[f"{name}_expected"], PACE_LABELS[row[f"{name}_behind_pace"]]]
+    return values
+
+
 def _figure_columns(row: dict, *, pace: bool) -> list:
-    values = []
-    for name in ("trainings", "jobs"):
-        values += [row[name], row[f"{name}_target"], _rate(row[name], row[f"{name}_target"])]
-        if pace:
-            values += [row[f"{name}_expected"], PACE_LABELS[row[f"{name}_behind_pace"]]]
-    return [*values, row["jobs_created_by_startups"]]
+    return [*_figures(row, "trainings", pace=pace), *_figures(row, "jobs", pace=pace), row["jobs_created_by_startups"]]
 
 
 def _startups_label(progress: dict) -> str:
@@ -94,6 +98,9 @@ def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds:
     heading = f"钦州市“八桂系列”劳务品牌建设进度 · {scope['name']} · {_period(progress)} · 截至 {progress['as_of']}"
     workbook = new_workbook()
     pace = progress["pace"]
+    jobs_label = (
+        "带动就业创业人次（含创业带动就业）" if progress["jobs_count_startup_employees"] else "带动就业创业人次"
+    )
 
     sheet = add_table_sheet(
         workbook,
@@ -102,24 +109,8 @@ def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds:
         headers=["指标", "完成数", "目标", "完成率", "按时间进度应达", "进度"],
         widths=[40, 12, 12, 10, 16, 14],
         rows=[
-            [
-                "培训人次",
-                pace["trainings"],
-                pace["trainings_target"],
-                _rate(pace["trainings"], pace["trainings_target"]),
-                pace["trainings_expected"],
-                PACE_LABELS[pace["trainings_behind_pace"]],
-            ],
-            [
-                "带动就业创业人次（含创业带动就业）"
-                if progress["jobs_count_startup_employees"]
-                else "带动就业创业人次",
-                pace["jobs"],
-                pace["jobs_target"],
-                _rate(pace["jobs"], pace["jobs_target"]),
-                pace["jobs_expected"],
-                PACE_LABELS[pace["jobs_behind_pace"]],
-            ],
+            ["培训人次", *_figures(pace, "trainings", pace=True)],
+            [jobs_label, *_figures(pace, "jobs", pace=True)],
             [_startups_label(progress), pace["jobs_created_by_startups"], None, None, None, None],
             ["规划期（2021–2025 年）已过时间", None, None, pace["plan_elapsed"], None, None],
         ],
@@ -225,27 +216,13 @@ def _other_rows(progress: dict, *, subsidy_kinds: dict, recognition_kinds: dict)
         rows.append(["补贴资金（元）", f"{label}：已拨付", line["paid_amount"], None, None])
     city = progress["city"]
     for category, figures in progress["priority_groups"].items():
-        rows.append(
-            [
-                "重点人员",
-                f"{category}：培训人次",
-                figures["trainings"],
-                city["trainings"],
-                _rate(figures["trainings"], city["trainings"]),
-            ]
-        )
-        rows.append(
-            [
-                "重点人员",
-                f"{category}：带动就业创业人次",
-                figures["jobs"],
-                city["jobs"],
-                _rate(figures["jobs"], city["jobs"]),
-            ]
-        )
+        for name, label in COUNT_LABELS:
+            rows.append(
+                ["重点人员", f"{category}：{label}", figures[name], city[name], _rate(figures[name], city[name])]
+            )
     allocation = progress["allocation"]
     if allocation:
-        for name, label in (("trainings", "培训人次"), ("jobs", "带动就业创业人次")):
+        for name, label in COUNT_LABELS:
             for line in [*allocation[name]["brands"], {"name": "全部品牌", **allocation[name]}]:
                 rows.append(
                     [
