@@ -48,42 +48,36 @@ def admin_may_write(request, *, county_clerk: bool = False) -> bool:
 
 class CityReferenceDataAdminMixin:
     """City-wide reference data (roles.CITY_REFERENCE_DATA: categories, rules, budgets...): keyed by code and
-    counted in every area's statistics, so only the city administrator changes it; everyone else reads."""
+    counted in every area's statistics, so only the city administrator changes it; everyone else reads.
+    (`county_may_edit`: area-owned records, AreaScopedAdminMixin, that a clerk also writes for their area.)"""
 
-    def has_add_permission(self, request, *args):
-        return admin_may_write(request) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return admin_may_write(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return admin_may_write(request) and super().has_delete_permission(request, obj)
-
-    def has_import_permission(self, request):
-        return admin_may_write(request) and super().has_import_permission(request)
-
-
-class AreaScopedAdminMixin(ImportNeedsWritePermissionMixin):
-    """Narrows the changelist, every object view and the area and organisation choices to the user's scope.
-
-    County users only read training, employment and subsidy records here: they record them through
-    the pages, whose services enforce the programme's rules and whose choices are all scoped. In the
-    admin an id typed into a raw-id field (a trainee, a batch of another area) would bypass both."""
-
-    area_field = "area"
     county_may_edit = False
 
     def _may_write(self, request) -> bool:
         return admin_may_write(request, county_clerk=self.county_may_edit)
 
-    def has_add_permission(self, request):
-        return self._may_write(request) and super().has_add_permission(request)
+    def has_add_permission(self, request, *args):
+        return self._may_write(request) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
         return self._may_write(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return self._may_write(request) and super().has_delete_permission(request, obj)
+
+    def has_import_permission(self, request):
+        return admin_may_write(request) and super().has_import_permission(request)
+
+
+class AreaScopedAdminMixin(CityReferenceDataAdminMixin, ImportNeedsWritePermissionMixin):
+    """Narrows the changelist, every object view and the area and organisation choices to the user's scope.
+
+    County users only read training, employment and subsidy records here (writes are the city
+    administrator's, as for reference data, unless `county_may_edit`): they record them through
+    the pages, whose services enforce the programme's rules and whose choices are all scoped. In the
+    admin an id typed into a raw-id field (a trainee, a batch of another area) would bypass both."""
+
+    area_field = "area"
 
     def get_queryset(self, request):
         return self.scope(super().get_queryset(request), request)
