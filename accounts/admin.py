@@ -48,42 +48,36 @@ def admin_may_write(request, *, county_clerk: bool = False) -> bool:
 
 class CityReferenceDataAdminMixin:
     """City-wide reference data (roles.CITY_REFERENCE_DATA: categories, rules, budgets...): keyed by code and
-    counted in every area's statistics, so only the city administrator changes it; everyone else reads."""
+    counted in every area's statistics, so only the city administrator changes it; everyone else reads.
+    (`county_may_edit`: area-owned records, AreaScopedAdminMixin, that a clerk also writes for their area.)"""
 
-    def has_add_permission(self, request, *args):
-        return admin_may_write(request) and super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request, obj=None):
-        return admin_may_write(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return admin_may_write(request) and super().has_delete_permission(request, obj)
-
-    def has_import_permission(self, request):
-        return admin_may_write(request) and super().has_import_permission(request)
-
-
-class AreaScopedAdminMixin(ImportNeedsWritePermissionMixin):
-    """Narrows the changelist, every object view and the area and organisation choices to the user's scope.
-
-    County users only read training, employment and subsidy records here: they record them through
-    the pages, whose services enforce the programme's rules and whose choices are all scoped. In the
-    admin an id typed into a raw-id field (a trainee, a batch of another area) would bypass both."""
-
-    area_field = "area"
     county_may_edit = False
 
     def _may_write(self, request) -> bool:
         return admin_may_write(request, county_clerk=self.county_may_edit)
 
-    def has_add_permission(self, request):
-        return self._may_write(request) and super().has_add_permission(request)
+    def has_add_permission(self, request, *args):
+        return self._may_write(request) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
         return self._may_write(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return self._may_write(request) and super().has_delete_permission(request, obj)
+
+    def has_import_permission(self, request):
+        return admin_may_write(request) and super().has_import_permission(request)
+
+
+class AreaScopedAdminMixin(CityReferenceDataAdminMixin, ImportNeedsWritePermissionMixin):
+    """Narrows the changelist, every object view and the area and organisation choices to the user's scope.
+
+    County users only read training, employment and subsidy records here (writes are the city
+    administrator's, as for reference data, unless `county_may_edit`): they record them through
+    the pages, whose services enforce the programme's rules and whose choices are all scoped. In the
+    admin an id typed into a raw-id field (a trainee, a batch of another area) would bypass both."""
+
+    area_field = "area"
 
     def get_queryset(self, request):
         return self.scope(super().get_queryset(request), request)
@@ -119,8 +113,8 @@ class ServiceWritesAdminMixin:
     """For a model the pages write through services: the admin writes through the same services, so an
     admin save is checked, audited and counted exactly as the page's would be.
 
-    `service_add(request, data)` and `service_change(request, stored, data, changed)` call the service with
-    the form's cleaned data (`stored` is the record as the database holds it, `changed` the names of the
+    `add_service` is called with the user and the form's `add_fields`, and `service_change(request, stored,
+    data, changed)` calls the change service with the form's cleaned data (`stored` is the record as the database holds it, `changed` the names of the
     fields the user changed) and return the saved record. Where a service cannot add or change a record
     the hook stays None and the admin refuses that write; `add_fields` are the service's parameters,
     `change_fields` what its change service takes (every other field is shown read-only), and
@@ -130,7 +124,7 @@ class ServiceWritesAdminMixin:
     a ValidationError or PermissionDenied it raises is shown as the form's error (the service's own
     message) and nothing is saved. Deleting is refused unless `may_delete`."""
 
-    service_add = None
+    add_service = None
     service_change = None
     add_fields: tuple[str, ...] = ()
     change_fields: tuple[str, ...] = ()
@@ -138,7 +132,7 @@ class ServiceWritesAdminMixin:
     where_written = ""
 
     def has_add_permission(self, request, *args):
-        return self.service_add is not None and super().has_add_permission(request, *args)
+        return self.add_service is not None and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
         return self.service_change is not None and super().has_change_permission(request, obj)
@@ -171,7 +165,10 @@ class ServiceWritesAdminMixin:
 
         def write(form):
             if obj is None:
-                return model_admin.service_add(request, form.cleaned_data)
+                data = form.cleaned_data
+                return model_admin.add_service(
+                    user=request.user, **{name: data[name] for name in model_admin.add_fields}
+                )
             stored = model_admin.model._default_manager.get(pk=obj.pk)  # `obj` already holds the form's values
             return model_admin.service_change(request, stored, form.cleaned_data, form.changed_data)
 
@@ -189,7 +186,7 @@ class ServiceWritesAdminMixin:
                 except PermissionDenied as refused:
                     self.add_error(None, str(refused) or "无权进行此操作。")
 
-        return form_class if not (self.service_add or self.service_change) else ServiceWriteForm
+        return form_class if not (self.add_service or self.service_change) else ServiceWriteForm
 
     def save_model(self, request, obj, form, change):
         pass  # written by the service while the form was validated
@@ -370,11 +367,22 @@ class StaffUserAdmin(UserAdmin):
         return "、".join(group.name for group in obj.groups.all())
 
 
+class SystemRecordsAdminMixin:
+    """Records the system writes (login attempts and logs, API tokens, audit entries): nobody types or
+    edits them in the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 admin.site.unregister(TokenProxy)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(TokenAdmin):
+class ApiTokenAdmin(SystemRecordsAdminMixin, TokenAdmin):
     """API tokens, masked for everyone (superusers included): a key is shown once, by `drf_create_token`.
     Nobody adds one here (nobody could read it) or edits one; deleting one revokes it."""
 
@@ -385,22 +393,6 @@ class ApiTokenAdmin(TokenAdmin):
     @admin.display(description="令牌（已隐藏）")
     def masked_key(self, obj):
         return obj.masked_key
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class SystemRecordsAdminMixin:
-    """Records the system writes (login attempts and logs): nobody types or edits them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 for _model, _admin in (
@@ -413,7 +405,7 @@ for _model, _admin in (
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(SystemRecordsAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: entries are written by the system, never typed, edited
     or removed through the admin (a trail its own subjects could trim would prove nothing)."""
 
@@ -427,12 +419,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # As the audit page reads it (audit.audit_entry_list): in the reader's scope.
         return scope_queryset(super().get_queryset(request), request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

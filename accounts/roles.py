@@ -38,6 +38,14 @@ VIEW = ("view",)
 ALL = ("add", "change", "delete", "view")
 EDIT = ("add", "change", "view")
 
+# The county reviewer and the city viewer read every app's records (in their scope) and change none.
+READ_ONLY_RULES = [
+    ("brands", "*", VIEW),
+    ("training", "*", VIEW),
+    ("employment", "*", VIEW),
+    ("subsidies", "*", VIEW),
+]
+
 ROLE_PERMISSION_RULES = {
     Role.COUNTY_CLERK: [
         ("brands", "*", VIEW),
@@ -46,12 +54,7 @@ ROLE_PERMISSION_RULES = {
         ("employment", "*", EDIT),
         ("subsidies", "*", EDIT),
     ],
-    Role.COUNTY_REVIEWER: [
-        ("brands", "*", VIEW),
-        ("training", "*", VIEW),
-        ("employment", "*", VIEW),
-        ("subsidies", "*", VIEW),
-    ],
+    Role.COUNTY_REVIEWER: READ_ONLY_RULES,
     Role.CITY_ADMIN: [
         ("brands", "*", ALL),
         ("accounts", "staffprofile", ALL),
@@ -66,12 +69,7 @@ ROLE_PERMISSION_RULES = {
         ("axes", "accesslog", VIEW),
         ("axes", "accessfailurelog", VIEW),
     ],
-    Role.CITY_VIEWER: [
-        ("brands", "*", VIEW),
-        ("training", "*", VIEW),
-        ("employment", "*", VIEW),
-        ("subsidies", "*", VIEW),
-    ],
+    Role.CITY_VIEWER: READ_ONLY_RULES,
     # The city area's own records: its organisations and their subsidy applications. No target: the progress
     # dashboard of its scope (the city area's own batches, none) would show the city's targets against zero;
     # the whole city's progress is read by the city administrator and the city viewer.

@@ -63,19 +63,6 @@ def occupation_list():
     )
 
 
-def target_values(*, metric: str, year: int | None = None) -> dict[tuple[int, int | None], int]:
-    """Target values of one metric keyed by (area id, brand id or None).
-
-    Without a year: the targets of the whole plan period 2021–2025. With a year: the targets set for
-    exactly that year (absent when the city has not set yearly targets)."""
-    targets = Target.objects.filter(metric=metric)
-    if year is None:
-        targets = targets.filter(year_from=PLAN_FIRST_YEAR, year_to=PLAN_LAST_YEAR)
-    else:
-        targets = targets.filter(year_from=year, year_to=year)
-    return {(t.area_id, t.brand_id): t.value for t in targets}
-
-
 def target_grid(*, metric: str, year: int) -> dict[tuple[int, int], int]:
     """The targets the city has allocated for one metric and one year, keyed by (area id, brand id):
     the cells of the allocation grid (county-level areas × brand lines; blank cells are absent)."""

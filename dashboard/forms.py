@@ -67,21 +67,17 @@ class DrillForm(forms.Form):
         self.areas = {area.code: area for area in areas}
         self.brands = {brand.code: brand for brand in brands}
 
+    def _known(self, name: str, known: dict, message: str):
+        code = self.cleaned_data[name].strip()
+        if code and code not in known:
+            raise forms.ValidationError(message % code)
+        return known[code] if code else None
+
     def clean_area(self) -> Area | None:
-        code = self.cleaned_data["area"].strip()
-        if not code:
-            return None
-        if code not in self.areas:
-            raise forms.ValidationError(f"未知的地区代码“{code}”。")
-        return self.areas[code]
+        return self._known("area", self.areas, "未知的地区代码“%s”。")
 
     def clean_brand(self) -> BrandLine | None:
-        code = self.cleaned_data["brand"].strip()
-        if not code:
-            return None
-        if code not in self.brands:
-            raise forms.ValidationError(f"未知的劳务品牌“{code}”。")
-        return self.brands[code]
+        return self._known("brand", self.brands, "未知的劳务品牌“%s”。")
 
 
 class TargetChoiceForm(forms.Form):

@@ -15,6 +15,7 @@ BEHIND_FILL = PatternFill("solid", fgColor="F8D7DA")
 BEHIND_FONT = Font(color="9C0006", bold=True)
 PACE_LABELS = {True: "落后于进度", False: "符合进度", None: "未设目标"}
 MATRIX_PACE_LABELS = {True: "落后", False: "符合进度", None: "未分配目标"}
+COUNT_LABELS = (("trainings", "培训人次"), ("jobs", "带动就业创业人次"))
 
 
 def _rate(value, total):
@@ -36,13 +37,16 @@ def _format(sheet, formats: dict[int, str], *, first_row: int) -> None:
                 cell.font = BEHIND_FONT
 
 
+def _figures(row: dict, name: str, *, pace: bool) -> list:
+    """A count, its target and the rate; with `pace`, the count expected by now and the pace label too."""
+    values = [row[name], row[f"{name}_target"], _rate(row[name], row[f"{name}_target"])]
+    if pace:
+        values += [row[f"{name}_expected"], PACE_LABELS[row[f"{name}_behind_pace"]]]
+    return values
+
+
 def _figure_columns(row: dict, *, pace: bool) -> list:
-    values = []
-    for name in ("trainings", "jobs"):
-        values += [row[name], row[f"{name}_target"], _rate(row[name], row[f"{name}_target"])]
-        if pace:
-            values += [row[f"{name}_expected"], PACE_LABELS[row[f"{name}_behind_pace"]]]
-    return [*values, row["jobs_created_by_startups"]]
+    return [*_figures(row, "trainings", pace=pace), *_figures(row, "jobs", pace=pace), row["jobs_created_by_startups"]]
 
 
 def _startups_label(progress: dict) -> str:
@@ -70,6 +74,23 @@ def _figure_formats(first: int, *, pace: bool) -> dict[int, str]:
     return formats
 
 
+def _figures_sheet(
+    workbook: Workbook, progress: dict, heading: str, title: str, labels: list, rows: list, *, pace: bool, verdict=False
+) -> None:
+    """A sheet of `rows` (dicts): the label columns, given as (header, key, width), then `_figure_columns`;
+    `verdict` adds the area × brand matrix's 判断 column."""
+    headers = [header for header, _, _ in labels] + _figure_headers(progress, pace=pace)
+    widths = [width for _, _, width in labels] + ([12, 14, 9, 14, 12] if pace else [12, 14, 9]) * 2 + [18]
+    lines = [[row[key] for _, key, _ in labels] + _figure_columns(row, pace=pace) for row in rows]
+    if verdict:
+        headers.append("判断")
+        widths.append(12)
+        for line, row in zip(lines, rows, strict=True):
+            line.append(MATRIX_PACE_LABELS[row["behind_pace"]])
+    sheet = add_table_sheet(workbook, title=title, heading=heading, headers=headers, widths=widths, rows=lines)
+    _format(sheet, _figure_formats(len(labels) + 1, pace=pace), first_row=2)
+
+
 def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds: dict) -> Workbook:
     """Sheets 总体进度, 分品牌, 分地区, 分年度, 地区×品牌, 其他指标 and, when there are any in scope, 重点帮扶县
     and 重点帮扶县重点人员 of one `progress_summary` result."""
@@ -77,6 +98,9 @@ def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds:
     heading = f"钦州市“八桂系列”劳务品牌建设进度 · {scope['name']} · {_period(progress)} · 截至 {progress['as_of']}"
     workbook = new_workbook()
     pace = progress["pace"]
+    jobs_label = (
+        "带动就业创业人次（含创业带动就业）" if progress["jobs_count_startup_employees"] else "带动就业创业人次"
+    )
 
     sheet = add_table_sheet(
         workbook,
@@ -85,77 +109,19 @@ def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds:
         headers=["指标", "完成数", "目标", "完成率", "按时间进度应达", "进度"],
         widths=[40, 12, 12, 10, 16, 14],
         rows=[
-            [
-                "培训人次",
-                pace["trainings"],
-                pace["trainings_target"],
-                _rate(pace["trainings"], pace["trainings_target"]),
-                pace["trainings_expected"],
-                PACE_LABELS[pace["trainings_behind_pace"]],
-            ],
-            [
-                "带动就业创业人次（含创业带动就业）"
-                if progress["jobs_count_startup_employees"]
-                else "带动就业创业人次",
-                pace["jobs"],
-                pace["jobs_target"],
-                _rate(pace["jobs"], pace["jobs_target"]),
-                pace["jobs_expected"],
-                PACE_LABELS[pace["jobs_behind_pace"]],
-            ],
+            ["培训人次", *_figures(pace, "trainings", pace=True)],
+            [jobs_label, *_figures(pace, "jobs", pace=True)],
             [_startups_label(progress), pace["jobs_created_by_startups"], None, None, None, None],
             ["规划期（2021–2025 年）已过时间", None, None, pace["plan_elapsed"], None, None],
         ],
     )
     _format(sheet, {2: INTEGER, 3: INTEGER, 4: PERCENT, 5: INTEGER}, first_row=2)
 
-    sheet = add_table_sheet(
-        workbook,
-        title="分品牌",
-        heading=heading,
-        headers=["劳务品牌", *_figure_headers(progress, pace=True)],
-        widths=[16] + [12, 14, 9, 14, 12] * 2 + [18],
-        rows=[[brand["name"], *_figure_columns(brand, pace=True)] for brand in pace["brands"]],
-    )
-    _format(sheet, _figure_formats(2, pace=True), first_row=2)
-
-    sheet = add_table_sheet(
-        workbook,
-        title="分地区",
-        heading=heading,
-        headers=["地区", *_figure_headers(progress, pace=False)],
-        widths=[20] + [12, 14, 9] * 2 + [18],
-        rows=[[area["name"], *_figure_columns(area, pace=False)] for area in progress["areas"]],
-    )
-    _format(sheet, _figure_formats(2, pace=False), first_row=2)
-
-    sheet = add_table_sheet(
-        workbook,
-        title="分年度",
-        heading=heading,
-        headers=["年度", *_figure_headers(progress, pace=False)],
-        widths=[10] + [12, 14, 9] * 2 + [18],
-        rows=[[row["year"], *_figure_columns(row, pace=False)] for row in progress["years"]],
-    )
-    _format(sheet, _figure_formats(2, pace=False), first_row=2)
-
-    sheet = add_table_sheet(
-        workbook,
-        title="地区×品牌",
-        heading=heading,
-        headers=["地区", "劳务品牌", *_figure_headers(progress, pace=True), "判断"],
-        widths=[20, 16] + [12, 14, 9, 14, 12] * 2 + [18, 12],
-        rows=[
-            [
-                cell["area_name"],
-                cell["brand_name"],
-                *_figure_columns(cell, pace=True),
-                MATRIX_PACE_LABELS[cell["behind_pace"]],
-            ]
-            for cell in progress["matrix"]
-        ],
-    )
-    _format(sheet, _figure_formats(3, pace=True), first_row=2)
+    _figures_sheet(workbook, progress, heading, "分品牌", [("劳务品牌", "name", 16)], pace["brands"], pace=True)
+    _figures_sheet(workbook, progress, heading, "分地区", [("地区", "name", 20)], progress["areas"], pace=False)
+    _figures_sheet(workbook, progress, heading, "分年度", [("年度", "year", 10)], progress["years"], pace=False)
+    labels = [("地区", "area_name", 20), ("劳务品牌", "brand_name", 16)]
+    _figures_sheet(workbook, progress, heading, "地区×品牌", labels, progress["matrix"], pace=True, verdict=True)
 
     sheet = add_table_sheet(
         workbook,
@@ -178,15 +144,7 @@ def _key_county_sheets(workbook: Workbook, progress: dict, heading: str) -> None
     counties = progress["key_assistance_counties"]
     if not counties:
         return
-    sheet = add_table_sheet(
-        workbook,
-        title="重点帮扶县",
-        heading=heading,
-        headers=["乡村振兴重点帮扶县", *_figure_headers(progress, pace=True)],
-        widths=[20] + [12, 14, 9, 14, 12] * 2 + [18],
-        rows=[[county["name"], *_figure_columns(county, pace=True)] for county in counties],
-    )
-    _format(sheet, _figure_formats(2, pace=True), first_row=2)
+    _figures_sheet(workbook, progress, heading, "重点帮扶县", [("乡村振兴重点帮扶县", "name", 20)], counties, pace=True)
     sheet = add_table_sheet(
         workbook,
         title="重点帮扶县重点人员",
@@ -258,27 +216,13 @@ def _other_rows(progress: dict, *, subsidy_kinds: dict, recognition_kinds: dict)
         rows.append(["补贴资金（元）", f"{label}：已拨付", line["paid_amount"], None, None])
     city = progress["city"]
     for category, figures in progress["priority_groups"].items():
-        rows.append(
-            [
-                "重点人员",
-                f"{category}：培训人次",
-                figures["trainings"],
-                city["trainings"],
-                _rate(figures["trainings"], city["trainings"]),
-            ]
-        )
-        rows.append(
-            [
-                "重点人员",
-                f"{category}：带动就业创业人次",
-                figures["jobs"],
-                city["jobs"],
-                _rate(figures["jobs"], city["jobs"]),
-            ]
-        )
+        for name, label in COUNT_LABELS:
+            rows.append(
+                ["重点人员", f"{category}：{label}", figures[name], city[name], _rate(figures[name], city[name])]
+            )
     allocation = progress["allocation"]
     if allocation:
-        for name, label in (("trainings", "培训人次"), ("jobs", "带动就业创业人次")):
+        for name, label in COUNT_LABELS:
             for line in [*allocation[name]["brands"], {"name": "全部品牌", **allocation[name]}]:
                 rows.append(
                     [

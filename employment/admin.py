@@ -91,6 +91,7 @@ class JobReferralAdmin(
     search_help_text = ID_SEARCH_HELP
     date_hierarchy = "referred_on"
     readonly_fields = ("created_by", "created_at")
+    add_service = staticmethod(services.referral_create)
     add_fields = (
         "trainee",
         "area",
@@ -104,9 +105,6 @@ class JobReferralAdmin(
     )
     change_fields = ("result", "note")
     where_written = "推荐登记后只能修改推荐结果和备注（与“就业服务”页面相同）；登记错误的推荐可以删除后重新登记。"
-
-    def service_add(self, request, data):
-        return services.referral_create(user=request.user, **{name: data[name] for name in self.add_fields})
 
     def service_change(self, request, stored, data, changed):
         return services.referral_set_result(
@@ -138,6 +136,7 @@ class EmploymentOutcomeAdmin(
     search_help_text = ID_SEARCH_HELP
     date_hierarchy = "start_date"
     readonly_fields = ("created_by", "created_at", "counted_batch")
+    add_service = staticmethod(services.outcome_create)
     add_fields = (
         "trainee",
         "area",
@@ -155,9 +154,6 @@ class EmploymentOutcomeAdmin(
         "note",
     )
     where_written = "就业创业结果登记后不能修改：登记错误的结果请删除后重新登记（统计随之重算）。"
-
-    def service_add(self, request, data):
-        return services.outcome_create(user=request.user, **{name: data[name] for name in self.add_fields})
 
     def summary_before(self, pks):
         stored = EmploymentOutcome.objects.filter(pk__in=pks)
@@ -195,15 +191,13 @@ class WageCaseAdmin(ServiceWritesAdminMixin, AreaScopedAdminMixin, ExportMixin, 
     raw_id_fields = ("employer",)
     date_hierarchy = "received_on"
     readonly_fields = ("created_by", "created_at")
+    add_service = staticmethod(services.wage_case_create)
     add_fields = ("area", "received_on", "employer", "employer_name", "workers", "amount_owed")
     change_fields = ("status", "closed_on", "resolution")
     may_delete = False
     where_written = (
         "受理后只能推进状态（调查中、结案：须填写结案日期和处理结果）；案件不能删除，结案率按全部受理案件计算。"
     )
-
-    def service_add(self, request, data):
-        return services.wage_case_create(user=request.user, **{name: data[name] for name in self.add_fields})
 
     def service_change(self, request, stored, data, changed):
         if not set(changed) & set(self.change_fields):

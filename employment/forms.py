@@ -127,13 +127,6 @@ class OutcomeForm(RecordForm):
     )
     note = forms.CharField(label="备注", max_length=200, required=False)
 
-    # A kind's fields, and the message when its one required field is empty.
-    KIND_FIELDS = {
-        EmploymentOutcome.Kind.EMPLOYED: ("employer", "employer_name", "contract_signed", "social_insurance"),
-        EmploymentOutcome.Kind.ENTREPRENEURSHIP: ("business_name", "business_uscc", "jobs_created"),
-        EmploymentOutcome.Kind.FLEXIBLE: ("work_kind",),
-    }
-
     employer_missing = "就业结果请选择或填写用人单位。"
 
     def __init__(self, *args, **kwargs):

@@ -8,18 +8,32 @@ from django.utils.translation import gettext_lazy as _
 from brands.models import Area, Organisation
 from core.credit_code import validate_uscc
 from core.imports.models import ImportRecord
-from training.models import PriorityCategory, Trainee, TrainingBatch
+from training.models import Tally, Trainee, TrainingBatch
 
 
-class NamesAnEmployer:
-    """Records that name an employer either from the organisation directory or as typed text."""
+class EmployerRecord(models.Model):
+    """A record a clerk enters (who, when) that names an employer, from the organisation directory
+    (`employer`) or as typed text (`employer_name`)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
 
     @property
     def employer_label(self) -> str:
         return self.employer.name if self.employer_id else self.employer_name
 
 
-class JobReferral(NamesAnEmployer, models.Model):
+class JobReferral(EmployerRecord):
     """岗位推荐: the plan asks for at least three for every brand trainee."""
 
     class Channel(models.TextChoices):
@@ -48,15 +62,6 @@ class JobReferral(NamesAnEmployer, models.Model):
     channel = models.CharField(_("推荐渠道"), max_length=30, choices=Channel.choices)
     result = models.CharField(_("推荐结果"), max_length=20, choices=Result.choices, default=Result.PENDING)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("岗位推荐")
@@ -80,7 +85,7 @@ class JobReferral(NamesAnEmployer, models.Model):
         return f"{self.trainee.name} → {self.employer_label} {self.position}"
 
 
-class LabourExport(NamesAnEmployer, models.Model):
+class LabourExport(EmployerRecord):
     """有组织劳务输出: an HR service agency sends a group of trainees to a destination and employer."""
 
     agency = models.ForeignKey(
@@ -94,15 +99,6 @@ class LabourExport(NamesAnEmployer, models.Model):
     employer_name = models.CharField(_("接收单位名称"), max_length=100, blank=True)
     departed_on = models.DateField(_("输出日期"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("有组织劳务输出")
@@ -113,7 +109,7 @@ class LabourExport(NamesAnEmployer, models.Model):
         return f"{self.departed_on:%Y-%m-%d} {self.agency} → {self.destination}"
 
 
-class EmploymentOutcome(NamesAnEmployer, models.Model):
+class EmploymentOutcome(EmployerRecord):
     """One employment, entrepreneurship or flexible-employment outcome of a trainee (a 带动就业创业人次)."""
 
     class Kind(models.TextChoices):
@@ -149,15 +145,6 @@ class EmploymentOutcome(NamesAnEmployer, models.Model):
         related_name="outcomes",
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     # The batch the outcome counts for under the counting rule (None: not counted), kept by
     # `employment.tallies` whenever the person's outcomes or completed training change.
     counted_batch = models.ForeignKey(
@@ -205,7 +192,7 @@ class EmploymentOutcome(NamesAnEmployer, models.Model):
         return self.work_kind
 
 
-class WageCase(NamesAnEmployer, models.Model):
+class WageCase(EmployerRecord):
     """拖欠农民工工资举报投诉案件; the plan's target is at least 98% closed."""
 
     class Status(models.TextChoices):
@@ -224,15 +211,6 @@ class WageCase(NamesAnEmployer, models.Model):
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     resolution = models.TextField(_("处理结果"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("欠薪举报投诉案件")
@@ -278,39 +256,19 @@ class ReferralImport(ImportRecord):
         verbose_name_plural = _("岗位推荐导入")
 
 
-class JobTally(models.Model):
-    """带动就业创业人次 per area × brand × year (of the outcome's start date), and per priority category:
-    summary rows that `employment.tallies` recounts in the transaction of every change (see TrainingTally)."""
+class JobTally(Tally):
+    """带动就业创业人次 per area × brand × year (of the outcome's start date), and per priority category."""
 
-    area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.CASCADE, related_name="+")
-    brand = models.ForeignKey(
-        "brands.BrandLine", verbose_name=_("劳务品牌"), on_delete=models.CASCADE, related_name="+"
-    )
-    year = models.PositiveSmallIntegerField(_("年度"))
-    category = models.ForeignKey(
-        PriorityCategory, verbose_name=_("人员类别"), null=True, on_delete=models.CASCADE, related_name="+"
-    )
     jobs = models.PositiveIntegerField(_("带动就业创业人次"))
     # The people the counted start-ups of these outcomes employ (`startup_employees`, 带动就业), recounted
     # with `jobs`: shown beside it, and added to it only when JOBS_COUNT_STARTUP_EMPLOYEES is on.
     startup_employees = models.PositiveIntegerField(_("创业带动就业人数"), default=0)
+    count_field = "jobs"
 
     class Meta:
         verbose_name = _("就业创业人次汇总")
         verbose_name_plural = _("就业创业人次汇总")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["area", "brand", "year"], condition=Q(category__isnull=True), name="job_tally_total"
-            ),
-            models.UniqueConstraint(
-                fields=["area", "brand", "year", "category"],
-                condition=Q(category__isnull=False),
-                name="job_tally_category",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.area_id}/{self.brand_id}/{self.year}/{self.category_id or '全部'}: {self.jobs}"
+        constraints = Tally.one_row_per_key("job_tally")
 
 
 class ReferralStanding(models.Model):

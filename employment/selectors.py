@@ -51,7 +51,9 @@ WAGE_CASE_CLOSURE_TARGET = 0.98
 
 
 def job_tallies(*, area=None) -> tuple[Counter, Counter]:
-    """`job_tally` and `startup_employee_tally`, read in one query."""
+    """带动就业创业人次 and 创业带动就业人数 per (area id, brand id, year), from the summary rows in one query
+    (equal to the counting rule, `counting.counted_outcomes` and its `STARTUP_EMPLOYEES`, which they are
+    tested against); only those counted for `area` when given."""
     rows = JobTally.objects.filter(category__isnull=True)
     if area is not None:
         rows = rows.filter(area_id=area.pk)
@@ -59,18 +61,6 @@ def job_tallies(*, area=None) -> tuple[Counter, Counter]:
     for a, b, y, n, e in rows.values_list("area_id", "brand_id", "year", "jobs", "startup_employees"):
         jobs[(a, b, y)], employees[(a, b, y)] = n, e
     return jobs, employees
-
-
-def job_tally(*, area=None) -> Counter:
-    """带动就业创业人次 per (area id, brand id, year) from the summary rows (equal to the counting rule,
-    `counting.counted_outcomes`, which they are tested against); only the jobs counted for `area` when given."""
-    return job_tallies(area=area)[0]
-
-
-def startup_employee_tally(*, area=None) -> Counter:
-    """创业带动就业人数 per (area id, brand id, year) from the summary rows (equal to `STARTUP_EMPLOYEES` of
-    `counting.counted_outcomes`); only those counted for `area` when given."""
-    return job_tallies(area=area)[1]
 
 
 def referral_tally(*, year: int | None = None, area=None, on: datetime.date | None = None) -> dict:
@@ -96,15 +86,10 @@ def _groups(categories, trainings: dict, jobs: dict, employees: dict) -> dict:
     }
 
 
-def priority_group_tally(*, year: int | None = None, area=None) -> dict:
-    """Trainings, jobs and the people their start-ups employ, of the people in each priority category (a
-    person in two categories counts in both), from the summary rows; only those counted for `area` when given."""
-    return priority_group_tallies(year=year, area=area)[None]
-
-
 def priority_group_tallies(*, year: int | None = None, area=None, areas=()) -> dict:
-    """`priority_group_tally` (under the key None) and that of each of `areas` (under its id), from the
-    summary rows in three queries whatever the number of areas."""
+    """Trainings, jobs and the people their start-ups employ, of the people in each priority category (a
+    person in two categories counts in both), from the summary rows: those counted for `area` (all areas
+    when None) under the key None, and each of `areas` under its id, in three queries whatever their number."""
     jobs = JobTally.objects.filter(category__isnull=False)
     if year is not None:
         jobs = jobs.filter(year=year)

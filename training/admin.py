@@ -168,11 +168,9 @@ class TrainingBatchAdmin(
     date_hierarchy = "start_date"
     raw_id_fields = ("provider",)
     readonly_fields = ("created_by", "created_at")
+    add_service = staticmethod(services.batch_create)
     add_fields = ("area", "occupation", "provider", "name", "start_date", "end_date", "mode", "status", "capacity")
     change_fields = services.BATCH_EDITABLE_FIELDS
-
-    def service_add(self, request, data):
-        return services.batch_create(user=request.user, **{name: data[name] for name in self.add_fields})
 
     def service_change(self, request, stored, data, changed):
         changes = {name: data[name] for name in changed if name in self.change_fields}

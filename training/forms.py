@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.db.models import QuerySet
+from django.forms.models import model_to_dict
 
 from brands.models import Occupation
 
@@ -78,20 +79,7 @@ class BatchForm(forms.Form):
         **kwargs,
     ):
         if batch is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    "area": batch.area_id,
-                    "occupation": batch.occupation_id,
-                    "provider": batch.provider_id,
-                    "name": batch.name,
-                    "start_date": batch.start_date,
-                    "end_date": batch.end_date,
-                    "mode": batch.mode,
-                    "status": batch.status,
-                    "capacity": batch.capacity,
-                },
-            )
+            kwargs.setdefault("initial", model_to_dict(batch, fields=list(self.base_fields)))
         super().__init__(*args, **kwargs)
         area_field = self.fields["area"]
         area_field.queryset = areas
@@ -170,16 +158,7 @@ class EnrolmentResultForm(forms.Form):
     def __init__(self, *args, enrolment: Enrolment, batch: TrainingBatch | None = None, **kwargs):
         self.enrolment = enrolment
         kwargs.setdefault("prefix", f"e{enrolment.pk}")
-        kwargs.setdefault(
-            "initial",
-            {
-                "completed": enrolment.completed,
-                "assessment": enrolment.assessment,
-                "certificate": enrolment.certificate,
-                "certificate_number": enrolment.certificate_number,
-                "certificate_date": enrolment.certificate_date,
-            },
-        )
+        kwargs.setdefault("initial", model_to_dict(enrolment, fields=list(self.base_fields)))
         super().__init__(*args, **kwargs)
         entrepreneurship = Enrolment.Certificate.ENTREPRENEURSHIP
         if (

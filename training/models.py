@@ -264,13 +264,12 @@ class ResultsImport(ImportRecord):
         verbose_name_plural = _("成绩表导入")
 
 
-class TrainingTally(models.Model):
-    """培训人次 per area × brand × year (of the batch's end date), and per priority category.
+class Tally(models.Model):
+    """A count per area × brand × year, and per priority category: summary rows, not records.
 
-    Summary rows, not records: `training.tallies` rewrites the rows a change touches in the same
-    transaction as the change, so the dashboard reads a few hundred rows instead of counting every
-    enrolment. A row with no category is the total; a category row counts the trainings of people in
-    that category (a person in two categories counts in both)."""
+    The app's `tallies` module rewrites the rows a change touches in the same transaction as the change,
+    so the dashboard reads a few hundred rows instead of counting every record. A row with no category
+    is the total; a category row counts the people in that category (a person in two counts in both)."""
 
     area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.CASCADE, related_name="+")
     brand = models.ForeignKey(
@@ -280,21 +279,37 @@ class TrainingTally(models.Model):
     category = models.ForeignKey(
         PriorityCategory, verbose_name=_("人员类别"), null=True, on_delete=models.CASCADE, related_name="+"
     )
-    trainings = models.PositiveIntegerField(_("培训人次"))
+    count_field = ""  # the subclass's count: what __str__ shows
 
     class Meta:
-        verbose_name = _("培训人次汇总")
-        verbose_name_plural = _("培训人次汇总")
-        constraints = [
+        abstract = True
+
+    def __str__(self):
+        count = getattr(self, self.count_field)
+        return f"{self.area_id}/{self.brand_id}/{self.year}/{self.category_id or '全部'}: {count}"
+
+    @staticmethod
+    def one_row_per_key(prefix: str) -> list[models.UniqueConstraint]:
+        """One total row per area × brand × year, and one row per category of it."""
+        return [
             models.UniqueConstraint(
-                fields=["area", "brand", "year"], condition=Q(category__isnull=True), name="training_tally_total"
+                fields=["area", "brand", "year"], condition=Q(category__isnull=True), name=f"{prefix}_total"
             ),
             models.UniqueConstraint(
                 fields=["area", "brand", "year", "category"],
                 condition=Q(category__isnull=False),
-                name="training_tally_category",
+                name=f"{prefix}_category",
             ),
         ]
 
-    def __str__(self):
-        return f"{self.area_id}/{self.brand_id}/{self.year}/{self.category_id or '全部'}: {self.trainings}"
+
+class TrainingTally(Tally):
+    """培训人次 per area × brand × year (of the batch's end date), and per priority category."""
+
+    trainings = models.PositiveIntegerField(_("培训人次"))
+    count_field = "trainings"
+
+    class Meta:
+        verbose_name = _("培训人次汇总")
+        verbose_name_plural = _("培训人次汇总")
+        constraints = Tally.one_row_per_key("training_tally")

@@ -19,8 +19,7 @@ def _ratio(value, total) -> float | None:
 @register.filter
 def percent_of(value, total, digits=1) -> str:
     """`value` as a percentage of `total` ("12.5%"), or "—" when there is nothing to compare with."""
-    ratio = _ratio(value, total)
-    return NO_VALUE if ratio is None else f"{ratio * 100:.{int(digits)}f}%"
+    return as_percent(_ratio(value, total), digits)
 
 
 @register.filter
@@ -46,14 +45,8 @@ def lookup(mapping, key):
 @register.simple_tag
 def drill_url(metric: str, area: str = "", brand: str = "", year=None) -> str:
     """The drill-down page listing the records behind one figure (any subset of area, brand, year)."""
-    params = {"metric": metric}
-    if area:
-        params["area"] = area
-    if brand:
-        params["brand"] = brand
-    if year:
-        params["year"] = year
-    return f"{reverse('dashboard:drill')}?{urlencode(params)}"
+    params = {"metric": metric, "area": area, "brand": brand, "year": year}
+    return f"{reverse('dashboard:drill')}?{urlencode({name: value for name, value in params.items() if value})}"
 
 
 @register.filter

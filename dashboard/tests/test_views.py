@@ -338,6 +338,16 @@ def test_the_key_county_has_a_section_of_its_own(viewer_client, lingshan):
     assert "js/dashboard-key-counties.js" in html
 
 
+def test_the_priority_groups_table_shares_the_scope_total(viewer_client, lingshan):
+    html = viewer_client.get(INDEX).content.decode()
+    section = html[html.index('id="groups-title"') :]
+    section = section[: section.index("</section>")]
+    # 脱贫人口: 1 of the city's 2 trainings and its 1 job.
+    assert '<th scope="row" class="fw-normal">脱贫人口</th>' in section
+    assert "50.0%" in section and "100.0%" in section
+    assert "全市合计" in section and "就业创业人次" in section
+
+
 def test_another_countys_clerk_sees_no_key_county_section(clerk_client, lingshan):
     assert 'id="key-counties"' not in clerk_client.get(INDEX).content.decode()
 

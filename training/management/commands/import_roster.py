@@ -5,6 +5,7 @@ Exit status: 0 done as asked, 1 refused for row errors, 2 unusable arguments or 
 import datetime
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -70,37 +71,27 @@ class Command(BaseCommand):
             raise CommandError(str(problem), returncode=2) from None
         existing = batch_find(**batch_args)
         batch_created = existing is None
+        import_file = partial(
+            import_from_file,
+            spec=ROSTER,
+            user=None,
+            file_name=path.name,
+            content=content,
+            skip_invalid=options["skip_invalid"],
+            mark_completed=options["completed"],
+            via="命令行导入",
+        )
         try:
             if options["dry_run"] or existing is None and not options["skip_invalid"]:
                 # Check first when the batch is new: a refused roster must not leave an empty batch behind.
                 batch = existing or TrainingBatch(**batch_args)
-                _none, report = import_from_file(
-                    spec=ROSTER,
-                    scope=batch,
-                    user=None,
-                    file_name=path.name,
-                    content=content,
-                    dry_run=True,
-                    skip_invalid=options["skip_invalid"],
-                    mark_completed=options["completed"],
-                    via="命令行导入",
-                )
+                _none, report = import_file(scope=batch, dry_run=True)
                 check_only = options["dry_run"] or bool(report.errors)
             else:
                 check_only = False
             if not check_only:
                 batch, batch_created = batch_get_or_create(**batch_args)
-                _roster_import, report = import_from_file(
-                    spec=ROSTER,
-                    scope=batch,
-                    user=None,
-                    file_name=path.name,
-                    content=content,
-                    dry_run=False,
-                    skip_invalid=options["skip_invalid"],
-                    mark_completed=options["completed"],
-                    via="命令行导入",
-                )
+                _roster_import, report = import_file(scope=batch, dry_run=False)
         except SpreadsheetError as problem:
             raise CommandError(str(problem), returncode=2) from None
         except ValidationError as problem:
