@@ -59,6 +59,15 @@ MAX_CSV_CELL_CHARS = 32_767
 
 ACCEPTED_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
 ACCEPTED_TEXT = "、".join(ACCEPTED_EXTENSIONS)  # for help texts: ".xlsx、.xlsm、.xls、.xlsb、.ods、.csv"
+# Each accepted format as the people who use it name it, for the import pages.
+FORMAT_NAMES = {
+    "xlsx": "Excel 工作簿 (.xlsx)",
+    "xlsm": "Excel 启用宏的工作簿 (.xlsm)",
+    "xls": "Excel 97–2003 (.xls)",
+    "xlsb": "Excel 二进制工作簿 (.xlsb)",
+    "ods": "WPS/LibreOffice 表格 (.ods)",
+    "csv": "CSV 文本",
+}
 WPS_EXTENSIONS = (".et", ".ett")
 EMPTY_FILE = "文件是空的，请选择填好的表格文件。"
 PASSWORD = "文件设置了打开密码，系统无法读取：请在 Excel 中取消密码后重新上传。"
@@ -106,6 +115,12 @@ class Workbook:
     format: str
     sheets: Callable[[], list[Sheet]]
     encoding: str = ""
+
+
+def format_label(file_format: str, encoding: str = "") -> str:
+    """A file's format as people name it, with a csv's encoding: "CSV 文本（GB18030 编码）"."""
+    label = FORMAT_NAMES.get(file_format, file_format)
+    return f"{label}（{encoding} 编码）" if encoding else label
 
 
 def open_workbook(content: bytes, *, file_name: str = "") -> Workbook:

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheets import format_label
+
 
 class ImportStatus(models.TextChoices):
     ANALYSING = "analysing", _("正在检查")
@@ -72,6 +74,10 @@ class ImportRecord(models.Model):
     @property
     def is_working(self) -> bool:
         return self.status in WORKING
+
+    @property
+    def format_label(self) -> str:
+        return format_label(self.file_format, self.encoding)
 
     @property
     def is_stale(self) -> bool:

@@ -15,6 +15,7 @@ from core import spreadsheets
 from core.spreadsheets import (
     ACCEPTED_EXTENSIONS,
     DAMAGED,
+    FORMAT_NAMES,
     NOT_A_WORKBOOK,
     OLE_NOT_A_WORKBOOK,
     TEXT_TOO_BIG,
@@ -22,6 +23,7 @@ from core.spreadsheets import (
     WEB_PAGE,
     WPS_FORMAT,
     SpreadsheetError,
+    format_label,
     open_workbook,
 )
 
@@ -414,3 +416,10 @@ def test_the_text_an_xls_copies_into_cells_is_bounded(monkeypatch):
     hundred bytes, over a limit lowered to 100."""
     monkeypatch.setattr(spreadsheets, "MAX_CELL_TEXT_BYTES", 100)
     assert refused(fixture("roster.xls"), "名单.xls") == TEXT_TOO_BIG
+
+
+def test_every_accepted_format_has_the_name_people_know_it_by():
+    assert sorted(FORMAT_NAMES) == sorted(extension.lstrip(".") for extension in ACCEPTED_EXTENSIONS)
+    assert format_label("xls") == "Excel 97–2003 (.xls)"
+    assert format_label("ods") == "WPS/LibreOffice 表格 (.ods)"
+    assert format_label("csv", "GB18030") == "CSV 文本（GB18030 编码）"
