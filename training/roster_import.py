@@ -22,7 +22,7 @@ from core.spreadsheets import ACCEPTED_TEXT, MAX_ROWS, MAX_UPLOAD_BYTES
 
 from . import bulk, selectors, tallies
 from .batch_imports import BatchImportSpec, person_change
-from .models import Enrolment, PriorityCategory, RosterImport, TrainingBatch
+from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
 from .roster import (
     CATEGORY_NAMES,
     EDUCATION_CHOICES,
@@ -355,6 +355,17 @@ class RosterImportSpec(BatchImportSpec):
             "existing": len(plan.existing),
             "already_enrolled": len(plan.already_enrolled),
             "changes": changes,
+            # The people the roster adds to the registry, as the file gives them (the number masked).
+            "new_people": [
+                {
+                    "row": row.row,
+                    "name": row.name,
+                    "id_number": mask_id_number(row.identity.number),
+                    "sex": str(Trainee.Sex(row.sex or row.identity.sex).label),
+                }
+                for row in plan.new[:PREVIEW_CHANGES_LIMIT]
+            ],
+            "new_people_hidden": max(0, len(plan.new) - PREVIEW_CHANGES_LIMIT),
             # Only what the file itself says (row, name, masked number): nothing the registry holds.
             "registered_elsewhere": len(plan.elsewhere),
             "elsewhere": [
