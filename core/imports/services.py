@@ -266,6 +266,15 @@ def _commit_record(spec, record, *, via: str = "", progress=None) -> ImportRepor
 
 
 @transaction.atomic
+def import_outdated(*, spec, record) -> bool:
+    """A preview is out of date once another import into the same scope was committed after its upload:
+    its counts were taken before that commit (committing it stays correct: the commit checks again)."""
+    if record.status != ImportStatus.PREVIEW:
+        return False
+    later = type(record).objects.filter(status=ImportStatus.COMMITTED, finished_at__gt=record.uploaded_at)
+    return later.filter(**{spec.scope_field: spec.scope_of(record)}).exclude(pk=record.pk).exists()
+
+
 def import_cancel(*, spec, record, user):
     locked = spec.model.objects.select_for_update().select_related(spec.scope_field).get(pk=record.pk)
     spec.check_scope(user, spec.scope_of(locked))

@@ -107,12 +107,15 @@ def import_urls(spec, *, template: str, upload: str, records: str, record: str) 
         _require(request, spec.permission_view)
         item = record_get(spec, user=request.user, pk=pk)
         report = item.report or {}
+        scope = spec.scope_of(item)
         errors = report.get("errors", [])
         duplicates = report.get("duplicates", [])
         context = {
             **base,
             "record": item,
-            "scope": spec.scope_of(item),
+            "scope": scope,
+            "outdated": services.import_outdated(spec=spec, record=item),
+            "recheck_url": reverse(spec.url("upload"), args=[scope.pk] if "<int:pk>" in upload else []),
             "report": report,
             "errors": errors[:PREVIEW_ERRORS_SHOWN],
             "errors_hidden": max(0, report.get("error_count", len(errors)) - PREVIEW_ERRORS_SHOWN),

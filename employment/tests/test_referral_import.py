@@ -665,3 +665,23 @@ def test_a_csv_sheet_has_its_dates_read_from_text_as_excel_and_wps_write_them(en
     content = "\r\n".join(lines).encode(encoding)
     result = referral_sheets.read_referrals(content, file_name="岗位推荐.csv")
     assert [(row.row, row.referred_on, row.errors) for row in result.rows] == [(2, DAY, []), (3, DAY, []), (4, DAY, [])]
+
+
+def test_the_preview_says_which_row_a_duplicate_repeats_and_keeps_its_buttons_together(clerk_client, clerk, people):
+    referral_import = upload(clerk, [row(people[0]), row(people[1]), row(people[0])])
+    page = clerk_client.get(reverse("employment:referral_import_detail", args=[referral_import.pk])).content.decode()
+    assert "第 4 行" in page
+    assert "与第 2 行是同一次推荐（同一人、单位、岗位、日期），本行不重复导入。" in page
+    # 全部导入 and 取消 sit in one group, so 取消 does not wrap onto a line of its own
+    actions = page.split('id="import-actions"')[1].split("</div>")[0]
+    assert "全部导入" in actions and "取消" in actions
+
+
+def test_an_older_referral_preview_says_it_is_out_of_date_after_a_commit_into_the_area(clerk_client, clerk, people):
+    older = upload(clerk, [row(people[0]), row(people[1])])
+    commit(upload(clerk, [row(people[0])]), clerk)
+    page = clerk_client.get(reverse("employment:referral_import_detail", args=[older.pk])).content.decode()
+    assert "本县区在此预览之后已导入过推荐表，预览中的数字可能已过期，请重新上传检查。" in page
+    assert reverse("employment:referral_import_upload") in page.split('id="outdated-preview"')[1]
+    older = commit(older, clerk)
+    assert (older.created_count, JobReferral.objects.count()) == (1, 2)  # the commit itself stays correct

@@ -7,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.masking import mask_id_number
+from training import roster_import
 from training.models import Enrolment, PriorityCategory, RosterImport, Trainee
 from training.tests.factories import TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids, valid_row
@@ -212,3 +214,51 @@ def test_import_list_query_count_does_not_grow(clerk_client, batch, django_asser
     with django_assert_max_num_queries(12):
         response = clerk_client.get(reverse("training:import_list"))
     assert response.content.decode().count("花名册.xlsx") == 15
+
+
+def test_the_preview_lists_the_people_it_adds_and_says_how_many_are_not_shown(clerk_client, batch, monkeypatch):
+    monkeypatch.setattr(roster_import, "PREVIEW_CHANGES_LIMIT", 2)
+    ids = person_ids(3)
+    upload(
+        clerk_client,
+        batch,
+        make_roster([valid_row(ids[0], name="黄秀英"), valid_row(ids[1], name="李明"), valid_row(ids[2], name="陈丽")]),
+    )
+    page = clerk_client.get(reverse("training:import_detail", args=[RosterImport.objects.get().pk])).content.decode()
+    assert "将新增的人员（确认后写入）（3 人）" in page
+    section = page.split('id="new-people"')[1].split("</table>")[0]
+    assert "第 2 行" in section and "黄秀英" in section and mask_id_number(ids[0]) in section
+    assert "李明" in section and "男" in section and "女" in section
+    assert "陈丽" not in section and ids[0] not in page  # bounded, and masked
+    assert "仅显示前 2 人，还有 1 人未显示。" in page
+
+
+def test_an_older_preview_of_a_roster_committed_since_says_it_is_out_of_date(clerk_client, batch):
+    content = make_roster([valid_row(number, name="覃海燕") for number in person_ids(6)])
+    upload(clerk_client, batch, content)
+    upload(clerk_client, batch, content)
+    older, newer = RosterImport.objects.order_by("id")
+    assert "确认后将新增 6 人" in clerk_client.get(reverse("training:import_detail", args=[older.pk])).content.decode()
+    clerk_client.post(reverse("training:import_commit", args=[newer.pk]), {"mode": "all"})
+    page = clerk_client.get(reverse("training:import_detail", args=[older.pk])).content.decode()
+    assert "确认后将新增 6 人" not in page
+    assert "本班期在此预览之后已导入过花名册，预览中的数字可能已过期，请重新上传检查。" in page
+    assert reverse("training:import_upload", args=[batch.pk]) in page.split('id="outdated-preview"')[1]
+    # a preview uploaded after the commit is not out of date, and the commit of the older one adds no one
+    upload(clerk_client, batch, content)
+    latest = RosterImport.objects.latest("id")
+    assert "已过期" not in clerk_client.get(reverse("training:import_detail", args=[latest.pk])).content.decode()
+    clerk_client.post(reverse("training:import_commit", args=[older.pk]), {"mode": "all"})
+    older.refresh_from_db()
+    assert (older.status, older.created_count, Trainee.objects.count()) == ("committed", 0, 6)
+
+
+def test_the_import_pages_name_the_file_format_as_people_do(clerk_client, batch):
+    csv = f"姓名,身份证号码,性别\n黄秀英,{person_ids(1)[0]},女\n".encode("gb18030")
+    upload(clerk_client, batch, csv, name="花名册.csv")
+    record = RosterImport.objects.get()
+    page = clerk_client.get(reverse("training:import_detail", args=[record.pk])).content.decode()
+    assert "CSV 文本（GB18030 编码）" in page
+    upload(clerk_client, batch, make_roster([valid_row(person_ids(1)[0])]))
+    listing = clerk_client.get(reverse("training:import_list")).content.decode()
+    assert "CSV 文本（GB18030 编码）" in listing and "Excel 工作簿 (.xlsx)" in listing
