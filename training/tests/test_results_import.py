@@ -304,3 +304,14 @@ def test_a_sheet_without_result_columns_is_refused_with_what_it_lacks(clerk_clie
     assert response.status_code == 200
     assert "表头缺少必填列：“是否结业”" in response.content.decode()
     assert not ResultsImport.objects.exists()
+
+
+def test_an_older_results_preview_says_it_is_out_of_date_after_a_commit_into_the_batch(clerk_client, batch, people):
+    content = sheet([["陈丽", people[2].id_number, "是", "", "", "", ""]])
+    older, _page = upload(clerk_client, batch, content)
+    newer, _page = upload(clerk_client, batch, content)
+    commit(clerk_client, newer)
+    page = clerk_client.get(older).content.decode()
+    assert "本班期在此预览之后已导入过成绩表，预览中的数字可能已过期，请重新上传检查。" in page
+    assert reverse("training:results_upload", args=[batch.pk]) in page.split('id="outdated-preview"')[1]
+    assert "已过期" not in clerk_client.get(newer).content.decode()
