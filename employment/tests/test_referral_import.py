@@ -673,8 +673,9 @@ def test_the_preview_says_which_row_a_duplicate_repeats_and_keeps_its_buttons_to
     assert "第 4 行" in page
     assert "与第 2 行是同一次推荐（同一人、单位、岗位、日期），本行不重复导入。" in page
     # 全部导入 and 取消 sit in one group, so 取消 does not wrap onto a line of its own
-    actions = page.split('id="import-actions"')[1].split("</div>")[0]
+    actions = page.split('id="import-actions"')[1].split("</form>")[0]
     assert "全部导入" in actions and "取消" in actions
+    assert f'formaction="{reverse("employment:referral_import_cancel", args=[referral_import.pk])}"' in actions
 
 
 def test_an_older_referral_preview_says_it_is_out_of_date_after_a_commit_into_the_area(clerk_client, clerk, people):
