@@ -397,7 +397,7 @@ class ReferralImportSpec(ImportSpec):
 
     model = ReferralImport
     scope_field = "area"
-    scope_noun = "本县区"  # what the pages call the scope
+    scope_noun = "本县区"
     noun = "推荐表"
     title = "岗位推荐导入"
     columns = columns_from(HEADER_SYNONYMS, COLUMN_WIDTHS)

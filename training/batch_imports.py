@@ -27,7 +27,7 @@ class BatchImportSpec(ImportSpec):
     """The policy and page hooks of an import whose scope is a batch."""
 
     scope_field = "batch"
-    scope_noun = "本班期"  # what the pages call the scope
+    scope_noun = "本班期"
     url_namespace = "training"
     check_export = staticmethod(check_person_export)
     export_audit = staticmethod(audit_export)

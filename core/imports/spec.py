@@ -31,6 +31,7 @@ class ImportSpec:
     Identity and words
       model              the ImportRecord subclass
       scope_field        the record's field holding the scope ("batch", "area")
+      scope_noun         what the pages call the scope ("本班期", "本县区")
       noun               what the file is called in messages ("花名册", "推荐表")
       title              the import's name on pages ("花名册导入")
       columns            tuple[Column]: the sheet's columns and their synonyms
@@ -95,6 +96,7 @@ class ImportSpec:
 
     model: type[models.Model]
     scope_field: str
+    scope_noun: str
     noun: str
     title: str
     columns: tuple[Column, ...]
