@@ -171,13 +171,7 @@ def import_analyse(*, spec, record_id: int):
     scope = spec.scope_of(record)
     estimate = (record.report or {}).get("estimate", 0)
     try:
-        sheet = read_sheet(
-            spec,
-            bytes(record.content),
-            rules=spec.rules(scope),
-            file_name=record.file_name,
-            progress=lambda n: progress(n, max(n, estimate)),
-        )
+        sheet = import_rows_checked(spec=spec, record=record, progress=lambda n: progress(n, max(n, estimate)))
     except SpreadsheetError as problem:
         _finish(spec, record, status=_move(record, "fail"), message=str(problem))
         return record
@@ -338,12 +332,9 @@ def import_from_file(
     return record, _commit_record(spec, record, via=via)
 
 
-def import_rows_checked(*, spec, record):
-    """A kept file's rows as read, with the title rows above the header (for the error workbook)."""
+def import_rows_checked(*, spec, record, keep_raw: bool = False, progress=None):
+    """A kept file's rows as read; `keep_raw` keeps the title rows above the header (the error workbook)."""
+    rules = spec.rules(spec.scope_of(record))
     return read_sheet(
-        spec,
-        bytes(record.content),
-        rules=spec.rules(spec.scope_of(record)),
-        file_name=record.file_name,
-        keep_raw=True,
+        spec, bytes(record.content), rules=rules, file_name=record.file_name, keep_raw=keep_raw, progress=progress
     )

@@ -170,7 +170,7 @@ def import_urls(spec, *, template: str, upload: str, records: str, record: str) 
         spec.check_export(request.user)
         item = record_get(spec, user=request.user, pk=pk, with_content=True)
         try:
-            sheet = services.import_rows_checked(spec=spec, record=item)
+            sheet = services.import_rows_checked(spec=spec, record=item, keep_raw=True)
         except SpreadsheetError as problem:
             messages.error(request, str(problem))
             return redirect(spec.url("detail"), pk=pk)
