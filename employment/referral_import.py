@@ -27,7 +27,6 @@ from core.imports.spec import ImportSpec, columns_from
 from core.imports.views import ImportUploadForm
 from core.imports.workbooks import drop_down, template_workbook
 from core.masking import mask_id_number
-from core.spreadsheets import ACCEPTED_TEXT, MAX_UPLOAD_BYTES
 from training.models import Enrolment, Trainee
 
 from . import tallies
@@ -380,12 +379,6 @@ class ReferralUploadForm(ImportUploadForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].label = f"岗位推荐表（{ACCEPTED_TEXT}）"
-        self.fields["file"].help_text = (
-            f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB、1 万行。请使用系统模板，或表头含“身份证号码”“姓名”"
-            "“用人单位”“推荐岗位”“推荐日期”“推荐渠道”的 Excel 表格。"
-        )
-        self.fields["file"].error_messages["required"] = "请选择要上传的岗位推荐表。"
         if scope_for(user).sees_all_areas:
             self.fields["area"].queryset = scope_areas(user)
         else:
@@ -405,6 +398,8 @@ class ReferralImportSpec(ImportSpec):
     template_name = "岗位推荐导入模板.xlsx"
     template_headers = tuple(TEMPLATE_HEADERS)
     upload_form_class = ReferralUploadForm
+    file_label = "岗位推荐表"
+    file_headers = "“身份证号码”“姓名”“用人单位”“推荐岗位”“推荐日期”“推荐渠道”"
     url_namespace = "employment"
     url_prefix = "referral_import_"
     template_url_name = "referral_template"

@@ -18,7 +18,7 @@ from core.imports.spec import columns_from
 from core.imports.views import ImportUploadForm
 from core.imports.workbooks import drop_down, template_workbook
 from core.masking import mask_id_number
-from core.spreadsheets import ACCEPTED_TEXT, MAX_ROWS, MAX_UPLOAD_BYTES
+from core.spreadsheets import MAX_ROWS
 
 from . import bulk, selectors, tallies
 from .batch_imports import BatchImportSpec, person_change
@@ -301,20 +301,13 @@ class RosterUploadForm(ImportUploadForm):
         label="导入的学员同时标记为“已结业”", required=False, help_text="仅用于已结束课程的历史花名册。"
     )
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = f"花名册文件（{ACCEPTED_TEXT}）"
-        self.fields[
-            "file"
-        ].help_text = f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB、10 万行。请使用系统模板，或表头含“姓名”“身份证号码”的 Excel 表格。"
-        self.fields["file"].error_messages["required"] = "请选择要上传的花名册文件。"
-
 
 class RosterImportSpec(BatchImportSpec):
     """A batch's roster: people into the registry, enrolments into the batch."""
 
     model = RosterImport
     upload_form_class = RosterUploadForm
+    file_label, file_headers = "花名册文件", "“姓名”“身份证号码”"
     noun = "花名册"
     title = "花名册导入"
     columns = columns_from(HEADER_SYNONYMS, COLUMN_WIDTHS)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from core.spreadsheets import ACCEPTED_TEXT, MAX_UPLOAD_BYTES
+
 
 @dataclass(frozen=True)
 class Column:
@@ -43,6 +45,8 @@ class ImportSpec:
       template_name      file name of the downloadable template (`template_workbook` builds it)
       template_headers   the template's columns in order (default: all of `columns`)
       upload_form_class  a form subclassing core.imports.views.ImportUploadForm, taking `user=`
+      file_label, file_headers         the upload form's name of the file (“花名册文件”) and the headers
+                                       its help text names
 
     Rows (no database)
       rules(scope)                     -> whatever check_row needs, read once per file (dates, lookups)
@@ -104,6 +108,8 @@ class ImportSpec:
     template_name: str = ""
     template_headers: tuple[str, ...] = ()
     upload_form_class: type = None
+    file_label: str = ""
+    file_headers: str = ""
     url_namespace: str = ""
     url_prefix: str = ""
     template_url_name: str = ""
@@ -183,7 +189,15 @@ class ImportSpec:
         return None
 
     def upload_form(self, data, files, *, user):
-        return self.upload_form_class(data, files, user=user)
+        form = self.upload_form_class(data, files, user=user)
+        file = form.fields["file"]
+        file.label = f"{self.file_label}（{ACCEPTED_TEXT}）"
+        file.help_text = (
+            f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB、{self.max_rows // 10_000} 万行。"
+            f"请使用系统模板，或表头含{self.file_headers}的 Excel 表格。"
+        )
+        file.error_messages["required"] = f"请选择要上传的{self.file_label}。"
+        return form
 
     def upload_options(self, user, scope, options: dict):
         return scope, options
