@@ -334,24 +334,6 @@ INSTRUCTIONS = [
 ]
 
 
-def referral_template():
-    """The referral sheet: ID column as text, date column as dates, drop-down lists for channel and result."""
-    workbook, letters = template_workbook(
-        REFERRALS,
-        title="岗位推荐",
-        rows=TEMPLATE_ROWS,
-        instructions=INSTRUCTIONS,
-        comments={
-            "身份证号码": "必填：18 位身份证号码（文本格式）",
-            "用人单位": "必填：与单位名录名称一致时自动关联",
-            "推荐日期": "必填：日期，不能晚于今天",
-        },
-        text_columns=("身份证号码",),
-    )
-    add_referral_inputs(workbook.active, letters=letters, first=2, last=TEMPLATE_ROWS + 1)
-    return workbook
-
-
 def add_referral_inputs(sheet, *, letters: dict[str, str], first: int, last: int) -> None:
     """Drop-down lists for 推荐渠道 and 推荐结果 and a date check for 推荐日期, on rows `first`..`last` of
     the columns `letters` names (header → column letter): the template's and the worklist export's."""
@@ -501,7 +483,21 @@ class ReferralImportSpec(ImportSpec):
         return dict.fromkeys(report.get("existing_rows", []), "系统中已登记过这次推荐，本行不重复导入。")
 
     def template_workbook(self):
-        return referral_template()
+        """The referral sheet: ID column as text, date column as dates, drop-down lists for channel and result."""
+        workbook, letters = template_workbook(
+            self,
+            title="岗位推荐",
+            rows=TEMPLATE_ROWS,
+            instructions=INSTRUCTIONS,
+            comments={
+                "身份证号码": "必填：18 位身份证号码（文本格式）",
+                "用人单位": "必填：与单位名录名称一致时自动关联",
+                "推荐日期": "必填：日期，不能晚于今天",
+            },
+            text_columns=("身份证号码",),
+        )
+        add_referral_inputs(workbook.active, letters=letters, first=2, last=TEMPLATE_ROWS + 1)
+        return workbook
 
 
 REFERRALS = ReferralImportSpec()

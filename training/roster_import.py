@@ -24,7 +24,6 @@ from . import bulk, selectors, tallies
 from .batch_imports import BatchImportSpec, person_change
 from .models import Enrolment, PriorityCategory, RosterImport, TrainingBatch
 from .roster import (
-    CATEGORY_NAMES,
     EDUCATION_CHOICES,
     HEADER_SYNONYMS,
     TEMPLATE_HEADERS,
@@ -386,36 +385,33 @@ class RosterImportSpec(BatchImportSpec):
         _audit_elsewhere(plan, batch=scope, user=user, roster_import=record, stage=stage)
 
     def template_workbook(self):
-        return roster_template(categories=selectors.category_names())
+        """The roster template: ID and phone columns formatted as text, drop-down lists for 性别, 文化程度,
+        人员类别 (the registry's current names, so a category the city renamed is offered by its new name)."""
+        categories = selectors.category_names()
+        workbook, letters = template_workbook(
+            self,
+            title="花名册",
+            rows=TEMPLATE_ROWS,
+            instructions=[text.replace("{categories}", "、".join(categories)) for text in INSTRUCTIONS],
+            comments={"姓名": "必填：2 至 20 个字", "身份证号码": "必填：18 位身份证号码（文本格式）"},
+            text_columns=("身份证号码", "联系电话"),
+        )
+        sheet = workbook.active
+        last = TEMPLATE_ROWS + 1
+        drop_down(sheet, "性别", letters["性别"], ["男", "女"], first=2, last=last)
+        drop_down(sheet, "文化程度", letters["文化程度"], list(EDUCATION_CHOICES), first=2, last=last)
+        # Several categories may be typed separated by 、, so a typed value outside the list is allowed.
+        drop_down(
+            sheet,
+            "人员类别",
+            letters["人员类别"],
+            categories,
+            first=2,
+            last=last,
+            strict=False,
+            prompt="可从下拉列表选择；多个类别请用顿号“、”分隔后直接输入",
+        )
+        return workbook
 
 
 ROSTER = RosterImportSpec()
-
-
-def roster_template(*, categories: list[str] = CATEGORY_NAMES):
-    """The roster template: ID and phone columns formatted as text, drop-down lists for 性别, 文化程度, 人员类别
-    (`categories`: the registry's current names, so a category the city renamed is offered by its new name)."""
-    workbook, letters = template_workbook(
-        ROSTER,
-        title="花名册",
-        rows=TEMPLATE_ROWS,
-        instructions=[text.replace("{categories}", "、".join(categories)) for text in INSTRUCTIONS],
-        comments={"姓名": "必填：2 至 20 个字", "身份证号码": "必填：18 位身份证号码（文本格式）"},
-        text_columns=("身份证号码", "联系电话"),
-    )
-    sheet = workbook.active
-    last = TEMPLATE_ROWS + 1
-    drop_down(sheet, "性别", letters["性别"], ["男", "女"], first=2, last=last)
-    drop_down(sheet, "文化程度", letters["文化程度"], list(EDUCATION_CHOICES), first=2, last=last)
-    # Several categories may be typed separated by 、, so a typed value outside the list is allowed.
-    drop_down(
-        sheet,
-        "人员类别",
-        letters["人员类别"],
-        categories,
-        first=2,
-        last=last,
-        strict=False,
-        prompt="可从下拉列表选择；多个类别请用顿号“、”分隔后直接输入",
-    )
-    return workbook
