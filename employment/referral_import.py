@@ -473,9 +473,6 @@ class ReferralImportSpec(ImportSpec):
     check_export = staticmethod(check_person_export)
     export_audit = staticmethod(audit_export)
 
-    def subject(self, record) -> str:
-        return f"岗位推荐导入 #{record.pk}"
-
     def area_of(self, record):
         return record.area
 

@@ -208,6 +208,9 @@ class ImportSpec:
     def workbook_notes(self, report: dict) -> dict:
         return {}
 
+    def subject(self, record) -> str:
+        return f"{self.title} #{record.pk}"
+
     def scope_of(self, record):
         return getattr(record, self.scope_field)
 
