@@ -50,8 +50,6 @@ HEADER_SYNONYMS = {
     "result": ("推荐结果", "结果"),
     "note": ("备注",),
 }
-# A row names its person by the 推荐编号 of a worklist export or by the full ID number: either column will do.
-IDENTITY_COLUMNS = ("key", "id_number")
 # A row of a worklist export (it has a 推荐编号) with none of these filled in is a person the clerk did not
 # refer this time: it is left out, not an error.
 REFERRAL_COLUMNS = ("employer", "position", "referred_on", "channel", "result", "note")

@@ -157,10 +157,6 @@ def _changes(trainee: bulk.RegisteredTrainee, row: RosterRow, current: set[int],
     return diff
 
 
-def _area_ids_by_code() -> dict[str, int]:
-    return dict(Area.objects.values_list("code", "pk"))
-
-
 def _write(
     plan: ImportPlan,
     *,
@@ -172,7 +168,7 @@ def _write(
     """Write a plan; the caller holds the transaction, so a failure anywhere leaves nothing behind."""
     now = timezone.now()
     category_ids = _category_ids()
-    area_ids = _area_ids_by_code()
+    area_ids = dict(Area.objects.values_list("code", "pk"))
     total = len(plan.new) + len(plan.updates) + len(plan.to_enrol)
     done = 0
 

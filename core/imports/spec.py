@@ -181,8 +181,6 @@ class ImportSpec:
         """Whether a commit may write into `scope` (a dry run may check against a batch not yet saved)."""
         return True
 
-    # --- the record -----------------------------------------------------------------------------------
-
     # --- pages ----------------------------------------------------------------------------------------
 
     def upload_scope(self, user, pk):
