@@ -193,9 +193,6 @@ class ResultsImportSpec(BatchImportSpec):
     list_template = "training/results_import_list.html"
     check_row = staticmethod(check_row)
 
-    def rules(self, batch):
-        return None
-
     def plan(self, sheet, *, scope, user, options) -> ResultsPlan:
         return plan_results(sheet.rows, batch=scope, header=sheet.header)
 

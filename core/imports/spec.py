@@ -49,7 +49,8 @@ class ImportSpec:
                                        its help text names
 
     Rows (no database)
-      rules(scope)                     -> whatever check_row needs, read once per file (dates, lookups)
+      rules(scope)                     -> whatever check_row needs, read once per file (dates, lookups);
+                                          default None
       check_row(cells, *, excel_row, header, rules) -> a row object with .row, .errors (list[RowError]) and
                                           a .raw slot; `cells` is {field: cell value}, `header` {field: header
                                           as written}, for messages
@@ -173,6 +174,9 @@ class ImportSpec:
     def duplicate_message(self, first_row: int) -> str:
         """What the preview and the error workbook say of a row that repeats an earlier one."""
         return f"与第 {first_row} 行重复，本行不重复导入。"
+
+    def rules(self, scope):
+        return None
 
     def left_out(self, cells: dict) -> bool:
         return False
