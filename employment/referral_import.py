@@ -188,7 +188,6 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: datetime.date
 class ReferralPlan:
     """What committing a checked sheet would do."""
 
-    rows: list[ReferralRow]
     valid: list[ReferralRow] = field(default_factory=list)  # no error, not a repeat of an earlier row
     duplicates: dict[int, int] = field(default_factory=dict)  # a row → the earlier row it repeats
     unfilled_rows: list[int] = field(default_factory=list)  # a person named, no referral filled in: left out
@@ -216,7 +215,7 @@ def plan_referrals(sheet: Sheet, *, area: Area, trainee_area: Area | None, organ
     A person must be a trainee: for a county user, enrolled in a batch of `trainee_area`. An employer is
     an organisation of `organisations` with exactly that name (preferring one in `area` when several
     areas have it), otherwise the name as typed."""
-    plan = ReferralPlan(rows=sheet.rows, unfilled_rows=sheet.left_out_rows)
+    plan = ReferralPlan(unfilled_rows=sheet.left_out_rows)
     enrolled = Enrolment.objects.filter(trainee_id=OuterRef("pk"))
     if trainee_area is not None:
         enrolled = enrolled.filter(batch__area_id=trainee_area.pk)

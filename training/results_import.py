@@ -108,7 +108,6 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules=None) -> Resul
 
 @dataclass
 class ResultsPlan:
-    rows: list[ResultRow]
     valid: list[ResultRow] = field(default_factory=list)
     duplicates: dict[int, int] = field(default_factory=dict)
     changes: list[tuple[ResultRow, dict]] = field(default_factory=list)  # (row, {field: (old, new)})
@@ -117,7 +116,7 @@ class ResultsPlan:
 def plan_results(rows: list[ResultRow], *, batch: TrainingBatch, header: dict) -> ResultsPlan:
     """Match each row to an enrolment of the batch and check it by the service's rules. A number outside
     the batch reads the same whoever holds it, so the sheet learns nothing about other batches."""
-    plan = ResultsPlan(rows=rows)
+    plan = ResultsPlan()
     people = defaultdict(list)
     for enrolment in batch.enrolments.select_related("trainee"):
         people[enrolment.trainee.id_number].append(enrolment)

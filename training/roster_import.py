@@ -70,7 +70,6 @@ INSTRUCTIONS = [
 class ImportPlan:
     """What committing a checked roster into a batch would do."""
 
-    rows: list[RosterRow]
     valid: list[RosterRow] = field(default_factory=list)
     duplicates: dict[int, int] = field(default_factory=dict)  # a duplicate row → the row it repeats
     new: list[RosterRow] = field(default_factory=list)
@@ -99,7 +98,7 @@ def plan_import(rows: list[RosterRow], *, batch: TrainingBatch, name_header: str
     since people train where they live now; but the roster learns nothing the registry holds about them
     and changes none of it: a name that differs from the registered one is a row error that repeats only
     the file's own name (an ID number alone must not open the registry)."""
-    plan = ImportPlan(rows=rows)
+    plan = ImportPlan()
     plan.existing = bulk.existing_trainees([row.identity.number for row in rows if not row.errors])
     existing_ids = [trainee.pk for trainee in plan.existing.values()]
     known = bulk.known_in_area(batch.area_id, existing_ids) if existing_ids else set()
