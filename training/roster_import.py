@@ -23,14 +23,7 @@ from core.spreadsheets import MAX_ROWS
 from . import bulk, selectors, tallies
 from .batch_imports import BatchImportSpec, person_change
 from .models import Enrolment, PriorityCategory, RosterImport, TrainingBatch
-from .roster import (
-    EDUCATION_CHOICES,
-    HEADER_SYNONYMS,
-    TEMPLATE_HEADERS,
-    RosterRow,
-    RowRules,
-    check_row,
-)
+from .roster import EDUCATION_CHOICES, HEADER_SYNONYMS, TEMPLATE_HEADERS, RosterRow, RowRules, check_row
 
 PREVIEW_CHANGES_LIMIT = 1000
 EDUCATION_LABELS = {code: label for label, code in EDUCATION_CHOICES.items()}
