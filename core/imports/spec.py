@@ -77,7 +77,7 @@ class ImportSpec:
       check_export(user)               PermissionDenied for a user who may not take personal data away
                                        (the error workbook holds the file's full ID numbers)
       export_audit(request=, subject=, what=, rows=, area=): records each error-workbook download
-      subject(record), area_of(record) how the audit trail names a record and its area
+      subject(record), area_of(record) how the audit trail names a record (default “<title> #<pk>”) and its area
 
     Pages (hooks the views call)
       upload_scope(user, pk)           the scope named by the upload URL (404 outside the user's); default None
