@@ -27,7 +27,6 @@ from core.imports.spec import ImportSpec, columns_from
 from core.imports.views import ImportUploadForm
 from core.imports.workbooks import drop_down, template_workbook
 from core.masking import mask_id_number
-from core.spreadsheets import ACCEPTED_TEXT, MAX_UPLOAD_BYTES
 from training.models import Enrolment, Trainee
 
 from . import tallies
@@ -51,8 +50,6 @@ HEADER_SYNONYMS = {
     "result": ("推荐结果", "结果"),
     "note": ("备注",),
 }
-# A row names its person by the 推荐编号 of a worklist export or by the full ID number: either column will do.
-IDENTITY_COLUMNS = ("key", "id_number")
 # A row of a worklist export (it has a 推荐编号) with none of these filled in is a person the clerk did not
 # refer this time: it is left out, not an error.
 REFERRAL_COLUMNS = ("employer", "position", "referred_on", "channel", "result", "note")
@@ -191,7 +188,6 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: datetime.date
 class ReferralPlan:
     """What committing a checked sheet would do."""
 
-    rows: list[ReferralRow]
     valid: list[ReferralRow] = field(default_factory=list)  # no error, not a repeat of an earlier row
     duplicates: dict[int, int] = field(default_factory=dict)  # a row → the earlier row it repeats
     unfilled_rows: list[int] = field(default_factory=list)  # a person named, no referral filled in: left out
@@ -219,7 +215,7 @@ def plan_referrals(sheet: Sheet, *, area: Area, trainee_area: Area | None, organ
     A person must be a trainee: for a county user, enrolled in a batch of `trainee_area`. An employer is
     an organisation of `organisations` with exactly that name (preferring one in `area` when several
     areas have it), otherwise the name as typed."""
-    plan = ReferralPlan(rows=sheet.rows, unfilled_rows=sheet.left_out_rows)
+    plan = ReferralPlan(unfilled_rows=sheet.left_out_rows)
     enrolled = Enrolment.objects.filter(trainee_id=OuterRef("pk"))
     if trainee_area is not None:
         enrolled = enrolled.filter(batch__area_id=trainee_area.pk)
@@ -335,24 +331,6 @@ INSTRUCTIONS = [
 ]
 
 
-def referral_template():
-    """The referral sheet: ID column as text, date column as dates, drop-down lists for channel and result."""
-    workbook, letters = template_workbook(
-        REFERRALS,
-        title="岗位推荐",
-        rows=TEMPLATE_ROWS,
-        instructions=INSTRUCTIONS,
-        comments={
-            "身份证号码": "必填：18 位身份证号码（文本格式）",
-            "用人单位": "必填：与单位名录名称一致时自动关联",
-            "推荐日期": "必填：日期，不能晚于今天",
-        },
-        text_columns=("身份证号码",),
-    )
-    add_referral_inputs(workbook.active, letters=letters, first=2, last=TEMPLATE_ROWS + 1)
-    return workbook
-
-
 def add_referral_inputs(sheet, *, letters: dict[str, str], first: int, last: int) -> None:
     """Drop-down lists for 推荐渠道 and 推荐结果 and a date check for 推荐日期, on rows `first`..`last` of
     the columns `letters` names (header → column letter): the template's and the worklist export's."""
@@ -380,12 +358,6 @@ class ReferralUploadForm(ImportUploadForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].label = f"岗位推荐表（{ACCEPTED_TEXT}）"
-        self.fields["file"].help_text = (
-            f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB、1 万行。请使用系统模板，或表头含“身份证号码”“姓名”"
-            "“用人单位”“推荐岗位”“推荐日期”“推荐渠道”的 Excel 表格。"
-        )
-        self.fields["file"].error_messages["required"] = "请选择要上传的岗位推荐表。"
         if scope_for(user).sees_all_areas:
             self.fields["area"].queryset = scope_areas(user)
         else:
@@ -406,6 +378,8 @@ class ReferralImportSpec(ImportSpec):
     template_name = "岗位推荐导入模板.xlsx"
     template_headers = tuple(TEMPLATE_HEADERS)
     upload_form_class = ReferralUploadForm
+    file_label = "岗位推荐表"
+    file_headers = "“身份证号码”“姓名”“用人单位”“推荐岗位”“推荐日期”“推荐渠道”"
     url_namespace = "employment"
     url_prefix = "referral_import_"
     template_url_name = "referral_template"
@@ -497,9 +471,6 @@ class ReferralImportSpec(ImportSpec):
     check_export = staticmethod(check_person_export)
     export_audit = staticmethod(audit_export)
 
-    def subject(self, record) -> str:
-        return f"岗位推荐导入 #{record.pk}"
-
     def area_of(self, record):
         return record.area
 
@@ -507,7 +478,21 @@ class ReferralImportSpec(ImportSpec):
         return dict.fromkeys(report.get("existing_rows", []), "系统中已登记过这次推荐，本行不重复导入。")
 
     def template_workbook(self):
-        return referral_template()
+        """The referral sheet: ID column as text, date column as dates, drop-down lists for channel and result."""
+        workbook, letters = template_workbook(
+            self,
+            title="岗位推荐",
+            rows=TEMPLATE_ROWS,
+            instructions=INSTRUCTIONS,
+            comments={
+                "身份证号码": "必填：18 位身份证号码（文本格式）",
+                "用人单位": "必填：与单位名录名称一致时自动关联",
+                "推荐日期": "必填：日期，不能晚于今天",
+            },
+            text_columns=("身份证号码",),
+        )
+        add_referral_inputs(workbook.active, letters=letters, first=2, last=TEMPLATE_ROWS + 1)
+        return workbook
 
 
 REFERRALS = ReferralImportSpec()

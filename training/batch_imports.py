@@ -44,9 +44,6 @@ class BatchImportSpec(ImportSpec):
     def upload_scope(self, user, pk):
         return selectors.batch_get(user=user, pk=pk)
 
-    def upload_context(self, user, batch) -> dict:
-        return {"batch": batch}
-
     def after_cancel_url(self, record) -> str:
         return reverse("training:batch_detail", args=[record.batch_id])
 

@@ -61,41 +61,41 @@ class RegisteredTrainee(NamedTuple):
     note: str
 
 
-def existing_trainees(numbers: Sequence[str]) -> dict[str, RegisteredTrainee]:
-    """The registered people among these ID numbers, keyed by number."""
-    found: dict[str, RegisteredTrainee] = {}
-    for chunk in chunks(numbers):
+def _select(keys: Sequence, sql: str, params, portable) -> Iterable[tuple]:
+    """The rows for `keys`, a chunk at a time: on PostgreSQL `sql` with `params(chunk)` (the chunk as one
+    array), elsewhere the ORM's `portable(chunk)`."""
+    for chunk in chunks(list(keys)):
         if is_postgresql():
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT {', '.join(('id', *RegisteredTrainee._fields[1:]))} FROM {Trainee._meta.db_table} "
-                    "WHERE id_number = ANY(%s::text[])",
-                    [text_array(chunk)],
-                )
-                rows = cursor.fetchall()
+                cursor.execute(sql, params(chunk))
+                yield from cursor.fetchall()
         else:
-            rows = Trainee.objects.filter(id_number__in=chunk).values_list("pk", *RegisteredTrainee._fields[1:])
-        found.update((row[1], RegisteredTrainee(*row)) for row in rows)
-    return found
+            yield from portable(chunk)
+
+
+def existing_trainees(numbers: Sequence[str]) -> dict[str, RegisteredTrainee]:
+    """The registered people among these ID numbers, keyed by number."""
+    fields = RegisteredTrainee._fields[1:]
+    rows = _select(
+        numbers,
+        f"SELECT id, {', '.join(fields)} FROM {Trainee._meta.db_table} WHERE id_number = ANY(%s::text[])",
+        lambda chunk: [text_array(chunk)],
+        lambda chunk: Trainee.objects.filter(id_number__in=chunk).values_list("pk", *fields),
+    )
+    return {row[1]: RegisteredTrainee(*row) for row in rows}
 
 
 def category_links(trainee_ids: Sequence[int]) -> dict[int, set[int]]:
     """{trainee id: category ids} for these people."""
     through = Trainee.categories.through
     links: dict[int, set[int]] = {}
-    for chunk in chunks(trainee_ids):
-        if is_postgresql():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT trainee_id, prioritycategory_id FROM {through._meta.db_table} "
-                    "WHERE trainee_id = ANY(%s::bigint[])",
-                    [integer_array(chunk)],
-                )
-                rows = cursor.fetchall()
-        else:
-            rows = through.objects.filter(trainee_id__in=chunk).values_list("trainee_id", "prioritycategory_id")
-        for trainee_id, category_id in rows:
-            links.setdefault(trainee_id, set()).add(category_id)
+    for trainee_id, category_id in _select(
+        trainee_ids,
+        f"SELECT trainee_id, prioritycategory_id FROM {through._meta.db_table} WHERE trainee_id = ANY(%s::bigint[])",
+        lambda chunk: [integer_array(chunk)],
+        lambda chunk: through.objects.filter(trainee_id__in=chunk).values_list("trainee_id", "prioritycategory_id"),
+    ):
+        links.setdefault(trainee_id, set()).add(category_id)
     return links
 
 
@@ -114,21 +114,17 @@ def enrolled_in(batch_id: int, trainee_ids: Sequence[int]) -> set[int]:
 def known_in_area(area_id: int, trainee_ids: Sequence[int]) -> set[int]:
     """Which of these people took a batch (any batch) in the area: what the registry holds about them is
     the area's to see and change. The others were registered through another area."""
-    known: set[int] = set()
-    for chunk in chunks(list(trainee_ids)):
-        if is_postgresql():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT DISTINCT e.trainee_id FROM {Enrolment._meta.db_table} e "
-                    f"JOIN {TrainingBatch._meta.db_table} b ON b.id = e.batch_id "
-                    "WHERE b.area_id = %s AND e.trainee_id = ANY(%s::bigint[])",
-                    [area_id, integer_array(chunk)],
-                )
-                known.update(row[0] for row in cursor.fetchall())
-        else:
-            enrolments = Enrolment.objects.filter(batch__area_id=area_id, trainee_id__in=chunk)
-            known.update(enrolments.values_list("trainee_id", flat=True).distinct())
-    return known
+    rows = _select(
+        trainee_ids,
+        f"SELECT DISTINCT e.trainee_id FROM {Enrolment._meta.db_table} e "
+        f"JOIN {TrainingBatch._meta.db_table} b ON b.id = e.batch_id "
+        "WHERE b.area_id = %s AND e.trainee_id = ANY(%s::bigint[])",
+        lambda chunk: [area_id, integer_array(chunk)],
+        lambda chunk: (
+            Enrolment.objects.filter(batch__area_id=area_id, trainee_id__in=chunk).values_list("trainee_id").distinct()
+        ),
+    )
+    return {trainee_id for (trainee_id,) in rows}
 
 
 def insert_trainees(people: Sequence[NewTrainee], *, now: datetime.datetime, progress=None) -> dict[str, int]:

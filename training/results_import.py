@@ -70,13 +70,14 @@ class ResultRow:
     entry: services.ResultEntry | None = None
 
 
+def _error(row: ResultRow, header: dict, name: str, message: str) -> None:
+    """A row error in the column as the sheet's header names it."""
+    row.errors.append(RowError(row=row.row, column=header.get(name, LABELS[name]), message=message))
+
+
 def check_row(cells: dict, *, excel_row: int, header: dict, rules=None) -> ResultRow:
     """The row's own cells, without the database; who the person is and the service's rules: `plan_results`."""
     row = ResultRow(row=excel_row)
-
-    def error(name: str, message: str) -> None:
-        row.errors.append(RowError(row=excel_row, column=header.get(name, LABELS[name]), message=message))
-
     number = compact(cell_text(cells.get("id_number"))).upper()
     if MASKED_ID.fullmatch(number):
         row.number = number
@@ -84,30 +85,29 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules=None) -> Resul
         try:
             row.number = parse_id_number(cells.get("id_number")).number
         except IdNumberError as problem:
-            error("id_number", str(problem))
+            _error(row, header, "id_number", str(problem))
     row.name = compact(cell_text(cells.get("name")))
     for name, choices in CHOICES.items():
         text = cell_text(cells.get(name))
         if text and compact(text).upper() not in choices:
-            error(name, f"{LABELS[name]}“{text}”无法识别，请填：{OPTIONS[name]}。")
+            _error(row, header, name, f"{LABELS[name]}“{text}”无法识别，请填：{OPTIONS[name]}。")
         elif text:
             row.given[name] = choices[compact(text).upper()]
     number = services.normalise_certificate_number(cell_text(cells.get("certificate_number")))
     if len(number) > 50:
-        error("certificate_number", f"证书编号过长（{len(number)} 个字符），最多 50 个字符。")
+        _error(row, header, "certificate_number", f"证书编号过长（{len(number)} 个字符），最多 50 个字符。")
     elif number:
         row.given["certificate_number"] = number
     if cell_text(cells.get("certificate_date")):
         day, problem = date_cell(cells["certificate_date"])
         if problem:
-            error("certificate_date", f"发证日期{problem}")
+            _error(row, header, "certificate_date", f"发证日期{problem}")
         row.given["certificate_date"] = day
     return row
 
 
 @dataclass
 class ResultsPlan:
-    rows: list[ResultRow]
     valid: list[ResultRow] = field(default_factory=list)
     duplicates: dict[int, int] = field(default_factory=dict)
     changes: list[tuple[ResultRow, dict]] = field(default_factory=list)  # (row, {field: (old, new)})
@@ -116,29 +116,26 @@ class ResultsPlan:
 def plan_results(rows: list[ResultRow], *, batch: TrainingBatch, header: dict) -> ResultsPlan:
     """Match each row to an enrolment of the batch and check it by the service's rules. A number outside
     the batch reads the same whoever holds it, so the sheet learns nothing about other batches."""
-    plan = ResultsPlan(rows=rows)
+    plan = ResultsPlan()
     people = defaultdict(list)
     for enrolment in batch.enrolments.select_related("trainee"):
         people[enrolment.trainee.id_number].append(enrolment)
         people[mask_id_number(enrolment.trainee.id_number)].append(enrolment)
 
-    def error(row: ResultRow, name: str, message: str) -> None:
-        row.errors.append(RowError(row=row.row, column=header.get(name, LABELS[name]), message=message))
-
     for row in (row for row in rows if not row.errors):
         candidates = people.get(row.number, [])
         named = [e for e in candidates if not row.name or e.trainee.name == row.name]
         if not candidates or len(named) > 1:
-            error(row, "id_number", AMBIGUOUS if candidates else NOT_ENROLLED)
+            _error(row, header, "id_number", AMBIGUOUS if candidates else NOT_ENROLLED)
             continue
         if not named:
-            error(row, "name", NAME_MISMATCH)
+            _error(row, header, "name", NAME_MISMATCH)
             continue
         row.enrolment = named[0]
         current = {name: getattr(row.enrolment, name) for name in RESULT_FIELDS}
         entry = services.ResultEntry(enrolment_id=row.enrolment.pk, **(current | row.given))
         if not entry.certificate and {"certificate_number", "certificate_date"} & set(row.given):
-            error(row, "certificate", NO_CERTIFICATE)
+            _error(row, header, "certificate", NO_CERTIFICATE)
         else:
             row.entry = entry
     plan.duplicates = repeated_rows(rows, key=lambda row: row.entry.enrolment_id)
@@ -147,7 +144,7 @@ def plan_results(rows: list[ResultRow], *, batch: TrainingBatch, header: dict) -
     names = {pk: f"第 {row.row} 行" for pk, row in by_enrolment.items()}
     entries = [row.entry for row in valid]
     for pk, problem in services.results_problems(batch=batch, entries=entries, names=names).items():
-        error(by_enrolment[pk], *problem)
+        _error(by_enrolment[pk], header, *problem)
     plan.valid = [row for row in valid if not row.errors]
     for row in plan.valid:
         values = services.result_values(row.entry).items()
@@ -194,9 +191,6 @@ class ResultsImportSpec(BatchImportSpec):
     detail_template = "training/results_import_detail.html"
     list_template = "training/results_import_list.html"
     check_row = staticmethod(check_row)
-
-    def rules(self, batch):
-        return None
 
     def plan(self, sheet, *, scope, user, options) -> ResultsPlan:
         return plan_results(sheet.rows, batch=scope, header=sheet.header)

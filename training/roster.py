@@ -215,12 +215,9 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
             error("categories", f"人员类别“{'、'.join(unknown)}”无法识别，可填：{known}（多个用顿号“、”分隔）。")
         row.categories = codes
 
-    address = cell_text(get("household_address"))
-    if len(address) > 200:
-        error("household_address", f"户籍地址过长（{len(address)} 个字），最多 200 个字。")
-    row.household_address = address[:200]
-    note = cell_text(get("note"))
-    if len(note) > 200:
-        error("note", f"备注过长（{len(note)} 个字），最多 200 个字。")
-    row.note = note[:200]
+    for name, label in (("household_address", "户籍地址"), ("note", "备注")):
+        text = cell_text(get(name))
+        if len(text) > 200:
+            error(name, f"{label}过长（{len(text)} 个字），最多 200 个字。")
+        setattr(row, name, text[:200])
     return row

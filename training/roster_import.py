@@ -18,20 +18,12 @@ from core.imports.spec import columns_from
 from core.imports.views import ImportUploadForm
 from core.imports.workbooks import drop_down, template_workbook
 from core.masking import mask_id_number
-from core.spreadsheets import ACCEPTED_TEXT, MAX_ROWS, MAX_UPLOAD_BYTES
+from core.spreadsheets import MAX_ROWS
 
 from . import bulk, selectors, tallies
 from .batch_imports import BatchImportSpec, person_change
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
-from .roster import (
-    CATEGORY_NAMES,
-    EDUCATION_CHOICES,
-    HEADER_SYNONYMS,
-    TEMPLATE_HEADERS,
-    RosterRow,
-    RowRules,
-    check_row,
-)
+from .roster import EDUCATION_CHOICES, HEADER_SYNONYMS, TEMPLATE_HEADERS, RosterRow, RowRules, check_row
 
 PREVIEW_CHANGES_LIMIT = 1000
 EDUCATION_LABELS = {code: label for label, code in EDUCATION_CHOICES.items()}
@@ -71,7 +63,6 @@ INSTRUCTIONS = [
 class ImportPlan:
     """What committing a checked roster into a batch would do."""
 
-    rows: list[RosterRow]
     valid: list[RosterRow] = field(default_factory=list)
     duplicates: dict[int, int] = field(default_factory=dict)  # a duplicate row → the row it repeats
     new: list[RosterRow] = field(default_factory=list)
@@ -100,7 +91,7 @@ def plan_import(rows: list[RosterRow], *, batch: TrainingBatch, name_header: str
     since people train where they live now; but the roster learns nothing the registry holds about them
     and changes none of it: a name that differs from the registered one is a row error that repeats only
     the file's own name (an ID number alone must not open the registry)."""
-    plan = ImportPlan(rows=rows)
+    plan = ImportPlan()
     plan.existing = bulk.existing_trainees([row.identity.number for row in rows if not row.errors])
     existing_ids = [trainee.pk for trainee in plan.existing.values()]
     known = bulk.known_in_area(batch.area_id, existing_ids) if existing_ids else set()
@@ -158,10 +149,6 @@ def _changes(trainee: bulk.RegisteredTrainee, row: RosterRow, current: set[int],
     return diff
 
 
-def _area_ids_by_code() -> dict[str, int]:
-    return dict(Area.objects.values_list("code", "pk"))
-
-
 def _write(
     plan: ImportPlan,
     *,
@@ -173,7 +160,7 @@ def _write(
     """Write a plan; the caller holds the transaction, so a failure anywhere leaves nothing behind."""
     now = timezone.now()
     category_ids = _category_ids()
-    area_ids = _area_ids_by_code()
+    area_ids = dict(Area.objects.values_list("code", "pk"))
     total = len(plan.new) + len(plan.updates) + len(plan.to_enrol)
     done = 0
 
@@ -301,20 +288,13 @@ class RosterUploadForm(ImportUploadForm):
         label="导入的学员同时标记为“已结业”", required=False, help_text="仅用于已结束课程的历史花名册。"
     )
 
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = f"花名册文件（{ACCEPTED_TEXT}）"
-        self.fields[
-            "file"
-        ].help_text = f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB、10 万行。请使用系统模板，或表头含“姓名”“身份证号码”的 Excel 表格。"
-        self.fields["file"].error_messages["required"] = "请选择要上传的花名册文件。"
-
 
 class RosterImportSpec(BatchImportSpec):
     """A batch's roster: people into the registry, enrolments into the batch."""
 
     model = RosterImport
     upload_form_class = RosterUploadForm
+    file_label, file_headers = "花名册文件", "“姓名”“身份证号码”"
     noun = "花名册"
     title = "花名册导入"
     columns = columns_from(HEADER_SYNONYMS, COLUMN_WIDTHS)
@@ -404,36 +384,33 @@ class RosterImportSpec(BatchImportSpec):
         _audit_elsewhere(plan, batch=scope, user=user, roster_import=record, stage=stage)
 
     def template_workbook(self):
-        return roster_template(categories=selectors.category_names())
+        """The roster template: ID and phone columns formatted as text, drop-down lists for 性别, 文化程度,
+        人员类别 (the registry's current names, so a category the city renamed is offered by its new name)."""
+        categories = selectors.category_names()
+        workbook, letters = template_workbook(
+            self,
+            title="花名册",
+            rows=TEMPLATE_ROWS,
+            instructions=[text.replace("{categories}", "、".join(categories)) for text in INSTRUCTIONS],
+            comments={"姓名": "必填：2 至 20 个字", "身份证号码": "必填：18 位身份证号码（文本格式）"},
+            text_columns=("身份证号码", "联系电话"),
+        )
+        sheet = workbook.active
+        last = TEMPLATE_ROWS + 1
+        drop_down(sheet, "性别", letters["性别"], ["男", "女"], first=2, last=last)
+        drop_down(sheet, "文化程度", letters["文化程度"], list(EDUCATION_CHOICES), first=2, last=last)
+        # Several categories may be typed separated by 、, so a typed value outside the list is allowed.
+        drop_down(
+            sheet,
+            "人员类别",
+            letters["人员类别"],
+            categories,
+            first=2,
+            last=last,
+            strict=False,
+            prompt="可从下拉列表选择；多个类别请用顿号“、”分隔后直接输入",
+        )
+        return workbook
 
 
 ROSTER = RosterImportSpec()
-
-
-def roster_template(*, categories: list[str] = CATEGORY_NAMES):
-    """The roster template: ID and phone columns formatted as text, drop-down lists for 性别, 文化程度, 人员类别
-    (`categories`: the registry's current names, so a category the city renamed is offered by its new name)."""
-    workbook, letters = template_workbook(
-        ROSTER,
-        title="花名册",
-        rows=TEMPLATE_ROWS,
-        instructions=[text.replace("{categories}", "、".join(categories)) for text in INSTRUCTIONS],
-        comments={"姓名": "必填：2 至 20 个字", "身份证号码": "必填：18 位身份证号码（文本格式）"},
-        text_columns=("身份证号码", "联系电话"),
-    )
-    sheet = workbook.active
-    last = TEMPLATE_ROWS + 1
-    drop_down(sheet, "性别", letters["性别"], ["男", "女"], first=2, last=last)
-    drop_down(sheet, "文化程度", letters["文化程度"], list(EDUCATION_CHOICES), first=2, last=last)
-    # Several categories may be typed separated by 、, so a typed value outside the list is allowed.
-    drop_down(
-        sheet,
-        "人员类别",
-        letters["人员类别"],
-        categories,
-        first=2,
-        last=last,
-        strict=False,
-        prompt="可从下拉列表选择；多个类别请用顿号“、”分隔后直接输入",
-    )
-    return workbook

@@ -21,7 +21,7 @@ class RowError:
 class ImportReport:
     """What a check found and a commit did. `extra` holds the spec's own sections and counts
     (a roster's `enrolled`, `changes`; a referral sheet's `existing`, `referrals`), stored beside the core
-    keys; `to_json` / `from_json` round-trip it."""
+    keys by `to_json`."""
 
     rows: int
     valid: int
@@ -52,25 +52,10 @@ class ImportReport:
             **counts,
         )
 
-    @property
-    def duplicate_rows(self) -> list[int]:
-        return [item["row"] for item in self.duplicates]
-
     def to_json(self) -> dict:
         data = {name: getattr(self, name) for name in CORE}
-        data["duplicate_rows"] = self.duplicate_rows
+        data["duplicate_rows"] = [item["row"] for item in self.duplicates]
         return {**self.extra, **data}
-
-    @classmethod
-    def from_json(cls, data: dict) -> "ImportReport":
-        data = dict(data or {})
-        data.pop("duplicate_rows", None)
-        core = {name: data.pop(name) for name in CORE if name in data}
-        core.setdefault("rows", 0)
-        core.setdefault("valid", 0)
-        core.setdefault("header_row", 0)
-        core.setdefault("committed", False)
-        return cls(**core, extra=data)
 
 
 CORE = tuple(item.name for item in fields(ImportReport) if item.name != "extra")

@@ -113,7 +113,10 @@ def import_check_file(*, spec, content: bytes, file_name: str = "") -> int:
     return estimate_rows(spec, content, file_name=file_name)
 
 
-def _create(spec, *, scope, user, file_name: str, content: bytes, status: str, options: dict, **fields):
+def _keep(spec, scope, user, file_name: str, content: bytes, **fields):
+    """Store an uploaded file with the record's `fields`; an unusable one raises SpreadsheetError and nothing
+    is stored. The report holds the data row estimate until a check replaces it."""
+    estimate = import_check_file(spec=spec, content=content, file_name=file_name)
     return spec.model.objects.create(
         **{spec.scope_field: scope},
         uploaded_by=user,
@@ -121,8 +124,7 @@ def _create(spec, *, scope, user, file_name: str, content: bytes, status: str, o
         file_name=file_name[:200],
         file_size=len(content),
         content=content,
-        status=status,
-        **options,
+        report={"estimate": estimate},
         **fields,
     )
 
@@ -134,18 +136,8 @@ def import_upload(*, spec, scope, user, file_name: str, content: bytes, **option
     An unusable file raises SpreadsheetError and nothing is stored. `options` are the spec's own fields
     of the record (a roster's `mark_completed`)."""
     spec.check_scope(user, scope)
-    estimate = import_check_file(spec=spec, content=content, file_name=file_name)
-    record = _create(
-        spec,
-        scope=scope,
-        user=user,
-        file_name=file_name,
-        content=content,
-        status=ImportStatus.ANALYSING,
-        options=options,
-        report={"estimate": estimate},
-    )
-    if estimate > _inline_max_rows(spec):
+    record = _keep(spec, scope, user, file_name, content, status=ImportStatus.ANALYSING, **options)
+    if record.report["estimate"] > _inline_max_rows(spec):
         from .tasks import import_analyse_task
 
         transaction.on_commit(lambda: import_analyse_task.delay(spec.path, record.pk))
@@ -171,13 +163,7 @@ def import_analyse(*, spec, record_id: int):
     scope = spec.scope_of(record)
     estimate = (record.report or {}).get("estimate", 0)
     try:
-        sheet = read_sheet(
-            spec,
-            bytes(record.content),
-            rules=spec.rules(scope),
-            file_name=record.file_name,
-            progress=lambda n: progress(n, max(n, estimate)),
-        )
+        sheet = import_rows_checked(spec=spec, record=record, progress=lambda n: progress(n, max(n, estimate)))
     except SpreadsheetError as problem:
         _finish(spec, record, status=_move(record, "fail"), message=str(problem))
         return record
@@ -333,26 +319,14 @@ def import_from_file(
             options=options,
         )
         return None, report
-    import_check_file(spec=spec, content=content, file_name=file_name)
-    record = _create(
-        spec,
-        scope=scope,
-        user=user,
-        file_name=file_name,
-        content=content,
-        status=ImportStatus.COMMITTING,
-        options=options,
-        skip_invalid=skip_invalid,
-    )
+    status = ImportStatus.COMMITTING
+    record = _keep(spec, scope, user, file_name, content, status=status, skip_invalid=skip_invalid, **options)
     return record, _commit_record(spec, record, via=via)
 
 
-def import_rows_checked(*, spec, record):
-    """A kept file's rows as read, with the title rows above the header (for the error workbook)."""
+def import_rows_checked(*, spec, record, keep_raw: bool = False, progress=None):
+    """A kept file's rows as read; `keep_raw` keeps the title rows above the header (the error workbook)."""
+    rules = spec.rules(spec.scope_of(record))
     return read_sheet(
-        spec,
-        bytes(record.content),
-        rules=spec.rules(spec.scope_of(record)),
-        file_name=record.file_name,
-        keep_raw=True,
+        spec, bytes(record.content), rules=rules, file_name=record.file_name, keep_raw=keep_raw, progress=progress
     )

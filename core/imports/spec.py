@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from core.spreadsheets import ACCEPTED_TEXT, MAX_UPLOAD_BYTES
+
 
 @dataclass(frozen=True)
 class Column:
@@ -44,9 +46,12 @@ class ImportSpec:
       template_name      file name of the downloadable template (`template_workbook` builds it)
       template_headers   the template's columns in order (default: all of `columns`)
       upload_form_class  a form subclassing core.imports.views.ImportUploadForm, taking `user=`
+      file_label, file_headers         the upload form's name of the file (“花名册文件”) and the headers
+                                       its help text names
 
     Rows (no database)
-      rules(scope)                     -> whatever check_row needs, read once per file (dates, lookups)
+      rules(scope)                     -> whatever check_row needs, read once per file (dates, lookups);
+                                          default None
       check_row(cells, *, excel_row, header, rules) -> a row object with .row, .errors (list[RowError]) and
                                           a .raw slot; `cells` is {field: cell value}, `header` {field: header
                                           as written}, for messages
@@ -73,7 +78,7 @@ class ImportSpec:
       check_export(user)               PermissionDenied for a user who may not take personal data away
                                        (the error workbook holds the file's full ID numbers)
       export_audit(request=, subject=, what=, rows=, area=): records each error-workbook download
-      subject(record), area_of(record) how the audit trail names a record and its area
+      subject(record), area_of(record) how the audit trail names a record (default “<title> #<pk>”) and its area
 
     Pages (hooks the views call)
       upload_scope(user, pk)           the scope named by the upload URL (404 outside the user's); default None
@@ -106,6 +111,8 @@ class ImportSpec:
     template_name: str = ""
     template_headers: tuple[str, ...] = ()
     upload_form_class: type = None
+    file_label: str = ""
+    file_headers: str = ""
     url_namespace: str = ""
     url_prefix: str = ""
     template_url_name: str = ""
@@ -170,6 +177,9 @@ class ImportSpec:
         """What the preview and the error workbook say of a row that repeats an earlier one."""
         return f"与第 {first_row} 行重复，本行不重复导入。"
 
+    def rules(self, scope):
+        return None
+
     def left_out(self, cells: dict) -> bool:
         return False
 
@@ -177,15 +187,21 @@ class ImportSpec:
         """Whether a commit may write into `scope` (a dry run may check against a batch not yet saved)."""
         return True
 
-    # --- the record -----------------------------------------------------------------------------------
-
     # --- pages ----------------------------------------------------------------------------------------
 
     def upload_scope(self, user, pk):
         return None
 
     def upload_form(self, data, files, *, user):
-        return self.upload_form_class(data, files, user=user)
+        form = self.upload_form_class(data, files, user=user)
+        file = form.fields["file"]
+        file.label = f"{self.file_label}（{ACCEPTED_TEXT}）"
+        file.help_text = (
+            f"不超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB、{self.max_rows // 10_000} 万行。"
+            f"请使用系统模板，或表头含{self.file_headers}的 Excel 表格。"
+        )
+        file.error_messages["required"] = f"请选择要上传的{self.file_label}。"
+        return form
 
     def upload_options(self, user, scope, options: dict):
         return scope, options
@@ -195,6 +211,9 @@ class ImportSpec:
 
     def workbook_notes(self, report: dict) -> dict:
         return {}
+
+    def subject(self, record) -> str:
+        return f"{self.title} #{record.pk}"
 
     def scope_of(self, record):
         return getattr(record, self.scope_field)

@@ -25,12 +25,15 @@ PREVIEW_ERRORS_SHOWN = 300
 
 
 class ImportUploadForm(forms.Form):
-    """The file; a spec's form adds its own fields (and sets the file's label and help text)."""
+    """The file (worded by `ImportSpec.upload_form`); a spec's form adds its own fields, taking `user=`."""
 
     file = forms.FileField(
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
         error_messages={"required": "请选择要上传的文件。", "empty": "上传的文件是空的。"},
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -173,7 +176,7 @@ def import_urls(spec, *, template: str, upload: str, records: str, record: str) 
         spec.check_export(request.user)
         item = record_get(spec, user=request.user, pk=pk, with_content=True)
         try:
-            sheet = services.import_rows_checked(spec=spec, record=item)
+            sheet = services.import_rows_checked(spec=spec, record=item, keep_raw=True)
         except SpreadsheetError as problem:
             messages.error(request, str(problem))
             return redirect(spec.url("detail"), pk=pk)

@@ -477,7 +477,7 @@ def test_template_has_headers_date_format_drop_downs_and_instructions(clerk_clie
 
 def test_the_template_filled_in_is_accepted(clerk, people):
     """The template as downloaded, with rows typed under its header, goes through."""
-    workbook = importer.referral_template()
+    workbook = importer.REFERRALS.template_workbook()
     workbook["岗位推荐"].append(row(people[0]))
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -262,3 +262,18 @@ def test_the_import_pages_name_the_file_format_as_people_do(clerk_client, batch)
     upload(clerk_client, batch, make_roster([valid_row(person_ids(1)[0])]))
     listing = clerk_client.get(reverse("training:import_list")).content.decode()
     assert "CSV 文本（GB18030 编码）" in listing and "Excel 工作簿 (.xlsx)" in listing
+
+
+@pytest.mark.parametrize(
+    ("upload_url", "back_url", "file_label"),
+    [
+        ("training:import_upload", "training:batch_detail", "花名册文件（"),
+        ("training:results_upload", "training:batch_results", "结业考核成绩表（请使用本班期下载的成绩表）"),
+    ],
+)
+def test_the_upload_pages_name_the_batch_and_lead_back_to_it(clerk_client, batch, upload_url, back_url, file_label):
+    page = clerk_client.get(reverse(upload_url, args=[batch.pk])).content.decode()
+    assert str(batch) in page and batch.area.name in page
+    assert reverse("training:batch_detail", args=[batch.pk]) in page
+    assert reverse(back_url, args=[batch.pk]) in page
+    assert file_label in page

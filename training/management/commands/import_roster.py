@@ -102,9 +102,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({key: report[key] for key in JSON_KEYS}, ensure_ascii=False))
         else:
             self._print_text(report, batch, batch_created, options)
-        refused = bool(report["errors"]) and not options["skip_invalid"]
-        if refused:
-            sys.exit(1)
+        if report["errors"] and not options["skip_invalid"]:
+            sys.exit(1)  # refused for row errors
 
     def _batch_arguments(self, options) -> dict:
         area = Area.objects.filter(code=options["area"].strip()).exclude(kind=Area.Kind.CITY).first()
