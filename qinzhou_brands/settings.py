@@ -262,7 +262,8 @@ TRAINEE_MIN_AGE = int(os.environ.get("TRAINEE_MIN_AGE", "16"))
 TRAINEE_MAX_AGE = int(os.environ.get("TRAINEE_MAX_AGE", "75"))
 # Every spreadsheet import (core/imports): files over this many rows are checked and written on a Celery
 # worker; a check or commit still running IMPORT_STALE_MINUTES after the upload has lost its worker.
-IMPORT_INLINE_MAX_ROWS = int(os.environ.get("IMPORT_INLINE_MAX_ROWS", "2000"))
+# ROSTER_INLINE_MAX_ROWS is its name before every import ran on one pipeline: still read, so a deployment keeps it.
+IMPORT_INLINE_MAX_ROWS = int(os.environ.get("IMPORT_INLINE_MAX_ROWS", os.environ.get("ROSTER_INLINE_MAX_ROWS", "2000")))
 IMPORT_STALE_MINUTES = int(os.environ.get("IMPORT_STALE_MINUTES", "120"))
 # A roster whose ID numbers match this many people registered through other areas is flagged in the
 # 个人信息操作记录 (each match is recorded either way): a list of numbers is how the registry would be probed.
