@@ -231,10 +231,13 @@ def test_the_drill_down_by_year_and_for_the_whole_city(viewer_client, data):
 
 
 def test_a_county_clerk_gets_none_of_another_areas_records(clerk_client, data):
-    response = clerk_client.get(DRILL, {"metric": "trainings", "area": "450703"})
-    assert response.status_code == 200
-    assert response.context["page"].paginator.count == 0
-    assert data.other.trainee.name not in response.content.decode()
+    # Another area's drill-down is a 404 like every other cross-area URL, not an empty "共 0 人次".
+    for metric in ("trainings", "jobs"):
+        response = clerk_client.get(DRILL, {"metric": metric, "area": "450703"})
+        assert response.status_code == 404
+        assert data.other.trainee.name not in response.content.decode()
+        assert "共 0" not in response.content.decode()
+    assert clerk_client.get(DRILL, {"metric": "trainings", "area": "450702"}).status_code == 200
     response = clerk_client.get(DRILL, {"metric": "jobs"})
     assert [outcome.pk for outcome in response.context["page"]] == [data.job.pk]
     response = clerk_client.get(DRILL, {"metric": "trainings"})
