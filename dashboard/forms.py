@@ -49,6 +49,13 @@ class DashboardFilterForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
+    def __init__(self, *args, years: list[int] | None = None, **kwargs):
+        """`years`: offer only these (those with data or targets), not every year the filter accepts."""
+        super().__init__(*args, **kwargs)
+        if years is not None:
+            field = self.fields["year"]
+            field.choices = [choice for choice in field.choices if choice[0] == "" or choice[0] in years]
+
 
 class DrillForm(forms.Form):
     """The figure a drill-down lists: a metric and any subset of area, brand line and year."""

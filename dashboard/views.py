@@ -25,7 +25,7 @@ from subsidies.selectors import application_worklist as subsidy_worklist
 from training.selectors import counted_trainings
 
 from .forms import DashboardFilterForm, DrillForm, TargetChoiceForm, TargetGridForm
-from .selectors import COUNT_KEYS, jobs_count_startup_employees, progress_summary
+from .selectors import COUNT_KEYS, jobs_count_startup_employees, offered_years, progress_summary
 from .xlsx import progress_workbook, progress_workbook_filename
 
 # Every staff role may read the dashboard: they all view the reference data (accounts/roles.py).
@@ -76,7 +76,10 @@ def index(request):
             "progress": progress,
             "year": year,
             "year_error": year_error,
-            "filter_form": DashboardFilterForm(initial={"year": year}),
+            "filter_form": DashboardFilterForm(initial={"year": year}, years={*offered_years(user=request.user), year}),
+            # A year's view names no plan targets above a brand table that has none for that year.
+            "brands_have_targets": year is None
+            or any(row["trainings_target"] or row["jobs_target"] for row in progress["brands"]),
             "print_view": request.GET.get("print") == "1",
             "subsidy_kinds": dict(SubsidyKind.choices),
             "recognition_kinds": dict(Recognition.Kind.choices),
