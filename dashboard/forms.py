@@ -1,6 +1,8 @@
 """Forms of the dashboard pages: they parse the query string and the allocation grid; the counting rules
 live in the selectors and the writes in `brands.services`."""
 
+import re
+
 from django import forms
 
 from brands.models import Area, BrandLine, Target
@@ -46,6 +48,13 @@ class DashboardFilterForm(forms.Form):
         },
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+
+    def __init__(self, *args, years: list[int] | None = None, **kwargs):
+        """`years`: offer only these (those with data or targets), not every year the filter accepts."""
+        super().__init__(*args, **kwargs)
+        if years is not None:
+            field = self.fields["year"]
+            field.choices = [choice for choice in field.choices if choice[0] == "" or choice[0] in years]
 
 
 class DrillForm(forms.Form):
@@ -102,6 +111,19 @@ class TargetChoiceForm(forms.Form):
     )
 
 
+# 1000, 1,000 or 1，000 (the full-width comma a Chinese keyboard types); full-width digits too (\\d).
+GROUPED_NUMBER = re.compile(r"\s*\d{1,3}(?:[,，]\d{3})+\s*")
+
+
+class TargetField(forms.IntegerField):
+    """A target as people write numbers: thousands separators (ASCII or full-width comma) accepted."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and GROUPED_NUMBER.fullmatch(value):
+            value = value.replace(",", "").replace("，", "")
+        return super().to_python(value)
+
+
 class TargetGridForm(forms.Form):
     """One integer input per county-level area × brand line; blank means no target for that cell."""
 
@@ -111,7 +133,7 @@ class TargetGridForm(forms.Form):
         for area in areas:
             for brand in brands:
                 name = self.field_name(area, brand)
-                self.fields[name] = forms.IntegerField(
+                self.fields[name] = TargetField(
                     label=f"{area} · {brand}",
                     required=False,
                     min_value=0,

@@ -42,6 +42,16 @@ def plan_years() -> list[int]:
     return list(range(PLAN_FIRST_YEAR, PLAN_LAST_YEAR + 1))
 
 
+def offered_years(*, user) -> list[int]:
+    """The years the dashboard's year selector offers: those of the plan, those with counted records in
+    the user's scope, and those any target covers; not empty years to come."""
+    scope = scope_for(user)
+    area = None if scope.sees_all_areas else scope.area or Area(code="", short_name="—")
+    counted = {y for tally in (training_tally(area=area), *job_tallies(area=area)) for (_a, _b, y) in tally}
+    targeted = {y for start, end in Target.objects.values_list("year_from", "year_to") for y in range(start, end + 1)}
+    return sorted(counted | targeted | set(plan_years()))
+
+
 def elapsed_fraction(year_from: int, year_to: int, on: datetime.date) -> float:
     """The share of the days from 1 January `year_from` to 31 December `year_to` that have passed by the end of `on`."""
     start = datetime.date(year_from, 1, 1)

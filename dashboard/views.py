@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.capabilities import role_summary, tasks_for
-from accounts.scoping import scope_for
+from accounts.scoping import scope_covers, scope_for
 from brands.models import Recognition, Target
 from brands.selectors import PLAN_FIRST_YEAR, PLAN_LAST_YEAR, brand_lines, reporting_areas, target_grid
 from brands.services import targets_allocate
@@ -24,7 +25,7 @@ from subsidies.selectors import application_worklist as subsidy_worklist
 from training.selectors import counted_trainings
 
 from .forms import DashboardFilterForm, DrillForm, TargetChoiceForm, TargetGridForm
-from .selectors import COUNT_KEYS, jobs_count_startup_employees, progress_summary
+from .selectors import COUNT_KEYS, jobs_count_startup_employees, offered_years, progress_summary
 from .xlsx import progress_workbook, progress_workbook_filename
 
 # Every staff role may read the dashboard: they all view the reference data (accounts/roles.py).
@@ -75,7 +76,10 @@ def index(request):
             "progress": progress,
             "year": year,
             "year_error": year_error,
-            "filter_form": DashboardFilterForm(initial={"year": year}),
+            "filter_form": DashboardFilterForm(initial={"year": year}, years={*offered_years(user=request.user), year}),
+            # A year's view names no plan targets above a brand table that has none for that year.
+            "brands_have_targets": year is None
+            or any(row["trainings_target"] or row["jobs_target"] for row in progress["brands"]),
             "print_view": request.GET.get("print") == "1",
             "subsidy_kinds": dict(SubsidyKind.choices),
             "recognition_kinds": dict(Recognition.Kind.choices),
@@ -106,6 +110,8 @@ def drill(request):
         errors = [error for field_errors in form.errors.values() for error in field_errors]
         return render(request, "dashboard/drill.html", {"errors": errors}, status=400)
     metric, area, brand, year = (form.cleaned_data[key] for key in ("metric", "area", "brand", "year"))
+    if area is not None and not scope_covers(request.user, area):
+        raise Http404("该地区不在您的辖区内。")
     lookup = {"user": request.user, "area": area, "brand": brand, "year": year}
     records = counted_trainings(**lookup) if metric == Target.Metric.TRAININGS else counted_jobs(**lookup)
     page = Paginator(records, DRILL_PER_PAGE).get_page(request.GET.get("page"))

@@ -176,6 +176,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "zh-hans"
+# Thousands separators in amounts (qinzhou_brands/formats/zh_Hans/formats.py).
+FORMAT_MODULE_PATH = ["qinzhou_brands.formats"]
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -201,6 +201,8 @@ def application_totals(*, user, by: str, year: int | None = None) -> list[dict]:
             )
         )
     rows = applications.values(key).annotate(count=Count("id"), amount=_sum()).order_by(order)
+    if by == "status":  # the path's order (draft … paid, then rejected), as the workflow walks it
+        rows = sorted(rows, key=lambda row: Status.values.index(row["status"]))
     labels = {"kind": dict(SubsidyKind.choices), "status": dict(Status.choices)}.get(by, {})
     return [
         {"key": row[key], "label": str(labels.get(row[key], row[key])), **{k: row[k] for k in ("count", "amount")}}

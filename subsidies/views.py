@@ -476,11 +476,19 @@ def _year(request) -> int | None:
 def _budget_rows(user, year):
     rows = selectors.budget_list(user=user, year=year)
     for row in rows:
-        used = row["committed"] + row["paid"]
-        row["used_percent"] = int(used * 100 / row["allocated"]) if row["allocated"] else 0
-        row["paid_percent"] = int(row["paid"] * 100 / row["allocated"]) if row["allocated"] else 0
-        row["committed_percent"] = max(0, min(100, row["used_percent"]) - row["paid_percent"])
+        share = {figure: _share(row[figure], row["allocated"]) for figure in ("committed", "paid")}
+        used = share["committed"] + share["paid"]
+        # 0.4% is "<1%", never "0%": only a budget nothing is drawn on is at 0%.
+        row["used_percent"] = "<1" if 0 < used < 1 else f"{used:.0f}"
+        # Widths with a dot whatever the locale; anything drawn on shows as a sliver of at least 1%.
+        paid = min(100.0, max(share["paid"], 1.0 if share["paid"] else 0.0))
+        committed = min(100.0 - paid, max(share["committed"], 1.0 if share["committed"] else 0.0))
+        row["paid_width"], row["committed_width"] = f"{paid:.2f}", f"{committed:.2f}"
     return rows
+
+
+def _share(amount, allocated) -> float:
+    return float(amount * 100 / allocated) if allocated and amount > 0 else 0.0
 
 
 def _totals(user, year):

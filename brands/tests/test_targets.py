@@ -142,9 +142,29 @@ def test_saving_the_grid_stores_the_targets(admin_client_city, area, housekeepin
     assert (area.pk, housekeeping.pk) not in target_grid(metric="jobs", year=2024)
 
 
+def test_targets_may_be_written_with_thousands_separators(admin_client_city, area, housekeeping):
+    data = {
+        "metric": "trainings",
+        "year": "2025",
+        cell("450702", "housekeeping"): "1,000",
+        cell("450703", "housekeeping"): "1，200",  # the full-width comma of a Chinese keyboard
+        cell("450721", "housekeeping"): "１，５００",
+    }
+    response = admin_client_city.post(TARGETS, data, follow=True)
+    assert "已保存 2025 年培训人次目标分配：新增 3 项" in response.content.decode()
+    assert sorted(target_grid(metric="trainings", year=2025).values()) == [1000, 1200, 1500]
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("abc", "请填写整数"), ("-3", "目标不能为负数"), ("1000001", "目标不能超过 1,000,000"), ("1.5", "请填写整数")],
+    [
+        ("abc", "请填写整数"),
+        ("-3", "目标不能为负数"),
+        ("1000001", "目标不能超过 1,000,000"),
+        ("1,000,001", "目标不能超过 1,000,000"),
+        ("1.5", "请填写整数"),
+        ("1,00", "请填写整数"),  # a comma that separates no thousands is a typo, not a number
+    ],
 )
 def test_a_bad_cell_saves_nothing_and_keeps_what_was_typed(admin_client_city, value, message):
     data = {

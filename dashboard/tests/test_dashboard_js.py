@@ -93,3 +93,50 @@ def test_tooltips_show_names_as_text(dashboard_html):
         assert "<img" not in entry["html"], entry
     assert result["images"] == 0
     assert dialogs == []
+
+
+# --- the allocation grid's live sums (walk of 2026-12) -------------------------------------------------
+
+GRID_PROBE = """() => {
+  const type = (name, text) => {
+    const input = document.querySelector(`input[name="${name}"]`);
+    input.value = text;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    return input;
+  };
+  const sums = () => ({
+    columns: [...document.querySelectorAll("tfoot .column-sum")].map((cell) => cell.textContent),
+    grand: document.querySelector("tfoot .grand-sum").textContent,
+  });
+  type("cell_450702_housekeeping", "1,000");
+  type("cell_450703_housekeeping", "１，２００");
+  const grouped = sums();
+  const bad = type("cell_450721_housekeeping", "abc");
+  const invalid = { ...sums(), marked: bad.classList.contains("is-invalid"), title: bad.title };
+  type("cell_450721_housekeeping", "");
+  return { grouped, invalid, mended: { ...sums(), marked: bad.classList.contains("is-invalid") } };
+}"""
+
+
+def test_the_grid_sums_read_grouped_numbers_and_refuse_to_skip_a_bad_cell(admin_client_city):
+    require_service("Debian's chromium", CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    html = admin_client_city.get(reverse("dashboard:targets"), {"metric": "trainings", "year": "2023"})
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"], headless=True
+        )
+        try:
+            page = browser.new_page()
+            page.set_content(html.content.decode())
+            page.add_script_tag(path=STATIC / "js/dashboard.js")
+            result = page.evaluate(GRID_PROBE)
+        finally:
+            browser.close()
+    # 八桂家政 is the first column: 1,000 + 1,200 typed with separators (and full-width digits).
+    assert result["grouped"]["columns"][0] == "2,200" and result["grouped"]["grand"] == "2,200"
+    # "abc" in the column: the cell is marked, and no total that leaves it out is shown.
+    assert result["invalid"]["marked"] and "请填写整数" in result["invalid"]["title"]
+    assert result["invalid"]["columns"][0] == "—" and result["invalid"]["grand"] == "—"
+    assert result["mended"] == {"columns": result["grouped"]["columns"], "grand": "2,200", "marked": False}

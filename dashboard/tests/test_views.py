@@ -1,6 +1,7 @@
 """The progress dashboard as its users see it: the counted numbers, scope, year filter, drill-down, pace."""
 
 import datetime
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -231,10 +232,13 @@ def test_the_drill_down_by_year_and_for_the_whole_city(viewer_client, data):
 
 
 def test_a_county_clerk_gets_none_of_another_areas_records(clerk_client, data):
-    response = clerk_client.get(DRILL, {"metric": "trainings", "area": "450703"})
-    assert response.status_code == 200
-    assert response.context["page"].paginator.count == 0
-    assert data.other.trainee.name not in response.content.decode()
+    # Another area's drill-down is a 404 like every other cross-area URL, not an empty "共 0 人次".
+    for metric in ("trainings", "jobs"):
+        response = clerk_client.get(DRILL, {"metric": metric, "area": "450703"})
+        assert response.status_code == 404
+        assert data.other.trainee.name not in response.content.decode()
+        assert "共 0" not in response.content.decode()
+    assert clerk_client.get(DRILL, {"metric": "trainings", "area": "450702"}).status_code == 200
     response = clerk_client.get(DRILL, {"metric": "jobs"})
     assert [outcome.pk for outcome in response.context["page"]] == [data.job.pk]
     response = clerk_client.get(DRILL, {"metric": "trainings"})
@@ -366,3 +370,29 @@ def test_the_jobs_drill_down_adds_up_to_the_figure_with_start_up_employees(viewe
     else:
         assert figure == 1
         assert '其中创业实体带动就业 <strong class="text-body">4</strong> 人（未计入带动就业创业人次）' in html
+
+
+# --- the year selector and the plan's subtitle (walk of 2026-12) ----------------------------------
+
+
+def _offered_years(html: str) -> list[str]:
+    select = html[html.index('name="year"') : html.index("</select>", html.index('name="year"'))]
+    return re.findall(r'<option value="(\d+)"', select)
+
+
+def test_the_year_selector_offers_only_years_with_data_or_targets(viewer_client, data, area, recount_tallies):
+    years = _offered_years(viewer_client.get(INDEX).content.decode())
+    assert years == ["2021", "2022", "2023", "2024", "2025"]  # the plan's (targets) years; the data's are in it
+    batch = TrainingBatchFactory(area=area, start_date=D(2026, 3, 1), end_date=D(2026, 3, 20))
+    EnrolmentFactory(batch=batch, completed=True)
+    recount_tallies()
+    assert _offered_years(viewer_client.get(INDEX).content.decode())[-1] == "2026"  # data after the plan
+    # A year the address names is shown as chosen even without data.
+    assert _offered_years(viewer_client.get(INDEX, {"year": "2029"}).content.decode())[-1] == "2029"
+
+
+def test_a_year_without_targets_does_not_name_the_plans_targets(viewer_client, data):
+    html = viewer_client.get(INDEX, {"year": "2023"}).content.decode()
+    assert "每个品牌“十四五”目标" not in html
+    assert "2023 年未下达目标" in html
+    assert "每个品牌“十四五”目标" in viewer_client.get(INDEX).content.decode()  # the whole period keeps it

@@ -66,6 +66,20 @@
   // ---- target allocation grid: row, column and grand sums while typing -------------------------
   var grid = document.getElementById("target-grid");
   if (grid) {
+    // What the server accepts (dashboard/forms.py TargetField): blank (0 here), digits, full-width
+    // digits, thousands separators "," or "，". Anything else is null: an error, never a silent 0.
+    var cellValue = function (text) {
+      var plain = text.trim().replace(/[０-９]/g, function (c) {
+        return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+      });
+      if (plain === "") return 0;
+      if (!/^(\d+|\d{1,3}([,，]\d{3})+)$/.test(plain)) return null;
+      return parseInt(plain.replace(/[,，]/g, ""), 10);
+    };
+    // A sum over an invalid cell is shown as "—", not as the sum of the others.
+    var add = function (sum, value) {
+      return sum === null || value === null ? null : sum + value;
+    };
     var updateSums = function () {
       var rows = grid.querySelectorAll("tbody tr");
       var columns = [];
@@ -73,17 +87,27 @@
       rows.forEach(function (row) {
         var sum = 0;
         row.querySelectorAll("input.target-cell").forEach(function (input, index) {
-          var text = input.value.trim();
-          var value = /^\d+$/.test(text) ? parseInt(text, 10) : 0;
-          sum += value;
-          columns[index] = (columns[index] || 0) + value;
+          var value = cellValue(input.value);
+          if (value === null) {
+            input.classList.add("is-invalid");
+            input.setAttribute("aria-invalid", "true");
+            input.title = "请填写整数（人次），可用千位分隔符，如 1,000；不填表示不设目标。";
+            input.dataset.liveInvalid = "1";
+          } else if (input.dataset.liveInvalid) {
+            input.classList.remove("is-invalid");
+            input.removeAttribute("aria-invalid");
+            input.removeAttribute("title");
+            delete input.dataset.liveInvalid;
+          }
+          sum = add(sum, value);
+          columns[index] = add(columns[index] === undefined ? 0 : columns[index], value);
         });
-        grand += sum;
+        grand = add(grand, sum);
         var cell = row.querySelector(".row-sum");
         if (cell) cell.textContent = fmt(sum);
       });
       grid.querySelectorAll("tfoot .column-sum").forEach(function (cell, index) {
-        cell.textContent = fmt(columns[index] || 0);
+        cell.textContent = fmt(columns[index] === undefined ? 0 : columns[index]);
       });
       var grandCell = grid.querySelector("tfoot .grand-sum");
       if (grandCell) grandCell.textContent = fmt(grand);

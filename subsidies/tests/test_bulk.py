@@ -66,7 +66,7 @@ def test_the_confirmation_states_the_count_and_the_total(client, clerk, drafts, 
     response = client.post(_url("bulk_confirm", "submit"), {"ids": [a.pk for a in drafts] + [theirs.pk]})
     assert response.status_code == 200
     summary = response.content.decode()
-    assert "将对以下 <strong>5</strong> 份申请逐份提交，申请金额合计 <strong>7500.00</strong> 元" in summary
+    assert "将对以下 <strong>5</strong> 份申请逐份提交，申请金额合计 <strong>7,500.00</strong> 元" in summary
     assert "另有 1 份所选申请不存在或不在您的管辖范围内" in summary
     assert theirs.trainee.name not in summary
     assert all(a.status == Status.DRAFT for a in SubsidyApplication.objects.filter(pk__in=[a.pk for a in drafts]))
@@ -79,7 +79,7 @@ def test_each_application_goes_through_the_service_and_refusals_are_listed(clien
     response = client.post(_url("bulk_run", "submit"), {"ids": ids, "comment": "批量提交"})
     assert response.status_code == 200
     content = response.content.decode()
-    assert "已提交 4 份（合计 6000.00 元）；未办理 2 份。" in content
+    assert "已提交 4 份（合计 6,000.00 元）；未办理 2 份。" in content
     assert "申请当前状态为“已提交”，不能提交。" in content
     assert f"编号 {theirs.pk}" in content and "申请不存在，或不在您的管辖范围内。" in content
     assert theirs.trainee.name not in content
@@ -114,7 +114,7 @@ def test_approving_many_keeps_the_budget_rule_for_each(client, clerk, reviewer, 
     assert len(listed.context["page"]) == 5
     response = client.post(_url("bulk_run", "approve"), {"ids": [a.pk for a in drafts]})
     content = response.content.decode()
-    assert "已审批 3 份（合计 4500.00 元）；未办理 2 份。" in content
+    assert "已审批 3 份（合计 4,500.00 元）；未办理 2 份。" in content
     assert content.count("就业补助资金余额不足：剩余 0.00 元，本申请 1500.00 元。") == 2
     assert SubsidyApplication.objects.filter(status=Status.APPROVED).count() == 3
 

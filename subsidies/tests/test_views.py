@@ -354,3 +354,43 @@ def test_create_export_service_application(client, clerk, area):
     )
     assert response.status_code == 302
     assert SubsidyApplication.objects.get().labour_export == export
+
+
+# --- the budgets page as the walk of 2026-12 found it ------------------------------------------------
+
+
+def test_budget_amounts_have_thousands_separators_and_a_small_use_shows(
+    client, city_admin, base_application, advance, budget
+):
+    advance(base_application(amount=Decimal("4000.00")), Status.APPROVED)  # 0.4% of 1,000,000
+    _login(client, city_admin)
+    page = client.get(reverse("subsidies:budget_list")).content.decode()
+    assert "1,000,000.00" in page and "1000000.00" not in page  # as the dashboard's ¥13,500,000
+    assert "996,000.00" in page  # the remainder
+    assert "已使用 &lt;1%" in page and "已使用 0%" not in page
+    assert 'bg-warning" style="width: 1.00%"' in page  # approved, not paid: a visible sliver
+
+
+def test_budget_use_is_rounded_and_an_untouched_budget_is_at_zero(
+    client, city_admin, base_application, advance, budget
+):
+    _login(client, city_admin)
+    assert "已使用 0%" in client.get(reverse("subsidies:budget_list")).content.decode()
+    advance(base_application(amount=Decimal("125000.00")), Status.APPROVED)
+    page = client.get(reverse("subsidies:budget_list")).content.decode()
+    assert "已使用 12%" in page and 'style="width: 12.50%"' in page
+
+
+def test_the_status_summary_follows_the_path(
+    client, clerk, city_admin, base_application, advance, budget, training_rule, make_enrolment
+):
+    advance(base_application(amount=Decimal("100.00")), Status.APPROVED)
+    for amount, status in (("200.00", Status.DRAFT), ("300.00", Status.SUBMITTED)):
+        application = services.application_create(
+            user=clerk, rule=training_rule, amount=Decimal(amount), enrolment=make_enrolment()
+        )
+        advance(application, status)
+    _login(client, city_admin)
+    totals = client.get(reverse("subsidies:budget_list")).context["totals"]
+    (by_status,) = [total for total in totals if total["by"] == "status"]
+    assert [row["label"] for row in by_status["rows"]] == ["草稿", "已提交", "已审批"]
