@@ -203,6 +203,7 @@ def test_clerk_to_city_main_flow(sessions, open_as, clerk, reviewer, city_admin,
 
     sessions.step("经办员：登记结业与证书")
     action(page, "登记结业与证书").click()
+    page.wait_for_load_state()  # the page's script ties 本页全部结业 to the rows once it has run
     page.get_by_label("本页全部结业").check()
     for name in (HUANG, LI, CHEN):
         expect(page.get_by_label(f"{name} 已结业", exact=True)).to_be_checked()

@@ -154,7 +154,7 @@ def test_the_batch_page_previews_each_persons_rule_and_amount(client, clerk, are
     page = client.get(reverse("subsidies:batch_applications", args=[batch.pk]), {"rule": ""})
     html = page.content.decode()
     assert "按工种、证书和人员类别自动匹配" in html
-    assert "<td>母婴护理员培训补贴（四级）</td>" in html and '<td class="text-end">1800.00</td>' in html
+    assert "<td>母婴护理员培训补贴（四级）</td>" in html and '<td class="text-end">1,800.00</td>' in html
     response = client.post(reverse("subsidies:batch_applications", args=[batch.pk]), {"rule": ""})
     assert response.status_code == 302
     assert SubsidyApplication.objects.get().amount == Decimal("1800.00")
