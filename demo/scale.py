@@ -636,12 +636,7 @@ class _Loader:
                 start += datetime.timedelta(days=1)
                 end += datetime.timedelta(days=1)
             seen.add((area.id, occupation_id, start, end))
-            if end < self.today:
-                status = TrainingBatch.Status.COMPLETED
-            elif start <= self.today:
-                status = TrainingBatch.Status.RUNNING
-            else:
-                status = TrainingBatch.Status.PLANNED
+            status = TrainingBatch.Status.on(start, end, self.today)
             batches.append(_Batch(ids.take(), area, occupation_id, occupation, brand, start, end, size, status.value))
         table = _Table(
             TrainingBatch,

@@ -102,6 +102,11 @@ class TrainingBatch(models.Model):
         RUNNING = "running", _("培训中")
         COMPLETED = "completed", _("已结业")
 
+        @classmethod
+        def on(cls, start_date, end_date, today) -> "TrainingBatch.Status":
+            """The status a batch with these dates has on `today` (a batch found in a file has no other)."""
+            return cls.COMPLETED if end_date < today else cls.RUNNING if start_date <= today else cls.PLANNED
+
     area = models.ForeignKey(Area, verbose_name=_("承办地区"), on_delete=models.PROTECT, related_name="batches")
     occupation = models.ForeignKey(
         Occupation, verbose_name=_("职业（工种）"), on_delete=models.PROTECT, related_name="batches"

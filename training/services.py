@@ -73,14 +73,7 @@ def batch_get_or_create(
     existing = batch_find(area=area, occupation=occupation, provider=provider, start_date=start_date, end_date=end_date)
     if existing is not None:
         return existing, False
-    today = timezone.localdate()
-    status = (
-        TrainingBatch.Status.COMPLETED
-        if end_date < today
-        else TrainingBatch.Status.RUNNING
-        if start_date <= today
-        else TrainingBatch.Status.PLANNED
-    )
+    status = TrainingBatch.Status.on(start_date, end_date, timezone.localdate())
     batch = batch_create(
         user=user,
         area=area,
