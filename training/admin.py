@@ -21,7 +21,7 @@ from brands.resources import SafeExportResource
 from core.imports.admin import ImportRecordAdmin
 
 from . import services, tallies
-from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
+from .models import Enrolment, PriorityCategory, ResultsImport, RosterImport, Trainee, TrainingBatch
 from .validators import clean_trainee_name, clean_trainee_phone
 
 
@@ -293,9 +293,21 @@ class EnrolmentAdmin(
         tallies.training_changed(batch_ids={b for b, _t in pairs}, trainee_ids={t for _b, t in pairs})
 
 
-@admin.register(RosterImport)
-class RosterImportAdmin(AreaScopedAdminMixin, ImportRecordAdmin):
+class BatchImportAdmin(AreaScopedAdminMixin, ImportRecordAdmin):
+    """The read-only record of a batch's imports, scoped by the batch's area."""
+
     area_field = "batch__area"
+    list_filter = ("status", "batch__area")
+    list_select_related = ("batch", "batch__area", "batch__occupation", "uploaded_by")
+
+
+@admin.register(ResultsImport)
+class ResultsImportAdmin(BatchImportAdmin):
+    list_display = ("file_name", "batch", "uploaded_by", "uploaded_at", "status", "rows", "error_rows", "updated_count")
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(BatchImportAdmin):
     list_display = (
         "file_name",
         "batch",
@@ -308,5 +320,3 @@ class RosterImportAdmin(AreaScopedAdminMixin, ImportRecordAdmin):
         "updated_count",
         "enrolled_count",
     )
-    list_filter = ("status", "batch__area")
-    list_select_related = ("batch", "batch__area", "batch__occupation", "uploaded_by")

@@ -26,7 +26,7 @@ from employment.tests.factories import (
 )
 from subsidies.models import EvidenceKind, SubsidyApplication, SubsidyRule
 from subsidies.tests.factories import BudgetFactory
-from training.models import PriorityCategory, RosterImport
+from training.models import PriorityCategory, ResultsImport, RosterImport
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +87,7 @@ EXPECTED = {
     # Enrolled by rosters only; results are recorded through the batch's results service.
     "training.enrolment": {"superuser": "lvcd", **AREA_RECORDS, "city_admin": "lvcd"},
     "training.rosterimport": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
+    "training.resultsimport": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
     "employment.jobreferral": {"superuser": ALL, **AREA_RECORDS},
     # Recorded through the service; no service changes an outcome: a wrong one is deleted (recounted).
     "employment.employmentoutcome": {"superuser": "lvad", **AREA_RECORDS, "city_admin": "lvad"},
@@ -125,7 +126,7 @@ def _outcome(area):
 
 
 def _import_row(model, area):
-    options = {"batch": _batch(area)} if model is RosterImport else {"area": area}
+    options = {"batch": _batch(area)} if model in (RosterImport, ResultsImport) else {"area": area}
     return model.objects.create(file_name="名单.xlsx", file_size=1, content=b"x", **options)
 
 
@@ -152,6 +153,7 @@ BUILDERS = {
     "training.trainee": (lambda area: EnrolmentFactory(trainee=TraineeFactory(), batch=_batch(area)).trainee, True),
     "training.enrolment": (lambda area: EnrolmentFactory(batch=_batch(area)), True),
     "training.rosterimport": (lambda area: _import_row(RosterImport, area), True),
+    "training.resultsimport": (lambda area: _import_row(ResultsImport, area), True),
     "employment.jobreferral": (lambda area: JobReferralFactory(area=area), True),
     "employment.employmentoutcome": (_outcome, True),
     "employment.labourexport": (lambda area: LabourExportFactory(area=area), True),
