@@ -6,16 +6,29 @@ import datetime
 from collections.abc import Iterable
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 # Free text a person writes (comments, reasons, resolutions): the API's serializers and the pages' forms
 # take at most this many characters, so that neither entry point accepts what the other refuses.
 FREE_TEXT_MAX_LENGTH = 1000
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: under the field it names, otherwise at the top."""
-    if hasattr(error, "error_dict"):
+NOT_ALLOWED = "您没有权限进行此操作。"
+
+
+def service_error_messages(error: ValidationError | PermissionDenied) -> list[str]:
+    """A service's refusal as the messages to show the user (a bare PermissionDenied says it is not allowed)."""
+    if isinstance(error, PermissionDenied):
+        return [str(error) or NOT_ALLOWED]
+    return list(getattr(error, "messages", None) or [str(error)])
+
+
+def add_service_errors(form: forms.Form, error: ValidationError | PermissionDenied) -> None:
+    """Show a service's refusal on the form: a ValidationError under the field it names, otherwise (and a
+    PermissionDenied) at the top."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error) or NOT_ALLOWED)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields and field != NON_FIELD_ERRORS else None, errors)
     else:

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,13 +44,6 @@ CASES_PER_PAGE = 50
 
 
 GET_OR_POST = ["GET", "HEAD", "POST"]
-
-
-def _show_service_error(form: Form, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error) or "您没有权限进行此操作。")
-    else:
-        add_service_errors(form, error)
 
 
 def _record_form_kwargs(user) -> dict:
@@ -154,7 +146,7 @@ def referral_create(request, pk: int):
         try:
             referral = services.referral_create(user=request.user, trainee=trainee, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _show_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"已为{trainee.name}登记岗位推荐：{referral.employer_label} · {referral.position}。"
@@ -176,7 +168,7 @@ def outcome_create(request, pk: int):
         try:
             outcome = services.outcome_create(user=request.user, trainee=trainee, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _show_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"已为{trainee.name}登记{outcome.get_kind_display()}结果：{outcome.description}。"
@@ -336,7 +328,7 @@ def labour_export_create(request):
         try:
             export = services.labour_export_create(user=user, **data)
         except (ValidationError, PermissionDenied) as error:
-            _show_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -428,7 +420,7 @@ def wage_case_create(request):
         try:
             case = services.wage_case_create(user=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _show_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已登记欠薪举报投诉案件。请在本页跟进办理进度，结案时填写处理结果。")
             return redirect("employment:wage_case_detail", pk=case.pk)
@@ -457,7 +449,7 @@ def wage_case_detail(request, pk: int):
         try:
             case = services.wage_case_progress(case=case, user=user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _show_service_error(form, error)
+            add_service_errors(form, error)
             # The service set the new status on the instance before refusing: show the case as it is saved.
             case = selectors.wage_case_get(user=user, pk=pk)
         else:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.scoping import scope_queryset
 from accounts.selectors import organisation_list, recognition_list
-from core.forms import add_service_errors
+from core.forms import add_service_errors, service_error_messages
 from core.xlsx import add_table_sheet, new_workbook, xlsx_response
 from employment import selectors as employment_selectors
 from employment.models import EmploymentOutcome
@@ -48,19 +48,6 @@ GET_OR_POST = ["GET", "HEAD", "POST"]
 TOTAL_TITLES = {"area": "按地区", "brand": "按劳务品牌", "kind": "按补贴类型", "status": "按状态"}
 TOTAL_KEYS = {"area": "地区", "brand": "劳务品牌", "kind": "补贴类型", "status": "状态"}
 BUDGET_FIGURES = ("allocated", "committed", "paid", "remaining")  # the columns after year and area
-
-
-def _error_messages(error: ValidationError | PermissionDenied) -> list[str]:
-    if isinstance(error, PermissionDenied):
-        return [str(error) or "您没有权限进行此操作。"]
-    return list(getattr(error, "messages", None) or [str(error)])
-
-
-def _show_service_error(form, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error) or "您没有权限进行此操作。")
-    else:
-        add_service_errors(form, error)
 
 
 # --- applications ---------------------------------------------------------------------------------
@@ -166,7 +153,7 @@ def application_action(request, pk: int, action: str):
         try:
             service(application=application, user=user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _show_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, words.done)
             return redirect("subsidies:application_detail", pk=application.pk)
@@ -189,7 +176,7 @@ def evidence_upload(request, pk: int):
                 application=application, user=user, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"]
             )
         except (ValidationError, PermissionDenied) as error:
-            _show_service_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"已上传证明材料：{evidence.original_name}。")
             return redirect("subsidies:application_detail", pk=application.pk)
@@ -208,7 +195,7 @@ def evidence_remove(request, pk: int, evidence_id: int):
     try:
         services.evidence_remove(evidence=evidence, user=user)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, "证明材料未删除：" + "；".join(_error_messages(error)))
+        messages.error(request, "证明材料未删除：" + "；".join(service_error_messages(error)))
     else:
         messages.success(request, f"已删除证明材料：{evidence.original_name}。")
     return redirect(f"{reverse('subsidies:application_detail', args=[application.pk])}#evidence")
@@ -398,7 +385,7 @@ def application_create(request):
             try:
                 application = services.application_create(user=user, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as error:
-                _show_service_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "已登记补贴申请（草稿）。请上传证明材料后提交审核。")
                 return redirect("subsidies:application_detail", pk=application.pk)
@@ -453,7 +440,7 @@ def batch_applications(request, batch_id: int):
                 return redirect(f"{reverse('subsidies:application_list')}?kind={SubsidyKind.TRAINING}")
             eligible, ineligible = _preview(user, batch, rule)
         except (ValidationError, PermissionDenied) as error:
-            for message in _error_messages(error):
+            for message in service_error_messages(error):
                 form.add_error(None, message)
     return render(
         request,
