@@ -32,7 +32,6 @@ class JobReferralResource(SafeExportResource):
             "result",
             "note",
         )
-        export_order = fields
 
 
 class EmploymentOutcomeResource(SafeExportResource):
@@ -54,7 +53,6 @@ class EmploymentOutcomeResource(SafeExportResource):
             "jobs_created",
             "note",
         )
-        export_order = fields
 
 
 class WageCaseResource(SafeExportResource):

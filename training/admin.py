@@ -81,7 +81,6 @@ class TraineeResource(SafeExportResource):
             "note",
             "created_at",
         )
-        export_order = fields
 
     def dehydrate_categories(self, trainee):
         return "、".join(category.name for category in trainee.categories.all())
@@ -117,7 +116,6 @@ class EnrolmentResource(SafeExportResource):
             "certificate_number",
             "certificate_date",
         )
-        export_order = fields
 
     def dehydrate_assessment(self, enrolment):
         return enrolment.get_assessment_display()
