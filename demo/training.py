@@ -77,6 +77,21 @@ def roster_workbook(rows: list[list], title: str | None = None) -> bytes:
     return workbook_bytes(workbook)
 
 
+def _import_roster(batch: TrainingBatch, clerk, name: str, rows: list[list]) -> None:
+    """The rows imported into the batch as a clerk's roster file named `<area><name>.xlsx`, committed."""
+    import_from_file(
+        spec=ROSTER,
+        scope=batch,
+        user=clerk,
+        file_name=f"{batch.area}{name}.xlsx",
+        content=roster_workbook(rows),
+        dry_run=False,
+        skip_invalid=True,
+        mark_completed=False,
+        via="命令行导入",
+    )
+
+
 def load(*, clerks: dict) -> dict[str, int]:
     """`clerks` maps area codes to the clerk accounts that upload in that area."""
     rng = random.Random(2022)  # the same demo every time
@@ -94,17 +109,7 @@ def load(*, clerks: dict) -> dict[str, int]:
         batches += 1
         rows = [_person(rng, areas[area_code], number) for number in range(count)]
         if rows and not batch.enrolments.exists():
-            import_from_file(
-                spec=ROSTER,
-                scope=batch,
-                user=clerks.get(area_code),
-                file_name=f"{batch.area}{batch.occupation}{batch.start_date:%Y%m}期花名册.xlsx",
-                content=roster_workbook(rows),
-                dry_run=False,
-                skip_invalid=True,
-                mark_completed=False,
-                via="命令行导入",
-            )
+            _import_roster(batch, clerks.get(area_code), f"{batch.occupation}{batch.start_date:%Y%m}期花名册", rows)
         if completed and batch.end_date < timezone.localdate():
             _complete(batch, clerks.get(area_code), rng)
     _preview_with_errors(areas, clerks, rng)
@@ -137,17 +142,8 @@ def _entrepreneurship_batch(areas, clerks) -> int:
         )
     rng = random.Random(2025)  # its own sequence: the other batches' people stay as they were
     if not batch.enrolments.exists():
-        import_from_file(
-            spec=ROSTER,
-            scope=batch,
-            user=clerk,
-            file_name=f"{batch.area}创业培训{batch.start_date:%Y%m}期花名册.xlsx",
-            content=roster_workbook([_person(rng, area, number) for number in range(count)]),
-            dry_run=False,
-            skip_invalid=True,
-            mark_completed=False,
-            via="命令行导入",
-        )
+        rows = [_person(rng, area, number) for number in range(count)]
+        _import_roster(batch, clerk, f"创业培训{batch.start_date:%Y%m}期花名册", rows)
     if not batch.enrolments.filter(completed=True).exists():
         entries = [
             ResultEntry(
