@@ -69,7 +69,18 @@ class CityReferenceDataAdminMixin:
         return admin_may_write(request) and super().has_import_permission(request)
 
 
-class AreaScopedAdminMixin(CityReferenceDataAdminMixin, ImportNeedsWritePermissionMixin):
+class NotYoursIs404AdminMixin:
+    """An object the user's queryset does not hold answers 404, as in the UI, instead of the admin's redirect
+    with a "does not exist" message: the change, delete, password and history pages all look it up here."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(NOT_YOURS)
+        return obj
+
+
+class AreaScopedAdminMixin(NotYoursIs404AdminMixin, CityReferenceDataAdminMixin, ImportNeedsWritePermissionMixin):
     """Narrows the changelist, every object view and the area and organisation choices to the user's scope.
 
     County users only read training, employment and subsidy records here (writes are the city
@@ -84,12 +95,6 @@ class AreaScopedAdminMixin(CityReferenceDataAdminMixin, ImportNeedsWritePermissi
 
     def scope(self, queryset, request):
         return scope_queryset(queryset, request.user, area_field=self.area_field)
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404(NOT_YOURS)
-        return obj
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "area":
@@ -302,7 +307,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(NotYoursIs404AdminMixin, UserAdmin):
     """The city administrator manages the programme's staff accounts (selectors.staff_account_list): never a
     superuser or an account made for something else, whose password page, change page and deletion answer
     404. They hand out the five roles only: no other group, no single permission, no superuser status; an
@@ -318,13 +323,6 @@ class StaffUserAdmin(UserAdmin):
         if request.user.is_superuser:
             return accounts
         return accounts.filter(pk__in=staff_account_list(user=request.user).values("pk"))
-
-    def get_object(self, request, object_id, from_field=None):
-        # Also the password page (`<id>/password/`) and both history pages look the account up here.
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404(NOT_YOURS)
-        return obj
 
     def _manages(self, request, obj) -> bool:
         return obj is None or staff_account_list(user=request.user).filter(pk=obj.pk).exists()

@@ -10,7 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import NOT_YOURS, AreaScopedAdminMixin, CityReferenceDataAdminMixin, SystemRecordsAdminMixin
+from accounts.admin import (
+    NOT_YOURS,
+    AreaScopedAdminMixin,
+    CityReferenceDataAdminMixin,
+    NotYoursIs404AdminMixin,
+    SystemRecordsAdminMixin,
+)
 from brands.admin import PlainLabelsAdminMixin
 
 from . import selectors
@@ -69,7 +75,7 @@ class EvidenceKindAdmin(PlainLabelsAdminMixin, CityReferenceDataAdminMixin, admi
 
 
 @admin.register(Budget)
-class BudgetAdmin(CityReferenceDataAdminMixin, GuardedHistoryAdmin):
+class BudgetAdmin(NotYoursIs404AdminMixin, CityReferenceDataAdminMixin, GuardedHistoryAdmin):
     """Scoped as on the budget page (selectors.budget_scope): a county user reads their own area's budget
     and the city's, nothing else; another area's budget, its page and its history answer 404."""
 
@@ -80,12 +86,6 @@ class BudgetAdmin(CityReferenceDataAdminMixin, GuardedHistoryAdmin):
 
     def get_queryset(self, request):
         return selectors.budget_scope(super().get_queryset(request), user=request.user)
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404(NOT_YOURS)
-        return obj
 
 
 class ReadOnlyInline(admin.TabularInline):
