@@ -225,21 +225,16 @@ def _commit_record(spec, record, *, via: str = "", progress=None) -> ImportRepor
             progress=progress,
             options=spec.options_of(record),
         )
-    except (SpreadsheetError, DatabaseError) as problem:
-        # The transaction has rolled back: nothing of this file is in the database.
-        if isinstance(problem, SpreadsheetError):
-            message = str(problem)
-        else:
+    except (SpreadsheetError, DatabaseError, ValidationError) as problem:
+        # The transaction has rolled back: nothing of this file is in the database. A ValidationError is a
+        # spec writing through a domain service that refused at the last moment (a certificate number
+        # another area took since the check): the clerk reads the service's words.
+        if isinstance(problem, DatabaseError):
             logger.exception("%s %s failed while writing", spec.title, record.pk)
             message = f"{via}：写入数据库时出错，已整体撤销。" if via else ROLLED_BACK
+        else:
+            message = "；".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
         _finish(spec, record, status=_move(record, "fail"), message=message)
-        if via:
-            raise
-        return None
-    except ValidationError as problem:
-        # A spec writing through a domain service that refused at the last moment (a certificate number
-        # another area took since the check): rolled back too, and the clerk reads the service's words.
-        _finish(spec, record, status=_move(record, "fail"), message="；".join(problem.messages))
         if via:
             raise
         return None
