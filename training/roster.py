@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from core.identity import IdNumber, IdNumberError, parse_id_number
-from core.imports.cells import cell_text
+from core.imports.cells import WHITESPACE, cell_text
 from core.imports.report import RowError
 
 from .validators import name_problem, normalise_phone, phone_problem
@@ -81,7 +81,6 @@ CATEGORY_SYNONYMS = {name: code for code, name in CATEGORIES.items()} | {
 }
 CATEGORY_SEPARATORS = re.compile(r"[、,，/／;；]")
 SEX_VALUES = {"男": "M", "女": "F", "男性": "M", "女性": "F"}
-WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
