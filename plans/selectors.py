@@ -19,9 +19,9 @@ from .models import AnnualPlan, AnnualPlanLine, KeyProject, Milestone, MonthlyRe
 
 
 def plan_list(*, user) -> QuerySet:
-    return scope_queryset(AnnualPlan.objects.select_related("area"), user).annotate(
-        project_count=Count("projects", distinct=True)
-    )
+    plans = scope_queryset(AnnualPlan.objects.select_related("area"), user)
+    # Ordered again: an aggregate drops the model's ordering.
+    return plans.annotate(project_count=Count("projects", distinct=True)).order_by("-year", "area__sort_order", "pk")
 
 
 def plan_get(*, user, pk: int) -> AnnualPlan | None:
@@ -194,3 +194,15 @@ def project_get(*, user, pk: int) -> KeyProject | None:
 def month_lock_of(report: MonthlyReport):
     """The lock record of the report's month (locked, or reopened with its reason), if any."""
     return MonthLock.objects.filter(area=report.area_id, month=report.month).select_related("reopened_by").first()
+
+
+def plan_flags(*, user, timeliness: bool = True) -> dict:
+    """What the dashboard and the home page show of the plans: overdue milestones (the first 20 and how many
+    there are) and, when asked, each area's reporting timeliness; empty for a user who may not see plans."""
+    if not user.has_perm("plans.view_annualplan"):
+        return {}
+    overdue = overdue_milestones(user=user)
+    flags = {"overdue": list(overdue[:20]), "overdue_count": overdue.count()}
+    if timeliness and user.has_perm("plans.view_monthlyreport"):
+        flags["timeliness"] = report_timeliness(user=user)
+    return flags
