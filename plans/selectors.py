@@ -202,7 +202,8 @@ def plan_flags(*, user, timeliness: bool = True) -> dict:
     if not user.has_perm("plans.view_annualplan"):
         return {}
     overdue = overdue_milestones(user=user)
-    flags = {"overdue": list(overdue[:20]), "overdue_count": overdue.count()}
+    shown = list(overdue[:20])
+    flags = {"overdue": shown, "overdue_count": len(shown) if len(shown) < 20 else overdue.count()}
     if timeliness and user.has_perm("plans.view_monthlyreport"):
         flags["timeliness"] = report_timeliness(user=user)
     return flags

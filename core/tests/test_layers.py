@@ -81,13 +81,13 @@ def later():
 """
     assert forbidden_imports(source, package="accounts", filename="accounts/planted.py") == [
         "accounts/planted.py:2: `training.models` is above accounts (layers: "
-        "core ← brands ← accounts ← training ← employment ← subsidies ← dashboard ← qinzhou_brands); "
+        "core ← brands ← accounts ← training ← employment ← subsidies ← plans ← dashboard ← qinzhou_brands); "
         "move the code down to accounts or below, or pass it in",
         "accounts/planted.py:3: `subsidies` is above accounts (layers: "
-        "core ← brands ← accounts ← training ← employment ← subsidies ← dashboard ← qinzhou_brands); "
+        "core ← brands ← accounts ← training ← employment ← subsidies ← plans ← dashboard ← qinzhou_brands); "
         "move the code down to accounts or below, or pass it in",
         "accounts/planted.py:8: `dashboard.selectors` is above accounts (layers: "
-        "core ← brands ← accounts ← training ← employment ← subsidies ← dashboard ← qinzhou_brands); "
+        "core ← brands ← accounts ← training ← employment ← subsidies ← plans ← dashboard ← qinzhou_brands); "
         "move the code down to accounts or below, or pass it in",
         "accounts/planted.py:9: `demo.scale` is tooling: no app imports demo/",
     ]
