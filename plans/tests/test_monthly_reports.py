@@ -242,3 +242,19 @@ def test_another_areas_user_finds_none_of_the_report(client, reviewer, make_staf
     assert client.get(reverse("plans:report_detail", args=[report.pk])).status_code == 404
     assert client.post(reverse("plans:report_update", args=[report.pk]), {"note": "x"}).status_code == 404
     assert client.post(reverse("plans:report_action", args=[report.pk, "submit"])).status_code == 404
+
+
+def test_the_clerk_reads_the_refusal_on_the_referral_form(client, person, clerk, reviewer, city_admin, month):
+    accepted(services.report_open(user=reviewer, month=month), reviewer, city_admin)
+    client.force_login(clerk)
+    data = {
+        "employer_name": "好帮手家政",
+        "position": "家政服务员",
+        "referred_on": (month + datetime.timedelta(days=5)).isoformat(),
+        "channel": "job_fair",
+        "result": "pending",
+    }
+    response = client.post(reverse("employment:referral_create", args=[person.pk]), data)
+    assert response.status_code == 200
+    assert "该月数据已锁定，不能登记或修改该月的记录" in response.content.decode()
+    assert JobReferral.objects.count() == 0
