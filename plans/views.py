@@ -44,7 +44,7 @@ def _refused(request, error: ValidationError | PermissionDenied, what: str) -> N
 
 def _form_refused(request, form, what: str) -> None:
     problems = [
-        f"{form.fields[name].label if name in form.fields else ''}{'：' if name in form.fields else ''}{error}"
+        f"{form.fields[name].label}：{error}" if name in form.fields else error
         for name, errors in form.errors.items()
         for error in errors
     ]
