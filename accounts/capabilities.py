@@ -99,6 +99,22 @@ TASKS = [
         },
     ),
     Task(
+        "年度计划与月报",
+        "县区年度计划安排和重点建设项目（节点进度），每月月报（数据自动统计，审核通过后该月数据锁定）。",
+        None,
+        "journal-text",
+        by_role={
+            Role.COUNTY_CLERK: "编制本县区年度计划和重点建设项目，更新节点进度；填写月报情况说明。",
+            Role.COUNTY_REVIEWER: "报送本县区年度计划和月报（月报数据由系统统计），更新重点项目节点进度。",
+            Role.CITY_ADMIN: "审核各县区年度计划（通过后即为该年度县区目标）和月报（通过后该月数据锁定），必要时重新开放某月。",
+            Role.CITY_VIEWER: "查看各县区年度计划、重点项目进度和月报报送情况。",
+        },
+        links=(
+            ("年度计划", "plans:plan_list", "plans.view_annualplan"),
+            ("月报", "plans:report_list", "plans.view_monthlyreport"),
+        ),
+    ),
+    Task(
         "目标分配",
         "按年度把全市培训和就业目标分配到各县区、各劳务品牌。",
         "dashboard:targets",

@@ -104,3 +104,44 @@ class ApiToken(TokenProxy):
     @property
     def masked_key(self) -> str:
         return mask_token_key(self.key)
+
+
+class MonthLock(models.Model):
+    """A month of an area whose figures the city accepted in its monthly report (月报): records dated in it
+    are no longer added, changed or deleted by county roles (`accounts.scoping.require_open_month`). The
+    city administrator reopens it with a reason; the row stays, unlocked, with who reopened it and why."""
+
+    area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="month_locks")
+    month = models.DateField(_("月份"), help_text=_("该月第一天。"))
+    locked = models.BooleanField(_("已锁定"), default=True)
+    locked_at = models.DateTimeField(_("锁定时间"), default=timezone.now)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("锁定人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(_("重新开放时间"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("重新开放人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopen_reason = models.CharField(_("重新开放原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("月度数据锁定")
+        verbose_name_plural = _("月度数据锁定")
+        ordering = ["-month", "area__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "month"], name="month_lock_unique_area_month"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="month_lock_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.area} {self.month:%Y年%m月}{'（已锁定）' if self.locked else '（已重新开放）'}"

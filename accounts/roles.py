@@ -44,6 +44,7 @@ READ_ONLY_RULES = [
     ("training", "*", VIEW),
     ("employment", "*", VIEW),
     ("subsidies", "*", VIEW),
+    ("plans", "*", VIEW),
 ]
 
 ROLE_PERMISSION_RULES = {
@@ -53,8 +54,10 @@ ROLE_PERMISSION_RULES = {
         ("training", "*", EDIT),
         ("employment", "*", EDIT),
         ("subsidies", "*", EDIT),
+        ("plans", "*", EDIT),
     ],
-    Role.COUNTY_REVIEWER: READ_ONLY_RULES,
+    # The reviewer submits the area's annual plan and monthly report (plans/workflow.py says which step).
+    Role.COUNTY_REVIEWER: [*READ_ONLY_RULES, ("plans", "monthlyreport", EDIT), ("plans", "annualplan", EDIT)],
     Role.CITY_ADMIN: [
         ("brands", "*", ALL),
         ("accounts", "staffprofile", ALL),
@@ -64,6 +67,8 @@ ROLE_PERMISSION_RULES = {
         ("training", "*", ALL),
         ("employment", "*", ALL),
         ("subsidies", "*", ALL),
+        ("plans", "*", EDIT),
+        ("accounts", "monthlock", VIEW),
         # Unlocking a username deletes its attempts; the login logs stay (the admin never edits either).
         ("axes", "accessattempt", ("view", "delete")),
         ("axes", "accesslog", VIEW),

@@ -5,6 +5,7 @@ the user's scope is simply absent, so asking for it by id is a 404, never a 403 
 confirm it exists. Every write checks its area with `require_area` (refused with `OutOfScope`),
 and which people of the city-wide registry a user may see is `trainees_visible`."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from django.db.models import QuerySet
 
 from brands.models import Area
 
-from .models import StaffProfile
+from .models import MonthLock, StaffProfile
 from .roles import CITY_AREA_ROLES, CITY_ROLES, COUNTY_ROLES, ROLE_BY_GROUP, Role
 
 
@@ -99,6 +100,41 @@ def require_area(user, area: Area | None = None, *, action: str = "办理业务"
     if area is not None and area.pk != scope.area.pk:
         raise OutOfScope(f"只能在本辖区（{scope.area.short_name}）{action}。")
     return scope.area
+
+
+class MonthLocked(ValidationError):
+    """The refusal of a county user's write dated in a month the city locked (accepted monthly report)."""
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_locked_message(area: Area, day: datetime.date, *, action: str = "登记或修改") -> str:
+    return (
+        f"{area.short_name}{day.year}年{day.month}月的月报已由市人社局审核通过，该月数据已锁定，不能{action}该月的记录。"
+        "确需更正的，请联系市人社局管理员重新开放该月。"
+    )
+
+
+def locked_months(user, area: Area | None) -> set[datetime.date]:
+    """The months (their first days) of `area` in which `user` may not write: the locked ones, for a county
+    user; none for city users and an operator at the command line (user None), whom the lock does not bind."""
+    if area is None or user is None or scope_for(user).role not in COUNTY_ROLES:
+        return set()
+    return set(MonthLock.objects.filter(area=area.pk, locked=True).values_list("month", flat=True))
+
+
+def require_open_month(user, area: Area | None, *days: datetime.date | None, action: str = "登记或修改") -> None:
+    """MonthLocked when a county user writes a record of `area` dated (any of `days`) in a locked month: the
+    check every county write path makes next to `require_area` (imports, referrals, outcomes, results)."""
+    dated = [day for day in days if day is not None]
+    if not dated or area is None or user is None or scope_for(user).role not in COUNTY_ROLES:
+        return
+    months = {first_of_month(day) for day in dated}
+    locked = MonthLock.objects.filter(area=area.pk, locked=True, month__in=months).order_by("month").first()
+    if locked is not None:
+        raise MonthLocked(month_locked_message(area, locked.month, action=action))
 
 
 def trainees_visible(trainees: QuerySet, user) -> QuerySet:

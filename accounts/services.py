@@ -1,15 +1,19 @@
 """Writes for staff accounts and roles."""
 
+import datetime
+
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from brands.models import Area
 
-from .models import StaffProfile
+from .audit import AuditEntry, audit_record
+from .models import MonthLock, StaffProfile
 from .roles import (
     CITY_REFERENCE_DATA,
     CITY_REFERENCE_EDITORS,
@@ -19,7 +23,7 @@ from .roles import (
     STAFF_SITE_ROLES,
     Role,
 )
-from .scoping import user_role
+from .scoping import first_of_month, scope_for, user_role
 
 
 def _permissions_for(role: Role, rules) -> list[Permission]:
@@ -101,3 +105,44 @@ def staff_area_check(*, role: Role | None, area: Area | None) -> None:
     """A county role is bound to its county: `staff_upsert`'s rule, also for the admin's account form."""
     if role in COUNTY_ROLES and area is None:
         raise ValidationError("县区经办员和县区审核员必须绑定一个县区。")
+
+
+@transaction.atomic
+def month_lock(*, area: Area, month: datetime.date, user) -> MonthLock:
+    """Lock `area`'s `month` (the city accepted its monthly report), recorded in the audit trail."""
+    month = first_of_month(month)
+    lock, _ = MonthLock.objects.select_for_update().get_or_create(area=area, month=month)
+    lock.locked, lock.locked_at, lock.locked_by = True, timezone.now(), user
+    lock.save()
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.OTHER,
+        subject=f"{area.short_name}{month.year}年{month.month}月数据锁定",
+        area=area,
+        detail="月报审核通过，该月数据锁定，县区不能再登记、修改或删除该月的记录。",
+    )
+    return lock
+
+
+@transaction.atomic
+def month_reopen(*, area: Area, month: datetime.date, user, reason: str) -> MonthLock:
+    """Reopen a locked month: only the city administrator, with a reason, recorded in the audit trail."""
+    if scope_for(user).role != Role.CITY_ADMIN and not getattr(user, "is_superuser", False):
+        raise PermissionDenied("只有市人社局管理员可以重新开放已锁定的月份。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写重新开放的原因。")
+    month = first_of_month(month)
+    lock = MonthLock.objects.select_for_update().filter(area=area, month=month, locked=True).first()
+    if lock is None:
+        raise ValidationError(f"{area.short_name}{month.year}年{month.month}月没有锁定，无需重新开放。")
+    lock.locked, lock.reopened_at, lock.reopened_by, lock.reopen_reason = False, timezone.now(), user, reason[:200]
+    lock.save(update_fields=["locked", "reopened_at", "reopened_by", "reopen_reason"])
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.OTHER,
+        subject=f"{area.short_name}{month.year}年{month.month}月数据重新开放",
+        area=area,
+        detail=f"原因：{reason}"[:500],
+    )
+    return lock

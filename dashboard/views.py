@@ -20,6 +20,7 @@ from brands.selectors import PLAN_FIRST_YEAR, PLAN_LAST_YEAR, brand_lines, repor
 from brands.services import targets_allocate
 from core.xlsx import xlsx_response
 from employment.selectors import counted_jobs, startup_employees_of
+from plans.selectors import plan_flags
 from subsidies.models import SubsidyKind
 from subsidies.selectors import application_worklist as subsidy_worklist
 from training.selectors import counted_trainings
@@ -51,6 +52,8 @@ def home(request):
             # The subsidy applications waiting for this user (returned ones first), counted by the subsidy path.
             "worklist": subsidy_worklist(user=user) if user.has_perm("subsidies.view_subsidyapplication") else [],
             "progress": progress_summary(user=user) if may_read_progress else None,
+            # Overdue milestones of the user's key projects (a county's own), without the timeliness table.
+            "plan_flags": plan_flags(user=user, timeliness=False),
         },
     )
 
@@ -84,6 +87,7 @@ def index(request):
             "subsidy_kinds": dict(SubsidyKind.choices),
             "recognition_kinds": dict(Recognition.Kind.choices),
             "plan_years": f"{PLAN_FIRST_YEAR}–{PLAN_LAST_YEAR}",
+            "plan_flags": plan_flags(user=request.user),
         },
     )
 

@@ -16,7 +16,15 @@ from django.utils import timezone
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.audit import audit_export, check_person_export
-from accounts.scoping import require_area, scope_areas, scope_for, scope_queryset
+from accounts.scoping import (
+    first_of_month,
+    locked_months,
+    month_locked_message,
+    require_area,
+    scope_areas,
+    scope_for,
+    scope_queryset,
+)
 from brands.models import Area, Organisation
 from core.db import chunks
 from core.identity import IdNumber, IdNumberError, parse_id_number
@@ -209,12 +217,20 @@ def not_a_trainee_message(trainee_area: Area | None, *, by_key: bool = False) ->
     return "该身份证号码不是本县区的培训学员，请核对。"
 
 
-def plan_referrals(sheet: Sheet, *, area: Area, trainee_area: Area | None, organisations: QuerySet) -> ReferralPlan:
+def plan_referrals(
+    sheet: Sheet,
+    *,
+    area: Area,
+    trainee_area: Area | None,
+    organisations: QuerySet,
+    locked: set[datetime.date] = frozenset(),
+) -> ReferralPlan:
     """Sort checked rows into errors, repeats within the file, referrals already recorded and new ones.
 
     A person must be a trainee: for a county user, enrolled in a batch of `trainee_area`. An employer is
     an organisation of `organisations` with exactly that name (preferring one in `area` when several
-    areas have it), otherwise the name as typed."""
+    areas have it), otherwise the name as typed. A row dated in one of the `locked` months (their first days:
+    the months the city locked for the importing county user) is refused."""
     plan = ReferralPlan(unfilled_rows=sheet.left_out_rows)
     enrolled = Enrolment.objects.filter(trainee_id=OuterRef("pk"))
     if trainee_area is not None:
@@ -252,6 +268,9 @@ def plan_referrals(sheet: Sheet, *, area: Area, trainee_area: Area | None, organ
                 check = "推荐编号" if row.referral_key is not None else "身份证号码"
                 message = f"姓名与登记的“{registered_name}”不一致，请核对姓名或{check}。"
                 row.errors.append(RowError(row.row, name_header, message))
+        if row.referred_on is not None and first_of_month(row.referred_on) in locked:
+            message = month_locked_message(area, row.referred_on, action="登记")
+            row.errors.append(RowError(row.row, sheet.header_of("referred_on"), message))
         row.errors.sort(key=lambda error: order.get(error.column, len(order)))
 
     plan.duplicates = repeated_rows(sheet.rows, key=ReferralRow.key)
@@ -409,7 +428,13 @@ class ReferralImportSpec(ImportSpec):
         organisations = Organisation.objects.all()
         if user is not None:
             organisations = scope_queryset(organisations, user)
-        return plan_referrals(sheet, area=scope, trainee_area=scope if county else None, organisations=organisations)
+        return plan_referrals(
+            sheet,
+            area=scope,
+            trainee_area=scope if county else None,
+            organisations=organisations,
+            locked=locked_months(user, scope),
+        )
 
     def counts(self, plan: ReferralPlan) -> dict:
         return {"created": len(plan.new)}

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.scoping import require_area
+from accounts.scoping import require_area, require_open_month
 from brands.models import Area, Organisation
 from core.credit_code import normalise_uscc
 from training.models import Trainee
@@ -56,6 +56,7 @@ def referral_create(*, user, trainee: Trainee, referred_on: datetime.date, **fie
     """Record a referral (the fields are `referral_build`'s)."""
     _check_not_future(referred_on, "推荐日期")
     referral = referral_build(user=user, trainee=trainee, referred_on=referred_on, **fields)
+    require_open_month(user, referral.area, referred_on)
     referral.full_clean()
     referral.save()
     tallies.trainees_changed([trainee.pk])
@@ -65,6 +66,7 @@ def referral_create(*, user, trainee: Trainee, referred_on: datetime.date, **fie
 @transaction.atomic
 def referral_set_result(*, referral: JobReferral, user, result: str, note: str | None = None) -> JobReferral:
     require_area(user, referral.area, action=RECORD_WORK)
+    require_open_month(user, referral.area, referral.referred_on)
     if result not in JobReferral.Result.values:
         raise ValidationError("推荐结果无效，请从列表中选择。")
     referral.result = result
@@ -124,6 +126,7 @@ def outcome_create(*, user, trainee: Trainee, start_date: datetime.date, **field
     """Record an outcome; only the fields of its kind are kept (the fields are `outcome_build`'s)."""
     _check_not_future(start_date, "开始日期")
     outcome = outcome_build(user=user, trainee=trainee, start_date=start_date, **fields)
+    require_open_month(user, outcome.area, start_date)
     outcome.full_clean()
     outcome.save()
     tallies.trainees_changed([trainee.pk])
@@ -149,6 +152,7 @@ def labour_export_create(
     if not trainees:
         raise ValidationError("请至少选择一名输出人员。")
     _check_not_future(departed_on, "输出日期")
+    require_open_month(user, require_area(user, area, action=RECORD_WORK), departed_on)
     export = LabourExport(
         agency=agency,
         area=require_area(user, area, action=RECORD_WORK),
@@ -190,6 +194,7 @@ def wage_case_create(
     area: Area | None = None,
 ) -> WageCase:
     _check_not_future(received_on, "受理日期")
+    require_open_month(user, require_area(user, area, action=RECORD_WORK), received_on)
     case = WageCase(
         area=require_area(user, area, action=RECORD_WORK),
         received_on=received_on,
@@ -210,6 +215,7 @@ def wage_case_progress(
 ) -> WageCase:
     """Move a case to investigating or closed (closing needs the date and how it was resolved)."""
     require_area(user, case.area, action=RECORD_WORK)
+    require_open_month(user, case.area, closed_on if status == WageCase.Status.CLOSED else None)
     if case.status == WageCase.Status.CLOSED:
         raise ValidationError("该案件已结案，不能再修改状态。")
     if status not in WageCase.Status.values:

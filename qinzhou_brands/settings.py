@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "training",
     "employment",
     "subsidies",
+    "plans",
     "dashboard",
     "demo",  # load_demo and its --scale generator: tooling, nothing imports it
 ]
@@ -279,6 +280,8 @@ SUBSIDY_TRAINING_MAX_PER_YEAR = int(os.environ.get("SUBSIDY_TRAINING_MAX_PER_YEA
 # 带动就业创业人次 against the jobs targets. They are always shown beside it; the city decides whether they
 # count, so off until it has.
 JOBS_COUNT_STARTUP_EMPLOYEES = env_bool("JOBS_COUNT_STARTUP_EMPLOYEES", False)
+# A county's monthly report (月报) is on time when first submitted by this day of the following month.
+MONTHLY_REPORT_DEADLINE_DAY = int(os.environ.get("MONTHLY_REPORT_DEADLINE_DAY", "10"))
 
 # --- REST API v1 (/api/v1/, schema at /api/schema/, Swagger UI at /api/docs/) ------------------------------
 # Token first (DRF's, ending after API_TOKEN_TTL_DAYS): a request without credentials is answered 401

@@ -16,6 +16,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("employment/", include("employment.urls")),
     path("subsidies/", include("subsidies.urls")),
+    path("plans/", include("plans.urls")),
     path("api/", include("qinzhou_brands.api")),
     path("", include("dashboard.urls")),
 ]

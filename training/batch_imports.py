@@ -4,7 +4,7 @@ scope, its area's clerk imports, its page is where the import starts and ends.""
 from django.urls import reverse
 
 from accounts.audit import AuditEntry, audit_export, audit_record, check_person_export
-from accounts.scoping import require_area
+from accounts.scoping import require_area, require_open_month
 from core.imports.spec import ImportSpec
 from core.masking import mask_id_number
 
@@ -37,6 +37,10 @@ class BatchImportSpec(ImportSpec):
 
     def check_scope(self, user, batch) -> None:
         require_area(user, batch.area, action=BATCH_WORK)
+
+    def check_open(self, user, batch) -> None:
+        """A batch's enrolments are dated by its end date (the month its trainings count in)."""
+        require_open_month(user, batch.area, batch.end_date, action="导入或修改")
 
     def records_for(self, user):
         return selectors.import_list(user=user, model=self.model)

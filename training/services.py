@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.audit import AuditEntry, audit_record, may_reveal_id_numbers
-from accounts.scoping import require_area, scope_for, trainees_visible
+from accounts.scoping import require_area, require_open_month, scope_for, trainees_visible
 from brands.models import Area, Occupation, Organisation
 
 from . import tallies
@@ -92,6 +92,9 @@ BATCH_EDITABLE_FIELDS = ("occupation", "provider", "name", "start_date", "end_da
 @transaction.atomic
 def batch_update(*, batch: TrainingBatch, user, **changes) -> TrainingBatch:
     require_area(user, batch.area, action=BATCH_WORK)
+    # A batch's records are dated by its end date (the month its trainings count in): a batch ending in a
+    # locked month, or moved into one, is not changed by county users.
+    require_open_month(user, batch.area, batch.end_date, changes.get("end_date"))
     unknown = set(changes) - set(BATCH_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"batch_update cannot change {sorted(unknown)}")
@@ -129,6 +132,7 @@ class ResultEntry:
 def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[ResultEntry]) -> int:
     """Completion, assessment and certificates for many trainees of one batch at once; returns how many changed."""
     require_area(user, batch.area, action=BATCH_WORK)
+    require_open_month(user, batch.area, batch.end_date)
     entries = list(entries)
     enrolments = {
         e.pk: e
@@ -178,6 +182,7 @@ def batch_complete_all(*, batch: TrainingBatch, user, expected: int) -> int:
     """Mark every enrolment of the batch not yet completed as completed (the whole batch, not a page);
     `expected` is the number the clerk confirmed: if the roster changed since, nothing is done."""
     require_area(user, batch.area, action=BATCH_WORK)
+    require_open_month(user, batch.area, batch.end_date)
     TrainingBatch.objects.select_for_update().filter(pk=batch.pk).first()
     pending = list(batch.enrolments.filter(completed=False).values_list("trainee_id", flat=True))
     if len(pending) != expected:

@@ -136,6 +136,7 @@ def import_upload(*, spec, scope, user, file_name: str, content: bytes, **option
     An unusable file raises SpreadsheetError and nothing is stored. `options` are the spec's own fields
     of the record (a roster's `mark_completed`)."""
     spec.check_scope(user, scope)
+    spec.check_open(user, scope)
     record = _keep(spec, scope, user, file_name, content, status=ImportStatus.ANALYSING, **options)
     if record.report["estimate"] > _inline_max_rows(spec):
         from .tasks import import_analyse_task
@@ -182,6 +183,7 @@ def import_request_commit(*, spec, record, user, skip_invalid: bool):
     """The clerk confirmed the preview: commit all rows (only when there are no errors) or the valid ones."""
     locked = spec.model.objects.select_for_update().select_related(spec.scope_field).get(pk=record.pk)
     spec.check_scope(user, spec.scope_of(locked))
+    spec.check_open(user, spec.scope_of(locked))
     target = _move(locked, "commit")
     if locked.error_rows and not skip_invalid:
         raise ValidationError(f"{spec.noun}有错误行，不能全部导入：请修改后重新上传，或选择“仅导入有效行”。")
@@ -285,6 +287,8 @@ def import_process(
     sheet = read_sheet(spec, content, rules=spec.rules(scope), file_name=file_name)
     with transaction.atomic():
         locked = spec.lock(scope) if commit else scope
+        if commit:
+            spec.check_open(user, locked)  # a month locked since the upload refuses the write (rolled back)
         plan = spec.plan(sheet, scope=locked, user=user, options=options)
         report = _report(spec, plan, sheet)
         allowed = commit and bool(report.valid) and (skip_invalid or not report.errors) and spec.may_write(locked)

@@ -75,6 +75,8 @@ class ImportSpec:
       records_for(user)                the records `user` may see (scoped queryset)
       audit(stage, *, plan, scope, record, user, committed) -> None: the audit entries of a check ("检查")
                                        or a write ("导入"); default none
+      check_open(user, scope)          ValidationError when `user` may not write into `scope` now (its month is
+                                       locked); checked at upload, at the commit request and inside the write
       check_export(user)               PermissionDenied for a user who may not take personal data away
                                        (the error workbook holds the file's full ID numbers)
       export_audit(request=, subject=, what=, rows=, area=): records each error-workbook download
@@ -182,6 +184,9 @@ class ImportSpec:
 
     def left_out(self, cells: dict) -> bool:
         return False
+
+    def check_open(self, user, scope) -> None:
+        return None
 
     def may_write(self, scope) -> bool:
         """Whether a commit may write into `scope` (a dry run may check against a batch not yet saved)."""

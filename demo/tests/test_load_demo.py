@@ -77,3 +77,19 @@ def test_load_demo_subsidies_are_loaded_once_and_reported():
     report = json.loads(run("progress_report", "--json"))["subsidies"]
     assert report["budget_amount"] > 0
     assert report["approved_amount"] >= report["paid_amount"] > 0
+
+
+def test_load_demo_has_annual_plans_in_every_state_and_a_locked_month():
+    from accounts.models import MonthLock
+    from plans.models import AnnualPlan, MonthlyReport, Status
+
+    run("load_demo", "--password", "Demo-password-2025")
+    counts = (AnnualPlan.objects.count(), MonthlyReport.objects.count())
+    output = run("load_demo", "--password", "Demo-password-2025")
+    assert (AnnualPlan.objects.count(), MonthlyReport.objects.count()) == counts
+    assert f"年度计划 {counts[0]} 份" in output
+    assert set(AnnualPlan.objects.values_list("status", flat=True)) == set(Status.values)
+    assert set(MonthlyReport.objects.values_list("status", flat=True)) == set(Status.values)
+    locked = MonthLock.objects.filter(locked=True)
+    assert locked.exists()
+    assert all(MonthlyReport.objects.filter(area=lock.area, month=lock.month, status="accepted") for lock in locked)

@@ -11,6 +11,7 @@ from django.db import transaction
 from demo import accounts as accounts_demo
 from demo import brands as brands_demo
 from demo import employment as employment_demo
+from demo import plans as plans_demo
 from demo import scale
 from demo import subsidies as subsidies_demo
 from demo import training as training_demo
@@ -51,6 +52,11 @@ class Command(BaseCommand):
                 city_admin=users.filter(username="city_admin").first(),
                 city_clerk=users.filter(username="city_clerk").first(),
             )
+            plans = plans_demo.load(
+                clerks=clerks,
+                reviewers=accounts_demo.staff_by_area("reviewer_"),
+                city_admin=users.filter(username="city_admin").first(),
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已就绪：新建账号 {staff['staff_created']} 个，单位 {organisations['organisations']} 家"
@@ -58,7 +64,8 @@ class Command(BaseCommand):
                 f"参训记录 {training['enrolments']} 条，岗位推荐 {employment['referrals']} 条，"
                 f"就业创业结果 {employment['outcomes']} 条，欠薪案件 {employment['wage_cases']} 件，"
                 f"补贴规则 {subsidies['rules']} 条，就业补助资金预算 {subsidies['budgets']} 笔，"
-                f"补贴申请 {subsidies['applications']} 件。"
+                f"补贴申请 {subsidies['applications']} 件，年度计划 {plans['plans']} 份，"
+                f"月报 {plans['reports']} 份（锁定月份 {plans['locked_months']} 个）。"
             )
         )
         if enrolments is not None:
