@@ -174,7 +174,11 @@ def person_score_for(vacancy, *, on: datetime.date):
         age &= Q(birth_date__lte=_years_before(on, vacancy.age_min))
     if vacancy.age_max:  # not yet age_max + 1
         age &= Q(birth_date__gt=_years_before(on, vacancy.age_max + 1))
-    age_points = Case(When(age, then=Value(WEIGHTS[AGE])), default=Value(0), output_field=IntegerField())
+    age_points = (
+        Case(When(age, then=Value(WEIGHTS[AGE])), default=Value(0), output_field=IntegerField())
+        if age
+        else Value(WEIGHTS[AGE])
+    )
     occupation = Case(
         When(Exists(completed.filter(batch__occupation_id=vacancy.occupation_id)), then=Value(WEIGHTS[OCCUPATION])),
         When(

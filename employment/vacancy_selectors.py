@@ -13,7 +13,7 @@ from accounts.scoping import scope_for, scope_queryset, trainees_visible
 from training.models import Enrolment, Trainee
 
 from .counting import REFERRALS_REQUIRED, took_part
-from .matching import Match, person_score_for, profiles_of, score, vacancy_score_for
+from .matching import Profile, age_on, person_score_for, profiles_of, score, vacancy_score_for
 from .models import EmploymentOutcome, JobReferral, ReferralStanding
 from .vacancy_models import FairAttendance, FairIntention, JobFair, Vacancy
 
@@ -117,10 +117,12 @@ def candidates_for_vacancy(*, user, vacancy: Vacancy, on: datetime.date | None =
 
 def explain_for_vacancy(people: list[Trainee], vacancy: Vacancy, *, on: datetime.date | None = None) -> None:
     """Set `match` (score and reasons) on each of `people` (a page of `candidates_for_vacancy`)."""
-    profiles = profiles_of([person.pk for person in people], on=on or timezone.localdate())
+    day = on or timezone.localdate()
+    profiles = profiles_of([person.pk for person in people], on=day)
     for person in people:
-        profile = profiles.get(person.pk)
-        person.match = score(profile, vacancy) if profile else Match(0, ("尚未结业",))
+        # Someone who took part but has not completed yet earns no training points.
+        profile = profiles.get(person.pk) or Profile(age=age_on(person.birth_date, day))
+        person.match = score(profile, vacancy)
 
 
 def suggested_vacancies(people: list[Trainee], *, on: datetime.date | None = None) -> None:
