@@ -56,16 +56,21 @@ def vacancy_referrals(*, user, vacancy: Vacancy) -> QuerySet:
     return scope_queryset(vacancy.referrals.select_related("trainee", "area"), user).order_by("-referred_on", "-id")
 
 
-def vacancy_summary(*, year: int | None = None) -> dict:
-    """The `vacancies` figures of progress_report and the dashboard: open vacancies (and their openings)
-    today, fairs, attendance and intentions (in `year`, when given)."""
-    vacancies = open_vacancies().aggregate(open=Count("id"), openings=Sum("openings", default=0))
+def vacancy_summary(*, year: int | None = None, area=None) -> dict:
+    """The `vacancies` figures of progress_report and the dashboard: vacancies open today (and their
+    openings), fairs, their attendance and intentions (held in `year`, when given); those registered
+    or held by `area`, when given."""
+    vacancies = open_vacancies()
     fairs = JobFair.objects.all()
     if year is not None:
         fairs = fairs.filter(held_on__year=year)
+    if area is not None:
+        vacancies = vacancies.filter(area_id=area.pk)
+        fairs = fairs.filter(area_id=area.pk)
+    totals = vacancies.aggregate(open=Count("id"), openings=Sum("openings", default=0))
     return {
-        "open": vacancies["open"],
-        "openings": vacancies["openings"],
+        "open": totals["open"],
+        "openings": totals["openings"],
         "fairs": fairs.count(),
         "attendance": FairAttendance.objects.filter(fair__in=fairs).count(),
         "intentions": FairIntention.objects.filter(fair__in=fairs).count(),

@@ -99,7 +99,10 @@ def test_refer_several_people_from_the_vacancy_page(client, clerk, trainee, vaca
         follow=True,
     )
     assert "已推荐 2 人到“高级月嫂”" in html(response)
-    assert set(JobReferral.objects.filter(vacancy=vacancy).values_list("trainee__name", flat=True)) == {"李秀英", "王芳"}
+    assert set(JobReferral.objects.filter(vacancy=vacancy).values_list("trainee__name", flat=True)) == {
+        "李秀英",
+        "王芳",
+    }
     # Referred people leave the vacancy's list of matches.
     matches = html(client.get(reverse("employment:vacancy_detail", args=[vacancy.pk]))).split('id="referrals"')
     assert "李秀英" not in matches[0] and "李秀英" in matches[1]
