@@ -4,6 +4,7 @@ from core.imports.views import import_urls
 
 from . import vacancy_views, views
 from .referral_import import REFERRALS
+from .vacancy_import import VACANCIES
 
 app_name = "employment"
 
@@ -41,5 +42,12 @@ urlpatterns = [
         upload="referrals/import/",
         records="referral-imports/",
         record="referral-imports/<int:pk>/",
+    ),
+    *import_urls(
+        VACANCIES,
+        template="vacancies/template.xlsx",
+        upload="vacancies/import/",
+        records="vacancy-imports/",
+        record="vacancy-imports/<int:pk>/",
     ),
 ]

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Area, BrandLine, Occupation, Organisation
+from core.imports.models import ImportRecord
 from training.models import Enrolment, Trainee
 
 
@@ -223,3 +224,20 @@ class FairIntention(models.Model):
 
     def __str__(self):
         return f"{self.fair_id}: {self.trainee_id} → {self.vacancy_id}"
+
+
+class VacancyImport(ImportRecord):
+    """One upload of an employer's sheet of vacancies (core/imports: the pipeline's record and report)."""
+
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("登记地区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("导入的岗位记在该县区。"),
+    )
+    existing_rows = models.PositiveIntegerField(_("已登记行"), default=0)
+
+    class Meta(ImportRecord.Meta):
+        verbose_name = _("岗位导入")
+        verbose_name_plural = _("岗位导入")
