@@ -326,4 +326,11 @@ class ReferralTally(models.Model):
 
 
 # The vacancy register and job fairs live in their own module (issue 18).
-from .vacancy_models import FairAttendance, FairIntention, JobFair, Vacancy, VacancyImport  # noqa: E402, F401
+from .vacancy_models import (  # noqa: E402, F401
+    FairAttendance,
+    FairIntention,
+    FairSignInImport,
+    JobFair,
+    Vacancy,
+    VacancyImport,
+)

@@ -3,6 +3,7 @@ from django.urls import path
 from core.imports.views import import_urls
 
 from . import vacancy_views, views
+from .fair_signin_import import SIGN_IN
 from .referral_import import REFERRALS
 from .vacancy_import import VACANCIES
 
@@ -49,5 +50,12 @@ urlpatterns = [
         upload="vacancies/import/",
         records="vacancy-imports/",
         record="vacancy-imports/<int:pk>/",
+    ),
+    *import_urls(
+        SIGN_IN,
+        template="job-fairs/sign-in-template.xlsx",
+        upload="job-fairs/<int:pk>/sign-in/",
+        records="sign-in-imports/",
+        record="sign-in-imports/<int:pk>/",
     ),
 ]

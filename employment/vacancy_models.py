@@ -241,3 +241,14 @@ class VacancyImport(ImportRecord):
     class Meta(ImportRecord.Meta):
         verbose_name = _("岗位导入")
         verbose_name_plural = _("岗位导入")
+
+
+class FairSignInImport(ImportRecord):
+    """One upload of a fair's sign-in sheet (签到表): the people who attended and their intentions."""
+
+    fair = models.ForeignKey(JobFair, verbose_name=_("招聘会"), on_delete=models.PROTECT, related_name="imports")
+    existing_rows = models.PositiveIntegerField(_("已登记行"), default=0)
+
+    class Meta(ImportRecord.Meta):
+        verbose_name = _("招聘会签到表导入")
+        verbose_name_plural = _("招聘会签到表导入")
