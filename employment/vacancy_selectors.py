@@ -15,7 +15,7 @@ from training.models import Enrolment, Trainee
 from .counting import REFERRALS_REQUIRED, took_part
 from .matching import Profile, age_on, person_score_for, profiles_of, score, vacancy_score_for
 from .models import EmploymentOutcome, JobReferral, ReferralStanding
-from .vacancy_models import FairAttendance, FairIntention, JobFair, Vacancy
+from .vacancy_models import FairIntention, JobFair, Vacancy
 
 MATCHES_SHOWN = 20
 SUGGESTIONS_PER_PERSON = 3
@@ -68,13 +68,13 @@ def vacancy_summary(*, year: int | None = None, area=None) -> dict:
         vacancies = vacancies.filter(area_id=area.pk)
         fairs = fairs.filter(area_id=area.pk)
     totals = vacancies.aggregate(open=Count("id"), openings=Sum("openings", default=0))
-    return {
-        "open": totals["open"],
-        "openings": totals["openings"],
-        "fairs": fairs.count(),
-        "attendance": FairAttendance.objects.filter(fair__in=fairs).count(),
-        "intentions": FairIntention.objects.filter(fair__in=fairs).count(),
-    }
+    # One query for the fairs' three counts: the joins multiply rows, the distinct counts do not.
+    held = fairs.aggregate(
+        fairs=Count("id", distinct=True),
+        attendance=Count("attendances", distinct=True),
+        intentions=Count("intentions", distinct=True),
+    )
+    return {"open": totals["open"], "openings": totals["openings"], **held}
 
 
 # --- matching -------------------------------------------------------------------------------------
