@@ -9,10 +9,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.scoping import scope_for, scope_queryset, trainees_visible
-from training.models import Enrolment, Trainee
+from accounts.scoping import scope_for, scope_queryset
+from training.models import Enrolment, Trainee, TrainingBatch
 
-from .counting import REFERRALS_REQUIRED, took_part
+from .counting import REFERRALS_REQUIRED
 from .matching import Profile, age_on, person_score_for, profiles_of, score, vacancy_score_for
 from .models import EmploymentOutcome, JobReferral, ReferralStanding
 from .vacancy_models import FairIntention, JobFair, Vacancy
@@ -99,18 +99,24 @@ def matches_for_person(*, trainee: Trainee, on: datetime.date | None = None, lim
 
 
 def candidates_for_vacancy(*, user, vacancy: Vacancy, on: datetime.date | None = None) -> QuerySet:
-    """People the user may see who took part in training in the vacancy's occupation, have no employment
-    outcome recorded, have fewer than three counted referrals and were not referred to this vacancy yet:
-    priority groups first, then by score (`matching.person_score_for`), then name."""
+    """People who took part in training in the vacancy's occupation in a batch of the user's area (all
+    areas for a city-wide user), have no employment outcome recorded, have fewer than three counted
+    referrals and were not referred to this vacancy yet: priority groups first, then by score
+    (`matching.person_score_for`), then name.
+
+    The people are found from the occupation's batches in scope (a few thousand enrolments at a million),
+    not by scanning the registry: only they are scored."""
     day = on or timezone.localdate()
-    in_occupation = Enrolment.objects.filter(
-        took_part(on=day), trainee_id=OuterRef("pk"), batch__occupation_id=vacancy.occupation_id
+    batches = scope_queryset(TrainingBatch.objects.all(), user).filter(
+        occupation_id=vacancy.occupation_id, start_date__lte=day
     )
+    took_part_here = Enrolment.objects.filter(batch__in=batches).values("trainee_id")
     return (
-        trainees_visible(Trainee.objects.all(), user)
-        .filter(Exists(in_occupation))
+        Trainee.objects.filter(pk__in=took_part_here)
         .exclude(Exists(EmploymentOutcome.objects.filter(trainee_id=OuterRef("pk"))))
-        .exclude(Exists(ReferralStanding.objects.filter(trainee_id=OuterRef("pk"), referrals__gte=REFERRALS_REQUIRED)))
+        .exclude(
+            Exists(ReferralStanding.objects.filter(trainee_id=OuterRef("pk"), referrals__gte=REFERRALS_REQUIRED))
+        )
         .exclude(Exists(JobReferral.objects.filter(trainee_id=OuterRef("pk"), vacancy_id=vacancy.pk)))
         .annotate(
             is_priority=Exists(Trainee.categories.through.objects.filter(trainee_id=OuterRef("pk"))),
