@@ -114,9 +114,7 @@ def candidates_for_vacancy(*, user, vacancy: Vacancy, on: datetime.date | None =
     return (
         Trainee.objects.filter(pk__in=took_part_here)
         .exclude(Exists(EmploymentOutcome.objects.filter(trainee_id=OuterRef("pk"))))
-        .exclude(
-            Exists(ReferralStanding.objects.filter(trainee_id=OuterRef("pk"), referrals__gte=REFERRALS_REQUIRED))
-        )
+        .exclude(Exists(ReferralStanding.objects.filter(trainee_id=OuterRef("pk"), referrals__gte=REFERRALS_REQUIRED)))
         .exclude(Exists(JobReferral.objects.filter(trainee_id=OuterRef("pk"), vacancy_id=vacancy.pk)))
         .annotate(
             is_priority=Exists(Trainee.categories.through.objects.filter(trainee_id=OuterRef("pk"))),
