@@ -65,7 +65,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 # The benchmark needs PostgreSQL: without DATABASE_URL it starts a throwaway one (bin/with-services).
-# `make bench BENCH=dashboard` (or roster) runs one of the two.
+# `make bench BENCH=dashboard` (or roster, or matching) runs one of the three.
 bench: install
 	$(if $(DATABASE_URL),,bin/with-services) $(BIN)/python -m benchmarks $(BENCH)
 

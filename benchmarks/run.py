@@ -405,11 +405,13 @@ def print_table(lines: list[Line], *, heading: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m benchmarks [roster] [dashboard]`: both when none is named."""
-    wanted = set(sys.argv[1:] if argv is None else argv) or {"roster", "dashboard"}
-    unknown = wanted - {"roster", "dashboard"}
+    """`python -m benchmarks [roster] [dashboard] [matching]`: all when none is named."""
+    wanted = set(sys.argv[1:] if argv is None else argv) or {"roster", "dashboard", "matching"}
+    unknown = wanted - {"roster", "dashboard", "matching"}
     if unknown:
-        sys.exit(f"benchmarks: unknown benchmark {', '.join(sorted(unknown))}; choose roster and/or dashboard")
+        sys.exit(
+            f"benchmarks: unknown benchmark {', '.join(sorted(unknown))}; choose roster, dashboard and/or matching"
+        )
     require_postgres()
     setup_django()
 
@@ -451,6 +453,10 @@ def main(argv: list[str] | None = None) -> int:
 
             reset_training_data()
             lines += bench_dashboard()
+        if "matching" in wanted:
+            from benchmarks.matching import bench_matching
+
+            lines += bench_matching()
     print_table(lines, heading=f"{heading}; {load()} at the end")
     say(f"(the whole benchmark took {time.perf_counter() - started:.0f} s)")
     return 0

@@ -44,6 +44,7 @@ from brands.models import CITY_AREA_CODE, Area, Occupation, Organisation
 from brands.services import organisation_upsert
 from core.db import copy_in, is_postgresql, next_ids
 from core.identity import check_character
+from demo import scale_jobs
 from demo.employment import CHANNELS, EMPLOYERS, POSITIONS
 from demo.training import GIVEN, SURNAMES
 from employment.models import EmploymentOutcome, JobReferral, WageCase
@@ -508,6 +509,7 @@ class _Loader:
             _check_references()
         self.counts["wage_cases"] = self.wage_cases()
         self.counts["applications"] = self.applications(batches)
+        self.counts["vacancies"] = scale_jobs.load(enrolments=self.target, seed=self.seed)
         if is_postgresql():
             with connection.cursor() as cursor:
                 # Fresh statistics: the recount, the checks below and the first dashboard queries are planned

@@ -214,3 +214,31 @@ class ReferralImportAdmin(AreaScopedAdminMixin, ImportRecordAdmin):
     list_display = ("file_name", "area", "uploaded_by", "uploaded_at", "status")
     list_filter = ("status", "area")
     list_select_related = ("area", "uploaded_by")
+
+
+# --- the vacancy register and job fairs (issue 18): read-only here, written on their pages ----------
+
+from .vacancy_models import JobFair, Vacancy  # noqa: E402
+
+
+@admin.register(Vacancy)
+class VacancyAdmin(ServiceWritesAdminMixin, AreaScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: vacancies are registered, changed and closed on the 岗位信息库 pages (vacancy_services)."""
+
+    list_display = ("title", "employer", "occupation", "openings", "valid_to", "status", "area")
+    list_filter = ("status", "kind", "area")
+    list_select_related = ("employer", "occupation", "area")
+    raw_id_fields = ("employer", "fair")
+    may_delete = False
+    where_written = "岗位在“就业服务 → 岗位信息库”页面登记、修改和关闭，后台只能查看。"
+
+
+@admin.register(JobFair)
+class JobFairAdmin(ServiceWritesAdminMixin, AreaScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: fairs, sign-ins and intentions are recorded on the 专场招聘会 pages."""
+
+    list_display = ("held_on", "title", "brand", "area")
+    list_filter = ("area", "brand")
+    list_select_related = ("brand", "area")
+    may_delete = False
+    where_written = "招聘会在“就业服务 → 专场招聘会”页面登记，后台只能查看。"

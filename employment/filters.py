@@ -3,13 +3,14 @@
 from django_filters import rest_framework as filters
 
 from accounts.filters import area_choices
-from brands.selectors import brand_lines
+from brands.selectors import brand_lines, reporting_areas
 from core.api import integer_filter, text_filter
 from core.filters import ANY, ListFilterSet
 from training.models import Enrolment
 from training.selectors import batch_choices
 
 from .models import EmploymentOutcome, JobReferral, WageCase
+from .vacancy_models import JobFair, Vacancy
 
 
 class ReferralFilter(ListFilterSet):
@@ -77,3 +78,38 @@ class WageCaseFilter(ListFilterSet):
     class Meta:
         model = WageCase
         fields = ["status"]
+
+
+class VacancyFilter(ListFilterSet):
+    """The vacancy register's filters (page and API): the registering area, the occupation's brand
+    line, status and kind of work."""
+
+    area = text_filter("area__code", max_length=12, help_text="登记地区代码")
+    brand = text_filter("occupation__brand__code", max_length=32, help_text="劳务品牌代码")
+    status = filters.ChoiceFilter(choices=Vacancy.Status.choices, empty_label="全部状态", help_text="状态")
+    kind = filters.ChoiceFilter(choices=Vacancy.Kind.choices, empty_label="全部用工形式", help_text="用工形式")
+    labels = {"area": "登记地区", "brand": "劳务品牌", "status": "状态", "kind": "用工形式"}
+
+    class Meta:
+        model = Vacancy
+        fields = ["area", "brand", "status", "kind"]
+
+    def page_choices(self, request) -> dict[str, list]:
+        # Every county sees every open vacancy: any area may be picked.
+        return {
+            "area": [(ANY, "全部地区"), *((area.code, str(area)) for area in reporting_areas())],
+            "brand": [(ANY, "全部品牌"), *((brand.code, brand.name) for brand in brand_lines())],
+        }
+
+
+class JobFairFilter(ListFilterSet):
+    brand = text_filter("brand__code", max_length=32, help_text="劳务品牌代码")
+    year = integer_filter("held_on__year", minimum=2000, maximum=2100, help_text="举办年度")
+    labels = {"brand": "劳务品牌", "year": "年度"}
+
+    class Meta:
+        model = JobFair
+        fields = ["brand", "year"]
+
+    def page_choices(self, request) -> dict[str, list]:
+        return {"brand": [(ANY, "全部品牌"), *((brand.code, brand.name) for brand in brand_lines())]}

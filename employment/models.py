@@ -62,6 +62,14 @@ class JobReferral(EmployerRecord):
     channel = models.CharField(_("推荐渠道"), max_length=30, choices=Channel.choices)
     result = models.CharField(_("推荐结果"), max_length=20, choices=Result.choices, default=Result.PENDING)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    vacancy = models.ForeignKey(
+        "employment.Vacancy",
+        verbose_name=_("推荐岗位（岗位信息库）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
 
     class Meta:
         verbose_name = _("岗位推荐")
@@ -315,3 +323,14 @@ class ReferralTally(models.Model):
 
     def __str__(self):
         return f"{self.area_id}/{self.year or '全部'}/{self.counted_from}: {self.with_3_or_more}/{self.trainees}"
+
+
+# The vacancy register and job fairs live in their own module (issue 18).
+from .vacancy_models import (  # noqa: E402, F401
+    FairAttendance,
+    FairIntention,
+    FairSignInImport,
+    JobFair,
+    Vacancy,
+    VacancyImport,
+)

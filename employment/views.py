@@ -23,7 +23,7 @@ from core.forms import add_service_errors
 from core.xlsx import add_table_sheet, new_workbook, xlsx_response
 from training import selectors as training_selectors
 
-from . import selectors, services
+from . import selectors, services, vacancy_selectors
 from .counting import REFERRALS_REQUIRED
 from .filters import WageCaseFilter, WorklistFilter
 from .forms import (
@@ -214,6 +214,8 @@ def worklist(request):
         selectors.referral_worklist(user=request.user, conditions=filters.lookups()) if filters.is_valid() else []
     )
     page = Paginator(trainees, WORKLIST_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    vacancy_selectors.suggested_vacancies(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)  # the export takes the filters, all pages
     return render(

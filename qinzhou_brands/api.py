@@ -175,6 +175,7 @@ def _urlpatterns() -> list:
     from brands.api import AreaViewSet, BrandLineViewSet, OccupationViewSet
     from dashboard.api import ProgressViewSet
     from employment.api import OutcomeViewSet, ReferralViewSet
+    from employment.vacancy_api import JobFairViewSet, VacancyViewSet
     from subsidies.api import ApplicationViewSet
     from training.api import BatchViewSet, EnrolmentViewSet, TraineeViewSet
 
@@ -189,6 +190,8 @@ def _urlpatterns() -> list:
     router.register("outcomes", OutcomeViewSet, basename="outcome")
     router.register("applications", ApplicationViewSet, basename="application")
     router.register("progress", ProgressViewSet, basename="progress")
+    router.register("vacancies", VacancyViewSet, basename="vacancy")
+    router.register("job-fairs", JobFairViewSet, basename="job-fair")
     return [
         path("v1/", include(router.urls)),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),

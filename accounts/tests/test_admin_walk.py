@@ -24,6 +24,7 @@ from employment.tests.factories import (
     LabourExportFactory,
     WageCaseFactory,
 )
+from employment.tests.vacancy_factories import JobFairFactory, VacancyFactory
 from subsidies.models import EvidenceKind, SubsidyApplication, SubsidyRule
 from subsidies.tests.factories import BudgetFactory
 from training.models import PriorityCategory, ResultsImport, RosterImport
@@ -96,6 +97,9 @@ EXPECTED = {
     # Moved on through the service; never deleted (the closure rate counts every case received).
     "employment.wagecase": {"superuser": "lvac", **AREA_RECORDS, "city_admin": "lvac"},
     "employment.referralimport": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
+    # Registered, changed and closed on the 岗位信息库 / 专场招聘会 pages only.
+    "employment.vacancy": {"superuser": READ, **AREA_RECORDS, "city_admin": READ},
+    "employment.jobfair": {"superuser": READ, **AREA_RECORDS, "city_admin": READ},
     "subsidies.subsidyrule": {"superuser": ALL, **EVERYTHING_READ},
     "subsidies.evidencekind": {"superuser": ALL, **EVERYTHING_READ},
     "subsidies.budget": {"superuser": ALL, **AREA_RECORDS},
@@ -159,6 +163,8 @@ BUILDERS = {
     "employment.labourexport": (lambda area: LabourExportFactory(area=area), True),
     "employment.wagecase": (lambda area: WageCaseFactory(area=area), True),
     "employment.referralimport": (lambda area: _import_row(ReferralImport, area), True),
+    "employment.vacancy": (lambda area: VacancyFactory(area=area, employer=OrganisationFactory(area=area)), True),
+    "employment.jobfair": (lambda area: JobFairFactory(area=area), True),
     "subsidies.subsidyrule": (lambda area: SubsidyRule.objects.first(), False),
     "subsidies.evidencekind": (lambda area: EvidenceKind.objects.first(), False),
     "subsidies.budget": (lambda area: BudgetFactory(area=area, year=2024), True),

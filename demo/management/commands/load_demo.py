@@ -11,6 +11,7 @@ from django.db import transaction
 from demo import accounts as accounts_demo
 from demo import brands as brands_demo
 from demo import employment as employment_demo
+from demo import jobs as jobs_demo
 from demo import plans as plans_demo
 from demo import scale
 from demo import subsidies as subsidies_demo
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             clerks = accounts_demo.staff_by_area("clerk_")
             training = training_demo.load(clerks=clerks)
             employment = employment_demo.load(clerks=clerks)
+            jobs_demo.load(clerks=clerks)  # vacancies, two job fairs, referrals from them
             users = get_user_model().objects
             subsidies = subsidies_demo.load(
                 clerks=clerks,
