@@ -216,6 +216,26 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Broker outages (issue 20): a request gives up on an unreachable broker within a few seconds instead of
+# hanging ~20 s and answering 500. CELERY_BROKER_TIMEOUT seconds to connect, one quick retry; no task's result
+# is read, so the result store is never contacted on publish. An import the broker did not take waits as its
+# record (the outbox, core/imports/dispatch.py) and the sweep below sends it when the broker answers again.
+BROKER_TIMEOUT = float(os.environ.get("CELERY_BROKER_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "socket_timeout": 2 * BROKER_TIMEOUT,
+    # An unacknowledged task (its worker was killed) goes back to the queue after this long, well before
+    # IMPORT_STALE_MINUTES marks its import failed.
+    "visibility_timeout": 3600,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = 2 * BROKER_TIMEOUT
+CELERY_BEAT_SCHEDULE = {
+    "import-outbox-sweep": {"task": "core.imports.tasks.import_sweep_task", "schedule": 60.0},
+}
 
 # HTTPS-only settings whenever debug is off, unless DJANGO_SECURE=0 (plain HTTP on a trusted network, tests).
 SECURE = env_bool("DJANGO_SECURE", not DEBUG)

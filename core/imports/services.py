@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from .dispatch import WAITING_PHASE, import_dispatch
 from .models import TRANSITIONS, ImportStatus
 from .reading import SpreadsheetError, estimate_rows, read_sheet
 from .report import ImportReport
@@ -31,8 +32,9 @@ def _inline_max_rows(spec) -> int:
 def _move(record, action: str) -> str:
     """The state `action` leads to from the record's state; ValidationError (Chinese) when it may not."""
     target = TRANSITIONS.get((record.status, action))
-    if target is None and action == "cancel" and record.is_stale:
-        target = ImportStatus.CANCELLED  # a check or commit whose worker was lost may be given up
+    if target is None and action == "cancel" and (record.is_stale or record.is_waiting):
+        # A check or commit whose worker was lost, or still waiting for the broker, may be given up.
+        target = ImportStatus.CANCELLED
     if target is None:
         verb = "取消" if action == "cancel" else "再提交"
         raise ValidationError(f"该导入当前状态为“{record.get_status_display()}”，不能{verb}。")
@@ -89,7 +91,8 @@ def import_progress(record) -> dict:
         "status": record.status,
         "status_label": record.get_status_display(),
         "stale": record.is_stale,
-        "phase": state.get("phase", ""),
+        "waiting": record.is_waiting,
+        "phase": WAITING_PHASE if record.is_waiting else state.get("phase", ""),
         "done": state.get("done", 0),
         "total": state.get("total", 0),
         "percent": int(100 * state["done"] / state["total"]) if state.get("total") else 0,
@@ -138,10 +141,11 @@ def import_upload(*, spec, scope, user, file_name: str, content: bytes, **option
     spec.check_scope(user, scope)
     record = _keep(spec, scope, user, file_name, content, status=ImportStatus.ANALYSING, **options)
     if record.report["estimate"] > _inline_max_rows(spec):
-        from .tasks import import_analyse_task
-
-        transaction.on_commit(lambda: import_analyse_task.delay(spec.path, record.pk))
+        # The record is the outbox: sent to the broker once this transaction commits, or by the sweep.
+        transaction.on_commit(lambda: import_dispatch(spec=spec, record_id=record.pk))
     else:
+        record.work_started_at = timezone.now()
+        record.save(update_fields=["work_started_at"])
         import_analyse(spec=spec, record_id=record.pk)
         record.refresh_from_db()
     return record
@@ -187,14 +191,14 @@ def import_request_commit(*, spec, record, user, skip_invalid: bool):
         raise ValidationError(f"{spec.noun}有错误行，不能全部导入：请修改后重新上传，或选择“仅导入有效行”。")
     if not locked.valid_rows:
         raise ValidationError(f"{spec.noun}没有可导入的有效行。")
+    inline = locked.rows <= _inline_max_rows(spec)
     locked.status = target
     locked.skip_invalid = skip_invalid
     locked.committed_by = user
-    locked.save(update_fields=["status", "skip_invalid", "committed_by"])
-    if locked.rows > _inline_max_rows(spec):
-        from .tasks import import_commit_task
-
-        transaction.on_commit(lambda: import_commit_task.delay(spec.path, locked.pk))
+    locked.work_started_at = timezone.now() if inline else None
+    locked.save(update_fields=["status", "skip_invalid", "committed_by", "work_started_at"])
+    if not inline:
+        transaction.on_commit(lambda: import_dispatch(spec=spec, record_id=locked.pk))
     else:
         import_commit(spec=spec, record_id=locked.pk)
         locked.refresh_from_db()
@@ -225,6 +229,9 @@ def _commit_record(spec, record, *, via: str = "", progress=None) -> ImportRepor
             progress=progress,
             options=spec.options_of(record),
         )
+    except RecordGone:
+        logger.warning("%s %s was no longer committing when its write began", spec.title, record.pk)
+        return None
     except (SpreadsheetError, DatabaseError) as problem:
         # The transaction has rolled back: nothing of this file is in the database.
         if isinstance(problem, SpreadsheetError):
@@ -289,6 +296,8 @@ def import_process(
     options = options or {}
     sheet = read_sheet(spec, content, rules=spec.rules(scope), file_name=file_name)
     with transaction.atomic():
+        if commit and record is not None:
+            _hold(record)
         locked = spec.lock(scope) if commit else scope
         plan = spec.plan(sheet, scope=locked, user=user, options=options)
         report = _report(spec, plan, sheet)
@@ -298,6 +307,18 @@ def import_process(
             report.committed = True
         spec.audit("导入" if allowed else "检查", plan=plan, scope=locked, record=record, user=user, committed=allowed)
     return report
+
+
+def _hold(record) -> None:
+    """Lock a committing record's row for the write's transaction: the stale sweep skips a commit whose worker
+    is alive, and a record failed or cancelled meanwhile is not written."""
+    status = type(record).objects.select_for_update().filter(pk=record.pk).values_list("status", flat=True).first()
+    if status != ImportStatus.COMMITTING:
+        raise RecordGone(record.pk)
+
+
+class RecordGone(Exception):
+    """The committing record was cancelled or failed (the stale sweep) before its write began: nothing to do."""
 
 
 def import_from_file(
@@ -320,7 +341,17 @@ def import_from_file(
         )
         return None, report
     status = ImportStatus.COMMITTING
-    record = _keep(spec, scope, user, file_name, content, status=status, skip_invalid=skip_invalid, **options)
+    record = _keep(
+        spec,
+        scope,
+        user,
+        file_name,
+        content,
+        status=status,
+        skip_invalid=skip_invalid,
+        work_started_at=timezone.now(),
+        **options,
+    )
     return record, _commit_record(spec, record, via=via)
 
 
