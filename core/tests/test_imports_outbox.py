@@ -17,10 +17,20 @@ from core.imports.models import ImportStatus
 from employment.models import JobReferral, ReferralImport
 from employment.referral_import import REFERRALS
 from qinzhou_brands.celery import app as celery_app
+from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 
-from .test_imports_lifecycle import people, referral_sheet  # noqa: F401 (fixture)
+from .test_imports_lifecycle import referral_sheet
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(area):
+    batch = TrainingBatchFactory(area=area)
+    trainees = [TraineeFactory(name=name) for name in ("黄秀英", "李明", "陈丽")]
+    for trainee in trainees:
+        EnrolmentFactory(trainee=trainee, batch=batch)
+    return trainees
 
 
 def closed_port() -> int:
@@ -70,7 +80,7 @@ def test_a_large_upload_with_the_broker_down_is_kept_and_the_clerk_told(
     clerk_client,
     area,
     people,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     settings.IMPORT_INLINE_MAX_ROWS = 2
     with django_capture_on_commit_callbacks(execute=True):
@@ -101,7 +111,7 @@ def test_a_commit_with_the_broker_down_waits_and_is_written_by_the_sweep_command
     clerk,
     area,
     people,
-    capsys,  # noqa: F811
+    capsys,
 ):
     record = services.import_upload(
         spec=REFERRALS, scope=area, user=clerk, file_name="推荐.xlsx", content=referral_sheet(people)
@@ -132,7 +142,7 @@ def test_a_waiting_import_may_be_cancelled_and_is_then_never_sent(
     clerk,
     area,
     people,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     settings.IMPORT_INLINE_MAX_ROWS = 2
     with django_capture_on_commit_callbacks(execute=True):
@@ -158,7 +168,7 @@ def test_another_areas_clerk_gets_404_for_a_waiting_import(
     client,
     area,
     people,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     settings.IMPORT_INLINE_MAX_ROWS = 2
     with django_capture_on_commit_callbacks(execute=True):
@@ -175,7 +185,7 @@ def test_a_commit_whose_worker_was_lost_is_marked_failed_after_the_stale_time(
     clerk,
     area,
     people,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     """Killed mid-commit (its transaction rolled back) and never redelivered: not "正在导入" for ever."""
     record = services.import_upload(
