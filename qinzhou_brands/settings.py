@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # Control characters, impossible date filters and over-large bodies: a Chinese 400/413 before any view
     # (and before CSRF and axes read the body).
     "qinzhou_brands.robustness.RequestInputMiddleware",
+    # The database not answering (PostgreSQL restarting): a Chinese 503 page instead of a 500 (issue 20).
+    "qinzhou_brands.faults.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
