@@ -268,6 +268,7 @@ def import_outdated(*, spec, record) -> bool:
     return later.filter(**{spec.scope_field: spec.scope_of(record)}).exclude(pk=record.pk).exists()
 
 
+@transaction.atomic  # select_for_update needs a transaction (PostgreSQL refuses it in autocommit)
 def import_cancel(*, spec, record, user):
     locked = spec.model.objects.select_for_update().select_related(spec.scope_field).get(pk=record.pk)
     spec.check_scope(user, spec.scope_of(locked))

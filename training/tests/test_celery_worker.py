@@ -17,6 +17,7 @@ from django.db import connection
 
 from brands.models import Occupation
 from conftest import require_service, uses_postgresql
+from core.imports.dispatch import import_sweep
 from core.imports.services import progress_key
 from qinzhou_brands.celery import app as celery_app
 from training.models import Enrolment, RosterImport, Trainee
@@ -169,6 +170,17 @@ def test_a_worker_killed_half_way_leaves_no_row_behind(worker, big_batch, clerk,
     assert Trainee.categories.through.objects.count() == 0
     # The import is still marked as in progress: with acks_late the broker hands it to the next worker.
     assert RosterImport.objects.get(pk=roster_import.pk).status == "committing"
+
+    # When no worker takes it again, it is not "正在导入" for ever: IMPORT_STALE_MINUTES after it was handed
+    # over, the outbox sweep marks it failed, saying nothing was written.
+    handed_over = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(minutes=settings.IMPORT_STALE_MINUTES + 1)
+    RosterImport.objects.filter(pk=roster_import.pk).update(work_started_at=handed_over)
+    # The killed worker's transaction holds the record's row until PostgreSQL notices the lost connection.
+    assert _wait(lambda: import_sweep()["failed"], seconds=30, every=0.5), _state(roster_import)
+    roster_import.refresh_from_db()
+    assert roster_import.status == "failed"
+    assert "没有写入任何记录" in roster_import.message
+    assert Trainee.objects.count() == 0
 
 
 def test_a_roster_upload_with_the_broker_down_answers_and_is_checked_once_it_is_back(
