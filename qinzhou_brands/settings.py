@@ -242,6 +242,10 @@ CELERY_REDIS_SOCKET_TIMEOUT = 2 * BROKER_TIMEOUT
 CELERY_BEAT_SCHEDULE = {
     "import-outbox-sweep": {"task": "core.imports.tasks.import_sweep_task", "schedule": 60.0},
 }
+# The cache usually shares the broker's Redis: the same few seconds, not the operating system's TCP timeout,
+# when it is unreachable (the import pages answer without their progress figures then).
+if REDIS_CACHE_URL:
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": BROKER_TIMEOUT, "socket_timeout": 2 * BROKER_TIMEOUT}
 
 # HTTPS-only settings whenever debug is off, unless DJANGO_SECURE=0 (plain HTTP on a trusted network, tests).
 SECURE = env_bool("DJANGO_SECURE", not DEBUG)

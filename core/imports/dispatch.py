@@ -79,7 +79,11 @@ def import_dispatch_if_waiting(*, spec, record) -> None:
     With no broker configured (tasks run in-process) there is nothing to hand over."""
     if not record.is_waiting or settings.CELERY_TASK_ALWAYS_EAGER:
         return
-    if cache.add(f"import:{record._meta.label_lower}:{record.pk}:nudge", 1, NUDGE_SECONDS):
+    try:
+        due = cache.add(f"import:{record._meta.label_lower}:{record.pk}:nudge", 1, NUDGE_SECONDS)
+    except BROKER_ERRORS:
+        return  # the cache shares the broker's Redis, which is down too: the sweep sends it later
+    if due:
         import_dispatch(spec=spec, record_id=record.pk)
         record.refresh_from_db(fields=["status", "work_started_at"])
 

@@ -7,6 +7,7 @@ the cache so another process can read it while the work's transaction is open.""
 import logging
 from collections.abc import Callable
 
+import redis.exceptions
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -84,9 +85,18 @@ def progress_key(record) -> str:
     return f"import:{record._meta.label_lower}:{record.pk}:progress"
 
 
+# The cache usually lives on the broker's Redis: when that is down the pages still answer (no figures) and a
+# worker's write goes on without reporting progress.
+CACHE_ERRORS = (redis.exceptions.RedisError, OSError)
+
+
 def import_progress(record) -> dict:
     """Progress of a running import (the JSON the progress bar polls)."""
-    state = cache.get(progress_key(record)) or {}
+    try:
+        state = cache.get(progress_key(record)) or {}
+    except CACHE_ERRORS as problem:
+        logger.warning("import progress unavailable (cache): %s", problem)
+        state = {}
     return {
         "status": record.status,
         "status_label": record.get_status_display(),
@@ -103,7 +113,10 @@ def _progress_writer(record, phase: str) -> Callable[[int, int], None]:
     key = progress_key(record)
 
     def write(done: int, total: int) -> None:
-        cache.set(key, {"phase": phase, "done": done, "total": total}, 3600)
+        try:
+            cache.set(key, {"phase": phase, "done": done, "total": total}, 3600)
+        except CACHE_ERRORS as problem:
+            logger.warning("import progress not recorded (cache): %s", problem)
 
     return write
 

@@ -74,15 +74,18 @@ def upload_page(client, area, content):
     )
 
 
+@pytest.mark.parametrize("cache_too", [False, True], ids=["broker", "broker-and-cache"])
 def test_a_large_upload_with_the_broker_down_is_kept_and_the_clerk_told(
-    broker_down,
-    settings,
-    clerk_client,
-    area,
-    people,
-    django_capture_on_commit_callbacks,
+    broker_down, settings, clerk_client, area, people, django_capture_on_commit_callbacks, cache_too
 ):
     settings.IMPORT_INLINE_MAX_ROWS = 2
+    if cache_too:  # the cache on the same Redis as the broker: down with it (the progress bar reads it)
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{closed_port()}/1",
+            }
+        }
     with django_capture_on_commit_callbacks(execute=True):
         response = upload_page(clerk_client, area, referral_sheet(people))
     assert response.status_code == 200
