@@ -141,6 +141,8 @@ def throwaway_postgres():
     """A throwaway server holding a copy of the test database (schema and reference data, by pg_dump)."""
     require_service("PostgreSQL", uses_postgresql(), "the copy is taken from the PostgreSQL test database")
     server = ThrowawayPostgres()
+    if server.bin is None:
+        shutil.rmtree(server.dir, ignore_errors=True)
     require_service("PostgreSQL server binaries", server.bin is not None, "install postgresql")
     try:
         server.init()
@@ -203,7 +205,10 @@ def app_server(throwaway_postgres, tmp_path):
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 break
         time.sleep(0.2)
-    process.log = tmp_path / "runserver.log"
+    else:
+        log.close()
+        process.kill()
+        pytest.fail("runserver did not start:\n" + (tmp_path / "runserver.log").read_text(errors="replace")[-3000:])
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
