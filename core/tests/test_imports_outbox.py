@@ -40,11 +40,10 @@ def closed_port() -> int:
 
 
 def point_broker(url: str) -> None:
-    """Send tasks to `url` from now on (the pooled connections to the old broker are dropped)."""
+    """Send tasks to `url` from now on. The app lets go of its pools; kombu keeps one per broker URL, left
+    open, so pointing back at the real broker finds its pool as it was (closing it broke the next publish)."""
     celery_app.conf.broker_url = url
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 
