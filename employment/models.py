@@ -250,6 +250,8 @@ class WageCase(EmployerRecord):
 class ReferralImport(ImportRecord):
     """One upload of a sheet of job referrals (core/imports: the pipeline's record, lifecycle and report)."""
 
+    spec_path = "employment.referral_import.ReferralImportSpec"
+
     area = models.ForeignKey(
         Area,
         verbose_name=_("推荐地区"),

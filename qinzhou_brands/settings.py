@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from qinzhou_brands.storage import default_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     # Control characters, impossible date filters and over-large bodies: a Chinese 400/413 before any view
     # (and before CSRF and axes read the body).
     "qinzhou_brands.robustness.RequestInputMiddleware",
+    # The database not answering (PostgreSQL restarting): a Chinese 503 page instead of a 500 (issue 20).
+    "qinzhou_brands.faults.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -190,8 +194,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded files: this host's MEDIA_ROOT, or an S3-compatible store for several hosts (DJANGO_FILE_STORAGE=s3
+# and S3_*; qinzhou_brands/storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage(os.environ),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -217,6 +223,30 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Broker outages (issue 20): a request gives up on an unreachable broker within a few seconds instead of
+# hanging ~20 s and answering 500. CELERY_BROKER_TIMEOUT seconds to connect, one quick retry; no task's result
+# is read, so the result store is never contacted on publish. An import the broker did not take waits as its
+# record (the outbox, core/imports/dispatch.py) and the sweep below sends it when the broker answers again.
+BROKER_TIMEOUT = float(os.environ.get("CELERY_BROKER_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "socket_timeout": 2 * BROKER_TIMEOUT,
+    # An unacknowledged task (its worker was killed) goes back to the queue after this long, well before
+    # IMPORT_STALE_MINUTES marks its import failed.
+    "visibility_timeout": 3600,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = 2 * BROKER_TIMEOUT
+CELERY_BEAT_SCHEDULE = {
+    "import-outbox-sweep": {"task": "core.imports.tasks.import_sweep_task", "schedule": 60.0},
+}
+# The cache usually shares the broker's Redis: the same few seconds, not the operating system's TCP timeout,
+# when it is unreachable (the import pages answer without their progress figures then).
+if REDIS_CACHE_URL:
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": BROKER_TIMEOUT, "socket_timeout": 2 * BROKER_TIMEOUT}
 
 # HTTPS-only settings whenever debug is off, unless DJANGO_SECURE=0 (plain HTTP on a trusted network, tests).
 SECURE = env_bool("DJANGO_SECURE", not DEBUG)

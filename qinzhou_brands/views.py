@@ -1,6 +1,7 @@
 """Project-level endpoints: health check and Chinese error pages."""
 
 import logging
+import sys
 
 import redis
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from .faults import unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Raised outside a view (the session saved at the end of the request) while the database is down: 503.
+    unavailable = unavailable_response(request, sys.exc_info()[1])
+    if unavailable is not None:
+        return unavailable
     return error_page(request, 500, "系统出错", "系统处理时出错，已记录。请稍后重试；如仍有问题，请联系系统管理员。")
 
 

@@ -248,6 +248,8 @@ class Enrolment(models.Model):
 class RosterImport(ImportRecord):
     """One upload of a roster into a batch (core/imports: the pipeline's record, lifecycle and report)."""
 
+    spec_path = "training.roster_import.RosterImportSpec"
+
     batch = models.ForeignKey(TrainingBatch, verbose_name=_("班期"), on_delete=models.PROTECT, related_name="imports")
     mark_completed = models.BooleanField(_("导入即结业"), default=False)
     enrolled_count = models.PositiveIntegerField(_("新增参训"), default=0)
@@ -259,6 +261,8 @@ class RosterImport(ImportRecord):
 
 class ResultsImport(ImportRecord):
     """One upload of a batch's results sheet (结业考核成绩表) on the core import pipeline."""
+
+    spec_path = "training.results_import.ResultsImportSpec"
 
     batch = models.ForeignKey(
         TrainingBatch, verbose_name=_("班期"), on_delete=models.PROTECT, related_name="results_imports"

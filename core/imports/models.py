@@ -39,6 +39,9 @@ class ImportRecord(models.Model):
     storage, and so the commit re-checks exactly the file that was previewed."""
 
     Status = ImportStatus
+    # Where the outbox sweep (core.imports.dispatch) finds the record's ImportSpec: a dotted path, as the
+    # Celery tasks take it (core names no app).
+    spec_path = ""
 
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -63,6 +66,10 @@ class ImportRecord(models.Model):
     report = models.JSONField(_("检查报告"), default=dict, blank=True)
     message = models.CharField(_("说明"), max_length=500, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The outbox (core.imports.dispatch): a check or commit for a worker is recorded with the upload or the
+    # confirmation, in its transaction, and this stays empty until the task was handed to the broker (or the
+    # work began in-process). Empty while working = waiting for the broker.
+    work_started_at = models.DateTimeField(_("交付处理时间"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -80,9 +87,16 @@ class ImportRecord(models.Model):
         return format_label(self.file_format, self.encoding)
 
     @property
+    def is_waiting(self) -> bool:
+        """Recorded for a worker but not yet handed to the broker (it was unreachable): the sweep sends it."""
+        return self.is_working and self.work_started_at is None
+
+    @property
     def is_stale(self) -> bool:
-        """The one out-of-date rule: a check or commit still "running" IMPORT_STALE_MINUTES after the upload
-        has lost its worker (the task was lost, the machine restarted). It may then be cancelled."""
+        """The one out-of-date rule: a check or commit still "running" IMPORT_STALE_MINUTES after it was handed
+        to a worker (or, never handed over, after the upload) has lost its worker (the task was lost, the
+        machine restarted). It may then be cancelled, and the sweep marks it failed."""
         if not self.is_working or self.uploaded_at is None:
             return False
-        return timezone.now() - self.uploaded_at > datetime.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+        since = self.work_started_at or self.uploaded_at
+        return timezone.now() - since > datetime.timedelta(minutes=settings.IMPORT_STALE_MINUTES)

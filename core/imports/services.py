@@ -7,12 +7,14 @@ the cache so another process can read it while the work's transaction is open.""
 import logging
 from collections.abc import Callable
 
+import redis.exceptions
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from .dispatch import WAITING_PHASE, import_dispatch
 from .models import TRANSITIONS, ImportStatus
 from .reading import SpreadsheetError, estimate_rows, read_sheet
 from .report import ImportReport
@@ -31,8 +33,9 @@ def _inline_max_rows(spec) -> int:
 def _move(record, action: str) -> str:
     """The state `action` leads to from the record's state; ValidationError (Chinese) when it may not."""
     target = TRANSITIONS.get((record.status, action))
-    if target is None and action == "cancel" and record.is_stale:
-        target = ImportStatus.CANCELLED  # a check or commit whose worker was lost may be given up
+    if target is None and action == "cancel" and (record.is_stale or record.is_waiting):
+        # A check or commit whose worker was lost, or still waiting for the broker, may be given up.
+        target = ImportStatus.CANCELLED
     if target is None:
         verb = "取消" if action == "cancel" else "再提交"
         raise ValidationError(f"该导入当前状态为“{record.get_status_display()}”，不能{verb}。")
@@ -82,14 +85,24 @@ def progress_key(record) -> str:
     return f"import:{record._meta.label_lower}:{record.pk}:progress"
 
 
+# The cache usually lives on the broker's Redis: when that is down the pages still answer (no figures) and a
+# worker's write goes on without reporting progress.
+CACHE_ERRORS = (redis.exceptions.RedisError, OSError)
+
+
 def import_progress(record) -> dict:
     """Progress of a running import (the JSON the progress bar polls)."""
-    state = cache.get(progress_key(record)) or {}
+    try:
+        state = cache.get(progress_key(record)) or {}
+    except CACHE_ERRORS as problem:
+        logger.warning("import progress unavailable (cache): %s", problem)
+        state = {}
     return {
         "status": record.status,
         "status_label": record.get_status_display(),
         "stale": record.is_stale,
-        "phase": state.get("phase", ""),
+        "waiting": record.is_waiting,
+        "phase": WAITING_PHASE if record.is_waiting else state.get("phase", ""),
         "done": state.get("done", 0),
         "total": state.get("total", 0),
         "percent": int(100 * state["done"] / state["total"]) if state.get("total") else 0,
@@ -100,7 +113,10 @@ def _progress_writer(record, phase: str) -> Callable[[int, int], None]:
     key = progress_key(record)
 
     def write(done: int, total: int) -> None:
-        cache.set(key, {"phase": phase, "done": done, "total": total}, 3600)
+        try:
+            cache.set(key, {"phase": phase, "done": done, "total": total}, 3600)
+        except CACHE_ERRORS as problem:
+            logger.warning("import progress not recorded (cache): %s", problem)
 
     return write
 
@@ -139,10 +155,11 @@ def import_upload(*, spec, scope, user, file_name: str, content: bytes, **option
     spec.check_open(user, scope)
     record = _keep(spec, scope, user, file_name, content, status=ImportStatus.ANALYSING, **options)
     if record.report["estimate"] > _inline_max_rows(spec):
-        from .tasks import import_analyse_task
-
-        transaction.on_commit(lambda: import_analyse_task.delay(spec.path, record.pk))
+        # The record is the outbox: sent to the broker once this transaction commits, or by the sweep.
+        transaction.on_commit(lambda: import_dispatch(spec=spec, record_id=record.pk))
     else:
+        record.work_started_at = timezone.now()
+        record.save(update_fields=["work_started_at"])
         import_analyse(spec=spec, record_id=record.pk)
         record.refresh_from_db()
     return record
@@ -189,14 +206,14 @@ def import_request_commit(*, spec, record, user, skip_invalid: bool):
         raise ValidationError(f"{spec.noun}有错误行，不能全部导入：请修改后重新上传，或选择“仅导入有效行”。")
     if not locked.valid_rows:
         raise ValidationError(f"{spec.noun}没有可导入的有效行。")
+    inline = locked.rows <= _inline_max_rows(spec)
     locked.status = target
     locked.skip_invalid = skip_invalid
     locked.committed_by = user
-    locked.save(update_fields=["status", "skip_invalid", "committed_by"])
-    if locked.rows > _inline_max_rows(spec):
-        from .tasks import import_commit_task
-
-        transaction.on_commit(lambda: import_commit_task.delay(spec.path, locked.pk))
+    locked.work_started_at = timezone.now() if inline else None
+    locked.save(update_fields=["status", "skip_invalid", "committed_by", "work_started_at"])
+    if not inline:
+        transaction.on_commit(lambda: import_dispatch(spec=spec, record_id=locked.pk))
     else:
         import_commit(spec=spec, record_id=locked.pk)
         locked.refresh_from_db()
@@ -227,6 +244,9 @@ def _commit_record(spec, record, *, via: str = "", progress=None) -> ImportRepor
             progress=progress,
             options=spec.options_of(record),
         )
+    except RecordGone:
+        logger.warning("%s %s was no longer committing when its write began", spec.title, record.pk)
+        return None
     except (SpreadsheetError, DatabaseError, ValidationError) as problem:
         # The transaction has rolled back: nothing of this file is in the database. A ValidationError is a
         # spec writing through a domain service that refused at the last moment (a certificate number
@@ -258,6 +278,7 @@ def import_outdated(*, spec, record) -> bool:
     return later.filter(**{spec.scope_field: spec.scope_of(record)}).exclude(pk=record.pk).exists()
 
 
+@transaction.atomic  # select_for_update needs a transaction (PostgreSQL refuses it in autocommit)
 def import_cancel(*, spec, record, user):
     locked = spec.model.objects.select_for_update().select_related(spec.scope_field).get(pk=record.pk)
     spec.check_scope(user, spec.scope_of(locked))
@@ -286,6 +307,8 @@ def import_process(
     options = options or {}
     sheet = read_sheet(spec, content, rules=spec.rules(scope), file_name=file_name)
     with transaction.atomic():
+        if commit and record is not None:
+            _hold(record)
         locked = spec.lock(scope) if commit else scope
         if commit:
             spec.check_open(user, locked)  # a month locked since the upload refuses the write (rolled back)
@@ -297,6 +320,18 @@ def import_process(
             report.committed = True
         spec.audit("导入" if allowed else "检查", plan=plan, scope=locked, record=record, user=user, committed=allowed)
     return report
+
+
+def _hold(record) -> None:
+    """Lock a committing record's row for the write's transaction: the stale sweep skips a commit whose worker
+    is alive, and a record failed or cancelled meanwhile is not written."""
+    status = type(record).objects.select_for_update().filter(pk=record.pk).values_list("status", flat=True).first()
+    if status != ImportStatus.COMMITTING:
+        raise RecordGone(record.pk)
+
+
+class RecordGone(Exception):
+    """The committing record was cancelled or failed (the stale sweep) before its write began: nothing to do."""
 
 
 def import_from_file(
@@ -319,7 +354,17 @@ def import_from_file(
         )
         return None, report
     status = ImportStatus.COMMITTING
-    record = _keep(spec, scope, user, file_name, content, status=status, skip_invalid=skip_invalid, **options)
+    record = _keep(
+        spec,
+        scope,
+        user,
+        file_name,
+        content,
+        status=status,
+        skip_invalid=skip_invalid,
+        work_started_at=timezone.now(),
+        **options,
+    )
     return record, _commit_record(spec, record, via=via)
 
 

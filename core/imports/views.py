@@ -19,9 +19,21 @@ from core.spreadsheets import ACCEPTED_EXTENSIONS, MAX_UPLOAD_BYTES, Spreadsheet
 from core.xlsx import xlsx_response
 
 from . import services
+from .dispatch import import_dispatch_if_waiting
 from .workbooks import error_workbook
 
 PREVIEW_ERRORS_SHOWN = 300
+# The clerk's answer when the broker did not take a large file's work (core.imports.dispatch): kept, not lost.
+WAITING_MESSAGE = (
+    "后台处理服务暂时连接不上。{noun}已保存，不会丢失：服务恢复后系统会自动{work}（通常几分钟内），"
+    "本页会显示进度，无需重新上传。"
+)
+
+
+def _tell_if_waiting(request, spec, record, work: str) -> None:
+    record.refresh_from_db(fields=["status", "work_started_at"])
+    if record.is_waiting:
+        messages.warning(request, WAITING_MESSAGE.format(noun=spec.noun, work=work))
 
 
 class ImportUploadForm(forms.Form):
@@ -89,6 +101,7 @@ def import_urls(spec, *, template: str, upload: str, records: str, record: str) 
             except ValidationError as problem:
                 form.add_error(None, problem)
             else:
+                _tell_if_waiting(request, spec, record, "检查")
                 return redirect(spec.url("detail"), pk=record.pk)
         recent = spec.records_for(request.user).defer("content", "report")
         if scope is not None:
@@ -109,6 +122,7 @@ def import_urls(spec, *, template: str, upload: str, records: str, record: str) 
     def detail_view(request, pk: int):
         _require(request, spec.permission_view)
         item = record_get(spec, user=request.user, pk=pk)
+        import_dispatch_if_waiting(spec=spec, record=item)
         report = item.report or {}
         scope = spec.scope_of(item)
         errors = report.get("errors", [])
@@ -137,6 +151,7 @@ def import_urls(spec, *, template: str, upload: str, records: str, record: str) 
     def progress_view(request, pk: int):
         _require(request, spec.permission_view)
         item = record_get(spec, user=request.user, pk=pk)
+        import_dispatch_if_waiting(spec=spec, record=item)
         return JsonResponse({**services.import_progress(item), "detail_url": reverse(spec.url("detail"), args=[pk])})
 
     @require_POST
@@ -150,6 +165,8 @@ def import_urls(spec, *, template: str, upload: str, records: str, record: str) 
             )
         except ValidationError as problem:
             messages.error(request, "；".join(problem.messages))
+        else:
+            _tell_if_waiting(request, spec, item, "导入")
         return redirect(spec.url("detail"), pk=pk)
 
     @require_POST

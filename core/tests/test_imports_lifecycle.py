@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from core.imports import services
 from core.imports.models import TRANSITIONS, ImportStatus
@@ -116,11 +117,14 @@ def test_a_check_whose_worker_was_lost_is_out_of_date_and_may_be_cancelled(
 ):
     settings.IMPORT_INLINE_MAX_ROWS = 2
     with django_capture_on_commit_callbacks(execute=False):
-        record = upload(clerk, area, referral_sheet(people))  # the task is never run: the worker was lost
+        record = upload(clerk, area, referral_sheet(people))
+    # Handed to the broker, and the task is never run: the worker was lost.
+    ReferralImport.objects.filter(pk=record.pk).update(work_started_at=timezone.now())
+    record.refresh_from_db()
     with pytest.raises(ValidationError, match="当前状态为“正在检查”，不能取消"):
         services.import_cancel(spec=REFERRALS, record=record, user=clerk)
     ReferralImport.objects.filter(pk=record.pk).update(
-        uploaded_at=record.uploaded_at - datetime.timedelta(minutes=settings.IMPORT_STALE_MINUTES + 1)
+        work_started_at=timezone.now() - datetime.timedelta(minutes=settings.IMPORT_STALE_MINUTES + 1)
     )
     record.refresh_from_db()
     assert record.is_stale

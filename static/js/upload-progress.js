@@ -20,7 +20,9 @@
       bar.firstElementChild.textContent = percent < 100 ? "上传中 " + percent + "%" : "正在检查文件…";
     };
     xhr.onload = function () {
-      if (xhr.responseURL && xhr.responseURL !== window.location.href) { window.location.href = xhr.responseURL; return; }
+      // The request already followed the redirect: show the page it answered (with its one-time notices,
+      // e.g. that the file waits for the background service) at its own address, rather than asking again.
+      if (xhr.responseURL && xhr.responseURL !== window.location.href) { window.history.replaceState(null, "", xhr.responseURL); }
       document.open(); document.write(xhr.responseText); document.close();
     };
     xhr.onerror = function () { form.submit(); };

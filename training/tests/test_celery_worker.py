@@ -17,6 +17,7 @@ from django.db import connection
 
 from brands.models import Occupation
 from conftest import require_service, uses_postgresql
+from core.imports.dispatch import import_sweep
 from core.imports.services import progress_key
 from qinzhou_brands.celery import app as celery_app
 from training.models import Enrolment, RosterImport, Trainee
@@ -169,3 +170,58 @@ def test_a_worker_killed_half_way_leaves_no_row_behind(worker, big_batch, clerk,
     assert Trainee.categories.through.objects.count() == 0
     # The import is still marked as in progress: with acks_late the broker hands it to the next worker.
     assert RosterImport.objects.get(pk=roster_import.pk).status == "committing"
+
+    # When no worker takes it again, it is not "正在导入" for ever: IMPORT_STALE_MINUTES after it was handed
+    # over, the outbox sweep marks it failed, saying nothing was written.
+    handed_over = datetime.datetime.now(tz=datetime.UTC) - datetime.timedelta(minutes=settings.IMPORT_STALE_MINUTES + 1)
+    RosterImport.objects.filter(pk=roster_import.pk).update(work_started_at=handed_over)
+    # The killed worker's transaction holds the record's row until PostgreSQL notices the lost connection.
+    assert _wait(lambda: import_sweep()["failed"], seconds=30, every=0.5), _state(roster_import)
+    roster_import.refresh_from_db()
+    assert roster_import.status == "failed"
+    assert "没有写入任何记录" in roster_import.message
+    assert Trainee.objects.count() == 0
+
+
+def test_a_roster_upload_with_the_broker_down_answers_and_is_checked_once_it_is_back(
+    worker, big_batch, clerk, client, settings
+):
+    """Issue 20's fault: the broker unreachable while a clerk uploads a large roster. The page answers at
+    once (the request once hung ~20 s and answered 500), says so in Chinese, and the kept roster is checked
+    by the worker after the broker is back and the outbox sweep ran."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from core.tests.test_imports_outbox import closed_port, point_broker
+
+    settings.IMPORT_INLINE_MAX_ROWS = 100
+    content = _roster_bytes(300)
+    client.force_login(clerk)
+    real_broker = celery_app.conf.broker_url
+    point_broker(f"redis://127.0.0.1:{closed_port()}/0")
+    try:
+        started = time.monotonic()
+        response = client.post(
+            reverse("training:import_upload", args=[big_batch.pk]),
+            {"file": SimpleUploadedFile("大名单.xlsx", content)},
+        )
+        # Not a speed measure: the requirement is that the clerk is answered instead of left hanging.
+        answered_in = time.monotonic() - started
+        assert response.status_code == 302, response.content.decode()[:500]
+        page = client.get(response["Location"]).content.decode()
+    finally:
+        point_broker(real_broker)
+    assert answered_in < 5, f"the upload took {answered_in:.1f} s with the broker down"
+    assert "后台处理服务暂时连接不上。花名册已保存，不会丢失" in page
+    assert "等待后台处理" in page
+    roster_import = RosterImport.objects.get(batch=big_batch)
+    assert roster_import.is_waiting
+
+    call_command("import_sweep")
+    checked = _wait(
+        lambda: RosterImport.objects.filter(pk=roster_import.pk, status="preview").exists(), seconds=120, every=0.2
+    )
+    assert checked, f"the worker did not check the kept roster ({_state(roster_import)}); its log:\n{worker.log_tail()}"
+    roster_import.refresh_from_db()
+    assert roster_import.rows == 300
