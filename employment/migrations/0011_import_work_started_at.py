@@ -6,7 +6,7 @@ from django.db import migrations, models
 def stamp_existing(apps, schema_editor):
     """Imports recorded before the outbox were handed over when they were uploaded: the stale rule keeps
     measuring them from then, and the sweep does not send them a second time."""
-    for name in ["ReferralImport"]:
+    for name in ["ReferralImport", "VacancyImport", "FairSignInImport"]:
         model = apps.get_model("employment", name)
         model.objects.filter(work_started_at__isnull=True).update(work_started_at=models.F("uploaded_at"))
 
@@ -19,6 +19,16 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="referralimport",
+            name="work_started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="交付处理时间"),
+        ),
+        migrations.AddField(
+            model_name="vacancyimport",
+            name="work_started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="交付处理时间"),
+        ),
+        migrations.AddField(
+            model_name="fairsigninimport",
             name="work_started_at",
             field=models.DateTimeField(blank=True, null=True, verbose_name="交付处理时间"),
         ),
