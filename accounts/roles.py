@@ -43,6 +43,7 @@ READ_ONLY_RULES = [
     ("brands", "*", VIEW),
     ("training", "*", VIEW),
     ("employment", "*", VIEW),
+    ("followups", "*", VIEW),
     ("subsidies", "*", VIEW),
 ]
 
@@ -52,6 +53,7 @@ ROLE_PERMISSION_RULES = {
         ("brands", "organisation", EDIT),
         ("training", "*", EDIT),
         ("employment", "*", EDIT),
+        ("followups", "*", EDIT),
         ("subsidies", "*", EDIT),
     ],
     Role.COUNTY_REVIEWER: READ_ONLY_RULES,
@@ -63,6 +65,7 @@ ROLE_PERMISSION_RULES = {
         ("auth", "user", EDIT),
         ("training", "*", ALL),
         ("employment", "*", ALL),
+        ("followups", "*", ALL),
         ("subsidies", "*", ALL),
         # Unlocking a username deletes its attempts; the login logs stay (the admin never edits either).
         ("axes", "accessattempt", ("view", "delete")),
@@ -81,6 +84,7 @@ ROLE_PERMISSION_RULES = {
         ("brands", "organisation", EDIT),
         ("training", "*", VIEW),
         ("employment", "*", VIEW),
+        ("followups", "*", VIEW),
         ("subsidies", "*", EDIT),
     ],
 }
