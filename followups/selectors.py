@@ -123,12 +123,12 @@ def _rate(part: int, whole: int):
 
 
 RATE_COUNTS = {
-    "reached": Count("id", filter=schedule.REACHED),
-    "employed": Count("id", filter=schedule.EMPLOYED),
-    "contract": Count("id", filter=schedule.EMPLOYED & Q(contract_signed=True)),
-    "insured": Count("id", filter=schedule.EMPLOYED & Q(social_insurance=True)),
-    **{f"reached_{n}": Count("id", filter=schedule.REACHED & Q(months=n)) for n in schedule.RETENTION_POINTS},
-    **{f"retained_{n}": Count("id", filter=schedule.EMPLOYED & Q(months=n)) for n in schedule.RETENTION_POINTS},
+    "n_reached": Count("id", filter=schedule.REACHED),
+    "n_employed": Count("id", filter=schedule.EMPLOYED),
+    "n_contract": Count("id", filter=schedule.EMPLOYED & Q(contract_signed=True)),
+    "n_insured": Count("id", filter=schedule.EMPLOYED & Q(social_insurance=True)),
+    **{f"n_reached_{n}": Count("id", filter=schedule.REACHED & Q(months=n)) for n in schedule.RETENTION_POINTS},
+    **{f"n_retained_{n}": Count("id", filter=schedule.EMPLOYED & Q(months=n)) for n in schedule.RETENTION_POINTS},
 }
 
 
@@ -136,11 +136,11 @@ def _rates(counts: dict) -> dict:
     return {
         "done": counts["done"],
         **{
-            f"retained_{n}_months_rate": _rate(counts[f"retained_{n}"], counts[f"reached_{n}"])
+            f"retained_{n}_months_rate": _rate(counts[f"n_retained_{n}"], counts[f"n_reached_{n}"])
             for n in schedule.RETENTION_POINTS
         },
-        "contract_rate": _rate(counts["contract"], counts["employed"]),
-        "social_insurance_rate": _rate(counts["insured"], counts["employed"]),
+        "contract_rate": _rate(counts["n_contract"], counts["n_employed"]),
+        "social_insurance_rate": _rate(counts["n_insured"], counts["n_employed"]),
     }
 
 
