@@ -144,58 +144,64 @@ def _rates(counts: dict) -> dict:
     }
 
 
-def follow_up_summary(*, area: Area | None = None, on: datetime.date | None = None) -> dict:
+def follow_up_summary(*, area: Area | None = None, on: datetime.date | None = None, areas=None, brands=None) -> dict:
     """The `follow_up` figures of `progress_report` and the dashboard (the rules: `schedule`'s docstring), for
-    `area` (the whole city when None), as of `on`: the totals, then per brand and per area. A fixed number of
-    queries: one per point of the schedule and two for the recorded follow-ups."""
+    `area` (the whole city when None), as of `on`: the totals, then per brand (`brands`, default all) and per
+    area (`areas`, default the reporting areas). Two queries: the open points per area (a UNION over the
+    schedule) and the recorded follow-ups per area and brand."""
     on = on or timezone.localdate()
     outcomes = schedule.followed(EmploymentOutcome.objects.all())
     follow_ups = FollowUp.objects.all()
     if area is not None:
         outcomes = outcomes.filter(area_id=area.pk)
         follow_ups = follow_ups.filter(outcome__area_id=area.pk)
-    open_by_area: dict[int, dict] = {}
-    for months in schedule.schedule_months():
-        for row in (
-            schedule.open_points(outcomes, on=on, months=months)
-            .values("area_id")
-            .annotate(due=Count("id"), overdue=Count("id", filter=schedule.overdue_condition(on=on, months=months)))
-            .order_by()
-        ):
-            mine = open_by_area.setdefault(row["area_id"], {"due": 0, "overdue": 0})
-            mine["due"] += row["due"]
-            mine["overdue"] += row["overdue"]
-    totals = follow_ups.aggregate(done=Count("id"), **RATE_COUNTS)
-    by_brand = {
-        row["brand"]: row
-        for row in follow_ups.values(brand=F("outcome__counted_batch__occupation__brand_id"))
+    parts = [
+        schedule.open_points(outcomes, on=on, months=months)
+        .values("area_id")
+        .annotate(due=Count("id"), overdue=Count("id", filter=schedule.overdue_condition(on=on, months=months)))
+        .values_list("area_id", "due", "overdue")
+        .order_by()
+        for months in schedule.schedule_months()
+    ]
+    open_by_area: dict[int, list[int]] = {}
+    if parts:
+        first, *others = parts
+        for area_id, due, overdue in first.union(*others, all=True) if others else first:
+            mine = open_by_area.setdefault(area_id, [0, 0])
+            mine[0] += due
+            mine[1] += overdue
+    rows = list(
+        follow_ups.values(area_id=F("outcome__area_id"), brand_id=F("outcome__counted_batch__occupation__brand_id"))
         .annotate(done=Count("id"), **RATE_COUNTS)
         .order_by()
-    }
-    done_by_area = dict(
-        follow_ups.values_list("outcome__area_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("outcome__area_id", "n")
     )
-    areas = [a for a in reporting_areas() if area is None or a.pk == area.pk]
+
+    def added(selected) -> dict:
+        counts = _no_counts()
+        for row in selected:
+            for key in counts:
+                counts[key] += row[key]
+        return _rates(counts)
+
+    areas = [a for a in (reporting_areas() if areas is None else areas) if area is None or a.pk == area.pk]
     return {
         "as_of": on.isoformat(),
         "months": schedule.schedule_months(),
         "grace_days": schedule.grace_days(),
-        "due": sum(v["due"] for v in open_by_area.values()),
-        **_rates(totals),
-        "overdue": sum(v["overdue"] for v in open_by_area.values()),
+        "due": sum(due for due, _overdue in open_by_area.values()),
+        **added(rows),
+        "overdue": sum(overdue for _due, overdue in open_by_area.values()),
         "brands": [
-            {"code": b.code, "name": b.name, **_rates(by_brand.get(b.pk) or _no_counts())} for b in brand_lines()
+            {"code": b.code, "name": b.name, **added(r for r in rows if r["brand_id"] == b.pk)}
+            for b in (brand_lines() if brands is None else brands)
         ],
         "areas": [
             {
                 "code": a.code,
                 "name": a.short_name,
-                "due": open_by_area.get(a.pk, {}).get("due", 0),
-                "overdue": open_by_area.get(a.pk, {}).get("overdue", 0),
-                "done": done_by_area.get(a.pk, 0),
+                "due": open_by_area.get(a.pk, [0, 0])[0],
+                "overdue": open_by_area.get(a.pk, [0, 0])[1],
+                "done": sum(r["done"] for r in rows if r["area_id"] == a.pk),
             }
             for a in areas
         ],
