@@ -83,6 +83,11 @@ class FollowUp(models.Model):
         return f"{self.outcome.trainee.name} 第 {self.months} 个月跟踪"
 
     @property
+    def trainee(self):
+        """The person followed up (the API's audit of personal data reads it)."""
+        return self.outcome.trainee
+
+    @property
     def employed(self) -> bool:
         return self.employment in (self.Employment.SAME, self.Employment.OTHER)
 

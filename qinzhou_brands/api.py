@@ -175,6 +175,7 @@ def _urlpatterns() -> list:
     from brands.api import AreaViewSet, BrandLineViewSet, OccupationViewSet
     from dashboard.api import ProgressViewSet
     from employment.api import OutcomeViewSet, ReferralViewSet
+    from followups.api import FollowUpViewSet
     from subsidies.api import ApplicationViewSet
     from training.api import BatchViewSet, EnrolmentViewSet, TraineeViewSet
 
@@ -187,6 +188,7 @@ def _urlpatterns() -> list:
     router.register("enrolments", EnrolmentViewSet, basename="enrolment")
     router.register("referrals", ReferralViewSet, basename="referral")
     router.register("outcomes", OutcomeViewSet, basename="outcome")
+    router.register("follow-ups", FollowUpViewSet, basename="follow-up")
     router.register("applications", ApplicationViewSet, basename="application")
     router.register("progress", ProgressViewSet, basename="progress")
     return [
