@@ -4,6 +4,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
+from core.forms import past_date_input
+
 from .models import FollowUp
 from .services import FollowUpEntry
 
@@ -42,7 +44,7 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args, points, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["months"].choices = [(p.months, f"第 {p.months} 个月（{p.due:%Y-%m-%d} 到期）") for p in points]
-        self.fields["followed_on"].widget = forms.DateInput(attrs={"type": "date", "max": today.isoformat()})
+        self.fields["followed_on"].widget = past_date_input(today)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
