@@ -24,6 +24,8 @@ from employment.tests.factories import (
     LabourExportFactory,
     WageCaseFactory,
 )
+from followups.models import FollowUpImport
+from followups.tests.factories import FollowUpFactory
 from subsidies.models import EvidenceKind, SubsidyApplication, SubsidyRule
 from subsidies.tests.factories import BudgetFactory
 from training.models import PriorityCategory, ResultsImport, RosterImport
@@ -96,6 +98,8 @@ EXPECTED = {
     # Moved on through the service; never deleted (the closure rate counts every case received).
     "employment.wagecase": {"superuser": "lvac", **AREA_RECORDS, "city_admin": "lvac"},
     "employment.referralimport": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
+    "followups.followup": {"superuser": READ, **AREA_RECORDS, "city_admin": READ},
+    "followups.followupimport": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
     "subsidies.subsidyrule": {"superuser": ALL, **EVERYTHING_READ},
     "subsidies.evidencekind": {"superuser": ALL, **EVERYTHING_READ},
     "subsidies.budget": {"superuser": ALL, **AREA_RECORDS},
@@ -159,6 +163,8 @@ BUILDERS = {
     "employment.labourexport": (lambda area: LabourExportFactory(area=area), True),
     "employment.wagecase": (lambda area: WageCaseFactory(area=area), True),
     "employment.referralimport": (lambda area: _import_row(ReferralImport, area), True),
+    "followups.followup": (lambda area: FollowUpFactory(outcome=EmploymentOutcomeFactory(area=area)), True),
+    "followups.followupimport": (lambda area: _import_row(FollowUpImport, area), True),
     "subsidies.subsidyrule": (lambda area: SubsidyRule.objects.first(), False),
     "subsidies.evidencekind": (lambda area: EvidenceKind.objects.first(), False),
     "subsidies.budget": (lambda area: BudgetFactory(area=area, year=2024), True),
