@@ -108,3 +108,20 @@ def test_the_outcome_page_links_from_the_persons_employment_page(clerk_client, a
     outcome = EmploymentOutcomeFactory(area=area, trainee=enrolment.trainee, start_date=_months_ago(2))
     page = clerk_client.get(reverse("employment:trainee_employment", args=[outcome.trainee_id])).content.decode()
     assert reverse("followups:outcome", args=[outcome.pk]) in page
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_the_worklist_query_count_does_not_grow(clerk_client, area, rows, django_assert_max_num_queries):
+    for _ in range(rows):
+        EmploymentOutcomeFactory(area=area, start_date=_months_ago(7))
+    with django_assert_max_num_queries(18):  # the page's points: a count and a page of the UNION, one in_bulk
+        page = clerk_client.get(reverse("followups:worklist")).content.decode()
+    assert page.count("登记跟踪</a>") == min(3 * rows, 50)  # 1, 3 and 6 months due; 50 a page
+
+
+def test_the_worklist_export_lists_what_the_page_lists(clerk_client, area, city_viewer, client):
+    EmploymentOutcomeFactory(area=area, start_date=_months_ago(2), trainee__name="王五")
+    response = clerk_client.get(reverse("followups:worklist_xlsx"), {"state": "overdue"})
+    assert response.status_code == 200
+    client.force_login(city_viewer)
+    assert client.get(reverse("followups:worklist_xlsx")).status_code == 403  # no lists of persons
