@@ -16,7 +16,9 @@ class FollowUpAdmin(ServiceWritesAdminMixin, AreaScopedAdminMixin, admin.ModelAd
     list_filter = ("months", "reached", "employment")
     list_select_related = ("outcome__trainee",)
     raw_id_fields = ("outcome", "wage_case")
-    may_delete = False
+    # Deleting an outcome (the admin's way to correct one) takes its follow-ups with it, which Django's
+    # admin allows only to who may delete them; a follow-up deleted is simply due again.
+    may_delete = True
     where_written = "跟踪服务在“就业服务 → 跟踪服务工作台”或就业结果的跟踪服务页面登记，后台只能查看。"
 
 

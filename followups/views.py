@@ -86,9 +86,13 @@ def outcome_follow_ups(request, pk: int):
     today = timezone.localdate()
     points = selectors.outcome_schedule(outcome=outcome, on=today)
     open_points = [p for p in points if p.state != "recorded"]
-    may_record = user.has_perm("followups.add_followup") and scope_covers(user, outcome.area) and open_points
+    may_record = user.has_perm("followups.add_followup") and scope_covers(user, outcome.area)
     if request.method == "POST" and not may_record:
         raise PermissionDenied
+    if request.method == "POST" and not open_points:
+        messages.info(request, "各节点的跟踪均已登记。")
+        return redirect("followups:outcome", pk=outcome.pk)
+    may_record = may_record and open_points
     form = None
     if may_record:
         first = next((p for p in open_points if p.state != "later"), open_points[0])

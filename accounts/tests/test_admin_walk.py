@@ -98,7 +98,7 @@ EXPECTED = {
     # Moved on through the service; never deleted (the closure rate counts every case received).
     "employment.wagecase": {"superuser": "lvac", **AREA_RECORDS, "city_admin": "lvac"},
     "employment.referralimport": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
-    "followups.followup": {"superuser": READ, **AREA_RECORDS, "city_admin": READ},
+    "followups.followup": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
     "followups.followupimport": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
     "subsidies.subsidyrule": {"superuser": ALL, **EVERYTHING_READ},
     "subsidies.evidencekind": {"superuser": ALL, **EVERYTHING_READ},

@@ -125,3 +125,21 @@ def test_the_worklist_export_lists_what_the_page_lists(clerk_client, area, city_
     assert response.status_code == 200
     client.force_login(city_viewer)
     assert client.get(reverse("followups:worklist_xlsx")).status_code == 403  # no lists of persons
+
+
+def test_deleting_an_outcome_in_the_admin_takes_its_follow_ups(admin_client_city, area):
+    outcome = EmploymentOutcomeFactory(area=area, start_date=_months_ago(2))
+    FollowUpFactory(outcome=outcome, months=1)
+    url = reverse("admin:employment_employmentoutcome_delete", args=[outcome.pk])
+    assert admin_client_city.post(url, {"post": "yes"}).status_code == 302
+    assert not FollowUp.objects.exists()
+
+
+def test_posting_when_every_point_is_recorded_says_so(clerk_client, area, settings):
+    settings.FOLLOW_UP_MONTHS = [1]
+    outcome = EmploymentOutcomeFactory(area=area, start_date=_months_ago(2))
+    FollowUpFactory(outcome=outcome, months=1)
+    url = reverse("followups:outcome", args=[outcome.pk])
+    page = clerk_client.post(url, {"months": "1", "reached": "0"}, follow=True).content.decode()
+    assert "各节点的跟踪均已登记" in page
+    assert FollowUp.objects.count() == 1
