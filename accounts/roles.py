@@ -43,6 +43,7 @@ READ_ONLY_RULES = [
     ("brands", "*", VIEW),
     ("training", "*", VIEW),
     ("employment", "*", VIEW),
+    ("followups", "*", VIEW),
     ("subsidies", "*", VIEW),
     ("plans", "*", VIEW),
 ]
@@ -53,6 +54,7 @@ ROLE_PERMISSION_RULES = {
         ("brands", "organisation", EDIT),
         ("training", "*", EDIT),
         ("employment", "*", EDIT),
+        ("followups", "*", EDIT),
         ("subsidies", "*", EDIT),
         ("plans", "*", EDIT),
     ],
@@ -66,6 +68,7 @@ ROLE_PERMISSION_RULES = {
         ("auth", "user", EDIT),
         ("training", "*", ALL),
         ("employment", "*", ALL),
+        ("followups", "*", ALL),
         ("subsidies", "*", ALL),
         ("plans", "*", EDIT),
         ("accounts", "monthlock", VIEW),
@@ -86,6 +89,7 @@ ROLE_PERMISSION_RULES = {
         ("brands", "organisation", EDIT),
         ("training", "*", VIEW),
         ("employment", "*", VIEW),
+        ("followups", "*", VIEW),
         ("subsidies", "*", EDIT),
     ],
 }

@@ -27,6 +27,7 @@ from brands.models import Area, BrandLine, Target
 from brands.selectors import PLAN_FIRST_YEAR, PLAN_LAST_YEAR, brand_lines, city_area, reporting_areas
 from employment.selectors import job_tallies, priority_group_tallies, referral_tally, wage_case_summary
 from employment.vacancy_selectors import vacancy_summary
+from followups.selectors import follow_up_summary
 from subsidies.selectors import progress_summary_additions
 from training.selectors import training_tally
 
@@ -243,6 +244,8 @@ def progress_summary(*, year: int | None = None, user=None, on: datetime.date | 
         "referrals": referral_tally(year=year, area=area, on=on),
         "wage_cases": wage_case_summary(year=year, area=area),
         "vacancies": vacancy_summary(year=year, area=area),
+        # 跟踪服务, as of `on` (all years: a follow-up belongs to the day it falls due, not to a target year).
+        "follow_up": follow_up_summary(area=area, on=on, areas=areas, brands=brands),
         "priority_groups": groups[None],
         "jobs_count_startup_employees": fold_startups,
         # The 乡村振兴重点帮扶县 (the areas flagged so, never a name or code) in scope, shown apart as the

@@ -176,6 +176,7 @@ def _urlpatterns() -> list:
     from dashboard.api import ProgressViewSet
     from employment.api import OutcomeViewSet, ReferralViewSet
     from employment.vacancy_api import JobFairViewSet, VacancyViewSet
+    from followups.api import FollowUpViewSet
     from subsidies.api import ApplicationViewSet
     from training.api import BatchViewSet, EnrolmentViewSet, TraineeViewSet
 
@@ -188,6 +189,7 @@ def _urlpatterns() -> list:
     router.register("enrolments", EnrolmentViewSet, basename="enrolment")
     router.register("referrals", ReferralViewSet, basename="referral")
     router.register("outcomes", OutcomeViewSet, basename="outcome")
+    router.register("follow-ups", FollowUpViewSet, basename="follow-up")
     router.register("applications", ApplicationViewSet, basename="application")
     router.register("progress", ProgressViewSet, basename="progress")
     router.register("vacancies", VacancyViewSet, basename="vacancy")

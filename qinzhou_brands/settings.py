@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "accounts",
     "training",
     "employment",
+    "followups",  # 跟踪服务: follow-up after placement (reads employment)
     "subsidies",
     "plans",
     "dashboard",
@@ -303,6 +304,10 @@ IMPORT_STALE_MINUTES = int(os.environ.get("IMPORT_STALE_MINUTES", "120"))
 ROSTER_ELSEWHERE_ALERT = int(os.environ.get("ROSTER_ELSEWHERE_ALERT", "20"))
 # The 推荐编号 of a worklist export (employment/referral_keys.py) is accepted by the referral import this long.
 REFERRAL_KEY_MAX_AGE_DAYS = int(os.environ.get("REFERRAL_KEY_MAX_AGE_DAYS", "180"))
+# 跟踪服务: months after an employment or flexible-employment outcome's start date at which a follow-up falls
+# due, and how many days after its due date an unrecorded follow-up counts as overdue (followups/schedule.py).
+FOLLOW_UP_MONTHS = sorted({int(m) for m in env_list("FOLLOW_UP_MONTHS", "1,3,6,12")})
+FOLLOW_UP_GRACE_DAYS = int(os.environ.get("FOLLOW_UP_GRACE_DAYS", "30"))
 # Subsidy limits: a person's training subsidy once per occupation and level, at most N times a year.
 SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL = env_bool("SUBSIDY_TRAINING_ONCE_PER_OCCUPATION_LEVEL", True)
 SUBSIDY_TRAINING_MAX_PER_YEAR = int(os.environ.get("SUBSIDY_TRAINING_MAX_PER_YEAR", "3"))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("catalogue/", include("brands.urls")),
     path("training/", include("training.urls")),
     path("employment/", include("employment.urls")),
+    path("follow-ups/", include("followups.urls")),
     path("subsidies/", include("subsidies.urls")),
     path("plans/", include("plans.urls")),
     path("api/", include("qinzhou_brands.api")),

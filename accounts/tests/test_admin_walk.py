@@ -25,6 +25,8 @@ from employment.tests.factories import (
     WageCaseFactory,
 )
 from employment.tests.vacancy_factories import JobFairFactory, VacancyFactory
+from followups.models import FollowUpImport
+from followups.tests.factories import FollowUpFactory
 from subsidies.models import EvidenceKind, SubsidyApplication, SubsidyRule
 from subsidies.tests.factories import BudgetFactory
 from training.models import PriorityCategory, ResultsImport, RosterImport
@@ -100,6 +102,8 @@ EXPECTED = {
     # Registered, changed and closed on the 岗位信息库 / 专场招聘会 pages only.
     "employment.vacancy": {"superuser": READ, **AREA_RECORDS, "city_admin": READ},
     "employment.jobfair": {"superuser": READ, **AREA_RECORDS, "city_admin": READ},
+    "followups.followup": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
+    "followups.followupimport": {"superuser": "lvd", **AREA_RECORDS, "city_admin": "lvd"},
     "subsidies.subsidyrule": {"superuser": ALL, **EVERYTHING_READ},
     "subsidies.evidencekind": {"superuser": ALL, **EVERYTHING_READ},
     "subsidies.budget": {"superuser": ALL, **AREA_RECORDS},
@@ -165,6 +169,8 @@ BUILDERS = {
     "employment.referralimport": (lambda area: _import_row(ReferralImport, area), True),
     "employment.vacancy": (lambda area: VacancyFactory(area=area, employer=OrganisationFactory(area=area)), True),
     "employment.jobfair": (lambda area: JobFairFactory(area=area), True),
+    "followups.followup": (lambda area: FollowUpFactory(outcome=EmploymentOutcomeFactory(area=area)), True),
+    "followups.followupimport": (lambda area: _import_row(FollowUpImport, area), True),
     "subsidies.subsidyrule": (lambda area: SubsidyRule.objects.first(), False),
     "subsidies.evidencekind": (lambda area: EvidenceKind.objects.first(), False),
     "subsidies.budget": (lambda area: BudgetFactory(area=area, year=2024), True),

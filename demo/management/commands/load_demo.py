@@ -11,6 +11,7 @@ from django.db import transaction
 from demo import accounts as accounts_demo
 from demo import brands as brands_demo
 from demo import employment as employment_demo
+from demo import follow_ups as follow_ups_demo
 from demo import jobs as jobs_demo
 from demo import plans as plans_demo
 from demo import scale
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             clerks = accounts_demo.staff_by_area("clerk_")
             training = training_demo.load(clerks=clerks)
             employment = employment_demo.load(clerks=clerks)
+            follow_ups = follow_ups_demo.load(clerks=clerks)
             jobs_demo.load(clerks=clerks)  # vacancies, two job fairs, referrals from them
             users = get_user_model().objects
             subsidies = subsidies_demo.load(
@@ -64,7 +66,7 @@ class Command(BaseCommand):
                 f"演示数据已就绪：新建账号 {staff['staff_created']} 个，单位 {organisations['organisations']} 家"
                 f"（新建 {organisations['organisations_created']} 家），培训班期 {training['batches']} 个，"
                 f"参训记录 {training['enrolments']} 条，岗位推荐 {employment['referrals']} 条，"
-                f"就业创业结果 {employment['outcomes']} 条，欠薪案件 {employment['wage_cases']} 件，"
+                f"就业创业结果 {employment['outcomes']} 条，跟踪服务记录 {follow_ups['follow_ups']} 条，欠薪案件 {employment['wage_cases']} 件，"
                 f"补贴规则 {subsidies['rules']} 条，就业补助资金预算 {subsidies['budgets']} 笔，"
                 f"补贴申请 {subsidies['applications']} 件，年度计划 {plans['plans']} 份，"
                 f"月报 {plans['reports']} 份（锁定月份 {plans['locked_months']} 个）。"
