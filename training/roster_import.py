@@ -20,7 +20,7 @@ from core.imports.workbooks import drop_down, template_workbook
 from core.masking import mask_id_number
 from core.spreadsheets import MAX_ROWS
 
-from . import bulk, selectors, tallies
+from . import bulk, class_services, selectors, tallies
 from .batch_imports import BatchImportSpec, person_change
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
 from .roster import EDUCATION_CHOICES, HEADER_SYNONYMS, TEMPLATE_HEADERS, RosterRow, RowRules, check_row
@@ -358,6 +358,7 @@ class RosterImportSpec(BatchImportSpec):
         return bool(batch.pk)  # a dry run of the command line checks against a batch not yet created
 
     def write(self, plan, *, scope, record, user, options, progress) -> None:
+        class_services.require_approved(scope, action="导入花名册")
         _write(
             plan,
             batch=scope,
