@@ -387,7 +387,7 @@ def completion_refusals(*, batch: TrainingBatch, enrolment_ids, names: dict[int,
         shown = rate(attended.get(pk, Decimal(0)), total) or Decimal(0)
         if shown < rule.minimum_rate:
             problems.append(
-                f"{names.get(pk, pk)}：出勤率 {shown}%（{attended.get(pk, Decimal(0))}/{total} 课时），"
+                f"{names.get(pk, pk)}：出勤率 {shown}%（{Decimal(attended.get(pk, 0)):.1f}/{Decimal(total):.1f} 课时），"
                 f"低于结业最低出勤率 {rule.minimum_rate}%，不能登记结业。"
             )
     return problems
@@ -416,3 +416,7 @@ def attendance_rule_set(*, user, first_year: int, last_year: int, minimum_rate: 
         detail=f"设置 {first_year}–{last_year} 年结业最低出勤率为 {minimum_rate}%",
     )
     return rule
+
+
+def may_set_rule(user) -> bool:
+    return scope_for(user).role == Role.CITY_ADMIN or user.is_superuser
