@@ -22,6 +22,7 @@ from core.xlsx import xlsx_response
 from employment.selectors import counted_jobs, startup_employees_of
 from subsidies.models import SubsidyKind
 from subsidies.selectors import application_worklist as subsidy_worklist
+from training import class_selectors
 from training.selectors import counted_trainings
 
 from .forms import DashboardFilterForm, DrillForm, TargetChoiceForm, TargetGridForm
@@ -84,6 +85,11 @@ def index(request):
             "subsidy_kinds": dict(SubsidyKind.choices),
             "recognition_kinds": dict(Recognition.Kind.choices),
             "plan_years": f"{PLAN_FIRST_YEAR}–{PLAN_LAST_YEAR}",
+            "classes": class_selectors.class_figures(user=request.user),
+            "attendance_tables": [
+                ("地区", class_selectors.attendance_rate_by(user=request.user, key="area")),
+                ("劳务品牌", class_selectors.attendance_rate_by(user=request.user, key="brand")),
+            ],
         },
     )
 

@@ -103,20 +103,24 @@ def enrolment_attendance(enrolment: Enrolment) -> dict:
     }
 
 
-def class_figures(*, user) -> dict:
-    """The "classes" figures of the user's scope: plans awaiting approval, approved, sessions, the attendance
-    rate over sessions held (present marks / expected marks), batches running with no attendance recorded."""
-    plans = scope_queryset(ClassPlan.objects.all(), user, area_field="batch__area")
+def _scoped(queryset, user, area_field):
+    """`queryset` in the user's scope; the whole city for no user (the operator's management command)."""
+    return queryset if user is None else scope_queryset(queryset, user, area_field=area_field)
+
+
+def class_figures(*, user=None) -> dict:
+    """The "classes" figures of the user's scope (the city for no user): plans awaiting approval, approved,
+    sessions, the attendance rate (present marks over the marks the sessions' rosters make, a fraction 0–1),
+    and batches running with no attendance recorded."""
+    plans = _scoped(ClassPlan.objects.all(), user, "batch__area")
     counts = plans.aggregate(
         awaiting=Count("pk", filter=Q(status=ClassPlan.Status.SUBMITTED)),
         approved=Count("pk", filter=Q(status=ClassPlan.Status.APPROVED)),
     )
-    sessions = scope_queryset(ClassSession.objects.all(), user, area_field="plan__batch__area")
+    sessions = _scoped(ClassSession.objects.all(), user, "plan__batch__area")
     expected = sessions.annotate(n=Count("plan__batch__enrolments")).aggregate(s=Sum("n"))["s"] or 0
-    present = scope_queryset(
-        Attendance.objects.filter(present=True), user, area_field="session__plan__batch__area"
-    ).count()
-    running = scope_queryset(TrainingBatch.objects.filter(status=TrainingBatch.Status.RUNNING), user)
+    present = _scoped(Attendance.objects.filter(present=True), user, "session__plan__batch__area").count()
+    running = _scoped(TrainingBatch.objects.filter(status=TrainingBatch.Status.RUNNING), user, "area")
     return {
         "awaiting_approval": counts["awaiting"],
         "approved": counts["approved"],
