@@ -73,10 +73,14 @@ def class_file(request, pk: int):
                 zip(
                     ("plan", "module", "teacher", "session"),
                     _forms(
-                        PlanForm(initial={"venue": plan.venue, "planned_size": plan.planned_size} if plan else None),
-                        ModuleForm(),
-                        TeacherForm(),
-                        SessionForm(plan=plan) if plan else SessionForm(plan=ClassPlan()),
+                        # Ids of their own: each form has a "name" field, and labels must find theirs.
+                        PlanForm(
+                            initial={"venue": plan.venue, "planned_size": plan.planned_size} if plan else None,
+                            auto_id="plan_%s",
+                        ),
+                        ModuleForm(auto_id="module_%s"),
+                        TeacherForm(auto_id="teacher_%s"),
+                        SessionForm(plan=plan, auto_id="session_%s") if plan else None,
                     ),
                     strict=True,
                 )
