@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.audit import AuditEntry, audit_people, audit_record
@@ -359,6 +360,11 @@ class RosterImportSpec(BatchImportSpec):
 
     def write(self, plan, *, scope, record, user, options, progress) -> None:
         class_services.require_approved(scope, action="导入花名册")
+        if options.get("mark_completed") and class_services.minimum_rate_for(scope.end_date.year):
+            # Completion then needs attendance, which a roster does not carry.
+            raise ValidationError(
+                "该年度已设置结业最低出勤率：导入花名册时不能直接标记结业，请先登记考勤，再登记结业。"
+            )
         _write(
             plan,
             batch=scope,

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from brands.models import Occupation
 from core.imports.services import import_from_file
 from training import class_services, services
-from training.models import Attendance, AttendanceImport, ClassPlan, ClassSession, Enrolment
+from training.models import Attendance, AttendanceImport, AttendanceRule, ClassPlan, ClassSession, Enrolment
 from training.roster_import import ROSTER
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids, valid_row
@@ -327,3 +327,34 @@ def test_a_historic_batch_is_recorded_approved_with_a_note(area, clerk):
             end_date=datetime.date(2099, 1, 20),
             status="running",
         )
+
+
+def test_the_approval_queue_lists_submitted_plans_in_bounded_queries(area, reviewer, django_assert_max_num_queries):
+    for _ in range(3):
+        ClassPlan.objects.create(batch=TrainingBatchFactory(area=area, approved=False), status="submitted")
+    client = login(reviewer)
+    with django_assert_max_num_queries(12):
+        page = text(client.get(reverse("training:class_queue")))
+    assert page.count("查看班级档案") == 3
+    for _ in range(5):
+        ClassPlan.objects.create(batch=TrainingBatchFactory(area=area, approved=False), status="submitted")
+    with django_assert_max_num_queries(12):
+        assert text(client.get(reverse("training:class_queue"))).count("查看班级档案") == 8
+
+
+def test_a_roster_cannot_mark_completion_once_a_minimum_is_set(area, clerk):
+    AttendanceRule.objects.create(first_year=2021, last_year=2025, minimum_rate=80)
+    batch = TrainingBatchFactory(area=area)
+    with pytest.raises(ValidationError, match="导入花名册时不能直接标记结业"):
+        import_from_file(
+            spec=ROSTER,
+            scope=batch,
+            user=clerk,
+            file_name="花名册.xlsx",
+            content=make_roster([valid_row(number) for number in person_ids(1, start=50)]),
+            dry_run=False,
+            skip_invalid=False,
+            via="命令行导入",
+            mark_completed=True,
+        )
+    assert not Enrolment.objects.filter(batch=batch).exists()
