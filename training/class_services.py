@@ -42,21 +42,12 @@ HISTORIC_NOTE = "补录的历史班期（登记时已结业），视为已审批
 
 
 def is_approved(batch: TrainingBatch) -> bool:
-    plan = getattr(batch, "class_plan", None) if _has_plan(batch) else None
-    return plan is not None and plan.approved
-
-
-def _has_plan(batch) -> bool:
-    try:
-        batch.class_plan  # noqa: B018 - the reverse one-to-one raises when there is none
-    except ClassPlan.DoesNotExist:
-        return False
-    return True
+    return ClassPlan.objects.filter(batch_id=batch.pk, status=ClassPlan.Status.APPROVED).exists()
 
 
 def require_approved(batch: TrainingBatch, *, action: str) -> None:
     """ValidationError unless the batch's class plan is approved: the one refusal of every gated step."""
-    if not ClassPlan.objects.filter(batch_id=batch.pk, status=ClassPlan.Status.APPROVED).exists():
+    if not is_approved(batch):
         raise ValidationError(f"本班期的开班申请尚未批准，不能{action}。请先在“开班申请”中填报并提交审批。")
 
 
@@ -374,7 +365,7 @@ def completion_refusals(*, batch: TrainingBatch, enrolment_ids, names: dict[int,
     enrolment_ids = list(enrolment_ids)
     if not enrolment_ids:
         return []
-    if not ClassPlan.objects.filter(batch_id=batch.pk, status=ClassPlan.Status.APPROVED).exists():
+    if not is_approved(batch):
         return ["本班期的开班申请尚未批准，不能登记结业。"]
     rule = minimum_rate_for(batch.end_date.year)
     if rule is None:

@@ -26,7 +26,8 @@ from .models import AttendanceRule, ClassPlan
 from .verification import certificate_lookup
 
 VERIFY_LIMIT, VERIFY_WINDOW = 20, 600  # lookups per client per 10 minutes
-SIGNIN_LIMIT, SIGNIN_WINDOW = 20, 600
+SIGNIN_LIMIT, SIGNIN_WINDOW = 10, 600  # attempts per phone per session per 10 minutes
+SIGNIN_ADDRESS_LIMIT = 300
 DEVICE_COOKIE = "signin_device"
 
 
@@ -293,8 +294,12 @@ def phone_signin(request, token: str):
     if expired:
         refused = "签到二维码已过期：请重新扫描教室里显示的二维码。"
     elif request.method == "POST" and form.is_valid():
+        # Per phone, and far looser per address: a classroom's phones share one Wi-Fi address, while a
+        # client that drops its cookie to look like a new phone each time still meets the address's limit.
         client = get_client_ip_address(request) or "unknown"
-        if not hit(f"signin:{client}", limit=SIGNIN_LIMIT, window_seconds=SIGNIN_WINDOW):
+        per_phone = hit(f"signin:{session.pk}:{device_id}", limit=SIGNIN_LIMIT, window_seconds=SIGNIN_WINDOW)
+        per_address = hit(f"signin-ip:{client}", limit=SIGNIN_ADDRESS_LIMIT, window_seconds=SIGNIN_WINDOW)
+        if not (per_phone and per_address):
             refused = "签到尝试过于频繁，请稍后再试或联系授课老师。"
         else:
             try:
