@@ -27,6 +27,7 @@ from brands.models import Area, BrandLine, Target
 from brands.selectors import PLAN_FIRST_YEAR, PLAN_LAST_YEAR, brand_lines, city_area, reporting_areas
 from employment.selectors import job_tallies, priority_group_tallies, referral_tally, wage_case_summary
 from subsidies.selectors import progress_summary_additions
+from training.class_selectors import class_figures
 from training.selectors import training_tally
 
 METRICS = (Target.Metric.TRAININGS, Target.Metric.JOBS)
@@ -202,6 +203,8 @@ def progress_summary(*, year: int | None = None, user=None, on: datetime.date | 
             )
     return {
         "as_of": on.isoformat(),
+        # Class approval and attendance (issue 17), in the same scope.
+        "classes": class_figures(user=user),
         "year": year,
         "scope": {"code": top.code, "name": top.short_name, "city": area is None},
         "city": figures(area_id=top_area_id, brand_id=None, target_area_id=top.pk),

@@ -85,7 +85,6 @@ def index(request):
             "subsidy_kinds": dict(SubsidyKind.choices),
             "recognition_kinds": dict(Recognition.Kind.choices),
             "plan_years": f"{PLAN_FIRST_YEAR}–{PLAN_LAST_YEAR}",
-            "classes": class_selectors.class_figures(user=request.user),
             "attendance_tables": [
                 ("地区", class_selectors.attendance_rate_by(user=request.user, key="area")),
                 ("劳务品牌", class_selectors.attendance_rate_by(user=request.user, key="brand")),

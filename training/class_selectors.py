@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_queryset
@@ -113,20 +113,24 @@ def class_figures(*, user=None) -> dict:
     sessions, the attendance rate (present marks over the marks the sessions' rosters make, a fraction 0–1),
     and batches running with no attendance recorded."""
     plans = _scoped(ClassPlan.objects.all(), user, "batch__area")
+    recorded = Attendance.objects.filter(session__plan=OuterRef("pk"))
     counts = plans.aggregate(
         awaiting=Count("pk", filter=Q(status=ClassPlan.Status.SUBMITTED)),
         approved=Count("pk", filter=Q(status=ClassPlan.Status.APPROVED)),
+        # A batch starts only once approved, so every running batch has a plan.
+        running_without=Count("pk", filter=Q(batch__status=TrainingBatch.Status.RUNNING) & ~Exists(recorded)),
     )
-    sessions = _scoped(ClassSession.objects.all(), user, "plan__batch__area")
-    expected = sessions.annotate(n=Count("plan__batch__enrolments")).aggregate(s=Sum("n"))["s"] or 0
+    sessions = _scoped(ClassSession.objects.all(), user, "plan__batch__area").aggregate(
+        count=Count("pk", distinct=True), expected=Count("plan__batch__enrolments")
+    )
     present = _scoped(Attendance.objects.filter(present=True), user, "session__plan__batch__area").count()
-    running = _scoped(TrainingBatch.objects.filter(status=TrainingBatch.Status.RUNNING), user, "area")
+    expected = sessions["expected"]
     return {
         "awaiting_approval": counts["awaiting"],
         "approved": counts["approved"],
-        "sessions": sessions.count(),
+        "sessions": sessions["count"],
         "attendance_rate": round(present / expected, 4) if expected else None,
-        "running_without_attendance": running.exclude(class_plan__sessions__attendance__isnull=False).count(),
+        "running_without_attendance": counts["running_without"],
     }
 
 

@@ -5,7 +5,6 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from dashboard.selectors import progress_summary
-from training.class_selectors import class_figures
 
 FIRST_YEAR, LAST_YEAR = 2021, 2030
 
@@ -31,8 +30,6 @@ class Command(BaseCommand):
                 raise CommandError(f"年度 {year} 超出范围：请填写 {FIRST_YEAR} 至 {LAST_YEAR} 之间的年份。")
         report = progress_summary(year=year)
         if json:
-            # Class approval and attendance, city-wide (issue 17); attendance_rate is a fraction (0–1) or null.
-            report["classes"] = class_figures()
             self.stdout.write(_dumps(report))
             return
         period = f"{year} 年" if year else "2021–2025 年累计"
