@@ -55,6 +55,22 @@ TASKS = [
         "training.view_trainee",
     ),
     Task(
+        "开班审批与考勤",
+        "开班前填报教学计划（课程模块与课时、师资、场地、课表）并提交审批；登记每个课次的考勤，课堂扫码签到。",
+        "training:class_queue",
+        "clipboard-check",
+        "training.view_trainingbatch",
+        by_role={
+            Role.COUNTY_REVIEWER: "审批本县区的开班申请（教学计划、师资、场地、课表），查看考勤与出勤率。",
+            Role.CITY_ADMIN: "查看各县区开班审批与考勤，设置结业最低出勤率。",
+            Role.CITY_VIEWER: "查看开班审批与考勤情况。",
+        },
+        links=(
+            ("开班审批", "training:class_queue", "training.view_trainingbatch"),
+            ("结业最低出勤率", "training:attendance_rule", "training.view_trainingbatch"),
+        ),
+    ),
+    Task(
         "单位名录",
         "培训机构、用工企业、人力资源服务机构等单位。",
         "organisation_list",

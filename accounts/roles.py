@@ -104,6 +104,7 @@ CITY_REFERENCE_DATA = frozenset(
         ("brands", "target"),
         ("brands", "recognition"),
         ("training", "prioritycategory"),
+        ("training", "attendancerule"),
         ("subsidies", "subsidyrule"),
         ("subsidies", "evidencekind"),
         ("subsidies", "budget"),

@@ -135,6 +135,16 @@ class RecognitionsSerializer(serializers.Serializer):
     leading_enterprise = RecognitionCountSerializer()
 
 
+class ClassesSerializer(serializers.Serializer):
+    awaiting_approval = serializers.IntegerField(help_text="待审批的开班申请")
+    approved = serializers.IntegerField(help_text="已批准开班的班期")
+    sessions = serializers.IntegerField(help_text="课次")
+    attendance_rate = serializers.FloatField(
+        allow_null=True, help_text="出勤率（0–1，实到人次 ÷ 应到人次）；无课次为 null"
+    )
+    running_without_attendance = serializers.IntegerField(help_text="培训中但未登记考勤的班期")
+
+
 @extend_schema_serializer(many=False)  # the `list` action answers one object, not a list
 class ProgressSerializer(serializers.Serializer):
     as_of = serializers.DateField()
@@ -158,6 +168,7 @@ class ProgressSerializer(serializers.Serializer):
     )
     subsidies = SubsidyTotalsSerializer()
     recognitions = RecognitionsSerializer()
+    classes = ClassesSerializer(help_text="开班审批与考勤")
 
 
 class ProgressViewSet(viewsets.ViewSet):

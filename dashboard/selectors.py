@@ -29,6 +29,7 @@ from employment.selectors import job_tallies, priority_group_tallies, referral_t
 from employment.vacancy_selectors import vacancy_summary
 from followups.selectors import follow_up_summary
 from subsidies.selectors import progress_summary_additions
+from training.class_selectors import class_figures
 from training.selectors import training_tally
 
 METRICS = (Target.Metric.TRAININGS, Target.Metric.JOBS)
@@ -204,6 +205,8 @@ def progress_summary(*, year: int | None = None, user=None, on: datetime.date | 
             )
     return {
         "as_of": on.isoformat(),
+        # Class approval and attendance (issue 17), in the same scope.
+        "classes": class_figures(user=user),
         "year": year,
         "scope": {"code": top.code, "name": top.short_name, "city": area is None},
         "city": figures(area_id=top_area_id, brand_id=None, target_area_id=top.pk),

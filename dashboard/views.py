@@ -23,6 +23,7 @@ from employment.selectors import counted_jobs, startup_employees_of
 from plans.selectors import plan_flags
 from subsidies.models import SubsidyKind
 from subsidies.selectors import application_worklist as subsidy_worklist
+from training import class_selectors
 from training.selectors import counted_trainings
 
 from .forms import DashboardFilterForm, DrillForm, TargetChoiceForm, TargetGridForm
@@ -88,6 +89,10 @@ def index(request):
             "recognition_kinds": dict(Recognition.Kind.choices),
             "plan_years": f"{PLAN_FIRST_YEAR}–{PLAN_LAST_YEAR}",
             "plan_flags": plan_flags(user=request.user),
+            "attendance_tables": [
+                ("地区", class_selectors.attendance_rate_by(user=request.user, key="area")),
+                ("劳务品牌", class_selectors.attendance_rate_by(user=request.user, key="brand")),
+            ],
         },
     )
 

@@ -136,12 +136,43 @@ def test_clerk_to_city_main_flow(sessions, open_as, clerk, reviewer, city_admin,
     page.get_by_label("计划人数").fill("30")
     page.get_by_label("开班日期").fill(start.isoformat())
     page.get_by_label("结业日期").fill(end.isoformat())
-    page.get_by_label("状态").select_option(label="培训中")
+    page.get_by_label("状态").select_option(label="计划中")  # a new batch starts only once its class is approved
     page.get_by_role("button", name="开设班期").click()
     expect(success(page)).to_contain_text(f"已开设班期“{BATCH_NAME}”")
     expect(page.locator("h1")).to_have_text(BATCH_NAME)
     batch_url = page.url
     assert re.search(r"/training/batches/\d+/$", batch_url), batch_url
+
+    sessions.step("经办员：填报开班申请（课程模块、教师、场地、课表）并提交审批")
+    expect(page.locator("#class-unapproved")).to_contain_text("开班申请尚未批准")
+    action(page, "开班申请与考勤").click()
+    page.get_by_role("button", name="填报开班申请").click()
+    page.get_by_label("培训场地").fill("钦南区实训楼 201")
+    page.get_by_role("button", name="保存", exact=True).click()
+    page.get_by_label("课程模块", exact=True).first.fill("母婴护理基础")
+    page.get_by_label("理论课时").fill("8")
+    page.get_by_label("实操课时").fill("16")
+    page.get_by_role("button", name="添加模块").click()
+    page.get_by_label("教师姓名").fill("韦老师")
+    page.get_by_label("资格或证书编号").fill("高级技师 GX2020001")
+    page.get_by_role("button", name="添加教师").click()
+    page.get_by_label("上课日期").fill(start.isoformat())
+    page.get_by_label("开始时间").fill("08:30")
+    page.get_by_label("结束时间").fill("12:30")
+    page.get_by_role("button", name="添加课次").click()
+    expect(page.locator("#sessions tbody tr")).to_have_count(1)
+    page.get_by_role("button", name="提交审批").click()
+    expect(success(page)).to_contain_text("已提交，等待县区审核员审批")
+    class_url = page.url
+
+    sessions.step("县区审核员：开班审批")
+    approver = open_as(reviewer, "reviewer-class")
+    approver.goto(class_url)
+    expect(approver.locator("#modules")).to_contain_text("母婴护理基础")
+    approver.get_by_role("button", name="批准开班").click()
+    expect(success(approver)).to_contain_text("已批准开班")
+    page.goto(batch_url)
+    expect(page.locator("#class-unapproved")).to_have_count(0)
 
     sessions.step("经办员：下载花名册模板")
     with page.expect_download() as download_info:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from training.class_views import certificate_verify
+
 from . import views
 
 admin.site.site_header = "钦州市“八桂系列”劳务品牌管理系统"
@@ -14,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("catalogue/", include("brands.urls")),
     path("training/", include("training.urls")),
+    # 证书查询: public, no login (issue 17).
+    path("certificates/verify/", certificate_verify, name="certificate_verify"),
     path("employment/", include("employment.urls")),
     path("follow-ups/", include("followups.urls")),
     path("subsidies/", include("subsidies.urls")),

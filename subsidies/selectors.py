@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from accounts.scoping import scope_for, scope_queryset
 from brands.models import CITY_AREA_CODE, Area, Recognition, Target
 from brands.selectors import PLAN_LAST_YEAR
+from training.class_selectors import enrolment_attendance
 
 from . import workflow
 from .models import Budget, EvidenceKind, SubsidyApplication, SubsidyKind, SubsidyRule
@@ -281,3 +282,11 @@ def progress_summary_additions(year: int | None = None, *, area: Area | None = N
         },
         "recognitions": recognitions,
     }
+
+
+def application_class_record(*, application) -> dict | None:
+    """The class approval and the attendance of a training-subsidy application's enrolment, for the reviewer
+    (None for an application of no enrolment). The application was found in the user's scope already."""
+    if not application.enrolment_id:
+        return None
+    return enrolment_attendance(application.enrolment)

@@ -125,6 +125,7 @@ def _detail_page(request, application, *, bound: dict | None = None, evidence_fo
             "may_remove_evidence": workflow.may(application, user, "remove_evidence"),
             "action_forms": forms,
             "evidence_form": evidence_form,
+            "class_record": selectors.application_class_record(application=application),
         },
         status=status,
     )

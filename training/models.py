@@ -322,3 +322,230 @@ class TrainingTally(Tally):
         verbose_name = _("培训人次汇总")
         verbose_name_plural = _("培训人次汇总")
         constraints = Tally.one_row_per_key("training_tally")
+
+
+# --- class approval, sessions and attendance (开班审批、课表与考勤, issue 17) -------------------------------
+
+
+class ClassPlan(models.Model):
+    """A batch's teaching plan (开班申请): filed by the county clerk, approved or returned by the county
+    reviewer (training/class_workflow.py). A batch takes no roster, start or completion before approval."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("填报中")
+        SUBMITTED = "submitted", _("待审批")
+        RETURNED = "returned", _("已退回")
+        APPROVED = "approved", _("已批准")
+
+    batch = models.OneToOneField(
+        TrainingBatch, verbose_name=_("班期"), on_delete=models.CASCADE, related_name="class_plan"
+    )
+    venue = models.CharField(_("培训场地"), max_length=200, blank=True)
+    planned_size = models.PositiveIntegerField(_("计划人数"), null=True, blank=True)
+    status = models.CharField(_("审批状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("申报时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    review_note = models.CharField(_("审批意见"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("开班申请")
+        verbose_name_plural = _("开班申请")
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.batch} 开班申请"
+
+    @property
+    def approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class ClassModule(models.Model):
+    """A course module of the plan with its theory and practice hours (理论/实操课时)."""
+
+    plan = models.ForeignKey(ClassPlan, verbose_name=_("开班申请"), on_delete=models.CASCADE, related_name="modules")
+    name = models.CharField(_("课程模块"), max_length=100)
+    theory_hours = models.DecimalField(_("理论课时"), max_digits=5, decimal_places=1, default=0)
+    practice_hours = models.DecimalField(_("实操课时"), max_digits=5, decimal_places=1, default=0)
+
+    class Meta:
+        verbose_name = _("课程模块")
+        verbose_name_plural = _("课程模块")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(theory_hours__gte=0) & Q(practice_hours__gte=0), name="class_module_hours_positive"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ClassTeacher(models.Model):
+    plan = models.ForeignKey(ClassPlan, verbose_name=_("开班申请"), on_delete=models.CASCADE, related_name="teachers")
+    name = models.CharField(_("教师姓名"), max_length=20)
+    qualification = models.CharField(_("资格或证书编号"), max_length=100)
+
+    class Meta:
+        verbose_name = _("授课教师")
+        verbose_name_plural = _("授课教师")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ClassSession(models.Model):
+    """One session of the schedule (课表): date, times, module, teacher; the unit of attendance. Its hours
+    are the time between start and end, stored so that attendance rates are sums."""
+
+    plan = models.ForeignKey(ClassPlan, verbose_name=_("开班申请"), on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField(_("上课日期"))
+    start_time = models.TimeField(_("开始时间"))
+    end_time = models.TimeField(_("结束时间"))
+    module = models.ForeignKey(
+        ClassModule, verbose_name=_("课程模块"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    teacher = models.ForeignKey(
+        ClassTeacher, verbose_name=_("授课教师"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hours = models.DecimalField(_("课时"), max_digits=4, decimal_places=1)
+    # The phone sign-in link of the QR code shown in the classroom: short-lived, replaced on each display.
+    signin_token = models.CharField(_("签到码"), max_length=40, null=True, blank=True, unique=True, editable=False)
+    signin_expires = models.DateTimeField(_("签到码有效期至"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("课次")
+        verbose_name_plural = _("课次")
+        ordering = ["date", "start_time", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")),
+                name="class_session_end_after_start",
+                violation_error_message=_("结束时间须晚于开始时间。"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class ClassChange(models.Model):
+    """A change to an approved plan (a teacher replaced, a session moved): recorded and shown, never silent."""
+
+    plan = models.ForeignKey(ClassPlan, verbose_name=_("开班申请"), on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField(_("变更时间"), auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("变更人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description = models.CharField(_("变更内容"), max_length=500)
+
+    class Meta:
+        verbose_name = _("开班申请变更记录")
+        verbose_name_plural = _("开班申请变更记录")
+        ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return self.description
+
+
+class Attendance(models.Model):
+    """One enrolment at one session: one record whichever way it was taken (page, sheet, phone)."""
+
+    class Source(models.TextChoices):
+        PAGE = "page", _("页面登记")
+        SHEET = "sheet", _("签到表导入")
+        PHONE = "phone", _("手机签到")
+
+    session = models.ForeignKey(
+        ClassSession, verbose_name=_("课次"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("参训记录"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    present = models.BooleanField(_("出勤"), default=True)
+    source = models.CharField(_("登记方式"), max_length=10, choices=Source.choices)
+    signed_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    device = models.CharField(_("签到设备"), max_length=200, blank=True)
+    # One phone signing in several people at one session: shown to the clerk and the reviewer.
+    flagged = models.BooleanField(_("同一设备代签"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("考勤记录")
+        verbose_name_plural = _("考勤记录")
+        constraints = [models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_once_per_session")]
+
+    def __str__(self):
+        return f"{self.enrolment_id}@{self.session_id}"
+
+
+class AttendanceImport(ImportRecord):
+    """One upload of a sign-in sheet or attendance-machine export into a batch (core/imports)."""
+
+    batch = models.ForeignKey(
+        TrainingBatch, verbose_name=_("班期"), on_delete=models.PROTECT, related_name="attendance_imports"
+    )
+
+    class Meta(ImportRecord.Meta):
+        verbose_name = _("考勤表导入")
+        verbose_name_plural = _("考勤表导入")
+
+
+class AttendanceRule(models.Model):
+    """The minimum attendance rate for completion, set by the city administrator for a range of years (a plan
+    period). Kept here by year range until plan periods are records of brands/ (merged separately)."""
+
+    first_year = models.PositiveSmallIntegerField(_("起始年度"))
+    last_year = models.PositiveSmallIntegerField(_("截止年度"))
+    minimum_rate = models.PositiveSmallIntegerField(_("结业最低出勤率（%）"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("设置人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("设置时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("结业最低出勤率")
+        verbose_name_plural = _("结业最低出勤率")
+        ordering = ["first_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=F("first_year")),
+                name="attendance_rule_years_ordered",
+                violation_error_message=_("截止年度不能早于起始年度。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_rate__gte=1) & Q(minimum_rate__lte=100),
+                name="attendance_rule_rate_range",
+                violation_error_message=_("出勤率须在 1% 到 100% 之间。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_year}–{self.last_year}：{self.minimum_rate}%"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.audit import AuditEntry, audit_people, audit_record
@@ -20,7 +21,7 @@ from core.imports.workbooks import drop_down, template_workbook
 from core.masking import mask_id_number
 from core.spreadsheets import MAX_ROWS
 
-from . import bulk, selectors, tallies
+from . import bulk, class_services, selectors, tallies
 from .batch_imports import BatchImportSpec, person_change
 from .models import Enrolment, PriorityCategory, RosterImport, Trainee, TrainingBatch
 from .roster import EDUCATION_CHOICES, HEADER_SYNONYMS, TEMPLATE_HEADERS, RosterRow, RowRules, check_row
@@ -358,6 +359,12 @@ class RosterImportSpec(BatchImportSpec):
         return bool(batch.pk)  # a dry run of the command line checks against a batch not yet created
 
     def write(self, plan, *, scope, record, user, options, progress) -> None:
+        class_services.require_approved(scope, action="导入花名册")
+        if options.get("mark_completed") and class_services.minimum_rate_for(scope.end_date.year):
+            # Completion then needs attendance, which a roster does not carry.
+            raise ValidationError(
+                "该年度已设置结业最低出勤率：导入花名册时不能直接标记结业，请先登记考勤，再登记结业。"
+            )
         _write(
             plan,
             batch=scope,

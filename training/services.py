@@ -16,7 +16,7 @@ from accounts.audit import AuditEntry, audit_record, may_reveal_id_numbers
 from accounts.scoping import require_area, require_open_month, scope_for, trainees_visible
 from brands.models import Area, Occupation, Organisation
 
-from . import tallies
+from . import class_services, tallies
 from .models import Enrolment, Trainee, TrainingBatch
 from .selectors import batch_find
 
@@ -41,6 +41,9 @@ def batch_create(
     status: str = TrainingBatch.Status.PLANNED,
 ) -> TrainingBatch:
     require_area(user, area, action=BATCH_WORK)
+    historic = status == TrainingBatch.Status.COMPLETED and end_date < timezone.localdate()
+    if status != TrainingBatch.Status.PLANNED and not historic:
+        raise ValidationError("新班期须先通过开班审批才能开班：请以“计划中”状态开设，填报开班申请。")
     batch = TrainingBatch(
         area=area,
         occupation=occupation,
@@ -55,6 +58,8 @@ def batch_create(
     )
     batch.full_clean()
     batch.save()
+    if historic:  # recorded after it ended (a historical roster): approved with a note saying so
+        class_services.record_historic(batch=batch)
     return batch
 
 
@@ -101,6 +106,8 @@ def batch_update(*, batch: TrainingBatch, user, **changes) -> TrainingBatch:
     reopening = batch.status == TrainingBatch.Status.COMPLETED and changes.get("status", batch.status) != batch.status
     if reopening and batch.enrolments.filter(completed=True).exists():
         raise ValidationError("已有学员结业的班期不能改回未结业状态。")
+    if changes.get("status", batch.status) != batch.status and changes["status"] != TrainingBatch.Status.PLANNED:
+        class_services.require_approved(batch, action=f"设为“{TrainingBatch.Status(changes['status']).label}”")
     moves_counts = any(
         name in changes and changes[name] != getattr(batch, name) for name in ("occupation", "start_date", "end_date")
     )
@@ -152,6 +159,8 @@ def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[R
     names = {pk: enrolment.trainee.name for pk, enrolment in enrolments.items()}
     found = results_problems(batch=batch, entries=list(unique.values()), names=names)
     problems += [f"{names[pk]}：{message}" for pk, (_field, message) in found.items()]
+    completing = [e.enrolment_id for e in unique.values() if e.completed and not was_completed[e.enrolment_id]]
+    problems += class_services.completion_refusals(batch=batch, enrolment_ids=completing, names=names)
     if problems:
         raise ValidationError(problems)
     changed = []
@@ -191,6 +200,9 @@ def batch_complete_all(*, batch: TrainingBatch, user, expected: int) -> int:
         )
     if not pending:
         return 0
+    pending_ids = batch.enrolments.filter(completed=False).values_list("pk", flat=True)
+    if problems := class_services.completion_refusals(batch=batch, enrolment_ids=pending_ids):
+        raise ValidationError(problems)
     batch.enrolments.filter(completed=False).update(completed=True)
     tallies.training_changed(batch_ids=[batch.pk], trainee_ids=pending)
     return len(pending)

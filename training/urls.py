@@ -2,7 +2,8 @@ from django.urls import path
 
 from core.imports.views import import_urls
 
-from . import views
+from . import class_views, views
+from .attendance_import import ATTENDANCE
 from .results_import import RESULTS
 from .roster_import import ROSTER
 
@@ -16,6 +17,19 @@ urlpatterns = [
     path("batches/<int:pk>/results/", views.batch_results, name="batch_results"),
     path("batches/<int:pk>/complete-all/", views.batch_complete_all, name="batch_complete_all"),
     path("batches/<int:pk>/finish/", views.batch_finish, name="batch_finish"),
+    # Class approval and attendance (issue 17).
+    path("batches/<int:pk>/class/", class_views.class_file, name="class_file"),
+    path("batches/<int:pk>/class/act/", class_views.class_act, name="class_act"),
+    path("batches/<int:pk>/class/<str:part>/", class_views.class_edit, name="class_edit"),
+    path(
+        "batches/<int:pk>/class/<str:kind>/<int:item>/delete/", class_views.class_item_remove, name="class_item_remove"
+    ),
+    path("classes/queue/", class_views.approval_queue, name="class_queue"),
+    path("classes/minimum-attendance/", class_views.attendance_rule, name="attendance_rule"),
+    path("sessions/<int:pk>/edit/", class_views.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/attendance/", class_views.session_attendance, name="session_attendance"),
+    path("sessions/<int:pk>/qr/", class_views.session_qr, name="session_qr"),
+    path("signin/<str:token>/", class_views.phone_signin, name="phone_signin"),
     path("trainees/", views.trainee_list, name="trainee_list"),
     path("trainees/<int:pk>/", views.trainee_detail, name="trainee_detail"),
     path("trainees/<int:pk>/reveal-id/", views.trainee_reveal_id, name="trainee_reveal_id"),
@@ -34,5 +48,13 @@ urlpatterns = [
         upload="batches/<int:pk>/results/import/",
         records="results-imports/",
         record="results-imports/<int:pk>/",
+    ),
+    # A sign-in sheet or attendance-machine export (考勤表): a spec on the pipeline.
+    *import_urls(
+        ATTENDANCE,
+        template="attendance-template.xlsx",
+        upload="batches/<int:pk>/attendance/import/",
+        records="attendance-imports/",
+        record="attendance-imports/<int:pk>/",
     ),
 ]

@@ -20,7 +20,7 @@ from accounts.scoping import scope_areas, scope_for
 from accounts.selectors import organisation_list
 from core.forms import add_service_errors
 
-from . import search, selectors, services
+from . import class_services, search, selectors, services
 from .filters import BatchFilter
 from .forms import BatchForm, EnrolmentResultForm, TraineeSearchForm
 
@@ -113,6 +113,7 @@ def batch_detail(request, pk: int):
             "page": page,
             "summary": summary,
             "imports": imports,
+            "class_approved": class_services.is_approved(batch),
             # Every enrolment has its result: the next step is to close the batch (then its subsidies).
             "may_finish": batch.status != batch.Status.COMPLETED
             and summary["enrolled"] > 0

@@ -184,7 +184,9 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(
     viewer_client, area, recount_tallies, django_assert_max_num_queries, records
 ):
     _make_records(area, records, recount_tallies)
-    with django_assert_max_num_queries(30):
+    # 41: four for the classes and attendance figures (issue 17), two for the vacancies and job fairs and two for the
+    # follow-up figures (issue 18), three for the annual plans and monthly reports (issue 16): fixed, whatever the data.
+    with django_assert_max_num_queries(41):
         response = viewer_client.get(INDEX)
     assert response.context["progress"]["city"]["trainings"] == records
 

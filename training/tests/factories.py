@@ -5,7 +5,7 @@ import factory
 from brands.models import Area, Occupation
 from brands.tests.factories import OrganisationFactory
 from core.identity import parse_id_number
-from training.models import Enrolment, Trainee, TrainingBatch
+from training.models import ClassPlan, Enrolment, Trainee, TrainingBatch
 
 from .rosters import person_ids
 
@@ -13,6 +13,7 @@ from .rosters import person_ids
 class TrainingBatchFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TrainingBatch
+        skip_postgeneration_save = True
 
     area = factory.LazyFunction(lambda: Area.objects.get(code="450702"))
     occupation = factory.LazyFunction(lambda: Occupation.objects.get(name="母婴护理员"))
@@ -24,6 +25,12 @@ class TrainingBatchFactory(factory.django.DjangoModelFactory):
     end_date = datetime.date(2024, 3, 20)
     mode = TrainingBatch.Mode.REGULAR
     status = TrainingBatch.Status.PLANNED
+
+    @factory.post_generation
+    def approved(self, create, extracted, **kwargs):
+        """Approved for classes by default (tests of rosters and results start there); approved=False: not."""
+        if create and extracted is not False:
+            ClassPlan.objects.get_or_create(batch=self, defaults={"status": ClassPlan.Status.APPROVED})
 
 
 class TraineeFactory(factory.django.DjangoModelFactory):
@@ -56,3 +63,9 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     certificate = ""
     # Certificate numbers are unique per certificate type across the registry.
     certificate_number = factory.LazyAttributeSequence(lambda o, n: f"TEST{n:06d}" if o.certificate else "")
+
+
+def approve_classes(batch):
+    """The batch with its class plan approved, as a reviewer leaves it (tests of what follows approval)."""
+    ClassPlan.objects.update_or_create(batch=batch, defaults={"status": ClassPlan.Status.APPROVED})
+    return batch

@@ -16,6 +16,7 @@ from training import bulk, services
 from training import roster_import as roster_import_module
 from training.models import Enrolment, RosterImport, Trainee, TrainingBatch
 from training.tests import rosters
+from training.tests.factories import approve_classes
 from training.tests.rosters import make_id, make_roster, person_ids, valid_row
 from training.tests.test_roster import BAD_FILES, bad_file, quick_roster
 
@@ -34,8 +35,10 @@ def occupation(db):
 @pytest.fixture
 def make_batch(area, occupation):
     def make(start=START, end=END, batch_area=None):
-        return services.batch_create(
-            user=None, area=batch_area or area, occupation=occupation, start_date=start, end_date=end
+        return approve_classes(
+            services.batch_create(
+                user=None, area=batch_area or area, occupation=occupation, start_date=start, end_date=end
+            )
         )
 
     return make

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from demo import accounts as accounts_demo
 from demo import brands as brands_demo
+from demo import classes as classes_demo
 from demo import employment as employment_demo
 from demo import follow_ups as follow_ups_demo
 from demo import jobs as jobs_demo
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             organisations = brands_demo.load()
             clerks = accounts_demo.staff_by_area("clerk_")
             training = training_demo.load(clerks=clerks)
+            classes_demo.load(clerks=clerks, reviewers=accounts_demo.staff_by_area("reviewer_"))
             employment = employment_demo.load(clerks=clerks)
             follow_ups = follow_ups_demo.load(clerks=clerks)
             jobs_demo.load(clerks=clerks)  # vacancies, two job fairs, referrals from them

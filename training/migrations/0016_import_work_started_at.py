@@ -6,17 +6,22 @@ from django.db import migrations, models
 def stamp_existing(apps, schema_editor):
     """Imports recorded before the outbox were handed over when they were uploaded: the stale rule keeps
     measuring them from then, and the sweep does not send them a second time."""
-    for name in ["RosterImport", "ResultsImport"]:
+    for name in ["RosterImport", "ResultsImport", "AttendanceImport"]:
         model = apps.get_model("training", name)
         model.objects.filter(work_started_at__isnull=True).update(work_started_at=models.F("uploaded_at"))
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("training", "0013_results_import"),
+        ("training", "0015_approve_existing_batches"),
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="attendanceimport",
+            name="work_started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="交付处理时间"),
+        ),
         migrations.AddField(
             model_name="resultsimport",
             name="work_started_at",
