@@ -93,6 +93,7 @@ CITY_REFERENCE_DATA = frozenset(
         ("brands", "area"),
         ("brands", "occupation"),
         ("brands", "target"),
+        ("brands", "planperiod"),
         ("brands", "recognition"),
         ("training", "prioritycategory"),
         ("subsidies", "subsidyrule"),

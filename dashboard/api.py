@@ -8,6 +8,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from brands.selectors import default_period, period_by_code, period_list
+
 from .forms import FILTER_FIRST_YEAR, FILTER_LAST_YEAR
 from .selectors import progress_summary
 
@@ -55,6 +57,15 @@ class OverallPaceSerializer(PaceSerializer):
 
 class YearCountsSerializer(CountsSerializer):
     year = serializers.IntegerField()
+    period = serializers.CharField(allow_null=True, help_text="该年度所属规划期的代码；null：不在任何规划期内")
+
+
+class PeriodSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="规划期代码，例如 2021-2025")
+    name = serializers.CharField(help_text="名称，例如 十四五")
+    year_from = serializers.IntegerField()
+    year_to = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["active", "closed"], help_text="active 进行中；closed 已结束")
 
 
 class MatrixCellSerializer(PaceSerializer):
@@ -158,6 +169,9 @@ class ProgressSerializer(serializers.Serializer):
     )
     subsidies = SubsidyTotalsSerializer()
     recognitions = RecognitionsSerializer()
+    period = PeriodSerializer(
+        allow_null=True, help_text="累计数所属的规划期（city、brands、areas、pace、matrix 只计其年度）"
+    )
 
 
 class ProgressViewSet(viewsets.ViewSet):
@@ -174,8 +188,13 @@ class ProgressViewSet(viewsets.ViewSet):
             OpenApiParameter(
                 "year",
                 {"type": "integer", "minimum": FILTER_FIRST_YEAR, "maximum": FILTER_LAST_YEAR},
-                description="只统计该年度（培训按班期结业日期，就业按开始日期）；不填为 2021–2025 年累计",
-            )
+                description="只统计该年度（培训按班期结业日期，就业按开始日期）；不填为规划期累计",
+            ),
+            OpenApiParameter(
+                "period",
+                {"type": "string", "minLength": 1, "maxLength": 20},
+                description="规划期代码（见 /api/v1/periods/）；不填为包含今天的规划期，否则最近结束的规划期",
+            ),
         ],
         responses={200: ProgressSerializer},
     )
@@ -192,4 +211,12 @@ class ProgressViewSet(viewsets.ViewSet):
             year = field.clean(request.query_params.get("year"))
         except forms.ValidationError as error:
             raise ValidationError({"year": error.messages}) from None
-        return Response(progress_summary(user=request.user, year=year))
+        code = request.query_params.get("period")
+        if code is None:
+            period = default_period()
+        else:
+            period = period_by_code(code.strip())
+            if period is None:
+                known = "、".join(p.code for p in period_list()) or "（尚无规划期）"
+                raise ValidationError({"period": [f"未知的规划期“{code}”：可选 {known}。"]})
+        return Response(progress_summary(user=request.user, year=year, period=period))
