@@ -11,6 +11,7 @@ from django.db import transaction
 from demo import accounts as accounts_demo
 from demo import brands as brands_demo
 from demo import employment as employment_demo
+from demo import periods as periods_demo
 from demo import scale
 from demo import subsidies as subsidies_demo
 from demo import training as training_demo
@@ -51,6 +52,8 @@ class Command(BaseCommand):
                 city_admin=users.filter(username="city_admin").first(),
                 city_clerk=users.filter(username="city_clerk").first(),
             )
+            # Last: closing 十四五 freezes the figures of everything loaded above.
+            periods = periods_demo.load(city_admin=users.get(username="city_admin"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已就绪：新建账号 {staff['staff_created']} 个，单位 {organisations['organisations']} 家"
@@ -58,7 +61,8 @@ class Command(BaseCommand):
                 f"参训记录 {training['enrolments']} 条，岗位推荐 {employment['referrals']} 条，"
                 f"就业创业结果 {employment['outcomes']} 条，欠薪案件 {employment['wage_cases']} 件，"
                 f"补贴规则 {subsidies['rules']} 条，就业补助资金预算 {subsidies['budgets']} 笔，"
-                f"补贴申请 {subsidies['applications']} 件。"
+                f"补贴申请 {subsidies['applications']} 件，规划期 {periods['periods']} 个"
+                f"（“十四五”已结束并出具总结评估，“十五五”进行中）。"
             )
         )
         if enrolments is not None:
