@@ -2,10 +2,12 @@
 `progress_report --json` prints for the whole city; a county user gets their own area's). The serializers
 below only describe that object for the OpenAPI schema. Routes are registered in qinzhou_brands/api.py."""
 
+import re
+
 from django import forms
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from brands.selectors import default_period, period_by_code, period_list
@@ -13,6 +15,8 @@ from brands.selectors import default_period, period_by_code, period_list
 from .forms import FILTER_FIRST_YEAR, FILTER_LAST_YEAR
 from .selectors import progress_summary
 
+PERIOD_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+PERIOD_MESSAGE = "规划期代码无效：请填写规划期的代码，例如 2021-2025（见 /api/v1/periods/）。"
 YEAR_MESSAGE = f"年度无效：请填写 {FILTER_FIRST_YEAR} 至 {FILTER_LAST_YEAR} 之间的四位数字年份。"
 
 
@@ -192,7 +196,7 @@ class ProgressViewSet(viewsets.ViewSet):
             ),
             OpenApiParameter(
                 "period",
-                {"type": "string", "minLength": 1, "maxLength": 20},
+                {"type": "string", "pattern": PERIOD_CODE.pattern},
                 description="规划期代码（见 /api/v1/periods/）；不填为包含今天的规划期，否则最近结束的规划期",
             ),
         ],
@@ -214,9 +218,11 @@ class ProgressViewSet(viewsets.ViewSet):
         code = request.query_params.get("period")
         if code is None:
             period = default_period()
-        else:
-            period = period_by_code(code.strip())
+        elif not PERIOD_CODE.fullmatch(code):  # the schema's pattern: a malformed code is the request's fault
+            raise ValidationError({"period": [PERIOD_MESSAGE]})
+        else:  # a well-formed code of no period: not found, as a record by id
+            period = period_by_code(code)
             if period is None:
                 known = "、".join(p.code for p in period_list()) or "（尚无规划期）"
-                raise ValidationError({"period": [f"未知的规划期“{code}”：可选 {known}。"]})
+                raise NotFound(f"未知的规划期“{code}”：可选 {known}。")
         return Response(progress_summary(user=request.user, year=year, period=period))

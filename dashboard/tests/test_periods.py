@@ -268,5 +268,10 @@ def test_the_api_lists_periods_and_narrows_progress_to_one(city_viewer, outcomes
     progress = api(city_viewer).get("/api/v1/progress/", {"period": "2021-2025"}).json()
     assert (progress["period"]["code"], progress["city"]["jobs"]) == ("2021-2025", 1)
     response = api(city_viewer).get("/api/v1/progress/", {"period": "1990"})
+    assert response.status_code == 404
+    assert response.json()["detail"] == "未知的规划期“1990”：可选 2021-2025、2026-2030。"
+    response = api(city_viewer).get("/api/v1/progress/", {"period": "十五五"})
     assert response.status_code == 400
-    assert "未知的规划期" in response.json()["errors"]["period"][0]
+    assert response.json()["errors"]["period"] == [
+        "规划期代码无效：请填写规划期的代码，例如 2021-2025（见 /api/v1/periods/）。"
+    ]
