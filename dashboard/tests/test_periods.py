@@ -275,3 +275,18 @@ def test_the_api_lists_periods_and_narrows_progress_to_one(city_viewer, outcomes
     assert response.json()["errors"]["period"] == [
         "规划期代码无效：请填写规划期的代码，例如 2021-2025（见 /api/v1/periods/）。"
     ]
+
+
+@pytest.mark.parametrize("batches", [1, 12])
+def test_the_closing_report_and_the_period_list_query_count_does_not_grow_with_the_data(
+    client, city_viewer, area, recount_tallies, fourteenth, django_assert_max_num_queries, batches
+):
+    for n in range(batches):
+        batch = TrainingBatchFactory(area=area, start_date=D(2021 + n % 5, 3, 1), end_date=D(2021 + n % 5, 3, 20))
+        EnrolmentFactory.create_batch(2, batch=batch, completed=True)
+    recount_tallies()
+    client.force_login(city_viewer)
+    with django_assert_max_num_queries(115):  # six summaries (the period and each of its five years)
+        assert client.get(reverse("dashboard:period_report", args=[fourteenth.code])).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("dashboard:periods")).status_code == 200
