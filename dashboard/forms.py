@@ -58,7 +58,7 @@ class DashboardFilterForm(forms.Form):
     """?year=YYYY narrows the dashboard to one year; anything else shows the whole plan period.
     ?period=CODE chooses the period whose years the cumulative figures count."""
 
-    period = PeriodField(widget=forms.Select(attrs={"class": "form-select"}))
+    period = PeriodField(widget=forms.Select(attrs={"class": "form-select w-auto"}))
 
     year = forms.TypedChoiceField(
         label="年度",
@@ -76,7 +76,9 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, years: list[int] | None = None, **kwargs):
         """`years`: offer only these (those with data or targets), not every year the filter accepts."""
         super().__init__(*args, **kwargs)
-        self.fields["period"].widget.choices = [(p.code, str(p)) for p in period_list()]
+        self.fields["period"].widget.choices = [
+            (p.code, f"{p.name} {p.year_from}–{p.year_to}{'（已结束）' if p.is_closed else ''}") for p in period_list()
+        ]
         if years is not None:
             field = self.fields["year"]
             field.choices = [choice for choice in field.choices if choice[0] == "" or choice[0] in years]
