@@ -206,6 +206,7 @@ def period_city_targets_set(*, period: PlanPeriod, values: dict[tuple[str, Brand
             raise ValidationError(f"目标值须为 0 至 {PERIOD_TARGET_MAX_VALUE:,} 之间的整数。")
         target = (
             Target.objects.select_for_update()
+            .order_by()  # the default ordering joins the nullable brand: PostgreSQL locks no outer join
             .filter(period=period, area=city, brand=brand, metric=metric)
             .filter(year_from=period.year_from, year_to=period.year_to)
             .first()
