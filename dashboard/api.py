@@ -10,7 +10,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from brands.selectors import default_period, period_by_code, period_list
+from brands.selectors import period_by_code, period_list
 
 from .forms import FILTER_FIRST_YEAR, FILTER_LAST_YEAR
 from .selectors import progress_summary
@@ -217,7 +217,7 @@ class ProgressViewSet(viewsets.ViewSet):
             raise ValidationError({"year": error.messages}) from None
         code = request.query_params.get("period")
         if code is None:
-            period = default_period()
+            period = None  # the summary's default period (read with the periods it reads anyway)
         elif not PERIOD_CODE.fullmatch(code):  # the schema's pattern: a malformed code is the request's fault
             raise ValidationError({"period": [PERIOD_MESSAGE]})
         else:  # a well-formed code of no period: not found, as a record by id
