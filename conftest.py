@@ -141,8 +141,12 @@ def _reference_data(request):
     from django.apps import apps
 
     if not Area.objects.exists():
+        # 十四五 first: a target finds its period when saved (then the period gets the seeded brand lines).
+        periods = importlib.import_module("brands.migrations.0004_seed_fourteenth_five_year_period")
+        periods.seed(apps, None)
         for module in ("brands.migrations.0002_reference_data", "training.migrations.0002_priority_categories"):
             importlib.import_module(module).load(apps, None)
+        periods.seed(apps, None)
     yield
 
 

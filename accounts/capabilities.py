@@ -31,7 +31,7 @@ READ_ONLY = (Role.COUNTY_REVIEWER, Role.CITY_VIEWER)
 TASKS = [
     Task(
         "进度看板",
-        "培训、就业创业人次对照“十四五”目标的进度：分品牌、分县区、分年度，可下钻明细、导出 Excel。",
+        "培训、就业创业人次对照所选规划期目标的进度：分品牌、分县区、分年度，可下钻明细、导出 Excel。",
         "dashboard:index",
         "graph-up-arrow",
         "brands.view_target",
@@ -136,6 +136,19 @@ TASKS = [
         "dashboard:targets",
         "bullseye",
         "brands.change_target",
+    ),
+    Task(
+        "规划期与总结评估",
+        "规划期（如“十四五”2021–2025、“十五五”2026–2030）：建立下一规划期及其品牌、工种和全市目标，结束规划期并出具总结评估。",
+        "dashboard:periods",
+        "calendar-range",
+        "brands.view_planperiod",
+        by_role={
+            **dict.fromkeys(
+                (Role.COUNTY_CLERK, Role.COUNTY_REVIEWER), "查看各规划期的起止年度和状态；进度看板按所选规划期累计。"
+            ),
+            Role.CITY_VIEWER: "查看各规划期，阅读和导出结束规划期的总结评估（可打印）。",
+        },
     ),
     Task(
         "个人信息操作记录",

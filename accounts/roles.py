@@ -102,6 +102,7 @@ CITY_REFERENCE_DATA = frozenset(
         ("brands", "area"),
         ("brands", "occupation"),
         ("brands", "target"),
+        ("brands", "planperiod"),
         ("brands", "recognition"),
         ("training", "prioritycategory"),
         ("training", "attendancerule"),

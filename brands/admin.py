@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from import_export.admin import ImportExportModelAdmin
 
-from .models import Area, BrandLine, Occupation, Target
+from .models import Area, BrandLine, Occupation, PlanPeriod, Target
 from .resources import SafeExportResource
 from .validators import validate_plain_label
 
@@ -119,3 +119,22 @@ class TargetAdmin(ReferenceDataAdmin):
     @admin.display(description="劳务品牌")
     def brand_label(self, obj):
         return obj.brand or "全部品牌"
+
+
+@admin.register(PlanPeriod)
+class PlanPeriodAdmin(admin.ModelAdmin):
+    """Read-only for everyone: periods are created, changed and closed on their pages (规划期), whose
+    services check the years, copy the brand lines forward and store the closing snapshot."""
+
+    list_display = ("code", "name", "year_from", "year_to", "document_number", "status")
+    list_filter = ("status",)
+    readonly_fields = ("snapshot", "closed_at", "closed_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

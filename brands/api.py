@@ -9,8 +9,8 @@ from rest_framework import viewsets
 from core.api import path_id, text_filter
 
 from .models import Occupation
-from .selectors import area_list, brand_lines, occupation_list
-from .serializers import AreaSerializer, BrandLineSerializer, OccupationSerializer
+from .selectors import area_list, brand_lines, occupation_list, period_list
+from .serializers import AreaSerializer, BrandLineSerializer, OccupationSerializer, PlanPeriodSerializer
 
 # --- reference data -------------------------------------------------------------------------------
 
@@ -62,3 +62,19 @@ class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         self.kwargs["pk"] = path_id(self.kwargs["pk"])
         return super().get_object()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="规划期列表",
+        description="规划期（如“十四五”2021-2025），按起始年度排序；进度（/api/v1/progress/?period=代码）按规划期累计。",
+    ),
+    retrieve=extend_schema(summary="规划期详情"),
+)
+class PlanPeriodViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PlanPeriodSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self):
+        return period_list().prefetch_related("brand_lines")  # reference data, the same for every user

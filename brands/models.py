@@ -3,6 +3,8 @@ organisations and their recognitions. Seeded in migrations from 钦政办〔2022
 
 import datetime
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +101,60 @@ class Occupation(models.Model):
         return self.name
 
 
+class PlanPeriod(models.Model):
+    """A plan period (规划期), e.g. 十四五 `2021-2025`: every cumulative figure belongs to one and counts only
+    its years. Its brand lines and occupations are the catalogue it runs (copied forward from the previous
+    period when it is created, then editable). Closing it stores the figures as reported (`snapshot`)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("进行中")
+        CLOSED = "closed", _("已结束")
+
+    code = models.SlugField(_("代码"), max_length=20, unique=True, help_text=_("例如 2026-2030。"))
+    name = models.CharField(_("名称"), max_length=30, unique=True, help_text=_("例如 十五五。"))
+    year_from = models.PositiveSmallIntegerField(_("起始年度"))
+    year_to = models.PositiveSmallIntegerField(_("截止年度"))
+    document_title = models.CharField(_("规划文件标题"), max_length=200, blank=True)
+    document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    brand_lines = models.ManyToManyField(BrandLine, verbose_name=_("劳务品牌"), blank=True, related_name="periods")
+    occupations = models.ManyToManyField(Occupation, verbose_name=_("职业（工种）"), blank=True, related_name="periods")
+    snapshot = models.JSONField(_("结束时的数据快照"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("结束操作人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("规划期")
+        verbose_name_plural = _("规划期")
+        ordering = ["year_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_to__gte=models.F("year_from")),
+                name="planperiod_year_to_after_from",
+                violation_error_message=_("截止年度不能早于起始年度。"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.year_from}–{self.year_to}）"
+
+    @property
+    def years(self) -> range:
+        return range(self.year_from, self.year_to + 1)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
 class Target(models.Model):
     """A target: area × brand (blank: all brands) × period × metric."""
 
@@ -110,6 +166,14 @@ class Target(models.Model):
         REGION_EXPERT_STUDIO = "region_expert_studio", _("自治区级劳务品牌专家工作室（个）")
         WAGE_CASE_CLOSURE_PERCENT = "wage_case_closure_percent", _("欠薪举报投诉案件结案率（%）")
 
+    period = models.ForeignKey(
+        PlanPeriod,
+        verbose_name=_("规划期"),
+        on_delete=models.PROTECT,
+        related_name="targets",
+        blank=True,
+        help_text=_("留空：按起止年度自动归入所在规划期。"),
+    )
     area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="targets")
     brand = models.ForeignKey(
         BrandLine,
@@ -153,6 +217,34 @@ class Target(models.Model):
     def __str__(self):
         brand = self.brand.name if self.brand_id else _("全部品牌")
         return f"{self.area} {brand} {self.year_from}–{self.year_to} {self.get_metric_display()}：{self.value}"
+
+    def save(self, *args, **kwargs):
+        # Code that writes yearly targets (the allocation grid, annual plans) need not know about periods:
+        # a target without one goes to the period that contains its years.
+        self.attach_period()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.attach_period()
+
+    def attach_period(self) -> None:
+        """Set `period` from the years when it is blank; refuse years outside the target's period."""
+        if self.year_from is None or self.year_to is None:
+            return
+        if self.period_id is None:
+            period = PlanPeriod.objects.filter(year_from__lte=self.year_from, year_to__gte=self.year_to).first()
+            if period is None:
+                raise ValidationError(
+                    _("%(first)s–%(last)s 年不在任何一个规划期内：请先由市人社局管理员建立该规划期。")
+                    % {"first": self.year_from, "last": self.year_to}
+                )
+            self.period = period
+        elif not (self.period.year_from <= self.year_from and self.year_to <= self.period.year_to):
+            raise ValidationError(
+                _("目标年度 %(first)s–%(last)s 超出规划期“%(period)s”。")
+                % {"first": self.year_from, "last": self.year_to, "period": self.period}
+            )
 
 
 class Organisation(models.Model):

@@ -7,11 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from .models import Area, BrandLine, Occupation, Target
-
-# The plan's period (十四五): targets without a year are for these years together.
-PLAN_FIRST_YEAR = 2021
-PLAN_LAST_YEAR = 2025
+from .models import Area, BrandLine, Occupation, PlanPeriod, Target
 
 
 @dataclass(frozen=True)
@@ -70,3 +66,34 @@ def target_grid(*, metric: str, year: int) -> dict[tuple[int, int], int]:
         metric=metric, year_from=year, year_to=year, brand__isnull=False, area__in=reporting_areas()
     ).only("area_id", "brand_id", "value")
     return {(t.area_id, t.brand_id): t.value for t in targets}
+
+
+def period_list():
+    """Every plan period, oldest first."""
+    return PlanPeriod.objects.order_by("year_from")
+
+
+def period_by_code(code: str) -> PlanPeriod | None:
+    return PlanPeriod.objects.filter(code=code).first()
+
+
+def period_containing(year: int) -> PlanPeriod | None:
+    return PlanPeriod.objects.filter(year_from__lte=year, year_to__gte=year).first()
+
+
+def default_period(*, on: datetime.date | None = None, periods: list[PlanPeriod] | None = None) -> PlanPeriod | None:
+    """The period the figures are shown for when none is asked for: the one containing `on` (today),
+    else the last closed one, else the latest one (of `periods` when already read; one query otherwise)."""
+    day = on or timezone.localdate()
+    periods = list(period_list()) if periods is None else periods
+    closed = [p for p in periods if p.is_closed]
+    return (
+        period_of_years(periods, day.year)
+        or max(closed, key=lambda p: p.year_to, default=None)
+        or max(periods, key=lambda p: p.year_to, default=None)
+    )
+
+
+def period_of_years(periods, year: int) -> PlanPeriod | None:
+    """Which of `periods` (already read) contains `year`, or None: the year lies outside every period."""
+    return next((p for p in periods if p.year_from <= year <= p.year_to), None)

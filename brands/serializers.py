@@ -4,7 +4,7 @@ Serializers parse and render; they never save (every write is a service)."""
 
 from rest_framework import serializers
 
-from .models import Area, BrandLine, Occupation
+from .models import Area, BrandLine, Occupation, PlanPeriod
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -33,4 +33,25 @@ class OccupationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Occupation
         fields = ["id", "name", "brand", "brand_name", "areas", "description", "published_from", "published_to"]
+        read_only_fields = fields
+
+
+class PlanPeriodSerializer(serializers.ModelSerializer):
+    brand_lines = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text="本规划期的劳务品牌代码"
+    )
+
+    class Meta:
+        model = PlanPeriod
+        fields = [
+            "code",
+            "name",
+            "year_from",
+            "year_to",
+            "status",
+            "document_title",
+            "document_number",
+            "brand_lines",
+            "closed_at",
+        ]
         read_only_fields = fields

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from core.credit_code import normalise_uscc, validate_uscc
 
-from .models import Area, BrandLine, Organisation, Target
-from .selectors import PLAN_FIRST_YEAR, PLAN_LAST_YEAR
+from .models import Area, BrandLine, Organisation, PlanPeriod, Target
+from .selectors import period_containing
 
 audit_log = logging.getLogger("brands.targets")
 
@@ -67,8 +67,11 @@ def targets_allocate(
         raise PermissionDenied("只有市人社局管理员可以分配目标。")
     if metric not in ALLOCATION_METRICS:
         raise ValidationError("未知的指标：只能分配培训人次或带动就业创业人次。")
-    if not PLAN_FIRST_YEAR <= year <= PLAN_LAST_YEAR:
-        raise ValidationError(f"年度 {year} 不在“十四五”规划期（{PLAN_FIRST_YEAR}–{PLAN_LAST_YEAR} 年）内。")
+    period = period_containing(year)
+    if period is None:
+        raise ValidationError(f"年度 {year} 不在任何规划期内：请先在“规划期”页面建立包含该年度的规划期。")
+    if period.is_closed:
+        raise ValidationError(f"“{period.name}”规划期已结束，其目标不能再修改。")
     errors = []
     for (area, brand), value in values.items():
         if area.kind == Area.Kind.CITY:
@@ -103,7 +106,14 @@ def targets_allocate(
                 counts["deleted"] += 1
         elif target is None:
             Target.objects.create(
-                area=area, brand=brand, year_from=year, year_to=year, metric=metric, value=value, note=note
+                period=period,
+                area=area,
+                brand=brand,
+                year_from=year,
+                year_to=year,
+                metric=metric,
+                value=value,
+                note=note,
             )
             counts["created"] += 1
         elif target.value != value:
@@ -115,3 +125,135 @@ def targets_allocate(
             counts["unchanged"] += 1
     audit_log.info("targets allocated: user=%s metric=%s year=%s %s", by.get_username(), metric, year, counts)
     return counts
+
+
+PERIOD_TARGET_MAX_VALUE = 10_000_000
+
+
+@transaction.atomic
+def period_create(
+    *,
+    code: str,
+    name: str,
+    year_from: int,
+    year_to: int,
+    document_title: str = "",
+    document_number: str = "",
+    by,
+) -> PlanPeriod:
+    """Create the next plan period. Its brand lines and occupations are copied from the latest period
+    before it (the city then changes them on the period's page); its years may not overlap another's."""
+    if not by.has_perm("brands.add_planperiod"):
+        raise PermissionDenied("只有市人社局管理员可以建立规划期。")
+    if year_to < year_from:
+        raise ValidationError("截止年度不能早于起始年度。")
+    overlapping = PlanPeriod.objects.filter(year_from__lte=year_to, year_to__gte=year_from).first()
+    if overlapping is not None:
+        raise ValidationError(f"{year_from}–{year_to} 年与已有规划期“{overlapping}”重叠。")
+    if PlanPeriod.objects.filter(code=code).exists():
+        raise ValidationError(f"代码“{code}”已被其他规划期使用。")
+    if PlanPeriod.objects.filter(name=name).exists():
+        raise ValidationError(f"名称“{name}”已被其他规划期使用。")
+    period = PlanPeriod(
+        code=code,
+        name=name,
+        year_from=year_from,
+        year_to=year_to,
+        document_title=document_title,
+        document_number=document_number,
+    )
+    period.full_clean()
+    period.save()
+    previous = PlanPeriod.objects.filter(year_to__lt=year_from).order_by("-year_to").first()
+    if previous is not None:
+        period.brand_lines.set(previous.brand_lines.all())
+        period.occupations.set(previous.occupations.all())
+    else:
+        period.brand_lines.set(BrandLine.objects.all())
+    audit_log.info("plan period created: user=%s period=%s", by.get_username(), period.code)
+    return period
+
+
+@transaction.atomic
+def period_lines_set(*, period: PlanPeriod, brand_lines, occupations, by) -> None:
+    """Change which brand lines and occupations a period runs; a closed period's are fixed."""
+    if not by.has_perm("brands.change_planperiod"):
+        raise PermissionDenied("只有市人社局管理员可以修改规划期。")
+    if period.is_closed:
+        raise ValidationError(f"“{period.name}”规划期已结束，不能再修改。")
+    brand_lines = list(brand_lines)
+    stray = [o.name for o in occupations if o.brand_id not in {b.pk for b in brand_lines}]
+    if stray:
+        raise ValidationError(f"工种{'、'.join(stray)}所属的劳务品牌未选入本规划期。")
+    period.brand_lines.set(brand_lines)
+    period.occupations.set(occupations)
+    audit_log.info("plan period lines set: user=%s period=%s", by.get_username(), period.code)
+
+
+@transaction.atomic
+def period_city_targets_set(*, period: PlanPeriod, values: dict[tuple[str, BrandLine | None], int | None], by) -> dict:
+    """The city's whole-period targets of a period: {(metric, brand or None for all brands): value or None}.
+    A value creates or updates the target, None deletes it."""
+    if not by.has_perm("brands.change_target"):
+        raise PermissionDenied("只有市人社局管理员可以设定目标。")
+    if period.is_closed:
+        raise ValidationError(f"“{period.name}”规划期已结束，其目标不能再修改。")
+    city = Area.objects.get(kind=Area.Kind.CITY)
+    note = f"市人社局设定（{by.get_username()}，{timezone.localdate():%Y-%m-%d}）"
+    counts = {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0}
+    for (metric, brand), value in values.items():
+        if value is not None and not 0 <= value <= PERIOD_TARGET_MAX_VALUE:
+            raise ValidationError(f"目标值须为 0 至 {PERIOD_TARGET_MAX_VALUE:,} 之间的整数。")
+        target = (
+            Target.objects.select_for_update()
+            .order_by()  # the default ordering joins the nullable brand: PostgreSQL locks no outer join
+            .filter(period=period, area=city, brand=brand, metric=metric)
+            .filter(year_from=period.year_from, year_to=period.year_to)
+            .first()
+        )
+        if value is None:
+            if target is not None:
+                target.delete()
+                counts["deleted"] += 1
+            else:
+                counts["unchanged"] += 1
+        elif target is None:
+            Target.objects.create(
+                period=period,
+                area=city,
+                brand=brand,
+                metric=metric,
+                year_from=period.year_from,
+                year_to=period.year_to,
+                value=value,
+                note=note,
+            )
+            counts["created"] += 1
+        elif target.value != value:
+            target.value, target.note = value, note
+            target.save(update_fields=["value", "note"])
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    audit_log.info("period targets set: user=%s period=%s %s", by.get_username(), period.code, counts)
+    return counts
+
+
+@transaction.atomic
+def period_close(*, period: PlanPeriod, snapshot: dict, by) -> PlanPeriod:
+    """Close a period, storing its figures as reported (`snapshot`, the closing report's data). Only a
+    period whose last year has begun may be closed, and only once."""
+    if not by.has_perm("brands.change_planperiod"):
+        raise PermissionDenied("只有市人社局管理员可以结束规划期。")
+    period = PlanPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.is_closed:
+        raise ValidationError(f"“{period.name}”规划期已经结束。")
+    if timezone.localdate().year < period.year_to:
+        raise ValidationError(f"“{period.name}”规划期要到 {period.year_to} 年才能结束。")
+    period.status = PlanPeriod.Status.CLOSED
+    period.snapshot = snapshot
+    period.closed_at = timezone.now()
+    period.closed_by = by
+    period.save(update_fields=["status", "snapshot", "closed_at", "closed_by"])
+    audit_log.info("plan period closed: user=%s period=%s", by.get_username(), period.code)
+    return period

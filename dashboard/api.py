@@ -2,15 +2,21 @@
 `progress_report --json` prints for the whole city; a county user gets their own area's). The serializers
 below only describe that object for the OpenAPI schema. Routes are registered in qinzhou_brands/api.py."""
 
+import re
+
 from django import forms
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
+
+from brands.selectors import period_by_code, period_list
 
 from .forms import FILTER_FIRST_YEAR, FILTER_LAST_YEAR
 from .selectors import progress_summary
 
+PERIOD_CODE = re.compile(r"^[A-Za-z0-9_-]{1,20}$")
+PERIOD_MESSAGE = "规划期代码无效：请填写规划期的代码，例如 2021-2025（见 /api/v1/periods/）。"
 YEAR_MESSAGE = f"年度无效：请填写 {FILTER_FIRST_YEAR} 至 {FILTER_LAST_YEAR} 之间的四位数字年份。"
 
 
@@ -55,6 +61,15 @@ class OverallPaceSerializer(PaceSerializer):
 
 class YearCountsSerializer(CountsSerializer):
     year = serializers.IntegerField()
+    period = serializers.CharField(allow_null=True, help_text="该年度所属规划期的代码；null：不在任何规划期内")
+
+
+class PeriodSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="规划期代码，例如 2021-2025")
+    name = serializers.CharField(help_text="名称，例如 十四五")
+    year_from = serializers.IntegerField()
+    year_to = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["active", "closed"], help_text="active 进行中；closed 已结束")
 
 
 class MatrixCellSerializer(PaceSerializer):
@@ -169,6 +184,9 @@ class ProgressSerializer(serializers.Serializer):
     subsidies = SubsidyTotalsSerializer()
     recognitions = RecognitionsSerializer()
     classes = ClassesSerializer(help_text="开班审批与考勤")
+    period = PeriodSerializer(
+        allow_null=True, help_text="累计数所属的规划期（city、brands、areas、pace、matrix 只计其年度）"
+    )
 
 
 class ProgressViewSet(viewsets.ViewSet):
@@ -185,8 +203,13 @@ class ProgressViewSet(viewsets.ViewSet):
             OpenApiParameter(
                 "year",
                 {"type": "integer", "minimum": FILTER_FIRST_YEAR, "maximum": FILTER_LAST_YEAR},
-                description="只统计该年度（培训按班期结业日期，就业按开始日期）；不填为 2021–2025 年累计",
-            )
+                description="只统计该年度（培训按班期结业日期，就业按开始日期）；不填为规划期累计",
+            ),
+            OpenApiParameter(
+                "period",
+                {"type": "string", "pattern": PERIOD_CODE.pattern},
+                description="规划期代码（见 /api/v1/periods/）；不填为包含今天的规划期，否则最近结束的规划期",
+            ),
         ],
         responses={200: ProgressSerializer},
     )
@@ -203,4 +226,14 @@ class ProgressViewSet(viewsets.ViewSet):
             year = field.clean(request.query_params.get("year"))
         except forms.ValidationError as error:
             raise ValidationError({"year": error.messages}) from None
-        return Response(progress_summary(user=request.user, year=year))
+        code = request.query_params.get("period")
+        if code is None:
+            period = None  # the summary's default period (read with the periods it reads anyway)
+        elif not PERIOD_CODE.fullmatch(code):  # the schema's pattern: a malformed code is the request's fault
+            raise ValidationError({"period": [PERIOD_MESSAGE]})
+        else:  # a well-formed code of no period: not found, as a record by id
+            period = period_by_code(code)
+            if period is None:
+                known = "、".join(p.code for p in period_list()) or "（尚无规划期）"
+                raise NotFound(f"未知的规划期“{code}”：可选 {known}。")
+        return Response(progress_summary(user=request.user, year=year, period=period))

@@ -10,6 +10,10 @@ dashboard_patterns = (
         path("drill/", views.drill, name="drill"),
         path("export.xlsx", views.export, name="export"),
         path("targets/", views.targets, name="targets"),
+        path("periods/", views.periods, name="periods"),
+        path("periods/<slug:code>/", views.period_detail, name="period"),
+        path("periods/<slug:code>/report/", views.period_report, name="period_report"),
+        path("periods/<slug:code>/report.xlsx", views.period_report_export, name="period_report_export"),
     ],
     "dashboard",
 )

@@ -11,12 +11,21 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.capabilities import role_summary, tasks_for
 from accounts.scoping import scope_covers, scope_for
 from brands.models import Recognition, Target
-from brands.selectors import PLAN_FIRST_YEAR, PLAN_LAST_YEAR, brand_lines, reporting_areas, target_grid
+from brands.selectors import (
+    brand_lines,
+    city_area,
+    default_period,
+    period_by_code,
+    period_list,
+    reporting_areas,
+    target_grid,
+)
 from brands.services import targets_allocate
 from core.xlsx import xlsx_response
 from employment.selectors import counted_jobs, startup_employees_of
@@ -26,9 +35,24 @@ from subsidies.selectors import application_worklist as subsidy_worklist
 from training import class_selectors
 from training.selectors import counted_trainings
 
-from .forms import DashboardFilterForm, DrillForm, TargetChoiceForm, TargetGridForm
-from .selectors import COUNT_KEYS, jobs_count_startup_employees, offered_years, progress_summary
-from .xlsx import progress_workbook, progress_workbook_filename
+from . import services
+from .forms import (
+    DashboardFilterForm,
+    DrillForm,
+    PeriodCreateForm,
+    PeriodLinesForm,
+    PeriodTargetsForm,
+    TargetChoiceForm,
+    TargetGridForm,
+)
+from .selectors import (
+    COUNT_KEYS,
+    closing_report,
+    jobs_count_startup_employees,
+    offered_years,
+    progress_summary,
+)
+from .xlsx import closing_workbook, closing_workbook_filename, progress_workbook, progress_workbook_filename
 
 # Every staff role may read the dashboard: they all view the reference data (accounts/roles.py).
 DASHBOARD_PERMISSION = "brands.view_target"
@@ -59,20 +83,23 @@ def home(request):
     )
 
 
-def _year_filter(request) -> tuple[int | None, str]:
-    """The ?year= of the dashboard and its xlsx, and the message for a value that is not a year."""
+def _year_filter(request) -> tuple[int | None, object, str]:
+    """The ?year= and ?period= of the dashboard and its xlsx (a bad value falls back to the default),
+    and the messages for what was not understood."""
     form = DashboardFilterForm(request.GET)
-    if form.is_valid():
-        return form.cleaned_data["year"], ""
-    return None, " ".join(form.errors["year"])
+    form.is_valid()
+    data = form.cleaned_data
+    period = data["period"] if "period" in data else default_period()
+    year = data.get("year")
+    return year, period, " ".join(error for errors in form.errors.values() for error in errors)
 
 
 @require_safe
 @login_required
 @permission_required(DASHBOARD_PERMISSION, raise_exception=True)
 def index(request):
-    year, year_error = _year_filter(request)
-    progress = progress_summary(user=request.user, year=year)
+    year, period, year_error = _year_filter(request)
+    progress = progress_summary(user=request.user, year=year, period=period)
     return render(
         request,
         "dashboard/index.html",
@@ -80,14 +107,18 @@ def index(request):
             "progress": progress,
             "year": year,
             "year_error": year_error,
-            "filter_form": DashboardFilterForm(initial={"year": year}, years={*offered_years(user=request.user), year}),
+            "filter_form": DashboardFilterForm(
+                initial={"year": year, "period": getattr(period, "code", "")},
+                years={*offered_years(user=request.user), year},
+            ),
+            "period": period,
             # A year's view names no plan targets above a brand table that has none for that year.
             "brands_have_targets": year is None
             or any(row["trainings_target"] or row["jobs_target"] for row in progress["brands"]),
             "print_view": request.GET.get("print") == "1",
             "subsidy_kinds": dict(SubsidyKind.choices),
             "recognition_kinds": dict(Recognition.Kind.choices),
-            "plan_years": f"{PLAN_FIRST_YEAR}–{PLAN_LAST_YEAR}",
+            "plan_years": _plan_years(period),
             "plan_flags": plan_flags(user=request.user),
             "attendance_tables": [
                 ("地区", class_selectors.attendance_rate_by(user=request.user, key="area")),
@@ -97,12 +128,16 @@ def index(request):
     )
 
 
+def _plan_years(period) -> str:
+    return f"{period.year_from}–{period.year_to}" if period else "—"
+
+
 @require_safe
 @login_required
 @permission_required(DASHBOARD_PERMISSION, raise_exception=True)
 def export(request):
-    year, _ = _year_filter(request)
-    progress = progress_summary(user=request.user, year=year)
+    year, period, _ = _year_filter(request)
+    progress = progress_summary(user=request.user, year=year, period=period)
     workbook = progress_workbook(
         progress, subsidy_kinds=dict(SubsidyKind.choices), recognition_kinds=dict(Recognition.Kind.choices)
     )
@@ -118,10 +153,14 @@ def drill(request):
     if not form.is_valid():
         errors = [error for field_errors in form.errors.values() for error in field_errors]
         return render(request, "dashboard/drill.html", {"errors": errors}, status=400)
-    metric, area, brand, year = (form.cleaned_data[key] for key in ("metric", "area", "brand", "year"))
+    metric, area, brand, year, period = (
+        form.cleaned_data[key] for key in ("metric", "area", "brand", "year", "period")
+    )
     if area is not None and not scope_covers(request.user, area):
         raise Http404("该地区不在您的辖区内。")
-    lookup = {"user": request.user, "area": area, "brand": brand, "year": year}
+    # A cumulative figure (no year) counts the period's years only, as on the dashboard.
+    years = None if year is not None or period is None else period.years
+    lookup = {"user": request.user, "area": area, "brand": brand, "year": year, "years": years}
     records = counted_trainings(**lookup) if metric == Target.Metric.TRAININGS else counted_jobs(**lookup)
     page = Paginator(records, DRILL_PER_PAGE).get_page(request.GET.get("page"))
     # A jobs figure counts the outcomes listed, and with them, when the city has so decided, the people
@@ -138,6 +177,7 @@ def drill(request):
             "area": area,
             "brand": brand,
             "year": year,
+            "period": period,
             "scope_label": scope_for(request.user).label,
             "startups": startups,
             "startups_counted": startups_counted,
@@ -167,7 +207,10 @@ def targets(request):
     if choice.is_bound:
         metric, year = choice.cleaned_data["metric"], choice.cleaned_data["year"]
     else:
-        metric, year = Target.Metric.TRAININGS.value, PLAN_FIRST_YEAR
+        metric, year = Target.Metric.TRAININGS.value, TargetChoiceForm.default_year()
+    if year is None:
+        messages.error(request, "没有进行中的规划期：请先在“规划期”页面建立规划期，再分配目标。")
+        return redirect("dashboard:periods")
     areas, brands = list(reporting_areas()), list(brand_lines())
     saved = target_grid(metric=metric, year=year)
     grid_kwargs = {"areas": areas, "brands": brands, "initial_values": saved}
@@ -190,7 +233,8 @@ def targets(request):
     # The sums of what is saved; the page's script keeps them up to date while the user types.
     row_sums = {area.pk: sum(saved.get((area.pk, brand.pk), 0) for brand in brands) for area in areas}
     column_sums = [sum(saved.get((area.pk, brand.pk), 0) for area in areas) for brand in brands]
-    allocation = progress_summary(user=request.user)["allocation"]
+    period = next((p for p in period_list() if year in p.years), None)
+    allocation = progress_summary(user=request.user, period=period)["allocation"]
     return render(
         request,
         "dashboard/targets.html",
@@ -205,6 +249,160 @@ def targets(request):
             "metric_label": METRIC_LABELS[metric],
             "year": year,
             "allocation": allocation[COUNT_KEYS[metric]] if allocation else None,
-            "plan_years": f"{PLAN_FIRST_YEAR}–{PLAN_LAST_YEAR}",
+            "plan_years": _plan_years(period),
+            "period": period,
         },
     )
+
+
+# The plan periods (规划期): every staff role that reads the dashboard reads the list; the city
+# administrator creates a period, changes its brand lines, occupations and city targets, and closes it.
+PERIOD_EDIT_PERMISSION = "brands.change_planperiod"
+
+
+def _city_period(request, code: str):
+    """The period `code` for a user who sees the whole city; anyone else gets 404 (the 总结评估 is the
+    city's report of every area: a county's staff read their own area on the dashboard)."""
+    period = period_by_code(code)
+    if period is None or not scope_for(request.user).sees_all_areas:
+        raise Http404("没有这个规划期。")
+    return period
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def periods(request):
+    form = PeriodCreateForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("brands.add_planperiod"):
+            raise PermissionDenied("只有市人社局管理员可以建立规划期。")
+        if form.is_valid():
+            try:
+                period = services.period_create(by=request.user, request=request, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, f"已建立规划期“{period}”，品牌和工种已从上一规划期带入，可在下面修改。")
+                return redirect("dashboard:period", code=period.code)
+    return render(
+        request,
+        "dashboard/periods.html",
+        {
+            "periods": list(period_list()),
+            "default_period": default_period(),
+            "form": form,
+            "may_create": request.user.has_perm("brands.add_planperiod"),
+            "sees_city": scope_for(request.user).sees_all_areas,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def period_detail(request, code):
+    period = _city_period(request, code)
+    may_edit = request.user.has_perm(PERIOD_EDIT_PERMISSION) and not period.is_closed
+    brands = list(brand_lines())
+    city = city_area()
+    saved = {
+        (t.metric, t.brand_id): t.value
+        for t in Target.objects.filter(
+            period=period, area=city, year_from=period.year_from, year_to=period.year_to
+        ).only("metric", "brand_id", "value")
+    }
+    lines_form = PeriodLinesForm(
+        initial={"brand_lines": list(period.brand_lines.all()), "occupations": list(period.occupations.all())}
+    )
+    targets_form = PeriodTargetsForm(brands=brands, initial_values=saved)
+    if request.method == "POST":
+        if not request.user.has_perm(PERIOD_EDIT_PERMISSION):
+            raise PermissionDenied("只有市人社局管理员可以修改规划期。")
+        action = request.POST.get("action")
+        try:
+            if action == "lines":
+                lines_form = PeriodLinesForm(request.POST)
+                if lines_form.is_valid():
+                    services.period_lines_set(
+                        period=period, by=request.user, request=request, **lines_form.cleaned_data
+                    )
+                    messages.success(request, "已保存本规划期的劳务品牌和工种。")
+                    return redirect("dashboard:period", code=period.code)
+            elif action == "targets":
+                targets_form = PeriodTargetsForm(request.POST, brands=brands, initial_values=saved)
+                if targets_form.is_valid():
+                    counts = services.period_city_targets_set(
+                        period=period, values=targets_form.values(), by=request.user, request=request
+                    )
+                    messages.success(
+                        request,
+                        f"已保存全市规划期目标：新增 {counts['created']} 项，修改 {counts['updated']} 项，"
+                        f"清除 {counts['deleted']} 项。",
+                    )
+                    return redirect("dashboard:period", code=period.code)
+            elif action == "close" and not request.POST.get("confirm"):
+                messages.error(request, "请先勾选“我已核对总结评估的数字，确定结束”，再结束规划期。")
+            elif action == "close":
+                services.period_close(period=period, by=request.user, request=request)
+                messages.success(request, f"规划期“{period}”已结束，结束时的数字已保存为快照。")
+                return redirect("dashboard:period_report", code=period.code)
+            else:
+                messages.error(request, "未知的操作。")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return render(
+        request,
+        "dashboard/period_detail.html",
+        {
+            "period": period,
+            "may_edit": may_edit,
+            "may_close": may_edit and timezone.localdate().year >= period.year_to,
+            "lines_form": lines_form,
+            "targets_form": targets_form,
+            "target_rows": [
+                {
+                    "label": brand.name if brand else "全部品牌合计",
+                    "cells": [targets_form[f"{m}_{brand.code if brand else 'all'}"] for m, _ in METRIC_ROWS],
+                }
+                for brand in [None, *brands]
+            ],
+            "metric_labels": [label for _, label in METRIC_ROWS],
+        },
+    )
+
+
+METRIC_ROWS = [(m, METRIC_LABELS[m]) for m in (Target.Metric.TRAININGS, Target.Metric.JOBS)]
+
+
+@require_safe
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def period_report(request, code):
+    period = _city_period(request, code)
+    report = closing_report(period=period, user=request.user)
+    return render(
+        request,
+        "dashboard/period_report.html",
+        {
+            "period": period,
+            "report": report,
+            "progress": report["summary"],
+            "print_view": request.GET.get("print") == "1",
+            "subsidy_kinds": dict(SubsidyKind.choices),
+            "recognition_kinds": dict(Recognition.Kind.choices),
+        },
+    )
+
+
+@require_safe
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def period_report_export(request, code):
+    period = _city_period(request, code)
+    report = closing_report(period=period, user=request.user)
+    workbook = closing_workbook(
+        report, subsidy_kinds=dict(SubsidyKind.choices), recognition_kinds=dict(Recognition.Kind.choices)
+    )
+    return xlsx_response(workbook, closing_workbook_filename(report))

@@ -22,8 +22,13 @@ def _rate(value, total):
     return value / total if value is not None and total else None
 
 
+def _plan_period(progress: dict) -> str:
+    period = progress.get("period")
+    return f"“{period['name']}”{period['year_from']}–{period['year_to']} 年" if period else "（无规划期）"
+
+
 def _period(progress: dict) -> str:
-    return f"{progress['year']} 年" if progress["year"] else "全部年度累计（对照“十四五”2021–2025 年目标）"
+    return f"{progress['year']} 年" if progress["year"] else f"{_plan_period(progress)}累计"
 
 
 def _format(sheet, formats: dict[int, str], *, first_row: int) -> None:
@@ -112,14 +117,16 @@ def progress_workbook(progress: dict, *, subsidy_kinds: dict, recognition_kinds:
             ["培训人次", *_figures(pace, "trainings", pace=True)],
             [jobs_label, *_figures(pace, "jobs", pace=True)],
             [_startups_label(progress), pace["jobs_created_by_startups"], None, None, None, None],
-            ["规划期（2021–2025 年）已过时间", None, None, pace["plan_elapsed"], None, None],
+            [f"规划期{_plan_period(progress)}已过时间", None, None, pace["plan_elapsed"], None, None],
         ],
     )
     _format(sheet, {2: INTEGER, 3: INTEGER, 4: PERCENT, 5: INTEGER}, first_row=2)
 
     _figures_sheet(workbook, progress, heading, "分品牌", [("劳务品牌", "name", 16)], pace["brands"], pace=True)
     _figures_sheet(workbook, progress, heading, "分地区", [("地区", "name", 20)], progress["areas"], pace=False)
-    _figures_sheet(workbook, progress, heading, "分年度", [("年度", "year", 10)], progress["years"], pace=False)
+    years = [{**row, "period_label": row["period"] or "不在任何规划期内"} for row in progress["years"]]
+    labels = [("年度", "year", 10), ("所属规划期", "period_label", 18)]
+    _figures_sheet(workbook, progress, heading, "分年度", labels, years, pace=False)
     labels = [("地区", "area_name", 20), ("劳务品牌", "brand_name", 16)]
     _figures_sheet(workbook, progress, heading, "地区×品牌", labels, progress["matrix"], pace=True, verdict=True)
 
@@ -237,5 +244,55 @@ def _other_rows(progress: dict, *, subsidy_kinds: dict, recognition_kinds: dict)
 
 
 def progress_workbook_filename(progress: dict) -> str:
-    period = str(progress["year"]) if progress["year"] else "2021-2025"
+    period = str(progress["year"]) if progress["year"] else (progress.get("period") or {}).get("code", "")
     return f"八桂系列劳务品牌进度-{progress['scope']['name']}-{period}-{progress['as_of'].replace('-', '')}.xlsx"
+
+
+def closing_workbook(report: dict, *, subsidy_kinds: dict, recognition_kinds: dict) -> Workbook:
+    """The 总结评估 xlsx: the dashboard's sheets for the period, then achievement by year × brand and
+    year × area, the years behind pace and, once closed, the corrections since the snapshot."""
+    progress = report["summary"]
+    workbook = progress_workbook(progress, subsidy_kinds=subsidy_kinds, recognition_kinds=recognition_kinds)
+    period = report["period"]
+    heading = f"钦州市“八桂系列”劳务品牌 · “{period['name']}”规划期总结评估 · 截至 {report['as_of']}"
+    for sheet in workbook.worksheets:
+        sheet["A1"] = heading
+    for title, part, label in (("分年度×品牌", "brands", "劳务品牌"), ("分年度×地区", "areas", "地区")):
+        rows = [{"year": y["year"], **row} for y in report["years"] for row in y[part]]
+        _figures_sheet(
+            workbook, progress, heading, title, [("年度", "year", 10), (label, "name", 20)], rows, pace=False
+        )
+    sheet = add_table_sheet(
+        workbook,
+        title="分年度进度",
+        heading=heading,
+        headers=["年度", "培训人次", "当年应达", "就业创业人次", "当年应达", "判断"],
+        widths=[10, 12, 12, 14, 12, 14],
+        rows=[
+            [
+                y["year"],
+                y["city"]["trainings"],
+                y["trainings_expected"],
+                y["city"]["jobs"],
+                y["jobs_expected"],
+                PACE_LABELS[y["behind_pace"]],
+            ]
+            for y in report["years"]
+        ],
+    )
+    _format(sheet, {2: INTEGER, 3: INTEGER, 4: INTEGER, 5: INTEGER}, first_row=2)
+    if report["differences"] is not None:
+        add_table_sheet(
+            workbook,
+            title="与结束时快照的差异",
+            heading=f"{heading} · 规划期结束时报送的数字与现在的数字",
+            headers=["项目", "结束时报送", "现在", "差异"],
+            widths=[40, 14, 14, 12],
+            rows=[[d["label"], d["reported"], d["now"], d["difference"]] for d in report["differences"]]
+            or [["无差异", None, None, None]],
+        )
+    return workbook
+
+
+def closing_workbook_filename(report: dict) -> str:
+    return f"八桂系列劳务品牌总结评估-{report['period']['name']}-{report['as_of'].replace('-', '')}.xlsx"

@@ -86,16 +86,19 @@ def _groups(categories, trainings: dict, jobs: dict, employees: dict) -> dict:
     }
 
 
-def priority_group_tallies(*, year: int | None = None, area=None, areas=()) -> dict:
+def priority_group_tallies(*, year: int | None = None, area=None, areas=(), years: range | None = None) -> dict:
     """Trainings, jobs and the people their start-ups employ, of the people in each priority category (a
     person in two categories counts in both), from the summary rows: those counted for `area` (all areas
-    when None) under the key None, and each of `areas` under its id, in three queries whatever their number."""
+    when None) under the key None, and each of `areas` under its id, in three queries whatever their number.
+    Of `year`, else of `years` (a plan period's: the shares of its cumulative figures), else of every year."""
     jobs = JobTally.objects.filter(category__isnull=False)
     if year is not None:
         jobs = jobs.filter(year=year)
+    elif years is not None:
+        jobs = jobs.filter(year__gte=years.start, year__lte=years.stop - 1)
     if area is not None:
         jobs = jobs.filter(area_id=area.pk)
-    trainings = training_tally_by_area_category(year=year, area=area)
+    trainings = training_tally_by_area_category(year=year, area=area, years=years)
     counts: dict = {}  # area id → (jobs, people employed by start-ups), each category id → n
     for area_id, category_id, n, employees in (
         jobs.values("area_id", "category_id")
@@ -326,7 +329,7 @@ def labour_export_candidates(*, user) -> QuerySet:
     )
 
 
-def counted_jobs(*, user, area=None, brand=None, year: int | None = None) -> QuerySet:
+def counted_jobs(*, user, area=None, brand=None, year: int | None = None, years: range | None = None) -> QuerySet:
     """The outcomes behind a 带动就业创业人次 figure (the dashboard's drill-down): those counted for an area
     in the user's scope, with the batch they count for (`counted_batch`)."""
     outcomes = scope_queryset(
@@ -337,7 +340,7 @@ def counted_jobs(*, user, area=None, brand=None, year: int | None = None) -> Que
         ),
         user,
         area_field="counted_batch__area",
-    ).filter(of_key(area=area, brand=brand, year=year))
+    ).filter(of_key(area=area, brand=brand, year=year, years=years))
     return outcomes.order_by("-start_date", "trainee__name", "id")
 
 

@@ -172,7 +172,7 @@ def _urlpatterns() -> list:
     from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
     from rest_framework.routers import SimpleRouter
 
-    from brands.api import AreaViewSet, BrandLineViewSet, OccupationViewSet
+    from brands.api import AreaViewSet, BrandLineViewSet, OccupationViewSet, PlanPeriodViewSet
     from dashboard.api import ProgressViewSet
     from employment.api import OutcomeViewSet, ReferralViewSet
     from employment.vacancy_api import JobFairViewSet, VacancyViewSet
@@ -184,6 +184,7 @@ def _urlpatterns() -> list:
     router.register("areas", AreaViewSet, basename="area")
     router.register("brands", BrandLineViewSet, basename="brand")
     router.register("occupations", OccupationViewSet, basename="occupation")
+    router.register("periods", PlanPeriodViewSet, basename="period")
     router.register("batches", BatchViewSet, basename="batch")
     router.register("trainees", TraineeViewSet, basename="trainee")
     router.register("enrolments", EnrolmentViewSet, basename="enrolment")

@@ -13,10 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.scoping import scope_for, scope_queryset
 from brands.models import CITY_AREA_CODE, Area, Recognition, Target
-from brands.selectors import PLAN_LAST_YEAR
 from training.class_selectors import enrolment_attendance
 
 from . import workflow
@@ -220,12 +220,15 @@ RECOGNITION_TARGET_METRICS = {
 }
 
 
-def progress_summary_additions(year: int | None = None, *, area: Area | None = None) -> dict:
+def progress_summary_additions(
+    year: int | None = None, *, area: Area | None = None, period_years: range | None = None
+) -> dict:
     """The subsidies and recognitions parts of the progress report (yuan as integers): city-wide, or
     one area's budgets and applications when `area` is given (recognitions are always city-wide: their
     targets are the city's).
 
-    Without a year: every budget and application, and recognitions of the plan period 2021–2025.
+    Without a year: every budget and application, and recognitions of the plan period `period_years`
+    against that period's targets (this year's, when no period is given).
     With one: that year's budgets and the applications charged to them; recognitions from the start
     of the target period (the one covering `year`, or else the latest one begun before it) up to `year`."""
     budgets = Budget.objects.all() if year is None else Budget.objects.filter(year=year)
@@ -236,7 +239,9 @@ def progress_summary_additions(year: int | None = None, *, area: Area | None = N
     budget_amount = budgets.aggregate(total=_sum())["total"]
     if year is not None:
         spent = spent.filter(budget__year=year)
-    year = PLAN_LAST_YEAR if year is None else year
+    first_year = None
+    if year is None:
+        first_year, year = (period_years[0], period_years[-1]) if period_years else (None, timezone.localdate().year)
     by_kind_rows = {
         row["kind"]: row
         for row in spent.values("kind").annotate(approved=_sum(), paid=_sum(status=Status.PAID)).order_by("kind")
@@ -256,9 +261,10 @@ def progress_summary_additions(year: int | None = None, *, area: Area | None = N
         brand__isnull=True,
         metric__in=RECOGNITION_TARGET_METRICS.values(),
         year_from__lte=year,
+        **({"year_from__gte": first_year} if first_year is not None else {}),
     ).order_by("-year_to", "-year_from"):
         targets.setdefault(target.metric, target)
-    period_start = min((t.year_from for t in targets.values()), default=year)
+    period_start = first_year or min((t.year_from for t in targets.values()), default=year)
     counts = {
         (row["kind"], row["level"]): row["n"]
         for row in Recognition.objects.filter(year__gte=period_start, year__lte=year)

@@ -41,10 +41,14 @@ def any_of(conditions: Iterable[Q]) -> Q:
     return combined
 
 
-def of_key(*, area=None, brand=None, year: int | None = None) -> Q:
-    """The condition on keyed records that they count for `area`, `brand` and `year` (any, for None)."""
+def of_key(*, area=None, brand=None, year: int | None = None, years: range | None = None) -> Q:
+    """The condition on keyed records that they count for `area`, `brand` and `year` (any, for None);
+    `years`: a plan period's years (a cumulative figure counts only those)."""
     given = {"counted_area_id": area, "counted_brand_id": brand, "counted_year": year}
-    return Q(**{name: getattr(value, "pk", value) for name, value in given.items() if value is not None})
+    condition = Q(**{name: getattr(value, "pk", value) for name, value in given.items() if value is not None})
+    if years is not None:
+        condition &= Q(counted_year__gte=years.start, counted_year__lte=years.stop - 1)
+    return condition
 
 
 def counted_in(keys: Iterable[Key]) -> Q:

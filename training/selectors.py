@@ -38,12 +38,16 @@ def training_tally(*, area: Area | None = None) -> Counter:
     return Counter({(a, b, y): n for a, b, y, n in rows.values_list("area_id", "brand_id", "year", "trainings")})
 
 
-def training_tally_by_area_category(*, year: int | None = None, area: Area | None = None) -> dict[int, Counter]:
+def training_tally_by_area_category(
+    *, year: int | None = None, area: Area | None = None, years: range | None = None
+) -> dict[int, Counter]:
     """培训人次 of the people in each priority category, per area (area id → {category id → count}), from
-    the summary rows in one query; only `area`'s when given."""
+    the summary rows in one query; only `area`'s when given; of `year`, else of `years` (a plan period's)."""
     rows = TrainingTally.objects.filter(category__isnull=False)
     if year is not None:
         rows = rows.filter(year=year)
+    elif years is not None:
+        rows = rows.filter(year__gte=years.start, year__lte=years.stop - 1)
     if area is not None:
         rows = rows.filter(area_id=area.pk)
     result: dict[int, Counter] = {}
@@ -170,7 +174,7 @@ def import_list(*, user, batch: TrainingBatch | None = None, model=RosterImport)
     return imports.order_by("-uploaded_at", "-id")
 
 
-def counted_trainings(*, user, area=None, brand=None, year: int | None = None) -> QuerySet:
+def counted_trainings(*, user, area=None, brand=None, year: int | None = None, years: range | None = None) -> QuerySet:
     """The completed enrolments behind a 培训人次 figure (the dashboard's drill-down), in the user's scope."""
     enrolments = scope_queryset(
         completed_trainings(
@@ -180,7 +184,7 @@ def counted_trainings(*, user, area=None, brand=None, year: int | None = None) -
         ),
         user,
         area_field="batch__area",
-    ).filter(of_key(area=area, brand=brand, year=year))
+    ).filter(of_key(area=area, brand=brand, year=year, years=years))
     return enrolments.order_by("-batch__end_date", "batch_id", "trainee__name", "id")
 
 

@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.audit import audit_record
 from accounts.roles import GROUP_NAMES, Role
-from brands.models import Area, BrandLine, Occupation, Target
+from brands.models import Area, BrandLine, Occupation, PlanPeriod, Target
 from brands.tests.factories import OrganisationFactory, RecognitionFactory
 from employment.models import ReferralImport
 from employment.tests.factories import (
@@ -80,6 +80,8 @@ EXPECTED = {
     "brands.occupation": {"superuser": ALL, **EVERYTHING_READ},
     # The city clerk has no progress dashboard (its targets): its scope is the city area's own records.
     "brands.target": {"superuser": ALL, **EVERYTHING_READ, "city_clerk": NONE},
+    # Created, changed and closed on the 规划期 pages only (the closing snapshot); the admin shows them.
+    "brands.planperiod": {"superuser": READ, **dict.fromkeys(EVERYTHING_READ, READ), "city_clerk": NONE},
     # Clerks keep the providers and employers of their own area; nobody in a county deletes one.
     "brands.organisation": {"superuser": ALL, **AREA_RECORDS, "county_clerk": "lvac", "city_clerk": "lvac"},
     "brands.recognition": {"superuser": ALL, **AREA_RECORDS},
@@ -154,6 +156,7 @@ BUILDERS = {
     "brands.area": (lambda area: area, False),
     "brands.occupation": (lambda area: Occupation.objects.first(), False),
     "brands.target": (lambda area: Target.objects.first(), False),
+    "brands.planperiod": (lambda area: PlanPeriod.objects.first(), False),
     "brands.organisation": (lambda area: OrganisationFactory(area=area), True),
     "brands.recognition": (lambda area: RecognitionFactory(organisation=OrganisationFactory(area=area)), True),
     "training.prioritycategory": (lambda area: PriorityCategory.objects.first(), False),

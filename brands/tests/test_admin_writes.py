@@ -82,7 +82,7 @@ def test_an_occupation_leaves_the_catalogue_after_it_entered(admin_client_city):
 def test_a_target_is_set_once_per_area_brand_period_and_metric(admin_client_city):
     target = Target.objects.filter(brand__isnull=False).first()
     twin = Target.objects.create(
-        area=target.area, brand=target.brand, year_from=2026, year_to=2026, metric=target.metric, value=1
+        area=target.area, brand=target.brand, year_from=2024, year_to=2024, metric=target.metric, value=1
     )
     _refused(
         admin_client_city,
@@ -91,9 +91,11 @@ def test_a_target_is_set_once_per_area_brand_period_and_metric(admin_client_city
         year_from=target.year_from,
         year_to=target.year_to,
     )
-    _refused(admin_client_city, twin, "截止年度不能早于起始年度。", year_from=2026, year_to=2025)
+    _refused(admin_client_city, twin, "截止年度不能早于起始年度。", year_from=2024, year_to=2023)
+    # A target's years lie inside its plan period (十四五: 2021–2025).
+    _refused(admin_client_city, twin, "目标年度 2024–2027 超出规划期", year_from=2024, year_to=2027)
     twin.refresh_from_db()
-    assert (twin.year_from, twin.year_to) == (2026, 2026)
+    assert (twin.year_from, twin.year_to) == (2024, 2024)
 
 
 def test_a_priority_category_name_stays_plain_text(admin_client_city):

@@ -79,7 +79,7 @@ def test_allocate_refuses_a_bad_value_and_saves_nothing(city_admin, area, other_
 
 @pytest.mark.parametrize(
     ("metric", "year", "message"),
-    [("wages", 2023, "未知的指标"), ("trainings", 2026, "不在“十四五”规划期"), ("jobs", 2020, "不在“十四五”规划期")],
+    [("wages", 2023, "未知的指标"), ("trainings", 2026, "不在任何规划期内"), ("jobs", 2020, "不在任何规划期内")],
 )
 def test_allocate_refuses_other_metrics_and_years(city_admin, area, housekeeping, metric, year, message):
     with pytest.raises(ValidationError, match=message):

@@ -42,10 +42,18 @@ def lookup(mapping, key):
     return mapping.get(key) if mapping else None
 
 
-@register.simple_tag
-def drill_url(metric: str, area: str = "", brand: str = "", year=None) -> str:
-    """The drill-down page listing the records behind one figure (any subset of area, brand, year)."""
-    params = {"metric": metric, "area": area, "brand": brand, "year": year}
+@register.simple_tag(takes_context=True)
+def drill_url(context, metric: str, area: str = "", brand: str = "", year=None) -> str:
+    """The drill-down page listing the records behind one figure (any subset of area, brand, year); a
+    cumulative figure (no year) of the page's plan period (`period` in the context) lists that period's years."""
+    period = context.get("period")
+    params = {
+        "metric": metric,
+        "area": area,
+        "brand": brand,
+        "year": year,
+        "period": getattr(period, "code", "") if not year else "",
+    }
     return f"{reverse('dashboard:drill')}?{urlencode({name: value for name, value in params.items() if value})}"
 
 

@@ -73,8 +73,8 @@ def test_the_workbook_has_the_numbers_of_the_summary(client, city_viewer, record
     ]
 
     years = data_rows(workbook["分年度"])
-    assert [(row[0], row[1], row[4]) for row in years] == [
-        (y["year"], y["trainings"], y["jobs"]) for y in progress["years"]
+    assert [(row[0], row[1], row[2], row[5]) for row in years] == [
+        (y["year"], y["period"] or "不在任何规划期内", y["trainings"], y["jobs"]) for y in progress["years"]
     ]
 
     matrix = data_rows(workbook["地区×品牌"])
@@ -123,7 +123,10 @@ def test_a_county_clerk_exports_their_own_area(client, clerk, records):
 
 def test_the_page_links_to_the_export_with_its_year(client, city_viewer):
     client.force_login(city_viewer)
-    assert f'href="{EXPORT}?year=2024"' in client.get(reverse("dashboard:index"), {"year": "2024"}).content.decode()
+    assert (
+        f'href="{EXPORT}?period=2021-2025&amp;year=2024"'
+        in client.get(reverse("dashboard:index"), {"year": "2024"}).content.decode()
+    )
 
 
 @pytest.fixture

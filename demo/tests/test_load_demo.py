@@ -53,9 +53,18 @@ def test_load_demo_records_are_loaded_once():
     assert all(first), dict(zip([m.__name__ for m in models], first, strict=True))
     run("load_demo", "--password", "Demo-password-2025")
     assert [model.objects.count() for model in models] == first
-    report = json.loads(run("progress_report", "--json"))
+    # 十五五 (containing today) is the default period, with its targets; 十四五 is closed with its report.
+    current = json.loads(run("progress_report", "--json"))
+    assert (current["period"]["code"], current["period"]["status"]) == ("2026-2030", "active")
+    assert (current["city"]["trainings_target"], current["city"]["jobs_target"]) == (15000, 12000)
+    report = json.loads(run("progress_report", "--json", "--period", "2021-2025"))
+    assert report["period"]["status"] == "closed"
     assert report["city"]["trainings"] > 0
     assert report["city"]["jobs"] > 0
+    from brands.models import PlanPeriod
+
+    snapshot = PlanPeriod.objects.get(code="2021-2025").snapshot
+    assert snapshot["summary"]["city"] == report["city"]  # nothing corrected since it was closed
     assert 0 < report["referrals"]["with_3_or_more"] < report["referrals"]["trainees"]
     assert report["wage_cases"]["closed"] < report["wage_cases"]["total"]
 

@@ -123,11 +123,14 @@
   var progress = JSON.parse(dataNode.textContent);
   var drillUrl = root.getAttribute("data-drill-url");
   var year = root.getAttribute("data-year");
+  var period = root.getAttribute("data-period");
   var charts = [];
 
   function drill(params) {
     var query = new URLSearchParams(params);
     if (year && !query.has("year")) query.set("year", year);
+    // A cumulative figure counts the years of the page's plan period only.
+    if (period && !query.has("year")) query.set("period", period);
     window.location.href = drillUrl + "?" + query.toString();
   }
 

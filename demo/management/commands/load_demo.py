@@ -14,6 +14,7 @@ from demo import classes as classes_demo
 from demo import employment as employment_demo
 from demo import follow_ups as follow_ups_demo
 from demo import jobs as jobs_demo
+from demo import periods as periods_demo
 from demo import plans as plans_demo
 from demo import scale
 from demo import subsidies as subsidies_demo
@@ -63,6 +64,8 @@ class Command(BaseCommand):
                 reviewers=accounts_demo.staff_by_area("reviewer_"),
                 city_admin=users.filter(username="city_admin").first(),
             )
+            # Last: closing 十四五 freezes the figures of everything loaded above.
+            periods = periods_demo.load(city_admin=users.get(username="city_admin"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已就绪：新建账号 {staff['staff_created']} 个，单位 {organisations['organisations']} 家"
@@ -71,7 +74,9 @@ class Command(BaseCommand):
                 f"就业创业结果 {employment['outcomes']} 条，跟踪服务记录 {follow_ups['follow_ups']} 条，欠薪案件 {employment['wage_cases']} 件，"
                 f"补贴规则 {subsidies['rules']} 条，就业补助资金预算 {subsidies['budgets']} 笔，"
                 f"补贴申请 {subsidies['applications']} 件，年度计划 {plans['plans']} 份，"
-                f"月报 {plans['reports']} 份（锁定月份 {plans['locked_months']} 个）。"
+                f"月报 {plans['reports']} 份（锁定月份 {plans['locked_months']} 个），"
+                f"规划期 {periods['periods']} 个"
+                f"（“十四五”已结束并出具总结评估，“十五五”进行中）。"
             )
         )
         if enrolments is not None:

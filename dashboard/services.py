@@ -1,0 +1,56 @@
+"""Writes of the plan periods' pages: each calls the `brands` service that owns the rule and leaves an
+audit entry (accounts.audit, a layer above brands). Closing stores the closing report as its snapshot."""
+
+from django.db import transaction
+
+from accounts.audit import audit_record
+from accounts.models import AuditEntry
+from brands import services as brand_services
+from brands.models import PlanPeriod
+
+from .selectors import closing_report
+
+
+def _audit(*, by, subject: str, detail: str = "", request=None) -> None:
+    audit_record(user=by, action=AuditEntry.Action.OTHER, subject=subject, detail=detail, request=request)
+
+
+@transaction.atomic
+def period_create(*, by, request=None, **fields) -> PlanPeriod:
+    period = brand_services.period_create(by=by, **fields)
+    _audit(
+        by=by,
+        subject=f"建立规划期 {period}",
+        detail=f"代码 {period.code}；文号 {period.document_number}",
+        request=request,
+    )
+    return period
+
+
+@transaction.atomic
+def period_lines_set(*, period: PlanPeriod, brand_lines, occupations, by, request=None) -> None:
+    brand_services.period_lines_set(period=period, brand_lines=brand_lines, occupations=occupations, by=by)
+    _audit(
+        by=by,
+        subject=f"修改规划期 {period} 的品牌和工种",
+        detail=f"品牌 {len(brand_lines)} 个，工种 {len(occupations)} 个",
+        request=request,
+    )
+
+
+@transaction.atomic
+def period_city_targets_set(*, period: PlanPeriod, values: dict, by, request=None) -> dict:
+    counts = brand_services.period_city_targets_set(period=period, values=values, by=by)
+    _audit(by=by, subject=f"设定规划期 {period} 的全市目标", detail=str(counts), request=request)
+    return counts
+
+
+@transaction.atomic
+def period_close(*, period: PlanPeriod, by, request=None) -> PlanPeriod:
+    """Close `period`, freezing the city-wide closing report as reported today (its snapshot)."""
+    report = closing_report(period=period)
+    snapshot = {key: value for key, value in report.items() if key != "differences"}
+    snapshot["period"]["status"] = PlanPeriod.Status.CLOSED.value
+    period = brand_services.period_close(period=period, snapshot=snapshot, by=by)
+    _audit(by=by, subject=f"结束规划期 {period}", detail="已保存结束时的数据快照（总结评估）", request=request)
+    return period
