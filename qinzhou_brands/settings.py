@@ -216,6 +216,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Celery beat (`make beat`; deploy/systemd/qinzhou-beat.service) has a worker record a heartbeat every minute;
+# /healthz (core.health) reports the worker down when the last one is older than HEALTH_HEARTBEAT_MAX_AGE_SECONDS.
+CELERY_BEAT_SCHEDULE = {"worker-heartbeat": {"task": "core.tasks.worker_heartbeat", "schedule": 60.0}}
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", "300"))
+# /healthz reports the upload disk (MEDIA_ROOT's file system) "low" below this many MB free.
+HEALTH_MIN_FREE_DISK_MB = int(os.environ.get("HEALTH_MIN_FREE_DISK_MB", "1024"))
 
 # HTTPS-only settings whenever debug is off, unless DJANGO_SECURE=0 (plain HTTP on a trusted network, tests).
 SECURE = env_bool("DJANGO_SECURE", not DEBUG)

@@ -227,7 +227,7 @@ def _pg_url(name: str) -> str:
 
 
 @pytest.mark.services
-def test_postgresql_round_trip_into_a_fresh_database(django_db_setup, django_db_blocker, tmp_path):
+def test_postgresql_round_trip_into_a_fresh_database(transactional_db, tmp_path):
     """Demo data with evidence files → backup → restore into a new database: the same progress, the same files;
     a corrupted dump is refused before the new database is touched."""
     require_service("PostgreSQL", uses_postgresql(), "set DATABASE_URL=postgres://…")
@@ -235,39 +235,38 @@ def test_postgresql_round_trip_into_a_fresh_database(django_db_setup, django_db_
 
     suffix = f"{os.getpid()}"
     source, restored = f"backup_src_{suffix}", f"backup_dst_{suffix}"
-    with django_db_blocker.unblock():
-        connections.close_all()  # the test database is the template: it must have no other session
-        template = settings.DATABASES["default"]["NAME"]
-        admin = _pg_admin()
-        try:
-            with admin.cursor() as cursor:
-                for name in (source, restored):
-                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                # A copy of the migrated test database: the same schema as `migrate` gives, without its minute.
-                cursor.execute(f'CREATE DATABASE "{source}" TEMPLATE "{template}"')
-                cursor.execute(f'CREATE DATABASE "{restored}" TEMPLATE template0')
-            src_media, dst_media = tmp_path / "src-media", tmp_path / "dst-media"
-            ok(manage("load_demo", database_url=_pg_url(source), media=src_media))
-            ok(manage("backup", str(tmp_path / "backups"), database_url=_pg_url(source), media=src_media))
-            (backup,) = (tmp_path / "backups").iterdir()
-            assert (backup / "database.dump").read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
+    template = connections["default"].settings_dict["NAME"]  # the migrated test database
+    connections.close_all()  # the test database is the template: it must have no other session
+    admin = _pg_admin()
+    try:
+        with admin.cursor() as cursor:
+            for name in (source, restored):
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            # A copy of the migrated test database: the same schema as `migrate` gives, without its minute.
+            cursor.execute(f'CREATE DATABASE "{source}" TEMPLATE "{template}"')
+            cursor.execute(f'CREATE DATABASE "{restored}" TEMPLATE template0')
+        src_media, dst_media = tmp_path / "src-media", tmp_path / "dst-media"
+        ok(manage("load_demo", database_url=_pg_url(source), media=src_media))
+        ok(manage("backup", str(tmp_path / "backups"), database_url=_pg_url(source), media=src_media))
+        (backup,) = (tmp_path / "backups").iterdir()
+        assert (backup / "database.dump").read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
 
-            broken = tmp_path / "broken"
-            shutil.copytree(backup, broken)
-            dump = broken / "database.dump"
-            dump.write_bytes(dump.read_bytes()[:-100])
-            refused = manage("restore", str(broken), database_url=_pg_url(restored), media=dst_media)
-            assert refused.returncode == 1
-            assert "数据库文件的校验和与 manifest.json 不符" in refused.stderr
-            assert not dst_media.exists()
+        broken = tmp_path / "broken"
+        shutil.copytree(backup, broken)
+        dump = broken / "database.dump"
+        dump.write_bytes(dump.read_bytes()[:-100])
+        refused = manage("restore", str(broken), database_url=_pg_url(restored), media=dst_media)
+        assert refused.returncode == 1
+        assert "数据库文件的校验和与 manifest.json 不符" in refused.stderr
+        assert not dst_media.exists()
 
-            out = ok(manage("restore", str(backup), database_url=_pg_url(restored), media=dst_media))
-            assert "还原完成" in out and "不一致" not in out
-            assert progress_less_as_of(_pg_url(restored), dst_media) == progress_less_as_of(_pg_url(source), src_media)
-            assert checksums(dst_media) == checksums(src_media)
-            assert checksums(dst_media), "the demo data has evidence files"
-        finally:
-            with admin.cursor() as cursor:
-                for name in (source, restored):
-                    cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.close()
+        out = ok(manage("restore", str(backup), database_url=_pg_url(restored), media=dst_media))
+        assert "还原完成" in out and "不一致" not in out
+        assert progress_less_as_of(_pg_url(restored), dst_media) == progress_less_as_of(_pg_url(source), src_media)
+        assert checksums(dst_media) == checksums(src_media)
+        assert checksums(dst_media), "the demo data has evidence files"
+    finally:
+        with admin.cursor() as cursor:
+            for name in (source, restored):
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
