@@ -4,6 +4,7 @@ Each test runs the commands as an operator would, in subprocesses against databa
 (PostgreSQL) of their own, with a media directory of their own."""
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -58,7 +59,9 @@ def sqlite_tables(path: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def sqlite_backup(tmp_path_factory):
-    """Demo data (with its evidence file) in a SQLite file, and one backup of it."""
+    """Demo data (with its evidence files) in a SQLite file, and one backup of it."""
+    if uses_postgresql():
+        pytest.skip("the SQLite pass of the suite runs these; the PostgreSQL pass runs the test below")
     work = tmp_path_factory.mktemp("backup")
     url, media = f"sqlite:///{work / 'source.sqlite3'}", work / "source-media"
     ok(manage("migrate", "--noinput", "-v0", database_url=url, media=media))
@@ -79,7 +82,7 @@ def test_sqlite_round_trip_restores_the_same_progress_and_files(sqlite_backup, t
     assert evidence_line.split()[1:] == [f"{manifest['row_counts']['subsidies_applicationevidence']:,}"] * 2
     assert progress_less_as_of(url, media) == progress_less_as_of(sqlite_backup["url"], sqlite_backup["media"])
     assert checksums(media) == checksums(sqlite_backup["media"])
-    assert checksums(media), "the demo data has evidence files"
+    assert len(checksums(media)) > 1, "the demo data has evidence files"
     assert {entry["name"] for entry in manifest["files"]} == set(checksums(media))
 
 
@@ -227,30 +230,31 @@ def _pg_url(name: str) -> str:
 
 
 @pytest.mark.services
-def test_postgresql_round_trip_into_a_fresh_database(transactional_db, tmp_path):
+def test_postgresql_round_trip_into_a_fresh_database(transactional_db, settings, tmp_path):
     """Demo data with evidence files → backup → restore into a new database: the same progress, the same files;
-    a corrupted dump is refused before the new database is touched."""
+    a corrupted dump is refused before the new database is touched. The demo data is loaded and backed up in
+    this process (the test database, committed: pg_dump reads it from outside), the restore runs as an operator
+    runs it."""
     require_service("PostgreSQL", uses_postgresql(), "set DATABASE_URL=postgres://…")
-    from django.db import connections
+    from django.core.management import call_command
 
-    suffix = f"{os.getpid()}"
-    source, restored = f"backup_src_{suffix}", f"backup_dst_{suffix}"
-    template = connections["default"].settings_dict["NAME"]  # the migrated test database
-    connections.close_all()  # the test database is the template: it must have no other session
+    src_media, dst_media = tmp_path / "src-media", tmp_path / "dst-media"
+    settings.MEDIA_ROOT = src_media
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("backup", str(tmp_path / "backups"), stdout=io.StringIO())
+    (backup,) = (tmp_path / "backups").iterdir()
+    assert (backup / "database.dump").read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
+    out = io.StringIO()
+    call_command("progress_report", "--json", stdout=out)
+    source_progress = json.loads(out.getvalue())
+    source_progress.pop("as_of")
+
+    restored = f"backup_restored_{os.getpid()}"
     admin = _pg_admin()
     try:
         with admin.cursor() as cursor:
-            for name in (source, restored):
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            # A copy of the migrated test database: the same schema as `migrate` gives, without its minute.
-            cursor.execute(f'CREATE DATABASE "{source}" TEMPLATE "{template}"')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{restored}"')
             cursor.execute(f'CREATE DATABASE "{restored}" TEMPLATE template0')
-        src_media, dst_media = tmp_path / "src-media", tmp_path / "dst-media"
-        ok(manage("load_demo", database_url=_pg_url(source), media=src_media))
-        ok(manage("backup", str(tmp_path / "backups"), database_url=_pg_url(source), media=src_media))
-        (backup,) = (tmp_path / "backups").iterdir()
-        assert (backup / "database.dump").read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
-
         broken = tmp_path / "broken"
         shutil.copytree(backup, broken)
         dump = broken / "database.dump"
@@ -262,11 +266,10 @@ def test_postgresql_round_trip_into_a_fresh_database(transactional_db, tmp_path)
 
         out = ok(manage("restore", str(backup), database_url=_pg_url(restored), media=dst_media))
         assert "还原完成" in out and "不一致" not in out
-        assert progress_less_as_of(_pg_url(restored), dst_media) == progress_less_as_of(_pg_url(source), src_media)
+        assert progress_less_as_of(_pg_url(restored), dst_media) == source_progress
         assert checksums(dst_media) == checksums(src_media)
-        assert checksums(dst_media), "the demo data has evidence files"
+        assert len(checksums(dst_media)) > 1, "the demo data has evidence files"
     finally:
         with admin.cursor() as cursor:
-            for name in (source, restored):
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
         admin.close()

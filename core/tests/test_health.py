@@ -24,6 +24,15 @@ def with_worker(settings):
     return settings
 
 
+@pytest.fixture
+def in_process(settings):
+    """No broker: tasks run in the web process (a fresh checkout, whatever the suite's REDIS_URL)."""
+    settings.REDIS_URL = ""
+    settings.CELERY_BROKER_URL = "memory://"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    return settings
+
+
 def health(client):
     response = client.get(reverse("healthz"))
     assert response["Content-Type"] == "application/json"
@@ -31,8 +40,7 @@ def health(client):
 
 
 @pytest.mark.django_db
-def test_without_redis_every_configured_part_is_ok(client, settings):
-    settings.REDIS_URL = ""
+def test_without_redis_every_configured_part_is_ok(client, in_process):
     status, body = health(client)
     assert status == 200
     assert body["status"] == "ok" and body["down"] == []
@@ -78,7 +86,8 @@ def test_beat_sends_the_heartbeat_more_often_than_it_goes_stale(settings):
 
 
 @pytest.mark.django_db
-def test_low_disk_for_uploads_is_503_naming_the_disk(client, settings, tmp_path):
+def test_low_disk_for_uploads_is_503_naming_the_disk(client, in_process, tmp_path):
+    settings = in_process
     settings.MEDIA_ROOT = tmp_path
     settings.HEALTH_MIN_FREE_DISK_MB = shutil.disk_usage(tmp_path).free // (1024 * 1024) + 10_000_000
     status, body = health(client)

@@ -11,6 +11,7 @@ from django.db import transaction
 from demo import accounts as accounts_demo
 from demo import brands as brands_demo
 from demo import employment as employment_demo
+from demo import evidence as evidence_demo
 from demo import scale
 from demo import subsidies as subsidies_demo
 from demo import training as training_demo
@@ -51,6 +52,7 @@ class Command(BaseCommand):
                 city_admin=users.filter(username="city_admin").first(),
                 city_clerk=users.filter(username="city_clerk").first(),
             )
+            evidence_demo.load()
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已就绪：新建账号 {staff['staff_created']} 个，单位 {organisations['organisations']} 家"
