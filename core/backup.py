@@ -169,7 +169,7 @@ def backup_create(*, target: Path, now: datetime.datetime | None = None, log: Ca
     final, partial = target / stamp, target / f"{stamp}.partial"
     if final.exists() or partial.exists():
         raise BackupError(f"{final} 已存在：同一秒内只能做一次备份，请稍后再试。")
-    partial.mkdir()
+    partial.mkdir(mode=0o700)  # personal data: readable by the backup's owner only
     try:
         dump = partial / DUMP_NAMES[kind]
         snapshot = _dump_postgresql(dump) if kind == "postgresql" else _dump_sqlite(dump)
