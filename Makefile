@@ -12,7 +12,7 @@ SECRET_FILE := .secret-key
 RUN_ENV = DJANGO_DEBUG=0 DJANGO_SECURE=0 DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,[::1] \
 	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))"
 
-.PHONY: install run dev static test test-sqlite lint format bench migrate demo worker clean loadtest
+.PHONY: install run dev static test test-sqlite lint format bench migrate demo worker beat clean loadtest
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
@@ -76,6 +76,10 @@ loadtest: install
 
 worker: install
 	$(BIN)/celery -A qinzhou_brands worker --loglevel=info --concurrency=2
+
+# Celery beat: the scheduled tasks (the worker heartbeat /healthz reads). One per installation, beside `make worker`.
+beat: install
+	$(BIN)/celery -A qinzhou_brands beat --loglevel=info --schedule $(VENV)/celerybeat-schedule
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -184,7 +184,8 @@ def _wait_until_ready(process: subprocess.Popen, port: int, log: Path, timeout: 
         if process.poll() is not None:
             raise LoadTestError(f"gunicorn exited with status {process.returncode}:\n{log.read_text(errors='replace')}")
         try:
-            if get(port, "/healthz")[0] == 200:
+            # 503 too: /healthz also reports the Celery worker, and none runs under the load test.
+            if get(port, "/healthz")[0] in (200, 503):
                 return
         except OSError:
             pass

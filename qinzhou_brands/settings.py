@@ -7,6 +7,7 @@ DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_
 
 import os
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -241,13 +242,19 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = 2 * BROKER_TIMEOUT
+# Celery beat (`make beat`; deploy/systemd/qinzhou-beat.service): the outbox sweep below, and a worker heartbeat every
+# minute: /healthz (core.health) reports the worker down when the last one is older than HEALTH_HEARTBEAT_MAX_AGE_SECONDS.
 CELERY_BEAT_SCHEDULE = {
     "import-outbox-sweep": {"task": "core.imports.tasks.import_sweep_task", "schedule": 60.0},
+    "worker-heartbeat": {"task": "core.tasks.worker_heartbeat", "schedule": 60.0},
 }
 # The cache usually shares the broker's Redis: the same few seconds, not the operating system's TCP timeout,
 # when it is unreachable (the import pages answer without their progress figures then).
 if REDIS_CACHE_URL:
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": BROKER_TIMEOUT, "socket_timeout": 2 * BROKER_TIMEOUT}
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = int(os.environ.get("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", "300"))
+# /healthz reports the upload disk (MEDIA_ROOT's file system) "low" below this many MB free.
+HEALTH_MIN_FREE_DISK_MB = int(os.environ.get("HEALTH_MIN_FREE_DISK_MB", "1024"))
 
 # HTTPS-only settings whenever debug is off, unless DJANGO_SECURE=0 (plain HTTP on a trusted network, tests).
 SECURE = env_bool("DJANGO_SECURE", not DEBUG)
@@ -269,17 +276,46 @@ if SECURE:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Errors reach the bureau: every ERROR record (a 500, a failed task) is e-mailed to DJANGO_ADMINS
+# ("姓名 <地址>, 地址2") when debug is off, without form values, variables or query strings
+# (qinzhou_brands.log_filters); the mail goes through DJANGO_EMAIL_HOST.
+ADMINS = [(name or address, address) for name, address in getaddresses(env_list("DJANGO_ADMINS")) if address]
+SERVER_EMAIL = DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "root@localhost")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_SUBJECT_PREFIX = "[八桂劳务品牌] "
+DEFAULT_EXCEPTION_REPORTER = "qinzhou_brands.log_filters.PersonalDataExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "qinzhou_brands.log_filters.PersonalDataReporterFilter"
+# Log lines: one JSON object each (for a log collector) or plain text; JSON by default with debug off.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r}：只能是 plain 或 json。")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "qinzhou_brands.log_filters.JsonFormatter"},
+    },
     # ID and mobile numbers are masked in every line a handler writes (error details, tracebacks).
     "filters": {
         "personal_data": {"()": "qinzhou_brands.middleware.PersonalDataLogFilter"},
         "client_errors_one_line": {"()": "qinzhou_brands.log_filters.ClientErrorsOneLine"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["personal_data"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "personal_data"],
+        },
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
         # Django's own console handler (debug only) on top of the root's wrote each line twice.
@@ -385,3 +421,11 @@ API_PERSON_DETAIL_RATE = os.environ.get("API_PERSON_DETAIL_RATE", "120/hour")
 # Days an API token (`manage.py drf_create_token USERNAME`) stays valid after it was made; a password change or
 # deactivation of its user deletes it at once.
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "90"))
+
+# Optional error reporting to Sentry (or a compatible server such as GlitchTip): events carry no personal
+# data (qinzhou_brands.error_reporting scrubs them). SENTRY_ENVIRONMENT names the installation.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from qinzhou_brands.error_reporting import sentry_init
+
+    sentry_init(dsn=SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"))

@@ -12,6 +12,7 @@ from demo import accounts as accounts_demo
 from demo import brands as brands_demo
 from demo import classes as classes_demo
 from demo import employment as employment_demo
+from demo import evidence as evidence_demo
 from demo import follow_ups as follow_ups_demo
 from demo import jobs as jobs_demo
 from demo import periods as periods_demo
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                 city_admin=users.filter(username="city_admin").first(),
                 city_clerk=users.filter(username="city_clerk").first(),
             )
+            evidence_demo.load()
             plans = plans_demo.load(
                 clerks=clerks,
                 reviewers=accounts_demo.staff_by_area("reviewer_"),
