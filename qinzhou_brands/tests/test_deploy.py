@@ -17,8 +17,18 @@ DEPLOY = ROOT / "deploy"
 
 
 def variables_settings_read() -> set[str]:
-    """Every name in os.environ.get("X"), os.environ["X"], os.getenv("X"), env_bool("X"), env_list("X")."""
+    """Every name in os.environ.get("X"), os.environ["X"], os.getenv("X"), env_bool("X"), env_list("X") of
+    settings.py, and env.get("X") of storage.py (settings pass it os.environ)."""
     names = set()
+    storage = ast.parse((ROOT / "qinzhou_brands" / "storage.py").read_text())
+    for node in ast.walk(storage):
+        if (
+            isinstance(node, ast.Call)
+            and ast.unparse(node.func) == "env.get"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            names.add(node.args[0].value)
     for node in ast.walk(ast.parse((ROOT / "qinzhou_brands" / "settings.py").read_text())):
         if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
             function = node.func
