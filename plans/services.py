@@ -12,6 +12,7 @@ from accounts.audit import AuditEntry, audit_record
 from accounts.scoping import first_of_month, require_area, scope_for
 from accounts.services import month_lock, month_reopen
 from brands.models import Area, BrandLine, Target
+from brands.selectors import period_containing
 
 from . import selectors, workflow
 from .models import AnnualPlan, AnnualPlanLine, KeyProject, Milestone, MonthlyReport
@@ -46,6 +47,11 @@ def annual_plan_create(*, user, year: int, area: Area | None = None) -> AnnualPl
     this_year = timezone.localdate().year
     if not this_year - 1 <= year <= this_year + 1:
         raise ValidationError(f"只能编制 {this_year - 1}–{this_year + 1} 年度的计划。")
+    period = period_containing(year)
+    if period is None:  # accepting it would write targets no period holds
+        raise ValidationError(f"{year} 年不在任何规划期内：请先由市人社局管理员建立该规划期，再编制年度计划。")
+    if period.is_closed:
+        raise ValidationError(f"{year} 年所属的“{period.name}”规划期已经结束，不能再编制该年度计划。")
     if AnnualPlan.objects.filter(area=area, year=year).exists():
         raise ValidationError(f"{area.short_name}{year} 年度计划已经存在，请在计划列表中打开它。")
     plan = AnnualPlan.objects.create(area=area, year=year, created_by=user)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import AuditEntry
 from accounts.roles import Role
 from accounts.scoping import OutOfScope
-from brands.models import BrandLine, Target
+from brands.models import BrandLine, PlanPeriod, Target
 
 from .. import services
 from ..models import AnnualPlan, Status
@@ -166,3 +166,14 @@ def test_overdue_milestones_are_flagged_on_the_county_home_page_and_the_dashboar
     assert "逾期未完成的重点项目节点（1）" in page and "米粉师傅培训中心" in page
     client.force_login(other_clerk)
     assert "设备采购" not in client.get(reverse("home")).content.decode()
+
+
+def test_a_year_outside_every_plan_period_or_in_a_closed_one_takes_no_plan(clerk, next_period):
+    year = timezone.localdate().year
+    next_period.delete()
+    with pytest.raises(ValidationError, match=f"{year} 年不在任何规划期内"):
+        services.annual_plan_create(user=clerk, year=year)
+    PlanPeriod.objects.filter(code="2021-2025").update(status=PlanPeriod.Status.CLOSED)
+    with pytest.raises(ValidationError, match="“十四五”规划期已经结束"):
+        services.annual_plan_create(user=clerk, year=2025)
+    assert not AnnualPlan.objects.exists()

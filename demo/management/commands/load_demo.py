@@ -61,13 +61,13 @@ class Command(BaseCommand):
                 city_clerk=users.filter(username="city_clerk").first(),
             )
             evidence_demo.load()
+            # Closing 十四五 freezes the figures of everything loaded above; 十五五 takes this year's annual plans.
+            periods = periods_demo.load(city_admin=users.get(username="city_admin"))
             plans = plans_demo.load(
                 clerks=clerks,
                 reviewers=accounts_demo.staff_by_area("reviewer_"),
                 city_admin=users.filter(username="city_admin").first(),
             )
-            # Last: closing 十四五 freezes the figures of everything loaded above.
-            periods = periods_demo.load(city_admin=users.get(username="city_admin"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已就绪：新建账号 {staff['staff_created']} 个，单位 {organisations['organisations']} 家"
