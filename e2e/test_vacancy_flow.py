@@ -1,9 +1,9 @@
-"""Issue 18: vacancy → match → referral → outcome, in the browser, by a 钦南区 clerk.
+"""Issue 18: vacancy → match → referral → outcome → follow-up, in the browser, by a 钦南区 clerk.
 
 The clerk opens the vacancy register from the navigation, registers a vacancy, finds the trainee who
 completed 母婴护理员 training among its ranked matches (with the reasons), refers them in one step, then
-on the person's page records the referral's result and the employment outcome. (Follow-ups after the
-outcome are another branch's, which extends this walk.)"""
+on the person's page records the referral's result and the employment outcome, and from the outcome's
+row its first follow-up (跟踪服务)."""
 
 import datetime
 
@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from brands.models import Occupation
 from brands.tests.factories import OrganisationFactory
 from employment.models import EmploymentOutcome, JobReferral
+from followups.models import FollowUp
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +43,7 @@ def completed_trainee(area):
     ).trainee
 
 
-def test_vacancy_match_referral_outcome(sessions, open_as, clerk, completed_trainee):
+def test_vacancy_match_referral_outcome_follow_up(sessions, open_as, clerk, completed_trainee):
     today = timezone.localdate()
     page = open_as(clerk)
 
@@ -95,6 +96,22 @@ def test_vacancy_match_referral_outcome(sessions, open_as, clerk, completed_trai
     expect(success(page)).to_contain_text(f"已为{PERSON}登记就业结果：{EMPLOYER}")
     expect(page.locator("#outcomes tbody tr")).to_have_count(1)
 
+    sessions.step("经办员：从就业结果进入跟踪服务，登记第 1 次跟踪")
+    page.locator("#outcomes tbody tr").first.get_by_role("link", name="跟踪服务").click()
+    expect(page.locator("h1")).to_contain_text(f"跟踪服务：{PERSON}")
+    record = page.locator("#record form")
+    expect(record.locator("[name=months]")).to_have_value("1")
+    record.get_by_label("已联系上").check()
+    record.locator("[name=employment]").select_option(label="原单位在岗")
+    record.locator("[name=wage_band]").select_option(label="5000–7999 元")
+    record.locator("[name=contract_signed]").select_option(label="是")
+    record.locator("[name=social_insurance]").select_option(label="是")
+    record.get_by_role("button", name="保存跟踪记录").click()
+    expect(success(page)).to_contain_text(f"已登记{PERSON}第 1 个月的跟踪服务")
+    expect(page.locator("dl")).to_contain_text("原单位在岗")
+
+    follow_up = FollowUp.objects.get(outcome__trainee=completed_trainee)
+    assert (follow_up.months, follow_up.contract_signed, follow_up.social_insurance) == (1, True, True)
     referral = JobReferral.objects.get(trainee=completed_trainee)
     assert (referral.vacancy.title, referral.result) == ("住家月嫂", "hired")
     assert EmploymentOutcome.objects.get(trainee=completed_trainee).employer.name == EMPLOYER
