@@ -8,6 +8,8 @@ and for applications nobody's: an application only moves through the services.""
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin import (
@@ -109,8 +111,15 @@ class TransitionInline(ReadOnlyInline):
 
 class EvidenceInline(ReadOnlyInline):
     model = ApplicationEvidence
-    fields = ("original_name", "kind", "file", "uploaded_by", "uploaded_at")
+    fields = ("original_name", "kind", "download", "uploaded_by", "uploaded_at")
     readonly_fields = fields
+
+    @admin.display(description="文件")
+    def download(self, evidence):
+        """Through the application's area-checked, audited download, never the storage's own URL (with
+        DJANGO_FILE_STORAGE=s3 that would be a signed link anyone holding it could open)."""
+        url = reverse("subsidies:evidence_download", args=[evidence.application_id, evidence.pk])
+        return format_html('<a href="{}">下载</a>', url)
 
 
 @admin.register(SubsidyApplication)

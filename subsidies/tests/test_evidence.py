@@ -208,3 +208,15 @@ def test_the_remove_button_on_the_page(client, clerk, other_clerk, base_applicat
     response = client.post(url, follow=True)
     assert "已删除证明材料：错传.pdf。" in response.content.decode()
     assert not application.evidence.exists()
+
+
+def test_the_admin_links_evidence_through_the_area_checked_download(client, base_application, clerk, city_admin):
+    """Never the storage's own URL: with an object store that would be a signed link that skips the check."""
+    application = base_application()
+    evidence = services.evidence_add(
+        application=application, user=clerk, file=SimpleUploadedFile("认定文件.pdf", PDF), kind=_kind("bank-account")
+    )
+    client.force_login(city_admin)
+    page = client.get(reverse("admin:subsidies_subsidyapplication_change", args=[application.pk])).content.decode()
+    assert reverse("subsidies:evidence_download", args=[application.pk, evidence.pk]) in page
+    assert evidence.file.url not in page
