@@ -286,7 +286,9 @@ def test_the_closing_report_and_the_period_list_query_count_does_not_grow_with_t
         EnrolmentFactory.create_batch(2, batch=batch, completed=True)
     recount_tallies()
     client.force_login(city_viewer)
-    with django_assert_max_num_queries(115):  # six summaries (the period and each of its five years)
+    # Six summaries (the period and each of its five years), each with a fixed number of queries: 153 since the
+    # classes, vacancies and follow-up figures joined the summary (issues 17, 18).
+    with django_assert_max_num_queries(155):
         assert client.get(reverse("dashboard:period_report", args=[fourteenth.code])).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("dashboard:periods")).status_code == 200
