@@ -5,7 +5,8 @@ see all. Fairs, their attendance and intentions name people: a county sees its o
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Window
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -139,6 +140,29 @@ def candidates_for_vacancy(*, user, vacancy: Vacancy, on: datetime.date | None =
         )
         .order_by("-is_priority", "-score", "name", "id")
     )
+
+
+def candidates_page(*, user, vacancy: Vacancy, number, per_page: int, on: datetime.date | None = None) -> Page:
+    """One page of `candidates_for_vacancy`, as `Paginator.get_page` gives it, in one query: the page's
+    rows carry the count of all the candidates (a window count over the ranked set, computed in the same
+    pass), so the paginator does not find and filter the candidates a second time to count them. A
+    number past the end (or not a number) gives the last (the first) page, as `get_page` does; only
+    then are more queries needed."""
+    candidates = candidates_for_vacancy(user=user, vacancy=vacancy, on=on)
+    paginator = Paginator(candidates, per_page)
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    rows = list(candidates.annotate(candidate_count=Window(Count("pk")))[start : start + per_page])
+    if rows:
+        paginator.count = rows[0].candidate_count  # Paginator.count is a cached property: set it
+        return Page(rows, number, paginator)
+    if number == 1:
+        paginator.count = 0
+        return Page(rows, number, paginator)
+    return paginator.get_page(paginator.num_pages)  # past the end: count, then the last page
 
 
 def explain_for_vacancy(people: list[Trainee], vacancy: Vacancy, *, on: datetime.date | None = None) -> None:

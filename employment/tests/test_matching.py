@@ -226,3 +226,34 @@ def test_a_persons_matches_stop_at_the_limit_best_first(area):
     assert [vacancy.title for vacancy in matches] == ["对口", "同品牌0"]
     assert [vacancy.match.score for vacancy in matches] == [135, 75]
     assert matches[0].employer.name  # read with its employer for the page
+
+
+@pytest.mark.django_db
+def test_a_vacancys_people_page_by_page_with_the_count_from_the_same_query(area, clerk, django_assert_num_queries):
+    nanny = Occupation.objects.get(name="母婴护理员")
+    batch = TrainingBatchFactory(area=area, occupation=nanny, start_date=datetime.date(2024, 3, 1))
+    vacancy = VacancyFactory(occupation=nanny, work_area=area)
+    for name in ("甲", "乙", "丙", "丁", "戊"):
+        EnrolmentFactory(trainee=TraineeFactory(name=name), batch=batch, completed=True)
+
+    def page(number):
+        return vacancy_selectors.candidates_page(user=clerk, vacancy=vacancy, number=number, per_page=2, on=TODAY)
+
+    everyone = [p.name for p in vacancy_selectors.candidates_for_vacancy(user=clerk, vacancy=vacancy, on=TODAY)]
+    with django_assert_num_queries(1):
+        second = page("2")
+        assert [p.name for p in second] == everyone[2:4]
+        assert (second.paginator.count, second.paginator.num_pages, second.has_next()) == (5, 3, True)
+    assert [p.name for p in page("9")] == everyone[4:]  # past the end: the last page
+    assert page("9").number == 3
+    assert [p.name for p in page("第二页")] == everyone[:2]
+    assert page(None).number == 1
+
+
+@pytest.mark.django_db
+def test_a_vacancy_nobody_fits_has_one_empty_page(area, clerk):
+    vacancy = VacancyFactory(work_area=area)
+
+    page = vacancy_selectors.candidates_page(user=clerk, vacancy=vacancy, number="3", per_page=2, on=TODAY)
+
+    assert (list(page), page.number, page.paginator.count, page.paginator.num_pages) == ([], 1, 0, 1)
