@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from brands.models import Occupation
 from training.models import Enrolment
 
 OCCUPATION, BRAND, CERTIFICATE, AREA, AGE = "occupation", "brand", "certificate", "area", "age"
@@ -163,7 +164,11 @@ def person_score_for(vacancy, *, on: datetime.date):
     occupation = Max(
         Case(
             When(batch__occupation_id=vacancy.occupation_id, then=Value(WEIGHTS[OCCUPATION])),
-            When(batch__occupation__brand_id=vacancy.occupation.brand_id, then=Value(WEIGHTS[BRAND])),
+            # The brand's occupations (a handful, hashed once), not a join to each batch's occupation.
+            When(
+                batch__occupation_id__in=Occupation.objects.filter(brand_id=vacancy.occupation.brand_id).values("pk"),
+                then=Value(WEIGHTS[BRAND]),
+            ),
             default=Value(0),
             output_field=IntegerField(),
         )
