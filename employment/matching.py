@@ -12,9 +12,10 @@ that they agree."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from brands.models import Occupation
 from training.models import Enrolment
 
 OCCUPATION, BRAND, CERTIFICATE, AREA, AGE = "occupation", "brand", "certificate", "area", "age"
@@ -147,27 +148,43 @@ def _codes_up_to(rank: int) -> list[str]:
 
 def person_score_for(vacancy, *, on: datetime.date):
     """`score` of each Trainee row for one vacancy, as a database expression; the people ranked are
-    who took part in training in its occupation; as in `score`, only completed trainings earn points."""
-    completed = Enrolment.objects.filter(trainee_id=OuterRef("pk"), completed=True)
+    who took part in training in its occupation; as in `score`, only completed trainings earn points.
+
+    The training points come from one correlated subquery per person, grouped over their completed
+    enrolments (a few rows, found by the (trainee, batch) index): the best of occupation/brand, whether
+    any certificate meets the requirement, whether any was in the work area. The database evaluates it
+    only for the people left after the exclusions, not for every completed enrolment of the occupation,
+    brand or area (the hashed EXISTS of the first version: hundreds of thousands of rows at a million)."""
     required = CERTIFICATE_RANK.get(vacancy.certificate, 0)
     holds = [code for code, rank in CERTIFICATE_RANK.items() if rank >= required]
-    certificate = (
-        Value(WEIGHTS[CERTIFICATE])
-        if not required
-        else Case(
-            When(Exists(completed.filter(certificate__in=holds)), then=Value(WEIGHTS[CERTIFICATE])),
+
+    def best(when: When) -> Max:
+        return Max(Case(when, default=Value(0), output_field=IntegerField()))
+
+    occupation = Max(
+        Case(
+            When(batch__occupation_id=vacancy.occupation_id, then=Value(WEIGHTS[OCCUPATION])),
+            # The brand's occupations (a handful, hashed once), not a join to each batch's occupation.
+            When(
+                batch__occupation_id__in=Occupation.objects.filter(brand_id=vacancy.occupation.brand_id).values("pk"),
+                then=Value(WEIGHTS[BRAND]),
+            ),
             default=Value(0),
             output_field=IntegerField(),
         )
     )
-    area = (
-        Case(
-            When(Exists(completed.filter(batch__area_id=vacancy.work_area_id)), then=Value(WEIGHTS[AREA])),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        if vacancy.work_area_id
-        else Value(0)
+    points = occupation
+    if required:
+        points = points + best(When(certificate__in=holds, then=Value(WEIGHTS[CERTIFICATE])))
+    if vacancy.work_area_id:
+        points = points + best(When(batch__area_id=vacancy.work_area_id, then=Value(WEIGHTS[AREA])))
+    training = Subquery(
+        Enrolment.objects.filter(trainee_id=OuterRef("pk"), completed=True)
+        .order_by()
+        .values("trainee_id")
+        .annotate(points=points)
+        .values("points")[:1],
+        output_field=IntegerField(),
     )
     age = Q()
     if vacancy.age_min:  # born on or before the day that makes them age_min today
@@ -179,16 +196,8 @@ def person_score_for(vacancy, *, on: datetime.date):
         if age
         else Value(WEIGHTS[AGE])
     )
-    occupation = Case(
-        When(Exists(completed.filter(batch__occupation_id=vacancy.occupation_id)), then=Value(WEIGHTS[OCCUPATION])),
-        When(
-            Exists(completed.filter(batch__occupation__brand_id=vacancy.occupation.brand_id)),
-            then=Value(WEIGHTS[BRAND]),
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return Coalesce(occupation + certificate + area + age_points, Value(0))
+    certificate = Value(0 if required else WEIGHTS[CERTIFICATE])  # no requirement: everyone meets it
+    return Coalesce(training, Value(0)) + certificate + age_points
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:

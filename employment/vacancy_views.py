@@ -153,8 +153,9 @@ def _vacancy_page(request, vacancy: Vacancy, *, refer_form=None):
     user = request.user
     today = timezone.localdate()
     may_refer = vacancy.status == Vacancy.Status.OPEN and user.has_perm("employment.add_jobreferral")
-    candidates = vacancy_selectors.candidates_for_vacancy(user=user, vacancy=vacancy)
-    page = Paginator(candidates, CANDIDATES_PER_PAGE).get_page(request.GET.get("page"))
+    page = vacancy_selectors.candidates_page(
+        user=user, vacancy=vacancy, number=request.GET.get("page"), per_page=CANDIDATES_PER_PAGE
+    )
     people = list(page.object_list)
     vacancy_selectors.explain_for_vacancy(people, vacancy)
     if refer_form is None and may_refer:

@@ -144,6 +144,8 @@ class TrainingBatch(models.Model):
             models.Index(fields=["status"]),
             # Newest batch first (this ordering, and the enrolment list's): read backwards, no sort of every row.
             models.Index(fields=["start_date", "id"], name="batch_start_order"),
+            # A vacancy's matching people: the batches of its occupation in an area, started by a day.
+            models.Index(fields=["occupation", "area", "start_date"], name="batch_occupation_area_start"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -225,6 +227,10 @@ class Enrolment(models.Model):
         verbose_name = _("参训记录")
         verbose_name_plural = _("参训记录")
         ordering = ["batch", "id"]
+        indexes = [
+            # Who took part in a set of batches (a vacancy's matching people), read from the index alone.
+            models.Index(fields=["batch", "trainee"], name="enrolment_batch_trainee"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["trainee", "batch"], name="enrolment_once_per_batch"),
             # A certificate's number identifies it: unique per certificate type across the whole registry.
