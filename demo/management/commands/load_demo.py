@@ -61,13 +61,14 @@ class Command(BaseCommand):
                 city_clerk=users.filter(username="city_clerk").first(),
             )
             evidence_demo.load()
+            # Closing 十四五 freezes the figures of everything loaded above. Before the annual plans: accepting
+            # this year's plan writes this year's targets, which need the period containing it (十五五).
+            periods = periods_demo.load(city_admin=users.get(username="city_admin"))
             plans = plans_demo.load(
                 clerks=clerks,
                 reviewers=accounts_demo.staff_by_area("reviewer_"),
                 city_admin=users.filter(username="city_admin").first(),
             )
-            # Last: closing 十四五 freezes the figures of everything loaded above.
-            periods = periods_demo.load(city_admin=users.get(username="city_admin"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已就绪：新建账号 {staff['staff_created']} 个，单位 {organisations['organisations']} 家"
