@@ -13,7 +13,8 @@ from django.utils import timezone
 from accounts.models import AuditEntry
 from accounts.roles import Role
 from accounts.scoping import OutOfScope
-from brands.models import BrandLine, Target
+from brands import services as brand_services
+from brands.models import BrandLine, PlanPeriod, Target
 
 from .. import services
 from ..models import AnnualPlan, Status
@@ -34,8 +35,18 @@ def plan(clerk, housekeeping):
     return plan
 
 
+@pytest.fixture
+def period_of_this_year(city_admin):
+    """The plan period containing today (a year target needs one): 十四五 has ended."""
+    year = timezone.localdate().year
+    if not PlanPeriod.objects.filter(year_from__lte=year, year_to__gte=year).exists():
+        brand_services.period_create(
+            code=f"{year}-{year + 4}", name="下一规划期", year_from=year, year_to=year + 4, by=city_admin
+        )
+
+
 def test_the_plan_goes_from_clerk_to_reviewer_to_city_and_becomes_the_years_targets(
-    plan, clerk, reviewer, city_admin, area, housekeeping
+    plan, clerk, reviewer, city_admin, area, housekeeping, period_of_this_year
 ):
     with pytest.raises(PermissionDenied, match="只有本县区审核员可以报送年度计划"):
         services.plan_step(plan=plan, user=clerk, action="submit")
