@@ -26,7 +26,7 @@ from brands.resources import CreditCodeWidget, SafeExportResource
 from core.credit_code import normalise_uscc
 
 from .audit import audit_export, may_export_persons
-from .models import ApiToken, AuditEntry, StaffProfile
+from .models import ApiToken, AuditEntry, MonthLock, StaffProfile
 from .roles import CLERK_ROLES, Role
 from .scoping import role_of_groups, scope_areas, scope_for, scope_queryset
 from .selectors import role_groups, staff_account_list
@@ -420,3 +420,16 @@ class AuditEntryAdmin(SystemRecordsAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(MonthLock)
+class MonthLockAdmin(ServiceWritesAdminMixin, AreaScopedAdminMixin, admin.ModelAdmin):
+    """Read-only for everyone, scoped: a month is locked by the city's acceptance of its monthly report and
+    reopened, with a reason, on the 月报 page (plans/services.py), which logs both."""
+
+    list_display = ("month", "area", "locked", "locked_at", "locked_by", "reopened_at", "reopened_by", "reopen_reason")
+    list_filter = ("locked", "area")
+    list_select_related = ("area", "locked_by", "reopened_by")
+    date_hierarchy = "month"
+    may_delete = False
+    where_written = "月度数据在市人社局审核通过月报时锁定，在“月报”页面填写原因后重新开放，后台只能查看。"

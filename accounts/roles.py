@@ -46,6 +46,8 @@ READ_ONLY_RULES = [
     ("followups", "*", VIEW),
     ("subsidies", "*", VIEW),
     ("plans", "*", VIEW),
+    # Which months of the area are locked (月报): read, never written, in the admin.
+    ("accounts", "monthlock", VIEW),
 ]
 
 ROLE_PERMISSION_RULES = {
@@ -57,6 +59,7 @@ ROLE_PERMISSION_RULES = {
         ("followups", "*", EDIT),
         ("subsidies", "*", EDIT),
         ("plans", "*", EDIT),
+        ("accounts", "monthlock", VIEW),
     ],
     # The reviewer submits the area's annual plan and monthly report (plans/workflow.py says which step).
     Role.COUNTY_REVIEWER: [*READ_ONLY_RULES, ("plans", "monthlyreport", EDIT), ("plans", "annualplan", EDIT)],
@@ -105,7 +108,6 @@ CITY_REFERENCE_DATA = frozenset(
         ("brands", "planperiod"),
         ("brands", "recognition"),
         ("training", "prioritycategory"),
-        ("training", "attendancerule"),
         ("subsidies", "subsidyrule"),
         ("subsidies", "evidencekind"),
         ("subsidies", "budget"),

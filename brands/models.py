@@ -117,6 +117,13 @@ class PlanPeriod(models.Model):
     document_title = models.CharField(_("规划文件标题"), max_length=200, blank=True)
     document_number = models.CharField(_("文号"), max_length=60, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # Set by the city administrator; none is invented: while blank, completion is not checked against attendance.
+    min_attendance_rate = models.PositiveSmallIntegerField(
+        _("结业最低出勤率（%）"),
+        null=True,
+        blank=True,
+        help_text=_("本规划期内结束的班期，学员出勤率低于此值不能登记结业；不填表示尚未设置。"),
+    )
     brand_lines = models.ManyToManyField(BrandLine, verbose_name=_("劳务品牌"), blank=True, related_name="periods")
     occupations = models.ManyToManyField(Occupation, verbose_name=_("职业（工种）"), blank=True, related_name="periods")
     snapshot = models.JSONField(_("结束时的数据快照"), null=True, blank=True, editable=False)
@@ -140,7 +147,13 @@ class PlanPeriod(models.Model):
                 condition=Q(year_to__gte=models.F("year_from")),
                 name="planperiod_year_to_after_from",
                 violation_error_message=_("截止年度不能早于起始年度。"),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(min_attendance_rate__isnull=True)
+                | (Q(min_attendance_rate__gte=1) & Q(min_attendance_rate__lte=100)),
+                name="planperiod_min_attendance_rate_range",
+                violation_error_message=_("出勤率须在 1% 到 100% 之间。"),
+            ),
         ]
 
     def __str__(self):

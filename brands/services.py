@@ -191,6 +191,23 @@ def period_lines_set(*, period: PlanPeriod, brand_lines, occupations, by) -> Non
 
 
 @transaction.atomic
+def period_min_attendance_rate_set(*, period: PlanPeriod, rate: int | None, by) -> PlanPeriod:
+    """The city administrator's minimum attendance rate for completing a training in `period` (None: unset,
+    completion is then not checked against attendance). A rule of how trainings complete, not a reported
+    figure, so a closed period's may still be set for late completions."""
+    if not by.has_perm("brands.change_planperiod"):
+        raise PermissionDenied("只有市人社局管理员可以设置结业最低出勤率。")
+    if rate is not None and not 1 <= rate <= 100:
+        raise ValidationError("出勤率须在 1% 到 100% 之间。")
+    period.min_attendance_rate = rate
+    period.save(update_fields=["min_attendance_rate"])
+    audit_log.info(
+        "plan period minimum attendance set: user=%s period=%s rate=%s", by.get_username(), period.code, rate
+    )
+    return period
+
+
+@transaction.atomic
 def period_city_targets_set(*, period: PlanPeriod, values: dict[tuple[str, BrandLine | None], int | None], by) -> dict:
     """The city's whole-period targets of a period: {(metric, brand or None for all brands): value or None}.
     A value creates or updates the target, None deletes it."""

@@ -211,6 +211,26 @@ class PeriodCreateForm(forms.Form):
         return data
 
 
+class PeriodAttendanceForm(forms.Form):
+    """The period's minimum attendance rate for completion; blank means not set (no default is invented)."""
+
+    min_attendance_rate = forms.IntegerField(
+        label="结业最低出勤率（%）",
+        required=False,
+        min_value=1,
+        max_value=100,
+        error_messages={
+            "invalid": "请填写 1 到 100 之间的整数。",
+            "min_value": "出勤率须在 1%% 到 100%% 之间。",
+            "max_value": "出勤率须在 1%% 到 100%% 之间。",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["min_attendance_rate"].widget.attrs.update({"class": "form-control", "style": "max-width: 8rem"})
+
+
 class PeriodLinesForm(forms.Form):
     """The brand lines and occupations a period runs."""
 

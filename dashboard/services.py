@@ -39,6 +39,19 @@ def period_lines_set(*, period: PlanPeriod, brand_lines, occupations, by, reques
 
 
 @transaction.atomic
+def period_min_attendance_rate_set(*, period: PlanPeriod, rate: int | None, by, request=None) -> PlanPeriod:
+    previous = period.min_attendance_rate
+    period = brand_services.period_min_attendance_rate_set(period=period, rate=rate, by=by)
+    _audit(
+        by=by,
+        subject=f"设置规划期 {period} 的结业最低出勤率",
+        detail=f"{'未设置' if previous is None else f'{previous}%'} → {'未设置' if rate is None else f'{rate}%'}",
+        request=request,
+    )
+    return period
+
+
+@transaction.atomic
 def period_city_targets_set(*, period: PlanPeriod, values: dict, by, request=None) -> dict:
     counts = brand_services.period_city_targets_set(period=period, values=values, by=by)
     _audit(by=by, subject=f"设定规划期 {period} 的全市目标", detail=str(counts), request=request)

@@ -39,6 +39,7 @@ from . import services
 from .forms import (
     DashboardFilterForm,
     DrillForm,
+    PeriodAttendanceForm,
     PeriodCreateForm,
     PeriodLinesForm,
     PeriodTargetsForm,
@@ -317,6 +318,7 @@ def period_detail(request, code):
         initial={"brand_lines": list(period.brand_lines.all()), "occupations": list(period.occupations.all())}
     )
     targets_form = PeriodTargetsForm(brands=brands, initial_values=saved)
+    attendance_form = PeriodAttendanceForm(initial={"min_attendance_rate": period.min_attendance_rate})
     if request.method == "POST":
         if not request.user.has_perm(PERIOD_EDIT_PERMISSION):
             raise PermissionDenied("只有市人社局管理员可以修改规划期。")
@@ -342,6 +344,18 @@ def period_detail(request, code):
                         f"清除 {counts['deleted']} 项。",
                     )
                     return redirect("dashboard:period", code=period.code)
+            elif action == "attendance":
+                attendance_form = PeriodAttendanceForm(request.POST)
+                if attendance_form.is_valid():
+                    rate = attendance_form.cleaned_data["min_attendance_rate"]
+                    services.period_min_attendance_rate_set(period=period, rate=rate, by=request.user, request=request)
+                    messages.success(
+                        request,
+                        f"已将“{period.name}”的结业最低出勤率设为 {rate}%。"
+                        if rate is not None
+                        else f"已清除“{period.name}”的结业最低出勤率：登记结业不再检查出勤率。",
+                    )
+                    return redirect("dashboard:period", code=period.code)
             elif action == "close" and not request.POST.get("confirm"):
                 messages.error(request, "请先勾选“我已核对总结评估的数字，确定结束”，再结束规划期。")
             elif action == "close":
@@ -361,6 +375,8 @@ def period_detail(request, code):
             "may_close": may_edit and timezone.localdate().year >= period.year_to,
             "lines_form": lines_form,
             "targets_form": targets_form,
+            "attendance_form": attendance_form,
+            "may_set_attendance": request.user.has_perm(PERIOD_EDIT_PERMISSION),
             "target_rows": [
                 {
                     "label": brand.name if brand else "全部品牌合计",

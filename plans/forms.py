@@ -72,6 +72,12 @@ class ReportOpenForm(_Form):
     month = forms.DateField(label="月份", input_formats=["%Y-%m", "%Y-%m-%d"])
 
 
+class YearlyReportOpenForm(_Form):
+    year = forms.IntegerField(
+        label="年度", min_value=2000, max_value=2100, error_messages={"invalid": "请填写年度，例如 2025。"}
+    )
+
+
 class ReportNoteForm(_Form):
     note = forms.CharField(
         label="情况说明", required=False, max_length=FREE_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})

@@ -121,10 +121,16 @@ class Milestone(models.Model):
 
 
 class MonthlyReport(Reviewed):
-    """A county's report of one month: its figures are computed (selectors.month_figures), kept as they were
-    when the report was submitted; the county adds a note. The city's acceptance locks the month."""
+    """A county's report of one month (月报) or one year (年报, `kind`): its figures are computed
+    (selectors.report_figures), kept as they were when the report was submitted; the county adds a note.
+    The city's acceptance of a monthly report locks the month (a yearly report's months are locked by theirs)."""
 
-    month = models.DateField(_("月份"), help_text=_("该月第一天。"))
+    class Kind(models.TextChoices):
+        MONTH = "month", _("月报")
+        YEAR = "year", _("年报")
+
+    kind = models.CharField(_("类型"), max_length=5, choices=Kind.choices, default=Kind.MONTH)
+    month = models.DateField(_("月份"), help_text=_("该月第一天；年报为该年 1 月 1 日。"))
     # Timeliness (selectors.report_timeliness) is judged on the first submission, not a resubmission.
     first_submitted_at = models.DateTimeField(_("首次报送时间"), null=True, blank=True)
     figures = models.JSONField(_("报送数据"), default=dict, blank=True)
@@ -135,9 +141,18 @@ class MonthlyReport(Reviewed):
         verbose_name_plural = _("月报")
         ordering = ["-month", "area__sort_order"]
         constraints = [
-            models.UniqueConstraint(fields=["area", "month"], name="monthly_report_unique_area_month"),
+            models.UniqueConstraint(fields=["area", "kind", "month"], name="monthly_report_unique_area_kind_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="monthly_report_first_day"),
+            models.CheckConstraint(
+                condition=Q(kind="month") | Q(month__month=1), name="yearly_report_starts_in_january"
+            ),
         ]
 
     def __str__(self):
+        if self.is_yearly:
+            return f"{self.area.short_name} {self.month.year}年年报"
         return f"{self.area.short_name} {self.month.year}年{self.month.month}月月报"
+
+    @property
+    def is_yearly(self) -> bool:
+        return self.kind == self.Kind.YEAR

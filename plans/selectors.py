@@ -93,7 +93,31 @@ FIGURE_LABELS = {
 def month_figures(*, area: Area, month: datetime.date) -> dict:
     """An area's figures of one month, computed by the counting rules (training.counting,
     employment.counting), never typed: totals, and trainings and jobs per brand line (by code)."""
-    first, last = month, month_end(month)
+    return figures_between(area=area, first=month, last=month_end(month))
+
+
+def reportable_years(*, today: datetime.date | None = None, count: int = 3) -> list[int]:
+    """The last `count` ended years, newest first: the years a county may report (年报)."""
+    year = (today or timezone.localdate()).year
+    return [year - n for n in range(1, count + 1)]
+
+
+def report_last_day(report: MonthlyReport) -> datetime.date:
+    return datetime.date(report.month.year, 12, 31) if report.is_yearly else month_end(report.month)
+
+
+def report_figures(report: MonthlyReport) -> dict:
+    """The report's figures computed now: of its month, or of its whole year for a yearly report."""
+    return figures_between(area=report.area, first=report.month, last=report_last_day(report))
+
+
+def report_due(report: MonthlyReport) -> datetime.date:
+    """A monthly report is due in the following month; a yearly one with December's (in January)."""
+    return report_deadline(report_last_day(report).replace(day=1))
+
+
+def figures_between(*, area: Area, first: datetime.date, last: datetime.date) -> dict:
+    """An area's figures dated from `first` to `last` (a month, or a year for the 年报), by the same rules."""
     trainings = completed_trainings().filter(counted_area_id=area.pk, batch__end_date__range=(first, last))
     jobs = counted_outcomes().filter(counted_area_id=area.pk, start_date__range=(first, last))
     by_brand: dict[str, dict] = {}
@@ -147,8 +171,10 @@ MISSING = Timeliness("missing", "逾期未报", "text-bg-danger")
 PENDING = Timeliness("pending", "未到报送期限", "text-bg-light")
 
 
-def timeliness_of(report: MonthlyReport | None, month: datetime.date, today: datetime.date) -> Timeliness:
-    deadline = report_deadline(month)
+def timeliness_of(
+    report: MonthlyReport | None, month: datetime.date, today: datetime.date, *, deadline: datetime.date | None = None
+) -> Timeliness:
+    deadline = deadline or report_deadline(month)
     if report is None or report.first_submitted_at is None:
         return MISSING if today > deadline else PENDING
     submitted = timezone.localtime(report.first_submitted_at).date()
@@ -163,7 +189,7 @@ def report_timeliness(*, user, months: int = 6, today: datetime.date | None = No
     areas = list(scope_areas(user).exclude(kind=Area.Kind.CITY))
     reports = {
         (report.area_id, report.month): report
-        for report in report_list(user=user).filter(month__in=shown, area__in=areas)
+        for report in report_list(user=user).filter(kind=MonthlyReport.Kind.MONTH, month__in=shown, area__in=areas)
     }
     rows = []
     for area in areas:
@@ -192,7 +218,10 @@ def project_get(*, user, pk: int) -> KeyProject | None:
 
 
 def month_lock_of(report: MonthlyReport):
-    """The lock record of the report's month (locked, or reopened with its reason), if any."""
+    """The lock record of the report's month (locked, or reopened with its reason), if any; a yearly report
+    locks nothing itself."""
+    if report.is_yearly:
+        return None
     return MonthLock.objects.filter(area=report.area_id, month=report.month).select_related("reopened_by").first()
 
 

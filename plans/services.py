@@ -193,11 +193,35 @@ def report_open(*, user, month: datetime.date, area: Area | None = None) -> Mont
         raise ValidationError("只能填报最近 24 个月中已经结束的月份。")
     try:
         with transaction.atomic():
-            report, created = MonthlyReport.objects.get_or_create(area=area, month=month, defaults={"created_by": user})
+            report, created = MonthlyReport.objects.get_or_create(
+                area=area, kind=MonthlyReport.Kind.MONTH, month=month, defaults={"created_by": user}
+            )
     except IntegrityError:  # two clerks opening the same month at once
-        report, created = MonthlyReport.objects.get(area=area, month=month), False
+        report, created = MonthlyReport.objects.get(area=area, kind=MonthlyReport.Kind.MONTH, month=month), False
     if created:
         _audit(user, report, "新建月报")
+    return report
+
+
+@transaction.atomic
+def yearly_report_open(*, user, year: int, area: Area | None = None) -> MonthlyReport:
+    """The county's report of an ended year (年报), as a draft when there is none yet: its figures are the
+    year's, computed like a month's, and it goes the monthly report's path (without locking)."""
+    if scope_for(user).role not in workflow.roles_taking(workflow.YEAR_REPORT, "update"):
+        raise PermissionDenied("只有县区经办员或审核员可以填报年报。")
+    area = require_area(user, area, action=REPORT_WORK)
+    if year not in selectors.reportable_years():
+        raise ValidationError("只能填报最近 3 个已经结束的年度。")
+    kind, month = MonthlyReport.Kind.YEAR, datetime.date(year, 1, 1)
+    try:
+        with transaction.atomic():
+            report, created = MonthlyReport.objects.get_or_create(
+                area=area, kind=kind, month=month, defaults={"created_by": user}
+            )
+    except IntegrityError:  # two clerks opening the same year at once
+        report, created = MonthlyReport.objects.get(area=area, kind=kind, month=month), False
+    if created:
+        _audit(user, report, "新建年报")
     return report
 
 
@@ -220,14 +244,14 @@ def report_step(*, report: MonthlyReport, user, action: str, reason: str = "") -
     now = timezone.now()
     fields = ["status"]
     if action == "submit":
-        report.figures = selectors.month_figures(area=report.area, month=report.month)
+        report.figures = selectors.report_figures(report)
         report.submitted_by, report.submitted_at = user, now
         report.first_submitted_at = report.first_submitted_at or now
         fields += ["figures", "submitted_by", "submitted_at", "first_submitted_at"]
     else:
         report.decided_by, report.decided_at, report.return_reason = user, now, reason
         fields += ["decided_by", "decided_at", "return_reason"]
-    if action == "accept":
+    if action == "accept" and not report.is_yearly:  # a year's months are locked by their monthly reports
         month_lock(area=report.area, month=report.month, user=user)
     elif action == "reopen":
         month_reopen(area=report.area, month=report.month, user=user, reason=reason)

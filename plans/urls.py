@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/<str:action>/", views.plan_action, name="plan_action"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/open/", views.report_open, name="report_open"),
+    path("reports/open-year/", views.yearly_report_open, name="yearly_report_open"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/note/", views.report_update, name="report_update"),
     path("reports/<int:pk>/<str:action>/", views.report_action, name="report_action"),

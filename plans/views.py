@@ -1,6 +1,8 @@
 """The pages of annual plans (年度计划) and monthly reports (月报): thin, over selectors and services; the
 buttons each user sees come from plans/workflow.py."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,8 +26,9 @@ from .forms import (
     ReasonForm,
     ReportNoteForm,
     ReportOpenForm,
+    YearlyReportOpenForm,
 )
-from .models import Status
+from .models import MonthlyReport, Status
 
 VIEW_PLAN = "plans.view_annualplan"
 VIEW_REPORT = "plans.view_monthlyreport"
@@ -236,10 +239,23 @@ def report_list(request):
     filters = MonthlyReportFilter.for_page(request, selectors.report_list(user=user))
     page = Paginator(filters.page_qs, 30).get_page(request.GET.get("page"))
     may_open = scope.role in workflow.roles_taking(workflow.REPORT, "update") and scope.area is not None
-    months = []
+    months, years = [], []
     if may_open:
-        reports = {r.month: r for r in selectors.report_list(user=user).filter(area=scope.area)}
+        own = selectors.report_list(user=user).filter(area=scope.area)
+        reports = {r.month: r for r in own.filter(kind=MonthlyReport.Kind.MONTH)}
+        yearly = {r.month.year: r for r in own.filter(kind=MonthlyReport.Kind.YEAR)}
         today = timezone.localdate()
+        for year in selectors.reportable_years(today=today):
+            report = yearly.get(year)
+            deadline = selectors.report_deadline(datetime.date(year, 12, 1))
+            years.append(
+                {
+                    "year": year,
+                    "report": report,
+                    "deadline": deadline,
+                    "timeliness": selectors.timeliness_of(report, None, today, deadline=deadline),
+                }
+            )
         for month in selectors.reportable_months(today=today):
             report = reports.get(month)
             months.append(
@@ -257,6 +273,7 @@ def report_list(request):
             "filters": filters,
             "page": page,
             "months": months,
+            "years": years,
             "timeliness": selectors.report_timeliness(user=user) if scope.sees_all_areas else None,
         },
     )
@@ -278,6 +295,22 @@ def report_open(request):
     return redirect("plans:report_detail", pk=report.pk)
 
 
+@require_POST
+@login_required
+@permission_required("plans.change_monthlyreport", raise_exception=True)
+def yearly_report_open(request):
+    form = YearlyReportOpenForm(request.POST)
+    if not form.is_valid():
+        _form_refused(request, form, "填报年报")
+        return redirect("plans:report_list")
+    try:
+        report = services.yearly_report_open(user=request.user, year=form.cleaned_data["year"])
+    except (ValidationError, PermissionDenied) as error:
+        _refused(request, error, "填报年报")
+        return redirect("plans:report_list")
+    return redirect("plans:report_detail", pk=report.pk)
+
+
 @require_safe
 @login_required
 @permission_required(VIEW_REPORT, raise_exception=True)
@@ -287,7 +320,8 @@ def report_detail(request, pk: int):
     editable = workflow.may(report, user, "update")
     # Until it is submitted the figures are those of the records now; after, those it was submitted with.
     live = report.status in (Status.DRAFT, Status.RETURNED)
-    figures = selectors.month_figures(area=report.area, month=report.month) if live else report.figures
+    figures = selectors.report_figures(report) if live else report.figures
+    deadline = selectors.report_due(report)
     return render(
         request,
         "plans/report_detail.html",
@@ -295,8 +329,8 @@ def report_detail(request, pk: int):
             "report": report,
             "live": live,
             "figures": selectors.figures_shown(figures),
-            "deadline": selectors.report_deadline(report.month),
-            "timeliness": selectors.timeliness_of(report, report.month, timezone.localdate()),
+            "deadline": deadline,
+            "timeliness": selectors.timeliness_of(report, report.month, timezone.localdate(), deadline=deadline),
             "note_form": ReportNoteForm(initial={"note": report.note}) if editable else None,
             "actions": workflow.actions_for(report, user),
             "lock": selectors.month_lock_of(report),

@@ -19,7 +19,7 @@ from accounts.scoping import require_area, scope_for
 
 from .models import AnnualPlan, MonthlyReport, Status
 
-PLAN, REPORT = "plan", "report"
+PLAN, REPORT, YEAR_REPORT = "plan", "report", "year_report"
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,18 @@ TABLE: dict[tuple[str, str, str], Step] = {
     },
     (REPORT, Status.SUBMITTED, "accept"): Step(_CITY_ADMIN, Status.ACCEPTED, "只有市人社局管理员可以审核月报。"),
     (REPORT, Status.SUBMITTED, "return"): Step(_CITY_ADMIN, Status.RETURNED, "只有市人社局管理员可以退回月报。"),
+    # The yearly report (年报): the monthly report's path with the year's figures; it locks nothing, so
+    # there is nothing to reopen.
+    **{
+        (YEAR_REPORT, state, "update"): Step(_COUNTY, None, "只有本县区经办员或审核员可以填写年报说明。")
+        for state in _EDITABLE
+    },
+    **{
+        (YEAR_REPORT, state, "submit"): Step(_REVIEWER, Status.SUBMITTED, "只有本县区审核员可以报送年报。")
+        for state in _EDITABLE
+    },
+    (YEAR_REPORT, Status.SUBMITTED, "accept"): Step(_CITY_ADMIN, Status.ACCEPTED, "只有市人社局管理员可以审核年报。"),
+    (YEAR_REPORT, Status.SUBMITTED, "return"): Step(_CITY_ADMIN, Status.RETURNED, "只有市人社局管理员可以退回年报。"),
     (REPORT, Status.ACCEPTED, "reopen"): Step(
         _CITY_ADMIN, Status.RETURNED, "只有市人社局管理员可以重新开放已锁定的月份。"
     ),
@@ -98,7 +110,7 @@ def kind_of(item) -> str:
     if isinstance(item, AnnualPlan):
         return PLAN
     if isinstance(item, MonthlyReport):
-        return REPORT
+        return YEAR_REPORT if item.is_yearly else REPORT
     raise TypeError(item)
 
 

@@ -52,18 +52,6 @@ class SigninForm(forms.Form):
     )
 
 
-class AttendanceRuleForm(forms.Form):
-    first_year = forms.IntegerField(label="起始年度", min_value=2000, max_value=2100)
-    last_year = forms.IntegerField(label="截止年度", min_value=2000, max_value=2100)
-    minimum_rate = forms.IntegerField(label="结业最低出勤率（%）", min_value=1, max_value=100)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("first_year") and data.get("last_year") and data["last_year"] < data["first_year"]:
-            self.add_error("last_year", "截止年度不能早于起始年度。")
-        return data
-
-
 class VerifyForm(forms.Form):
     number = forms.CharField(label="证书编号", max_length=50)
     name = forms.CharField(label="持证人姓名", max_length=20)

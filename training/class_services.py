@@ -10,17 +10,17 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.audit import AuditEntry, audit_record
-from accounts.roles import Role
-from accounts.scoping import require_area, scope_for
+from accounts.scoping import require_area
+from brands.models import PlanPeriod
+from brands.selectors import period_containing
 
 from . import class_workflow
 from .models import (
     Attendance,
-    AttendanceRule,
     ClassChange,
     ClassModule,
     ClassPlan,
@@ -354,9 +354,11 @@ def rate(attended: Decimal, total: Decimal) -> Decimal | None:
     return (attended * 100 / total).quantize(Decimal("0.1")) if total else None
 
 
-def minimum_rate_for(year: int) -> AttendanceRule | None:
-    """The city's rule for a batch ending in `year`, or None: no minimum is invented."""
-    return AttendanceRule.objects.filter(first_year__lte=year, last_year__gte=year).first()
+def minimum_rate_for(year: int) -> PlanPeriod | None:
+    """The plan period of a batch ending in `year` when the city set its minimum attendance rate
+    (`min_attendance_rate`), else None: no minimum is invented, and a year outside every period has none."""
+    period = period_containing(year)
+    return period if period is not None and period.min_attendance_rate is not None else None
 
 
 def completion_refusals(*, batch: TrainingBatch, enrolment_ids, names: dict[int, str] | None = None) -> list[str]:
@@ -376,38 +378,9 @@ def completion_refusals(*, batch: TrainingBatch, enrolment_ids, names: dict[int,
     problems = []
     for pk in enrolment_ids:
         shown = rate(attended.get(pk, Decimal(0)), total) or Decimal(0)
-        if shown < rule.minimum_rate:
+        if shown < rule.min_attendance_rate:
             problems.append(
                 f"{names.get(pk, pk)}：出勤率 {shown}%（{Decimal(attended.get(pk, 0)):.1f}/{Decimal(total):.1f} 课时），"
-                f"低于结业最低出勤率 {rule.minimum_rate}%，不能登记结业。"
+                f"低于结业最低出勤率 {rule.min_attendance_rate}%，不能登记结业。"
             )
     return problems
-
-
-@transaction.atomic
-def attendance_rule_set(*, user, first_year: int, last_year: int, minimum_rate: int) -> AttendanceRule:
-    """The city administrator sets the minimum for a range of years (a plan period); overlapping ranges refused."""
-    if scope_for(user).role != Role.CITY_ADMIN and not user.is_superuser:
-        raise PermissionDenied("只有市人社局管理员可以设置结业最低出勤率。")
-    rule = AttendanceRule.objects.filter(first_year=first_year, last_year=last_year).first()
-    overlapping = AttendanceRule.objects.filter(Q(first_year__lte=last_year) & Q(last_year__gte=first_year))
-    if rule is not None:
-        overlapping = overlapping.exclude(pk=rule.pk)
-    if overlapping.exists():
-        raise ValidationError(f"{first_year}–{last_year} 年与已设置的 {overlapping.first()} 重叠，请修改原设置。")
-    rule = rule or AttendanceRule(first_year=first_year, last_year=last_year)
-    rule.minimum_rate, rule.set_by = minimum_rate, user
-    rule.full_clean()
-    rule.save()
-    audit_record(
-        user=user,
-        action=AuditEntry.Action.CHANGE,
-        subject="结业最低出勤率",
-        area=None,
-        detail=f"设置 {first_year}–{last_year} 年结业最低出勤率为 {minimum_rate}%",
-    )
-    return rule
-
-
-def may_set_rule(user) -> bool:
-    return scope_for(user).role == Role.CITY_ADMIN or user.is_superuser

@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from brands.selectors import period_containing, period_list
 from core.forms import add_bootstrap_classes
 from core.ratelimit import hit
 
 from . import class_selectors, class_services, class_workflow, selectors
-from .class_forms import AttendanceRuleForm, ModuleForm, PlanForm, SessionForm, SigninForm, TeacherForm, VerifyForm
-from .models import AttendanceRule, ClassPlan
+from .class_forms import ModuleForm, PlanForm, SessionForm, SigninForm, TeacherForm, VerifyForm
+from .models import ClassPlan
 from .verification import certificate_lookup
 
 VERIFY_LIMIT, VERIFY_WINDOW = 20, 600  # lookups per client per 10 minutes
@@ -322,34 +323,22 @@ def phone_signin(request, token: str):
     return response
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe
 @login_required
 @permission_required("training.view_trainingbatch", raise_exception=True)
 def attendance_rule(request):
-    """The minimum attendance rate for completion, per range of years: set by the city administrator, read by all."""
-    form = AttendanceRuleForm(request.POST or None)
-    add_bootstrap_classes(form.fields.values())
-    if request.method == "POST" and form.is_valid():
-        try:
-            class_services.attendance_rule_set(user=request.user, **form.cleaned_data)
-        except PermissionDenied as error:
-            messages.error(request, str(error) or "您的角色不能设置结业最低出勤率。")
-            return redirect("training:attendance_rule")
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "已保存结业最低出勤率。")
-            return redirect("training:attendance_rule")
+    """The minimum attendance rate for completion, per plan period: read by all here; the city administrator
+    sets it on the period's page (规划期)."""
     year = timezone.localdate().year
     return render(
         request,
         "training/attendance_rule.html",
         {
-            "form": form,
-            "rules": AttendanceRule.objects.select_related("set_by"),
+            "periods": period_list(),
             "current": class_services.minimum_rate_for(year),
+            "year_period": period_containing(year),
             "year": year,
-            "may_set": class_services.may_set_rule(request.user),
+            "may_set": request.user.has_perm("brands.change_planperiod"),
         },
     )
 

@@ -522,36 +522,3 @@ class AttendanceImport(ImportRecord):
     class Meta(ImportRecord.Meta):
         verbose_name = _("考勤表导入")
         verbose_name_plural = _("考勤表导入")
-
-
-class AttendanceRule(models.Model):
-    """The minimum attendance rate for completion, set by the city administrator for a range of years (a plan
-    period). Kept here by year range until plan periods are records of brands/ (merged separately)."""
-
-    first_year = models.PositiveSmallIntegerField(_("起始年度"))
-    last_year = models.PositiveSmallIntegerField(_("截止年度"))
-    minimum_rate = models.PositiveSmallIntegerField(_("结业最低出勤率（%）"))
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("设置人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("设置时间"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("结业最低出勤率")
-        verbose_name_plural = _("结业最低出勤率")
-        ordering = ["first_year"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(last_year__gte=F("first_year")),
-                name="attendance_rule_years_ordered",
-                violation_error_message=_("截止年度不能早于起始年度。"),
-            ),
-            models.CheckConstraint(
-                condition=Q(minimum_rate__gte=1) & Q(minimum_rate__lte=100),
-                name="attendance_rule_rate_range",
-                violation_error_message=_("出勤率须在 1% 到 100% 之间。"),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.first_year}–{self.last_year}：{self.minimum_rate}%"

@@ -4,6 +4,7 @@ that a county user of another area gets 404 on an area-owned record's pages (its
 The expectation table has an entry per registered model: registering a new admin without deciding
 what each role may do there fails `test_every_registered_admin_has_an_expectation`."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from accounts.audit import audit_record
+from accounts.models import MonthLock
 from accounts.roles import GROUP_NAMES, Role
 from brands.models import Area, BrandLine, Occupation, PlanPeriod, Target
 from brands.tests.factories import OrganisationFactory, RecognitionFactory
@@ -27,6 +29,8 @@ from employment.tests.factories import (
 from employment.tests.vacancy_factories import JobFairFactory, VacancyFactory
 from followups.models import FollowUpImport
 from followups.tests.factories import FollowUpFactory
+from plans.models import MonthlyReport
+from plans.tests.factories import AnnualPlanFactory, AnnualPlanLineFactory, KeyProjectFactory, MilestoneFactory
 from subsidies.models import EvidenceKind, SubsidyApplication, SubsidyRule
 from subsidies.tests.factories import BudgetFactory
 from training.models import PriorityCategory, ResultsImport, RosterImport
@@ -111,6 +115,13 @@ EXPECTED = {
     "subsidies.budget": {"superuser": ALL, **AREA_RECORDS},
     # Applications move through the services only.
     "subsidies.subsidyapplication": {"superuser": READ, **AREA_RECORDS, "city_admin": READ},
+    # Annual plans, key projects and monthly reports move only along plans/workflow.py on their pages; the
+    # city clerk's scope (the city area's own records) holds none.
+    "plans.annualplan": {"superuser": READ, **AREA_RECORDS, "city_admin": READ, "city_clerk": NONE},
+    "plans.keyproject": {"superuser": READ, **AREA_RECORDS, "city_admin": READ, "city_clerk": NONE},
+    "plans.monthlyreport": {"superuser": READ, **AREA_RECORDS, "city_admin": READ, "city_clerk": NONE},
+    # Locked by accepting a monthly report, reopened with a reason on the 月报 page: never edited here.
+    "accounts.monthlock": {"superuser": READ, **AREA_RECORDS, "city_admin": READ, "city_clerk": NONE},
 }
 
 
@@ -178,6 +189,13 @@ BUILDERS = {
     "subsidies.evidencekind": (lambda area: EvidenceKind.objects.first(), False),
     "subsidies.budget": (lambda area: BudgetFactory(area=area, year=2024), True),
     "subsidies.subsidyapplication": (_application, True),
+    "plans.annualplan": (lambda area: AnnualPlanLineFactory(plan=AnnualPlanFactory(area=area)).plan, True),
+    "plans.keyproject": (lambda area: MilestoneFactory(project=KeyProjectFactory(plan__area=area)).project, True),
+    "plans.monthlyreport": (
+        lambda area: MonthlyReport.objects.create(area=area, month=datetime.date(2026, 1, 1)),
+        True,
+    ),
+    "accounts.monthlock": (lambda area: MonthLock.objects.create(area=area, month=datetime.date(2026, 1, 1)), True),
 }
 
 
@@ -255,7 +273,7 @@ def test_what_each_role_may_do_in_the_admin(client, users, area, other_area, lab
             # Its own: a record of the city area (built now, after the county users counted theirs); the county's is not.
             city_record = build(Area.objects.get(code="450700")) if area_owned else mine
             seen[role] = _capabilities(client, model, city_record)
-            if area_owned:
+            if area_owned and seen[role]:
                 for name in ("change", "history", "delete"):
                     assert client.get(_url(model, name, _pk(mine))).status_code == 404, (role, name)
                 assert client.get(_url(model, "changelist")).context["cl"].result_count == 1, role
@@ -310,3 +328,19 @@ def test_the_county_clerks_role_holds_view_only_on_reference_data(users):
         assert not clerk.has_perm(permission), permission
     assert clerk.has_perm("training.view_prioritycategory")
     assert clerk.has_perm("brands.change_organisation")
+
+
+@pytest.mark.parametrize("label", ["training.enrolment", "employment.employmentoutcome", "employment.jobreferral"])
+def test_the_admin_cannot_delete_a_locked_months_records_for_a_county_user(client, users, area, label):
+    """A month the city accepted is closed to county roles (月报): in the admin they may not delete at all, so
+    a locked month's record stays whatever they post; the city administrator's deletes are not county writes."""
+    model = next(model for model in admin.site._registry if model._meta.label_lower == label)
+    record = BUILDERS[label][0](area)
+    day = getattr(record, "start_date", None) or getattr(record, "referred_on", None) or record.batch.end_date
+    MonthLock.objects.create(area=area, month=day.replace(day=1))
+    for role in ("county_clerk", "county_reviewer_staff"):
+        client.force_login(users[role])
+        page = client.get(_url(model, "change", record.pk))
+        assert page.status_code == 200 and 'class="deletelink"' not in page.content.decode(), role
+        assert client.post(_url(model, "delete", record.pk), {"post": "yes"}).status_code == 403, role
+        assert model.objects.filter(pk=record.pk).exists(), role

@@ -13,10 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
-from brands.models import Occupation
+from brands.models import Occupation, PlanPeriod
 from core.imports.services import import_from_file
 from training import class_services, services
-from training.models import Attendance, AttendanceImport, AttendanceRule, ClassPlan, ClassSession, Enrolment
+from training.models import Attendance, AttendanceImport, ClassPlan, ClassSession, Enrolment
 from training.roster_import import ROSTER
 from training.tests.factories import EnrolmentFactory, TraineeFactory, TrainingBatchFactory
 from training.tests.rosters import make_roster, person_ids, valid_row
@@ -206,13 +206,14 @@ def test_the_minimum_rate_refuses_completion_with_the_figure(approved_batch, cle
     services.enrolments_record_results(
         batch=batch, user=clerk, entries=[services.ResultEntry(enrolment_id=second.pk, completed=True)]
     )
-    refused = login(clerk).post(
-        reverse("training:attendance_rule"), {"first_year": 2021, "last_year": 2025, "minimum_rate": 80}, follow=True
-    )
-    assert "只有市人社局管理员可以设置" in text(refused)
-    login(city_admin).post(
-        reverse("training:attendance_rule"), {"first_year": 2021, "last_year": 2025, "minimum_rate": 80}
-    )
+    # The rate is a setting of the batch's plan period (十四五 for 2024), on the period's page.
+    period_page = reverse("dashboard:period", args=["2021-2025"])
+    refused = login(clerk).post(period_page, {"action": "attendance", "min_attendance_rate": 80})
+    assert refused.status_code == 404
+    saved = login(city_admin).post(period_page, {"action": "attendance", "min_attendance_rate": 80}, follow=True)
+    assert "已将“十四五”的结业最低出勤率设为 80%" in text(saved)
+    assert "低于 <strong>80%</strong> 时不能登记结业" in text(saved)
+    assert "80%（“十四五”规划期）</dd>" in text(login(clerk).get(reverse("training:class_file", args=[batch.pk])))
     Attendance.objects.create(session=session, enrolment=first, present=True, source="page")
     with pytest.raises(ValidationError) as refusal:
         services.enrolments_record_results(
@@ -303,9 +304,30 @@ def test_the_verify_page_is_rate_limited_per_client(certificate, settings):
     assert Client(REMOTE_ADDR="10.0.0.10").get(url, {"number": "GX2024000123", "name": "黄秀英"}).status_code == 200
 
 
-def test_the_minimum_rate_page_says_when_unset(city_admin):
+def test_the_minimum_rate_pages_say_when_unset(city_admin):
     page = text(login(city_admin).get(reverse("training:attendance_rule")))
     assert "结业最低出勤率尚未设置" in page
+    assert re.search(r"十四五.*?2021–2025 年</td><td[^>]*><span[^>]*>尚未设置", page)
+    period_page = text(login(city_admin).get(reverse("dashboard:period", args=["2021-2025"])))
+    assert "结业最低出勤率<strong>尚未设置</strong>" in period_page
+
+
+def test_the_period_page_refuses_a_rate_out_of_range_and_clears_it(city_admin):
+    client, url = login(city_admin), reverse("dashboard:period", args=["2021-2025"])
+    page = text(client.post(url, {"action": "attendance", "min_attendance_rate": 120}))
+    assert "出勤率须在 1% 到 100% 之间。" in page
+    assert PlanPeriod.objects.get(code="2021-2025").min_attendance_rate is None
+    client.post(url, {"action": "attendance", "min_attendance_rate": 75})
+    assert PlanPeriod.objects.get(code="2021-2025").min_attendance_rate == 75
+    cleared = text(client.post(url, {"action": "attendance", "min_attendance_rate": ""}, follow=True))
+    assert "已清除“十四五”的结业最低出勤率" in cleared
+    assert PlanPeriod.objects.get(code="2021-2025").min_attendance_rate is None
+
+
+def test_a_batch_outside_every_period_has_no_minimum(area, clerk):
+    PlanPeriod.objects.filter(code="2021-2025").update(min_attendance_rate=80)
+    assert class_services.minimum_rate_for(2024).min_attendance_rate == 80
+    assert class_services.minimum_rate_for(2031) is None
 
 
 def test_a_historic_batch_is_recorded_approved_with_a_note(area, clerk):
@@ -343,7 +365,7 @@ def test_the_approval_queue_lists_submitted_plans_in_bounded_queries(area, revie
 
 
 def test_a_roster_cannot_mark_completion_once_a_minimum_is_set(area, clerk):
-    AttendanceRule.objects.create(first_year=2021, last_year=2025, minimum_rate=80)
+    PlanPeriod.objects.filter(code="2021-2025").update(min_attendance_rate=80)
     batch = TrainingBatchFactory(area=area)
     with pytest.raises(ValidationError, match="导入花名册时不能直接标记结业"):
         import_from_file(

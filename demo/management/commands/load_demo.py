@@ -61,7 +61,8 @@ class Command(BaseCommand):
                 city_clerk=users.filter(username="city_clerk").first(),
             )
             evidence_demo.load()
-            # Closing 十四五 freezes the figures of everything loaded above; 十五五 takes this year's annual plans.
+            # Closing 十四五 freezes the figures of everything loaded above. Before the annual plans: accepting
+            # this year's plan writes this year's targets, which need the period containing it (十五五).
             periods = periods_demo.load(city_admin=users.get(username="city_admin"))
             plans = plans_demo.load(
                 clerks=clerks,
