@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "followups",  # 跟踪服务: follow-up after placement (reads employment)
     "subsidies",
     "plans",
+    "plantasks",  # 任务分工: the plan's tasks, departments' quarterly reports (the board is dashboard's)
     "dashboard",
     "demo",  # load_demo and its --scale generator: tooling, nothing imports it
 ]
