@@ -401,6 +401,8 @@ SPECTACULAR_SETTINGS = {
         "OutcomeKindEnum": "employment.models.EmploymentOutcome.Kind",
         "SubsidyKindEnum": "subsidies.models.SubsidyKind",
         "ApplicationStatusEnum": "subsidies.models.SubsidyApplication.Status",
+        "TaskAssessmentEnum": "plantasks.models.TaskReport.Assessment",
+        "AssessmentEnum": "training.models.Enrolment.Assessment",  # its name before the tasks API had one too
     },
     "TAGS": [
         {"name": "areas", "description": "地区（区划代码）"},
