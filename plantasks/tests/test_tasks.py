@@ -135,3 +135,18 @@ def test_new_period_copies_tasks_forward(city_admin):
     assert task.reporting_from == datetime.date(2026, 1, 1)
     assert "市发展改革委" in {d.name for d in task.departments.all()}
     assert PlanPeriod.objects.get(code="2021-2025").tasks.count() == 13
+
+
+@pytest.mark.parametrize("reports", [1, 6])
+def test_board_and_task_list_query_counts_do_not_grow_with_reports(
+    client, admin_client_city, fgw, reporting_task, django_assert_max_num_queries, reports
+):
+    for year, quarter in [(2024, 3), (2024, 4), (2025, 1), (2025, 2), (2025, 3), (2025, 4)][:reports]:
+        services.task_report_submit(
+            user=fgw, task=reporting_task, year=year, quarter=quarter, text="进展。", assessment="on_track", today=TODAY
+        )
+    with django_assert_max_num_queries(60):
+        assert admin_client_city.get(reverse("dashboard:task_board"), {"period": "2021-2025"}).status_code == 200
+    client.force_login(fgw)
+    with django_assert_max_num_queries(17):
+        assert client.get(reverse("plantasks:task_list")).status_code == 200
