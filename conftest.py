@@ -147,6 +147,7 @@ def _reference_data(request):
         for module in ("brands.migrations.0002_reference_data", "training.migrations.0002_priority_categories"):
             importlib.import_module(module).load(apps, None)
         periods.seed(apps, None)
+        importlib.import_module("plantasks.migrations.0002_seed_plan_tasks").seed(apps, None)
     yield
 
 

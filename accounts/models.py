@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
-from brands.models import Area
+from brands.models import Area, Department
 from core.masking import mask_token_key
 
 
@@ -23,6 +23,15 @@ class StaffProfile(models.Model):
         on_delete=models.PROTECT,
         related_name="staff",
         help_text=_("县区经办员和县区审核员必须绑定一个县区；市级用户留空。"),
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("所属责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text=_("部门填报员必须绑定一个责任单位；其他角色留空。"),
     )
     full_name = models.CharField(_("姓名"), max_length=30, blank=True)
     phone = models.CharField(_("办公电话"), max_length=30, blank=True)

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", _("市人社局管理员")
     CITY_VIEWER = "city_viewer", _("市领导（查看）")
     CITY_CLERK = "city_clerk", _("市人社局经办员")
+    DEPARTMENT_REPORTER = "department_reporter", _("部门填报员")
 
 
 # Group names are the Chinese labels: they are what the city administrator sees in the admin.
@@ -22,6 +23,7 @@ GROUP_NAMES = {
     Role.CITY_ADMIN: "市人社局管理员",
     Role.CITY_VIEWER: "市领导（查看）",
     Role.CITY_CLERK: "市人社局经办员",
+    Role.DEPARTMENT_REPORTER: "部门填报员",
 }
 ROLE_BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
 
@@ -33,6 +35,9 @@ CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_VIEWER})
 CITY_AREA_ROLES = frozenset({Role.CITY_CLERK})
 # Who enters an area's records and submits its subsidy applications: the clerk of that area.
 CLERK_ROLES = frozenset({Role.COUNTY_CLERK, Role.CITY_CLERK})
+# A department reporter (部门填报员) answers for its department's tasks of the plan (plantasks/) and sees no
+# personal data and no area's records: its scope is no area, its permissions the tasks alone.
+DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_REPORTER})
 
 VIEW = ("view",)
 ALL = ("add", "change", "delete", "view")
@@ -48,6 +53,7 @@ READ_ONLY_RULES = [
     ("plans", "*", VIEW),
     # Which months of the area are locked (月报): read, never written, in the admin.
     ("accounts", "monthlock", VIEW),
+    ("plantasks", "*", VIEW),
 ]
 
 ROLE_PERMISSION_RULES = {
@@ -74,6 +80,7 @@ ROLE_PERMISSION_RULES = {
         ("followups", "*", ALL),
         ("subsidies", "*", ALL),
         ("plans", "*", EDIT),
+        ("plantasks", "*", ALL),
         ("accounts", "monthlock", VIEW),
         # Unlocking a username deletes its attempts; the login logs stay (the admin never edits either).
         ("axes", "accessattempt", ("view", "delete")),
@@ -81,6 +88,8 @@ ROLE_PERMISSION_RULES = {
         ("axes", "accessfailurelog", VIEW),
     ],
     Role.CITY_VIEWER: READ_ONLY_RULES,
+    # Its department's tasks (the selectors narrow them) and their quarterly reports; nothing of any person.
+    Role.DEPARTMENT_REPORTER: [("plantasks", "plantask", VIEW), ("plantasks", "taskreport", EDIT)],
     # The city area's own records: its organisations and their subsidy applications. No target: the progress
     # dashboard of its scope (the city area's own batches, none) would show the city's targets against zero;
     # the whole city's progress is read by the city administrator and the city viewer.
@@ -107,6 +116,7 @@ CITY_REFERENCE_DATA = frozenset(
         ("brands", "target"),
         ("brands", "planperiod"),
         ("brands", "recognition"),
+        ("brands", "department"),
         ("training", "prioritycategory"),
         ("subsidies", "subsidyrule"),
         ("subsidies", "evidencekind"),

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from brands.models import Area
 
 from .models import MonthLock, StaffProfile
-from .roles import CITY_AREA_ROLES, CITY_ROLES, COUNTY_ROLES, ROLE_BY_GROUP, Role
+from .roles import CITY_AREA_ROLES, CITY_ROLES, COUNTY_ROLES, DEPARTMENT_ROLES, ROLE_BY_GROUP, Role
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,14 @@ def user_role(user) -> Role | None:
 def role_of_groups(names) -> Role | None:
     """The role the groups named give (a form's choice before it is saved); a city role wins."""
     roles = {ROLE_BY_GROUP[name] for name in names if name in ROLE_BY_GROUP}
-    for role in (Role.CITY_ADMIN, Role.CITY_VIEWER, Role.CITY_CLERK, Role.COUNTY_REVIEWER, Role.COUNTY_CLERK):
+    for role in (
+        Role.CITY_ADMIN,
+        Role.CITY_VIEWER,
+        Role.CITY_CLERK,
+        Role.COUNTY_REVIEWER,
+        Role.COUNTY_CLERK,
+        Role.DEPARTMENT_REPORTER,
+    ):
         if role in roles:
             return role
     return None
@@ -66,6 +73,8 @@ def scope_for(user) -> Scope:
     elif role in CITY_AREA_ROLES:
         # The city's own area, whatever the profile says: the city clerk owns no county.
         scope = Scope(role=role, area=Area.objects.filter(kind=Area.Kind.CITY).first(), sees_all_areas=False)
+    elif role in DEPARTMENT_ROLES:
+        scope = Scope(role=role, area=None, sees_all_areas=False)  # no area: no area's records, no person
     else:
         scope = NO_SCOPE
     user._staff_scope = scope
@@ -168,3 +177,11 @@ def scope_areas(user) -> QuerySet:
     if scope.role in CITY_AREA_ROLES:
         return Area.objects.filter(pk=scope.area.pk) if scope.area is not None else Area.objects.none()
     return scope_queryset(Area.objects.exclude(kind=Area.Kind.CITY), user, area_field="pk")
+
+
+def user_department(user):
+    """The department (责任单位) a department reporter is bound to through the staff profile, else None."""
+    if scope_for(user).role not in DEPARTMENT_ROLES:
+        return None
+    profile = StaffProfile.objects.select_related("department").filter(user_id=user.pk).first()
+    return profile.department if profile is not None else None

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from brands.models import Area
+from brands.models import Area, Department
 
 from .audit import AuditEntry, audit_record
 from .models import MonthLock, StaffProfile
@@ -56,7 +56,15 @@ def roles_sync() -> dict[Role, Group]:
 
 
 @transaction.atomic
-def staff_upsert(*, username: str, role: Role, area: Area | None, password: str | None, full_name: str = ""):
+def staff_upsert(
+    *,
+    username: str,
+    role: Role,
+    area: Area | None,
+    password: str | None,
+    full_name: str = "",
+    department: Department | None = None,
+):
     """Create or update a staff account with its role and area; county roles need an area.
 
     The password is set when one is given (a new account without one gets an unusable password)."""
@@ -75,7 +83,13 @@ def staff_upsert(*, username: str, role: Role, area: Area | None, password: str 
     groups = roles_sync() if not Group.objects.filter(name=GROUP_NAMES[role]).exists() else None
     group = groups[role] if groups else Group.objects.get(name=GROUP_NAMES[role])
     user.groups.set([group])
-    StaffProfile.objects.update_or_create(user=user, defaults={"area": area, "full_name": full_name})
+    if role != Role.DEPARTMENT_REPORTER:
+        department = None
+    elif department is None:
+        raise ValidationError("部门填报员必须绑定一个责任单位。")
+    StaffProfile.objects.update_or_create(
+        user=user, defaults={"area": area, "full_name": full_name, "department": department}
+    )
     return user, created
 
 

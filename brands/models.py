@@ -329,3 +329,39 @@ class Recognition(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.get_level_display()}{self.get_kind_display()}（{self.year}）"
+
+
+class Department(models.Model):
+    """A 责任单位 the plan names for its measures (市发展改革委, 市教育局 … and each county government).
+
+    Its own model rather than an `Organisation` kind: organisations are the programme's training providers,
+    enterprises and bases (subsidy applicants, recognitions, the clerks' directory, each with a 统一社会信用代码),
+    whereas a department is reference data keyed by a stable code that a plan's tasks and a reporter's
+    account name; a county government is tied to its area."""
+
+    class Kind(models.TextChoices):
+        CITY_DEPARTMENT = "city_department", _("市直部门")
+        COUNTY_GOVERNMENT = "county_government", _("县区人民政府")
+        OTHER = "other", _("其他单位")
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.CITY_DEPARTMENT)
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("所辖地区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="departments",
+        help_text=_("县区人民政府填写其县区；市直部门留空。"),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("责任单位")
+        verbose_name_plural = _("责任单位")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name

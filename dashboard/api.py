@@ -160,6 +160,13 @@ class ClassesSerializer(serializers.Serializer):
     running_without_attendance = serializers.IntegerField(help_text="培训中但未登记考勤的班期")
 
 
+class TasksSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="本规划期的方案任务数")
+    done = serializers.IntegerField(help_text="各责任单位最近一次自评均为“已完成”的任务数")
+    behind = serializers.IntegerField(help_text="有责任单位最近一次自评为“滞后”的任务数")
+    overdue_reports = serializers.IntegerField(help_text="逾期未报告的（任务 × 责任单位 × 季度）数")
+
+
 @extend_schema_serializer(many=False)  # the `list` action answers one object, not a list
 class ProgressSerializer(serializers.Serializer):
     as_of = serializers.DateField()
@@ -187,6 +194,7 @@ class ProgressSerializer(serializers.Serializer):
     period = PeriodSerializer(
         allow_null=True, help_text="累计数所属的规划期（city、brands、areas、pace、matrix 只计其年度）"
     )
+    tasks = TasksSerializer(required=False, help_text="方案任务分工进展（全市报告才有；县区用户无此项）")
 
 
 class ProgressViewSet(viewsets.ViewSet):

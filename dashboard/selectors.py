@@ -39,6 +39,7 @@ from brands.selectors import (
 from employment.selectors import job_tallies, priority_group_tallies, referral_tally, wage_case_summary
 from employment.vacancy_selectors import vacancy_summary
 from followups.selectors import follow_up_summary
+from plantasks.selectors import task_summary
 from subsidies.selectors import progress_summary_additions
 from training.class_selectors import class_figures
 from training.selectors import training_tally
@@ -333,6 +334,8 @@ def progress_summary(
         ],
         **progress_summary_additions(year, area=area, period_years=period.years if period else None),
         "period": period_summary(period),
+        # The plan's tasks of the period (issue 19): the city's, so only in the city's report.
+        **({"tasks": task_summary(period=period, today=on)} if area is None else {}),
     }
 
 

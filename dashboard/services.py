@@ -7,6 +7,7 @@ from accounts.audit import audit_record
 from accounts.models import AuditEntry
 from brands import services as brand_services
 from brands.models import PlanPeriod
+from plantasks import services as task_services
 
 from .selectors import closing_report
 
@@ -18,6 +19,7 @@ def _audit(*, by, subject: str, detail: str = "", request=None) -> None:
 @transaction.atomic
 def period_create(*, by, request=None, **fields) -> PlanPeriod:
     period = brand_services.period_create(by=by, **fields)
+    task_services.tasks_copy_forward(target=period)  # the plan's tasks go on in the new period
     _audit(
         by=by,
         subject=f"建立规划期 {period}",

@@ -27,7 +27,7 @@ from brands.selectors import (
     target_grid,
 )
 from brands.services import targets_allocate
-from core.xlsx import xlsx_response
+from core.xlsx import add_table_sheet, new_workbook, xlsx_response
 from employment.selectors import counted_jobs, startup_employees_of
 from plans.selectors import plan_flags
 from subsidies.models import SubsidyKind
@@ -53,10 +53,12 @@ from .selectors import (
     offered_years,
     progress_summary,
 )
+from .task_board import board_sheets, task_board
 from .xlsx import closing_workbook, closing_workbook_filename, progress_workbook, progress_workbook_filename
 
 # Every staff role may read the dashboard: they all view the reference data (accounts/roles.py).
 DASHBOARD_PERMISSION = "brands.view_target"
+TASK_PERMISSION = "plantasks.view_plantask"
 ALLOCATE_PERMISSION = "brands.change_target"
 DRILL_PER_PAGE = 50
 METRIC_LABELS = dict(Target.Metric.choices)
@@ -422,3 +424,40 @@ def period_report_export(request, code):
         report, subsidy_kinds=dict(SubsidyKind.choices), recognition_kinds=dict(Recognition.Kind.choices)
     )
     return xlsx_response(workbook, closing_workbook_filename(report))
+
+
+# --- the plan's tasks: the city's board ------------------------------------------------------------
+
+
+def _board(request):
+    """The board of the period asked for (?period=code; default: the current period) for a city-wide user."""
+    if not scope_for(request.user).sees_all_areas:
+        raise PermissionDenied("任务看板由市人社局查看。")
+    code = request.GET.get("period", "").strip()
+    period = period_by_code(code) if code else None
+    if code and period is None:
+        messages.warning(request, f"未知的规划期“{code[:20]}”，已显示当前规划期。")
+    return task_board(user=request.user, period=period or default_period())
+
+
+@require_safe
+@login_required
+@permission_required(TASK_PERMISSION, raise_exception=True)
+def board(request):
+    return render(
+        request,
+        "dashboard/task_board.html",
+        {"board": _board(request), "periods": period_list(), "print_view": request.GET.get("print") == "1"},
+    )
+
+
+@require_safe
+@login_required
+@permission_required(TASK_PERMISSION, raise_exception=True)
+def board_export(request):
+    board = _board(request)
+    workbook = new_workbook()
+    heading = f"钦州市“八桂系列”劳务品牌建设任务分工进展（{board['period'].name if board['period'] else ''}，截至 {board['as_of']}）"
+    for title, headers, rows in board_sheets(board):
+        add_table_sheet(workbook, title=title, headers=headers, rows=rows, heading=heading)
+    return xlsx_response(workbook, f"任务分工进展_{board['as_of']}.xlsx")

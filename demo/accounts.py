@@ -5,7 +5,10 @@ from django.contrib.auth.hashers import make_password
 
 from accounts.roles import Role
 from accounts.services import roles_sync, staff_upsert
-from brands.models import Area
+from brands.models import Area, Department
+
+# Department reporters (部门填报员) of the plan's tasks: username → department code (brands.Department).
+DEPARTMENT_LOGINS = {"dept_fgw": "fgw", "dept_jyj": "jyj", "dept_swj": "swj", "dept_zgh": "zgh"}
 
 
 def _accounts() -> list[tuple]:
@@ -18,6 +21,11 @@ def _accounts() -> list[tuple]:
     for area in Area.objects.exclude(kind=Area.Kind.CITY):  # ordered by sort_order, code
         accounts.append((f"clerk_{area.code}", Role.COUNTY_CLERK, area, f"{area}经办员", str(area)))
         accounts.append((f"reviewer_{area.code}", Role.COUNTY_REVIEWER, area, f"{area}审核员", str(area)))
+    departments = {d.code: d for d in Department.objects.filter(code__in=DEPARTMENT_LOGINS.values())}
+    for username, code in DEPARTMENT_LOGINS.items():
+        if code in departments:
+            name = departments[code].name
+            accounts.append((username, Role.DEPARTMENT_REPORTER, None, f"{name}填报员", name))
     return accounts
 
 
@@ -36,7 +44,12 @@ def load(*, password: str, reset_passwords: bool = False) -> dict[str, int]:
     existing = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
     gets_password = []
     for username, role, area, full_name, _shown in accounts:
-        user, _created = staff_upsert(username=username, role=role, area=area, password=None, full_name=full_name)
+        department = None
+        if role == Role.DEPARTMENT_REPORTER:
+            department = Department.objects.get(code=DEPARTMENT_LOGINS[username])
+        user, _created = staff_upsert(
+            username=username, role=role, area=area, password=None, full_name=full_name, department=department
+        )
         if username not in existing or reset_passwords:
             gets_password.append(user.pk)
     if gets_password:

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "followups",  # 跟踪服务: follow-up after placement (reads employment)
     "subsidies",
     "plans",
+    "plantasks",  # 任务分工: the plan's tasks, departments' quarterly reports (the board is dashboard's)
     "dashboard",
     "demo",  # load_demo and its --scale generator: tooling, nothing imports it
 ]
@@ -400,6 +401,8 @@ SPECTACULAR_SETTINGS = {
         "OutcomeKindEnum": "employment.models.EmploymentOutcome.Kind",
         "SubsidyKindEnum": "subsidies.models.SubsidyKind",
         "ApplicationStatusEnum": "subsidies.models.SubsidyApplication.Status",
+        "TaskAssessmentEnum": "plantasks.models.TaskReport.Assessment",
+        "AssessmentEnum": "training.models.Enrolment.Assessment",  # its name before the tasks API had one too
     },
     "TAGS": [
         {"name": "areas", "description": "地区（区划代码）"},

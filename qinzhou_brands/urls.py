@@ -22,6 +22,7 @@ urlpatterns = [
     path("follow-ups/", include("followups.urls")),
     path("subsidies/", include("subsidies.urls")),
     path("plans/", include("plans.urls")),
+    path("tasks/", include("plantasks.urls")),
     path("api/", include("qinzhou_brands.api")),
     path("", include("dashboard.urls")),
 ]

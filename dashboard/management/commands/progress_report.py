@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from brands.selectors import default_period, period_by_code, period_list
 from dashboard.selectors import progress_summary
+from plantasks.selectors import task_summary
 
 FIRST_YEAR, LAST_YEAR = 2021, 2030
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             if not FIRST_YEAR <= year <= LAST_YEAR:
                 raise CommandError(f"年度 {year} 超出范围：请填写 {FIRST_YEAR} 至 {LAST_YEAR} 之间的年份。")
         report = progress_summary(year=year, period=period)
+        # The plan's tasks of the period: how many, done and behind by the departments' own word, overdue quarters.
+        report["tasks"] = task_summary(period=period)
         if json:
             self.stdout.write(_dumps(report))
             return

@@ -19,6 +19,7 @@ from demo import periods as periods_demo
 from demo import plans as plans_demo
 from demo import scale
 from demo import subsidies as subsidies_demo
+from demo import tasks as tasks_demo
 from demo import training as training_demo
 
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
                 reviewers=accounts_demo.staff_by_area("reviewer_"),
                 city_admin=users.filter(username="city_admin").first(),
             )
+            tasks = tasks_demo.load()  # departments' quarterly reports on the current period's tasks
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已就绪：新建账号 {staff['staff_created']} 个，单位 {organisations['organisations']} 家"
@@ -78,7 +80,7 @@ class Command(BaseCommand):
                 f"补贴规则 {subsidies['rules']} 条，就业补助资金预算 {subsidies['budgets']} 笔，"
                 f"补贴申请 {subsidies['applications']} 件，年度计划 {plans['plans']} 份，"
                 f"月报 {plans['reports']} 份（锁定月份 {plans['locked_months']} 个），"
-                f"规划期 {periods['periods']} 个"
+                f"规划期 {periods['periods']} 个，任务季度进展 {tasks['task_reports']} 份"
                 f"（“十四五”已结束并出具总结评估，“十五五”进行中）。"
             )
         )

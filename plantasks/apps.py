@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlanTasksConfig(AppConfig):
+    name = "plantasks"
+    verbose_name = "任务分工"

@@ -1,0 +1,172 @@
+"""Reads of the plan's tasks and their quarterly reports, always from the requesting user's scope: the city
+(administrator, viewer) sees every task; a department reporter only its own department's; anyone else none.
+
+A task is not an area's record: a county clerk has no permission for it and sees none here either."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.roles import CITY_ROLES, DEPARTMENT_ROLES
+from accounts.scoping import scope_for, user_department
+from brands.models import Department, PlanPeriod
+
+from .models import PlanTask, TaskReport
+from .quarters import due_quarters, quarter_label, reportable_quarters
+
+
+def _sees_all(user) -> bool:
+    scope = scope_for(user)
+    return scope.sees_all_areas and (scope.role in CITY_ROLES or user.is_superuser)
+
+
+def task_list(*, user, period: PlanPeriod | None = None) -> QuerySet[PlanTask]:
+    tasks = PlanTask.objects.select_related("period", "lead", "brand").prefetch_related(
+        Prefetch("departments", queryset=Department.objects.order_by("sort_order", "code"))
+    )
+    if period is not None:
+        tasks = tasks.filter(period=period)
+    if _sees_all(user):
+        return tasks
+    department = user_department(user)
+    if department is None:
+        return tasks.none()
+    return tasks.filter(departments=department)
+
+
+def task_get(*, user, pk: int) -> PlanTask | None:
+    return task_list(user=user).filter(pk=pk).first()
+
+
+def report_list(*, user) -> QuerySet[TaskReport]:
+    reports = TaskReport.objects.select_related("task", "task__period", "department", "submitted_by")
+    if _sees_all(user):
+        return reports
+    department = user_department(user)
+    if department is None:
+        return reports.none()
+    return reports.filter(department=department, task__departments=department)
+
+
+@dataclass
+class Quarter:
+    task: PlanTask
+    department: Department
+    year: int
+    quarter: int
+
+    @property
+    def label(self) -> str:
+        return quarter_label(self.year, self.quarter)
+
+
+def _reported(tasks: list[PlanTask]) -> set[tuple[int, int, int, int]]:
+    return set(TaskReport.objects.filter(task__in=tasks).values_list("task_id", "department_id", "year", "quarter"))
+
+
+def _missing(tasks: list[PlanTask], *, today, quarters_of, department: Department | None = None) -> list[Quarter]:
+    reported = _reported(tasks)
+    missing = []
+    for task in tasks:
+        departments = [department] if department is not None else list(task.departments.all())
+        for year, quarter in quarters_of(task, today=today):
+            for dept in departments:
+                if (task.pk, dept.pk, year, quarter) not in reported:
+                    missing.append(Quarter(task, dept, year, quarter))
+    return missing
+
+
+@dataclass
+class Overdue:
+    count: int
+    quarters: list[Quarter] = field(default_factory=list)  # (task, department, year, quarter) with no report
+
+    def by_department(self) -> dict[Department, list[Quarter]]:
+        grouped: dict[Department, list[Quarter]] = {}
+        for item in self.quarters:
+            grouped.setdefault(item.department, []).append(item)
+        return grouped
+
+
+def overdue_task_reports(user, *, period: PlanPeriod | None = None, today: datetime.date | None = None) -> Overdue:
+    """The departments' quarters past their deadline without a report, among the tasks `user` sees (the city
+    administrator's inbox calls this); for a department reporter, its own department's."""
+    today = today or timezone.localdate()
+    tasks = list(task_list(user=user, period=period))
+    quarters = _missing(tasks, today=today, quarters_of=due_quarters, department=user_department(user))
+    return Overdue(count=len(quarters), quarters=quarters)
+
+
+def tasks_awaiting(user, *, today: datetime.date | None = None) -> list[Quarter]:
+    """A department reporter's quarters still to report: every reportable quarter (the current one included)
+    of its department's tasks with no report yet, oldest first. Empty for anyone else."""
+    department = user_department(user)
+    if department is None or scope_for(user).role not in DEPARTMENT_ROLES:
+        return []
+    today = today or timezone.localdate()
+    tasks = list(task_list(user=user))
+    quarters = _missing(tasks, today=today, quarters_of=reportable_quarters, department=department)
+    return sorted(quarters, key=lambda q: (q.year, q.quarter, q.task.sort_order))
+
+
+def latest_reports(tasks: list[PlanTask]) -> dict[tuple[int, int], TaskReport]:
+    """Each (task, department)'s latest quarterly report."""
+    latest: dict[tuple[int, int], TaskReport] = {}
+    reports = TaskReport.objects.filter(task__in=tasks).select_related("submitted_by").order_by("year", "quarter")
+    for report in reports:
+        latest[(report.task_id, report.department_id)] = report
+    return latest
+
+
+def task_status(task: PlanTask, latest: dict[tuple[int, int], TaskReport]) -> str:
+    """done when every department's latest report says done; behind when any says behind; on_track when some
+    report exists otherwise; none when no department has reported."""
+    assessments = [latest[(task.pk, d.pk)].assessment for d in task.departments.all() if (task.pk, d.pk) in latest]
+    if not assessments:
+        return "none"
+    if TaskReport.Assessment.BEHIND in assessments:
+        return TaskReport.Assessment.BEHIND
+    if len(assessments) == len(task.departments.all()) and set(assessments) == {TaskReport.Assessment.DONE}:
+        return TaskReport.Assessment.DONE
+    return TaskReport.Assessment.ON_TRACK
+
+
+STATUS_LABELS = {
+    "none": "尚未报告",
+    TaskReport.Assessment.ON_TRACK: "按进度",
+    TaskReport.Assessment.BEHIND: "滞后",
+    TaskReport.Assessment.DONE: "已完成",
+}
+
+
+def task_summary(*, period: PlanPeriod | None, today: datetime.date | None = None) -> dict:
+    """`progress_report --json`'s "tasks": the period's tasks, how many are done and behind (by the departments'
+    latest words), and the overdue quarters. Three queries, however many tasks and reports."""
+    today = today or timezone.localdate()
+    if period is None:
+        return {"total": 0, "done": 0, "behind": 0, "overdue_reports": 0}
+    tasks = list(PlanTask.objects.filter(period=period).prefetch_related("departments"))
+    for task in tasks:
+        task.period = period
+    rows = TaskReport.objects.filter(task__period=period).order_by("year", "quarter")
+    reported, latest = set(), {}
+    for task_id, department_id, year, quarter, assessment in rows.values_list(
+        "task_id", "department_id", "year", "quarter", "assessment"
+    ):
+        reported.add((task_id, department_id, year, quarter))
+        latest[(task_id, department_id)] = TaskReport(assessment=assessment)
+    statuses = [task_status(task, latest) for task in tasks]
+    overdue = sum(
+        (task.pk, department.pk, year, quarter) not in reported
+        for task in tasks
+        for year, quarter in due_quarters(task, today=today)
+        for department in task.departments.all()
+    )
+    return {
+        "total": len(tasks),
+        "done": statuses.count(TaskReport.Assessment.DONE),
+        "behind": statuses.count(TaskReport.Assessment.BEHIND),
+        "overdue_reports": overdue,
+    }
