@@ -72,6 +72,8 @@ ROLE_PERMISSION_RULES = {
         ("subsidies", "*", ALL),
         ("plans", "*", EDIT),
         ("accounts", "monthlock", VIEW),
+        # Every SMS and e-mail the system sent (notices/): read by the city administrator, written by the system.
+        ("notices", "sentmessage", VIEW),
         # Unlocking a username deletes its attempts; the login logs stay (the admin never edits either).
         ("axes", "accessattempt", ("view", "delete")),
         ("axes", "accesslog", VIEW),

@@ -177,6 +177,7 @@ def _urlpatterns() -> list:
     from employment.api import OutcomeViewSet, ReferralViewSet
     from employment.vacancy_api import JobFairViewSet, VacancyViewSet
     from followups.api import FollowUpViewSet
+    from inbox.api import InboxViewSet
     from subsidies.api import ApplicationViewSet
     from training.api import BatchViewSet, EnrolmentViewSet, TraineeViewSet
 
@@ -195,6 +196,7 @@ def _urlpatterns() -> list:
     router.register("progress", ProgressViewSet, basename="progress")
     router.register("vacancies", VacancyViewSet, basename="vacancy")
     router.register("job-fairs", JobFairViewSet, basename="job-fair")
+    router.register("inbox", InboxViewSet, basename="inbox")
     return [
         path("v1/", include(router.urls)),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),

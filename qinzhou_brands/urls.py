@@ -22,6 +22,8 @@ urlpatterns = [
     path("follow-ups/", include("followups.urls")),
     path("subsidies/", include("subsidies.urls")),
     path("plans/", include("plans.urls")),
+    path("inbox/", include("inbox.urls")),
+    path("notices/", include("notices.urls")),
     path("api/", include("qinzhou_brands.api")),
     path("", include("dashboard.urls")),
 ]
