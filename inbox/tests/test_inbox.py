@@ -11,10 +11,10 @@ from accounts.roles import Role
 from brands.models import Area, BrandLine, Target
 from brands.selectors import default_period
 from brands.tests.factories import OrganisationFactory, RecognitionFactory
-from conftest import PASSWORD
 from core.imports.models import ImportStatus
 from employment.models import ReferralImport
-from plans.models import AnnualPlan, MonthlyReport, Status as PlanStatus
+from plans.models import AnnualPlan, MonthlyReport
+from plans.models import Status as PlanStatus
 from plans.selectors import previous_month
 from subsidies.models import SubsidyApplication, SubsidyRule
 from subsidies.tests.factories import BudgetFactory
