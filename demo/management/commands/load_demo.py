@@ -15,6 +15,7 @@ from demo import employment as employment_demo
 from demo import evidence as evidence_demo
 from demo import follow_ups as follow_ups_demo
 from demo import jobs as jobs_demo
+from demo import notices as notices_demo
 from demo import periods as periods_demo
 from demo import plans as plans_demo
 from demo import scale
@@ -61,6 +62,7 @@ class Command(BaseCommand):
                 city_clerk=users.filter(username="city_clerk").first(),
             )
             evidence_demo.load()
+            notices_demo.load()  # staff e-mail addresses for the digest, a few referral notices by SMS
             plans = plans_demo.load(
                 clerks=clerks,
                 reviewers=accounts_demo.staff_by_area("reviewer_"),
