@@ -91,7 +91,8 @@ def test_the_home_page_starts_with_the_list_and_the_badge_counts_it(client, cler
     page = client.get(reverse("home")).content.decode()
     assert page.index('id="inbox"') < page.index("row g-3 mb-4")
     assert "补贴申请退回修改" in page
-    assert 'id="nav-inbox-count">1<' in page
+    assert 'data-count-url="/inbox/count/"' in page and "js/inbox-badge.js" in page
+    assert client.get(reverse("inbox:count")).json() == {"total": 1}
     inbox_page = client.get(reverse("inbox:index")).content.decode()
     assert "补贴申请退回修改" in inbox_page and "/subsidies/?status=returned" in inbox_page
 
