@@ -173,3 +173,15 @@ def test_the_message_log_is_the_city_administrators_and_shows_masked_recipients(
     assert client.get(reverse("notices:message_log"), {"channel": "fax"}).status_code == 200  # bad filter: all
     client.force_login(clerk)
     assert client.get(reverse("notices:message_log")).status_code == 403
+
+
+@pytest.mark.parametrize("messages", [1, 30])
+def test_the_message_log_query_count_does_not_grow_with_the_rows(
+    client, city_admin, messages, django_assert_max_num_queries
+):
+    for number in range(messages):
+        sms_send(phone=f"1387777{number:04d}", text="测试短信", kind="referral_notice")
+    client.force_login(city_admin)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("notices:message_log")).content.decode()
+    assert page.count("138****") == messages
