@@ -5,6 +5,7 @@ log, nothing leaves the machine) so that 消息发送记录 has rows."""
 
 from django.contrib.auth import get_user_model
 
+from demo.accounts import demo_logins
 from employment.models import JobReferral
 from employment.services import REFERRAL_NOTICE, referral_notice_text
 from notices.models import SentMessage
@@ -15,7 +16,8 @@ NOTICES = 3
 
 
 def load() -> dict:
-    users = get_user_model().objects.filter(is_staff=True, email="", staff_profile__isnull=False)
+    usernames = [username for username, _role, _area in demo_logins()]
+    users = get_user_model().objects.filter(username__in=usernames, email="")
     addressed = 0
     for user in users:
         user.email = f"{user.get_username()}@{DEMO_MAIL_DOMAIN}"

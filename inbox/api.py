@@ -1,6 +1,6 @@
 """GET /api/v1/inbox/: the requesting user's to-do items (the home page's list), counted afresh."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
@@ -15,6 +15,7 @@ class ItemSerializer(serializers.Serializer):
     urgent = serializers.BooleanField(help_text="退回或逾期等需优先办理的事项")
 
 
+@extend_schema_serializer(many=False)  # the `list` action answers one object, not a list
 class InboxSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     items = ItemSerializer(many=True)
@@ -25,7 +26,7 @@ class InboxViewSet(viewsets.ViewSet):
 
     action_permissions = {"list": []}  # every signed-in user has an inbox (maybe empty)
 
-    @extend_schema(responses=InboxSerializer, summary="我的待办")
+    @extend_schema(responses={200: InboxSerializer}, summary="我的待办")
     def list(self, request):
         items = inbox_items(request.user, fresh=True)
         return Response({"total": inbox_total(items), "items": [item.as_dict() for item in items]})
