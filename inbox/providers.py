@@ -31,6 +31,7 @@ CLERKS = {Role.COUNTY_CLERK, Role.CITY_CLERK}
 COUNTY_STAFF = {Role.COUNTY_CLERK, Role.COUNTY_REVIEWER}
 BUDGET_LOW_SHARE = Decimal("0.10")
 PACE_CACHE_SECONDS = 600
+AREA_CACHE_SECONDS = 300
 
 
 def _role(user):
@@ -111,9 +112,17 @@ def referrals_short_of_three(user) -> list[Item]:
 
 @provider
 def follow_ups_due(user) -> list[Item]:
-    if _role(user) != Role.COUNTY_CLERK:
+    """Open follow-up points due by today in the clerk's area. The schedule's points are computed, not stored
+    (followups/schedule.py): counting them scans the area's outcomes, so the count is kept per area for
+    AREA_CACHE_SECONDS (the worklist itself is always exact)."""
+    scope = scope_for(user)
+    if scope.role != Role.COUNTY_CLERK or scope.area is None:
         return []
-    count = follow_up_worklist(outcomes=outcomes_followed(user=user)).count()
+    key = f"inbox:follow-ups-due:{scope.area.pk}:{timezone.localdate().isoformat()}"
+    count = cache.get(key)
+    if count is None:
+        count = follow_up_worklist(outcomes=outcomes_followed(user=user)).count()
+        cache.set(key, count, AREA_CACHE_SECONDS)
     return [Item("follow_ups_due", "到期待跟踪回访", count, reverse("followups:worklist"))]
 
 
