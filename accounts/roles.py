@@ -82,6 +82,8 @@ ROLE_PERMISSION_RULES = {
         ("plans", "*", EDIT),
         ("plantasks", "*", ALL),
         ("accounts", "monthlock", VIEW),
+        # Every SMS and e-mail the system sent (notices/): read by the city administrator, written by the system.
+        ("notices", "sentmessage", VIEW),
         # Unlocking a username deletes its attempts; the login logs stay (the admin never edits either).
         ("axes", "accessattempt", ("view", "delete")),
         ("axes", "accesslog", VIEW),

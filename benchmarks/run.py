@@ -405,12 +405,13 @@ def print_table(lines: list[Line], *, heading: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m benchmarks [roster] [dashboard] [matching]`: all when none is named."""
-    wanted = set(sys.argv[1:] if argv is None else argv) or {"roster", "dashboard", "matching"}
-    unknown = wanted - {"roster", "dashboard", "matching"}
+    """`python -m benchmarks [roster] [dashboard] [matching] [inbox]`: all when none is named."""
+    every = {"roster", "dashboard", "matching", "inbox"}
+    wanted = set(sys.argv[1:] if argv is None else argv) or every
+    unknown = wanted - every
     if unknown:
         sys.exit(
-            f"benchmarks: unknown benchmark {', '.join(sorted(unknown))}; choose roster, dashboard and/or matching"
+            f"benchmarks: unknown benchmark {', '.join(sorted(unknown))}; choose roster, dashboard, matching and/or inbox"
         )
     require_postgres()
     setup_django()
@@ -457,6 +458,10 @@ def main(argv: list[str] | None = None) -> int:
             from benchmarks.matching import bench_matching
 
             lines += bench_matching()
+        if "inbox" in wanted:
+            from benchmarks.inbox import bench_inbox
+
+            lines += bench_inbox()
     print_table(lines, heading=f"{heading}; {load()} at the end")
     say(f"(the whole benchmark took {time.perf_counter() - started:.0f} s)")
     return 0

@@ -33,3 +33,17 @@ def mask_personal_data(text: str) -> str:
     text = ID_NUMBER.sub(r"\1********\2", text)
     text = LEGACY_ID_NUMBER.sub(r"\1******\2", text)
     return MOBILE.sub(r"\1****\2", text)
+
+
+def mask_phone(phone: str) -> str:
+    """`138****8000` for a mobile number, the last four for anything else (a landline, an extension)."""
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    if len(digits) == 11:
+        return f"{digits[:3]}****{digits[7:]}"
+    return f"{'*' * max(len(digits) - 4, 1)}{digits[-4:]}" if digits else ""
+
+
+def mask_email(address: str) -> str:
+    """`z***@example.gov.cn`: the first letter and the domain, enough to tell which mailbox a message went to."""
+    local, _, domain = (address or "").partition("@")
+    return f"{local[:1]}***@{domain}" if domain else mask_personal_data(address or "")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.scoping import require_area, require_open_month
 from brands.models import Area, Organisation
 from core.credit_code import normalise_uscc
+from notices.services import sms_send_on_commit
 from training.models import Trainee
 
 from . import tallies
@@ -60,7 +61,21 @@ def referral_create(*, user, trainee: Trainee, referred_on: datetime.date, **fie
     referral.full_clean()
     referral.save()
     tallies.trainees_changed([trainee.pk])
+    # The trainee hears of it by SMS when a phone is known and a backend configured (notices.sms), after commit.
+    sms_send_on_commit(phone=trainee.phone, text=referral_notice_text(referral), kind=REFERRAL_NOTICE)
     return referral
+
+
+REFERRAL_NOTICE = "referral_notice"
+
+
+def referral_notice_text(referral: JobReferral) -> str:
+    """The trainee's SMS: no name or ID number, only what was recommended and by whom."""
+    employer = referral.employer.name if referral.employer else referral.employer_name
+    return (
+        f"您好！{referral.area.short_name}人社部门已为您推荐{employer + '的' if employer else ''}"
+        f"“{referral.position}”岗位（{referral.referred_on:%Y年%m月%d日}），请留意用人单位的联系。"
+    )
 
 
 @transaction.atomic

@@ -177,6 +177,7 @@ def _urlpatterns() -> list:
     from employment.api import OutcomeViewSet, ReferralViewSet
     from employment.vacancy_api import JobFairViewSet, VacancyViewSet
     from followups.api import FollowUpViewSet
+    from inbox.api import InboxViewSet
     from plantasks.api import PlanTaskViewSet, TaskReportViewSet
     from subsidies.api import ApplicationViewSet
     from training.api import BatchViewSet, EnrolmentViewSet, TraineeViewSet
@@ -198,6 +199,7 @@ def _urlpatterns() -> list:
     router.register("job-fairs", JobFairViewSet, basename="job-fair")
     router.register("tasks", PlanTaskViewSet, basename="task")
     router.register("task-reports", TaskReportViewSet, basename="task-report")
+    router.register("inbox", InboxViewSet, basename="inbox")
     return [
         path("v1/", include(router.urls)),
         path("schema/", SpectacularAPIView.as_view(), name="schema"),

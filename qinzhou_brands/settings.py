@@ -11,6 +11,7 @@ from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from qinzhou_brands.storage import default_storage
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "core",
     "brands",
     "accounts",
+    "notices",  # messages sent (SMS, e-mail) and their log; used by the apps above
     "training",
     "employment",
     "followups",  # 跟踪服务: follow-up after placement (reads employment)
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "plans",
     "plantasks",  # 任务分工: the plan's tasks, departments' quarterly reports (the board is dashboard's)
     "dashboard",
+    "inbox",  # 待办: reads every app's selectors, nothing imports it
     "demo",  # load_demo and its --scale generator: tooling, nothing imports it
 ]
 
@@ -110,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.staff_scope",
+                "inbox.context_processors.inbox",
             ],
         },
     },
@@ -248,6 +252,11 @@ CELERY_REDIS_SOCKET_TIMEOUT = 2 * BROKER_TIMEOUT
 CELERY_BEAT_SCHEDULE = {
     "import-outbox-sweep": {"task": "core.imports.tasks.import_sweep_task", "schedule": 60.0},
     "worker-heartbeat": {"task": "core.tasks.worker_heartbeat", "schedule": 60.0},
+    # Each staff user's inbox by e-mail every morning (inbox/tasks.py), unless they turned it off.
+    "inbox-daily-digest": {
+        "task": "inbox.tasks.daily_digest",
+        "schedule": crontab(hour=int(os.environ.get("INBOX_DIGEST_HOUR", "7")), minute=30),
+    },
 }
 # The cache usually shares the broker's Redis: the same few seconds, not the operating system's TCP timeout,
 # when it is unreachable (the import pages answer without their progress figures then).
@@ -288,6 +297,20 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_SUBJECT_PREFIX = "[八桂劳务品牌] "
+# The daily digest goes through the same mail server; the backend may be swapped (console, file) for a trial.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# The address staff open the system at: the links in e-mails (no request to take it from in a Celery task).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+# The inbox (待办) is cached per user this long: the navigation badge reads it on every page.
+INBOX_CACHE_SECONDS = int(os.environ.get("INBOX_CACHE_SECONDS", "60"))
+
+# SMS to trainees (notices/sms.py): the backend by dotted path; empty sends nothing. The console backend (the
+# default) only writes to the log; the HTTP gateway backend needs the URL and key, and adds the signature (短信签名).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notices.sms.ConsoleBackend")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "")
+SMS_GATEWAY_SIGNATURE = os.environ.get("SMS_GATEWAY_SIGNATURE", "【钦州人社】")
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))
 DEFAULT_EXCEPTION_REPORTER = "qinzhou_brands.log_filters.PersonalDataExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "qinzhou_brands.log_filters.PersonalDataReporterFilter"
 # Log lines: one JSON object each (for a log collector) or plain text; JSON by default with debug off.

@@ -23,6 +23,8 @@ urlpatterns = [
     path("subsidies/", include("subsidies.urls")),
     path("plans/", include("plans.urls")),
     path("tasks/", include("plantasks.urls")),
+    path("inbox/", include("inbox.urls")),
+    path("notices/", include("notices.urls")),
     path("api/", include("qinzhou_brands.api")),
     path("", include("dashboard.urls")),
 ]

@@ -29,6 +29,7 @@ from employment.tests.factories import (
 from employment.tests.vacancy_factories import JobFairFactory, VacancyFactory
 from followups.models import FollowUpImport
 from followups.tests.factories import FollowUpFactory
+from notices.models import SentMessage
 from plans.models import MonthlyReport
 from plans.tests.factories import AnnualPlanFactory, AnnualPlanLineFactory, KeyProjectFactory, MilestoneFactory
 from subsidies.models import EvidenceKind, SubsidyApplication, SubsidyRule
@@ -78,6 +79,7 @@ EXPECTED = {
     "axes.accessfailurelog": {"superuser": "lvd", "city_admin": READ},
     "accounts.apitoken": {"superuser": "lvd"},  # masked keys; deleting revokes
     "accounts.auditentry": {"superuser": READ, "city_admin": READ},
+    "notices.sentmessage": {"superuser": READ, "city_admin": READ},  # written only by the sending services
     "auth.user": {"superuser": ALL, "city_admin": "lvac"},
     "brands.brandline": {"superuser": ALL, **EVERYTHING_READ},
     "brands.area": {"superuser": ALL, **EVERYTHING_READ},
@@ -162,6 +164,12 @@ BUILDERS = {
     "axes.accessfailurelog": (lambda area: AccessFailureLog.objects.create(username="x"), False),
     "accounts.apitoken": (lambda area: Token.objects.create(user=_account(area)), False),
     "accounts.auditentry": (lambda area: audit_record(user=None, action="other", subject="测试", area=area), False),
+    "notices.sentmessage": (
+        lambda area: SentMessage.objects.create(
+            channel="sms", kind="test", recipient="138****8000", body="测试", backend="console", result="sent"
+        ),
+        False,
+    ),
     "auth.user": (lambda area: _account(area), False),
     "brands.brandline": (lambda area: BrandLine.objects.first(), False),
     "brands.area": (lambda area: area, False),

@@ -1,6 +1,6 @@
 """The layers of DESIGN.md: a lower app never imports a higher one, at module level or inside a function.
 
-    core ← brands ← accounts ← training ← employment ← followups ← subsidies ← plans ← plantasks ← dashboard ← qinzhou_brands
+    core ← brands ← accounts ← notices ← training ← employment ← followups ← subsidies ← plans ← plantasks ← dashboard ← inbox ← qinzhou_brands
 
 Tooling (`demo/`, the benchmarks, the load test) may import every app; no app imports tooling. Tests and
 migrations are not product code and are not checked; neither are imports by name at run time
@@ -17,6 +17,7 @@ LAYERS = (
     "core",
     "brands",
     "accounts",
+    "notices",
     "training",
     "employment",
     "followups",
@@ -24,6 +25,7 @@ LAYERS = (
     "plans",
     "plantasks",
     "dashboard",
+    "inbox",
     "qinzhou_brands",
 )
 TOOLING = ("demo", "benchmarks", "loadtest")
@@ -93,13 +95,13 @@ def later():
 """
     assert forbidden_imports(source, package="accounts", filename="accounts/planted.py") == [
         "accounts/planted.py:2: `training.models` is above accounts (layers: "
-        "core ← brands ← accounts ← training ← employment ← followups ← subsidies ← plans ← plantasks ← dashboard ← qinzhou_brands); "
+        "core ← brands ← accounts ← notices ← training ← employment ← followups ← subsidies ← plans ← plantasks ← dashboard ← inbox ← qinzhou_brands); "
         "move the code down to accounts or below, or pass it in",
         "accounts/planted.py:3: `subsidies` is above accounts (layers: "
-        "core ← brands ← accounts ← training ← employment ← followups ← subsidies ← plans ← plantasks ← dashboard ← qinzhou_brands); "
+        "core ← brands ← accounts ← notices ← training ← employment ← followups ← subsidies ← plans ← plantasks ← dashboard ← inbox ← qinzhou_brands); "
         "move the code down to accounts or below, or pass it in",
         "accounts/planted.py:8: `dashboard.selectors` is above accounts (layers: "
-        "core ← brands ← accounts ← training ← employment ← followups ← subsidies ← plans ← plantasks ← dashboard ← qinzhou_brands); "
+        "core ← brands ← accounts ← notices ← training ← employment ← followups ← subsidies ← plans ← plantasks ← dashboard ← inbox ← qinzhou_brands); "
         "move the code down to accounts or below, or pass it in",
         "accounts/planted.py:9: `demo.scale` is tooling: no app imports demo/",
     ]

@@ -150,3 +150,16 @@ def test_board_and_task_list_query_counts_do_not_grow_with_reports(
     client.force_login(fgw)
     with django_assert_max_num_queries(17):
         assert client.get(reverse("plantasks:task_list")).status_code == 200
+
+
+def test_the_inbox_shows_the_city_the_overdue_quarters_and_the_department_its_own(client, city_admin, fgw, reporting_task):
+    """十四五 ended: the quarters 2024 Q3 … 2025 Q4 of 二（一） are overdue for each of its departments."""
+    departments = reporting_task.departments.count()
+    client.force_login(city_admin)
+    items = {item["key"]: item for item in client.get("/api/v1/inbox/").json()["items"]}
+    assert items["task_reports_overdue"]["count"] == 6 * departments
+    assert items["task_reports_overdue"]["url"] == reverse("dashboard:task_board")
+    client.force_login(fgw)
+    items = {item["key"]: item for item in client.get("/api/v1/inbox/").json()["items"]}
+    assert items["task_quarters_to_report"]["count"] == 6
+    assert "task_reports_overdue" not in items

@@ -15,6 +15,7 @@ from demo import employment as employment_demo
 from demo import evidence as evidence_demo
 from demo import follow_ups as follow_ups_demo
 from demo import jobs as jobs_demo
+from demo import notices as notices_demo
 from demo import periods as periods_demo
 from demo import plans as plans_demo
 from demo import scale
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             # Closing 十四五 freezes the figures of everything loaded above. Before the annual plans: accepting
             # this year's plan writes this year's targets, which need the period containing it (十五五).
             periods = periods_demo.load(city_admin=users.get(username="city_admin"))
+            notices_demo.load()  # staff e-mail addresses for the digest, a few referral notices by SMS
             plans = plans_demo.load(
                 clerks=clerks,
                 reviewers=accounts_demo.staff_by_area("reviewer_"),
