@@ -152,7 +152,9 @@ def test_board_and_task_list_query_counts_do_not_grow_with_reports(
         assert client.get(reverse("plantasks:task_list")).status_code == 200
 
 
-def test_the_inbox_shows_the_city_the_overdue_quarters_and_the_department_its_own(client, city_admin, fgw, reporting_task):
+def test_the_inbox_shows_the_city_the_overdue_quarters_and_the_department_its_own(
+    client, city_admin, fgw, reporting_task
+):
     """十四五 ended: the quarters 2024 Q3 … 2025 Q4 of 二（一） are overdue for each of its departments."""
     departments = reporting_task.departments.count()
     client.force_login(city_admin)
