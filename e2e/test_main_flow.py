@@ -17,6 +17,8 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Download, Page, expect
 
+from brands.models import PlanPeriod
+from brands.selectors import period_containing
 from subsidies.models import SubsidyApplication
 from subsidies.tests.factories import BudgetFactory, SubsidyRuleFactory
 from training.models import Enrolment, RosterImport
@@ -115,6 +117,10 @@ def dashboard_figures(page: Page) -> dict[str, int]:
 def test_clerk_to_city_main_flow(sessions, open_as, clerk, reviewer, city_admin, city_viewer, area, tmp_path):
     today = timezone.localdate()
     start, end = today - datetime.timedelta(days=30), today - datetime.timedelta(days=10)
+    if period_containing(today.year) is None:  # 十四五 has ended: the city opened the next period (issue 16)
+        PlanPeriod.objects.create(
+            code=f"{today.year}-{today.year + 4}", name="十五五", year_from=today.year, year_to=today.year + 4
+        )
     # What the city administrator sets up before any county can apply: the per-person training subsidy
     # (no amount is seeded: the plan leaves it to the city) and this year's 就业补助资金 for 钦南区.
     rule = SubsidyRuleFactory(name="职业培训补贴（五级，端到端测试）", amount=Decimal("1500.00"))

@@ -22,6 +22,7 @@ from core.imports.services import progress_key
 from qinzhou_brands.celery import app as celery_app
 from training.models import Enrolment, RosterImport, Trainee
 from training.services import batch_create
+from training.tests.factories import approve_classes
 from training.tests.rosters import chinese_name, person_ids, roster_request_commit, roster_upload, valid_row
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,12 +112,15 @@ def _state(roster_import) -> str:
 
 @pytest.fixture
 def big_batch(area, clerk):
-    return batch_create(
-        user=clerk,
-        area=area,
-        occupation=Occupation.objects.get(name="母婴护理员"),
-        start_date=datetime.date(2024, 3, 1),
-        end_date=datetime.date(2024, 3, 20),
+    # Approved for classes: a roster is committed into an approved batch only (issue 17).
+    return approve_classes(
+        batch_create(
+            user=clerk,
+            area=area,
+            occupation=Occupation.objects.get(name="母婴护理员"),
+            start_date=datetime.date(2024, 3, 1),
+            end_date=datetime.date(2024, 3, 20),
+        )
     )
 
 
