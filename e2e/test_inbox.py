@@ -12,12 +12,16 @@ from brands.tests.factories import OrganisationFactory, RecognitionFactory
 from plans.models import MonthlyReport, Status
 from plans.selectors import previous_month
 from subsidies.models import SubsidyApplication, SubsidyRule
+from subsidies.tests.factories import SubsidyRuleFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_clerk_sees_and_follows_the_inbox(sessions, open_as, clerk, area):
-    rule = SubsidyRule.objects.get(kind="training_base", level="city")
+    # The seeded rule, unless an earlier browser test's flush took it (only brands/training data are re-seeded).
+    rule = SubsidyRule.objects.filter(kind="training_base", level="city").first() or SubsidyRuleFactory(
+        kind="training_base", level="city"
+    )
     recognition = RecognitionFactory(organisation=OrganisationFactory(area=area), kind="training_base", level="city")
     SubsidyApplication.objects.create(
         rule=rule,
