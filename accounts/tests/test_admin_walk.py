@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from accounts.audit import audit_record
 from accounts.models import MonthLock
 from accounts.roles import GROUP_NAMES, Role
-from brands.models import Area, BrandLine, Occupation, PlanPeriod, Target
+from brands.models import Area, BrandLine, Department, Occupation, PlanPeriod, Target
 from brands.tests.factories import OrganisationFactory, RecognitionFactory
 from employment.models import ReferralImport
 from employment.tests.factories import (
@@ -31,6 +31,7 @@ from followups.models import FollowUpImport
 from followups.tests.factories import FollowUpFactory
 from notices.models import SentMessage
 from plans.models import MonthlyReport
+from plantasks.models import PlanTask, TaskReport
 from plans.tests.factories import AnnualPlanFactory, AnnualPlanLineFactory, KeyProjectFactory, MilestoneFactory
 from subsidies.models import EvidenceKind, SubsidyApplication, SubsidyRule
 from subsidies.tests.factories import BudgetFactory
@@ -52,9 +53,13 @@ ROLES = (
     # The clerk of the city's own area (city-level organisations and their applications): walked last, on
     # records of the city area, and refused the county's.
     "city_clerk",
+    # A department reporter (市发展改革委) has no work in the admin; made staff, it reads its department's
+    # tasks and reports only, as on the pages.
+    "department_reporter",
+    "department_reporter_staff",
 )
 COUNTY = {"county_clerk", "county_reviewer", "county_reviewer_staff"}
-NOT_STAFF = {"city_viewer", "county_reviewer"}  # the admin sends them to the login page
+NOT_STAFF = {"city_viewer", "county_reviewer", "department_reporter"}  # the admin sends them to the login page
 
 # l: list, v: see an object's page (and its history), a: add, c: change, d: delete.
 ALL, READ, NONE = "lvacd", "lv", ""
@@ -124,6 +129,23 @@ EXPECTED = {
     "plans.monthlyreport": {"superuser": READ, **AREA_RECORDS, "city_admin": READ, "city_clerk": NONE},
     # Locked by accepting a monthly report, reopened with a reason on the 月报 page: never edited here.
     "accounts.monthlock": {"superuser": READ, **AREA_RECORDS, "city_admin": READ, "city_clerk": NONE},
+    # The plan's tasks, their reports and departments: written on the task pages only, read-only here for
+    # everyone. No task is an area's: a county reviewer made staff (view permission on every app) lists none.
+    "brands.department": {"superuser": READ, **EVERYTHING_READ, "city_admin": READ, "city_clerk": NONE},
+    "plantasks.plantask": {
+        "superuser": READ,
+        "city_admin": READ,
+        "city_viewer_staff": READ,
+        "county_reviewer_staff": "l",
+        "department_reporter_staff": READ,
+    },
+    "plantasks.taskreport": {
+        "superuser": READ,
+        "city_admin": READ,
+        "city_viewer_staff": READ,
+        "county_reviewer_staff": "l",
+        "department_reporter_staff": READ,
+    },
 }
 
 
@@ -204,13 +226,47 @@ BUILDERS = {
         True,
     ),
     "accounts.monthlock": (lambda area: MonthLock.objects.create(area=area, month=datetime.date(2026, 1, 1)), True),
+    "brands.department": (lambda area: Department.objects.get(code=REPORTER_DEPARTMENT), False),
+    "plantasks.plantask": (lambda area: _task(REPORTER_DEPARTMENT), False),
+    "plantasks.taskreport": (lambda area: _task_report(REPORTER_DEPARTMENT), False),
 }
+
+
+REPORTER_DEPARTMENT = "fgw"  # 市发展改革委
+
+
+def _task(department_code: str) -> PlanTask:
+    return PlanTask.objects.filter(departments__code=department_code).order_by("pk").first()
+
+
+def _task_report(department_code: str) -> TaskReport:
+    report, _created = TaskReport.objects.get_or_create(
+        task=_task(department_code),
+        department=Department.objects.get(code=department_code),
+        year=2025,
+        quarter=1,
+        defaults={"text": "已完成年度任务分解。", "assessment": TaskReport.Assessment.ON_TRACK},
+    )
+    return report
 
 
 def _account(area):
     from accounts.services import staff_upsert
 
     user, _created = staff_upsert(username=f"staff_{area.code}", role=Role.COUNTY_CLERK, area=area, password=None)
+    return user
+
+
+def _reporter(username: str):
+    from accounts.services import staff_upsert
+
+    user, _created = staff_upsert(
+        username=username,
+        role=Role.DEPARTMENT_REPORTER,
+        area=None,
+        password=None,
+        department=Department.objects.get(code=REPORTER_DEPARTMENT),
+    )
     return user
 
 
@@ -225,8 +281,10 @@ def users(make_staff, django_user_model, area):
         "city_viewer_staff": make_staff(Role.CITY_VIEWER, username="viewer_made_staff"),
         "county_reviewer_staff": make_staff(Role.COUNTY_REVIEWER, area, username="reviewer_made_staff"),
         "city_clerk": make_staff(Role.CITY_CLERK),
+        "department_reporter": _reporter("dept_fgw"),
+        "department_reporter_staff": _reporter("dept_fgw_made_staff"),
     }
-    for name in ("city_viewer_staff", "county_reviewer_staff"):
+    for name in ("city_viewer_staff", "county_reviewer_staff", "department_reporter_staff"):
         made[name].is_staff = True
         made[name].save(update_fields=["is_staff"])
     return made
@@ -352,3 +410,26 @@ def test_the_admin_cannot_delete_a_locked_months_records_for_a_county_user(clien
         assert page.status_code == 200 and 'class="deletelink"' not in page.content.decode(), role
         assert client.post(_url(model, "delete", record.pk), {"post": "yes"}).status_code == 403, role
         assert model.objects.filter(pk=record.pk).exists(), role
+
+
+def test_a_department_reporter_made_staff_reads_only_its_departments_tasks_and_reports(client, users):
+    """Scoped as on the pages: 市发展改革委's tasks and reports are listed and open; 市商务局's answer 404, and
+    nothing is written from the admin, whatever is posted."""
+    mine, theirs = _task_report("fgw"), _task_report("swj")
+    not_fgws = PlanTask.objects.exclude(departments__code="fgw").order_by("pk").first()
+    client.force_login(users["department_reporter_staff"])
+    tasks = client.get(reverse("admin:plantasks_plantask_changelist")).context["cl"]
+    assert tasks.result_count == PlanTask.objects.filter(departments__code="fgw").count()
+    assert not_fgws not in tasks.result_list
+    reports = client.get(reverse("admin:plantasks_taskreport_changelist")).context["cl"]
+    assert list(reports.result_list) == [mine]
+    page = client.get(_url(TaskReport, "change", mine.pk)).content.decode()
+    assert "已完成年度任务分解。" in page and 'name="_save"' not in page
+    for name in ("change", "history"):
+        assert client.get(_url(TaskReport, name, theirs.pk)).status_code == 404, name
+        assert client.get(_url(PlanTask, name, not_fgws.pk)).status_code == 404, name
+    response = client.post(_url(TaskReport, "change", mine.pk), {"text": "改写", "assessment": "done"})
+    assert response.status_code == 403
+    mine.refresh_from_db()
+    assert mine.text == "已完成年度任务分解。"
+    assert client.get(reverse("admin:brands_department_changelist")).status_code == 403
