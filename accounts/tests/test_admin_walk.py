@@ -31,8 +31,8 @@ from followups.models import FollowUpImport
 from followups.tests.factories import FollowUpFactory
 from notices.models import SentMessage
 from plans.models import MonthlyReport
-from plantasks.models import PlanTask, TaskReport
 from plans.tests.factories import AnnualPlanFactory, AnnualPlanLineFactory, KeyProjectFactory, MilestoneFactory
+from plantasks.models import PlanTask, TaskReport
 from subsidies.models import EvidenceKind, SubsidyApplication, SubsidyRule
 from subsidies.tests.factories import BudgetFactory
 from training.models import PriorityCategory, ResultsImport, RosterImport
