@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from .models import Area, BrandLine, Occupation, PlanPeriod, Target
+from .models import Area, BrandLine, Department, Occupation, PlanPeriod, Target
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,16 @@ def target_grid(*, metric: str, year: int) -> dict[tuple[int, int], int]:
 def period_list():
     """Every plan period, oldest first."""
     return PlanPeriod.objects.order_by("year_from")
+
+
+def periods_open():
+    """The periods not closed, oldest first: the ones whose tasks and figures may still change."""
+    return period_list().exclude(status=PlanPeriod.Status.CLOSED)
+
+
+def department_list():
+    """Every department (责任单位) the plan's tasks may name, in the plan's order."""
+    return Department.objects.order_by("sort_order", "code")
 
 
 def period_by_code(code: str) -> PlanPeriod | None:

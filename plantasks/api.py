@@ -9,15 +9,21 @@ from rest_framework.response import Response
 from core.api import ScopedObjectMixin
 
 from . import selectors, services
+from .filters import TaskFilter
 from .serializers import PlanTaskSerializer, TaskReportSerializer
 
 
 @extend_schema_view(
-    list=extend_schema(summary="规划任务列表", description="市级用户看到全部任务；部门填报员只看到本单位负责的任务。"),
+    list=extend_schema(
+        summary="规划任务列表",
+        description="市级用户看到全部任务；部门填报员只看到本单位负责的任务。可按规划期、责任单位、劳务品牌、"
+        "任务状态筛选，按任务名称或条目查找；筛选值有误时返回 400。",
+    ),
     retrieve=extend_schema(summary="规划任务详情"),
 )
 class PlanTaskViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PlanTaskSerializer
+    filterset_class = TaskFilter
 
     def get_queryset(self):
         return selectors.task_list(user=self.request.user).order_by("period__year_from", "sort_order", "pk")

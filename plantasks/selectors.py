@@ -141,6 +141,14 @@ STATUS_LABELS = {
 }
 
 
+def tasks_with_status(tasks: QuerySet[PlanTask], status: str) -> list[int]:
+    """The ids of `tasks` whose status (task_status: the departments' latest self-assessments) is `status`.
+    Three queries, however many tasks and reports."""
+    found = list(PlanTask.objects.filter(pk__in=tasks.values("pk")).prefetch_related("departments"))
+    latest = latest_reports(found)
+    return [task.pk for task in found if task_status(task, latest) == status]
+
+
 def task_summary(*, period: PlanPeriod | None, today: datetime.date | None = None) -> dict:
     """`progress_report --json`'s "tasks": the period's tasks, how many are done and behind (by the departments'
     latest words), and the overdue quarters. Three queries, however many tasks and reports."""

@@ -1,4 +1,5 @@
-"""Writes of the plan's tasks: a department's quarterly report, and copying a period's tasks forward."""
+"""Writes of the plan's tasks: the city administrator's tasks of a period, a department's quarterly report,
+and copying a period's tasks forward."""
 
 import datetime
 from pathlib import PurePath
@@ -11,10 +12,10 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.models import AuditEntry
 from accounts.scoping import user_department
-from brands.models import PlanPeriod
+from brands.models import BrandLine, Department, PlanPeriod
 from subsidies import evidence as evidence_files
 
-from .models import PlanTask, TaskReport
+from .models import Metric, PlanTask, TaskReport
 from .quarters import quarter_label, reportable_quarters
 
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
@@ -31,6 +32,149 @@ def _attachment_check(file: UploadedFile) -> str:
     if suffix not in found.extensions:
         raise ValidationError(f"文件“{name}”的内容是 {found.label}，与扩展名“{suffix or '无'}”不符。")
     return name
+
+
+# What the city administrator writes on the task page (task_create / task_update); the period is chosen once.
+TASK_FIELDS = (
+    "section",
+    "title",
+    "wording",
+    "brand",
+    "lead",
+    "departments",
+    "due",
+    "metrics",
+    "reporting_from",
+    "sort_order",
+)
+# The model's constraint, and the limit of the form's number field.
+SORT_ORDER_MAX = 32767
+
+
+def _task_may_write(*, by, period: PlanPeriod, task: PlanTask | None = None) -> None:
+    if not by.has_perm("plantasks.change_plantask" if task else "plantasks.add_plantask"):
+        raise PermissionDenied("只有市人社局管理员可以新增或修改规划任务。")
+    if period.is_closed:
+        raise ValidationError(f"规划期“{period}”已结束，其任务只能查看，不能新增或修改。")
+
+
+def _section_free(*, period: PlanPeriod, section: str, task: PlanTask | None = None) -> None:
+    used = PlanTask.objects.filter(period=period, section=section)
+    if task is not None:
+        used = used.exclude(pk=task.pk)
+    if used.exists():
+        raise ValidationError({"section": f"条目“{section}”在规划期“{period}”中已被其他任务使用。"})
+
+
+def _task_values(*, period: PlanPeriod, values: dict, stored: datetime.date | None = None) -> dict:
+    """The task's fields, checked and tidied: text stripped, the lead among the responsible units (it is
+    added when left out: a lead unit always answers for its task), metrics known and in the list's order,
+    a reporting start within the period's years. (`stored`: the task's reporting start as it is, left alone:
+    the seeded tasks of 十四五 report from the quarter the system learnt of them, after the period.)"""
+    values = dict(values)
+    for name in ("section", "title", "wording", "due"):
+        values[name] = (values[name] or "").strip()
+        if not values[name]:
+            label = PlanTask._meta.get_field(name).verbose_name
+            raise ValidationError({name: f"请填写{label}。"})
+    unknown = [code for code in values["metrics"] if code not in Metric.values]
+    if unknown:
+        raise ValidationError({"metrics": f"未知的关联指标：{'、'.join(map(str, unknown))}。"})
+    values["metrics"] = [code for code in Metric.values if code in set(values["metrics"])]
+    departments = list(values["departments"])
+    if values["lead"] not in departments:
+        departments.insert(0, values["lead"])
+    values["departments"] = departments
+    day = values["reporting_from"]
+    if day != stored and not period.year_from <= day.year <= period.year_to:
+        raise ValidationError(
+            {
+                "reporting_from": f"季度报告起始日须在规划期“{period}”的年度内（{period.year_from}–{period.year_to} 年）。"
+            }
+        )
+    if not 0 <= values["sort_order"] <= SORT_ORDER_MAX:
+        raise ValidationError({"sort_order": f"排序须在 0 至 {SORT_ORDER_MAX} 之间。"})
+    return values
+
+
+def _audit_task(*, by, task: PlanTask, verb: str, detail: str, request=None) -> None:
+    audit_record(
+        user=by,
+        action=AuditEntry.Action.OTHER,
+        subject=f"{verb}规划任务 {task.section}（{task.period.name}）",
+        detail=detail,
+        request=request,
+    )
+
+
+@transaction.atomic
+def task_create(
+    *,
+    by,
+    period: PlanPeriod,
+    section: str,
+    title: str,
+    wording: str,
+    brand: BrandLine | None,
+    lead: Department,
+    departments: list[Department],
+    due: str,
+    metrics: list[str],
+    reporting_from: datetime.date,
+    sort_order: int = 0,
+    request=None,
+) -> PlanTask:
+    """A new task of a period that is not closed; only the city administrator."""
+    values = {
+        "section": section,
+        "title": title,
+        "wording": wording,
+        "brand": brand,
+        "lead": lead,
+        "departments": departments,
+        "due": due,
+        "metrics": metrics,
+        "reporting_from": reporting_from,
+        "sort_order": sort_order,
+    }
+    _task_may_write(by=by, period=period)
+    values = _task_values(period=period, values=values)
+    _section_free(period=period, section=values["section"])
+    departments = values.pop("departments")
+    task = PlanTask(period=period, **values)
+    task.full_clean(exclude=["departments"])
+    task.save()
+    task.departments.set(departments)
+    _audit_task(by=by, task=task, verb="新增", detail=f"{task.title}；牵头 {task.lead}", request=request)
+    return task
+
+
+@transaction.atomic
+def task_update(*, task: PlanTask, by, request=None, **changes) -> PlanTask:
+    """Change the fields of `task` given in `changes` (names of TASK_FIELDS); its period stays, and must not
+    be closed. Only the city administrator."""
+    unknown = set(changes) - set(TASK_FIELDS)
+    if unknown:
+        raise TypeError(f"task_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    task = PlanTask.objects.select_for_update().select_related("period").get(pk=task.pk)
+    _task_may_write(by=by, period=task.period, task=task)
+    current = {name: getattr(task, name) for name in TASK_FIELDS if name != "departments"}
+    current["departments"] = list(task.departments.all())
+    values = _task_values(period=task.period, values={**current, **changes}, stored=task.reporting_from)
+    _section_free(period=task.period, section=values["section"], task=task)
+    departments = values.pop("departments")
+    changed = [name for name, value in values.items() if getattr(task, name) != value]
+    for name in changed:
+        setattr(task, name, values[name])
+    task.full_clean(exclude=["departments"], validate_unique=False)
+    if changed:
+        task.save(update_fields=changed)
+    if {d.pk for d in departments} != {d.pk for d in current["departments"]}:
+        task.departments.set(departments)
+        changed.append("departments")
+    labels = [str(PlanTask._meta.get_field(name).verbose_name) for name in changed]
+    _audit_task(by=by, task=task, verb="修改", detail="修改了：" + ("、".join(labels) or "无"), request=request)
+    return task
 
 
 @transaction.atomic

@@ -1,5 +1,8 @@
-"""The pages of the plan's tasks: the tasks a user answers for (a department reporter: its department's) and
-a task's page, where the department writes its quarterly report. The city's board is dashboard's."""
+"""The pages of the plan's tasks: the tasks a user answers for (a department reporter: its department's), a
+task's page, where the department writes its quarterly report, and the city administrator's page to add
+and edit the tasks of a period that is not closed. The city's board is dashboard's."""
+
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -10,12 +13,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.scoping import user_department
+from brands.selectors import brand_lines, default_period, department_list, periods_open
+from core.forms import add_service_errors
 
 from . import selectors, services
-from .forms import TaskReportForm
+from .filters import TaskFilter
+from .forms import PlanTaskForm, TaskReportForm
 from .quarters import reportable_quarters
 
 VIEW_TASK = "plantasks.view_plantask"
+ADD_TASK = "plantasks.add_plantask"
+CHANGE_TASK = "plantasks.change_plantask"
 
 
 def _found(item):
@@ -28,12 +36,14 @@ def _found(item):
 @login_required
 @permission_required(VIEW_TASK, raise_exception=True)
 def task_list(request):
-    tasks = list(selectors.task_list(user=request.user).order_by("-period__year_from", "sort_order"))
+    filters = TaskFilter.for_page(request, selectors.task_list(user=request.user))
+    tasks = list(filters.page_qs.order_by("-period__year_from", "sort_order", "pk"))
     return render(
         request,
         "plantasks/task_list.html",
         {
             "tasks": tasks,
+            "filters": filters,
             "department": user_department(request.user),
             "awaiting": selectors.tasks_awaiting(request.user),
         },
@@ -91,3 +101,69 @@ def report_attachment(request, pk: int):
     if not report.attachment:
         raise Http404("该报告没有附件。")
     return FileResponse(report.attachment.open("rb"), as_attachment=True, filename=report.attachment_name or None)
+
+
+# --- the city administrator's tasks of a period ----------------------------------------------------
+
+
+def _task_form(request, *, task=None, period=None):
+    today = timezone.localdate()
+    if period is not None and not period.year_from <= today.year <= period.year_to:
+        today = datetime.date(period.year_from, 1, 1)  # reporting starts within the period's years
+    new = {} if task else {"initial": {"period": period, "reporting_from": today}}
+    return PlanTaskForm(
+        request.POST or None,
+        periods=periods_open(),
+        brands=brand_lines(),
+        departments=department_list(),
+        task=task,
+        **new,
+    )
+
+
+def _task_form_page(request, form, *, task=None):
+    return render(request, "plantasks/task_form.html", {"form": form, "task": task})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@permission_required(ADD_TASK, raise_exception=True)
+def task_create(request):
+    """A new task of a period that is not closed (?period=code chooses the period shown first)."""
+    code = request.GET.get("period", "")[:20]
+    period = periods_open().filter(code=code).first() or default_period(periods=list(periods_open()))
+    if period is None:
+        messages.error(request, "没有进行中的规划期：请先建立规划期，再新增任务。")
+        return redirect("dashboard:task_board")
+    form = _task_form(request, period=period)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.task_create(
+                by=request.user, period=form.cleaned_data["period"], request=request, **form.service_values()
+            )
+        except (ValidationError, PermissionDenied) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"已新增任务 {task.section} {task.title}。")
+            return redirect("plantasks:task_detail", pk=task.pk)
+    return _task_form_page(request, form)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@permission_required(CHANGE_TASK, raise_exception=True)
+def task_edit(request, pk: int):
+    task = _found(selectors.task_get(user=request.user, pk=pk))
+    if task.period.is_closed:
+        messages.error(request, f"规划期“{task.period}”已结束，其任务只能查看，不能修改。")
+        return redirect("plantasks:task_detail", pk=task.pk)
+    form = _task_form(request, task=task)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.task_update(task=task, by=request.user, request=request, **form.service_values())
+        except (ValidationError, PermissionDenied) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"已保存任务 {task.section} {task.title}。")
+            return redirect("plantasks:task_detail", pk=task.pk)
+    return _task_form_page(request, form, task=task)
