@@ -130,8 +130,9 @@ def _task_form_page(request, form, *, task=None):
 @permission_required(ADD_TASK, raise_exception=True)
 def task_create(request):
     """A new task of a period that is not closed (?period=code chooses the period shown first)."""
-    code = request.GET.get("period", "")[:20]
-    period = periods_open().filter(code=code).first() or default_period(periods=list(periods_open()))
+    periods = list(periods_open())  # the code asked for is looked up among them: no query holds what was typed
+    code = request.GET.get("period", "")
+    period = next((p for p in periods if p.code == code), None) or default_period(periods=periods)
     if period is None:
         messages.error(request, "没有进行中的规划期：请先建立规划期，再新增任务。")
         return redirect("dashboard:task_board")
