@@ -6,7 +6,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.audit import audit_record
@@ -97,6 +97,18 @@ def _task_values(*, period: PlanPeriod, values: dict, stored: datetime.date | No
     return values
 
 
+def _save_task(task: PlanTask, *, period: PlanPeriod, update_fields: list[str] | None = None) -> None:
+    """Save, turning the database's section-once-per-period constraint (two saves at once, both checked
+    before either wrote) into the same refusal as the check's."""
+    try:
+        with transaction.atomic():
+            task.save(update_fields=update_fields)
+    except IntegrityError as clash:
+        if "plantask_section_once_per_period" not in str(clash) and "section" not in str(clash):
+            raise
+        raise ValidationError({"section": f"条目“{task.section}”在规划期“{period}”中已被其他任务使用。"}) from clash
+
+
 def _audit_task(*, by, task: PlanTask, verb: str, detail: str, request=None) -> None:
     audit_record(
         user=by,
@@ -143,7 +155,7 @@ def task_create(
     departments = values.pop("departments")
     task = PlanTask(period=period, **values)
     task.full_clean(exclude=["departments"])
-    task.save()
+    _save_task(task, period=period)
     task.departments.set(departments)
     _audit_task(by=by, task=task, verb="新增", detail=f"{task.title}；牵头 {task.lead}", request=request)
     return task
@@ -168,7 +180,7 @@ def task_update(*, task: PlanTask, by, request=None, **changes) -> PlanTask:
         setattr(task, name, values[name])
     task.full_clean(exclude=["departments"], validate_unique=False)
     if changed:
-        task.save(update_fields=changed)
+        _save_task(task, period=task.period, update_fields=changed)
     if {d.pk for d in departments} != {d.pk for d in current["departments"]}:
         task.departments.set(departments)
         changed.append("departments")

@@ -237,3 +237,17 @@ def test_the_filtered_list_and_api_query_counts_do_not_grow_with_tasks(
         )
     with django_assert_max_num_queries(16):
         assert admin_client_city.get("/api/v1/tasks/", {"status": "none", "department": "fgw"}).status_code == 200
+
+
+def test_two_saves_of_one_section_at_once_are_refused_as_the_check_refuses(monkeypatch, city_admin, fourteenth):
+    """Both checked before either wrote: the database's constraint answers, in the check's words."""
+    monkeypatch.setattr(services, "_section_free", lambda **kwargs: None)
+    monkeypatch.setattr(PlanTask, "full_clean", lambda self, **kwargs: None)
+    task = PlanTask.objects.get(period=fourteenth, section="二（一）")
+    with pytest.raises(services.ValidationError) as refused:
+        services.task_update(task=task, by=city_admin, section="二（二）")
+    assert refused.value.message_dict == {
+        "section": ["条目“二（二）”在规划期“十四五（2021–2025）”中已被其他任务使用。"]
+    }
+    task.refresh_from_db()
+    assert task.section == "二（一）"
