@@ -104,7 +104,7 @@ def _save_task(task: PlanTask, *, period: PlanPeriod, update_fields: list[str] |
         with transaction.atomic():
             task.save(update_fields=update_fields)
     except IntegrityError as clash:
-        if "plantask_section_once_per_period" not in str(clash) and "section" not in str(clash):
+        if "section" not in str(clash):  # PostgreSQL names the constraint, SQLite the columns
             raise
         raise ValidationError({"section": f"条目“{task.section}”在规划期“{period}”中已被其他任务使用。"}) from clash
 
@@ -168,7 +168,7 @@ def task_update(*, task: PlanTask, by, request=None, **changes) -> PlanTask:
     unknown = set(changes) - set(TASK_FIELDS)
     if unknown:
         raise TypeError(f"task_update() got unexpected fields: {', '.join(sorted(unknown))}")
-    task = PlanTask.objects.select_for_update().select_related("period").get(pk=task.pk)
+    task = PlanTask.objects.select_for_update(of=("self",)).select_related("period").get(pk=task.pk)
     _task_may_write(by=by, period=task.period, task=task)
     current = {name: getattr(task, name) for name in TASK_FIELDS if name != "departments"}
     current["departments"] = list(task.departments.all())
