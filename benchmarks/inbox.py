@@ -5,8 +5,8 @@ Target, on PostgreSQL: at most 50 ms added to the home page for each role's demo
 inbox computed afresh (`inbox_items(user, fresh=True)`: every provider's counts, what the first page after the
 cache expires pays) — the median over REQUESTS; the cached figure (every other page within
 INBOX_CACHE_SECONDS) is printed beside it, and so is the whole home page's median with the cache cleared before
-each request. The city viewer's areas behind pace are the dashboard's own computation, cached city-wide for
-10 minutes (inbox.providers.PACE_CACHE_SECONDS): its figure with the pace recomputed is printed too.
+each request. No provider caches anything of its own: follow-ups due come from the outcomes' day rows
+(`followups.schedule.open_point_counts`), areas behind pace from the dashboard's matrix alone (`pace_matrix`).
 Run after the dashboard benchmark, it reuses its 1,000,000-enrolment load; alone, it loads it first."""
 
 import os
@@ -53,7 +53,7 @@ def bench_inbox() -> list[Line]:
             client.force_login(user)
 
             def cold(user=user):
-                cache.clear()  # the area-wide and city-wide counts too (follow-ups due, areas behind pace)
+                cache.clear()
                 return inbox_items(user, fresh=True)
 
             def fresh(user=user):

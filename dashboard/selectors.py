@@ -186,6 +186,107 @@ def period_summary(period: PlanPeriod | None) -> dict | None:
     }
 
 
+@dataclass
+class Counts:
+    """The counts and targets one scope's figures are made of, read once (a handful of queries): the
+    scope's areas and brand lines, the tallies of every year and of the period's years, the plan."""
+
+    on: datetime.date
+    period: PlanPeriod | None
+    periods: list
+    city: Area
+    area: Area | None  # a county user's own area; None: the whole city
+    areas: list
+    brands: list
+    fold_startups: bool
+    all_counts: dict
+    counts: dict
+    startups: Counter
+    period_startups: Counter
+    plan: Plan
+
+    @classmethod
+    def read(cls, *, user=None, on: datetime.date | None = None, period: PlanPeriod | None = None) -> "Counts":
+        on = on or timezone.localdate()
+        periods = list(period_list())
+        period = period or default_period(on=on, periods=periods)
+        brands = list(brand_lines())
+        areas = list(reporting_areas())
+        area = None
+        if user is not None and not scope_for(user).sees_all_areas:
+            # A county user's own area; a user with no area in their profile gets an empty area-less report.
+            area = scope_for(user).area or Area(code="", short_name="—")
+            areas = [a for a in areas if a.pk == area.pk]
+        fold_startups = jobs_count_startup_employees()
+        jobs, startups = job_tallies(area=area)
+        all_counts = {
+            Target.Metric.TRAININGS: training_tally(area=area),
+            Target.Metric.JOBS: jobs + startups if fold_startups else jobs,
+        }
+        # Cumulative figures count the period's years only; a year's figures any year.
+        in_period = set(period.years) if period else set()
+        return cls(
+            on=on,
+            period=period,
+            periods=periods,
+            city=city_area(),
+            area=area,
+            areas=areas,
+            brands=brands,
+            fold_startups=fold_startups,
+            all_counts=all_counts,
+            counts={metric: _within(tally, in_period) for metric, tally in all_counts.items()},
+            startups=startups,
+            period_startups=_within(startups, in_period),
+            plan=Plan.load((brand.pk for brand in brands), plan_period=period),
+        )
+
+    def figures(self, *, area_id, brand_id, target_area_id, for_year=None, with_pace=False) -> dict:
+        row = {}
+        tallies = self.counts if for_year is None else self.all_counts
+        for metric in METRICS:
+            name = COUNT_KEYS[metric]
+            actual = _total(tallies[metric], area_id=area_id, brand_id=brand_id, year=for_year)
+            row[name] = actual
+            row[f"{name}_target"] = self.plan.target(metric, target_area_id, brand_id, for_year)
+            if with_pace:
+                pace = _pace(actual, self.plan.expected(metric, target_area_id, brand_id, self.on, for_year))
+                row[f"{name}_expected"] = pace["expected"]
+                row[f"{name}_behind_pace"] = pace["behind_pace"]
+        row["jobs_created_by_startups"] = _total(
+            self.period_startups if for_year is None else self.startups,
+            area_id=area_id,
+            brand_id=brand_id,
+            year=for_year,
+        )
+        return row
+
+    def matrix(self, *, year: int | None = None) -> list[dict]:
+        """Each area × brand line's figures with its pace, and whether any of them is behind."""
+        cells = []
+        for a in self.areas:
+            for brand in self.brands:
+                cell = self.figures(area_id=a.pk, brand_id=brand.pk, target_area_id=a.pk, for_year=year, with_pace=True)
+                flags = [cell[f"{name}_behind_pace"] for name in COUNT_KEYS.values()]
+                cell_flag = None if all(flag is None for flag in flags) else any(flag for flag in flags)
+                cells.append(
+                    {
+                        "area": a.code,
+                        "area_name": a.short_name,
+                        "brand": brand.code,
+                        "brand_name": brand.name,
+                        **cell,
+                        "behind_pace": cell_flag,
+                    }
+                )
+        return cells
+
+
+def pace_matrix(*, user=None, on: datetime.date | None = None) -> list[dict]:
+    """`progress_summary`'s "matrix" of the default period, alone: what the inbox reads for areas behind pace."""
+    return Counts.read(user=user, on=on).matrix()
+
+
 def progress_summary(
     *,
     year: int | None = None,
@@ -199,47 +300,23 @@ def progress_summary(
     "city", with the targets the city allocated to it); the management command passes none and reports
     on the whole city. `on` is the day pace is measured at (today by default). `period`: the plan period whose years the
     cumulative figures count (the default period: the one containing today, else the last closed one)."""
-    on = on or timezone.localdate()
-    periods = list(period_list())
-    period = period or default_period(on=on, periods=periods)
-    city = city_area()
-    brands = list(brand_lines())
-    areas = list(reporting_areas())
-    area = None
-    if user is not None and not scope_for(user).sees_all_areas:
-        # A county user's own area; a user with no area in their profile gets an empty area-less report.
-        area = scope_for(user).area or Area(code="", short_name="—")
-        areas = [a for a in areas if a.pk == area.pk]
-    fold_startups = jobs_count_startup_employees()
-    jobs, startups = job_tallies(area=area)
-    all_counts = {
-        Target.Metric.TRAININGS: training_tally(area=area),
-        Target.Metric.JOBS: jobs + startups if fold_startups else jobs,
-    }
-    # Cumulative figures count the period's years only; a year's figures any year.
+    read = Counts.read(user=user, on=on, period=period)
+    on, period, periods, city, area, areas, brands = (
+        read.on,
+        read.period,
+        read.periods,
+        read.city,
+        read.area,
+        read.areas,
+        read.brands,
+    )
+    fold_startups, all_counts, plan = read.fold_startups, read.all_counts, read.plan
     in_period = set(period.years) if period else set()
-    counts = {metric: _within(tally, in_period) for metric, tally in all_counts.items()}
-    period_startups = _within(startups, in_period)
-    plan = Plan.load((brand.pk for brand in brands), plan_period=period)
     top = city if area is None else area
     top_area_id = None if area is None else area.pk
 
-    def figures(*, area_id, brand_id, target_area_id, for_year=year, with_pace=False) -> dict:
-        row = {}
-        tallies = counts if for_year is None else all_counts
-        for metric in METRICS:
-            name = COUNT_KEYS[metric]
-            actual = _total(tallies[metric], area_id=area_id, brand_id=brand_id, year=for_year)
-            row[name] = actual
-            row[f"{name}_target"] = plan.target(metric, target_area_id, brand_id, for_year)
-            if with_pace:
-                pace = _pace(actual, plan.expected(metric, target_area_id, brand_id, on, for_year))
-                row[f"{name}_expected"] = pace["expected"]
-                row[f"{name}_behind_pace"] = pace["behind_pace"]
-        row["jobs_created_by_startups"] = _total(
-            period_startups if for_year is None else startups, area_id=area_id, brand_id=brand_id, year=for_year
-        )
-        return row
+    def figures(*, for_year=year, **where) -> dict:
+        return read.figures(for_year=for_year, **where)
 
     key_counties = [a for a in areas if a.is_key_county]
     # The scope's priority groups under None, each key county's under its id.
@@ -252,22 +329,6 @@ def progress_summary(
                 group["jobs"] += group["jobs_created_by_startups"]
 
     years = sorted({y for metric in METRICS for (_a, _b, y) in all_counts[metric]} | in_period)
-    matrix = []
-    for a in areas:
-        for brand in brands:
-            cell = figures(area_id=a.pk, brand_id=brand.pk, target_area_id=a.pk, with_pace=True)
-            flags = [cell[f"{name}_behind_pace"] for name in COUNT_KEYS.values()]
-            cell_flag = None if all(flag is None for flag in flags) else any(flag for flag in flags)
-            matrix.append(
-                {
-                    "area": a.code,
-                    "area_name": a.short_name,
-                    "brand": brand.code,
-                    "brand_name": brand.name,
-                    **cell,
-                    "behind_pace": cell_flag,
-                }
-            )
     return {
         "as_of": on.isoformat(),
         # Class approval and attendance (issue 17), in the same scope.
@@ -310,7 +371,7 @@ def progress_summary(
             for y in years
             if year is None or y == year
         ],
-        "matrix": matrix,
+        "matrix": read.matrix(year=year),
         "allocation": target_allocation(plan=plan, city=city, areas=list(reporting_areas()), brands=brands)
         if area is None
         else None,

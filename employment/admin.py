@@ -155,11 +155,11 @@ class EmploymentOutcomeAdmin(
 
     def summary_before(self, pks):
         stored = EmploymentOutcome.objects.filter(pk__in=pks)
-        return set(stored.values_list("trainee_id", flat=True)), tallies.job_keys(stored)
+        return set(stored.values_list("trainee_id", flat=True)), tallies.job_keys(stored), tallies.outcome_days(stored)
 
     def summary_after(self, before, objs):
-        trainees, keys = before or (set(), set())
-        tallies.trainees_changed(trainees | {obj.trainee_id for obj in objs}, old_keys=keys)
+        trainees, keys, days = before or (set(), set(), set())
+        tallies.trainees_changed(trainees | {obj.trainee_id for obj in objs}, old_keys=keys, old_days=days)
 
 
 @admin.register(LabourExport)

@@ -169,7 +169,11 @@ class EmploymentOutcome(EmployerRecord):
         verbose_name = _("就业创业结果")
         verbose_name_plural = _("就业创业结果")
         ordering = ["-start_date", "-id"]
-        indexes = [models.Index(fields=["trainee", "start_date"])]
+        indexes = [
+            models.Index(fields=["trainee", "start_date"]),
+            # `tallies.recount_days` counts one area's outcomes of a kind on a day.
+            models.Index(fields=["area", "kind", "start_date"], name="outcome_area_kind_day"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="employed") | Q(employer__isnull=False) | ~Q(employer_name=""),
@@ -279,6 +283,25 @@ class JobTally(Tally):
         verbose_name = _("就业创业人次汇总")
         verbose_name_plural = _("就业创业人次汇总")
         constraints = Tally.one_row_per_key("job_tally")
+
+
+class OutcomeDayTally(models.Model):
+    """Outcomes per area, kind and start date: summary rows, so the follow-up schedule (due 1, 3, 6 and 12
+    months after the start, `followups.schedule`) is counted from a few thousand rows at any number of
+    outcomes. Rewritten by `employment.tallies` in the transaction of every change."""
+
+    area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("类型"), max_length=20, choices=EmploymentOutcome.Kind.choices)
+    start_date = models.DateField(_("开始日期"))
+    outcomes = models.PositiveIntegerField(_("结果数"))
+
+    class Meta:
+        verbose_name = _("就业创业结果日汇总")
+        verbose_name_plural = _("就业创业结果日汇总")
+        constraints = [models.UniqueConstraint(fields=["area", "kind", "start_date"], name="outcome_day_tally_once")]
+
+    def __str__(self):
+        return f"{self.area_id}/{self.kind}/{self.start_date}: {self.outcomes}"
 
 
 class ReferralStanding(models.Model):

@@ -36,9 +36,10 @@ from .counting import (
     counted_referrals,
     referral_attribution,
 )
-from .models import EmploymentOutcome, JobReferral, JobTally, ReferralStanding, ReferralTally
+from .models import EmploymentOutcome, JobReferral, JobTally, OutcomeDayTally, ReferralStanding, ReferralTally
 
 ALL_YEARS = 0
+Day = tuple[int, str, datetime.date]  # area id, kind, start date: an `OutcomeDayTally` row's key
 
 
 def job_keys(outcomes) -> set[Key]:
@@ -60,6 +61,35 @@ def recount_jobs(keys: Iterable[Key] | None = None, *, pairs: Iterable[tuple[int
             counted_in(keys) | any_of(Q(counted_area_id=a, counted_brand_id=b) for a, b in pairs)
         )
     rewrite_rows(JobTally, rows, outcomes, count_field="jobs", sums={"startup_employees": STARTUP_EMPLOYEES})
+
+
+def outcome_days(outcomes) -> set[Day]:
+    """The day rows `outcomes` count in, as stored now."""
+    return set(outcomes.order_by().values_list("area_id", "kind", "start_date").distinct())
+
+
+def recount_days(days: Iterable[Day] | None = None) -> None:
+    """Rewrite the `OutcomeDayTally` rows of `days` (all rows when None) from the outcomes: a recount, not an
+    increment, so a row cannot drift."""
+    rows = OutcomeDayTally.objects.all()
+    outcomes = EmploymentOutcome.objects.order_by()
+    if days is not None:
+        by_kind: dict[tuple[int, str], set[datetime.date]] = {}
+        for area_id, kind, day in days:
+            by_kind.setdefault((area_id, kind), set()).add(day)
+        if not by_kind:
+            return
+        which = any_of(Q(area_id=a, kind=k, start_date__in=sorted(d)) for (a, k), d in by_kind.items())
+        rows, outcomes = rows.filter(which), outcomes.filter(which)
+    rows.delete()
+    counts = outcomes.values("area_id", "kind", "start_date").annotate(n=Count("id"))
+    OutcomeDayTally.objects.bulk_create(
+        [
+            OutcomeDayTally(area_id=c["area_id"], kind=c["kind"], start_date=c["start_date"], outcomes=c["n"])
+            for c in counts.iterator(chunk_size=2000)
+        ],
+        batch_size=2000,
+    )
 
 
 def _attribute(outcomes) -> None:
@@ -148,22 +178,31 @@ def _refresh_standings(trainee_ids: list[int], city_id: int) -> None:
 
 
 def trainees_changed(
-    trainee_ids: Iterable[int], *, old_pairs: Iterable[tuple[int, int]] = (), old_keys: Iterable[Key] = ()
+    trainee_ids: Iterable[int],
+    *,
+    old_pairs: Iterable[tuple[int, int]] = (),
+    old_keys: Iterable[Key] = (),
+    old_days: Iterable[Day] = (),
 ) -> None:
-    """Bring the job and referral rows up to date for these people (call inside the writing transaction).
+    """Bring the job, referral and outcome-day rows up to date for these people (call inside the writing
+    transaction).
 
     `old_pairs`: (area, brand) pairs of batches whose occupation changed, whose jobs are recounted too;
-    `old_keys`: job keys of outcomes that were deleted or moved (from `job_keys` before the change)."""
+    `old_keys` and `old_days`: job keys and day rows of outcomes that were deleted or moved (from `job_keys`
+    and `outcome_days` before the change)."""
     ids = set(trainee_ids)
     keys: set[Key] = set(old_keys)
+    days: set[Day] = set(old_days)
     city_id = city_area().pk if ids else None
     for chunk in id_chunks(ids):
         outcomes = EmploymentOutcome.objects.filter(trainee_id__in=chunk)
         keys |= job_keys(outcomes)
+        days |= outcome_days(outcomes)
         _attribute(outcomes)
         keys |= job_keys(outcomes)
         _refresh_standings(chunk, city_id)
     recount_jobs(keys, pairs=old_pairs)
+    recount_days(days)
 
 
 def on_training_changed(sender, *, trainee_ids, old_pairs=(), **kwargs) -> None:
@@ -176,6 +215,7 @@ def rebuild() -> None:
     recount_trainings()
     _attribute(EmploymentOutcome.objects.all())
     recount_jobs()
+    recount_days()
     ReferralStanding.objects.all().delete()
     ReferralTally.objects.all().delete()
     city_id = city_area().pk

@@ -21,9 +21,9 @@ import calendar
 import datetime
 
 from django.conf import settings
-from django.db.models import DateField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, DateField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum, Value
 
-from employment.models import EmploymentOutcome
+from employment.models import EmploymentOutcome, OutcomeDayTally
 
 from .models import FollowUp
 
@@ -103,6 +103,47 @@ def open_point_rows(
         return EmploymentOutcome.objects.none().values_list("pk", "pk", "start_date")
     first, *others = parts
     return (first.union(*others, all=True) if others else first).order_by("order", "pk")
+
+
+def open_point_counts(*, on: datetime.date, area_id: int | None = None) -> dict[int, tuple[int, int]]:
+    """(due, overdue) open points per area id (one area's when `area_id` is given): the counts of
+    `open_point_rows`, taken from the outcomes' day rows (`OutcomeDayTally`) less the follow-ups recorded,
+    so two small queries at any number of outcomes (the dashboard and the inbox read them)."""
+    months = schedule_months()
+    late = overdue_from(on)
+    days = OutcomeDayTally.objects.filter(kind__in=FOLLOWED_KINDS)
+    done = FollowUp.objects.filter(outcome__kind__in=FOLLOWED_KINDS)
+    if area_id is not None:
+        days, done = days.filter(area_id=area_id), done.filter(outcome__area_id=area_id)
+
+    def per_area(rows: QuerySet, *, area: str, start: str, total, point) -> dict[int, list[int]]:
+        """Per area: `total` over the rows due by `on` and by the overdue day, at every point of the schedule."""
+        sums = {
+            f"{name}_{m}": total(filter=Q(**{f"{start}__lte": latest_start_due(day, m)}) & point(m))
+            for m in months
+            for name, day in (("due", on), ("overdue", late))
+        }
+        return {
+            row["area_key"]: [sum(row[f"{name}_{m}"] or 0 for m in months) for name in ("due", "overdue")]
+            for row in rows.values(area_key=F(area)).annotate(**sums).order_by()
+        }
+
+    expected = per_area(days, area="area_id", start="start_date", total=_sum_outcomes, point=lambda m: Q())
+    recorded = per_area(
+        done, area="outcome__area_id", start="outcome__start_date", total=_count_ids, point=lambda m: Q(months=m)
+    )
+    return {
+        area: (due - recorded.get(area, [0, 0])[0], overdue - recorded.get(area, [0, 0])[1])
+        for area, (due, overdue) in expected.items()
+    }
+
+
+def _sum_outcomes(**options) -> Sum:
+    return Sum("outcomes", **options)
+
+
+def _count_ids(**options) -> Count:
+    return Count("id", **options)
 
 
 EMPLOYED = Q(reached=True, employment__in=[FollowUp.Employment.SAME, FollowUp.Employment.OTHER])

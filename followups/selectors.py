@@ -147,29 +147,13 @@ def _rates(counts: dict) -> dict:
 def follow_up_summary(*, area: Area | None = None, on: datetime.date | None = None, areas=None, brands=None) -> dict:
     """The `follow_up` figures of `progress_report` and the dashboard (the rules: `schedule`'s docstring), for
     `area` (the whole city when None), as of `on`: the totals, then per brand (`brands`, default all) and per
-    area (`areas`, default the reporting areas). Two queries: the open points per area (a UNION over the
-    schedule) and the recorded follow-ups per area and brand."""
+    area (`areas`, default the reporting areas). Three queries: the open points per area (`open_point_counts`,
+    from the outcomes' day rows) and the recorded follow-ups per area and brand."""
     on = on or timezone.localdate()
-    outcomes = schedule.followed(EmploymentOutcome.objects.all())
     follow_ups = FollowUp.objects.all()
     if area is not None:
-        outcomes = outcomes.filter(area_id=area.pk)
         follow_ups = follow_ups.filter(outcome__area_id=area.pk)
-    parts = [
-        schedule.open_points(outcomes, on=on, months=months)
-        .values("area_id")
-        .annotate(due=Count("id"), overdue=Count("id", filter=schedule.overdue_condition(on=on, months=months)))
-        .values_list("area_id", "due", "overdue")
-        .order_by()
-        for months in schedule.schedule_months()
-    ]
-    open_by_area: dict[int, list[int]] = {}
-    if parts:
-        first, *others = parts
-        for area_id, due, overdue in first.union(*others, all=True) if others else first:
-            mine = open_by_area.setdefault(area_id, [0, 0])
-            mine[0] += due
-            mine[1] += overdue
+    open_by_area = schedule.open_point_counts(on=on, area_id=None if area is None else area.pk)
     rows = list(
         follow_ups.values(area_id=F("outcome__area_id"), brand_id=F("outcome__counted_batch__occupation__brand_id"))
         .annotate(done=Count("id"), **RATE_COUNTS)

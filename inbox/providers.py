@@ -7,7 +7,6 @@ behind pace."""
 
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -15,9 +14,9 @@ from accounts.roles import Role
 from accounts.scoping import scope_for
 from core.imports.dispatch import import_specs
 from core.imports.models import ImportStatus
-from dashboard.selectors import progress_summary
+from dashboard.selectors import pace_matrix
 from employment.selectors import referral_tally
-from followups.selectors import follow_up_worklist, outcomes_followed
+from followups.schedule import open_point_counts
 from plans.models import MonthlyReport
 from plans.models import Status as PlanStatus
 from plans.selectors import previous_month, report_list, waiting_for
@@ -31,8 +30,6 @@ from .registry import Item, provider
 CLERKS = {Role.COUNTY_CLERK, Role.CITY_CLERK}
 COUNTY_STAFF = {Role.COUNTY_CLERK, Role.COUNTY_REVIEWER}
 BUDGET_LOW_SHARE = Decimal("0.10")
-PACE_CACHE_SECONDS = 600
-AREA_CACHE_SECONDS = 300
 
 
 def _role(user):
@@ -113,18 +110,12 @@ def referrals_short_of_three(user) -> list[Item]:
 
 @provider
 def follow_ups_due(user) -> list[Item]:
-    """Open follow-up points due by today in the clerk's area. The schedule's points are computed, not stored
-    (followups/schedule.py): counting them scans the area's outcomes, so the count is kept per area for
-    AREA_CACHE_SECONDS (the worklist itself is always exact)."""
+    """Open follow-up points due by today in the clerk's area (the worklist's count, from the outcomes' day rows)."""
     scope = scope_for(user)
     if scope.role != Role.COUNTY_CLERK or scope.area is None:
         return []
-    key = f"inbox:follow-ups-due:{scope.area.pk}:{timezone.localdate().isoformat()}"
-    count = cache.get(key)
-    if count is None:
-        count = follow_up_worklist(outcomes=outcomes_followed(user=user)).count()
-        cache.set(key, count, AREA_CACHE_SECONDS)
-    return [Item("follow_ups_due", "到期待跟踪回访", count, reverse("followups:worklist"))]
+    due, _overdue = open_point_counts(on=timezone.localdate(), area_id=scope.area.pk).get(scope.area.pk, (0, 0))
+    return [Item("follow_ups_due", "到期待跟踪回访", due, reverse("followups:worklist"))]
 
 
 @provider
@@ -219,15 +210,10 @@ def quarters_to_report(user) -> list[Item]:
 
 @provider
 def areas_behind_pace(user) -> list[Item]:
-    """Areas with any brand behind pace in the current plan period (the dashboard's own flags), for city viewers.
-    progress_summary is the dashboard's full computation: cached for PACE_CACHE_SECONDS, city-wide."""
+    """Areas with any brand behind pace in the current plan period (the dashboard's own flags), for city viewers:
+    the dashboard's matrix alone, from the summary rows (`pace_matrix`)."""
     if _role(user) != Role.CITY_VIEWER:
         return []
-    key = f"inbox:areas-behind-pace:{timezone.localdate().isoformat()}"
-    names = cache.get(key)
-    if names is None:
-        summary = progress_summary(user=user)
-        names = sorted({cell["area_name"] for cell in summary["matrix"] if cell["behind_pace"]})
-        cache.set(key, names, PACE_CACHE_SECONDS)
+    names = sorted({cell["area_name"] for cell in pace_matrix(user=user) if cell["behind_pace"]})
     label = "落后于时间进度的县区" + (f"（{'、'.join(names)}）" if names else "")
     return [Item("areas_behind_pace", label, len(names), reverse("dashboard:index"), urgent=True)]

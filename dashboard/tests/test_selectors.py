@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from brands.models import BrandLine, Target
-from dashboard.selectors import elapsed_fraction, progress_summary
+from dashboard.selectors import elapsed_fraction, pace_matrix, progress_summary
 from training.tests.factories import EnrolmentFactory, TrainingBatchFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,22 @@ def test_yearly_targets_set_the_pace_of_an_area_and_brand(area, recount_tallies)
     assert area_row["trainings_target"] == 14
     one_year = progress_summary(year=2024, on=D(2024, 7, 1))
     assert cell(one_year, area.code, "housekeeping")["trainings_target"] == 4
+
+
+def test_the_pace_matrix_alone_is_the_summarys_matrix(area, other_area, clerk, recount_tallies):
+    """The inbox reads `pace_matrix` instead of the whole summary: the same cells, for the city and for a county."""
+    housekeeping = BrandLine.objects.get(code="housekeeping")
+    for year, value in [(2024, 4), (2025, 10)]:
+        Target.objects.create(
+            area=area, brand=housekeeping, year_from=year, year_to=year, metric=TRAININGS, value=value
+        )
+    batch = TrainingBatchFactory(area=area, start_date=D(2024, 3, 1), end_date=D(2024, 3, 20))
+    EnrolmentFactory.create_batch(3, batch=batch, completed=True)
+    recount_tallies()
+    for on in (D(2024, 7, 1), D(2025, 12, 31)):
+        assert pace_matrix(on=on) == progress_summary(on=on)["matrix"]
+        assert pace_matrix(user=clerk, on=on) == progress_summary(user=clerk, on=on)["matrix"]
+    assert [c["area"] for c in pace_matrix(on=D(2025, 12, 31)) if c["behind_pace"]] == [area.code]
 
 
 def test_allocation_shows_what_the_areas_still_lack(area, other_area):

@@ -7,6 +7,7 @@ from brands.models import Area, Organisation
 from brands.tests.factories import OrganisationFactory
 from training.tests.factories import TraineeFactory
 
+from .. import tallies
 from ..models import EmploymentOutcome, JobReferral, LabourExport, WageCase
 
 
@@ -45,6 +46,7 @@ class EmploymentOutcomeFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = EmploymentOutcome
+        skip_postgeneration_save = True  # the day_rows hook saves nothing
 
     trainee = factory.SubFactory(TraineeFactory)
     area = factory.LazyFunction(_area_450702)
@@ -58,6 +60,13 @@ class EmploymentOutcomeFactory(factory.django.DjangoModelFactory):
         lambda o: "某某米粉店" if o.kind == EmploymentOutcome.Kind.ENTREPRENEURSHIP else ""
     )
     work_kind = factory.LazyAttribute(lambda o: "网约配送" if o.kind == EmploymentOutcome.Kind.FLEXIBLE else "")
+
+    @factory.post_generation
+    def day_rows(obj, create, extracted, **kwargs):
+        """Its day row, as `outcome_create` keeps it (the follow-up counts read it); the job and referral rows
+        are left to the tests that call `tallies.trainees_changed`."""
+        if create:
+            tallies.recount_days(tallies.outcome_days(EmploymentOutcome.objects.filter(pk=obj.pk)))
 
 
 class WageCaseFactory(factory.django.DjangoModelFactory):

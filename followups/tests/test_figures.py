@@ -11,6 +11,7 @@ from employment.models import EmploymentOutcome
 from employment.tests.factories import EmploymentOutcomeFactory
 from training.tests.factories import TrainingBatchFactory
 
+from .. import schedule
 from ..models import FollowUp
 from ..selectors import follow_up_summary
 from .factories import FollowUpFactory
@@ -107,3 +108,54 @@ def test_the_dashboard_shows_follow_up_figures_per_brand_and_area(outcomes, admi
     assert f'<td>{outcomes["brand"].name}</td><td class="text-end">4</td>' in brands
     areas = page[page.index('id="follow-up-areas"') :]
     assert f"<td>{area.short_name}</td>" in areas
+
+
+def _counted_from_rows(on, area=None) -> tuple[int, int]:
+    """The oracle: the open points counted row by row (`open_point_rows`, what the worklist pages)."""
+    outcomes = EmploymentOutcome.objects.all() if area is None else EmploymentOutcome.objects.filter(area=area)
+    return (
+        schedule.open_point_rows(outcomes, on=on).count(),
+        schedule.open_point_rows(outcomes, on=on, overdue_only=True).count(),
+    )
+
+
+def test_the_open_points_read_from_the_day_rows_match_the_points_counted_one_by_one(outcomes, area, other_area):
+    for on in (ON, datetime.date(2024, 7, 1), datetime.date(2025, 2, 28), datetime.date(2026, 12, 31)):
+        counts = schedule.open_point_counts(on=on)
+        for where in (area, other_area):
+            assert tuple(counts.get(where.pk, (0, 0))) == _counted_from_rows(on, where), (on, where.code)
+        assert tuple(schedule.open_point_counts(on=on, area_id=area.pk).get(area.pk, (0, 0))) == _counted_from_rows(
+            on, area
+        )
+
+
+def test_the_day_rows_follow_the_services_and_the_admin_and_a_rebuild_writes_the_same_rows(
+    outcomes, area, clerk, admin_client_city
+):
+    from django.urls import reverse
+
+    from employment import services, tallies
+    from employment.models import OutcomeDayTally
+    from training.tests.factories import TraineeFactory
+
+    def rows():
+        return set(OutcomeDayTally.objects.values_list("area_id", "kind", "start_date", "outcomes"))
+
+    made = services.outcome_create(
+        user=clerk,
+        trainee=TraineeFactory(),
+        kind=EmploymentOutcome.Kind.FLEXIBLE,
+        start_date=datetime.date(2024, 6, 1),
+        work_kind="网约配送",
+    )
+    assert (area.pk, "flexible", datetime.date(2024, 6, 1), 1) in rows()
+    # Its 1, 3, 6 and 12 months are due, all but the 12 (due 1 June, within the grace) overdue.
+    assert schedule.open_point_counts(on=ON)[area.pk] == (3 + 4, 1 + 3)
+    url = reverse("admin:employment_employmentoutcome_delete", args=[made.pk])
+    assert admin_client_city.post(url, {"post": "yes"}).status_code == 302
+    assert not any(row[1] == "flexible" for row in rows())
+    assert tuple(schedule.open_point_counts(on=ON)[area.pk]) == _counted_from_rows(ON, area) == (3, 1)
+    before = rows()
+    OutcomeDayTally.objects.all().delete()
+    tallies.rebuild()
+    assert rows() == before
