@@ -82,6 +82,8 @@ def test_reporter_sees_no_personal_data(client, fgw):
     assert client.get(reverse("dashboard:task_board")).status_code == 403
     home = client.get(reverse("home")).content.decode()
     assert "学员查询" not in home and "任务分工" in home
+    # The header names the reporter's department, where a county user sees their area.
+    assert '<span class="badge badge-area ms-1">市发展改革委</span>' in home
 
 
 def test_county_clerk_sees_no_tasks(clerk_client, fourteenth):
