@@ -8,18 +8,18 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from accounts.audit import audit_export, check_person_export
-from accounts.scoping import require_area, scope_queryset, trainees_visible
+from accounts.scoping import require_area, trainees_visible
 from core.identity import IdNumber, IdNumberError, parse_id_number
 from core.imports.cells import WHITESPACE, cell_text_as_typed, compact
 from core.imports.reading import repeated_rows
 from core.imports.report import RowError
-from core.imports.spec import ImportSpec, columns_from
+from core.imports.spec import columns_from
 from core.imports.views import ImportUploadForm
 from core.imports.workbooks import template_workbook
 from training.models import Trainee
 
 from . import vacancy_selectors
+from .area_imports import AreaRecordsSpec
 from .services import RECORD_WORK
 from .vacancy_models import FairAttendance, FairIntention, FairSignInImport, JobFair
 
@@ -154,7 +154,7 @@ def plan_sign_in(sheet, *, fair: JobFair, user) -> SignInPlan:
     return plan
 
 
-class FairSignInSpec(ImportSpec):
+class FairSignInSpec(AreaRecordsSpec):
     model = FairSignInImport
     scope_field = "fair"
     scope_noun = "本场招聘会"
@@ -173,6 +173,8 @@ class FairSignInSpec(ImportSpec):
     permission_add = "employment.add_fairattendance"
     permission_view = "employment.view_fairattendance"
     upload_template = "employment/fair_signin_upload.html"
+    area_field = "fair__area"
+    existing_note = "已登记过这次签到和意向，本行不重复导入。"
 
     check_row = staticmethod(check_row)
 
@@ -186,9 +188,7 @@ class FairSignInSpec(ImportSpec):
         return {
             "attendance": len(plan.new_attendance),
             "intentions": len(plan.new_intentions),
-            "existing": len(plan.existing_rows),
-            "existing_rows": plan.existing_rows,
-        }
+        } | super().sections(plan)
 
     def lock(self, fair):
         return JobFair.objects.select_for_update().get(pk=fair.pk)
@@ -199,15 +199,8 @@ class FairSignInSpec(ImportSpec):
             [FairIntention(fair=scope, trainee_id=t, vacancy_id=v) for t, v in plan.new_intentions]
         )
 
-    def record_counts(self, report) -> dict:
-        return {"existing_rows": report.extra.get("existing", 0)}
-
     def check_scope(self, user, fair) -> None:
         require_area(user, fair.area, action=RECORD_WORK)
-
-    def records_for(self, user):
-        imports = FairSignInImport.objects.select_related("fair__area", "uploaded_by", "committed_by")
-        return scope_queryset(imports, user, area_field="fair__area").order_by("-uploaded_at", "-id")
 
     def upload_scope(self, user, pk):
         return vacancy_selectors.fair_get(user=user, pk=pk)
@@ -218,14 +211,8 @@ class FairSignInSpec(ImportSpec):
     def after_cancel_url(self, record) -> str:
         return reverse("employment:fair_detail", args=[record.fair_id])
 
-    check_export = staticmethod(check_person_export)
-    export_audit = staticmethod(audit_export)
-
     def area_of(self, record):
         return record.fair.area
-
-    def workbook_notes(self, report: dict) -> dict:
-        return dict.fromkeys(report.get("existing_rows", []), "已登记过这次签到和意向，本行不重复导入。")
 
     def template_workbook(self):
         workbook, _letters = template_workbook(

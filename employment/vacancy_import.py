@@ -8,21 +8,17 @@ validity is counted as already registered."""
 
 from dataclasses import dataclass, field
 
-from django import forms
-from django.urls import reverse
-
-from accounts.scoping import require_area, scope_areas, scope_for, scope_queryset
+from accounts.scoping import scope_queryset
 from brands.models import Area, Occupation, Organisation
 from core.credit_code import normalise_uscc
 from core.imports.cells import cell_text, cell_text_as_typed, compact, date_cell, is_blank
 from core.imports.reading import repeated_rows
 from core.imports.report import RowError
-from core.imports.spec import ImportSpec, columns_from
-from core.imports.views import ImportUploadForm
+from core.imports.spec import columns_from
 from core.imports.workbooks import drop_down, template_workbook
 from training.models import Enrolment
 
-from .services import RECORD_WORK
+from .area_imports import AreaImportSpec, AreaUploadForm
 from .vacancy_models import Vacancy, VacancyImport
 
 MAX_ROWS = 5_000
@@ -255,30 +251,15 @@ def plan_vacancies(sheet, *, organisations) -> VacancyPlan:
     return plan
 
 
-class VacancyUploadForm(ImportUploadForm):
-    area = forms.ModelChoiceField(
-        label="登记地区",
-        queryset=None,
-        empty_label="请选择县区",
-        help_text="导入的岗位记在该县区名下，由该县区维护。",
-        error_messages={"required": "请选择登记地区。", "invalid_choice": "请选择列表中的县区。"},
-    )
-    field_order = ["area", "file"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        if scope_for(user).sees_all_areas:
-            self.fields["area"].queryset = scope_areas(user)
-        else:
-            del self.fields["area"]
+class VacancyUploadForm(AreaUploadForm):
+    area_label = "登记地区"
+    area_help = "导入的岗位记在该县区名下，由该县区维护。"
 
 
-class VacancyImportSpec(ImportSpec):
+class VacancyImportSpec(AreaImportSpec):
     """An employer's sheet of vacancies, registered for one area."""
 
     model = VacancyImport
-    scope_field = "area"
-    scope_noun = "本县区"
     noun = "岗位表"
     title = "岗位导入"
     columns = columns_from(HEADER_SYNONYMS, WIDTHS)
@@ -294,6 +275,7 @@ class VacancyImportSpec(ImportSpec):
     permission_add = "employment.add_vacancy"
     permission_view = "employment.view_vacancy"
     upload_template = "employment/vacancy_import_upload.html"
+    existing_note = "系统中已登记过这个岗位，本行不重复导入。"
 
     check_row = staticmethod(check_row)
 
@@ -308,13 +290,6 @@ class VacancyImportSpec(ImportSpec):
 
     def counts(self, plan: VacancyPlan) -> dict:
         return {"created": len(plan.new)}
-
-    def sections(self, plan: VacancyPlan) -> dict:
-        return {"existing": len(plan.existing_rows), "existing_rows": plan.existing_rows}
-
-    def lock(self, area):
-        list(Area.objects.select_for_update(no_key=True).filter(pk=area.pk).only("pk"))
-        return area
 
     def write(self, plan, *, scope, record, user, options, progress) -> None:
         vacancies = []
@@ -331,37 +306,11 @@ class VacancyImportSpec(ImportSpec):
             vacancies.append(vacancy)
         Vacancy.objects.bulk_create(vacancies)
 
-    def record_counts(self, report) -> dict:
-        return {"existing_rows": report.extra.get("existing", 0)}
-
-    def check_scope(self, user, area) -> None:
-        require_area(user, area, action=RECORD_WORK)
-
-    def records_for(self, user):
-        imports = VacancyImport.objects.select_related("area", "uploaded_by", "committed_by")
-        return scope_queryset(imports, user).order_by("-uploaded_at", "-id")
-
-    def upload_options(self, user, scope, options):
-        return require_area(user, options.pop("area", None), action=RECORD_WORK), options
-
-    def upload_context(self, user, scope) -> dict:
-        county = scope_for(user)
-        return {"area": None if county.sees_all_areas else county.area}
-
-    def after_cancel_url(self, record) -> str:
-        return reverse("employment:vacancy_import_upload")
-
     def check_export(self, user) -> None:
         return None  # the sheet names employers and jobs, no person
 
     def export_audit(self, **kwargs) -> None:
         return None
-
-    def area_of(self, record):
-        return record.area
-
-    def workbook_notes(self, report: dict) -> dict:
-        return dict.fromkeys(report.get("existing_rows", []), "系统中已登记过这个岗位，本行不重复导入。")
 
     def template_workbook(self):
         workbook, letters = template_workbook(

@@ -14,7 +14,7 @@ from brands.selectors import brand_lines, reporting_areas
 from employment.models import EmploymentOutcome
 
 from . import schedule
-from .models import FollowUp, FollowUpImport
+from .models import FollowUp
 
 
 def outcomes_followed(*, user) -> QuerySet:
@@ -108,11 +108,6 @@ def worklist_items(rows, *, on: datetime.date | None = None) -> list[WorklistIte
         due = schedule.due_on(outcome.start_date, months)
         items.append(WorklistItem(outcome, months, due, due <= overdue_by, (on - due).days))
     return items
-
-
-def follow_up_import_list(*, user) -> QuerySet:
-    imports = FollowUpImport.objects.select_related("area", "uploaded_by", "committed_by")
-    return scope_queryset(imports, user).order_by("-uploaded_at", "-id")
 
 
 # --- figures --------------------------------------------------------------------------------------
