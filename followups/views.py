@@ -108,10 +108,7 @@ def outcome_follow_ups(request, pk: int):
                 user=user, outcome=outcome, entry=form.entry(), wage_case_amount=form.case_amount()
             )
         except (ValidationError, PermissionDenied) as error:
-            if isinstance(error, PermissionDenied):
-                form.add_error(None, str(error) or "您没有权限进行此操作。")
-            else:
-                add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             note = "，并已转为欠薪举报投诉案件" if follow_up.wage_case_id else ""
             messages.success(request, f"已登记{outcome.trainee.name}第 {follow_up.months} 个月的跟踪服务{note}。")
