@@ -7,6 +7,7 @@ area. Re-importing the same sheet adds nothing: a vacancy with the same employer
 validity is counted as already registered."""
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from accounts.scoping import scope_queryset
 from brands.models import Area, Occupation, Organisation
@@ -51,6 +52,13 @@ for value, label in Enrolment.Certificate.choices:
         inside = str(label).partition("（")[2].rstrip("）")
         CERTIFICATES.update(dict.fromkeys([str(label), inside, *inside.split("/")] if inside else [str(label)], value))
 CERTIFICATES = {compact(text): value for text, value in CERTIFICATES.items()}
+# The columns read as one of a list: field, {text (compacted): value}, the value of a blank cell, the list a
+# message offers.
+CHOICE_COLUMNS = (
+    ("certificate", CERTIFICATES, "", "不要求、五级、四级、三级、二级、一级、专项职业能力证书"),
+    ("kind", {compact(text): value for text, value in KINDS.items()}, "full_time", "、".join(KINDS)),
+    ("source", {compact(text): value for text, value in SOURCES.items()}, "employer", "、".join(SOURCES)),
+)
 INSTRUCTIONS = [
     "填写说明",
     "1. 每行填写一个招聘岗位；表头（第 1 行）请勿修改。",
@@ -76,25 +84,30 @@ class VacancyRow:
         return (compact(self.employer), compact(self.values.get("title", "")), self.values.get("valid_from"))
 
 
-def _whole(text: str, label: str, low: int, high: int, problems: list) -> int | None:
+def _whole(text: str, label: str, low: int, high: int, problem) -> int | None:
+    """The whole number in `text` between `low` and `high`; None, and `problem(message)`, otherwise."""
     if not text:
         return None
     try:
         number = int(float(text.replace(",", "")))
     except ValueError:
-        problems.append(f"{label}“{text}”不是数字。")
+        problem(f"{label}“{text}”不是数字。")
         return None
     if not low <= number <= high:
-        problems.append(f"{label} {number} 不合理，应在 {low}–{high} 之间。")
+        problem(f"{label} {number} 不合理，应在 {low}–{high} 之间。")
         return None
     return number
+
+
+def _error(row: VacancyRow, header: dict, name: str, message: str) -> None:
+    row.errors.append(RowError(row=row.row, column=header.get(name, HEADER_SYNONYMS[name][0]), message=message))
 
 
 def check_row(cells: dict, *, excel_row: int, header: dict, rules) -> VacancyRow:
     row = VacancyRow(row=excel_row)
 
     def error(name: str, message: str) -> None:
-        row.errors.append(RowError(row=excel_row, column=header.get(name, HEADER_SYNONYMS[name][0]), message=message))
+        _error(row, header, name, message)
 
     def text(name: str, limit: int) -> str:
         value = cell_text_as_typed(cells.get(name))
@@ -127,33 +140,17 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules) -> VacancyRow
         raw = cell_text(cells.get(name))
         if required and not raw:
             error(name, f"{HEADER_SYNONYMS[name][0]}未填写。")
-        problems: list = []
-        values[name] = _whole(raw, HEADER_SYNONYMS[name][0], low, high, problems)
-        for problem in problems:
-            error(name, problem)
+        values[name] = _whole(raw, HEADER_SYNONYMS[name][0], low, high, partial(error, name))
     for low, high, message in (
         ("wage_min", "wage_max", "月薪上限不能低于下限。"),
         ("age_min", "age_max", "最高年龄不能低于最低年龄。"),
     ):
         if values[low] is not None and values[high] is not None and values[high] < values[low]:
             error(high, message)
-    for name, choices, default in (
-        ("certificate", CERTIFICATES, ""),
-        ("kind", KINDS, "full_time"),
-        ("source", SOURCES, "employer"),
-    ):
+    for name, lookup, default, options in CHOICE_COLUMNS:
         raw = cell_text(cells.get(name))
-        lookup = choices if name == "certificate" else {compact(k): v for k, v in choices.items()}
         values[name] = lookup.get(compact(raw), None) if raw else default
         if values[name] is None:
-            options = "、".join(
-                k
-                for k in (
-                    choices
-                    if name != "certificate"
-                    else ["不要求", "五级", "四级", "三级", "二级", "一级", "专项职业能力证书"]
-                )
-            )
             error(name, f"{HEADER_SYNONYMS[name][0]}“{raw}”无法识别，请填：{options}。")
             values[name] = default
     for name in ("valid_from", "valid_to"):
@@ -200,40 +197,25 @@ def plan_vacancies(sheet, *, organisations) -> VacancyPlan:
         found = by_name.get(row.employer) or by_name.get(
             normalise_uscc(row.employer) if len(row.employer) == 18 else ""
         )
-        header = sheet.header
         if row.employer and not found:
-            row.errors.append(
-                RowError(
-                    row.row,
-                    header.get("employer", "用人单位"),
-                    f"“{row.employer}”不在单位名录中：请填写名录中的名称或统一社会信用代码，或先在单位名录登记该单位。",
-                )
+            _error(
+                row,
+                sheet.header,
+                "employer",
+                f"“{row.employer}”不在单位名录中：请填写名录中的名称或统一社会信用代码，或先在单位名录登记该单位。",
             )
         elif found and len(found) > 1:
-            row.errors.append(
-                RowError(
-                    row.row,
-                    header.get("employer", "用人单位"),
-                    f"单位名录中有不止一家“{row.employer}”：请改填统一社会信用代码。",
-                )
-            )
+            _error(row, sheet.header, "employer", f"单位名录中有不止一家“{row.employer}”：请改填统一社会信用代码。")
         occupation = occupations.get(compact(row.occupation))
         if row.occupation and occupation is None:
-            row.errors.append(
-                RowError(
-                    row.row,
-                    header.get("occupation", "职业（工种）"),
-                    f"工种“{row.occupation}”不在培训目录中，请核对名称。",
-                )
-            )
+            _error(row, sheet.header, "occupation", f"工种“{row.occupation}”不在培训目录中，请核对名称。")
         area = areas.get(compact(row.work_area)) if row.work_area else None
         if row.work_area and area is None:
-            row.errors.append(
-                RowError(
-                    row.row,
-                    header.get("work_area", "工作地区"),
-                    f"工作地区“{row.work_area}”无法识别：请填钦州市内的县区；市外岗位请填写市外输出目的地。",
-                )
+            _error(
+                row,
+                sheet.header,
+                "work_area",
+                f"工作地区“{row.work_area}”无法识别：请填钦州市内的县区；市外岗位请填写市外输出目的地。",
             )
         if not row.errors:
             plan.resolved[row.row] = (found[0], occupation, area)
