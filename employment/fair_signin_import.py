@@ -55,19 +55,23 @@ class SignInRow:
         return (self.identity.number if self.identity else None, compact(self.employer), compact(self.title))
 
 
+def _error(row: SignInRow, header: dict, name: str, message: str) -> None:
+    row.errors.append(RowError(row=row.row, column=header.get(name, HEADER_SYNONYMS[name][0]), message=message))
+
+
 def check_row(cells: dict, *, excel_row: int, header: dict, rules) -> SignInRow:
     row = SignInRow(row=excel_row)
     try:
         row.identity = parse_id_number(cells.get("id_number"))
     except IdNumberError as problem:
-        row.errors.append(RowError(excel_row, header.get("id_number", "身份证号码"), str(problem)))
+        _error(row, header, "id_number", str(problem))
     row.name = WHITESPACE.sub("", cell_text_as_typed(cells.get("name")))
     if not row.name:
-        row.errors.append(RowError(excel_row, header.get("name", "姓名"), "姓名未填写。"))
+        _error(row, header, "name", "姓名未填写。")
     row.employer = cell_text_as_typed(cells.get("employer"))[:100]
     row.title = cell_text_as_typed(cells.get("title"))[:100]
     if row.employer and not row.title:
-        row.errors.append(RowError(excel_row, header.get("title", "意向岗位"), "填写了意向单位，但没有意向岗位。"))
+        _error(row, header, "title", "填写了意向单位，但没有意向岗位。")
     return row
 
 
@@ -96,21 +100,9 @@ def plan_sign_in(sheet, *, fair: JobFair, user) -> SignInPlan:
         if row.identity is not None:
             person = found.get(row.identity.number)
             if person is None:
-                row.errors.append(
-                    RowError(
-                        row.row,
-                        header.get("id_number", "身份证号码"),
-                        "该身份证号码不是本县区已登记参训的学员，请核对。",
-                    )
-                )
+                _error(row, header, "id_number", "该身份证号码不是本县区已登记参训的学员，请核对。")
             elif row.name and row.name != person[1]:
-                row.errors.append(
-                    RowError(
-                        row.row,
-                        header.get("name", "姓名"),
-                        f"姓名与登记的“{person[1]}”不一致，请核对姓名或身份证号码。",
-                    )
-                )
+                _error(row, header, "name", f"姓名与登记的“{person[1]}”不一致，请核对姓名或身份证号码。")
             else:
                 row.trainee_id = person[0]
         if row.title:
@@ -118,21 +110,9 @@ def plan_sign_in(sheet, *, fair: JobFair, user) -> SignInPlan:
             if row.employer:
                 candidates = [c for c in candidates if c[1] == compact(row.employer)]
             if not candidates:
-                row.errors.append(
-                    RowError(
-                        row.row,
-                        header.get("title", "意向岗位"),
-                        f"本场招聘会没有“{row.title}”这个岗位，请核对岗位名称（及意向单位）。",
-                    )
-                )
+                _error(row, header, "title", f"本场招聘会没有“{row.title}”这个岗位，请核对岗位名称（及意向单位）。")
             elif len(candidates) > 1:
-                row.errors.append(
-                    RowError(
-                        row.row,
-                        header.get("employer", "意向单位"),
-                        f"本场招聘会有不止一个“{row.title}”岗位：请填写意向单位。",
-                    )
-                )
+                _error(row, header, "employer", f"本场招聘会有不止一个“{row.title}”岗位：请填写意向单位。")
             else:
                 row.vacancy_id = candidates[0][0]
     plan.duplicates = repeated_rows(sheet.rows, key=SignInRow.key)
