@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.scoping import scope_areas, scope_covers, scope_for
 from accounts.selectors import organisation_list
+from core.form_views import service_save
 from core.forms import add_service_errors, service_error_messages
 from core.identity import IdNumberError, parse_id_number
 from training.selectors import trainee_search
@@ -46,20 +47,21 @@ def _refer_several(request, *, choices, trainees, vacancies):
     """The refer-several form of a POST and the referrals it made; None when nothing was saved (the
     form then carries the errors, and a message says so)."""
     form = _refer_form(request.user, request.POST, choices=choices)
-    if form.is_valid():
-        try:
-            return form, vacancy_services.referrals_to_vacancies(
-                user=request.user,
-                trainees=trainees,
-                vacancies=vacancies,
-                referred_on=form.cleaned_data["referred_on"],
-                channel=form.cleaned_data["channel"],
-                area=form.cleaned_data.get("area"),
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error)
-    messages.error(request, "推荐没有保存：" + "；".join(e for errors in form.errors.values() for e in errors))
-    return form, None
+    made = service_save(
+        request,
+        form,
+        lambda data: vacancy_services.referrals_to_vacancies(
+            user=request.user,
+            trainees=trainees,
+            vacancies=vacancies,
+            referred_on=data["referred_on"],
+            channel=data["channel"],
+            area=data.get("area"),
+        ),
+    )
+    if made is None:
+        messages.error(request, "推荐没有保存：" + "；".join(e for errors in form.errors.values() for e in errors))
+    return form, made
 
 
 # --- the vacancy register -------------------------------------------------------------------------
@@ -96,16 +98,12 @@ def _vacancy_form(request, *, instance: Vacancy | None = None):
 @permission_required("employment.add_vacancy", raise_exception=True)
 def vacancy_create(request):
     form = _vacancy_form(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            vacancy = vacancy_services.vacancy_create(user=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"已登记岗位：{vacancy.employer.name} · {vacancy.title}。下方可查看匹配的学员并推荐。"
-            )
-            return redirect("employment:vacancy_detail", pk=vacancy.pk)
+    vacancy = service_save(request, form, lambda data: vacancy_services.vacancy_create(user=request.user, **data))
+    if vacancy is not None:
+        messages.success(
+            request, f"已登记岗位：{vacancy.employer.name} · {vacancy.title}。下方可查看匹配的学员并推荐。"
+        )
+        return redirect("employment:vacancy_detail", pk=vacancy.pk)
     return render(request, "employment/vacancy_form.html", {"form": form, "vacancy": None})
 
 
@@ -115,14 +113,11 @@ def vacancy_create(request):
 def vacancy_update(request, pk: int):
     vacancy = vacancy_selectors.vacancy_for_change(user=request.user, pk=pk)
     form = _vacancy_form(request, instance=vacancy)
-    if request.method == "POST" and form.is_valid():
-        try:
-            vacancy_services.vacancy_update(vacancy=vacancy, user=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "岗位信息已保存。")
-            return redirect("employment:vacancy_detail", pk=vacancy.pk)
+    if service_save(
+        request, form, lambda data: vacancy_services.vacancy_update(vacancy=vacancy, user=request.user, **data)
+    ):
+        messages.success(request, "岗位信息已保存。")
+        return redirect("employment:vacancy_detail", pk=vacancy.pk)
     return render(request, "employment/vacancy_form.html", {"form": form, "vacancy": vacancy})
 
 
@@ -262,14 +257,10 @@ def fair_create(request):
         organisations=organisation_list(user=user),
         areas=_areas(user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            fair = vacancy_services.fair_create(user=user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"已登记招聘会：{fair.title}。可在本页登记签到和达成意向。")
-            return redirect("employment:fair_detail", pk=fair.pk)
+    fair = service_save(request, form, lambda data: vacancy_services.fair_create(user=user, **data))
+    if fair is not None:
+        messages.success(request, f"已登记招聘会：{fair.title}。可在本页登记签到和达成意向。")
+        return redirect("employment:fair_detail", pk=fair.pk)
     return render(request, "employment/fair_form.html", {"form": form})
 
 
