@@ -253,9 +253,7 @@ def labour_export_list(*, user) -> QuerySet:
 
 
 def labour_export_get(*, user, pk: int) -> LabourExport:
-    return get_object_or_404(
-        scope_queryset(LabourExport.objects.select_related("agency", "area", "employer"), user), pk=pk
-    )
+    return get_object_or_404(labour_export_list(user=user), pk=pk)
 
 
 def labour_export_members(*, export: LabourExport) -> QuerySet:
@@ -272,7 +270,7 @@ def wage_case_list(*, user) -> QuerySet:
 
 
 def wage_case_get(*, user, pk: int) -> WageCase:
-    return get_object_or_404(scope_queryset(WageCase.objects.select_related("area", "employer"), user), pk=pk)
+    return get_object_or_404(wage_case_list(user=user), pk=pk)
 
 
 def wage_case_rates_by_area(*, user) -> list[dict]:
