@@ -85,6 +85,14 @@ def _yes_no(row, header, cells, name) -> bool | None:
     return None
 
 
+def _choice(row, header, cells, name, values: dict, hint: str) -> str:
+    """The value the cell names in `values` (by its text, compacted); "" for a blank cell or an unknown text."""
+    text = compact(cell_text(cells.get(name)))
+    if text and text not in values:
+        _error(row, header, name, f"{LABELS[name]}“{text}”无法识别，请{hint}。")
+    return values.get(text, "")
+
+
 def check_row(cells: dict, *, excel_row: int, header: dict, rules=None) -> FollowUpRow:
     """The row's own cells, without the database."""
     row = FollowUpRow(row=excel_row)
@@ -104,18 +112,8 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules=None) -> Follo
     reached = _yes_no(row, header, cells, "reached")
     if reached is None and not any(e.column == header.get("reached", "是否联系上本人") for e in row.errors):
         _error(row, header, "reached", "请填写是否联系上本人（是或否）。")
-    employment = ""
-    text = compact(cell_text(cells.get("employment")))
-    if text and text not in EMPLOYMENT:
-        _error(row, header, "employment", f"在岗情况“{text}”无法识别，请填：原单位在岗、已换单位在岗或未就业。")
-    elif text:
-        employment = EMPLOYMENT[text]
-    band = ""
-    text = compact(cell_text(cells.get("wage_band")))
-    if text and text not in WAGE_BANDS:
-        _error(row, header, "wage_band", f"月工资“{text}”无法识别，请从下拉列表选择。")
-    elif text:
-        band = WAGE_BANDS[text]
+    employment = _choice(row, header, cells, "employment", EMPLOYMENT, "填：原单位在岗、已换单位在岗或未就业")
+    band = _choice(row, header, cells, "wage_band", WAGE_BANDS, "从下拉列表选择")
     contract = _yes_no(row, header, cells, "contract_signed")
     insurance = _yes_no(row, header, cells, "social_insurance")
     problems = cell_text(cells.get("problems")).strip()

@@ -172,11 +172,8 @@ def follow_up_summary(*, area: Area | None = None, on: datetime.date | None = No
     )
 
     def added(selected) -> dict:
-        counts = _no_counts()
-        for row in selected:
-            for key in counts:
-                counts[key] += row[key]
-        return _rates(counts)
+        selected = list(selected)
+        return _rates({key: sum(row[key] for row in selected) for key in ("done", *RATE_COUNTS)})
 
     areas = [a for a in (reporting_areas() if areas is None else areas) if area is None or a.pk == area.pk]
     return {
@@ -201,7 +198,3 @@ def follow_up_summary(*, area: Area | None = None, on: datetime.date | None = No
             for a in areas
         ],
     }
-
-
-def _no_counts() -> dict:
-    return dict.fromkeys(["done", *RATE_COUNTS], 0)
