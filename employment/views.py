@@ -363,25 +363,12 @@ def labour_export_detail(request, pk: int):
 
 
 def _closure_rates(user) -> tuple[list[dict], dict | None]:
-    """Per-area rows with the percentages the page draws, and the total over the rows."""
-    rows = [
-        {**row, "open": row["total"] - row["closed"], "percent": row["rate"] * 100 if row["total"] else 0}
-        for row in selectors.wage_case_rates_by_area(user=user)
-    ]
+    """Per-area rows and, with two areas or more, their total."""
+    rows = selectors.wage_case_rates_by_area(user=user)
     if len(rows) < 2:
         return rows, None
-    total = sum(row["total"] for row in rows)
-    closed = sum(row["closed"] for row in rows)
-    rate = closed / total if total else None
-    return rows, {
-        "area": "合计",
-        "total": total,
-        "closed": closed,
-        "open": total - closed,
-        "rate": rate,
-        "percent": rate * 100 if rate is not None else 0,
-        "meets_target": rate is not None and rate >= selectors.WAGE_CASE_CLOSURE_TARGET,
-    }
+    total, closed = sum(row["total"] for row in rows), sum(row["closed"] for row in rows)
+    return rows, selectors.closure_row("合计", total=total, closed=closed)
 
 
 @require_safe
