@@ -40,13 +40,16 @@ class AreaUploadForm(ImportUploadForm):
 
 class AreaRecordsSpec(ImportSpec):
     """An import whose records lie in one area (`area_field`: the record's path to it) and that counts the rows
-    already recorded (`existing_rows`, with `existing_note` in the error workbook); the people in its file
-    make the error workbook an export of personal data."""
+    it writes (`plan.new`, by default) and those already recorded (`existing_rows`, with `existing_note` in
+    the error workbook); the people in its file make the error workbook an export of personal data."""
 
     area_field = "area"
     existing_note: str
     check_export = staticmethod(check_person_export)
     export_audit = staticmethod(audit_export)
+
+    def counts(self, plan) -> dict:
+        return {"created": len(plan.new)}
 
     def sections(self, plan) -> dict:
         return {"existing": len(plan.existing_rows), "existing_rows": plan.existing_rows}

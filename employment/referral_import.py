@@ -410,9 +410,6 @@ class ReferralImportSpec(AreaImportSpec):
             locked=locked_months(user, scope),
         )
 
-    def counts(self, plan: ReferralPlan) -> dict:
-        return {"created": len(plan.new)}
-
     def sections(self, plan: ReferralPlan) -> dict:
         return super().sections(plan) | {
             "trainees": len({row.trainee_id for row in plan.new}),

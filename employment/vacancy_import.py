@@ -270,9 +270,6 @@ class VacancyImportSpec(AreaImportSpec):
             organisations = scope_queryset(organisations, user)
         return plan_vacancies(sheet, organisations=organisations)
 
-    def counts(self, plan: VacancyPlan) -> dict:
-        return {"created": len(plan.new)}
-
     def write(self, plan, *, scope, record, user, options, progress) -> None:
         vacancies = []
         for row in plan.new:
