@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.scoping import scope_areas, scope_covers, scope_for
 from accounts.selectors import organisation_list
 from core.form_views import service_save
-from core.forms import add_service_errors, service_error_messages
+from core.forms import service_error_messages
 from core.identity import IdNumberError, parse_id_number
 from training.selectors import trainee_search
 
@@ -309,16 +309,15 @@ def intention_create(request, pk: int):
             trainee = trainee_search(user=user, query=number).first()
             if trainee is None:
                 form.add_error("id_number", "该身份证号码不是本县区已登记参训的学员，请核对。")
-        if trainee is not None:
-            try:
-                vacancy_services.intention_create(
-                    user=user, fair=fair, trainee=trainee, vacancy=form.cleaned_data["vacancy"]
-                )
-            except (ValidationError, PermissionDenied) as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, f"已登记{trainee.name}的达成意向：{form.cleaned_data['vacancy'].title}。")
-                return redirect(reverse("employment:fair_detail", args=[fair.pk]) + "#intentions")
+        if trainee is not None and service_save(
+            request,
+            form,
+            lambda data: vacancy_services.intention_create(
+                user=user, fair=fair, trainee=trainee, vacancy=data["vacancy"]
+            ),
+        ):
+            messages.success(request, f"已登记{trainee.name}的达成意向：{form.cleaned_data['vacancy'].title}。")
+            return redirect(reverse("employment:fair_detail", args=[fair.pk]) + "#intentions")
     messages.error(request, "达成意向没有保存：请按红字提示修改。")
     return _fair_page(request, fair, intention_form=form)
 
