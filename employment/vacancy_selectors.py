@@ -98,13 +98,9 @@ def matches_for_person(*, trainee: Trainee, on: datetime.date | None = None, lim
         .values_list("pk", "score")[:limit]
     )
     found = _vacancies().in_bulk([pk for pk, _ in ranked])
-    vacancies = []
     for pk, points in ranked:
-        vacancy = found[pk]
-        vacancy.score = points
-        vacancy.match = score(profile, vacancy)
-        vacancies.append(vacancy)
-    return vacancies
+        found[pk].score, found[pk].match = points, score(profile, found[pk])
+    return [found[pk] for pk, _ in ranked]
 
 
 def candidates_for_vacancy(*, user, vacancy: Vacancy, on: datetime.date | None = None) -> QuerySet:
