@@ -9,9 +9,14 @@ from accounts.audit import audit_export, check_person_export
 from accounts.scoping import require_area, scope_areas, scope_for, scope_queryset
 from brands.models import Area
 from core.imports.spec import ImportSpec
-from core.imports.views import ImportUploadForm
+from core.imports.views import ImportUploadForm, import_urls
 
 from .services import RECORD_WORK
+
+
+def import_pages(spec, *, template: str, upload: str, records: str) -> list:
+    """The pipeline's URL patterns of `spec`, each record's pages under its list's path (`records`<pk>/)."""
+    return import_urls(spec, template=template, upload=upload, records=records, record=f"{records}<int:pk>/")
 
 
 class AreaUploadForm(ImportUploadForm):
