@@ -109,22 +109,20 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules) -> VacancyRow
     def error(name: str, message: str) -> None:
         _error(row, header, name, message)
 
-    def text(name: str, limit: int) -> str:
+    def text(name: str, limit: int, *, required: bool = False) -> str:
         value = cell_text_as_typed(cells.get(name))
+        if required and not value:
+            error(name, f"{HEADER_SYNONYMS[name][0]}未填写。")
         if len(value) > limit:
             error(name, f"{HEADER_SYNONYMS[name][0]}过长（{len(value)} 个字），最多 {limit} 个字。")
         return value[:limit]
 
-    row.employer = text("employer", 100)
-    if not row.employer:
-        error("employer", "用人单位未填写。")
+    row.employer = text("employer", 100, required=True)
     row.occupation = cell_text(cells.get("occupation"))
     if not row.occupation:
         error("occupation", "职业（工种）未填写。")
     values = row.values
-    values["title"] = text("title", 100)
-    if not values["title"]:
-        error("title", "岗位名称未填写。")
+    values["title"] = text("title", 100, required=True)
     row.work_area = cell_text(cells.get("work_area"))
     values["address"] = text("address", 200)
     values["destination"] = text("destination", 100)
