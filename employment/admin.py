@@ -71,8 +71,7 @@ class WageCaseResource(SafeExportResource):
         )
 
 
-@admin.register(JobReferral)
-class JobReferralAdmin(
+class TraineeRecordAdmin(
     ServiceWritesAdminMixin,
     KeepsSummaryRowsOnDeleteMixin,
     AreaScopedAdminMixin,
@@ -80,15 +79,22 @@ class JobReferralAdmin(
     ExportMixin,
     admin.ModelAdmin,
 ):
+    """A record of a trainee's (a referral, an outcome): written through the services, exported with the ID
+    number masked, the summary rows kept when records are deleted."""
+
+    list_select_related = ("trainee", "employer", "area")
+    search_help_text = ID_SEARCH_HELP
+    readonly_fields = ("created_by", "created_at")
+
+
+@admin.register(JobReferral)
+class JobReferralAdmin(TraineeRecordAdmin):
     resource_classes = [JobReferralResource]
     list_display = ("trainee", "employer_label", "position", "referred_on", "channel", "result", "area")
     list_filter = ("channel", "result", "area")
-    list_select_related = ("trainee", "employer", "area")
     raw_id_fields = ("trainee", "employer")
     search_fields = ("trainee__name", "employer_name", "employer__name", "position")
-    search_help_text = ID_SEARCH_HELP
     date_hierarchy = "referred_on"
-    readonly_fields = ("created_by", "created_at")
     add_service = staticmethod(services.referral_create)
     add_fields = (
         "trainee",
@@ -117,23 +123,14 @@ class JobReferralAdmin(
 
 
 @admin.register(EmploymentOutcome)
-class EmploymentOutcomeAdmin(
-    ServiceWritesAdminMixin,
-    KeepsSummaryRowsOnDeleteMixin,
-    AreaScopedAdminMixin,
-    PersonalDataExportMixin,
-    ExportMixin,
-    admin.ModelAdmin,
-):
+class EmploymentOutcomeAdmin(TraineeRecordAdmin):
     resource_classes = [EmploymentOutcomeResource]
     list_display = ("trainee", "kind", "start_date", "description", "area")
     list_filter = ("kind", "area", "contract_signed", "social_insurance")
-    list_select_related = ("trainee", "employer", "area")
     raw_id_fields = ("trainee", "employer", "labour_export")
     search_fields = ("trainee__name", "employer_name", "business_name")
-    search_help_text = ID_SEARCH_HELP
     date_hierarchy = "start_date"
-    readonly_fields = ("created_by", "created_at", "counted_batch")
+    readonly_fields = (*TraineeRecordAdmin.readonly_fields, "counted_batch")
     add_service = staticmethod(services.outcome_create)
     add_fields = (
         "trainee",
@@ -209,11 +206,15 @@ class WageCaseAdmin(ServiceWritesAdminMixin, AreaScopedAdminMixin, ExportMixin, 
         )
 
 
-@admin.register(ReferralImport)
-class ReferralImportAdmin(AreaScopedAdminMixin, ImportRecordAdmin):
+class AreaImportAdmin(AreaScopedAdminMixin, ImportRecordAdmin):
+    """The uploads of an import recorded for an area (area_imports.AreaImportSpec)."""
+
     list_display = ("file_name", "area", "uploaded_by", "uploaded_at", "status")
     list_filter = ("status", "area")
     list_select_related = ("area", "uploaded_by")
+
+
+admin.site.register(ReferralImport, AreaImportAdmin)
 
 
 # --- the vacancy register and job fairs (issue 18): read-only here, written on their pages ----------

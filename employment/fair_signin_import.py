@@ -8,18 +8,18 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from accounts.audit import audit_export, check_person_export
-from accounts.scoping import require_area, scope_queryset, trainees_visible
+from accounts.scoping import require_area, trainees_visible
 from core.identity import IdNumber, IdNumberError, parse_id_number
 from core.imports.cells import WHITESPACE, cell_text_as_typed, compact
 from core.imports.reading import repeated_rows
 from core.imports.report import RowError
-from core.imports.spec import ImportSpec, columns_from
+from core.imports.spec import columns_from
 from core.imports.views import ImportUploadForm
 from core.imports.workbooks import template_workbook
 from training.models import Trainee
 
 from . import vacancy_selectors
+from .area_imports import AreaRecordsSpec
 from .services import RECORD_WORK
 from .vacancy_models import FairAttendance, FairIntention, FairSignInImport, JobFair
 
@@ -55,19 +55,23 @@ class SignInRow:
         return (self.identity.number if self.identity else None, compact(self.employer), compact(self.title))
 
 
+def _error(row: SignInRow, header: dict, name: str, message: str) -> None:
+    row.errors.append(RowError(row=row.row, column=header.get(name, HEADER_SYNONYMS[name][0]), message=message))
+
+
 def check_row(cells: dict, *, excel_row: int, header: dict, rules) -> SignInRow:
     row = SignInRow(row=excel_row)
     try:
         row.identity = parse_id_number(cells.get("id_number"))
     except IdNumberError as problem:
-        row.errors.append(RowError(excel_row, header.get("id_number", "身份证号码"), str(problem)))
+        _error(row, header, "id_number", str(problem))
     row.name = WHITESPACE.sub("", cell_text_as_typed(cells.get("name")))
     if not row.name:
-        row.errors.append(RowError(excel_row, header.get("name", "姓名"), "姓名未填写。"))
+        _error(row, header, "name", "姓名未填写。")
     row.employer = cell_text_as_typed(cells.get("employer"))[:100]
     row.title = cell_text_as_typed(cells.get("title"))[:100]
     if row.employer and not row.title:
-        row.errors.append(RowError(excel_row, header.get("title", "意向岗位"), "填写了意向单位，但没有意向岗位。"))
+        _error(row, header, "title", "填写了意向单位，但没有意向岗位。")
     return row
 
 
@@ -96,21 +100,9 @@ def plan_sign_in(sheet, *, fair: JobFair, user) -> SignInPlan:
         if row.identity is not None:
             person = found.get(row.identity.number)
             if person is None:
-                row.errors.append(
-                    RowError(
-                        row.row,
-                        header.get("id_number", "身份证号码"),
-                        "该身份证号码不是本县区已登记参训的学员，请核对。",
-                    )
-                )
+                _error(row, header, "id_number", "该身份证号码不是本县区已登记参训的学员，请核对。")
             elif row.name and row.name != person[1]:
-                row.errors.append(
-                    RowError(
-                        row.row,
-                        header.get("name", "姓名"),
-                        f"姓名与登记的“{person[1]}”不一致，请核对姓名或身份证号码。",
-                    )
-                )
+                _error(row, header, "name", f"姓名与登记的“{person[1]}”不一致，请核对姓名或身份证号码。")
             else:
                 row.trainee_id = person[0]
         if row.title:
@@ -118,21 +110,9 @@ def plan_sign_in(sheet, *, fair: JobFair, user) -> SignInPlan:
             if row.employer:
                 candidates = [c for c in candidates if c[1] == compact(row.employer)]
             if not candidates:
-                row.errors.append(
-                    RowError(
-                        row.row,
-                        header.get("title", "意向岗位"),
-                        f"本场招聘会没有“{row.title}”这个岗位，请核对岗位名称（及意向单位）。",
-                    )
-                )
+                _error(row, header, "title", f"本场招聘会没有“{row.title}”这个岗位，请核对岗位名称（及意向单位）。")
             elif len(candidates) > 1:
-                row.errors.append(
-                    RowError(
-                        row.row,
-                        header.get("employer", "意向单位"),
-                        f"本场招聘会有不止一个“{row.title}”岗位：请填写意向单位。",
-                    )
-                )
+                _error(row, header, "employer", f"本场招聘会有不止一个“{row.title}”岗位：请填写意向单位。")
             else:
                 row.vacancy_id = candidates[0][0]
     plan.duplicates = repeated_rows(sheet.rows, key=SignInRow.key)
@@ -154,7 +134,7 @@ def plan_sign_in(sheet, *, fair: JobFair, user) -> SignInPlan:
     return plan
 
 
-class FairSignInSpec(ImportSpec):
+class FairSignInSpec(AreaRecordsSpec):
     model = FairSignInImport
     scope_field = "fair"
     scope_noun = "本场招聘会"
@@ -173,6 +153,8 @@ class FairSignInSpec(ImportSpec):
     permission_add = "employment.add_fairattendance"
     permission_view = "employment.view_fairattendance"
     upload_template = "employment/fair_signin_upload.html"
+    area_field = "fair__area"
+    existing_note = "已登记过这次签到和意向，本行不重复导入。"
 
     check_row = staticmethod(check_row)
 
@@ -186,9 +168,7 @@ class FairSignInSpec(ImportSpec):
         return {
             "attendance": len(plan.new_attendance),
             "intentions": len(plan.new_intentions),
-            "existing": len(plan.existing_rows),
-            "existing_rows": plan.existing_rows,
-        }
+        } | super().sections(plan)
 
     def lock(self, fair):
         return JobFair.objects.select_for_update().get(pk=fair.pk)
@@ -199,15 +179,8 @@ class FairSignInSpec(ImportSpec):
             [FairIntention(fair=scope, trainee_id=t, vacancy_id=v) for t, v in plan.new_intentions]
         )
 
-    def record_counts(self, report) -> dict:
-        return {"existing_rows": report.extra.get("existing", 0)}
-
     def check_scope(self, user, fair) -> None:
         require_area(user, fair.area, action=RECORD_WORK)
-
-    def records_for(self, user):
-        imports = FairSignInImport.objects.select_related("fair__area", "uploaded_by", "committed_by")
-        return scope_queryset(imports, user, area_field="fair__area").order_by("-uploaded_at", "-id")
 
     def upload_scope(self, user, pk):
         return vacancy_selectors.fair_get(user=user, pk=pk)
@@ -218,14 +191,8 @@ class FairSignInSpec(ImportSpec):
     def after_cancel_url(self, record) -> str:
         return reverse("employment:fair_detail", args=[record.fair_id])
 
-    check_export = staticmethod(check_person_export)
-    export_audit = staticmethod(audit_export)
-
     def area_of(self, record):
         return record.fair.area
-
-    def workbook_notes(self, report: dict) -> dict:
-        return dict.fromkeys(report.get("existing_rows", []), "已登记过这次签到和意向，本行不重复导入。")
 
     def template_workbook(self):
         workbook, _letters = template_workbook(

@@ -14,6 +14,22 @@ from .models import EmploymentOutcome, JobReferral, WageCase
 EMPLOYER_BOTH = "已从单位名录中选择了单位，请清空这一栏（二选一）。"
 
 
+def form_helper() -> FormHelper:
+    """Crispy fields only: the page's template holds the <form> tag and the CSRF token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+def set_areas(form: forms.Form, areas: QuerySet | None) -> None:
+    """The `area` field offers `areas` to a city user; a county user (None) records for their own area: no field."""
+    if areas is None:
+        del form.fields["area"]
+    else:
+        form.fields["area"].queryset = areas
+
+
 def organisation_label(show_area: bool):
     if show_area:
         return lambda organisation: f"{organisation.name}（{organisation.area}）"
@@ -49,10 +65,7 @@ class RecordForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.today = today
-        if areas is None:
-            del self.fields["area"]
-        else:
-            self.fields["area"].queryset = areas
+        set_areas(self, areas)
         employer = self.fields["employer"]
         employer.label = self.employer_label
         employer.queryset = organisations
@@ -60,9 +73,7 @@ class RecordForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = past_date_input(today)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
 
     def area_row(self) -> list:
         return ["area"] if "area" in self.fields else []
@@ -272,9 +283,7 @@ class WageCaseProgressForm(forms.Form):
             self.fields["status"].widget = forms.HiddenInput()
         self.fields["closed_on"].widget = past_date_input(today)
         self.initial.setdefault("closed_on", today)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.helper = form_helper()
         self.helper.layout = Layout("status", Div("closed_on", "resolution", css_class="js-closing-fields"))
 
     def clean(self):

@@ -115,31 +115,24 @@ def _age_fits(age: int | None, low: int | None, high: int | None) -> bool:
     return (low is None or age >= low) and (high is None or age <= high)
 
 
+def _points(*cases: tuple[Q, str]) -> Case:
+    """The weight of the criterion of the first of `cases` (condition, criterion) that holds, else 0."""
+    whens = (When(condition, then=Value(WEIGHTS[criterion])) for condition, criterion in cases)
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
 def vacancy_score_for(profile: Profile) -> Case:
     """`score` of each Vacancy row for one person, as a database expression (to rank in SQL)."""
     age = profile.age
-
-    def points(condition: Q, weight: str):
-        return Case(When(condition, then=Value(WEIGHTS[weight])), default=Value(0), output_field=IntegerField())
-
     age_ok = Q(age_min__isnull=True, age_max__isnull=True)
     if age is not None:
         age_ok = (Q(age_min__isnull=True) | Q(age_min__lte=age)) & (Q(age_max__isnull=True) | Q(age_max__gte=age))
-    brand = Case(
-        When(occupation_id__in=profile.occupation_ids or [0], then=Value(WEIGHTS[OCCUPATION])),
-        When(occupation__brand_id__in=profile.brand_ids or [0], then=Value(WEIGHTS[BRAND])),
-        default=Value(0),
-        output_field=IntegerField(),
+    brand = _points(
+        (Q(occupation_id__in=profile.occupation_ids or [0]), OCCUPATION),
+        (Q(occupation__brand_id__in=profile.brand_ids or [0]), BRAND),
     )
-    certificate = Case(
-        When(
-            Q(certificate="") | Q(certificate__in=_codes_up_to(profile.certificate_rank)),
-            then=Value(WEIGHTS[CERTIFICATE]),
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return brand + certificate + points(Q(work_area_id__in=profile.area_ids or [0]), AREA) + points(age_ok, AGE)
+    certificate = _points((Q(certificate="") | Q(certificate__in=_codes_up_to(profile.certificate_rank)), CERTIFICATE))
+    return brand + certificate + _points((Q(work_area_id__in=profile.area_ids or [0]), AREA)) + _points((age_ok, AGE))
 
 
 def _codes_up_to(rank: int) -> list[str]:
@@ -157,27 +150,18 @@ def person_score_for(vacancy, *, on: datetime.date):
     brand or area (the hashed EXISTS of the first version: hundreds of thousands of rows at a million)."""
     required = CERTIFICATE_RANK.get(vacancy.certificate, 0)
     holds = [code for code, rank in CERTIFICATE_RANK.items() if rank >= required]
-
-    def best(when: When) -> Max:
-        return Max(Case(when, default=Value(0), output_field=IntegerField()))
-
-    occupation = Max(
-        Case(
-            When(batch__occupation_id=vacancy.occupation_id, then=Value(WEIGHTS[OCCUPATION])),
-            # The brand's occupations (a handful, hashed once), not a join to each batch's occupation.
-            When(
-                batch__occupation_id__in=Occupation.objects.filter(brand_id=vacancy.occupation.brand_id).values("pk"),
-                then=Value(WEIGHTS[BRAND]),
-            ),
-            default=Value(0),
-            output_field=IntegerField(),
+    # The brand's occupations (a handful, hashed once), not a join to each batch's occupation.
+    brand_occupations = Occupation.objects.filter(brand_id=vacancy.occupation.brand_id).values("pk")
+    points = Max(
+        _points(
+            (Q(batch__occupation_id=vacancy.occupation_id), OCCUPATION),
+            (Q(batch__occupation_id__in=brand_occupations), BRAND),
         )
     )
-    points = occupation
     if required:
-        points = points + best(When(certificate__in=holds, then=Value(WEIGHTS[CERTIFICATE])))
+        points = points + Max(_points((Q(certificate__in=holds), CERTIFICATE)))
     if vacancy.work_area_id:
-        points = points + best(When(batch__area_id=vacancy.work_area_id, then=Value(WEIGHTS[AREA])))
+        points = points + Max(_points((Q(batch__area_id=vacancy.work_area_id), AREA)))
     training = Subquery(
         Enrolment.objects.filter(trainee_id=OuterRef("pk"), completed=True)
         .order_by()
@@ -191,11 +175,7 @@ def person_score_for(vacancy, *, on: datetime.date):
         age &= Q(birth_date__lte=_years_before(on, vacancy.age_min))
     if vacancy.age_max:  # not yet age_max + 1
         age &= Q(birth_date__gt=_years_before(on, vacancy.age_max + 1))
-    age_points = (
-        Case(When(age, then=Value(WEIGHTS[AGE])), default=Value(0), output_field=IntegerField())
-        if age
-        else Value(WEIGHTS[AGE])
-    )
+    age_points = _points((age, AGE)) if age else Value(WEIGHTS[AGE])
     certificate = Value(0 if required else WEIGHTS[CERTIFICATE])  # no requirement: everyone meets it
     return Coalesce(training, Value(0)) + certificate + age_points
 

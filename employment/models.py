@@ -11,11 +11,9 @@ from core.imports.models import ImportRecord
 from training.models import Tally, Trainee, TrainingBatch
 
 
-class EmployerRecord(models.Model):
-    """A record a clerk enters (who, when) that names an employer, from the organisation directory
-    (`employer`) or as typed text (`employer_name`)."""
-
-    created_by = models.ForeignKey(
+def created_by_field() -> models.ForeignKey:
+    """Who entered a record (the record stays when their account goes)."""
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),
         null=True,
@@ -23,6 +21,13 @@ class EmployerRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+
+class EmployerRecord(models.Model):
+    """A record a clerk enters (who, when) that names an employer, from the organisation directory
+    (`employer`) or as typed text (`employer_name`)."""
+
+    created_by = created_by_field()
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:

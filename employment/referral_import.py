@@ -9,38 +9,26 @@ import datetime
 import unicodedata
 from dataclasses import dataclass, field
 
-from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from accounts.audit import audit_export, check_person_export
-from accounts.scoping import (
-    first_of_month,
-    locked_months,
-    month_locked_message,
-    require_area,
-    scope_areas,
-    scope_for,
-    scope_queryset,
-)
+from accounts.scoping import first_of_month, locked_months, month_locked_message, scope_for, scope_queryset
 from brands.models import Area, Organisation
 from core.db import chunks
 from core.identity import IdNumber, IdNumberError, parse_id_number
 from core.imports.cells import WHITESPACE, cell_text_as_typed, compact, date_cell, is_blank, normalise_header
 from core.imports.reading import Sheet, repeated_rows
-from core.imports.report import ImportReport, RowError
-from core.imports.spec import ImportSpec, columns_from
-from core.imports.views import ImportUploadForm
+from core.imports.report import RowError
+from core.imports.spec import columns_from
 from core.imports.workbooks import drop_down, template_workbook
 from core.masking import mask_id_number
 from training.models import Enrolment, Trainee
 
 from . import tallies
+from .area_imports import AreaImportSpec, AreaUploadForm
 from .models import JobReferral, ReferralImport
 from .referral_keys import ReferralKey, ReferralKeyError, referral_key_read
-from .services import RECORD_WORK
 
 MAX_ROWS = 10_000
 CHUNK = 500
@@ -365,30 +353,15 @@ def add_referral_inputs(sheet, *, letters: dict[str, str], first: int, last: int
         sheet[f"{letters['推荐日期']}{row}"].number_format = "yyyy-mm-dd"
 
 
-class ReferralUploadForm(ImportUploadForm):
-    area = forms.ModelChoiceField(
-        label="推荐地区",
-        queryset=None,
-        empty_label="请选择县区",
-        help_text="导入的推荐记在该县区名下。",
-        error_messages={"required": "请选择推荐地区。", "invalid_choice": "请选择列表中的县区。"},
-    )
-    field_order = ["area", "file"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        if scope_for(user).sees_all_areas:
-            self.fields["area"].queryset = scope_areas(user)
-        else:
-            del self.fields["area"]  # a county clerk records referrals for their own area
+class ReferralUploadForm(AreaUploadForm):
+    area_label = "推荐地区"
+    area_help = "导入的推荐记在该县区名下。"
 
 
-class ReferralImportSpec(ImportSpec):
+class ReferralImportSpec(AreaImportSpec):
     """A sheet of job referrals, recorded for one area."""
 
     model = ReferralImport
-    scope_field = "area"
-    scope_noun = "本县区"
     noun = "推荐表"
     title = "岗位推荐导入"
     columns = columns_from(HEADER_SYNONYMS, COLUMN_WIDTHS)
@@ -407,6 +380,7 @@ class ReferralImportSpec(ImportSpec):
     upload_template = "employment/referral_import_upload.html"
     detail_template = "employment/referral_import_detail.html"
     list_template = "employment/referral_import_list.html"
+    existing_note = "系统中已登记过这次推荐，本行不重复导入。"
 
     def rules(self, area) -> datetime.date:
         return timezone.localdate()
@@ -436,13 +410,8 @@ class ReferralImportSpec(ImportSpec):
             locked=locked_months(user, scope),
         )
 
-    def counts(self, plan: ReferralPlan) -> dict:
-        return {"created": len(plan.new)}
-
     def sections(self, plan: ReferralPlan) -> dict:
-        return {
-            "existing": len(plan.existing_rows),
-            "existing_rows": plan.existing_rows,
+        return super().sections(plan) | {
             "trainees": len({row.trainee_id for row in plan.new}),
             "unfilled_rows": plan.unfilled_rows,
             "referrals": [
@@ -461,46 +430,8 @@ class ReferralImportSpec(ImportSpec):
             ],
         }
 
-    def lock(self, area):
-        # FOR NO KEY UPDATE: two imports for one area run one after the other and the second finds the
-        # first one's referrals, while other records may still be created for the area.
-        list(Area.objects.select_for_update(no_key=True).filter(pk=area.pk).only("pk"))
-        return area
-
     def write(self, plan, *, scope, record, user, options, progress) -> None:
         _write(plan, area=scope, user=user)
-
-    def record_counts(self, report: ImportReport) -> dict:
-        return {"existing_rows": report.extra.get("existing", 0)}
-
-    # --- policy and pages ---
-
-    def check_scope(self, user, area) -> None:
-        require_area(user, area, action=RECORD_WORK)
-
-    def records_for(self, user):
-        imports = ReferralImport.objects.select_related("area", "uploaded_by", "committed_by")
-        return scope_queryset(imports, user).order_by("-uploaded_at", "-id")
-
-    def upload_options(self, user, scope, options):
-        """The area is the clerk's own, or the one a city user names in the form."""
-        return require_area(user, options.pop("area", None), action=RECORD_WORK), options
-
-    def upload_context(self, user, scope) -> dict:
-        county = scope_for(user)
-        return {"area": None if county.sees_all_areas else county.area}
-
-    def after_cancel_url(self, record) -> str:
-        return reverse("employment:referral_import_upload")
-
-    check_export = staticmethod(check_person_export)
-    export_audit = staticmethod(audit_export)
-
-    def area_of(self, record):
-        return record.area
-
-    def workbook_notes(self, report: dict) -> dict:
-        return dict.fromkeys(report.get("existing_rows", []), "系统中已登记过这次推荐，本行不重复导入。")
 
     def template_workbook(self):
         """The referral sheet: ID column as text, date column as dates, drop-down lists for channel and result."""

@@ -253,9 +253,7 @@ def labour_export_list(*, user) -> QuerySet:
 
 
 def labour_export_get(*, user, pk: int) -> LabourExport:
-    return get_object_or_404(
-        scope_queryset(LabourExport.objects.select_related("agency", "area", "employer"), user), pk=pk
-    )
+    return get_object_or_404(labour_export_list(user=user), pk=pk)
 
 
 def labour_export_members(*, export: LabourExport) -> QuerySet:
@@ -272,7 +270,7 @@ def wage_case_list(*, user) -> QuerySet:
 
 
 def wage_case_get(*, user, pk: int) -> WageCase:
-    return get_object_or_404(scope_queryset(WageCase.objects.select_related("area", "employer"), user), pk=pk)
+    return get_object_or_404(wage_case_list(user=user), pk=pk)
 
 
 def wage_case_rates_by_area(*, user) -> list[dict]:
@@ -283,16 +281,22 @@ def wage_case_rates_by_area(*, user) -> list[dict]:
         .annotate(total=Count("id"), closed=Count("id", filter=Q(status=WageCase.Status.CLOSED)))
         .order_by("area__sort_order")
     )
-    return [
-        {
-            "area": row["area__short_name"],
-            "total": row["total"],
-            "closed": row["closed"],
-            "rate": row["closed"] / row["total"] if row["total"] else None,
-            "meets_target": bool(row["total"]) and row["closed"] / row["total"] >= WAGE_CASE_CLOSURE_TARGET,
-        }
-        for row in rows
-    ]
+    return [closure_row(row["area__short_name"], total=row["total"], closed=row["closed"]) for row in rows]
+
+
+def closure_row(area: str, *, total: int, closed: int) -> dict:
+    """A row of the closure-rate table: the counts, the rate (None with no case) and the percentage the page
+    draws, against the plan's 98%."""
+    rate = closed / total if total else None
+    return {
+        "area": area,
+        "total": total,
+        "closed": closed,
+        "open": total - closed,
+        "rate": rate,
+        "percent": rate * 100 if rate is not None else 0,
+        "meets_target": rate is not None and rate >= WAGE_CASE_CLOSURE_TARGET,
+    }
 
 
 def first_completion(*, trainee: Trainee):

@@ -14,24 +14,23 @@ from .selectors import labour_export_list
 MAX_JOBS_CREATED = 100_000
 
 
-def _trainees(user):
-    return trainee_search(user=user)
+def optional_area_field(help_text: str = "登记地区代码；县区用户可不填（即本县区），市级用户必填。"):
+    """A reporting area named by its code, which may be left out."""
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=reporting_areas(), allow_null=True, required=False, help_text=help_text
+    )
 
 
 class RecordSerializer(serializers.Serializer):
     """What referrals and outcomes share: the person, the area recording it, the employer."""
 
     id = serializers.IntegerField(read_only=True)
-    trainee = ScopedPrimaryKeyField(scoped=_trainees, help_text="学员 id（须在您管辖范围内参加过班期）")
+    trainee = ScopedPrimaryKeyField(
+        scoped=lambda user: trainee_search(user=user), help_text="学员 id（须在您管辖范围内参加过班期）"
+    )
     trainee_name = serializers.CharField(source="trainee.name", read_only=True)
     trainee_id_number = serializers.CharField(source="trainee.masked_id_number", read_only=True)
-    area = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=reporting_areas(),
-        allow_null=True,
-        required=False,
-        help_text="登记地区代码；县区用户可不填（即本县区），市级用户必填。",
-    )
+    area = optional_area_field()
     area_name = serializers.CharField(source="area.short_name", read_only=True)
     employer = ScopedPrimaryKeyField(
         scoped=lambda user: organisation_list(user=user),

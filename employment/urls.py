@@ -1,8 +1,7 @@
 from django.urls import path
 
-from core.imports.views import import_urls
-
 from . import vacancy_views, views
+from .area_imports import import_pages
 from .fair_signin_import import SIGN_IN
 from .referral_import import REFERRALS
 from .vacancy_import import VACANCIES
@@ -37,25 +36,16 @@ urlpatterns = [
     path("job-fairs/<int:pk>/intentions/new/", vacancy_views.intention_create, name="intention_create"),
     path("intentions/<int:pk>/refer/", vacancy_views.intention_refer, name="intention_refer"),
     # Bulk referrals from an Excel sheet: the pages of the core import pipeline.
-    *import_urls(
-        REFERRALS,
-        template="referrals/template.xlsx",
-        upload="referrals/import/",
-        records="referral-imports/",
-        record="referral-imports/<int:pk>/",
+    *import_pages(
+        REFERRALS, template="referrals/template.xlsx", upload="referrals/import/", records="referral-imports/"
     ),
-    *import_urls(
-        VACANCIES,
-        template="vacancies/template.xlsx",
-        upload="vacancies/import/",
-        records="vacancy-imports/",
-        record="vacancy-imports/<int:pk>/",
+    *import_pages(
+        VACANCIES, template="vacancies/template.xlsx", upload="vacancies/import/", records="vacancy-imports/"
     ),
-    *import_urls(
+    *import_pages(
         SIGN_IN,
         template="job-fairs/sign-in-template.xlsx",
         upload="job-fairs/<int:pk>/sign-in/",
         records="sign-in-imports/",
-        record="sign-in-imports/<int:pk>/",
     ),
 ]

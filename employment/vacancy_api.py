@@ -3,13 +3,12 @@ user's area's own; registered through `vacancy_services.vacancy_create`) and `/a
 user's area's fairs with their counts, no personal data). Routes are registered in qinzhou_brands/api.py."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
-from rest_framework.generics import get_object_or_404
-from rest_framework.response import Response
+from rest_framework import viewsets
 
 from core.api import ScopedObjectMixin
 
 from . import vacancy_selectors, vacancy_services
+from .api import ServiceRecordViewSet
 from .filters import JobFairFilter, VacancyFilter
 from .vacancy_serializers import JobFairSerializer, VacancySerializer
 
@@ -21,25 +20,11 @@ from .vacancy_serializers import JobFairSerializer, VacancySerializer
     retrieve=extend_schema(summary="岗位详情"),
     create=extend_schema(summary="登记岗位", description="岗位记在本县区（市级用户须填写 area）。"),
 )
-class VacancyViewSet(
-    ScopedObjectMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class VacancyViewSet(ServiceRecordViewSet):
     serializer_class = VacancySerializer
     filterset_class = VacancyFilter
-
-    def get_queryset(self):
-        return vacancy_selectors.vacancy_list(user=self.request.user)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        vacancy = vacancy_services.vacancy_create(user=request.user, **serializer.validated_data)
-        vacancy = get_object_or_404(self.get_queryset(), pk=vacancy.pk)
-        return Response(self.get_serializer(vacancy).data, status=status.HTTP_201_CREATED)
+    list_selector = staticmethod(vacancy_selectors.vacancy_list)
+    create_service = staticmethod(vacancy_services.vacancy_create)
 
 
 @extend_schema_view(

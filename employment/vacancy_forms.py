@@ -3,7 +3,6 @@
 
 import datetime
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.db.models import QuerySet
@@ -12,18 +11,11 @@ from brands.models import Occupation
 from brands.selectors import brand_lines, reporting_areas
 from training.models import Enrolment
 
-from .forms import organisation_label
+from .forms import form_helper, organisation_label, set_areas
 from .models import JobReferral
 from .vacancy_models import Vacancy
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    return helper
 
 
 class VacancyForm(forms.Form):
@@ -64,10 +56,7 @@ class VacancyForm(forms.Form):
     def __init__(self, *args, organisations: QuerySet, areas: QuerySet | None, show_area: bool, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        if areas is None:
-            del self.fields["area"]
-        else:
-            self.fields["area"].queryset = areas
+        set_areas(self, areas)
         self.fields["employer"].queryset = organisations
         self.fields["employer"].label_from_instance = organisation_label(show_area)
         self.fields["occupation"].queryset = Occupation.objects.select_related("brand").order_by(
@@ -75,7 +64,7 @@ class VacancyForm(forms.Form):
         )
         self.fields["occupation"].label_from_instance = lambda o: f"{o.brand.name} · {o.name}"
         self.fields["work_area"].queryset = reporting_areas()
-        self.helper = _helper()
+        self.helper = form_helper()
         self.helper.layout = Layout(
             *(["area"] if areas is not None else []),
             Row(Column("employer", css_class="col-md-6"), Column("occupation", css_class="col-md-6")),
@@ -140,10 +129,7 @@ class ReferSeveralForm(forms.Form):
         self.fields["chosen"].choices = [(pk, pk) for pk in choices]
         self.fields["referred_on"].widget.attrs["max"] = today.isoformat()
         self.initial.setdefault("referred_on", today)
-        if areas is None:
-            del self.fields["area"]
-        else:
-            self.fields["area"].queryset = areas
+        set_areas(self, areas)
         self.today = today
 
     def clean_referred_on(self):
@@ -167,13 +153,10 @@ class JobFairForm(forms.Form):
     def __init__(self, *args, organisations: QuerySet, areas: QuerySet | None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        if areas is None:
-            del self.fields["area"]
-        else:
-            self.fields["area"].queryset = areas
+        set_areas(self, areas)
         self.fields["brand"].queryset = brand_lines()
         self.fields["employers"].queryset = organisations
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class IntentionForm(forms.Form):
@@ -187,7 +170,7 @@ class IntentionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["vacancy"].queryset = vacancies
         self.fields["vacancy"].label_from_instance = lambda v: f"{v.employer.name} · {v.title}"
-        self.helper = _helper()
+        self.helper = form_helper()
         self.helper.layout = Layout(
             Row(Column("id_number", css_class="col-md-5"), Column("vacancy", css_class="col-md-7"))
         )

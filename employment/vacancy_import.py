@@ -7,22 +7,19 @@ area. Re-importing the same sheet adds nothing: a vacancy with the same employer
 validity is counted as already registered."""
 
 from dataclasses import dataclass, field
+from functools import partial
 
-from django import forms
-from django.urls import reverse
-
-from accounts.scoping import require_area, scope_areas, scope_for, scope_queryset
+from accounts.scoping import scope_queryset
 from brands.models import Area, Occupation, Organisation
 from core.credit_code import normalise_uscc
 from core.imports.cells import cell_text, cell_text_as_typed, compact, date_cell, is_blank
 from core.imports.reading import repeated_rows
 from core.imports.report import RowError
-from core.imports.spec import ImportSpec, columns_from
-from core.imports.views import ImportUploadForm
+from core.imports.spec import columns_from
 from core.imports.workbooks import drop_down, template_workbook
 from training.models import Enrolment
 
-from .services import RECORD_WORK
+from .area_imports import AreaImportSpec, AreaUploadForm
 from .vacancy_models import Vacancy, VacancyImport
 
 MAX_ROWS = 5_000
@@ -55,6 +52,13 @@ for value, label in Enrolment.Certificate.choices:
         inside = str(label).partition("（")[2].rstrip("）")
         CERTIFICATES.update(dict.fromkeys([str(label), inside, *inside.split("/")] if inside else [str(label)], value))
 CERTIFICATES = {compact(text): value for text, value in CERTIFICATES.items()}
+# The columns read as one of a list: field, {text (compacted): value}, the value of a blank cell, the list a
+# message offers.
+CHOICE_COLUMNS = (
+    ("certificate", CERTIFICATES, "", "不要求、五级、四级、三级、二级、一级、专项职业能力证书"),
+    ("kind", {compact(text): value for text, value in KINDS.items()}, "full_time", "、".join(KINDS)),
+    ("source", {compact(text): value for text, value in SOURCES.items()}, "employer", "、".join(SOURCES)),
+)
 INSTRUCTIONS = [
     "填写说明",
     "1. 每行填写一个招聘岗位；表头（第 1 行）请勿修改。",
@@ -80,42 +84,45 @@ class VacancyRow:
         return (compact(self.employer), compact(self.values.get("title", "")), self.values.get("valid_from"))
 
 
-def _whole(text: str, label: str, low: int, high: int, problems: list) -> int | None:
+def _whole(text: str, label: str, low: int, high: int, problem) -> int | None:
+    """The whole number in `text` between `low` and `high`; None, and `problem(message)`, otherwise."""
     if not text:
         return None
     try:
         number = int(float(text.replace(",", "")))
     except ValueError:
-        problems.append(f"{label}“{text}”不是数字。")
+        problem(f"{label}“{text}”不是数字。")
         return None
     if not low <= number <= high:
-        problems.append(f"{label} {number} 不合理，应在 {low}–{high} 之间。")
+        problem(f"{label} {number} 不合理，应在 {low}–{high} 之间。")
         return None
     return number
+
+
+def _error(row: VacancyRow, header: dict, name: str, message: str) -> None:
+    row.errors.append(RowError(row=row.row, column=header.get(name, HEADER_SYNONYMS[name][0]), message=message))
 
 
 def check_row(cells: dict, *, excel_row: int, header: dict, rules) -> VacancyRow:
     row = VacancyRow(row=excel_row)
 
     def error(name: str, message: str) -> None:
-        row.errors.append(RowError(row=excel_row, column=header.get(name, HEADER_SYNONYMS[name][0]), message=message))
+        _error(row, header, name, message)
 
-    def text(name: str, limit: int) -> str:
+    def text(name: str, limit: int, *, required: bool = False) -> str:
         value = cell_text_as_typed(cells.get(name))
+        if required and not value:
+            error(name, f"{HEADER_SYNONYMS[name][0]}未填写。")
         if len(value) > limit:
             error(name, f"{HEADER_SYNONYMS[name][0]}过长（{len(value)} 个字），最多 {limit} 个字。")
         return value[:limit]
 
-    row.employer = text("employer", 100)
-    if not row.employer:
-        error("employer", "用人单位未填写。")
+    row.employer = text("employer", 100, required=True)
     row.occupation = cell_text(cells.get("occupation"))
     if not row.occupation:
         error("occupation", "职业（工种）未填写。")
     values = row.values
-    values["title"] = text("title", 100)
-    if not values["title"]:
-        error("title", "岗位名称未填写。")
+    values["title"] = text("title", 100, required=True)
     row.work_area = cell_text(cells.get("work_area"))
     values["address"] = text("address", 200)
     values["destination"] = text("destination", 100)
@@ -131,33 +138,17 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules) -> VacancyRow
         raw = cell_text(cells.get(name))
         if required and not raw:
             error(name, f"{HEADER_SYNONYMS[name][0]}未填写。")
-        problems: list = []
-        values[name] = _whole(raw, HEADER_SYNONYMS[name][0], low, high, problems)
-        for problem in problems:
-            error(name, problem)
+        values[name] = _whole(raw, HEADER_SYNONYMS[name][0], low, high, partial(error, name))
     for low, high, message in (
         ("wage_min", "wage_max", "月薪上限不能低于下限。"),
         ("age_min", "age_max", "最高年龄不能低于最低年龄。"),
     ):
         if values[low] is not None and values[high] is not None and values[high] < values[low]:
             error(high, message)
-    for name, choices, default in (
-        ("certificate", CERTIFICATES, ""),
-        ("kind", KINDS, "full_time"),
-        ("source", SOURCES, "employer"),
-    ):
+    for name, lookup, default, options in CHOICE_COLUMNS:
         raw = cell_text(cells.get(name))
-        lookup = choices if name == "certificate" else {compact(k): v for k, v in choices.items()}
         values[name] = lookup.get(compact(raw), None) if raw else default
         if values[name] is None:
-            options = "、".join(
-                k
-                for k in (
-                    choices
-                    if name != "certificate"
-                    else ["不要求", "五级", "四级", "三级", "二级", "一级", "专项职业能力证书"]
-                )
-            )
             error(name, f"{HEADER_SYNONYMS[name][0]}“{raw}”无法识别，请填：{options}。")
             values[name] = default
     for name in ("valid_from", "valid_to"):
@@ -204,40 +195,25 @@ def plan_vacancies(sheet, *, organisations) -> VacancyPlan:
         found = by_name.get(row.employer) or by_name.get(
             normalise_uscc(row.employer) if len(row.employer) == 18 else ""
         )
-        header = sheet.header
         if row.employer and not found:
-            row.errors.append(
-                RowError(
-                    row.row,
-                    header.get("employer", "用人单位"),
-                    f"“{row.employer}”不在单位名录中：请填写名录中的名称或统一社会信用代码，或先在单位名录登记该单位。",
-                )
+            _error(
+                row,
+                sheet.header,
+                "employer",
+                f"“{row.employer}”不在单位名录中：请填写名录中的名称或统一社会信用代码，或先在单位名录登记该单位。",
             )
         elif found and len(found) > 1:
-            row.errors.append(
-                RowError(
-                    row.row,
-                    header.get("employer", "用人单位"),
-                    f"单位名录中有不止一家“{row.employer}”：请改填统一社会信用代码。",
-                )
-            )
+            _error(row, sheet.header, "employer", f"单位名录中有不止一家“{row.employer}”：请改填统一社会信用代码。")
         occupation = occupations.get(compact(row.occupation))
         if row.occupation and occupation is None:
-            row.errors.append(
-                RowError(
-                    row.row,
-                    header.get("occupation", "职业（工种）"),
-                    f"工种“{row.occupation}”不在培训目录中，请核对名称。",
-                )
-            )
+            _error(row, sheet.header, "occupation", f"工种“{row.occupation}”不在培训目录中，请核对名称。")
         area = areas.get(compact(row.work_area)) if row.work_area else None
         if row.work_area and area is None:
-            row.errors.append(
-                RowError(
-                    row.row,
-                    header.get("work_area", "工作地区"),
-                    f"工作地区“{row.work_area}”无法识别：请填钦州市内的县区；市外岗位请填写市外输出目的地。",
-                )
+            _error(
+                row,
+                sheet.header,
+                "work_area",
+                f"工作地区“{row.work_area}”无法识别：请填钦州市内的县区；市外岗位请填写市外输出目的地。",
             )
         if not row.errors:
             plan.resolved[row.row] = (found[0], occupation, area)
@@ -255,30 +231,15 @@ def plan_vacancies(sheet, *, organisations) -> VacancyPlan:
     return plan
 
 
-class VacancyUploadForm(ImportUploadForm):
-    area = forms.ModelChoiceField(
-        label="登记地区",
-        queryset=None,
-        empty_label="请选择县区",
-        help_text="导入的岗位记在该县区名下，由该县区维护。",
-        error_messages={"required": "请选择登记地区。", "invalid_choice": "请选择列表中的县区。"},
-    )
-    field_order = ["area", "file"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        if scope_for(user).sees_all_areas:
-            self.fields["area"].queryset = scope_areas(user)
-        else:
-            del self.fields["area"]
+class VacancyUploadForm(AreaUploadForm):
+    area_label = "登记地区"
+    area_help = "导入的岗位记在该县区名下，由该县区维护。"
 
 
-class VacancyImportSpec(ImportSpec):
+class VacancyImportSpec(AreaImportSpec):
     """An employer's sheet of vacancies, registered for one area."""
 
     model = VacancyImport
-    scope_field = "area"
-    scope_noun = "本县区"
     noun = "岗位表"
     title = "岗位导入"
     columns = columns_from(HEADER_SYNONYMS, WIDTHS)
@@ -294,6 +255,7 @@ class VacancyImportSpec(ImportSpec):
     permission_add = "employment.add_vacancy"
     permission_view = "employment.view_vacancy"
     upload_template = "employment/vacancy_import_upload.html"
+    existing_note = "系统中已登记过这个岗位，本行不重复导入。"
 
     check_row = staticmethod(check_row)
 
@@ -305,16 +267,6 @@ class VacancyImportSpec(ImportSpec):
         if user is not None:
             organisations = scope_queryset(organisations, user)
         return plan_vacancies(sheet, organisations=organisations)
-
-    def counts(self, plan: VacancyPlan) -> dict:
-        return {"created": len(plan.new)}
-
-    def sections(self, plan: VacancyPlan) -> dict:
-        return {"existing": len(plan.existing_rows), "existing_rows": plan.existing_rows}
-
-    def lock(self, area):
-        list(Area.objects.select_for_update(no_key=True).filter(pk=area.pk).only("pk"))
-        return area
 
     def write(self, plan, *, scope, record, user, options, progress) -> None:
         vacancies = []
@@ -331,37 +283,11 @@ class VacancyImportSpec(ImportSpec):
             vacancies.append(vacancy)
         Vacancy.objects.bulk_create(vacancies)
 
-    def record_counts(self, report) -> dict:
-        return {"existing_rows": report.extra.get("existing", 0)}
-
-    def check_scope(self, user, area) -> None:
-        require_area(user, area, action=RECORD_WORK)
-
-    def records_for(self, user):
-        imports = VacancyImport.objects.select_related("area", "uploaded_by", "committed_by")
-        return scope_queryset(imports, user).order_by("-uploaded_at", "-id")
-
-    def upload_options(self, user, scope, options):
-        return require_area(user, options.pop("area", None), action=RECORD_WORK), options
-
-    def upload_context(self, user, scope) -> dict:
-        county = scope_for(user)
-        return {"area": None if county.sees_all_areas else county.area}
-
-    def after_cancel_url(self, record) -> str:
-        return reverse("employment:vacancy_import_upload")
-
     def check_export(self, user) -> None:
         return None  # the sheet names employers and jobs, no person
 
     def export_audit(self, **kwargs) -> None:
         return None
-
-    def area_of(self, record):
-        return record.area
-
-    def workbook_notes(self, report: dict) -> dict:
-        return dict.fromkeys(report.get("existing_rows", []), "系统中已登记过这个岗位，本行不重复导入。")
 
     def template_workbook(self):
         workbook, letters = template_workbook(

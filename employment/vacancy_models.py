@@ -1,6 +1,5 @@
 """The vacancy register (岗位信息库) and brand job fairs (专场招聘会): the jobs behind the referrals."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from brands.models import Area, BrandLine, Occupation, Organisation
 from core.imports.models import ImportRecord
 from training.models import Enrolment, Trainee
+
+from .models import created_by_field
 
 
 class Vacancy(models.Model):
@@ -76,14 +77,7 @@ class Vacancy(models.Model):
     )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = created_by_field()
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -166,14 +160,7 @@ class JobFair(models.Model):
     )
     organiser = models.CharField(_("主办单位"), max_length=100)
     employers = models.ManyToManyField(Organisation, verbose_name=_("参会单位"), blank=True, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = created_by_field()
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:

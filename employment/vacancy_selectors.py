@@ -98,13 +98,9 @@ def matches_for_person(*, trainee: Trainee, on: datetime.date | None = None, lim
         .values_list("pk", "score")[:limit]
     )
     found = _vacancies().in_bulk([pk for pk, _ in ranked])
-    vacancies = []
     for pk, points in ranked:
-        vacancy = found[pk]
-        vacancy.score = points
-        vacancy.match = score(profile, vacancy)
-        vacancies.append(vacancy)
-    return vacancies
+        found[pk].score, found[pk].match = points, score(profile, found[pk])
+    return [found[pk] for pk, _ in ranked]
 
 
 def candidates_for_vacancy(*, user, vacancy: Vacancy, on: datetime.date | None = None) -> QuerySet:
@@ -193,15 +189,9 @@ def suggested_vacancies(people: list[Trainee], *, on: datetime.date | None = Non
     )
     for person in people:
         profile = profiles.get(person.pk)
-        ranked = []
-        if profile is not None:
-            for vacancy in vacancies:
-                if vacancy.occupation_id in profile.occupation_ids:
-                    ranked.append((score(profile, vacancy), vacancy))
-        ranked.sort(key=lambda pair: (-pair[0].score, pair[1].valid_to, pair[1].pk))
-        person.suggestions = []
-        for match, vacancy in ranked[:SUGGESTIONS_PER_PERSON]:
-            person.suggestions.append({"vacancy": vacancy, "match": match})
+        fitting = [v for v in vacancies if v.occupation_id in profile.occupation_ids] if profile is not None else []
+        ranked = sorted(((score(profile, v), v) for v in fitting), key=lambda p: (-p[0].score, p[1].valid_to, p[1].pk))
+        person.suggestions = [{"vacancy": v, "match": match} for match, v in ranked[:SUGGESTIONS_PER_PERSON]]
 
 
 # --- job fairs ------------------------------------------------------------------------------------

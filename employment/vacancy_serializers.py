@@ -4,21 +4,15 @@ from rest_framework import serializers
 
 from accounts.selectors import organisation_list
 from brands.models import Occupation
-from brands.selectors import reporting_areas
 from core.api import ScopedPrimaryKeyField
 
+from .serializers import optional_area_field
 from .vacancy_models import JobFair, Vacancy
 
 
 class VacancySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    area = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=reporting_areas(),
-        allow_null=True,
-        required=False,
-        help_text="登记地区代码；县区用户可不填（即本县区），市级用户必填。",
-    )
+    area = optional_area_field()
     area_name = serializers.CharField(source="area.short_name", read_only=True)
     employer = ScopedPrimaryKeyField(
         scoped=lambda user: organisation_list(user=user), help_text="用人单位（单位名录 id）"
@@ -28,9 +22,7 @@ class VacancySerializer(serializers.Serializer):
     occupation_name = serializers.CharField(source="occupation.name", read_only=True)
     brand = serializers.CharField(source="occupation.brand.code", read_only=True)
     title = serializers.CharField(max_length=100)
-    work_area = serializers.SlugRelatedField(
-        slug_field="code", queryset=reporting_areas(), allow_null=True, required=False, help_text="工作地区代码"
-    )
+    work_area = optional_area_field("工作地区代码")
     address = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
     destination = serializers.CharField(
         max_length=100, allow_blank=True, required=False, default="", help_text="市外输出目的地（无工作地区时必填）"

@@ -16,31 +16,13 @@ from .services import RECORD_WORK, referral_build
 from .vacancy_models import FairAttendance, FairIntention, JobFair, Vacancy
 from .vacancy_workflow import ACTIONS, next_state
 
-VACANCY_FIELDS = (
-    "employer",
-    "occupation",
-    "title",
-    "work_area",
-    "address",
-    "destination",
-    "openings",
-    "wage_min",
-    "wage_max",
-    "certificate",
-    "age_min",
-    "age_max",
-    "kind",
-    "valid_from",
-    "valid_to",
-    "source",
-    "fair",
-    "note",
-)
+# What a caller may set: every field of the vacancy but those the services set themselves.
+VACANCY_FIELDS = {field.name for field in Vacancy._meta.fields} - {"id", "area", "status", "created_by", "created_at"}
 TEXT_FIELDS = ("title", "address", "destination", "note")
 
 
 def _set_fields(vacancy: Vacancy, fields: dict) -> None:
-    unknown = set(fields) - set(VACANCY_FIELDS)
+    unknown = set(fields) - VACANCY_FIELDS
     if unknown:
         raise TypeError(f"unknown vacancy fields: {sorted(unknown)}")
     for name, value in fields.items():

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.scoping import scope_areas, scope_covers, scope_for
 from accounts.selectors import organisation_list
-from core.forms import add_service_errors
+from core.form_views import service_save
+from core.forms import service_error_messages
 from core.identity import IdNumberError, parse_id_number
 from training.selectors import trainee_search
 
@@ -31,25 +32,6 @@ VACANCIES_PER_PAGE = 50
 CANDIDATES_PER_PAGE = 50
 FAIRS_PER_PAGE = 50
 GET_OR_POST = ["GET", "HEAD", "POST"]
-VACANCY_FIELDS = [
-    "employer",
-    "occupation",
-    "title",
-    "work_area",
-    "address",
-    "destination",
-    "openings",
-    "wage_min",
-    "wage_max",
-    "certificate",
-    "age_min",
-    "age_max",
-    "kind",
-    "valid_from",
-    "valid_to",
-    "source",
-    "note",
-]
 
 
 def _areas(user):
@@ -57,15 +39,29 @@ def _areas(user):
     return scope_areas(user) if scope_for(user).sees_all_areas else None
 
 
-def _error_text(error) -> list[str]:
-    return getattr(error, "messages", None) or [str(error) or "您没有权限进行此操作。"]
+def _refer_form(user, data=None, *, choices=()) -> ReferSeveralForm:
+    return ReferSeveralForm(data, choices=list(choices), areas=_areas(user), today=timezone.localdate())
 
 
-def _form_error(form, error) -> None:
-    if isinstance(error, PermissionDenied):
-        form.add_error(None, str(error) or "您没有权限进行此操作。")
-    else:
-        add_service_errors(form, error)
+def _refer_several(request, *, choices, trainees, vacancies):
+    """The refer-several form of a POST and the referrals it made; None when nothing was saved (the
+    form then carries the errors, and a message says so)."""
+    form = _refer_form(request.user, request.POST, choices=choices)
+    made = service_save(
+        request,
+        form,
+        lambda data: vacancy_services.referrals_to_vacancies(
+            user=request.user,
+            trainees=trainees,
+            vacancies=vacancies,
+            referred_on=data["referred_on"],
+            channel=data["channel"],
+            area=data.get("area"),
+        ),
+    )
+    if made is None:
+        messages.error(request, "推荐没有保存：" + "；".join(e for errors in form.errors.values() for e in errors))
+    return form, made
 
 
 # --- the vacancy register -------------------------------------------------------------------------
@@ -84,7 +80,7 @@ def vacancy_list(request):
 def _vacancy_form(request, *, instance: Vacancy | None = None):
     user = request.user
     if instance is not None:
-        initial = {name: getattr(instance, name) for name in VACANCY_FIELDS}
+        initial = {name: getattr(instance, name) for name in VacancyForm.base_fields if name != "area"}
     else:
         today = timezone.localdate()
         initial = {"valid_from": today, "valid_to": today + datetime.timedelta(days=90)}
@@ -102,16 +98,12 @@ def _vacancy_form(request, *, instance: Vacancy | None = None):
 @permission_required("employment.add_vacancy", raise_exception=True)
 def vacancy_create(request):
     form = _vacancy_form(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            vacancy = vacancy_services.vacancy_create(user=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(
-                request, f"已登记岗位：{vacancy.employer.name} · {vacancy.title}。下方可查看匹配的学员并推荐。"
-            )
-            return redirect("employment:vacancy_detail", pk=vacancy.pk)
+    vacancy = service_save(request, form, lambda data: vacancy_services.vacancy_create(user=request.user, **data))
+    if vacancy is not None:
+        messages.success(
+            request, f"已登记岗位：{vacancy.employer.name} · {vacancy.title}。下方可查看匹配的学员并推荐。"
+        )
+        return redirect("employment:vacancy_detail", pk=vacancy.pk)
     return render(request, "employment/vacancy_form.html", {"form": form, "vacancy": None})
 
 
@@ -121,14 +113,11 @@ def vacancy_create(request):
 def vacancy_update(request, pk: int):
     vacancy = vacancy_selectors.vacancy_for_change(user=request.user, pk=pk)
     form = _vacancy_form(request, instance=vacancy)
-    if request.method == "POST" and form.is_valid():
-        try:
-            vacancy_services.vacancy_update(vacancy=vacancy, user=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, "岗位信息已保存。")
-            return redirect("employment:vacancy_detail", pk=vacancy.pk)
+    if service_save(
+        request, form, lambda data: vacancy_services.vacancy_update(vacancy=vacancy, user=request.user, **data)
+    ):
+        messages.success(request, "岗位信息已保存。")
+        return redirect("employment:vacancy_detail", pk=vacancy.pk)
     return render(request, "employment/vacancy_form.html", {"form": form, "vacancy": vacancy})
 
 
@@ -142,7 +131,7 @@ def vacancy_act(request, pk: int):
     try:
         vacancy_services.vacancy_act(vacancy=vacancy, user=request.user, action=action)
     except (ValidationError, PermissionDenied) as error:
-        for message in _error_text(error):
+        for message in service_error_messages(error):
             messages.error(request, message)
     else:
         messages.success(request, ACTIONS[action].done)
@@ -151,7 +140,6 @@ def vacancy_act(request, pk: int):
 
 def _vacancy_page(request, vacancy: Vacancy, *, refer_form=None):
     user = request.user
-    today = timezone.localdate()
     may_refer = vacancy.status == Vacancy.Status.OPEN and user.has_perm("employment.add_jobreferral")
     page = vacancy_selectors.candidates_page(
         user=user, vacancy=vacancy, number=request.GET.get("page"), per_page=CANDIDATES_PER_PAGE
@@ -159,7 +147,7 @@ def _vacancy_page(request, vacancy: Vacancy, *, refer_form=None):
     people = list(page.object_list)
     vacancy_selectors.explain_for_vacancy(people, vacancy)
     if refer_form is None and may_refer:
-        refer_form = ReferSeveralForm(choices=[], areas=_areas(user), today=today)
+        refer_form = _refer_form(user)
     return render(
         request,
         "employment/vacancy_detail.html",
@@ -193,26 +181,11 @@ def vacancy_refer(request, pk: int):
     allowed = vacancy_selectors.candidates_for_vacancy(user=user, vacancy=vacancy)
     chosen = [int(value) for value in request.POST.getlist("chosen") if value.isdigit()]
     people = list(allowed.filter(pk__in=chosen))
-    form = ReferSeveralForm(
-        request.POST, choices=[p.pk for p in people], areas=_areas(user), today=timezone.localdate()
-    )
-    if form.is_valid():
-        try:
-            made = vacancy_services.referrals_to_vacancies(
-                user=user,
-                trainees=people,
-                vacancies=[vacancy],
-                referred_on=form.cleaned_data["referred_on"],
-                channel=form.cleaned_data["channel"],
-                area=form.cleaned_data.get("area"),
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            names = "、".join(referral.trainee.name for referral in made)
-            messages.success(request, f"已推荐 {len(made)} 人到“{vacancy.title}”：{names}。")
-            return redirect(reverse("employment:vacancy_detail", args=[vacancy.pk]) + "#referrals")
-    messages.error(request, "推荐没有保存：" + "；".join(e for errors in form.errors.values() for e in errors))
+    form, made = _refer_several(request, choices=[p.pk for p in people], trainees=people, vacancies=[vacancy])
+    if made is not None:
+        names = "、".join(referral.trainee.name for referral in made)
+        messages.success(request, f"已推荐 {len(made)} 人到“{vacancy.title}”：{names}。")
+        return redirect(reverse("employment:vacancy_detail", args=[vacancy.pk]) + "#referrals")
     return _vacancy_page(request, vacancy, refer_form=form)
 
 
@@ -224,7 +197,7 @@ def _matches_page(request, trainee, *, refer_form=None):
     vacancies = vacancy_selectors.matches_for_person(trainee=trainee)
     may_refer = user.has_perm("employment.add_jobreferral")
     if refer_form is None and may_refer:
-        refer_form = ReferSeveralForm(choices=[], areas=_areas(user), today=timezone.localdate())
+        refer_form = _refer_form(user)
     already = set(trainee.referrals.filter(vacancy__isnull=False).values_list("vacancy_id", flat=True))
     return render(
         request,
@@ -255,25 +228,10 @@ def trainee_refer(request, pk: int):
     trainee = selectors.trainee_for_employment(user=user, pk=pk)
     open_ids = {vacancy.pk: vacancy for vacancy in vacancy_selectors.matches_for_person(trainee=trainee, limit=200)}
     chosen = [open_ids[int(v)] for v in request.POST.getlist("chosen") if v.isdigit() and int(v) in open_ids]
-    form = ReferSeveralForm(
-        request.POST, choices=[v.pk for v in chosen], areas=_areas(user), today=timezone.localdate()
-    )
-    if form.is_valid():
-        try:
-            made = vacancy_services.referrals_to_vacancies(
-                user=user,
-                trainees=[trainee],
-                vacancies=chosen,
-                referred_on=form.cleaned_data["referred_on"],
-                channel=form.cleaned_data["channel"],
-                area=form.cleaned_data.get("area"),
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, f"已为{trainee.name}推荐 {len(made)} 个岗位。推荐结果请在下方“岗位推荐”中登记。")
-            return redirect(reverse("employment:trainee_employment", args=[trainee.pk]) + "#referrals")
-    messages.error(request, "推荐没有保存：" + "；".join(e for errors in form.errors.values() for e in errors))
+    form, made = _refer_several(request, choices=[v.pk for v in chosen], trainees=[trainee], vacancies=chosen)
+    if made is not None:
+        messages.success(request, f"已为{trainee.name}推荐 {len(made)} 个岗位。推荐结果请在下方“岗位推荐”中登记。")
+        return redirect(reverse("employment:trainee_employment", args=[trainee.pk]) + "#referrals")
     return _matches_page(request, trainee, refer_form=form)
 
 
@@ -299,14 +257,10 @@ def fair_create(request):
         organisations=organisation_list(user=user),
         areas=_areas(user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            fair = vacancy_services.fair_create(user=user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, f"已登记招聘会：{fair.title}。可在本页登记签到和达成意向。")
-            return redirect("employment:fair_detail", pk=fair.pk)
+    fair = service_save(request, form, lambda data: vacancy_services.fair_create(user=user, **data))
+    if fair is not None:
+        messages.success(request, f"已登记招聘会：{fair.title}。可在本页登记签到和达成意向。")
+        return redirect("employment:fair_detail", pk=fair.pk)
     return render(request, "employment/fair_form.html", {"form": form})
 
 
@@ -355,16 +309,15 @@ def intention_create(request, pk: int):
             trainee = trainee_search(user=user, query=number).first()
             if trainee is None:
                 form.add_error("id_number", "该身份证号码不是本县区已登记参训的学员，请核对。")
-        if trainee is not None:
-            try:
-                vacancy_services.intention_create(
-                    user=user, fair=fair, trainee=trainee, vacancy=form.cleaned_data["vacancy"]
-                )
-            except (ValidationError, PermissionDenied) as error:
-                _form_error(form, error)
-            else:
-                messages.success(request, f"已登记{trainee.name}的达成意向：{form.cleaned_data['vacancy'].title}。")
-                return redirect(reverse("employment:fair_detail", args=[fair.pk]) + "#intentions")
+        if trainee is not None and service_save(
+            request,
+            form,
+            lambda data: vacancy_services.intention_create(
+                user=user, fair=fair, trainee=trainee, vacancy=data["vacancy"]
+            ),
+        ):
+            messages.success(request, f"已登记{trainee.name}的达成意向：{form.cleaned_data['vacancy'].title}。")
+            return redirect(reverse("employment:fair_detail", args=[fair.pk]) + "#intentions")
     messages.error(request, "达成意向没有保存：请按红字提示修改。")
     return _fair_page(request, fair, intention_form=form)
 
@@ -378,7 +331,7 @@ def intention_refer(request, pk: int):
     try:
         vacancy_services.intention_refer(user=request.user, intention=intention)
     except (ValidationError, PermissionDenied) as error:
-        for message in _error_text(error):
+        for message in service_error_messages(error):
             messages.error(request, message)
     else:
         messages.success(request, f"已将{intention.trainee.name}的意向转为岗位推荐：{intention.vacancy.title}。")

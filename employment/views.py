@@ -19,6 +19,7 @@ from accounts.scoping import scope_areas, scope_covers, scope_for
 from accounts.selectors import organisation_list
 from brands.models import Organisation
 from brands.selectors import brand_lines, reporting_areas
+from core.form_views import service_save
 from core.forms import add_service_errors
 from core.xlsx import add_table_sheet, new_workbook, xlsx_response
 from training import selectors as training_selectors
@@ -142,16 +143,12 @@ def referral_create(request, pk: int):
     if request.method != "POST":
         return redirect(_trainee_url(trainee, "add-referral"))
     form = ReferralForm(request.POST, **_record_form_kwargs(request.user))
-    if form.is_valid():
-        try:
-            referral = services.referral_create(user=request.user, trainee=trainee, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"已为{trainee.name}登记岗位推荐：{referral.employer_label} · {referral.position}。"
-            )
-            return redirect(_trainee_url(trainee, "referrals"))
+    referral = service_save(
+        request, form, lambda data: services.referral_create(user=request.user, trainee=trainee, **data)
+    )
+    if referral is not None:
+        messages.success(request, f"已为{trainee.name}登记岗位推荐：{referral.employer_label} · {referral.position}。")
+        return redirect(_trainee_url(trainee, "referrals"))
     messages.error(request, "岗位推荐还没有保存：请按“登记岗位推荐”中的红字提示修改后再保存。")
     return _trainee_page(request, trainee, referral_form=form)
 
@@ -164,16 +161,12 @@ def outcome_create(request, pk: int):
     if request.method != "POST":
         return redirect(_trainee_url(trainee, "add-outcome"))
     form = OutcomeForm(request.POST, **_record_form_kwargs(request.user))
-    if form.is_valid():
-        try:
-            outcome = services.outcome_create(user=request.user, trainee=trainee, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"已为{trainee.name}登记{outcome.get_kind_display()}结果：{outcome.description}。"
-            )
-            return redirect(_trainee_url(trainee, "outcomes"))
+    outcome = service_save(
+        request, form, lambda data: services.outcome_create(user=request.user, trainee=trainee, **data)
+    )
+    if outcome is not None:
+        messages.success(request, f"已为{trainee.name}登记{outcome.get_kind_display()}结果：{outcome.description}。")
+        return redirect(_trainee_url(trainee, "outcomes"))
     messages.error(request, "就业创业结果还没有保存：请按“登记就业创业结果”中的红字提示修改后再保存。")
     return _trainee_page(request, trainee, outcome_form=form)
 
@@ -324,19 +317,17 @@ def labour_export_create(request):
         candidates=candidates,
         **_record_form_kwargs(user),
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["trainees"] = list(data["trainees"])
-        try:
-            export = services.labour_export_create(user=user, **data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"已登记有组织劳务输出：{len(data['trainees'])} 人输出至{export.destination}，并为每人登记了就业结果。",
-            )
-            return redirect("employment:labour_export_detail", pk=export.pk)
+    export = service_save(
+        request,
+        form,
+        lambda data: services.labour_export_create(user=user, **{**data, "trainees": list(data["trainees"])}),
+    )
+    if export is not None:
+        messages.success(
+            request,
+            f"已登记有组织劳务输出：{len(form.cleaned_data['trainees'])} 人输出至{export.destination}，并为每人登记了就业结果。",
+        )
+        return redirect("employment:labour_export_detail", pk=export.pk)
     return render(
         request,
         "employment/labour_export_form.html",
@@ -372,25 +363,12 @@ def labour_export_detail(request, pk: int):
 
 
 def _closure_rates(user) -> tuple[list[dict], dict | None]:
-    """Per-area rows with the percentages the page draws, and the total over the rows."""
-    rows = [
-        {**row, "open": row["total"] - row["closed"], "percent": row["rate"] * 100 if row["total"] else 0}
-        for row in selectors.wage_case_rates_by_area(user=user)
-    ]
+    """Per-area rows and, with two areas or more, their total."""
+    rows = selectors.wage_case_rates_by_area(user=user)
     if len(rows) < 2:
         return rows, None
-    total = sum(row["total"] for row in rows)
-    closed = sum(row["closed"] for row in rows)
-    rate = closed / total if total else None
-    return rows, {
-        "area": "合计",
-        "total": total,
-        "closed": closed,
-        "open": total - closed,
-        "rate": rate,
-        "percent": rate * 100 if rate is not None else 0,
-        "meets_target": rate is not None and rate >= selectors.WAGE_CASE_CLOSURE_TARGET,
-    }
+    total, closed = sum(row["total"] for row in rows), sum(row["closed"] for row in rows)
+    return rows, selectors.closure_row("合计", total=total, closed=closed)
 
 
 @require_safe
@@ -418,14 +396,10 @@ def wage_case_list(request):
 @permission_required("employment.add_wagecase", raise_exception=True)
 def wage_case_create(request):
     form = WageCaseForm(request.POST if request.method == "POST" else None, **_record_form_kwargs(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.wage_case_create(user=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "已登记欠薪举报投诉案件。请在本页跟进办理进度，结案时填写处理结果。")
-            return redirect("employment:wage_case_detail", pk=case.pk)
+    case = service_save(request, form, lambda data: services.wage_case_create(user=request.user, **data))
+    if case is not None:
+        messages.success(request, "已登记欠薪举报投诉案件。请在本页跟进办理进度，结案时填写处理结果。")
+        return redirect("employment:wage_case_detail", pk=case.pk)
     return render(request, "employment/wage_case_form.html", {"form": form})
 
 

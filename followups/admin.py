@@ -4,7 +4,7 @@ pages, the API and the sheet import, through `services.follow_up_record`."""
 from django.contrib import admin
 
 from accounts.admin import AreaScopedAdminMixin, ServiceWritesAdminMixin
-from core.imports.admin import ImportRecordAdmin
+from employment.admin import AreaImportAdmin
 
 from .models import FollowUp, FollowUpImport
 
@@ -22,8 +22,4 @@ class FollowUpAdmin(ServiceWritesAdminMixin, AreaScopedAdminMixin, admin.ModelAd
     where_written = "跟踪服务在“就业服务 → 跟踪服务工作台”或就业结果的跟踪服务页面登记，后台只能查看。"
 
 
-@admin.register(FollowUpImport)
-class FollowUpImportAdmin(AreaScopedAdminMixin, ImportRecordAdmin):
-    list_display = ("file_name", "area", "uploaded_by", "uploaded_at", "status")
-    list_filter = ("status", "area")
-    list_select_related = ("area", "uploaded_by")
+admin.site.register(FollowUpImport, AreaImportAdmin)

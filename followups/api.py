@@ -2,11 +2,9 @@
 through the service. Routes are registered in qinzhou_brands/api.py."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
-from rest_framework.response import Response
 
-from accounts.api import PERSON_DETAIL_NOTE, PERSON_LIST_NOTE, PersonDataMixin
-from core.api import ScopedObjectMixin
+from accounts.api import PERSON_DETAIL_NOTE, PERSON_LIST_NOTE
+from employment.api import RecordViewSet
 
 from . import selectors, services
 from .filters import FollowUpFilter
@@ -22,25 +20,12 @@ from .serializers import FollowUpSerializer
         summary="登记跟踪服务", description="就业、灵活就业开始后按 FOLLOW_UP_MONTHS 的节点跟踪，每个节点登记一次。"
     ),
 )
-class FollowUpViewSet(
-    ScopedObjectMixin,
-    PersonDataMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class FollowUpViewSet(RecordViewSet):
     serializer_class = FollowUpSerializer
     filterset_class = FollowUpFilter
+    list_selector = staticmethod(selectors.follow_up_list)
 
-    def get_queryset(self):
-        return selectors.follow_up_list(user=self.request.user)
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+    def record(self, user, data: dict):
+        data = dict(data)
         outcome = data.pop("outcome")
-        follow_up = services.follow_up_record(user=request.user, outcome=outcome, entry=services.FollowUpEntry(**data))
-        follow_up = self.get_queryset().get(pk=follow_up.pk)
-        return Response(self.get_serializer(follow_up).data, status=status.HTTP_201_CREATED)
+        return services.follow_up_record(user=user, outcome=outcome, entry=services.FollowUpEntry(**data))

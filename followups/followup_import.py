@@ -11,22 +11,20 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts.audit import audit_export, audit_record, check_person_export
+from accounts.audit import audit_record
 from accounts.models import AuditEntry
-from accounts.scoping import require_area, scope_for
 from brands.models import Area
 from core.imports.cells import cell_text, compact, date_cell, is_blank
 from core.imports.reading import repeated_rows
-from core.imports.report import ImportReport, RowError
-from core.imports.spec import Column, ImportSpec
+from core.imports.report import RowError
+from core.imports.spec import Column
 from core.imports.workbooks import drop_down, template_workbook
+from employment.area_imports import AreaImportSpec, AreaUploadForm
 from employment.models import EmploymentOutcome
-from employment.referral_import import ReferralUploadForm
 
-from . import schedule, selectors, services
+from . import schedule, services
 from .models import FollowUp, FollowUpImport
 
 MAX_ROWS = 10_000
@@ -87,6 +85,14 @@ def _yes_no(row, header, cells, name) -> bool | None:
     return None
 
 
+def _choice(row, header, cells, name, values: dict, hint: str) -> str:
+    """The value the cell names in `values` (by its text, compacted); "" for a blank cell or an unknown text."""
+    text = compact(cell_text(cells.get(name)))
+    if text and text not in values:
+        _error(row, header, name, f"{LABELS[name]}“{text}”无法识别，请{hint}。")
+    return values.get(text, "")
+
+
 def check_row(cells: dict, *, excel_row: int, header: dict, rules=None) -> FollowUpRow:
     """The row's own cells, without the database."""
     row = FollowUpRow(row=excel_row)
@@ -106,18 +112,8 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules=None) -> Follo
     reached = _yes_no(row, header, cells, "reached")
     if reached is None and not any(e.column == header.get("reached", "是否联系上本人") for e in row.errors):
         _error(row, header, "reached", "请填写是否联系上本人（是或否）。")
-    employment = ""
-    text = compact(cell_text(cells.get("employment")))
-    if text and text not in EMPLOYMENT:
-        _error(row, header, "employment", f"在岗情况“{text}”无法识别，请填：原单位在岗、已换单位在岗或未就业。")
-    elif text:
-        employment = EMPLOYMENT[text]
-    band = ""
-    text = compact(cell_text(cells.get("wage_band")))
-    if text and text not in WAGE_BANDS:
-        _error(row, header, "wage_band", f"月工资“{text}”无法识别，请从下拉列表选择。")
-    elif text:
-        band = WAGE_BANDS[text]
+    employment = _choice(row, header, cells, "employment", EMPLOYMENT, "填：原单位在岗、已换单位在岗或未就业")
+    band = _choice(row, header, cells, "wage_band", WAGE_BANDS, "从下拉列表选择")
     contract = _yes_no(row, header, cells, "contract_signed")
     insurance = _yes_no(row, header, cells, "social_insurance")
     problems = cell_text(cells.get("problems")).strip()
@@ -174,23 +170,15 @@ def plan_follow_ups(rows: list[FollowUpRow], *, area: Area, header: dict) -> Fol
     return plan
 
 
-class FollowUpUploadForm(ReferralUploadForm):
-    """The area (for a city user) and the file, as the referral sheet's."""
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        if "area" in self.fields:
-            self.fields["area"].label = "跟踪地区"
-            self.fields["area"].help_text = "表中的跟踪编号须是该县区登记的就业结果。"
-            self.fields["area"].error_messages["required"] = "请选择跟踪地区。"
+class FollowUpUploadForm(AreaUploadForm):
+    area_label = "跟踪地区"
+    area_help = "表中的跟踪编号须是该县区登记的就业结果。"
 
 
-class FollowUpImportSpec(ImportSpec):
+class FollowUpImportSpec(AreaImportSpec):
     """A filled follow-up worklist, recorded for one area."""
 
     model = FollowUpImport
-    scope_field = "area"
-    scope_noun = "本县区"
     noun = "跟踪服务表"
     title = "跟踪服务表导入"
     columns = (
@@ -224,6 +212,8 @@ class FollowUpImportSpec(ImportSpec):
     upload_template = "followups/import_upload.html"
     detail_template = "followups/import_detail.html"
     list_template = "followups/import_list.html"
+    existing_note = "系统中已登记过这一跟踪，本行不重复导入。"
+    record_action = services.RECORD_WORK
     check_row = staticmethod(check_row)
 
     def left_out(self, cells: dict) -> bool:
@@ -240,9 +230,7 @@ class FollowUpImportSpec(ImportSpec):
         return {"created": len(plan.valid)}
 
     def sections(self, plan: FollowUpPlan) -> dict:
-        return {
-            "existing": len(plan.existing_rows),
-            "existing_rows": plan.existing_rows,
+        return super().sections(plan) | {
             "follow_ups": [
                 {
                     "row": row.row,
@@ -257,15 +245,8 @@ class FollowUpImportSpec(ImportSpec):
             ],
         }
 
-    def lock(self, area):
-        list(Area.objects.select_for_update(no_key=True).filter(pk=area.pk).only("pk"))
-        return area
-
     def write(self, plan, *, scope, record, user, options, progress) -> None:
         services.follow_ups_record(user=user, rows=[(row.outcome, row.entry) for row in plan.valid])
-
-    def record_counts(self, report: ImportReport) -> dict:
-        return {"existing_rows": report.extra.get("existing", 0)}
 
     def audit(self, stage: str, *, plan, scope, record, user, committed: bool) -> None:
         if committed and plan.valid:
@@ -276,33 +257,6 @@ class FollowUpImportSpec(ImportSpec):
                 area=scope,
                 detail=f"跟踪服务表导入登记了 {len(plan.valid)} 条跟踪服务记录",
             )
-
-    # --- policy and pages ---
-
-    def check_scope(self, user, area) -> None:
-        require_area(user, area, action=services.RECORD_WORK)
-
-    def records_for(self, user):
-        return selectors.follow_up_import_list(user=user)
-
-    def upload_options(self, user, scope, options):
-        return require_area(user, options.pop("area", None), action=services.RECORD_WORK), options
-
-    def upload_context(self, user, scope) -> dict:
-        county = scope_for(user)
-        return {"area": None if county.sees_all_areas else county.area}
-
-    def after_cancel_url(self, record) -> str:
-        return reverse("followups:import_upload")
-
-    check_export = staticmethod(check_person_export)
-    export_audit = staticmethod(audit_export)
-
-    def area_of(self, record):
-        return record.area
-
-    def workbook_notes(self, report: dict) -> dict:
-        return dict.fromkeys(report.get("existing_rows", []), "系统中已登记过这一跟踪，本行不重复导入。")
 
     def template_workbook(self):
         return worklist_workbook([])

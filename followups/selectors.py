@@ -14,7 +14,7 @@ from brands.selectors import brand_lines, reporting_areas
 from employment.models import EmploymentOutcome
 
 from . import schedule
-from .models import FollowUp, FollowUpImport
+from .models import FollowUp
 
 
 def outcomes_followed(*, user) -> QuerySet:
@@ -110,11 +110,6 @@ def worklist_items(rows, *, on: datetime.date | None = None) -> list[WorklistIte
     return items
 
 
-def follow_up_import_list(*, user) -> QuerySet:
-    imports = FollowUpImport.objects.select_related("area", "uploaded_by", "committed_by")
-    return scope_queryset(imports, user).order_by("-uploaded_at", "-id")
-
-
 # --- figures --------------------------------------------------------------------------------------
 
 
@@ -161,11 +156,8 @@ def follow_up_summary(*, area: Area | None = None, on: datetime.date | None = No
     )
 
     def added(selected) -> dict:
-        counts = _no_counts()
-        for row in selected:
-            for key in counts:
-                counts[key] += row[key]
-        return _rates(counts)
+        selected = list(selected)
+        return _rates({key: sum(row[key] for row in selected) for key in ("done", *RATE_COUNTS)})
 
     areas = [a for a in (reporting_areas() if areas is None else areas) if area is None or a.pk == area.pk]
     return {
@@ -190,7 +182,3 @@ def follow_up_summary(*, area: Area | None = None, on: datetime.date | None = No
             for a in areas
         ],
     }
-
-
-def _no_counts() -> dict:
-    return dict.fromkeys(["done", *RATE_COUNTS], 0)

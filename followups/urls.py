@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core.imports.views import import_urls
+from employment.area_imports import import_pages
 
 from . import views
 from .followup_import import FOLLOW_UPS
@@ -13,11 +13,5 @@ urlpatterns = [
     path("outcomes/<int:pk>/", views.outcome_follow_ups, name="outcome"),
     path("<int:pk>/", views.follow_up_detail, name="detail"),
     # The filled worklist, uploaded: the pages of the core import pipeline.
-    *import_urls(
-        FOLLOW_UPS,
-        template="template.xlsx",
-        upload="import/",
-        records="imports/",
-        record="imports/<int:pk>/",
-    ),
+    *import_pages(FOLLOW_UPS, template="template.xlsx", upload="import/", records="imports/"),
 ]

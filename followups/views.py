@@ -4,7 +4,7 @@ a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.audit import audit_export, check_person_export, may_export_persons
 from accounts.scoping import scope_covers, scope_for
-from core.forms import add_service_errors
+from core.form_views import service_save
 from core.xlsx import xlsx_response
 
 from . import selectors, services
@@ -102,20 +102,17 @@ def outcome_follow_ups(request, pk: int):
             points=open_points,
             today=today,
         )
-    if request.method == "POST" and form.is_valid():
-        try:
-            follow_up = services.follow_up_record(
-                user=user, outcome=outcome, entry=form.entry(), wage_case_amount=form.case_amount()
-            )
-        except (ValidationError, PermissionDenied) as error:
-            if isinstance(error, PermissionDenied):
-                form.add_error(None, str(error) or "您没有权限进行此操作。")
-            else:
-                add_service_errors(form, error)
-        else:
-            note = "，并已转为欠薪举报投诉案件" if follow_up.wage_case_id else ""
-            messages.success(request, f"已登记{outcome.trainee.name}第 {follow_up.months} 个月的跟踪服务{note}。")
-            return redirect("followups:detail", pk=follow_up.pk)
+    follow_up = service_save(
+        request,
+        form,
+        lambda data: services.follow_up_record(
+            user=user, outcome=outcome, entry=form.entry(), wage_case_amount=form.case_amount()
+        ),
+    )
+    if follow_up is not None:
+        note = "，并已转为欠薪举报投诉案件" if follow_up.wage_case_id else ""
+        messages.success(request, f"已登记{outcome.trainee.name}第 {follow_up.months} 个月的跟踪服务{note}。")
+        return redirect("followups:detail", pk=follow_up.pk)
     if request.method == "POST":
         messages.error(request, "跟踪服务还没有保存：请按红字提示修改后再保存。")
     return render(
