@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accounts.models import MonthLock
 from brands.models import Area, BrandLine
-from brands.selectors import period_containing
 from plans import selectors, services
 from plans.models import AnnualPlan, MonthlyReport
 
@@ -112,10 +111,7 @@ def load(*, clerks: dict, reviewers: dict, city_admin) -> dict[str, int]:
     areas = {area.code: area for area in Area.objects.exclude(kind=Area.Kind.CITY)}
     brands = {brand.code: brand for brand in BrandLine.objects.all()}
     year = timezone.localdate().year
-    # An annual plan writes the year's targets, which belong to a plan period: in a year no period covers yet
-    # (2026 before demo.periods creates 十五五, which runs last) the plans wait for the next load.
-    plan_states = PLAN_STATES if period_containing(year) is not None else {}
-    for code, state in plan_states.items():
+    for code, state in PLAN_STATES.items():
         area = areas.get(code)
         if area is None or code not in clerks or code not in reviewers:
             continue
