@@ -241,6 +241,17 @@ def progress_summary(
         )
         return row
 
+    def brand_rows(*, with_pace=False) -> list[dict]:
+        """The scope's figures of each brand line."""
+        return [
+            {
+                "code": brand.code,
+                "name": brand.name,
+                **figures(area_id=top_area_id, brand_id=brand.pk, target_area_id=top.pk, with_pace=with_pace),
+            }
+            for brand in brands
+        ]
+
     key_counties = [a for a in areas if a.is_key_county]
     # The scope's priority groups under None, each key county's under its id.
     groups = priority_group_tallies(
@@ -275,14 +286,7 @@ def progress_summary(
         "year": year,
         "scope": {"code": top.code, "name": top.short_name, "city": area is None},
         "city": figures(area_id=top_area_id, brand_id=None, target_area_id=top.pk),
-        "brands": [
-            {
-                "code": brand.code,
-                "name": brand.name,
-                **figures(area_id=top_area_id, brand_id=brand.pk, target_area_id=top.pk),
-            }
-            for brand in brands
-        ],
+        "brands": brand_rows(),
         "areas": [
             {"code": a.code, "name": a.short_name, **figures(area_id=a.pk, brand_id=None, target_area_id=a.pk)}
             for a in areas
@@ -291,14 +295,7 @@ def progress_summary(
             "on": on.isoformat(),
             "plan_elapsed": round(elapsed_fraction(plan.year_from, plan.year_to, on), 4) if period else None,
             **figures(area_id=top_area_id, brand_id=None, target_area_id=top.pk, with_pace=True),
-            "brands": [
-                {
-                    "code": brand.code,
-                    "name": brand.name,
-                    **figures(area_id=top_area_id, brand_id=brand.pk, target_area_id=top.pk, with_pace=True),
-                }
-                for brand in brands
-            ],
+            "brands": brand_rows(with_pace=True),
         },
         "years": [
             {
