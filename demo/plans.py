@@ -28,6 +28,8 @@ PROJECTS = {
     "450721": ("灵山刮粉师傅技能大师工作室", "rice-noodle", "灵山县人力资源和社会保障局", "60.00"),
     "450722": ("浦北县电商直播培训基地", "local-specialty", "浦北县商务局", "90.00"),
 }
+# Each key project's milestones: (title, (month, day) due).
+MILESTONES = [("完成选址和方案设计", (3, 31)), ("完成场地改造和设备采购", (9, 30)), ("挂牌运营并开班", (12, 31))]
 # (area code, how many ended months back, the state the demo leaves the report in, on time)
 REPORTS = [
     ("450702", 3, "accepted", True),
@@ -56,13 +58,10 @@ def _plan(area: Area, year: int, state: str, *, clerk, reviewer, city_admin, bra
         planned_investment=Decimal(investment),
     )
     today = timezone.localdate()
-    first = services.milestone_add(
-        project=project, user=clerk, title="完成选址和方案设计", due_date=datetime.date(year, 3, 31)
+    first, second, _last = (
+        services.milestone_add(project=project, user=clerk, title=title, due_date=datetime.date(year, *month_day))
+        for title, month_day in MILESTONES
     )
-    second = services.milestone_add(
-        project=project, user=clerk, title="完成场地改造和设备采购", due_date=datetime.date(year, 9, 30)
-    )
-    services.milestone_add(project=project, user=clerk, title="挂牌运营并开班", due_date=datetime.date(year, 12, 31))
     services.milestone_progress(
         milestone=first, user=clerk, progress=100, done_on=min(today, datetime.date(year, 3, 28))
     )
