@@ -166,15 +166,8 @@ class PeriodTargetsForm(forms.Form):
                 self.keys[name] = (metric, brand)
                 self.fields[name] = TargetField(
                     label=f"{brand or '全部品牌'} · {label}",
-                    required=False,
-                    min_value=0,
                     max_value=PERIOD_TARGET_MAX_VALUE,
                     initial=initial_values.get((metric, brand.pk if brand else None)),
-                    error_messages={
-                        "invalid": "请填写整数（人次），不填表示不设目标。",
-                        "min_value": "目标不能为负数。",
-                        "max_value": f"目标不能超过 {PERIOD_TARGET_MAX_VALUE:,}。",
-                    },
                     widget=forms.TextInput(
                         attrs={"class": "form-control form-control-sm text-end", "inputmode": "numeric"}
                     ),
@@ -255,7 +248,16 @@ GROUPED_NUMBER = re.compile(r"\s*\d{1,3}(?:[,，]\d{3})+\s*")
 
 
 class TargetField(forms.IntegerField):
-    """A target as people write numbers: thousands separators (ASCII or full-width comma) accepted."""
+    """A target as people write numbers: thousands separators (ASCII or full-width comma) accepted; blank
+    means no target."""
+
+    def __init__(self, *, max_value: int, **kwargs):
+        messages = {
+            "invalid": "请填写整数（人次），不填表示不设目标。",
+            "min_value": "目标不能为负数。",
+            "max_value": f"目标不能超过 {max_value:,}。",
+        }
+        super().__init__(required=False, min_value=0, max_value=max_value, error_messages=messages, **kwargs)
 
     def to_python(self, value):
         if isinstance(value, str) and GROUPED_NUMBER.fullmatch(value):
@@ -274,15 +276,8 @@ class TargetGridForm(forms.Form):
                 name = self.field_name(area, brand)
                 self.fields[name] = TargetField(
                     label=f"{area} · {brand}",
-                    required=False,
-                    min_value=0,
                     max_value=ALLOCATION_MAX_VALUE,
                     initial=initial_values.get((area.pk, brand.pk)),
-                    error_messages={
-                        "invalid": "请填写整数（人次），不填表示不设目标。",
-                        "min_value": "目标不能为负数。",
-                        "max_value": f"目标不能超过 {ALLOCATION_MAX_VALUE:,}。",
-                    },
                     # A text input, so that what was typed comes back as typed (with the message under it)
                     # rather than being blanked by the browser's own number parsing.
                     widget=forms.TextInput(

@@ -301,15 +301,7 @@ def progress_summary(
     on the whole city. `on` is the day pace is measured at (today by default). `period`: the plan period whose years the
     cumulative figures count (the default period: the one containing today, else the last closed one)."""
     read = Counts.read(user=user, on=on, period=period)
-    on, period, periods, city, area, areas, brands = (
-        read.on,
-        read.period,
-        read.periods,
-        read.city,
-        read.area,
-        read.areas,
-        read.brands,
-    )
+    on, period, city, area, areas, brands = read.on, read.period, read.city, read.area, read.areas, read.brands
     fold_startups, all_counts, plan = read.fold_startups, read.all_counts, read.plan
     in_period = set(period.years) if period else set()
     top = city if area is None else area
@@ -317,6 +309,17 @@ def progress_summary(
 
     def figures(*, for_year=year, **where) -> dict:
         return read.figures(for_year=for_year, **where)
+
+    def brand_rows(*, with_pace=False) -> list[dict]:
+        """The scope's figures of each brand line."""
+        return [
+            {
+                "code": brand.code,
+                "name": brand.name,
+                **figures(area_id=top_area_id, brand_id=brand.pk, target_area_id=top.pk, with_pace=with_pace),
+            }
+            for brand in brands
+        ]
 
     key_counties = [a for a in areas if a.is_key_county]
     # The scope's priority groups under None, each key county's under its id.
@@ -336,14 +339,7 @@ def progress_summary(
         "year": year,
         "scope": {"code": top.code, "name": top.short_name, "city": area is None},
         "city": figures(area_id=top_area_id, brand_id=None, target_area_id=top.pk),
-        "brands": [
-            {
-                "code": brand.code,
-                "name": brand.name,
-                **figures(area_id=top_area_id, brand_id=brand.pk, target_area_id=top.pk),
-            }
-            for brand in brands
-        ],
+        "brands": brand_rows(),
         "areas": [
             {"code": a.code, "name": a.short_name, **figures(area_id=a.pk, brand_id=None, target_area_id=a.pk)}
             for a in areas
@@ -352,21 +348,14 @@ def progress_summary(
             "on": on.isoformat(),
             "plan_elapsed": round(elapsed_fraction(plan.year_from, plan.year_to, on), 4) if period else None,
             **figures(area_id=top_area_id, brand_id=None, target_area_id=top.pk, with_pace=True),
-            "brands": [
-                {
-                    "code": brand.code,
-                    "name": brand.name,
-                    **figures(area_id=top_area_id, brand_id=brand.pk, target_area_id=top.pk, with_pace=True),
-                }
-                for brand in brands
-            ],
+            "brands": brand_rows(with_pace=True),
         },
         "years": [
             {
                 "year": y,
                 **figures(area_id=top_area_id, brand_id=None, target_area_id=top.pk, for_year=y),
                 # The period the year lies in (None: outside every period, so in no cumulative figure).
-                "period": getattr(period_of_years(periods, y), "code", None),
+                "period": getattr(period_of_years(read.periods, y), "code", None),
             }
             for y in years
             if year is None or y == year

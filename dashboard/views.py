@@ -62,6 +62,8 @@ TASK_PERMISSION = "plantasks.view_plantask"
 ALLOCATE_PERMISSION = "brands.change_target"
 DRILL_PER_PAGE = 50
 METRIC_LABELS = dict(Target.Metric.choices)
+# The labels the dashboard's tables and xlsx give the subsidy and recognition kinds.
+KIND_LABELS = {"subsidy_kinds": dict(SubsidyKind.choices), "recognition_kinds": dict(Recognition.Kind.choices)}
 
 
 @require_safe
@@ -119,8 +121,7 @@ def index(request):
             "brands_have_targets": year is None
             or any(row["trainings_target"] or row["jobs_target"] for row in progress["brands"]),
             "print_view": request.GET.get("print") == "1",
-            "subsidy_kinds": dict(SubsidyKind.choices),
-            "recognition_kinds": dict(Recognition.Kind.choices),
+            **KIND_LABELS,
             "plan_years": _plan_years(period),
             "plan_flags": plan_flags(user=request.user),
             "attendance_tables": [
@@ -141,10 +142,7 @@ def _plan_years(period) -> str:
 def export(request):
     year, period, _ = _year_filter(request)
     progress = progress_summary(user=request.user, year=year, period=period)
-    workbook = progress_workbook(
-        progress, subsidy_kinds=dict(SubsidyKind.choices), recognition_kinds=dict(Recognition.Kind.choices)
-    )
-    return xlsx_response(workbook, progress_workbook_filename(progress))
+    return xlsx_response(progress_workbook(progress, **KIND_LABELS), progress_workbook_filename(progress))
 
 
 @require_safe
@@ -408,8 +406,7 @@ def period_report(request, code):
             "report": report,
             "progress": report["summary"],
             "print_view": request.GET.get("print") == "1",
-            "subsidy_kinds": dict(SubsidyKind.choices),
-            "recognition_kinds": dict(Recognition.Kind.choices),
+            **KIND_LABELS,
         },
     )
 
@@ -420,10 +417,7 @@ def period_report(request, code):
 def period_report_export(request, code):
     period = _city_period(request, code)
     report = closing_report(period=period, user=request.user)
-    workbook = closing_workbook(
-        report, subsidy_kinds=dict(SubsidyKind.choices), recognition_kinds=dict(Recognition.Kind.choices)
-    )
-    return xlsx_response(workbook, closing_workbook_filename(report))
+    return xlsx_response(closing_workbook(report, **KIND_LABELS), closing_workbook_filename(report))
 
 
 # --- the plan's tasks: the city's board ------------------------------------------------------------

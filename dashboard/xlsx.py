@@ -22,6 +22,11 @@ def _rate(value, total):
     return value / total if value is not None and total else None
 
 
+def _rated(category: str, item: str, value, base) -> list:
+    """A row of the 其他指标 sheet whose rate is its value over its target or base."""
+    return [category, item, value, base, _rate(value, base)]
+
+
 def _plan_period(progress: dict) -> str:
     period = progress.get("period")
     return f"“{period['name']}”{period['year_from']}–{period['year_to']} 年" if period else "（无规划期）"
@@ -194,28 +199,14 @@ def _other_rows(progress: dict, *, subsidy_kinds: dict, recognition_kinds: dict)
     ]
     for kind, figures in progress["recognitions"].items():
         label = recognition_kinds.get(kind, kind)
-        rows.append(
-            [
-                "认定",
-                f"自治区级{label}（个）",
-                figures["region"],
-                figures["region_target"],
-                _rate(figures["region"], figures["region_target"]),
-            ]
-        )
+        rows.append(_rated("认定", f"自治区级{label}（个）", figures["region"], figures["region_target"]))
         rows.append(["认定", f"市级{label}（个）", figures["city"], None, None])
     subsidies = progress["subsidies"]
     budget = subsidies["budget_amount"]
     rows += [
         ["补贴资金（元）", "就业补助资金预算", budget, None, None],
-        [
-            "补贴资金（元）",
-            "已审批（含已拨付）",
-            subsidies["approved_amount"],
-            budget,
-            _rate(subsidies["approved_amount"], budget),
-        ],
-        ["补贴资金（元）", "已拨付", subsidies["paid_amount"], budget, _rate(subsidies["paid_amount"], budget)],
+        _rated("补贴资金（元）", "已审批（含已拨付）", subsidies["approved_amount"], budget),
+        _rated("补贴资金（元）", "已拨付", subsidies["paid_amount"], budget),
     ]
     for line in subsidies["by_kind"]:
         label = subsidy_kinds.get(line["kind"], line["kind"])
@@ -224,22 +215,13 @@ def _other_rows(progress: dict, *, subsidy_kinds: dict, recognition_kinds: dict)
     city = progress["city"]
     for category, figures in progress["priority_groups"].items():
         for name, label in COUNT_LABELS:
-            rows.append(
-                ["重点人员", f"{category}：{label}", figures[name], city[name], _rate(figures[name], city[name])]
-            )
+            rows.append(_rated("重点人员", f"{category}：{label}", figures[name], city[name]))
     allocation = progress["allocation"]
     if allocation:
         for name, label in COUNT_LABELS:
             for line in [*allocation[name]["brands"], {"name": "全部品牌", **allocation[name]}]:
-                rows.append(
-                    [
-                        "目标分配",
-                        f"{label} · {line['name']}：各县区分配合计（差额 {line['shortfall']:,}）",
-                        line["allocated"],
-                        line["target"],
-                        _rate(line["allocated"], line["target"]),
-                    ]
-                )
+                item = f"{label} · {line['name']}：各县区分配合计（差额 {line['shortfall']:,}）"
+                rows.append(_rated("目标分配", item, line["allocated"], line["target"]))
     return rows
 
 

@@ -3,6 +3,7 @@ and from an intention (idempotent), for `load_demo`. Everything goes through the
 entries would; a vacancy is known by its employer and title, a fair by its title."""
 
 import datetime
+from typing import NamedTuple
 
 from django.utils import timezone
 
@@ -32,151 +33,36 @@ EMPLOYERS = [
     ("QZFTZ", "钦州港海工装备有限公司"),
 ]
 
-# (area code, employer, occupation, title, openings, wage min, wage max, certificate, age max, kind, status, destination)
+
+class _Vacancy(NamedTuple):
+    area: str  # its code
+    employer: str
+    occupation: str
+    title: str
+    openings: int
+    wage_min: int | None
+    wage_max: int | None
+    certificate: str = ""
+    age_max: int | None = None
+    kind: str = "full_time"
+    status: str = "open"
+    destination: str = ""  # a placement elsewhere (劳务输出): no work area in Qinzhou
+
+
 VACANCIES = [
-    (
-        "450702",
-        "钦州市月嫂之家家政服务有限公司",
-        "母婴护理员",
-        "住家月嫂",
-        8,
-        6000,
-        9000,
-        "level4",
-        50,
-        "full_time",
-        "open",
-        "",
-    ),
-    (
-        "450702",
-        "钦州市月嫂之家家政服务有限公司",
-        "母婴护理员",
-        "产后护理师",
-        4,
-        5000,
-        7000,
-        "",
-        45,
-        "full_time",
-        "open",
-        "",
-    ),
-    (
-        "450702",
-        "钦州市阿蚝海产养殖有限公司",
-        "大蚝养殖工",
-        "大蚝养殖技术员",
-        6,
-        4000,
-        6000,
-        "",
-        None,
-        "seasonal",
-        "open",
-        "",
-    ),
-    (
-        "450702",
-        "钦州港跨境电商产业园运营有限公司",
-        "跨境电商师",
-        "跨境电商运营专员",
-        5,
-        4500,
-        7000,
-        "",
-        35,
-        "full_time",
-        "open",
-        "",
-    ),
-    (
-        "450702",
-        "钦州市月嫂之家家政服务有限公司",
-        "养老护理员",
-        "养老院护理员",
-        10,
-        3800,
-        5000,
-        "",
-        55,
-        "full_time",
-        "open",
-        "",
-    ),
-    (
-        "450703",
-        "钦州市好帮手家政服务有限公司",
-        "家务服务员",
-        "家政保洁员",
-        12,
-        3500,
-        4800,
-        "",
-        55,
-        "full_time",
-        "open",
-        "",
-    ),
-    (
-        "450703",
-        "钦州市好帮手家政服务有限公司",
-        "家务服务员",
-        "钟点工（零工）",
-        20,
-        None,
-        None,
-        "",
-        None,
-        "gig",
-        "open",
-        "",
-    ),
-    (
-        "450703",
-        "广西北部湾建工集团钦州分公司",
-        "砌筑工",
-        "砌筑工",
-        15,
-        6000,
-        8500,
-        "level5",
-        55,
-        "full_time",
-        "open",
-        "",
-    ),
-    (
-        "450721",
-        "灵山县刮粉食品有限公司",
-        "灵山刮粉制作工",
-        "刮粉制作师傅",
-        6,
-        4000,
-        6000,
-        "",
-        None,
-        "full_time",
-        "open",
-        "",
-    ),
-    ("450721", "灵山县茶业有限公司", "茶叶加工工", "茶叶加工季节工", 25, 3000, 4000, "", None, "seasonal", "open", ""),
-    (
-        "450721",
-        "广西北部湾建工集团钦州分公司",
-        "农村建筑工匠",
-        "乡村建筑工匠",
-        10,
-        5000,
-        7000,
-        "",
-        60,
-        "full_time",
-        "open",
-        "",
-    ),
-    ("450722", "浦北县编织工艺品有限公司", "编织工", "藤编工", 12, 3200, 4500, "", None, "full_time", "open", ""),
-    (
+    _Vacancy("450702", "钦州市月嫂之家家政服务有限公司", "母婴护理员", "住家月嫂", 8, 6000, 9000, "level4", 50),
+    _Vacancy("450702", "钦州市月嫂之家家政服务有限公司", "母婴护理员", "产后护理师", 4, 5000, 7000, "", 45),
+    _Vacancy("450702", "钦州市阿蚝海产养殖有限公司", "大蚝养殖工", "大蚝养殖技术员", 6, 4000, 6000, kind="seasonal"),
+    _Vacancy("450702", "钦州港跨境电商产业园运营有限公司", "跨境电商师", "跨境电商运营专员", 5, 4500, 7000, "", 35),
+    _Vacancy("450702", "钦州市月嫂之家家政服务有限公司", "养老护理员", "养老院护理员", 10, 3800, 5000, "", 55),
+    _Vacancy("450703", "钦州市好帮手家政服务有限公司", "家务服务员", "家政保洁员", 12, 3500, 4800, "", 55),
+    _Vacancy("450703", "钦州市好帮手家政服务有限公司", "家务服务员", "钟点工（零工）", 20, None, None, kind="gig"),
+    _Vacancy("450703", "广西北部湾建工集团钦州分公司", "砌筑工", "砌筑工", 15, 6000, 8500, "level5", 55),
+    _Vacancy("450721", "灵山县刮粉食品有限公司", "灵山刮粉制作工", "刮粉制作师傅", 6, 4000, 6000),
+    _Vacancy("450721", "灵山县茶业有限公司", "茶叶加工工", "茶叶加工季节工", 25, 3000, 4000, kind="seasonal"),
+    _Vacancy("450721", "广西北部湾建工集团钦州分公司", "农村建筑工匠", "乡村建筑工匠", 10, 5000, 7000, "", 60),
+    _Vacancy("450722", "浦北县编织工艺品有限公司", "编织工", "藤编工", 12, 3200, 4500),
+    _Vacancy(
         "450722",
         "浦北县人力资源服务有限公司",
         "编织工",
@@ -186,39 +72,13 @@ VACANCIES = [
         6000,
         "",
         45,
-        "full_time",
-        "open",
-        "广东省东莞市",
+        destination="广东省东莞市",
     ),
-    (
-        "QZFTZ",
-        "钦州港跨境电商产业园运营有限公司",
-        "物流服务师",
-        "港口物流分拣员",
-        20,
-        4000,
-        5500,
-        "",
-        45,
-        "full_time",
-        "open",
-        "",
+    _Vacancy("QZFTZ", "钦州港跨境电商产业园运营有限公司", "物流服务师", "港口物流分拣员", 20, 4000, 5500, "", 45),
+    _Vacancy(
+        "QZFTZ", "钦州港海工装备有限公司", "船舶海工", "船舶电焊工", 8, 7000, 10000, "level4", 50, status="filled"
     ),
-    (
-        "QZFTZ",
-        "钦州港海工装备有限公司",
-        "船舶海工",
-        "船舶电焊工",
-        8,
-        7000,
-        10000,
-        "level4",
-        50,
-        "full_time",
-        "filled",
-        "",
-    ),
-    (
+    _Vacancy(
         "450703",
         "钦州市好帮手家政服务有限公司",
         "家务服务员",
@@ -226,11 +86,8 @@ VACANCIES = [
         10,
         3000,
         4000,
-        "",
-        None,
-        "seasonal",
-        "closed",
-        "",
+        kind="seasonal",
+        status="closed",
     ),
 ]
 
@@ -271,33 +128,32 @@ def load(*, clerks: dict) -> dict[str, int]:
     employers = {o.name: o for o in Organisation.objects.filter(kind__in=["enterprise", "hr_agency"])}
     vacancies = {}
     for row in VACANCIES:
-        area_code, employer, occupation, title, openings, low, high, certificate, age_max, kind, status, place = row
-        vacancy = Vacancy.objects.filter(employer=employers[employer], title=title).first()
+        place, area = row.destination, areas[row.area]
+        vacancy = Vacancy.objects.filter(employer=employers[row.employer], title=row.title).first()
         if vacancy is None:
             vacancy = vacancy_create(
-                user=clerks.get(area_code),
-                employer=employers[employer],
-                occupation=Occupation.objects.get(name=occupation),
-                title=title,
-                work_area=None if place else areas[area_code],
-                address="" if place else f"{areas[area_code].short_name}城区",
+                user=clerks.get(row.area),
+                employer=employers[row.employer],
+                occupation=Occupation.objects.get(name=row.occupation),
+                title=row.title,
+                work_area=None if place else area,
+                address="" if place else f"{area.short_name}城区",
                 destination=place,
-                openings=openings,
-                wage_min=low,
-                wage_max=high,
-                certificate=certificate,
+                openings=row.openings,
+                wage_min=row.wage_min,
+                wage_max=row.wage_max,
+                certificate=row.certificate,
                 age_min=18,
-                age_max=age_max,
-                kind=kind,
+                age_max=row.age_max,
+                kind=row.kind,
                 valid_from=datetime.date(2025, 1, 1),
-                valid_to=today + datetime.timedelta(days=180) if status != "closed" else datetime.date(2025, 3, 1),
+                valid_to=today + datetime.timedelta(days=180) if row.status != "closed" else datetime.date(2025, 3, 1),
                 source=Vacancy.Source.LABOUR_COOPERATION if place else Vacancy.Source.EMPLOYER,
             )
-            if status != "open":
-                vacancy_act(
-                    vacancy=vacancy, user=clerks.get(area_code), action="fill" if status == "filled" else "close"
-                )
-        vacancies[title] = vacancy
+            if row.status != "open":
+                action = "fill" if row.status == "filled" else "close"
+                vacancy_act(vacancy=vacancy, user=clerks.get(row.area), action=action)
+        vacancies[row.title] = vacancy
     for area_code, title, brand, day, place, organiser, brought in FAIRS:
         _fair(
             clerks.get(area_code),

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accounts.models import MonthLock
 from brands.models import Area, BrandLine
-from brands.selectors import period_containing
 from plans import selectors, services
 from plans.models import AnnualPlan, MonthlyReport
 
@@ -29,6 +28,8 @@ PROJECTS = {
     "450721": ("灵山刮粉师傅技能大师工作室", "rice-noodle", "灵山县人力资源和社会保障局", "60.00"),
     "450722": ("浦北县电商直播培训基地", "local-specialty", "浦北县商务局", "90.00"),
 }
+# Each key project's milestones: (title, (month, day) due).
+MILESTONES = [("完成选址和方案设计", (3, 31)), ("完成场地改造和设备采购", (9, 30)), ("挂牌运营并开班", (12, 31))]
 # (area code, how many ended months back, the state the demo leaves the report in, on time)
 REPORTS = [
     ("450702", 3, "accepted", True),
@@ -57,13 +58,10 @@ def _plan(area: Area, year: int, state: str, *, clerk, reviewer, city_admin, bra
         planned_investment=Decimal(investment),
     )
     today = timezone.localdate()
-    first = services.milestone_add(
-        project=project, user=clerk, title="完成选址和方案设计", due_date=datetime.date(year, 3, 31)
+    first, second, _last = (
+        services.milestone_add(project=project, user=clerk, title=title, due_date=datetime.date(year, *month_day))
+        for title, month_day in MILESTONES
     )
-    second = services.milestone_add(
-        project=project, user=clerk, title="完成场地改造和设备采购", due_date=datetime.date(year, 9, 30)
-    )
-    services.milestone_add(project=project, user=clerk, title="挂牌运营并开班", due_date=datetime.date(year, 12, 31))
     services.milestone_progress(
         milestone=first, user=clerk, progress=100, done_on=min(today, datetime.date(year, 3, 28))
     )
@@ -112,10 +110,7 @@ def load(*, clerks: dict, reviewers: dict, city_admin) -> dict[str, int]:
     areas = {area.code: area for area in Area.objects.exclude(kind=Area.Kind.CITY)}
     brands = {brand.code: brand for brand in BrandLine.objects.all()}
     year = timezone.localdate().year
-    # An annual plan writes the year's targets, which belong to a plan period: in a year no period covers yet
-    # (2026 before demo.periods creates 十五五, which runs last) the plans wait for the next load.
-    plan_states = PLAN_STATES if period_containing(year) is not None else {}
-    for code, state in plan_states.items():
+    for code, state in PLAN_STATES.items():
         area = areas.get(code)
         if area is None or code not in clerks or code not in reviewers:
             continue

@@ -98,14 +98,8 @@ def referrals_short_of_three(user) -> list[Item]:
     if scope.role != Role.COUNTY_CLERK or scope.area is None:
         return []
     tally = referral_tally(area=scope.area)
-    return [
-        Item(
-            "referrals_short",
-            "参训人员岗位推荐不足 3 次",
-            tally["trainees"] - tally["with_3_or_more"],
-            reverse("employment:worklist"),
-        )
-    ]
+    short = tally["trainees"] - tally["with_3_or_more"]
+    return [Item("referrals_short", "参训人员岗位推荐不足 3 次", short, reverse("employment:worklist"))]
 
 
 @provider
@@ -138,19 +132,10 @@ def county_reports_to_accept(user) -> list[Item]:
     if _role(user) != Role.CITY_ADMIN:
         return []
     waiting = waiting_for(user=user)
+    reports_url, plans_url = (f"{reverse(name)}?status=submitted" for name in ("plans:report_list", "plans:plan_list"))
     return [
-        Item(
-            "reports_to_accept",
-            "县区月报待审核",
-            waiting["reports_submitted"],
-            f"{reverse('plans:report_list')}?status=submitted",
-        ),
-        Item(
-            "plans_to_accept",
-            "县区年度计划待审核",
-            waiting["plans_submitted"],
-            f"{reverse('plans:plan_list')}?status=submitted",
-        ),
+        Item("reports_to_accept", "县区月报待审核", waiting["reports_submitted"], reports_url),
+        Item("plans_to_accept", "县区年度计划待审核", waiting["plans_submitted"], plans_url),
     ]
 
 
@@ -165,15 +150,8 @@ def budgets_running_low(user) -> list[Item]:
         for row in budget_list(user=user, year=year)
         if row["allocated"] and row["remaining"] < row["allocated"] * BUDGET_LOW_SHARE
     ]
-    return [
-        Item(
-            "budgets_low",
-            f"{year}年就业补助资金余额不足 10%",
-            len(low),
-            f"{reverse('subsidies:budget_list')}?year={year}",
-            urgent=True,
-        )
-    ]
+    label, url = f"{year}年就业补助资金余额不足 10%", f"{reverse('subsidies:budget_list')}?year={year}"
+    return [Item("budgets_low", label, len(low), url, urgent=True)]
 
 
 @provider
@@ -181,16 +159,8 @@ def department_overdue_quarters(user) -> list[Item]:
     """The city administrator: the departments' quarters past their deadline without a report (任务看板)."""
     if _role(user) != Role.CITY_ADMIN:
         return []
-    overdue = overdue_task_reports(user)
-    return [
-        Item(
-            "task_reports_overdue",
-            "责任单位逾期未报季度进展",
-            overdue.count,
-            reverse("dashboard:task_board"),
-            urgent=True,
-        )
-    ]
+    overdue, url = overdue_task_reports(user).count, reverse("dashboard:task_board")
+    return [Item("task_reports_overdue", "责任单位逾期未报季度进展", overdue, url, urgent=True)]
 
 
 @provider
@@ -198,14 +168,8 @@ def quarters_to_report(user) -> list[Item]:
     """A department reporter: its department's quarters still to report (任务分工)."""
     if _role(user) != Role.DEPARTMENT_REPORTER:
         return []
-    return [
-        Item(
-            "task_quarters_to_report",
-            "本部门待报送的季度进展",
-            len(tasks_awaiting(user)),
-            reverse("plantasks:task_list"),
-        )
-    ]
+    count = len(tasks_awaiting(user))
+    return [Item("task_quarters_to_report", "本部门待报送的季度进展", count, reverse("plantasks:task_list"))]
 
 
 @provider

@@ -2,13 +2,13 @@
 reports (月报) whose acceptance locks the month (accounts.models.MonthLock). Who moves them along is
 `plans/workflow.py`; every write is in `plans/services.py`."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Area, BrandLine
+from core.fields import staff_reference
 
 
 class Status(models.TextChoices):
@@ -18,22 +18,16 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("退回修改")
 
 
-def _user(name: str):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=name, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-
 class Reviewed(models.Model):
     """What an annual plan and a monthly report share: their path (workflow.py) and who moved them along."""
 
     area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    created_by = _user(_("填报人"))
+    created_by = staff_reference(_("填报人"))
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
-    submitted_by = _user(_("报送人"))
+    submitted_by = staff_reference(_("报送人"))
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    decided_by = _user(_("审核人"))
+    decided_by = staff_reference(_("审核人"))
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_reason = models.CharField(_("退回或重新开放原因"), max_length=300, blank=True)
 
@@ -103,7 +97,7 @@ class Milestone(models.Model):
     done_on = models.DateField(_("实际完成日期"), null=True, blank=True)
     progress_note = models.CharField(_("进展说明"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
-    updated_by = _user(_("更新人"))
+    updated_by = staff_reference(_("更新人"))
 
     class Meta:
         verbose_name = _("项目节点")

@@ -191,16 +191,7 @@ def report_open(*, user, month: datetime.date, area: Area | None = None) -> Mont
     month = first_of_month(month)
     if month not in selectors.reportable_months(count=24):
         raise ValidationError("只能填报最近 24 个月中已经结束的月份。")
-    try:
-        with transaction.atomic():
-            report, created = MonthlyReport.objects.get_or_create(
-                area=area, kind=MonthlyReport.Kind.MONTH, month=month, defaults={"created_by": user}
-            )
-    except IntegrityError:  # two clerks opening the same month at once
-        report, created = MonthlyReport.objects.get(area=area, kind=MonthlyReport.Kind.MONTH, month=month), False
-    if created:
-        _audit(user, report, "新建月报")
-    return report
+    return _report_get_or_create(user=user, area=area, kind=MonthlyReport.Kind.MONTH, month=month)
 
 
 @transaction.atomic
@@ -212,16 +203,20 @@ def yearly_report_open(*, user, year: int, area: Area | None = None) -> MonthlyR
     area = require_area(user, area, action=REPORT_WORK)
     if year not in selectors.reportable_years():
         raise ValidationError("只能填报最近 3 个已经结束的年度。")
-    kind, month = MonthlyReport.Kind.YEAR, datetime.date(year, 1, 1)
+    return _report_get_or_create(user=user, area=area, kind=MonthlyReport.Kind.YEAR, month=datetime.date(year, 1, 1))
+
+
+def _report_get_or_create(*, user, area: Area, kind: str, month: datetime.date) -> MonthlyReport:
+    """The area's report of `kind` for `month`, made a draft (and audited) when there is none yet."""
     try:
         with transaction.atomic():
             report, created = MonthlyReport.objects.get_or_create(
                 area=area, kind=kind, month=month, defaults={"created_by": user}
             )
-    except IntegrityError:  # two clerks opening the same year at once
+    except IntegrityError:  # two clerks opening the same month or year at once
         report, created = MonthlyReport.objects.get(area=area, kind=kind, month=month), False
     if created:
-        _audit(user, report, "新建年报")
+        _audit(user, report, "新建年报" if kind == MonthlyReport.Kind.YEAR else "新建月报")
     return report
 
 

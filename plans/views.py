@@ -40,11 +40,6 @@ def _found(item):
     return item
 
 
-def _refused(request, error: ValidationError | PermissionDenied, what: str) -> None:
-    words = error.messages if isinstance(error, ValidationError) else [str(error) or "您没有权限执行此操作。"]
-    messages.error(request, f"未能{what}：" + "；".join(words))
-
-
 def _form_refused(request, form, what: str) -> None:
     problems = [
         f"{form.fields[name].label}：{error}" if name in form.fields else error
@@ -52,6 +47,35 @@ def _form_refused(request, form, what: str) -> None:
         for error in errors
     ]
     messages.error(request, f"未能{what}：" + "；".join(problems))
+
+
+def _submitted(request, form, what: str, service, *, done: str = "", **target):
+    """Call `service` for the user with `target` and the form's cleaned data (no form: with `target` only).
+    Bad input or the service's refusal is said in a message about `what` and gives None; otherwise `done` is
+    said and the service's result given."""
+    if form is not None and not form.is_valid():
+        _form_refused(request, form, what)
+        return None
+    try:
+        result = service(user=request.user, **target, **(form.cleaned_data if form is not None else {}))
+    except (ValidationError, PermissionDenied) as error:
+        words = error.messages if isinstance(error, ValidationError) else [str(error) or "您没有权限执行此操作。"]
+        messages.error(request, f"未能{what}：" + "；".join(words))
+        return None
+    if done:
+        messages.success(request, done)
+    return result
+
+
+def _action_taken(request, action: str, step, *, also_done: str = "", **target) -> None:
+    """Take a workflow `action` on the `target` (`step`: the service), with the reason given; an action that
+    moves nothing (or none at all) is not found."""
+    if action not in workflow.ACTIONS or not workflow.ACTIONS[action].moves:
+        raise Http404
+    words = workflow.ACTIONS[action]
+    _submitted(
+        request, ReasonForm(request.POST), words.label, step, done=words.done + also_done, action=action, **target
+    )
 
 
 # --- annual plans ---------------------------------------------------------------------------------------
@@ -82,13 +106,8 @@ def plan_list(request):
 @permission_required("plans.add_annualplan", raise_exception=True)
 def plan_create(request):
     form = PlanCreateForm(request.POST)
-    if not form.is_valid():
-        _form_refused(request, form, "新建年度计划")
-        return redirect("plans:plan_list")
-    try:
-        plan = services.annual_plan_create(user=request.user, year=form.cleaned_data["year"])
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error, "新建年度计划")
+    plan = _submitted(request, form, "新建年度计划", services.annual_plan_create)
+    if plan is None:
         return redirect("plans:plan_list")
     messages.success(request, f"已新建{plan}，请填写各品牌计划人次和重点建设项目。")
     return redirect("plans:plan_detail", pk=plan.pk)
@@ -123,17 +142,15 @@ def plan_detail(request, pk: int):
 def plan_update(request, pk: int):
     plan = _found(selectors.plan_get(user=request.user, pk=pk))
     form = PlanLinesForm(request.POST, lines=plan.lines.all())
-    if not form.is_valid():
-        _form_refused(request, form, "保存计划人次")
-        return redirect("plans:plan_detail", pk=pk)
-    try:
-        services.annual_plan_update(
-            plan=plan, user=request.user, lines=form.cleaned_lines(), note=form.cleaned_data["note"]
-        )
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error, "保存计划人次")
-    else:
-        messages.success(request, "计划人次已保存。")
+    _submitted(
+        request,
+        form,
+        "保存计划人次",
+        lambda user, note, **figures: services.annual_plan_update(
+            plan=plan, user=user, lines=form.cleaned_lines(), note=note
+        ),
+        done="计划人次已保存。",
+    )
     return redirect("plans:plan_detail", pk=pk)
 
 
@@ -142,16 +159,14 @@ def plan_update(request, pk: int):
 @permission_required("plans.change_annualplan", raise_exception=True)
 def project_add(request, pk: int):
     plan = _found(selectors.plan_get(user=request.user, pk=pk))
-    form = KeyProjectForm(request.POST)
-    if not form.is_valid():
-        _form_refused(request, form, "新增重点建设项目")
-        return redirect("plans:plan_detail", pk=pk)
-    try:
-        services.key_project_add(plan=plan, user=request.user, **form.cleaned_data)
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error, "新增重点建设项目")
-    else:
-        messages.success(request, "已新增重点建设项目，请为它添加节点。")
+    _submitted(
+        request,
+        KeyProjectForm(request.POST),
+        "新增重点建设项目",
+        services.key_project_add,
+        plan=plan,
+        done="已新增重点建设项目，请为它添加节点。",
+    )
     return redirect("plans:plan_detail", pk=pk)
 
 
@@ -160,12 +175,14 @@ def project_add(request, pk: int):
 @permission_required("plans.change_annualplan", raise_exception=True)
 def project_remove(request, pk: int):
     project = _found(selectors.project_get(user=request.user, pk=pk))
-    try:
-        services.key_project_remove(project=project, user=request.user)
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error, "删除重点建设项目")
-    else:
-        messages.success(request, f"已删除重点建设项目“{project.name}”。")
+    _submitted(
+        request,
+        None,
+        "删除重点建设项目",
+        services.key_project_remove,
+        project=project,
+        done=f"已删除重点建设项目“{project.name}”。",
+    )
     return redirect("plans:plan_detail", pk=project.plan_id)
 
 
@@ -174,16 +191,14 @@ def project_remove(request, pk: int):
 @permission_required("plans.change_annualplan", raise_exception=True)
 def milestone_add(request, pk: int):
     project = _found(selectors.project_get(user=request.user, pk=pk))
-    form = MilestoneForm(request.POST)
-    if not form.is_valid():
-        _form_refused(request, form, "新增节点")
-        return redirect("plans:plan_detail", pk=project.plan_id)
-    try:
-        services.milestone_add(project=project, user=request.user, **form.cleaned_data)
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error, "新增节点")
-    else:
-        messages.success(request, "已新增节点。")
+    _submitted(
+        request,
+        MilestoneForm(request.POST),
+        "新增节点",
+        services.milestone_add,
+        project=project,
+        done="已新增节点。",
+    )
     return redirect("plans:plan_detail", pk=project.plan_id)
 
 
@@ -197,12 +212,14 @@ def milestone_progress(request, pk: int):
     if not form.is_valid():
         _form_refused(request, form, "更新节点进度")
         return redirect("plans:plan_detail", pk=plan_id)
-    try:
-        services.milestone_progress(milestone=milestone, user=request.user, **form.cleaned_data)
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error, "更新节点进度")
-    else:
-        messages.success(request, f"节点“{milestone.title}”进度已更新。")
+    _submitted(
+        request,
+        form,
+        "更新节点进度",
+        services.milestone_progress,
+        milestone=milestone,
+        done=f"节点“{milestone.title}”进度已更新。",
+    )
     return redirect(reverse("plans:plan_detail", args=[plan_id]) + f"#milestone-{milestone.pk}")
 
 
@@ -211,19 +228,8 @@ def milestone_progress(request, pk: int):
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_action(request, pk: int, action: str):
     plan = _found(selectors.plan_get(user=request.user, pk=pk))
-    if action not in workflow.ACTIONS or not workflow.ACTIONS[action].moves:
-        raise Http404
-    form = ReasonForm(request.POST)
-    words = workflow.ACTIONS[action]
-    if not form.is_valid():
-        _form_refused(request, form, words.label)
-        return redirect("plans:plan_detail", pk=pk)
-    try:
-        services.plan_step(plan=plan, user=request.user, action=action, reason=form.cleaned_data["reason"])
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error, words.label)
-    else:
-        messages.success(request, words.done + ("已写入该年度各品牌的县区目标。" if action == "accept" else ""))
+    written = "已写入该年度各品牌的县区目标。" if action == "accept" else ""
+    _action_taken(request, action, services.plan_step, also_done=written, plan=plan)
     return redirect("plans:plan_detail", pk=pk)
 
 
@@ -283,32 +289,20 @@ def report_list(request):
 @login_required
 @permission_required("plans.change_monthlyreport", raise_exception=True)
 def report_open(request):
-    form = ReportOpenForm(request.POST)
-    if not form.is_valid():
-        _form_refused(request, form, "填报月报")
-        return redirect("plans:report_list")
-    try:
-        report = services.report_open(user=request.user, month=form.cleaned_data["month"])
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error, "填报月报")
-        return redirect("plans:report_list")
-    return redirect("plans:report_detail", pk=report.pk)
+    return _report_opened(request, ReportOpenForm(request.POST), services.report_open, "填报月报")
 
 
 @require_POST
 @login_required
 @permission_required("plans.change_monthlyreport", raise_exception=True)
 def yearly_report_open(request):
-    form = YearlyReportOpenForm(request.POST)
-    if not form.is_valid():
-        _form_refused(request, form, "填报年报")
-        return redirect("plans:report_list")
-    try:
-        report = services.yearly_report_open(user=request.user, year=form.cleaned_data["year"])
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error, "填报年报")
-        return redirect("plans:report_list")
-    return redirect("plans:report_detail", pk=report.pk)
+    return _report_opened(request, YearlyReportOpenForm(request.POST), services.yearly_report_open, "填报年报")
+
+
+def _report_opened(request, form, open_report, what: str):
+    """Open (`open_report`: the service) the report of the month or year the form names, and show it."""
+    report = _submitted(request, form, what, open_report)
+    return redirect("plans:report_list") if report is None else redirect("plans:report_detail", pk=report.pk)
 
 
 @require_safe
@@ -343,16 +337,14 @@ def report_detail(request, pk: int):
 @permission_required("plans.change_monthlyreport", raise_exception=True)
 def report_update(request, pk: int):
     report = _found(selectors.report_get(user=request.user, pk=pk))
-    form = ReportNoteForm(request.POST)
-    if not form.is_valid():
-        _form_refused(request, form, "保存情况说明")
-        return redirect("plans:report_detail", pk=pk)
-    try:
-        services.report_update(report=report, user=request.user, note=form.cleaned_data["note"])
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error, "保存情况说明")
-    else:
-        messages.success(request, "情况说明已保存。")
+    _submitted(
+        request,
+        ReportNoteForm(request.POST),
+        "保存情况说明",
+        services.report_update,
+        report=report,
+        done="情况说明已保存。",
+    )
     return redirect("plans:report_detail", pk=pk)
 
 
@@ -361,17 +353,5 @@ def report_update(request, pk: int):
 @permission_required(VIEW_REPORT, raise_exception=True)
 def report_action(request, pk: int, action: str):
     report = _found(selectors.report_get(user=request.user, pk=pk))
-    if action not in workflow.ACTIONS or not workflow.ACTIONS[action].moves:
-        raise Http404
-    form = ReasonForm(request.POST)
-    words = workflow.ACTIONS[action]
-    if not form.is_valid():
-        _form_refused(request, form, words.label)
-        return redirect("plans:report_detail", pk=pk)
-    try:
-        services.report_step(report=report, user=request.user, action=action, reason=form.cleaned_data["reason"])
-    except (ValidationError, PermissionDenied) as error:
-        _refused(request, error, words.label)
-    else:
-        messages.success(request, words.done)
+    _action_taken(request, action, services.report_step, report=report)
     return redirect("plans:report_detail", pk=pk)

@@ -66,40 +66,36 @@ _COUNTY = _CLERK | _REVIEWER
 _CITY_ADMIN = frozenset({Role.CITY_ADMIN})
 _EDITABLE = (Status.DRAFT, Status.RETURNED)
 
+
+def _path(kind: str, name: str) -> dict:
+    """The path every plan and report takes: the county reviewer submits it (draft or returned), the city
+    administrator accepts or returns it; `name` is the thing's name in the refusals."""
+    return {
+        **{
+            (kind, state, "submit"): Step(_REVIEWER, Status.SUBMITTED, f"只有本县区审核员可以报送{name}。")
+            for state in _EDITABLE
+        },
+        (kind, Status.SUBMITTED, "accept"): Step(_CITY_ADMIN, Status.ACCEPTED, f"只有市人社局管理员可以审核{name}。"),
+        (kind, Status.SUBMITTED, "return"): Step(_CITY_ADMIN, Status.RETURNED, f"只有市人社局管理员可以退回{name}。"),
+    }
+
+
 TABLE: dict[tuple[str, str, str], Step] = {
     **{(PLAN, state, "update"): Step(_CLERK, None, "只有本县区经办员可以编制年度计划。") for state in _EDITABLE},
-    **{
-        (PLAN, state, "submit"): Step(_REVIEWER, Status.SUBMITTED, "只有本县区审核员可以报送年度计划。")
-        for state in _EDITABLE
-    },
-    (PLAN, Status.SUBMITTED, "accept"): Step(_CITY_ADMIN, Status.ACCEPTED, "只有市人社局管理员可以审核年度计划。"),
-    (PLAN, Status.SUBMITTED, "return"): Step(_CITY_ADMIN, Status.RETURNED, "只有市人社局管理员可以退回年度计划。"),
+    **_path(PLAN, "年度计划"),
     **{
         (PLAN, state, "progress"): Step(_COUNTY, None, "只有本县区经办员或审核员可以更新节点进度。")
         for state in Status.values
     },
-    **{
-        (REPORT, state, "update"): Step(_COUNTY, None, "只有本县区经办员或审核员可以填写月报说明。")
-        for state in _EDITABLE
-    },
-    **{
-        (REPORT, state, "submit"): Step(_REVIEWER, Status.SUBMITTED, "只有本县区审核员可以报送月报。")
-        for state in _EDITABLE
-    },
-    (REPORT, Status.SUBMITTED, "accept"): Step(_CITY_ADMIN, Status.ACCEPTED, "只有市人社局管理员可以审核月报。"),
-    (REPORT, Status.SUBMITTED, "return"): Step(_CITY_ADMIN, Status.RETURNED, "只有市人社局管理员可以退回月报。"),
-    # The yearly report (年报): the monthly report's path with the year's figures; it locks nothing, so
+    # The yearly report (年报) goes the monthly report's path with the year's figures; it locks nothing, so
     # there is nothing to reopen.
     **{
-        (YEAR_REPORT, state, "update"): Step(_COUNTY, None, "只有本县区经办员或审核员可以填写年报说明。")
+        (kind, state, "update"): Step(_COUNTY, None, f"只有本县区经办员或审核员可以填写{name}说明。")
+        for kind, name in ((REPORT, "月报"), (YEAR_REPORT, "年报"))
         for state in _EDITABLE
     },
-    **{
-        (YEAR_REPORT, state, "submit"): Step(_REVIEWER, Status.SUBMITTED, "只有本县区审核员可以报送年报。")
-        for state in _EDITABLE
-    },
-    (YEAR_REPORT, Status.SUBMITTED, "accept"): Step(_CITY_ADMIN, Status.ACCEPTED, "只有市人社局管理员可以审核年报。"),
-    (YEAR_REPORT, Status.SUBMITTED, "return"): Step(_CITY_ADMIN, Status.RETURNED, "只有市人社局管理员可以退回年报。"),
+    **_path(REPORT, "月报"),
+    **_path(YEAR_REPORT, "年报"),
     (REPORT, Status.ACCEPTED, "reopen"): Step(
         _CITY_ADMIN, Status.RETURNED, "只有市人社局管理员可以重新开放已锁定的月份。"
     ),

@@ -90,21 +90,17 @@ class RequestInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        name = _control_character_problem(request.GET)
-        if name is not None:
+        if (name := _control_character_problem(request.GET)) is not None:
             return _refusal(request, status=400, message=CONTROL_MESSAGE.format(name=name), field=name)
-        name = _date_part_problem(request.GET)
-        if name is not None:
+        if (name := _date_part_problem(request.GET)) is not None:
             return _refusal(request, status=400, message=DATE_MESSAGE.format(name=name), field=name)
         if request.method in BODY_METHODS:
             is_form = request.content_type in FORM_CONTENT_TYPES
             try:
                 if not is_form:
                     request.body  # noqa: B018 - read now, within the limit, and kept for whoever parses it
-                elif not _is_api(request):
-                    name = _control_character_problem(request.POST)
-                    if name is not None:
-                        return _refusal(request, status=400, message=CONTROL_MESSAGE.format(name=name), field=name)
+                elif not _is_api(request) and (name := _control_character_problem(request.POST)) is not None:
+                    return _refusal(request, status=400, message=CONTROL_MESSAGE.format(name=name), field=name)
                 # The API's form bodies are left to its parsers (a form sent to a JSON endpoint stays a 415) and
                 # its serializers, which refuse a NUL in a field they read, as the schema says; a control
                 # character in a field nobody reads is harmless there. qinzhou_brands.api turns their

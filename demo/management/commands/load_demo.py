@@ -50,16 +50,18 @@ class Command(BaseCommand):
             staff = accounts_demo.load(password=password, reset_passwords=reset_passwords)
             organisations = brands_demo.load()
             clerks = accounts_demo.staff_by_area("clerk_")
+            reviewers = accounts_demo.staff_by_area("reviewer_")
+            users = get_user_model().objects
+            city_admin = users.filter(username="city_admin").first()
             training = training_demo.load(clerks=clerks)
-            classes_demo.load(clerks=clerks, reviewers=accounts_demo.staff_by_area("reviewer_"))
+            classes_demo.load(clerks=clerks, reviewers=reviewers)
             employment = employment_demo.load(clerks=clerks)
             follow_ups = follow_ups_demo.load(clerks=clerks)
             jobs_demo.load(clerks=clerks)  # vacancies, two job fairs, referrals from them
-            users = get_user_model().objects
             subsidies = subsidies_demo.load(
                 clerks=clerks,
-                reviewers=accounts_demo.staff_by_area("reviewer_"),
-                city_admin=users.filter(username="city_admin").first(),
+                reviewers=reviewers,
+                city_admin=city_admin,
                 city_clerk=users.filter(username="city_clerk").first(),
             )
             evidence_demo.load()
@@ -67,11 +69,7 @@ class Command(BaseCommand):
             # this year's plan writes this year's targets, which need the period containing it (十五五).
             periods = periods_demo.load(city_admin=users.get(username="city_admin"))
             notices_demo.load()  # staff e-mail addresses for the digest, a few referral notices by SMS
-            plans = plans_demo.load(
-                clerks=clerks,
-                reviewers=accounts_demo.staff_by_area("reviewer_"),
-                city_admin=users.filter(username="city_admin").first(),
-            )
+            plans = plans_demo.load(clerks=clerks, reviewers=reviewers, city_admin=city_admin)
             tasks = tasks_demo.load()  # departments' quarterly reports on the current period's tasks
         self.stdout.write(
             self.style.SUCCESS(
