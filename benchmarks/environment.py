@@ -88,3 +88,15 @@ def new_batch(*, start_day: int = 1):
     return batch_create(
         user=None, area=area, occupation=occupation, start_date=start, end_date=start + datetime.timedelta(days=20)
     )
+
+
+def load_scale(size: int) -> None:
+    """`load_demo --scale size`, then VACUUM ANALYZE: the statistics and visibility map autovacuum gives a live
+    database soon after such a load, so the timings are those of the steady state, not of its first minutes
+    (index-only probes of freshly written summary rows otherwise read the table too)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("load_demo", "--scale", str(size), verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")

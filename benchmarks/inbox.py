@@ -12,6 +12,7 @@ Run after the dashboard benchmark, it reuses its 1,000,000-enrolment load; alone
 import os
 import time
 
+from benchmarks.environment import load_scale
 from benchmarks.run import Line, median_ms, say
 
 SIZE = int(os.environ.get("BENCH_INBOX_SIZE", "1000000"))
@@ -31,7 +32,7 @@ def bench_inbox() -> list[Line]:
     from training.models import Enrolment
 
     if Enrolment.objects.count() < SIZE:
-        call_command("load_demo", "--scale", str(SIZE), verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        load_scale(SIZE)
     call_command("collectstatic", "--noinput", verbosity=0)
     say(f"\nInbox at {Enrolment.objects.count():,} enrolments: median of {REQUESTS} per figure")
 

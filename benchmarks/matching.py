@@ -7,8 +7,7 @@ the first page of ranked people a county clerk may refer, with their count and r
 and `explain_for_vacancy`), as the vacancy page reads them. Run after the dashboard benchmark, it reuses
 its 1,000,000-enrolment load; alone, it loads it first."""
 
-import os
-
+from benchmarks.environment import load_scale
 from benchmarks.run import Line, median_ms, say
 
 SIZE = 1_000_000
@@ -19,14 +18,13 @@ PAGE = 50
 
 def bench_matching() -> list[Line]:
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
 
     from employment import vacancy_selectors
     from employment.vacancy_models import Vacancy
     from training.models import Enrolment
 
     if Enrolment.objects.count() < SIZE:
-        call_command("load_demo", "--scale", str(SIZE), verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        load_scale(SIZE)
     clerk = get_user_model().objects.get(username="clerk_450721")
     people = list(
         Enrolment.objects.filter(completed=True, batch__area__code="450721")
