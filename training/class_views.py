@@ -79,6 +79,15 @@ def _plan_for_write(request, pk: int):
     return batch, ClassPlan.objects.select_related("batch", "batch__area").filter(batch=batch).first()
 
 
+# The parts of the plan the class file edits, each with its form and the service that saves it.
+PARTS = {
+    "plan": (PlanForm, class_services.class_plan_update),
+    "module": (ModuleForm, class_services.class_module_add),
+    "teacher": (TeacherForm, class_services.class_teacher_add),
+    "session": (SessionForm, class_services.class_session_save),
+}
+
+
 @require_POST
 @login_required
 @permission_required("training.change_trainingbatch", raise_exception=True)
@@ -91,12 +100,10 @@ def class_edit(request, pk: int, part: str):
             messages.success(request, "已建立开班申请：请填写课程模块、授课教师、课表和培训场地，然后提交审批。")
         elif plan is None:
             raise ValidationError("请先建立开班申请。")
+        elif part not in PARTS:
+            raise ValidationError("无法识别的操作。")
         else:
-            form_class = {"plan": PlanForm, "module": ModuleForm, "teacher": TeacherForm, "session": SessionForm}.get(
-                part
-            )
-            if form_class is None:
-                raise ValidationError("无法识别的操作。")
+            form_class, service = PARTS[part]
             form = form_class(request.POST, plan=plan) if part == "session" else form_class(request.POST)
             if not form.is_valid():
                 for field, errors in form.errors.items():
@@ -104,12 +111,6 @@ def class_edit(request, pk: int, part: str):
                     for error in errors:
                         messages.error(request, f"{label}：{error}" if label else error)
                 return redirect("training:class_file", pk=batch.pk)
-            service = {
-                "plan": class_services.class_plan_update,
-                "module": class_services.class_module_add,
-                "teacher": class_services.class_teacher_add,
-                "session": class_services.class_session_save,
-            }[part]
             service(plan=plan, user=request.user, **form.cleaned_data)
             messages.success(request, "已保存。" + ("（开班申请已批准，本次变更已记录。）" if plan.approved else ""))
     except (ValidationError, PermissionDenied) as error:
