@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.credit_code import normalise_uscc, validate_uscc
 
 from .models import Area, BrandLine, Organisation, PlanPeriod, Target
-from .selectors import period_containing
+from .selectors import city_area, period_containing
 
 audit_log = logging.getLogger("brands.targets")
 
@@ -208,7 +208,7 @@ def period_city_targets_set(*, period: PlanPeriod, values: dict[tuple[str, Brand
         raise PermissionDenied("只有市人社局管理员可以设定目标。")
     if period.is_closed:
         raise ValidationError(f"“{period.name}”规划期已结束，其目标不能再修改。")
-    city = Area.objects.get(kind=Area.Kind.CITY)
+    city = city_area()
     note = f"市人社局设定（{by.get_username()}，{timezone.localdate():%Y-%m-%d}）"
     counts = dict.fromkeys(("created", "updated", "deleted", "unchanged"), 0)
     for (metric, brand), value in values.items():
