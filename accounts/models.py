@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
 from brands.models import Area, Department
-from core.fields import staff_reference
+from core.fields import user_link
 from core.masking import mask_token_key
 
 
@@ -61,7 +61,7 @@ class AuditEntry(models.Model):
         OTHER = "other", _("其他")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    user = staff_reference(_("操作人"))
+    user = user_link(_("操作人"))
     username = models.CharField(_("操作人账号"), max_length=150, blank=True)
     action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
     person_id = models.PositiveBigIntegerField(_("学员编号"), null=True, blank=True, db_index=True)
@@ -118,9 +118,9 @@ class MonthLock(models.Model):
     month = models.DateField(_("月份"), help_text=_("该月第一天。"))
     locked = models.BooleanField(_("已锁定"), default=True)
     locked_at = models.DateTimeField(_("锁定时间"), default=timezone.now)
-    locked_by = staff_reference(_("锁定人"))
+    locked_by = user_link(_("锁定人"))
     reopened_at = models.DateTimeField(_("重新开放时间"), null=True, blank=True)
-    reopened_by = staff_reference(_("重新开放人"))
+    reopened_by = user_link(_("重新开放人"))
     reopen_reason = models.CharField(_("重新开放原因"), max_length=200, blank=True)
 
     class Meta:

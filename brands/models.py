@@ -3,13 +3,13 @@ organisations and their recognitions. Seeded in migrations from 钦政办〔2022
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.credit_code import validate_uscc
+from core.fields import optional_link, user_link
 
 
 class BrandLine(models.Model):
@@ -44,9 +44,7 @@ class Area(models.Model):
     name = models.CharField(_("名称"), max_length=50, unique=True)
     short_name = models.CharField(_("简称"), max_length=20)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
-    parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
-    )
+    parent = optional_link("self", _("上级"), related_name="children")
     is_key_county = models.BooleanField(_("乡村振兴重点帮扶县"), default=False)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -128,15 +126,7 @@ class PlanPeriod(models.Model):
     occupations = models.ManyToManyField(Occupation, verbose_name=_("职业（工种）"), blank=True, related_name="periods")
     snapshot = models.JSONField(_("结束时的数据快照"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True, editable=False)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("结束操作人"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    closed_by = user_link(_("结束操作人"), editable=False)
 
     class Meta:
         verbose_name = _("规划期")
@@ -188,15 +178,7 @@ class Target(models.Model):
         help_text=_("留空：按起止年度自动归入所在规划期。"),
     )
     area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="targets")
-    brand = models.ForeignKey(
-        BrandLine,
-        verbose_name=_("劳务品牌"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="targets",
-        help_text=_("留空表示全部品牌合计。"),
-    )
+    brand = optional_link(BrandLine, _("劳务品牌"), related_name="targets", help_text=_("留空表示全部品牌合计。"))
     year_from = models.PositiveSmallIntegerField(_("起始年度"))
     year_to = models.PositiveSmallIntegerField(_("截止年度"))
     metric = models.CharField(_("指标"), max_length=40, choices=Metric.choices)
@@ -311,9 +293,7 @@ class Recognition(models.Model):
     level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
     year = models.PositiveSmallIntegerField(_("认定年度"))
     document_number = models.CharField(_("认定文号"), max_length=100, blank=True)
-    brand = models.ForeignKey(
-        BrandLine, verbose_name=_("劳务品牌"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    brand = optional_link(BrandLine, _("劳务品牌"))
 
     class Meta:
         verbose_name = _("认定")
@@ -347,14 +327,8 @@ class Department(models.Model):
     code = models.SlugField(_("代码"), max_length=30, unique=True)
     name = models.CharField(_("名称"), max_length=60, unique=True)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.CITY_DEPARTMENT)
-    area = models.ForeignKey(
-        Area,
-        verbose_name=_("所辖地区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="departments",
-        help_text=_("县区人民政府填写其县区；市直部门留空。"),
+    area = optional_link(
+        Area, _("所辖地区"), related_name="departments", help_text=_("县区人民政府填写其县区；市直部门留空。")
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 

@@ -24,9 +24,7 @@ def catalogue_published(*, on: datetime.date | None = None) -> list[CatalogueLin
         .select_related("brand")
         .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("sort_order")))
     )
-    lines: dict[int, CatalogueLine] = {}
-    for brand in BrandLine.objects.all():
-        lines[brand.pk] = CatalogueLine(brand=brand, occupations=[])
+    lines = {brand.pk: CatalogueLine(brand=brand, occupations=[]) for brand in BrandLine.objects.all()}
     for occupation in occupations:
         lines[occupation.brand_id].occupations.append(occupation)
     return [line for line in lines.values() if line.occupations]

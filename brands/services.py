@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.credit_code import normalise_uscc, validate_uscc
 
 from .models import Area, BrandLine, Organisation, PlanPeriod, Target
-from .selectors import period_containing
+from .selectors import city_area, period_containing
 
 audit_log = logging.getLogger("brands.targets")
 
@@ -48,6 +48,23 @@ def organisation_upsert(
         },
     )
     return organisation, created
+
+
+def _target_put(target: Target | None, value: int | None, *, note: str, **key) -> str:
+    """Create, change or (value None) delete the one target `key` names; which of these it was, or "unchanged"."""
+    if value is None:
+        if target is None:
+            return "unchanged"
+        target.delete()
+        return "deleted"
+    if target is None:
+        Target.objects.create(**key, value=value, note=note)
+        return "created"
+    if target.value == value:
+        return "unchanged"
+    target.value, target.note = value, note
+    target.save(update_fields=["value", "note"])
+    return "updated"
 
 
 @transaction.atomic
@@ -95,34 +112,10 @@ def targets_allocate(
         )
     }
     note = f"市人社局分配（{by.get_username()}，{timezone.localdate():%Y-%m-%d}）"
-    counts = {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0}
+    counts = dict.fromkeys(("created", "updated", "deleted", "unchanged"), 0)
     for (area, brand), value in values.items():
-        target = existing.get((area.pk, brand.pk))
-        if value is None:
-            if target is None:
-                counts["unchanged"] += 1
-            else:
-                target.delete()
-                counts["deleted"] += 1
-        elif target is None:
-            Target.objects.create(
-                period=period,
-                area=area,
-                brand=brand,
-                year_from=year,
-                year_to=year,
-                metric=metric,
-                value=value,
-                note=note,
-            )
-            counts["created"] += 1
-        elif target.value != value:
-            target.value = value
-            target.note = note
-            target.save(update_fields=["value", "note"])
-            counts["updated"] += 1
-        else:
-            counts["unchanged"] += 1
+        key = {"period": period, "area": area, "brand": brand, "metric": metric, "year_from": year, "year_to": year}
+        counts[_target_put(existing.get((area.pk, brand.pk)), value, note=note, **key)] += 1
     audit_log.info("targets allocated: user=%s metric=%s year=%s %s", by.get_username(), metric, year, counts)
     return counts
 
@@ -215,43 +208,17 @@ def period_city_targets_set(*, period: PlanPeriod, values: dict[tuple[str, Brand
         raise PermissionDenied("只有市人社局管理员可以设定目标。")
     if period.is_closed:
         raise ValidationError(f"“{period.name}”规划期已结束，其目标不能再修改。")
-    city = Area.objects.get(kind=Area.Kind.CITY)
+    city = city_area()
     note = f"市人社局设定（{by.get_username()}，{timezone.localdate():%Y-%m-%d}）"
-    counts = {"created": 0, "updated": 0, "deleted": 0, "unchanged": 0}
+    counts = dict.fromkeys(("created", "updated", "deleted", "unchanged"), 0)
     for (metric, brand), value in values.items():
         if value is not None and not 0 <= value <= PERIOD_TARGET_MAX_VALUE:
             raise ValidationError(f"目标值须为 0 至 {PERIOD_TARGET_MAX_VALUE:,} 之间的整数。")
-        target = (
-            Target.objects.select_for_update()
-            .order_by()  # the default ordering joins the nullable brand: PostgreSQL locks no outer join
-            .filter(period=period, area=city, brand=brand, metric=metric)
-            .filter(year_from=period.year_from, year_to=period.year_to)
-            .first()
-        )
-        if value is None:
-            if target is not None:
-                target.delete()
-                counts["deleted"] += 1
-            else:
-                counts["unchanged"] += 1
-        elif target is None:
-            Target.objects.create(
-                period=period,
-                area=city,
-                brand=brand,
-                metric=metric,
-                year_from=period.year_from,
-                year_to=period.year_to,
-                value=value,
-                note=note,
-            )
-            counts["created"] += 1
-        elif target.value != value:
-            target.value, target.note = value, note
-            target.save(update_fields=["value", "note"])
-            counts["updated"] += 1
-        else:
-            counts["unchanged"] += 1
+        key = {"period": period, "area": city, "brand": brand, "metric": metric}
+        key |= {"year_from": period.year_from, "year_to": period.year_to}
+        # order_by(): the default ordering joins the nullable brand, and PostgreSQL locks no outer join.
+        target = Target.objects.select_for_update().order_by().filter(**key).first()
+        counts[_target_put(target, value, note=note, **key)] += 1
     audit_log.info("period targets set: user=%s period=%s %s", by.get_username(), period.code, counts)
     return counts
 

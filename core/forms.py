@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 # Free text a person writes (comments, reasons, resolutions): the API's serializers and the pages' forms
@@ -21,6 +22,12 @@ def service_error_messages(error: ValidationError | PermissionDenied) -> list[st
     if isinstance(error, PermissionDenied):
         return [str(error) or NOT_ALLOWED]
     return list(getattr(error, "messages", None) or [str(error)])
+
+
+def message_service_errors(request, error: ValidationError | PermissionDenied) -> None:
+    """Show a service's refusal as error messages on the next page (a form-less POST)."""
+    for message in service_error_messages(error):
+        messages.error(request, message)
 
 
 def add_service_errors(form: forms.Form, error: ValidationError | PermissionDenied) -> None:
@@ -46,3 +53,11 @@ def add_bootstrap_classes(fields: Iterable[forms.Field]) -> None:
         field.widget.attrs.setdefault(
             "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
         )
+
+
+class BootstrapForm(forms.Form):
+    """A form whose widgets carry Bootstrap's classes (`add_bootstrap_classes`), for pages that draw it by hand."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_bootstrap_classes(self.fields.values())

@@ -75,9 +75,7 @@ def _cache() -> tuple[dict, bool]:
 def _worker(cache_usable: bool) -> dict:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"worker": NOT_CONFIGURED}  # no broker: tasks run in the web process
-    if not cache_usable:
-        return {"worker": ERROR, "worker_last_heartbeat": None}
-    beat = cache.get(HEARTBEAT_KEY)
+    beat = cache.get(HEARTBEAT_KEY) if cache_usable else None
     if not beat:
         return {"worker": ERROR, "worker_last_heartbeat": None}
     at = datetime.datetime.fromisoformat(beat["at"])

@@ -1,33 +1,21 @@
 """Job referrals, employment and entrepreneurship outcomes, organised labour export, wage-arrears cases."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Area, Organisation
 from core.credit_code import validate_uscc
+from core.fields import user_link
 from core.imports.models import ImportRecord
 from training.models import Tally, Trainee, TrainingBatch
-
-
-def created_by_field() -> models.ForeignKey:
-    """Who entered a record (the record stays when their account goes)."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
 
 class EmployerRecord(models.Model):
     """A record a clerk enters (who, when) that names an employer, from the organisation directory
     (`employer`) or as typed text (`employer_name`)."""
 
-    created_by = created_by_field()
+    created_by = user_link(_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:

@@ -5,10 +5,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Area, BrandLine, Occupation, Organisation
+from core.fields import user_link
 from core.imports.models import ImportRecord
 from training.models import Enrolment, Trainee
-
-from .models import created_by_field
 
 
 class Vacancy(models.Model):
@@ -77,7 +76,7 @@ class Vacancy(models.Model):
     )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN)
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = created_by_field()
+    created_by = user_link(_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -160,7 +159,7 @@ class JobFair(models.Model):
     )
     organiser = models.CharField(_("主办单位"), max_length=100)
     employers = models.ManyToManyField(Organisation, verbose_name=_("参会单位"), blank=True, related_name="+")
-    created_by = created_by_field()
+    created_by = user_link(_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:

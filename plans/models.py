@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Area, BrandLine
-from core.fields import staff_reference
+from core.fields import user_link
 
 
 class Status(models.TextChoices):
@@ -23,11 +23,11 @@ class Reviewed(models.Model):
 
     area = models.ForeignKey(Area, verbose_name=_("地区"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    created_by = staff_reference(_("填报人"))
+    created_by = user_link(_("填报人"))
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
-    submitted_by = staff_reference(_("报送人"))
+    submitted_by = user_link(_("报送人"))
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    decided_by = staff_reference(_("审核人"))
+    decided_by = user_link(_("审核人"))
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     return_reason = models.CharField(_("退回或重新开放原因"), max_length=300, blank=True)
 
@@ -97,7 +97,7 @@ class Milestone(models.Model):
     done_on = models.DateField(_("实际完成日期"), null=True, blank=True)
     progress_note = models.CharField(_("进展说明"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
-    updated_by = staff_reference(_("更新人"))
+    updated_by = user_link(_("更新人"))
 
     class Meta:
         verbose_name = _("项目节点")

@@ -123,11 +123,7 @@ class ApplicationViewSet(
         return self._read(application.pk, status_code=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
-        application = self.get_object()
-        serializer = ApplicationUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.application_update(application=application, user=request.user, **serializer.validated_data)
-        return self._read(application.pk)
+        return self._transition(services.application_update, ApplicationUpdateSerializer, request)
 
     def _transition(self, service, serializer_class, request) -> Response:
         application = self.get_object()

@@ -4,7 +4,7 @@ import datetime
 
 from django import forms
 
-from core.forms import FREE_TEXT_MAX_LENGTH, add_bootstrap_classes, past_date_input
+from core.forms import FREE_TEXT_MAX_LENGTH, BootstrapForm, past_date_input
 
 
 def _rule_label(rule) -> str:
@@ -30,7 +30,7 @@ def _comment_field(label: str) -> forms.CharField:
     )
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(BootstrapForm):
     """One form for every rule: the fields that do not apply to the chosen rule are left empty;
     the service refuses a wrong combination with a Chinese message."""
 
@@ -63,7 +63,6 @@ class ApplicationForm(forms.Form):
         self.fields["outcome"].label_from_instance = lambda o: (
             f"{o.trainee.name}（{o.trainee.masked_id_number}） · {o.get_kind_display()} · {o.description}"
         )
-        add_bootstrap_classes(self.fields.values())
 
 
 class CommentForm(forms.Form):

@@ -2,13 +2,13 @@
 
 Every amount is explainable from a rule, every step from a person (ApplicationTransition)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from brands.models import Area, Occupation, Organisation, Recognition
+from core.fields import optional_link, user_link
 from employment.models import EmploymentOutcome, LabourExport
 from training.models import Enrolment, PriorityCategory, Trainee
 
@@ -43,25 +43,6 @@ RECOGNITION_KIND_FOR = {
     SubsidyKind.EXPERT_STUDIO: Recognition.Kind.EXPERT_STUDIO,
     SubsidyKind.LEADING_ENTERPRISE: Recognition.Kind.LEADING_ENTERPRISE,
 }
-
-
-def _optional(model, verbose_name) -> models.ForeignKey:
-    """A link an application may have, depending on its kind; what it links to is never deleted under it."""
-    return models.ForeignKey(
-        model, verbose_name=verbose_name, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-
-def _person(verbose_name, *, blank: bool = True) -> models.ForeignKey:
-    """The user who took a step; the record outlives the account (SET_NULL)."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=blank,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
 
 class EvidenceKind(models.Model):
@@ -224,12 +205,13 @@ class SubsidyApplication(models.Model):
     # Copied from the rule so that "one per enrolment / recognition / outcome of a kind" is a database constraint.
     kind = models.CharField(_("补贴类型"), max_length=30, choices=SubsidyKind.choices, editable=False)
     area = models.ForeignKey(Area, verbose_name=_("申报地区"), on_delete=models.PROTECT, related_name="+")
-    organisation = _optional(Organisation, _("补贴单位"))
-    recognition = _optional(Recognition, _("认定"))
-    labour_export = _optional(LabourExport, _("有组织劳务输出"))
-    trainee = _optional(Trainee, _("补贴人员"))
-    enrolment = _optional(Enrolment, _("参训记录"))
-    outcome = _optional(EmploymentOutcome, _("就业创业结果"))
+    # What the application is for, depending on its kind; never deleted under it.
+    organisation = optional_link(Organisation, _("补贴单位"))
+    recognition = optional_link(Recognition, _("认定"))
+    labour_export = optional_link(LabourExport, _("有组织劳务输出"))
+    trainee = optional_link(Trainee, _("补贴人员"))
+    enrolment = optional_link(Enrolment, _("参训记录"))
+    outcome = optional_link(EmploymentOutcome, _("就业创业结果"))
     amount = models.DecimalField(_("申请金额（元）"), max_digits=12, decimal_places=2)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     comment = models.TextField(_("说明"), blank=True)
@@ -239,21 +221,13 @@ class SubsidyApplication(models.Model):
     qualifying_categories = models.ManyToManyField(
         PriorityCategory, verbose_name=_("申请时符合的人员类别"), blank=True, related_name="+", editable=False
     )
-    budget = models.ForeignKey(
-        Budget,
-        verbose_name=_("列支预算"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="applications",
-        help_text=_("审批时占用的预算。"),
-    )
+    budget = optional_link(Budget, _("列支预算"), related_name="applications", help_text=_("审批时占用的预算。"))
     paid_on = models.DateField(_("拨付日期"), null=True, blank=True)
     voucher_number = models.CharField(_("凭证号"), max_length=50, blank=True)
-    created_by = _person(_("创建人"), blank=False)
-    submitted_by = _person(_("提交人"))
-    reviewed_by = _person(_("审核人"))
-    approved_by = _person(_("审批人"))
+    created_by = user_link(_("创建人"), blank=False)
+    submitted_by = user_link(_("提交人"))
+    reviewed_by = user_link(_("审核人"))
+    approved_by = user_link(_("审批人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(verbose_name=_("补贴申请历史"))
@@ -330,7 +304,7 @@ class ApplicationTransition(models.Model):
         _("原状态"), max_length=20, choices=SubsidyApplication.Status.choices, blank=True, help_text=_("留空表示新建。")
     )
     to_status = models.CharField(_("新状态"), max_length=20, choices=SubsidyApplication.Status.choices)
-    by = _person(_("操作人"), blank=False)
+    by = user_link(_("操作人"), blank=False)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     comment = models.TextField(_("意见"), blank=True)
 
@@ -347,18 +321,10 @@ class ApplicationEvidence(models.Model):
     application = models.ForeignKey(
         SubsidyApplication, verbose_name=_("补贴申请"), on_delete=models.CASCADE, related_name="evidence"
     )
-    kind = models.ForeignKey(
-        EvidenceKind,
-        verbose_name=_("材料类型"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("留空表示其他材料。"),
-    )
+    kind = optional_link(EvidenceKind, _("材料类型"), help_text=_("留空表示其他材料。"))
     file = models.FileField(_("文件"), upload_to="subsidies/evidence/%Y/%m/")
     original_name = models.CharField(_("原文件名"), max_length=200)
-    uploaded_by = _person(_("上传人"), blank=False)
+    uploaded_by = user_link(_("上传人"), blank=False)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:

@@ -38,7 +38,7 @@ from .models import (
     SubsidyKind,
     SubsidyRule,
 )
-from .workflow import step_check
+from .workflow import Step, step_check
 
 Status = SubsidyApplication.Status
 LIVE_STATUSES = [s for s in Status.values if s != Status.REJECTED]
@@ -418,10 +418,11 @@ def training_subsidies_for_batch(
 # --- the path -------------------------------------------------------------------------------------
 
 
-def _locked(application: SubsidyApplication) -> SubsidyApplication:
-    """The stored application, row-locked for the rest of the transaction; the caller's object is refreshed."""
+def _locked_step(application: SubsidyApplication, *, action: str, user) -> Step:
+    """The step `user` takes by `action`, checked against the stored application, row-locked for the rest of
+    the transaction (the caller's object is refreshed first), or the refusal (workflow.step_check)."""
     application.refresh_from_db(from_queryset=SubsidyApplication.objects.select_for_update())
-    return application
+    return step_check(application, action=action, user=user)
 
 
 def _move(application, *, to: str, by, comment: str = "", fields: tuple[str, ...] = ()) -> SubsidyApplication:
@@ -444,8 +445,7 @@ def application_update(
     reaches the reviewer and the city is one its area put its name to. Nobody changes an application
     after submission: whoever holds it then returns it for correction (`application_return`), and the
     city administrator, who approves, never edits what they approve."""
-    _locked(application)
-    to = step_check(application, action="update", user=user).to
+    to = _locked_step(application, action="update", user=user).to
     changes, fields = [], []
     if amount is not None and amount != application.amount:
         _check_amount(application.rule, amount)
@@ -464,8 +464,7 @@ def application_update(
 @transaction.atomic
 def application_submit(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
     """A draft or a corrected returned application, by the clerk of its area (the city clerk for the city's)."""
-    _locked(application)
-    to = step_check(application, action="submit", user=user).to
+    to = _locked_step(application, action="submit", user=user).to
     _require_evidence(application)
     application.submitted_by = user
     application.reason = ""
@@ -474,8 +473,7 @@ def application_submit(*, application: SubsidyApplication, user, comment: str = 
 
 @transaction.atomic
 def application_review(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
-    _locked(application)
-    to = step_check(application, action="review", user=user).to
+    to = _locked_step(application, action="review", user=user).to
     application.reviewed_by = user
     return _move(application, to=to, by=user, comment=comment, fields=("reviewed_by",))
 
@@ -503,8 +501,7 @@ def budget_used(budget: Budget) -> Decimal:
 @transaction.atomic
 def application_approve(*, application: SubsidyApplication, user, comment: str = "") -> SubsidyApplication:
     """A county's reviewed application, or a city-level one as submitted, by the city administrator."""
-    _locked(application)
-    to = step_check(application, action="approve", user=user).to
+    to = _locked_step(application, action="approve", user=user).to
     # The lock is taken before the sum is read: a second approval waits here and then sees the first.
     budget = _budget_for(application, timezone.localdate().year)
     remaining = budget.amount - budget_used(budget)
@@ -521,8 +518,7 @@ def application_approve(*, application: SubsidyApplication, user, comment: str =
 def application_mark_paid(
     *, application: SubsidyApplication, user, paid_on: datetime.date, voucher_number: str, comment: str = ""
 ) -> SubsidyApplication:
-    _locked(application)
-    to = step_check(application, action="pay", user=user).to
+    to = _locked_step(application, action="pay", user=user).to
     voucher_number = (voucher_number or "").strip()
     if paid_on is None or not voucher_number:
         raise ValidationError("登记拨付须填写拨付日期和凭证号。")
@@ -537,8 +533,7 @@ def application_mark_paid(
 
 def _send_back(application, *, user, reason: str, action: str):
     """Reject, or return for correction; either way the application starts again from its clerk if it comes back."""
-    _locked(application)
-    step = step_check(application, action=action, user=user)
+    step = _locked_step(application, action=action, user=user)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(f"{step.words.verb}须填写原因。")
@@ -615,8 +610,7 @@ def evidence_add(
 ) -> ApplicationEvidence:
     """Attach a supporting file while the application is still with the county. What the file is comes
     from its content; a name whose extension says otherwise is refused, so the file opens as what it is."""
-    _locked(application)
-    step_check(application, action="add_evidence", user=user)
+    _locked_step(application, action="add_evidence", user=user)
     name = PurePath(file.name or "").name
     if file.size > EVIDENCE_MAX_BYTES:
         raise ValidationError("证明材料不能超过 20 MB。")
@@ -643,8 +637,8 @@ def evidence_remove(*, evidence: ApplicationEvidence, user) -> None:
     """Remove a wrong upload while the county may still change the application. Only the clerk of its
     area; the application's 办理记录 keeps who removed which file and when. The stored file goes once the
     removal is committed."""
-    application = _locked(evidence.application)
-    step_check(application, action="remove_evidence", user=user)
+    application = evidence.application
+    _locked_step(application, action="remove_evidence", user=user)
     name, storage, stored = evidence.original_name, evidence.file.storage, evidence.file.name
     kind = f"（{evidence.kind}）" if evidence.kind_id else ""
     evidence.delete()

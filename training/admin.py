@@ -295,26 +295,16 @@ class BatchImportAdmin(AreaScopedAdminMixin, ImportRecordAdmin):
     """The read-only record of a batch's imports, scoped by the batch's area."""
 
     area_field = "batch__area"
+    list_display = ("file_name", "batch", "uploaded_by", "uploaded_at", "status", "rows", "error_rows")
     list_filter = ("status", "batch__area")
     list_select_related = ("batch", "batch__area", "batch__occupation", "uploaded_by")
 
 
 @admin.register(ResultsImport)
 class ResultsImportAdmin(BatchImportAdmin):
-    list_display = ("file_name", "batch", "uploaded_by", "uploaded_at", "status", "rows", "error_rows", "updated_count")
+    list_display = (*BatchImportAdmin.list_display, "updated_count")
 
 
 @admin.register(RosterImport)
 class RosterImportAdmin(BatchImportAdmin):
-    list_display = (
-        "file_name",
-        "batch",
-        "uploaded_by",
-        "uploaded_at",
-        "status",
-        "rows",
-        "error_rows",
-        "created_count",
-        "updated_count",
-        "enrolled_count",
-    )
+    list_display = (*BatchImportAdmin.list_display, "created_count", "updated_count", "enrolled_count")

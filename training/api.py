@@ -22,6 +22,7 @@ from . import selectors, services
 from .filters import BatchFilter, EnrolmentFilter, TraineeFilter
 from .management.commands.import_roster import JSON_KEYS as ROSTER_REPORT_KEYS
 from .models import TrainingBatch
+from .results_import import RESULT_FIELDS
 from .roster_import import ROSTER
 from .serializers import (
     BatchResultsSerializer,
@@ -36,8 +37,6 @@ from .serializers import (
 )
 
 logger = logging.getLogger(__name__)
-
-RESULT_FIELDS = ("completed", "assessment", "certificate", "certificate_number", "certificate_date")
 
 
 # --- batches --------------------------------------------------------------------------------------

@@ -17,19 +17,6 @@ from core.db import CHUNK, chunks, copy_in, integer_array, is_postgresql, next_i
 
 from .models import Enrolment, Trainee, TrainingBatch
 
-TRAINEE_COLUMNS = (
-    "id_number",
-    "name",
-    "sex",
-    "birth_date",
-    "phone",
-    "education",
-    "household_address",
-    "household_area_id",
-    "note",
-    "created_at",
-    "updated_at",
-)
 TEXT_COLUMNS = ("name", "phone", "education", "household_address", "note")
 UPDATABLE = ("name", "phone", "education", "household_address", "note")
 
@@ -46,6 +33,10 @@ class NewTrainee(NamedTuple):
     household_address: str
     household_area_id: int | None
     note: str
+
+
+# What the COPY writes: the person's fields, in order, then the two stamps.
+TRAINEE_COLUMNS = (*NewTrainee._fields, "created_at", "updated_at")
 
 
 class RegisteredTrainee(NamedTuple):
@@ -151,23 +142,8 @@ def _copy_trainees(chunk: Sequence[NewTrainee], now: datetime.datetime) -> dict[
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         stamp = now.isoformat()
-        for key, person in zip(keys, chunk, strict=True):
-            writer.writerow(
-                (
-                    key,
-                    person.id_number,
-                    person.name,
-                    person.sex,
-                    person.birth_date.isoformat(),
-                    person.phone,
-                    person.education,
-                    person.household_address,
-                    "" if person.household_area_id is None else person.household_area_id,
-                    person.note,
-                    stamp,
-                    stamp,
-                )
-            )
+        # csv writes None as an empty field (NULL to COPY) and a date as str() does (ISO 8601).
+        writer.writerows((key, *person, stamp, stamp) for key, person in zip(keys, chunk, strict=True))
         copy_in(
             cursor,
             f"COPY {table} (id, {', '.join(TRAINEE_COLUMNS)}) FROM STDIN "

@@ -2,26 +2,28 @@
 
 from django import forms
 
+from core.forms import BootstrapForm
+
 from .models import ClassModule, ClassTeacher
 
 
-class PlanForm(forms.Form):
+class PlanForm(BootstrapForm):
     venue = forms.CharField(label="培训场地", max_length=200)
     planned_size = forms.IntegerField(label="计划人数", min_value=1, max_value=10000)
 
 
-class ModuleForm(forms.Form):
+class ModuleForm(BootstrapForm):
     name = forms.CharField(label="课程模块", max_length=100)
     theory_hours = forms.DecimalField(label="理论课时", min_value=0, max_value=999, decimal_places=1, initial=0)
     practice_hours = forms.DecimalField(label="实操课时", min_value=0, max_value=999, decimal_places=1, initial=0)
 
 
-class TeacherForm(forms.Form):
+class TeacherForm(BootstrapForm):
     name = forms.CharField(label="教师姓名", max_length=20)
     qualification = forms.CharField(label="资格或证书编号", max_length=100)
 
 
-class SessionForm(forms.Form):
+class SessionForm(BootstrapForm):
     date = forms.DateField(label="上课日期", widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label="开始时间", widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label="结束时间", widget=forms.TimeInput(attrs={"type": "time"}))
@@ -41,7 +43,7 @@ class SessionForm(forms.Form):
         return data
 
 
-class SigninForm(forms.Form):
+class SigninForm(BootstrapForm):
     name = forms.CharField(label="姓名", max_length=20, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     id_tail = forms.CharField(
         label="身份证号码后 6 位",
@@ -52,6 +54,6 @@ class SigninForm(forms.Form):
     )
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(BootstrapForm):
     number = forms.CharField(label="证书编号", max_length=50)
     name = forms.CharField(label="持证人姓名", max_length=20)

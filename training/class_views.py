@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from brands.selectors import period_containing, period_list
-from core.forms import add_bootstrap_classes
+from core.forms import message_service_errors
 from core.ratelimit import hit
 
 from . import class_selectors, class_services, class_workflow, selectors
@@ -30,17 +30,6 @@ VERIFY_LIMIT, VERIFY_WINDOW = 20, 600  # lookups per client per 10 minutes
 SIGNIN_LIMIT, SIGNIN_WINDOW = 10, 600  # attempts per phone per session per 10 minutes
 SIGNIN_ADDRESS_LIMIT = 300
 DEVICE_COOKIE = "signin_device"
-
-
-def _forms(*forms):
-    for form in forms:
-        add_bootstrap_classes(form.fields.values())
-    return forms
-
-
-def _say(request, error) -> None:
-    for message in getattr(error, "messages", [str(error)]):
-        messages.error(request, message)
 
 
 @require_safe
@@ -71,22 +60,13 @@ def class_file(request, pk: int):
             "actions": class_workflow.actions_for(plan, request.user) if plan else [],
             "may_edit": may_edit and request.user.has_perm("training.change_trainingbatch"),
             "may_open": plan is None and request.user.has_perm("training.change_trainingbatch"),
-            "forms": dict(
-                zip(
-                    ("plan", "module", "teacher", "session"),
-                    _forms(
-                        # Ids of their own: each form has a "name" field, and labels must find theirs.
-                        PlanForm(
-                            initial={"venue": plan.venue, "planned_size": plan.planned_size} if plan else None,
-                            auto_id="plan_%s",
-                        ),
-                        ModuleForm(auto_id="module_%s"),
-                        TeacherForm(auto_id="teacher_%s"),
-                        SessionForm(plan=plan, auto_id="session_%s") if plan else None,
-                    ),
-                    strict=True,
-                )
-            )
+            # Ids of their own: each form has a "name" field, and labels must find theirs.
+            "forms": {
+                "plan": PlanForm(initial={"venue": plan.venue, "planned_size": plan.planned_size}, auto_id="plan_%s"),
+                "module": ModuleForm(auto_id="module_%s"),
+                "teacher": TeacherForm(auto_id="teacher_%s"),
+                "session": SessionForm(plan=plan, auto_id="session_%s"),
+            }
             if plan
             else {},
             "print": request.GET.get("print") == "1",
@@ -97,6 +77,15 @@ def class_file(request, pk: int):
 def _plan_for_write(request, pk: int):
     batch = selectors.batch_get(user=request.user, pk=pk)
     return batch, ClassPlan.objects.select_related("batch", "batch__area").filter(batch=batch).first()
+
+
+# The parts of the plan the class file edits, each with its form and the service that saves it.
+PARTS = {
+    "plan": (PlanForm, class_services.class_plan_update),
+    "module": (ModuleForm, class_services.class_module_add),
+    "teacher": (TeacherForm, class_services.class_teacher_add),
+    "session": (SessionForm, class_services.class_session_save),
+}
 
 
 @require_POST
@@ -111,12 +100,10 @@ def class_edit(request, pk: int, part: str):
             messages.success(request, "已建立开班申请：请填写课程模块、授课教师、课表和培训场地，然后提交审批。")
         elif plan is None:
             raise ValidationError("请先建立开班申请。")
+        elif part not in PARTS:
+            raise ValidationError("无法识别的操作。")
         else:
-            form_class = {"plan": PlanForm, "module": ModuleForm, "teacher": TeacherForm, "session": SessionForm}.get(
-                part
-            )
-            if form_class is None:
-                raise ValidationError("无法识别的操作。")
+            form_class, service = PARTS[part]
             form = form_class(request.POST, plan=plan) if part == "session" else form_class(request.POST)
             if not form.is_valid():
                 for field, errors in form.errors.items():
@@ -124,16 +111,10 @@ def class_edit(request, pk: int, part: str):
                     for error in errors:
                         messages.error(request, f"{label}：{error}" if label else error)
                 return redirect("training:class_file", pk=batch.pk)
-            service = {
-                "plan": class_services.class_plan_update,
-                "module": class_services.class_module_add,
-                "teacher": class_services.class_teacher_add,
-                "session": class_services.class_session_save,
-            }[part]
             service(plan=plan, user=request.user, **form.cleaned_data)
             messages.success(request, "已保存。" + ("（开班申请已批准，本次变更已记录。）" if plan.approved else ""))
     except (ValidationError, PermissionDenied) as error:
-        _say(request, error)
+        message_service_errors(request, error)
     return redirect("training:class_file", pk=batch.pk)
 
 
@@ -151,7 +132,7 @@ def class_item_remove(request, pk: int, kind: str, item: int):
         class_services.class_item_remove(plan=plan, user=request.user, item=get_object_or_404(related, pk=item))
         messages.success(request, "已删除。")
     except (ValidationError, PermissionDenied) as error:
-        _say(request, error)
+        message_service_errors(request, error)
     return redirect("training:class_file", pk=batch.pk)
 
 
@@ -173,7 +154,6 @@ def session_edit(request, pk: int):
             "teacher": session.teacher_id,
         },
     )
-    add_bootstrap_classes(form.fields.values())
     if request.method == "POST" and form.is_valid():
         try:
             class_services.class_session_save(plan=plan, user=request.user, session=session, **form.cleaned_data)
@@ -200,7 +180,7 @@ def class_act(request, pk: int):
     try:
         class_services.class_plan_act(plan=plan, user=request.user, action=action, note=request.POST.get("note", ""))
     except (ValidationError, PermissionDenied) as error:
-        _say(request, error)
+        message_service_errors(request, error)
     else:
         messages.success(request, class_workflow.ACTIONS[action].done)
     return redirect("training:class_file", pk=batch.pk)
@@ -238,7 +218,7 @@ def session_attendance(request, pk: int):
                 session=session, user=request.user, present_ids=present, shown_ids=shown
             )
         except (ValidationError, PermissionDenied) as error:
-            _say(request, error)
+            message_service_errors(request, error)
         else:
             messages.success(request, f"已保存考勤（{changed} 条有变化）。")
         return redirect("training:session_attendance", pk=session.pk)
@@ -259,7 +239,7 @@ def session_qr(request, pk: int):
     try:
         session = class_services.session_signin_link(session=session, user=request.user)
     except (ValidationError, PermissionDenied) as error:
-        _say(request, error)
+        message_service_errors(request, error)
         return redirect("training:class_file", pk=session.plan.batch_id)
     link = request.build_absolute_uri(reverse("training:phone_signin", args=[session.signin_token]))
     svg = io.BytesIO()
@@ -291,7 +271,6 @@ def phone_signin(request, token: str):
     if len(device_id) != 32 or not device_id.isalnum():
         device_id = uuid.uuid4().hex
     form, done, refused = SigninForm(request.POST or None), None, ""
-    add_bootstrap_classes(form.fields.values())
     if expired:
         refused = "签到二维码已过期：请重新扫描教室里显示的二维码。"
     elif request.method == "POST" and form.is_valid():
@@ -348,7 +327,6 @@ def certificate_verify(request):
     """证书查询, public: a certificate number and the holder's name, both required to match; 未查到 otherwise,
     never saying which did not. Rate-limited per client through the cache."""
     form = VerifyForm(request.GET or None)
-    add_bootstrap_classes(form.fields.values())
     result, limited, searched = None, False, False
     if request.GET and form.is_valid():
         client = get_client_ip_address(request) or "unknown"

@@ -1,11 +1,11 @@
 """Trainee registry, training batches (班期), enrolments with certificates, and roster imports."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Area, Occupation, Organisation
+from core.fields import optional_link, user_link
 from core.imports.models import ImportRecord
 from core.masking import mask_id_number
 
@@ -51,16 +51,7 @@ class Trainee(models.Model):
     # Derived from the ID number's first six digits, for reports; reference data that is never deleted
     # (Django still refuses to delete an area in use). No database constraint or index: each imported
     # person would otherwise cost a check at commit and an index entry for a column nothing filters on.
-    household_area = models.ForeignKey(
-        Area,
-        verbose_name=_("户籍地区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    household_area = optional_link(Area, _("户籍地区"), db_constraint=False, db_index=False)
     categories = models.ManyToManyField(PriorityCategory, verbose_name=_("人员类别"), blank=True, related_name="+")
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -111,28 +102,14 @@ class TrainingBatch(models.Model):
     occupation = models.ForeignKey(
         Occupation, verbose_name=_("职业（工种）"), on_delete=models.PROTECT, related_name="batches"
     )
-    provider = models.ForeignKey(
-        Organisation,
-        verbose_name=_("培训机构"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="batches",
-    )
+    provider = optional_link(Organisation, _("培训机构"), related_name="batches")
     name = models.CharField(_("班期名称"), max_length=100, blank=True)
     start_date = models.DateField(_("开班日期"))
     end_date = models.DateField(_("结业日期"))
     mode = models.CharField(_("培训方式"), max_length=30, choices=Mode.choices, default=Mode.REGULAR)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     capacity = models.PositiveIntegerField(_("计划人数"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_link(_("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -349,23 +326,9 @@ class ClassPlan(models.Model):
     venue = models.CharField(_("培训场地"), max_length=200, blank=True)
     planned_size = models.PositiveIntegerField(_("计划人数"), null=True, blank=True)
     status = models.CharField(_("审批状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("申报人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = user_link(_("申报人"))
     submitted_at = models.DateTimeField(_("申报时间"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审批人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewed_by = user_link(_("审批人"))
     reviewed_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     review_note = models.CharField(_("审批意见"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -459,9 +422,7 @@ class ClassChange(models.Model):
 
     plan = models.ForeignKey(ClassPlan, verbose_name=_("开班申请"), on_delete=models.CASCADE, related_name="changes")
     changed_at = models.DateTimeField(_("变更时间"), auto_now_add=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("变更人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    changed_by = user_link(_("变更人"), blank=False)
     description = models.CharField(_("变更内容"), max_length=500)
 
     class Meta:
@@ -493,14 +454,7 @@ class Attendance(models.Model):
     device = models.CharField(_("签到设备"), max_length=200, blank=True)
     # One phone signing in several people at one session: shown to the clerk and the reviewer.
     flagged = models.BooleanField(_("同一设备代签"), default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = user_link(_("登记人"))
     recorded_at = models.DateTimeField(_("登记时间"), auto_now=True)
 
     class Meta:

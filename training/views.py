@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.audit import may_reveal_id_numbers
 from accounts.scoping import scope_areas, scope_for
 from accounts.selectors import organisation_list
-from core.forms import add_service_errors
+from core.forms import add_service_errors, message_service_errors
 
 from . import class_services, search, selectors, services
 from .filters import BatchFilter
@@ -140,8 +140,7 @@ def batch_results(request, pk: int):
                 changed = services.enrolments_record_results(batch=batch, user=request.user, entries=entries)
             except ValidationError as error:
                 messages.error(request, "还没有保存：请修改下列问题后再保存（您填写的内容都保留在下面）。")
-                for message in error.messages:
-                    messages.error(request, message)
+                message_service_errors(request, error)
                 # The service names the trainee before "：": mark those rows so they are easy to find.
                 named = {message.split("：", 1)[0] for message in error.messages}
                 for row in rows:
@@ -186,8 +185,7 @@ def batch_complete_all(request, pk: int):
         try:
             done = services.batch_complete_all(batch=batch, user=request.user, expected=expected)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            message_service_errors(request, error)
             return redirect("training:batch_complete_all", pk=batch.pk)
         messages.success(request, f"已将 {done} 名学员标记为已结业。")
         return redirect("training:batch_detail", pk=batch.pk)
@@ -202,8 +200,7 @@ def batch_finish(request, pk: int):
     try:
         services.batch_finish(batch=batch, user=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        message_service_errors(request, error)
     else:
         messages.success(request, "班期已设为“已结业”。")
     return redirect("training:batch_detail", pk=batch.pk)

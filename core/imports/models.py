@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import user_link
 from core.spreadsheets import format_label
 
 
@@ -43,13 +44,9 @@ class ImportRecord(models.Model):
     # Celery tasks take it (core names no app).
     spec_path = ""
 
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = user_link(_("上传人"), blank=False)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("确认导入人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    committed_by = user_link(_("确认导入人"), blank=False)
     file_name = models.CharField(_("文件名"), max_length=200)
     file_size = models.PositiveIntegerField(_("文件大小（字节）"))
     file_format = models.CharField(_("文件格式"), max_length=10, blank=True)

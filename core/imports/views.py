@@ -59,9 +59,10 @@ def _require(request, permission: str) -> None:
         raise PermissionDenied
 
 
-def record_get(spec, *, user, pk: int, with_content: bool = False):
-    """A record the user may see; another area's is a 404, as if it did not exist."""
-    records = spec.records_for(user)
+def record_get(request, spec, pk: int, *, permission: str, with_content: bool = False):
+    """A record the user may see, once they hold `permission`; another area's is a 404, as if it did not exist."""
+    _require(request, permission)
+    records = spec.records_for(request.user)
     records = records.defer(None) if with_content else records.defer("content")
     return get_object_or_404(records, pk=pk)
 
@@ -120,8 +121,7 @@ def import_urls(spec, *, template: str, upload: str, records: str, record: str) 
     @require_safe
     @login_required
     def detail_view(request, pk: int):
-        _require(request, spec.permission_view)
-        item = record_get(spec, user=request.user, pk=pk)
+        item = record_get(request, spec, pk, permission=spec.permission_view)
         import_dispatch_if_waiting(spec=spec, record=item)
         report = item.report or {}
         scope = spec.scope_of(item)
@@ -149,16 +149,14 @@ def import_urls(spec, *, template: str, upload: str, records: str, record: str) 
     @require_safe
     @login_required
     def progress_view(request, pk: int):
-        _require(request, spec.permission_view)
-        item = record_get(spec, user=request.user, pk=pk)
+        item = record_get(request, spec, pk, permission=spec.permission_view)
         import_dispatch_if_waiting(spec=spec, record=item)
         return JsonResponse({**services.import_progress(item), "detail_url": reverse(spec.url("detail"), args=[pk])})
 
     @require_POST
     @login_required
     def commit_view(request, pk: int):
-        _require(request, spec.permission_add)
-        item = record_get(spec, user=request.user, pk=pk)
+        item = record_get(request, spec, pk, permission=spec.permission_add)
         try:
             services.import_request_commit(
                 spec=spec, record=item, user=request.user, skip_invalid=request.POST.get("mode") == "valid"
@@ -172,8 +170,7 @@ def import_urls(spec, *, template: str, upload: str, records: str, record: str) 
     @require_POST
     @login_required
     def cancel_view(request, pk: int):
-        _require(request, spec.permission_add)
-        item = record_get(spec, user=request.user, pk=pk)
+        item = record_get(request, spec, pk, permission=spec.permission_add)
         try:
             services.import_cancel(spec=spec, record=item, user=request.user)
         except ValidationError as problem:
@@ -191,7 +188,7 @@ def import_urls(spec, *, template: str, upload: str, records: str, record: str) 
         download is an audit entry (the spec's)."""
         _require(request, spec.permission_add)
         spec.check_export(request.user)
-        item = record_get(spec, user=request.user, pk=pk, with_content=True)
+        item = record_get(request, spec, pk, permission=spec.permission_add, with_content=True)
         try:
             sheet = services.import_rows_checked(spec=spec, record=item, keep_raw=True)
         except SpreadsheetError as problem:

@@ -17,19 +17,11 @@ from core.spreadsheets import ACCEPTED_TEXT, MAX_UPLOAD_BYTES, SpreadsheetError
 from training.models import TrainingBatch
 from training.roster_import import ROSTER
 from training.selectors import batch_find
+from training.serializers import RosterReportSerializer
 from training.services import batch_get_or_create
 
-JSON_KEYS = (
-    "rows",
-    "valid",
-    "created",
-    "updated",
-    "enrolled",
-    "duplicate_rows",
-    "errors",
-    "ignored_columns",
-    "committed",
-)
+# The API answers the same report: its serializer names the keys, in order.
+JSON_KEYS = tuple(RosterReportSerializer().fields)
 
 
 def _date(value: str, flag: str) -> datetime.date:
