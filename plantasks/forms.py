@@ -86,5 +86,5 @@ class PlanTaskForm(forms.Form):
                 field.widget.attrs.setdefault("class", "form-select" if select else "form-control")
 
     def service_values(self) -> dict:
-        """The cleaned fields as task_create / task_update take them."""
-        return {name: self.cleaned_data[name] for name in TASK_FIELDS}
+        """The cleaned fields as task_create / task_update take them (the period only when adding)."""
+        return {name: self.cleaned_data[name] for name in (*TASK_FIELDS, "period") if name in self.fields}
