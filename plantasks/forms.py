@@ -4,7 +4,7 @@ from brands.models import BrandLine, Department, PlanPeriod
 from core.forms import FREE_TEXT_MAX_LENGTH
 
 from .models import Metric, TaskReport
-from .services import SORT_ORDER_MAX, TASK_FIELDS
+from .services import SORT_ORDER_MAX, TASK_FIELDS, task_fields
 
 
 class TaskReportForm(forms.Form):
@@ -63,14 +63,7 @@ class PlanTaskForm(forms.Form):
 
     def __init__(self, *args, periods, brands, departments, task=None, **kwargs):
         if task is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    **{name: getattr(task, name) for name in TASK_FIELDS if name != "departments"},
-                    "departments": list(task.departments.all()),
-                    "period": task.period,
-                },
-            )
+            kwargs.setdefault("initial", {**task_fields(task), "period": task.period})
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = periods
         self.fields["brand"].queryset = brands
