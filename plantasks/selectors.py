@@ -17,9 +17,16 @@ from .models import PlanTask, TaskReport
 from .quarters import due_quarters, quarter_label, reportable_quarters
 
 
-def _sees_all(user) -> bool:
+def _in_scope(user, items: QuerySet, *department_lookups: str) -> QuerySet:
+    """All of `items` for the city; for a department reporter those whose `department_lookups` all name its
+    department; none for anyone else."""
     scope = scope_for(user)
-    return scope.sees_all_areas and (scope.role in CITY_ROLES or user.is_superuser)
+    if scope.sees_all_areas and (scope.role in CITY_ROLES or user.is_superuser):
+        return items
+    department = user_department(user)
+    if department is None:
+        return items.none()
+    return items.filter(**dict.fromkeys(department_lookups, department))
 
 
 def task_list(*, user, period: PlanPeriod | None = None) -> QuerySet[PlanTask]:
@@ -28,12 +35,7 @@ def task_list(*, user, period: PlanPeriod | None = None) -> QuerySet[PlanTask]:
     )
     if period is not None:
         tasks = tasks.filter(period=period)
-    if _sees_all(user):
-        return tasks
-    department = user_department(user)
-    if department is None:
-        return tasks.none()
-    return tasks.filter(departments=department)
+    return _in_scope(user, tasks, "departments")
 
 
 def task_get(*, user, pk: int) -> PlanTask | None:
@@ -42,12 +44,7 @@ def task_get(*, user, pk: int) -> PlanTask | None:
 
 def report_list(*, user) -> QuerySet[TaskReport]:
     reports = TaskReport.objects.select_related("task", "task__period", "department", "submitted_by")
-    if _sees_all(user):
-        return reports
-    department = user_department(user)
-    if department is None:
-        return reports.none()
-    return reports.filter(department=department, task__departments=department)
+    return _in_scope(user, reports, "department", "task__departments")
 
 
 @dataclass
@@ -82,12 +79,6 @@ def _missing(tasks: list[PlanTask], *, today, quarters_of, department: Departmen
 class Overdue:
     count: int
     quarters: list[Quarter] = field(default_factory=list)  # (task, department, year, quarter) with no report
-
-    def by_department(self) -> dict[Department, list[Quarter]]:
-        grouped: dict[Department, list[Quarter]] = {}
-        for item in self.quarters:
-            grouped.setdefault(item.department, []).append(item)
-        return grouped
 
 
 def overdue_task_reports(user, *, period: PlanPeriod | None = None, today: datetime.date | None = None) -> Overdue:
