@@ -1,7 +1,7 @@
 from django import forms
 
 from brands.models import BrandLine, Department, PlanPeriod
-from core.forms import FREE_TEXT_MAX_LENGTH
+from core.forms import FREE_TEXT_MAX_LENGTH, add_bootstrap_classes
 
 from .models import Metric, TaskReport
 from .services import SORT_ORDER_MAX, TASK_FIELDS, task_fields
@@ -20,8 +20,7 @@ class TaskReportForm(forms.Form):
     def __init__(self, *args, quarters, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quarter"].choices = [(f"{y}-{q}", f"{y}年第{q}季度") for y, q in reversed(quarters)]
-        self.fields["quarter"].widget.attrs["class"] = "form-select"
-        self.fields["attachment"].widget.attrs["class"] = "form-control"
+        add_bootstrap_classes([self.fields["quarter"], self.fields["attachment"]])
 
     def clean_quarter(self):
         year, quarter = self.cleaned_data["quarter"].split("-")
@@ -74,9 +73,7 @@ class PlanTaskForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 field.widget.attrs.setdefault("class", "form-check-input")
-            else:
-                select = isinstance(field.widget, forms.Select)
-                field.widget.attrs.setdefault("class", "form-select" if select else "form-control")
+        add_bootstrap_classes(self.fields.values())
 
     def service_values(self) -> dict:
         """The cleaned fields as task_create / task_update take them (the period only when adding)."""
