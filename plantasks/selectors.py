@@ -67,20 +67,16 @@ class Quarter:
         return quarter_label(self.year, self.quarter)
 
 
-def _reported(tasks: list[PlanTask]) -> set[tuple[int, int, int, int]]:
-    return set(TaskReport.objects.filter(task__in=tasks).values_list("task_id", "department_id", "year", "quarter"))
-
-
 def _missing(tasks: list[PlanTask], *, today, quarters_of, department: Department | None = None) -> list[Quarter]:
-    reported = _reported(tasks)
-    missing = []
-    for task in tasks:
-        departments = [department] if department is not None else list(task.departments.all())
-        for year, quarter in quarters_of(task, today=today):
-            for dept in departments:
-                if (task.pk, dept.pk, year, quarter) not in reported:
-                    missing.append(Quarter(task, dept, year, quarter))
-    return missing
+    reports = TaskReport.objects.filter(task__in=tasks)
+    reported = set(reports.values_list("task_id", "department_id", "year", "quarter"))
+    return [
+        Quarter(task, dept, year, quarter)
+        for task in tasks
+        for year, quarter in quarters_of(task, today=today)
+        for dept in ([department] if department is not None else task.departments.all())
+        if (task.pk, dept.pk, year, quarter) not in reported
+    ]
 
 
 @dataclass
@@ -112,11 +108,8 @@ def tasks_awaiting(user, *, today: datetime.date | None = None) -> list[Quarter]
 
 def latest_reports(tasks: list[PlanTask]) -> dict[tuple[int, int], TaskReport]:
     """Each (task, department)'s latest quarterly report."""
-    latest: dict[tuple[int, int], TaskReport] = {}
     reports = TaskReport.objects.filter(task__in=tasks).select_related("submitted_by").order_by("year", "quarter")
-    for report in reports:
-        latest[(report.task_id, report.department_id)] = report
-    return latest
+    return {(report.task_id, report.department_id): report for report in reports}  # the later quarter wins
 
 
 def task_status(task: PlanTask, latest: dict[tuple[int, int], TaskReport]) -> str:
