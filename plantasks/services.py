@@ -130,14 +130,12 @@ def _save_task(task: PlanTask, *, period: PlanPeriod, update_fields: list[str] |
         raise _section_taken(period=period, section=task.section) from clash
 
 
+def _audit(*, by, subject: str, detail: str, request=None) -> None:
+    audit_record(user=by, action=AuditEntry.Action.OTHER, subject=subject, detail=detail, request=request)
+
+
 def _audit_task(*, by, task: PlanTask, verb: str, detail: str, request=None) -> None:
-    audit_record(
-        user=by,
-        action=AuditEntry.Action.OTHER,
-        subject=f"{verb}规划任务 {task.section}（{task.period.name}）",
-        detail=detail,
-        request=request,
-    )
+    _audit(by=by, subject=f"{verb}规划任务 {task.section}（{task.period.name}）", detail=detail, request=request)
 
 
 @transaction.atomic
@@ -223,13 +221,8 @@ def task_report_submit(
         report.attachment.save(name, attachment, save=False)
         report.attachment_name = name[:200]
     report.save()
-    audit_record(
-        user=user,
-        action=AuditEntry.Action.OTHER,
-        subject=f"报告任务进展 {task.section}（{quarter_label(year, quarter)}）",
-        detail=f"{department}：{report.get_assessment_display()}",
-        request=request,
-    )
+    subject = f"报告任务进展 {task.section}（{quarter_label(year, quarter)}）"
+    _audit(by=user, subject=subject, detail=f"{department}：{report.get_assessment_display()}", request=request)
     return report
 
 
