@@ -147,9 +147,7 @@ def task_summary(*, period: PlanPeriod | None, today: datetime.date | None = Non
     today = today or timezone.localdate()
     if period is None:
         return {"total": 0, "done": 0, "behind": 0, "overdue_reports": 0}
-    tasks = list(PlanTask.objects.filter(period=period).prefetch_related("departments"))
-    for task in tasks:
-        task.period = period
+    tasks = list(PlanTask.objects.filter(period=period).select_related("period").prefetch_related("departments"))
     rows = TaskReport.objects.filter(task__period=period).order_by("year", "quarter")
     reported, latest = set(), {}
     for task_id, department_id, year, quarter, assessment in rows.values_list(
