@@ -49,41 +49,31 @@ def metric_figures(task: PlanTask, progress: dict) -> list[str]:
     row = progress["city"]
     if task.brand_id is not None:
         row = next((b for b in progress["brands"] if b["code"] == task.brand.code), row)
-    figures = []
-    for code in task.metrics:
-        if code == Metric.TRAININGS:
-            figures.append(f"培训 {_ratio(row['trainings'], row['trainings_target'])} 人次")
-        elif code == Metric.JOBS:
-            figures.append(f"带动就业创业 {_ratio(row['jobs'], row['jobs_target'])} 人次")
-        elif code == Metric.REFERRALS:
-            referrals = progress["referrals"]
-            figures.append(
-                f"推荐满3次 {referrals['with_3_or_more']}/{referrals['trainees']} 人（{_percent(referrals['rate'])}）"
-            )
-        elif code == Metric.WAGE_CLOSURE:
-            cases = progress["wage_cases"]
-            figures.append(
-                f"欠薪案件结案 {cases['closed']}/{cases['total']} 件（{_percent(cases['closure_rate'])}，目标 ≥{_percent(cases['target'])}）"
-            )
-        elif code == Metric.RECOGNITIONS:
-            found = progress["recognitions"]
-            figures.append(
-                "自治区级认定：示范基地 {} · 龙头企业 {} · 专家工作室 {}".format(
-                    found["training_base"]["region"],
-                    found["leading_enterprise"]["region"],
-                    found["expert_studio"]["region"],
-                )
-            )
-    return figures
+    referrals, cases, found = progress["referrals"], progress["wage_cases"], progress["recognitions"]
+    figures = {
+        Metric.TRAININGS: lambda: f"培训 {_ratio(row['trainings'], row['trainings_target'])} 人次",
+        Metric.JOBS: lambda: f"带动就业创业 {_ratio(row['jobs'], row['jobs_target'])} 人次",
+        Metric.REFERRALS: lambda: (
+            f"推荐满3次 {referrals['with_3_or_more']}/{referrals['trainees']} 人（{_percent(referrals['rate'])}）"
+        ),
+        Metric.WAGE_CLOSURE: lambda: (
+            f"欠薪案件结案 {cases['closed']}/{cases['total']} 件（{_percent(cases['closure_rate'])}，目标 ≥{_percent(cases['target'])}）"
+        ),
+        Metric.RECOGNITIONS: lambda: (
+            f"自治区级认定：示范基地 {found['training_base']['region']} · 龙头企业 {found['leading_enterprise']['region']}"
+            f" · 专家工作室 {found['expert_studio']['region']}"
+        ),
+    }
+    return [figures[code]() for code in task.metrics if code in figures]
 
 
 def task_board(*, user, period: PlanPeriod | None, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     tasks = list(task_selectors.task_list(user=user, period=period)) if period is not None else []
     latest = task_selectors.latest_reports(tasks)
-    overdue = task_selectors.overdue_task_reports(user, period=period, today=today) if period is not None else None
+    overdue = task_selectors.overdue_task_reports(user, period=period, today=today).quarters if period else []
     missing: dict[tuple[int, int], list[str]] = {}
-    for item in overdue.quarters if overdue else []:
+    for item in overdue:
         missing.setdefault((item.task.pk, item.department.pk), []).append(item.label)
     progress = progress_summary(user=user, period=period) if tasks else None
     rows = []
@@ -109,16 +99,13 @@ def task_board(*, user, period: PlanPeriod | None, today: datetime.date | None =
             )
             entry["tasks"] += 1
             entry["overdue"] += len(line.overdue)
-            if line.report is not None and line.report.assessment in (
-                TaskReport.Assessment.BEHIND,
-                TaskReport.Assessment.DONE,
-            ):
-                entry[line.report.assessment] += 1
+            if line.report is not None and line.report.assessment != TaskReport.Assessment.ON_TRACK:
+                entry[line.report.assessment] += 1  # behind or done
     return {
         "period": period,
         "rows": rows,
         "departments": sorted(by_department.values(), key=lambda e: (e["department"].sort_order, e["department"].code)),
-        "overdue_count": overdue.count if overdue else 0,
+        "overdue_count": len(overdue),
         "as_of": today,
     }
 

@@ -52,14 +52,6 @@ class TaskReportViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        report = services.task_report_submit(
-            user=request.user,
-            task=data["task"],
-            year=data["year"],
-            quarter=data["quarter"],
-            text=data["text"],
-            assessment=data["assessment"],
-            request=request,
-        )
+        # The writable fields (task, year, quarter, text, assessment) are the service's parameters.
+        report = services.task_report_submit(user=request.user, request=request, **serializer.validated_data)
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)

@@ -1,10 +1,10 @@
 from django import forms
 
 from brands.models import BrandLine, Department, PlanPeriod
-from core.forms import FREE_TEXT_MAX_LENGTH
+from core.forms import FREE_TEXT_MAX_LENGTH, add_bootstrap_classes
 
 from .models import Metric, TaskReport
-from .services import SORT_ORDER_MAX, TASK_FIELDS
+from .services import SORT_ORDER_MAX, TASK_FIELDS, task_fields
 
 
 class TaskReportForm(forms.Form):
@@ -20,8 +20,7 @@ class TaskReportForm(forms.Form):
     def __init__(self, *args, quarters, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quarter"].choices = [(f"{y}-{q}", f"{y}年第{q}季度") for y, q in reversed(quarters)]
-        self.fields["quarter"].widget.attrs["class"] = "form-select"
-        self.fields["attachment"].widget.attrs["class"] = "form-control"
+        add_bootstrap_classes([self.fields["quarter"], self.fields["attachment"]])
 
     def clean_quarter(self):
         year, quarter = self.cleaned_data["quarter"].split("-")
@@ -63,14 +62,7 @@ class PlanTaskForm(forms.Form):
 
     def __init__(self, *args, periods, brands, departments, task=None, **kwargs):
         if task is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    **{name: getattr(task, name) for name in TASK_FIELDS if name != "departments"},
-                    "departments": list(task.departments.all()),
-                    "period": task.period,
-                },
-            )
+            kwargs.setdefault("initial", {**task_fields(task), "period": task.period})
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = periods
         self.fields["brand"].queryset = brands
@@ -81,10 +73,8 @@ class PlanTaskForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 field.widget.attrs.setdefault("class", "form-check-input")
-            else:
-                select = isinstance(field.widget, forms.Select)
-                field.widget.attrs.setdefault("class", "form-select" if select else "form-control")
+        add_bootstrap_classes(self.fields.values())
 
     def service_values(self) -> dict:
-        """The cleaned fields as task_create / task_update take them."""
-        return {name: self.cleaned_data[name] for name in TASK_FIELDS}
+        """The cleaned fields as task_create / task_update take them (the period only when adding)."""
+        return {name: self.cleaned_data[name] for name in (*TASK_FIELDS, "period") if name in self.fields}

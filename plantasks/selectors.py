@@ -17,9 +17,24 @@ from .models import PlanTask, TaskReport
 from .quarters import due_quarters, quarter_label, reportable_quarters
 
 
-def _sees_all(user) -> bool:
+def own_department(user):
+    """The department a department reporter is bound to (accounts' user_department), looked up once per
+    request and kept on the user object as scope_for keeps the scope: a task list page asks it three times."""
+    if not hasattr(user, "_task_department"):
+        user._task_department = user_department(user)
+    return user._task_department
+
+
+def _in_scope(user, items: QuerySet, *department_lookups: str) -> QuerySet:
+    """All of `items` for the city; for a department reporter those whose `department_lookups` all name its
+    department; none for anyone else."""
     scope = scope_for(user)
-    return scope.sees_all_areas and (scope.role in CITY_ROLES or user.is_superuser)
+    if scope.sees_all_areas and (scope.role in CITY_ROLES or user.is_superuser):
+        return items
+    department = own_department(user)
+    if department is None:
+        return items.none()
+    return items.filter(**dict.fromkeys(department_lookups, department))
 
 
 def task_list(*, user, period: PlanPeriod | None = None) -> QuerySet[PlanTask]:
@@ -28,12 +43,7 @@ def task_list(*, user, period: PlanPeriod | None = None) -> QuerySet[PlanTask]:
     )
     if period is not None:
         tasks = tasks.filter(period=period)
-    if _sees_all(user):
-        return tasks
-    department = user_department(user)
-    if department is None:
-        return tasks.none()
-    return tasks.filter(departments=department)
+    return _in_scope(user, tasks, "departments")
 
 
 def task_get(*, user, pk: int) -> PlanTask | None:
@@ -42,12 +52,7 @@ def task_get(*, user, pk: int) -> PlanTask | None:
 
 def report_list(*, user) -> QuerySet[TaskReport]:
     reports = TaskReport.objects.select_related("task", "task__period", "department", "submitted_by")
-    if _sees_all(user):
-        return reports
-    department = user_department(user)
-    if department is None:
-        return reports.none()
-    return reports.filter(department=department, task__departments=department)
+    return _in_scope(user, reports, "department", "task__departments")
 
 
 @dataclass
@@ -62,20 +67,16 @@ class Quarter:
         return quarter_label(self.year, self.quarter)
 
 
-def _reported(tasks: list[PlanTask]) -> set[tuple[int, int, int, int]]:
-    return set(TaskReport.objects.filter(task__in=tasks).values_list("task_id", "department_id", "year", "quarter"))
-
-
 def _missing(tasks: list[PlanTask], *, today, quarters_of, department: Department | None = None) -> list[Quarter]:
-    reported = _reported(tasks)
-    missing = []
-    for task in tasks:
-        departments = [department] if department is not None else list(task.departments.all())
-        for year, quarter in quarters_of(task, today=today):
-            for dept in departments:
-                if (task.pk, dept.pk, year, quarter) not in reported:
-                    missing.append(Quarter(task, dept, year, quarter))
-    return missing
+    reports = TaskReport.objects.filter(task__in=tasks)
+    reported = set(reports.values_list("task_id", "department_id", "year", "quarter"))
+    return [
+        Quarter(task, dept, year, quarter)
+        for task in tasks
+        for year, quarter in quarters_of(task, today=today)
+        for dept in ([department] if department is not None else task.departments.all())
+        if (task.pk, dept.pk, year, quarter) not in reported
+    ]
 
 
 @dataclass
@@ -83,26 +84,20 @@ class Overdue:
     count: int
     quarters: list[Quarter] = field(default_factory=list)  # (task, department, year, quarter) with no report
 
-    def by_department(self) -> dict[Department, list[Quarter]]:
-        grouped: dict[Department, list[Quarter]] = {}
-        for item in self.quarters:
-            grouped.setdefault(item.department, []).append(item)
-        return grouped
-
 
 def overdue_task_reports(user, *, period: PlanPeriod | None = None, today: datetime.date | None = None) -> Overdue:
     """The departments' quarters past their deadline without a report, among the tasks `user` sees (the city
     administrator's inbox calls this); for a department reporter, its own department's."""
     today = today or timezone.localdate()
     tasks = list(task_list(user=user, period=period))
-    quarters = _missing(tasks, today=today, quarters_of=due_quarters, department=user_department(user))
+    quarters = _missing(tasks, today=today, quarters_of=due_quarters, department=own_department(user))
     return Overdue(count=len(quarters), quarters=quarters)
 
 
 def tasks_awaiting(user, *, today: datetime.date | None = None) -> list[Quarter]:
     """A department reporter's quarters still to report: every reportable quarter (the current one included)
     of its department's tasks with no report yet, oldest first. Empty for anyone else."""
-    department = user_department(user)
+    department = own_department(user)
     if department is None or scope_for(user).role not in DEPARTMENT_ROLES:
         return []
     today = today or timezone.localdate()
@@ -113,11 +108,8 @@ def tasks_awaiting(user, *, today: datetime.date | None = None) -> list[Quarter]
 
 def latest_reports(tasks: list[PlanTask]) -> dict[tuple[int, int], TaskReport]:
     """Each (task, department)'s latest quarterly report."""
-    latest: dict[tuple[int, int], TaskReport] = {}
     reports = TaskReport.objects.filter(task__in=tasks).select_related("submitted_by").order_by("year", "quarter")
-    for report in reports:
-        latest[(report.task_id, report.department_id)] = report
-    return latest
+    return {(report.task_id, report.department_id): report for report in reports}  # the later quarter wins
 
 
 def task_status(task: PlanTask, latest: dict[tuple[int, int], TaskReport]) -> str:
@@ -155,9 +147,7 @@ def task_summary(*, period: PlanPeriod | None, today: datetime.date | None = Non
     today = today or timezone.localdate()
     if period is None:
         return {"total": 0, "done": 0, "behind": 0, "overdue_reports": 0}
-    tasks = list(PlanTask.objects.filter(period=period).prefetch_related("departments"))
-    for task in tasks:
-        task.period = period
+    tasks = list(PlanTask.objects.filter(period=period).select_related("period").prefetch_related("departments"))
     rows = TaskReport.objects.filter(task__period=period).order_by("year", "quarter")
     reported, latest = set(), {}
     for task_id, department_id, year, quarter, assessment in rows.values_list(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.audit import audit_record
 from accounts.models import AuditEntry
 from accounts.scoping import user_department
-from brands.models import BrandLine, Department, PlanPeriod
+from brands.models import PlanPeriod
 from subsidies import evidence as evidence_files
 
 from .models import Metric, PlanTask, TaskReport
@@ -51,6 +51,27 @@ TASK_FIELDS = (
 SORT_ORDER_MAX = 32767
 
 
+def task_fields(task: PlanTask) -> dict:
+    """The task's TASK_FIELDS as they are (its departments a list)."""
+    values = {name: getattr(task, name) for name in TASK_FIELDS}
+    return values | {"departments": list(task.departments.all())}
+
+
+def _fields_check(service: str, values: dict, *, every: bool) -> None:
+    """A TypeError, as for a wrong keyword argument, for a name not among TASK_FIELDS (and, with `every`, for
+    one left out)."""
+    unknown = set(values) - set(TASK_FIELDS)
+    if unknown:
+        raise TypeError(f"{service}() got unexpected fields: {', '.join(sorted(unknown))}")
+    missing = set(TASK_FIELDS) - set(values) if every else set()
+    if missing:
+        raise TypeError(f"{service}() missing fields: {', '.join(sorted(missing))}")
+
+
+def _section_taken(*, period: PlanPeriod, section: str) -> ValidationError:
+    return ValidationError({"section": f"条目“{section}”在规划期“{period}”中已被其他任务使用。"})
+
+
 def _task_may_write(*, by, period: PlanPeriod, task: PlanTask | None = None) -> None:
     if not by.has_perm("plantasks.change_plantask" if task else "plantasks.add_plantask"):
         raise PermissionDenied("只有市人社局管理员可以新增或修改规划任务。")
@@ -63,7 +84,7 @@ def _section_free(*, period: PlanPeriod, section: str, task: PlanTask | None = N
     if task is not None:
         used = used.exclude(pk=task.pk)
     if used.exists():
-        raise ValidationError({"section": f"条目“{section}”在规划期“{period}”中已被其他任务使用。"})
+        raise _section_taken(period=period, section=section)
 
 
 def _task_values(*, period: PlanPeriod, values: dict, stored: datetime.date | None = None) -> dict:
@@ -106,49 +127,23 @@ def _save_task(task: PlanTask, *, period: PlanPeriod, update_fields: list[str] |
     except IntegrityError as clash:
         if "section" not in str(clash):  # PostgreSQL names the constraint, SQLite the columns
             raise
-        raise ValidationError({"section": f"条目“{task.section}”在规划期“{period}”中已被其他任务使用。"}) from clash
+        raise _section_taken(period=period, section=task.section) from clash
+
+
+def _audit(*, by, subject: str, detail: str, request=None) -> None:
+    audit_record(user=by, action=AuditEntry.Action.OTHER, subject=subject, detail=detail, request=request)
 
 
 def _audit_task(*, by, task: PlanTask, verb: str, detail: str, request=None) -> None:
-    audit_record(
-        user=by,
-        action=AuditEntry.Action.OTHER,
-        subject=f"{verb}规划任务 {task.section}（{task.period.name}）",
-        detail=detail,
-        request=request,
-    )
+    _audit(by=by, subject=f"{verb}规划任务 {task.section}（{task.period.name}）", detail=detail, request=request)
 
 
 @transaction.atomic
-def task_create(
-    *,
-    by,
-    period: PlanPeriod,
-    section: str,
-    title: str,
-    wording: str,
-    brand: BrandLine | None,
-    lead: Department,
-    departments: list[Department],
-    due: str,
-    metrics: list[str],
-    reporting_from: datetime.date,
-    sort_order: int = 0,
-    request=None,
-) -> PlanTask:
-    """A new task of a period that is not closed; only the city administrator."""
-    values = {
-        "section": section,
-        "title": title,
-        "wording": wording,
-        "brand": brand,
-        "lead": lead,
-        "departments": departments,
-        "due": due,
-        "metrics": metrics,
-        "reporting_from": reporting_from,
-        "sort_order": sort_order,
-    }
+def task_create(*, by, period: PlanPeriod, request=None, **values) -> PlanTask:
+    """A new task of a period that is not closed; only the city administrator. `values`: every one of
+    TASK_FIELDS (sort_order may be left out: 0)."""
+    values = {"sort_order": 0, **values}
+    _fields_check("task_create", values, every=True)
     _task_may_write(by=by, period=period)
     values = _task_values(period=period, values=values)
     _section_free(period=period, section=values["section"])
@@ -165,13 +160,10 @@ def task_create(
 def task_update(*, task: PlanTask, by, request=None, **changes) -> PlanTask:
     """Change the fields of `task` given in `changes` (names of TASK_FIELDS); its period stays, and must not
     be closed. Only the city administrator."""
-    unknown = set(changes) - set(TASK_FIELDS)
-    if unknown:
-        raise TypeError(f"task_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    _fields_check("task_update", changes, every=False)
     task = PlanTask.objects.select_for_update(of=("self",)).select_related("period").get(pk=task.pk)
     _task_may_write(by=by, period=task.period, task=task)
-    current = {name: getattr(task, name) for name in TASK_FIELDS if name != "departments"}
-    current["departments"] = list(task.departments.all())
+    current = task_fields(task)
     values = _task_values(period=task.period, values={**current, **changes}, stored=task.reporting_from)
     _section_free(period=task.period, section=values["section"], task=task)
     departments = values.pop("departments")
@@ -229,13 +221,8 @@ def task_report_submit(
         report.attachment.save(name, attachment, save=False)
         report.attachment_name = name[:200]
     report.save()
-    audit_record(
-        user=user,
-        action=AuditEntry.Action.OTHER,
-        subject=f"报告任务进展 {task.section}（{quarter_label(year, quarter)}）",
-        detail=f"{department}：{report.get_assessment_display()}",
-        request=request,
-    )
+    subject = f"报告任务进展 {task.section}（{quarter_label(year, quarter)}）"
+    _audit(by=user, subject=subject, detail=f"{department}：{report.get_assessment_display()}", request=request)
     return report
 
 
@@ -252,18 +239,8 @@ def tasks_copy_forward(*, target: PlanPeriod, source: PlanPeriod | None = None) 
     for task in PlanTask.objects.filter(period=source).prefetch_related("departments"):
         if task.section in have:
             continue
-        copy = PlanTask.objects.create(
-            period=target,
-            section=task.section,
-            title=task.title,
-            wording=task.wording,
-            brand=task.brand,
-            lead=task.lead,
-            due=task.due,
-            metrics=task.metrics,
-            reporting_from=datetime.date(target.year_from, 1, 1),
-            sort_order=task.sort_order,
-        )
-        copy.departments.set(task.departments.all())
+        values = task_fields(task) | {"reporting_from": datetime.date(target.year_from, 1, 1)}
+        departments = values.pop("departments")
+        PlanTask.objects.create(period=target, **values).departments.set(departments)
         copied += 1
     return copied

@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.scoping import user_department
 from brands.selectors import brand_lines, default_period, department_list, periods_open
-from core.forms import add_service_errors
+from core.form_views import service_save
+from core.forms import service_error_messages
 
 from . import selectors, services
 from .filters import TaskFilter
@@ -44,7 +44,7 @@ def task_list(request):
         {
             "tasks": tasks,
             "filters": filters,
-            "department": user_department(request.user),
+            "department": selectors.own_department(request.user),
             "awaiting": selectors.tasks_awaiting(request.user),
         },
     )
@@ -55,7 +55,7 @@ def task_list(request):
 @permission_required(VIEW_TASK, raise_exception=True)
 def task_detail(request, pk: int):
     task = _found(selectors.task_get(user=request.user, pk=pk))
-    department = user_department(request.user)
+    department = selectors.own_department(request.user)
     may_report = department is not None and request.user.has_perm("plantasks.add_taskreport")
     quarters = reportable_quarters(task, today=timezone.localdate())
     form = None
@@ -76,8 +76,7 @@ def task_detail(request, pk: int):
                         request=request,
                     )
                 except (ValidationError, PermissionDenied) as error:
-                    words = error.messages if isinstance(error, ValidationError) else [str(error)]
-                    messages.error(request, "未能保存进展：" + "；".join(words))
+                    messages.error(request, "未能保存进展：" + "；".join(service_error_messages(error)))
                 else:
                     messages.success(request, f"已保存 {year}年第{quarter}季度的进展。")
                     return redirect("plantasks:task_detail", pk=task.pk)
@@ -106,12 +105,15 @@ def report_attachment(request, pk: int):
 # --- the city administrator's tasks of a period ----------------------------------------------------
 
 
-def _task_form(request, *, task=None, period=None):
+def _task_form_page(request, save, done: str, *, task=None, period=None):
+    """The task's form (a new task's period is `period` at first): once posted and valid, `save`
+    (task_create, or task_update of `task`) writes it and the user goes to the task's page; otherwise the
+    form again, with the service's refusal if any."""
     today = timezone.localdate()
     if period is not None and not period.year_from <= today.year <= period.year_to:
         today = datetime.date(period.year_from, 1, 1)  # reporting starts within the period's years
     new = {} if task else {"initial": {"period": period, "reporting_from": today}}
-    return PlanTaskForm(
+    form = PlanTaskForm(
         request.POST or None,
         periods=periods_open(),
         brands=brand_lines(),
@@ -119,9 +121,13 @@ def _task_form(request, *, task=None, period=None):
         task=task,
         **new,
     )
-
-
-def _task_form_page(request, form, *, task=None):
+    edited = {"task": task} if task else {}
+    saved = service_save(
+        request, form, lambda data: save(by=request.user, request=request, **edited, **form.service_values())
+    )
+    if saved is not None:
+        messages.success(request, f"{done} {saved.section} {saved.title}。")
+        return redirect("plantasks:task_detail", pk=saved.pk)
     return render(request, "plantasks/task_form.html", {"form": form, "task": task})
 
 
@@ -136,18 +142,7 @@ def task_create(request):
     if period is None:
         messages.error(request, "没有进行中的规划期：请先建立规划期，再新增任务。")
         return redirect("dashboard:task_board")
-    form = _task_form(request, period=period)
-    if request.method == "POST" and form.is_valid():
-        try:
-            task = services.task_create(
-                by=request.user, period=form.cleaned_data["period"], request=request, **form.service_values()
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"已新增任务 {task.section} {task.title}。")
-            return redirect("plantasks:task_detail", pk=task.pk)
-    return _task_form_page(request, form)
+    return _task_form_page(request, services.task_create, "已新增任务", period=period)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -158,13 +153,4 @@ def task_edit(request, pk: int):
     if task.period.is_closed:
         messages.error(request, f"规划期“{task.period}”已结束，其任务只能查看，不能修改。")
         return redirect("plantasks:task_detail", pk=task.pk)
-    form = _task_form(request, task=task)
-    if request.method == "POST" and form.is_valid():
-        try:
-            task = services.task_update(task=task, by=request.user, request=request, **form.service_values())
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"已保存任务 {task.section} {task.title}。")
-            return redirect("plantasks:task_detail", pk=task.pk)
-    return _task_form_page(request, form, task=task)
+    return _task_form_page(request, services.task_update, "已保存任务", task=task)
