@@ -115,14 +115,7 @@ PERIOD_TARGET_MAX_VALUE = 10_000_000
 
 @transaction.atomic
 def period_create(
-    *,
-    code: str,
-    name: str,
-    year_from: int,
-    year_to: int,
-    document_title: str = "",
-    document_number: str = "",
-    by,
+    *, code: str, name: str, year_from: int, year_to: int, document_title: str = "", document_number: str = "", by
 ) -> PlanPeriod:
     """Create the next plan period. Its brand lines and occupations are copied from the latest period
     before it (the city then changes them on the period's page); its years may not overlap another's."""
