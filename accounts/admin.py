@@ -20,7 +20,7 @@ from import_export.admin import ImportExportModelAdmin
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from brands.admin import ImportNeedsWritePermissionMixin, PlainLabelsAdminMixin
+from brands.admin import ImportNeedsWritePermissionMixin, PlainLabelsAdminMixin, ReadOnlyAdminMixin
 from brands.models import Organisation, Recognition
 from brands.resources import CreditCodeWidget, SafeExportResource
 from core.credit_code import normalise_uscc
@@ -221,16 +221,7 @@ class PersonalDataExportMixin:
 class OrganisationAdminForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = (
-            "name",
-            "uscc",
-            "kind",
-            "area",
-            "address",
-            "contact_person",
-            "contact_phone",
-            "is_active",
-        )
+        fields = ("name", "uscc", "kind", "area", "address", "contact_person", "contact_phone", "is_active")
 
     def clean_uscc(self):
         return normalise_uscc(self.cleaned_data.get("uscc") or "") or None
@@ -241,11 +232,6 @@ class OrganisationResource(SafeExportResource):
 
     class Meta:
         model = Organisation
-
-
-class RecognitionResource(SafeExportResource):
-    class Meta:
-        model = Recognition
 
 
 class RecognitionInline(admin.TabularInline):
@@ -273,7 +259,6 @@ class RecognitionAdmin(AreaScopedAdminMixin, ImportExportModelAdmin):
     area_field = "organisation__area"
     # A recognition (自治区级 / 市级 base, studio, enterprise) makes its organisation eligible for an award of up
     # to ¥500,000 and counts in the city's figures: the city records it (roles.CITY_REFERENCE_DATA).
-    resource_classes = [RecognitionResource]
     list_display = ("organisation", "kind", "level", "year", "brand", "document_number")
     list_filter = ("kind", "level", "year")
     list_select_related = ("organisation", "brand")
@@ -403,7 +388,7 @@ for _model, _admin in (
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(SystemRecordsAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: entries are written by the system, never typed, edited
     or removed through the admin (a trail its own subjects could trim would prove nothing)."""
 
@@ -417,9 +402,6 @@ class AuditEntryAdmin(SystemRecordsAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         # As the audit page reads it (audit.audit_entry_list): in the reader's scope.
         return scope_queryset(super().get_queryset(request), request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonthLock)

@@ -78,13 +78,7 @@ def audit_record(
 
 
 def audit_people(
-    *,
-    user,
-    action: str,
-    people: list[tuple[int, str, str]],
-    area: Area | None = None,
-    detail: str = "",
-    request=None,
+    *, user, action: str, people: list[tuple[int, str, str]], area: Area | None = None, detail: str = "", request=None
 ) -> None:
     """One entry per person (trainee id, name, ID number — masked here), written together: a roster may
     name thousands."""

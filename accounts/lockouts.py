@@ -51,15 +51,7 @@ def locked_username_list(*, user) -> list[LockedUsername]:
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
         .order_by("-last_attempt", "username")
     )
-    return [
-        LockedUsername(
-            username=row["username"],
-            failures=row["failures"],
-            last_attempt=row["last_attempt"],
-            locked_until=row["last_attempt"] + cool_off if cool_off else None,
-        )
-        for row in rows
-    ]
+    return [LockedUsername(**row, locked_until=row["last_attempt"] + cool_off if cool_off else None) for row in rows]
 
 
 @transaction.atomic

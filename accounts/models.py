@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
 from brands.models import Area, Department
-from core.fields import user_link
+from core.fields import optional_link, user_link
 from core.masking import mask_token_key
 
 
@@ -16,21 +16,12 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="staff_profile"
     )
-    area = models.ForeignKey(
-        Area,
-        verbose_name=_("所属地区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="staff",
-        help_text=_("县区经办员和县区审核员必须绑定一个县区；市级用户留空。"),
+    area = optional_link(
+        Area, _("所属地区"), related_name="staff", help_text=_("县区经办员和县区审核员必须绑定一个县区；市级用户留空。")
     )
-    department = models.ForeignKey(
+    department = optional_link(
         Department,
-        verbose_name=_("所属责任单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("所属责任单位"),
         related_name="staff",
         help_text=_("部门填报员必须绑定一个责任单位；其他角色留空。"),
     )
@@ -68,9 +59,7 @@ class AuditEntry(models.Model):
     person_name = models.CharField(_("学员姓名"), max_length=50, blank=True)
     person_masked_id = models.CharField(_("身份证号码（脱敏）"), max_length=18, blank=True)
     subject = models.CharField(_("对象"), max_length=200, blank=True)
-    area = models.ForeignKey(
-        Area, verbose_name=_("地区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    area = optional_link(Area, _("地区"))
     detail = models.CharField(_("说明"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     # Set when written for something that looks like probing (e.g. a roster matching many people registered

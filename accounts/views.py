@@ -116,9 +116,7 @@ class AuditFilterForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     flagged = forms.BooleanField(
-        label="只看需关注的记录",
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        label="只看需关注的记录", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
     )
     date_from = forms.DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})

@@ -7,6 +7,7 @@ scoping helper they need."""
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from import_export.admin import ImportExportModelAdmin
+from import_export.resources import modelresource_factory
 
 from .models import Area, BrandLine, Occupation, PlanPeriod, Target
 from .resources import SafeExportResource
@@ -17,7 +18,11 @@ class ImportNeedsWritePermissionMixin:
     """django-import-export lets anyone into the admin import unless a permission code is configured; an
     import adds and changes rows, so it needs both permissions, as typing the rows in would. And it is all
     or nothing: a row that fails validation (resources.SafeExportResource) saves no row, even when the
-    confirmation step is posted again by hand."""
+    confirmation step is posted again by hand. An admin that names no resource of its own imports and
+    exports through SafeExportResource, never import-export's plain default."""
+
+    def get_resource_classes(self, request):
+        return self.resource_classes or [modelresource_factory(self.model, resource_class=SafeExportResource)]
 
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
@@ -52,18 +57,22 @@ class PlainLabelsAdminMixin:
         return readonly
 
 
+class ReadOnlyAdminMixin:
+    """Shown, never written through the admin, by anyone (superusers included): no add, change or delete.
+    Also for an inline (its add permission takes the parent object)."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReferenceDataAdmin(PlainLabelsAdminMixin, ImportNeedsWritePermissionMixin, ImportExportModelAdmin):
     pass
-
-
-class BrandLineResource(SafeExportResource):
-    class Meta:
-        model = BrandLine
-
-
-class AreaResource(SafeExportResource):
-    class Meta:
-        model = Area
 
 
 class OccupationResource(SafeExportResource):
@@ -72,21 +81,14 @@ class OccupationResource(SafeExportResource):
         fields = ("id", "brand", "name", "areas", "description", "published_from", "published_to", "sort_order")
 
 
-class TargetResource(SafeExportResource):
-    class Meta:
-        model = Target
-
-
 @admin.register(BrandLine)
 class BrandLineAdmin(ReferenceDataAdmin):
-    resource_classes = [BrandLineResource]
     list_display = ("name", "code", "sort_order")
     search_fields = ("name", "code")
 
 
 @admin.register(Area)
 class AreaAdmin(ReferenceDataAdmin):
-    resource_classes = [AreaResource]
     list_display = ("name", "short_name", "code", "kind", "is_key_county", "sort_order")
     list_filter = ("kind", "is_key_county")
     search_fields = ("name", "code")
@@ -111,7 +113,6 @@ class OccupationAdmin(ReferenceDataAdmin):
 
 @admin.register(Target)
 class TargetAdmin(ReferenceDataAdmin):
-    resource_classes = [TargetResource]
     list_display = ("area", "brand_label", "year_from", "year_to", "metric", "value")
     list_filter = ("metric", "area", "brand", "year_from", "year_to")
     list_select_related = ("area", "brand")
@@ -122,19 +123,10 @@ class TargetAdmin(ReferenceDataAdmin):
 
 
 @admin.register(PlanPeriod)
-class PlanPeriodAdmin(admin.ModelAdmin):
+class PlanPeriodAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for everyone: periods are created, changed and closed on their pages (规划期), whose
     services check the years, copy the brand lines forward and store the closing snapshot."""
 
     list_display = ("code", "name", "year_from", "year_to", "document_number", "status")
     list_filter = ("status",)
     readonly_fields = ("snapshot", "closed_at", "closed_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

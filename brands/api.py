@@ -23,29 +23,28 @@ class OccupationFilter(filters.FilterSet):
         fields = ["brand"]
 
 
+class ByCodeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reference data addressed by its code; the same for every user (no scope)."""
+
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="地区列表", description="钦州市及五个县区（区划代码；自贸区钦州港片区为本系统自定代码）。"
     ),
     retrieve=extend_schema(summary="地区详情"),
 )
-class AreaViewSet(viewsets.ReadOnlyModelViewSet):
+class AreaViewSet(ByCodeViewSet):
     serializer_class = AreaSerializer
-    lookup_field = "code"
-    lookup_value_regex = "[^/]+"
-
-    def get_queryset(self):
-        return area_list()  # reference data, the same for every user
+    queryset = area_list()
 
 
 @extend_schema_view(list=extend_schema(summary="劳务品牌列表"), retrieve=extend_schema(summary="劳务品牌详情"))
-class BrandLineViewSet(viewsets.ReadOnlyModelViewSet):
+class BrandLineViewSet(ByCodeViewSet):
     serializer_class = BrandLineSerializer
-    lookup_field = "code"
-    lookup_value_regex = "[^/]+"
-
-    def get_queryset(self):
-        return brand_lines()
+    queryset = brand_lines()
 
 
 @extend_schema_view(
@@ -55,9 +54,7 @@ class BrandLineViewSet(viewsets.ReadOnlyModelViewSet):
 class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OccupationSerializer
     filterset_class = OccupationFilter
-
-    def get_queryset(self):
-        return occupation_list()  # reference data, the same for every user
+    queryset = occupation_list()  # reference data, the same for every user
 
     def get_object(self):
         self.kwargs["pk"] = path_id(self.kwargs["pk"])
@@ -71,10 +68,6 @@ class OccupationViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary="规划期详情"),
 )
-class PlanPeriodViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanPeriodViewSet(ByCodeViewSet):
     serializer_class = PlanPeriodSerializer
-    lookup_field = "code"
-    lookup_value_regex = "[^/]+"
-
-    def get_queryset(self):
-        return period_list().prefetch_related("brand_lines")  # reference data, the same for every user
+    queryset = period_list().prefetch_related("brand_lines")

@@ -12,7 +12,17 @@ from core.credit_code import validate_uscc
 from core.fields import optional_link, user_link
 
 
-class BrandLine(models.Model):
+class NamedModel(models.Model):
+    """A record shown by its name."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+
+class BrandLine(NamedModel):
     code = models.SlugField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("品牌名称"), max_length=50, unique=True)
     description = models.TextField(_("说明"), blank=True)
@@ -22,9 +32,6 @@ class BrandLine(models.Model):
         verbose_name = _("劳务品牌")
         verbose_name_plural = _("劳务品牌")
         ordering = ["sort_order", "code"]
-
-    def __str__(self):
-        return self.name
 
 
 # 钦州市 (GB/T 2260): the city's own area, which no county owns; the city's budgets and city-level records.
@@ -62,7 +69,7 @@ class OccupationQuerySet(models.QuerySet):
         return self.filter(Q(published_from__lte=day), Q(published_to__isnull=True) | Q(published_to__gte=day))
 
 
-class Occupation(models.Model):
+class Occupation(NamedModel):
     """A 工种 of the dynamic training catalogue (动态培训清单)."""
 
     brand = models.ForeignKey(
@@ -94,9 +101,6 @@ class Occupation(models.Model):
                 violation_error_message=_("移出清单日期不能早于纳入清单日期。"),
             )
         ]
-
-    def __str__(self):
-        return self.name
 
 
 class PlanPeriod(models.Model):
@@ -242,7 +246,7 @@ class Target(models.Model):
             )
 
 
-class Organisation(models.Model):
+class Organisation(NamedModel):
     class Kind(models.TextChoices):
         TRAINING_PROVIDER = "training_provider", _("培训机构")
         VOCATIONAL_SCHOOL = "vocational_school", _("职业院校（技工学校）")
@@ -271,9 +275,6 @@ class Organisation(models.Model):
         verbose_name_plural = _("单位")
         ordering = ["area__sort_order", "name"]
         constraints = [models.UniqueConstraint(fields=["area", "name"], name="organisation_unique_name_per_area")]
-
-    def __str__(self):
-        return self.name
 
 
 class Recognition(models.Model):
@@ -311,7 +312,7 @@ class Recognition(models.Model):
         return f"{self.organisation} {self.get_level_display()}{self.get_kind_display()}（{self.year}）"
 
 
-class Department(models.Model):
+class Department(NamedModel):
     """A 责任单位 the plan names for its measures (市发展改革委, 市教育局 … and each county government).
 
     Its own model rather than an `Organisation` kind: organisations are the programme's training providers,
@@ -336,6 +337,3 @@ class Department(models.Model):
         verbose_name = _("责任单位")
         verbose_name_plural = _("责任单位")
         ordering = ["sort_order", "code"]
-
-    def __str__(self):
-        return self.name

@@ -68,13 +68,7 @@ def _target_put(target: Target | None, value: int | None, *, note: str, **key) -
 
 
 @transaction.atomic
-def targets_allocate(
-    *,
-    metric: str,
-    year: int,
-    values: dict[tuple[Area, BrandLine], int | None],
-    by,
-) -> dict:
+def targets_allocate(*, metric: str, year: int, values: dict[tuple[Area, BrandLine], int | None], by) -> dict:
     """Set the city's allocation of one metric for one year: one `Target(area, brand, year, year, metric)`
     per county-level area × brand line. A value creates or updates the target, None deletes it; cells
     not in `values` are left alone. All or nothing: any invalid cell refuses the whole grid.
@@ -104,11 +98,7 @@ def targets_allocate(
     existing = {
         (target.area_id, target.brand_id): target
         for target in Target.objects.select_for_update().filter(
-            metric=metric,
-            year_from=year,
-            year_to=year,
-            brand__isnull=False,
-            area__in=[area for area, _brand in values],
+            metric=metric, year_from=year, year_to=year, brand__isnull=False, area__in=[area for area, _brand in values]
         )
     }
     note = f"市人社局分配（{by.get_username()}，{timezone.localdate():%Y-%m-%d}）"
@@ -125,14 +115,7 @@ PERIOD_TARGET_MAX_VALUE = 10_000_000
 
 @transaction.atomic
 def period_create(
-    *,
-    code: str,
-    name: str,
-    year_from: int,
-    year_to: int,
-    document_title: str = "",
-    document_number: str = "",
-    by,
+    *, code: str, name: str, year_from: int, year_to: int, document_title: str = "", document_number: str = "", by
 ) -> PlanPeriod:
     """Create the next plan period. Its brand lines and occupations are copied from the latest period
     before it (the city then changes them on the period's page); its years may not overlap another's."""

@@ -12,14 +12,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import (
-    NOT_YOURS,
-    AreaScopedAdminMixin,
-    CityReferenceDataAdminMixin,
-    NotYoursIs404AdminMixin,
-    SystemRecordsAdminMixin,
-)
-from brands.admin import PlainLabelsAdminMixin
+from accounts.admin import NOT_YOURS, AreaScopedAdminMixin, CityReferenceDataAdminMixin, NotYoursIs404AdminMixin
+from brands.admin import PlainLabelsAdminMixin, ReadOnlyAdminMixin
 
 from . import selectors
 from .models import ApplicationEvidence, ApplicationTransition, Budget, EvidenceKind, SubsidyApplication, SubsidyRule
@@ -90,17 +84,10 @@ class BudgetAdmin(NotYoursIs404AdminMixin, CityReferenceDataAdminMixin, GuardedH
         return selectors.budget_scope(super().get_queryset(request), user=request.user)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Shown with the application, never edited here: transitions and evidence come from the services."""
 
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class TransitionInline(ReadOnlyInline):
@@ -123,7 +110,7 @@ class EvidenceInline(ReadOnlyInline):
 
 
 @admin.register(SubsidyApplication)
-class SubsidyApplicationAdmin(SystemRecordsAdminMixin, AreaScopedAdminMixin, GuardedHistoryAdmin):
+class SubsidyApplicationAdmin(ReadOnlyAdminMixin, AreaScopedAdminMixin, GuardedHistoryAdmin):
     list_display = ("id", "kind", "area", "beneficiary", "amount", "status", "created_at")
     list_filter = ("status", "kind", "area")
     list_select_related = ("area", "organisation", "trainee")
@@ -138,6 +125,3 @@ class SubsidyApplicationAdmin(SystemRecordsAdminMixin, AreaScopedAdminMixin, Gua
     @admin.display(description="补贴对象")
     def beneficiary(self, obj):
         return obj.beneficiary_label
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from brands.models import Area, Occupation, Organisation, Recognition
+from brands.models import Area, NamedModel, Occupation, Organisation, Recognition
 from core.fields import optional_link, user_link
 from employment.models import EmploymentOutcome, LabourExport
 from training.models import Enrolment, PriorityCategory, Trainee
@@ -45,7 +45,7 @@ RECOGNITION_KIND_FOR = {
 }
 
 
-class EvidenceKind(models.Model):
+class EvidenceKind(NamedModel):
     """A kind of supporting document (身份证明, 社会保险缴费凭证 …) that a rule may require; keyed by code."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
@@ -57,16 +57,13 @@ class EvidenceKind(models.Model):
         verbose_name_plural = _("证明材料类型")
         ordering = ["sort_order", "id"]
 
-    def __str__(self):
-        return self.name
-
 
 def _scope(model, verbose_name, help_text) -> models.ManyToManyField:
     """What a rule may be narrowed to; left empty, it is not narrowed."""
     return models.ManyToManyField(model, verbose_name=verbose_name, blank=True, related_name="+", help_text=help_text)
 
 
-class SubsidyRule(models.Model):
+class SubsidyRule(NamedModel):
     """One subsidy with its amount (fixed or cap), the level or certificate it applies to, and its legal basis.
 
     The amount stays empty until the city sets it: no official amount is invented here."""
@@ -149,9 +146,6 @@ class SubsidyRule(models.Model):
                 violation_error_message=_("补贴对象与补贴类型不符：奖补和就业创业服务补助发给单位，其余发给个人。"),
             ),
         ]
-
-    def __str__(self):
-        return self.name
 
     def is_effective_on(self, day) -> bool:
         return self.active and self.effective_from <= day and (self.effective_to is None or self.effective_to >= day)

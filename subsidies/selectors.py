@@ -247,12 +247,9 @@ def progress_summary_additions(
         for row in spent.values("kind").annotate(approved=_sum(), paid=_sum(status=Status.PAID)).order_by("kind")
     }
     by_kind = [
-        {
-            "kind": kind,
-            "approved_amount": _yuan(by_kind_rows.get(kind, {}).get("approved")),
-            "paid_amount": _yuan(by_kind_rows.get(kind, {}).get("paid")),
-        }
+        {"kind": kind, "approved_amount": _yuan(row.get("approved")), "paid_amount": _yuan(row.get("paid"))}
         for kind in SubsidyKind.values
+        for row in [by_kind_rows.get(kind, {})]
     ]
     # The target of the period covering `year`; after the last period ends, that last period's target.
     targets = {}

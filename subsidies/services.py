@@ -562,11 +562,7 @@ def application_return(*, application: SubsidyApplication, user, reason: str) ->
 
 
 BULK_MAX = 200  # one request, one transaction: more is done in several rounds
-BULK_SERVICES = {
-    "submit": application_submit,
-    "review": application_review,
-    "approve": application_approve,
-}
+BULK_SERVICES = {"submit": application_submit, "review": application_review, "approve": application_approve}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.scoping import scope_queryset
 from accounts.selectors import organisation_list, recognition_list
+from core.form_views import service_save
 from core.forms import add_service_errors, service_error_messages
 from core.xlsx import add_table_sheet, new_workbook, xlsx_response
 from employment import selectors as employment_selectors
@@ -139,6 +140,12 @@ def application_detail(request, pk: int):
     return _detail_page(request, application)
 
 
+def _refused_page(request, pk: int, form, refusal: str, **page):
+    """The page as it is saved now, with the refused form (its message and the input) kept."""
+    messages.error(request, f"{refusal}：" + "；".join(form.non_field_errors() or ["请按提示修改。"]))
+    return _detail_page(request, selectors.application_get(user=request.user, pk=pk), **page)
+
+
 @require_POST
 @login_required
 @permission_required("subsidies.view_subsidyapplication", raise_exception=True)
@@ -150,40 +157,25 @@ def application_action(request, pk: int, action: str):
     service = ACTIONS[action][0]
     words = workflow.words(application, action)
     form = _action_form(action, application, request.POST)
-    if form.is_valid():
-        try:
-            service(application=application, user=user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, words.done)
-            return redirect("subsidies:application_detail", pk=application.pk)
-    messages.error(request, f"未能{words.label}：" + "；".join(form.non_field_errors() or ["请按提示修改。"]))
-    # The page as it is saved now, with the refused form (its message and the input) kept.
-    application = selectors.application_get(user=user, pk=pk)
-    return _detail_page(request, application, bound={action: form})
+    if service_save(request, form, lambda data: service(application=application, user=user, **data)):
+        messages.success(request, words.done)
+        return redirect("subsidies:application_detail", pk=application.pk)
+    return _refused_page(request, pk, form, f"未能{words.label}", bound={action: form})
 
 
 @require_POST
 @login_required
 @permission_required("subsidies.add_applicationevidence", raise_exception=True)
 def evidence_upload(request, pk: int):
-    user = request.user
-    application = selectors.application_get(user=user, pk=pk)
+    application = selectors.application_get(user=request.user, pk=pk)
     form = _evidence_form(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            evidence = services.evidence_add(
-                application=application, user=user, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"]
-            )
-        except (ValidationError, PermissionDenied) as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"已上传证明材料：{evidence.original_name}。")
-            return redirect("subsidies:application_detail", pk=application.pk)
-    messages.error(request, "证明材料未上传：" + "；".join(form.non_field_errors() or ["请按提示修改。"]))
-    application = selectors.application_get(user=user, pk=pk)
-    return _detail_page(request, application, evidence_form=form)
+    evidence = service_save(
+        request, form, lambda data: services.evidence_add(application=application, user=request.user, **data)
+    )
+    if evidence:
+        messages.success(request, f"已上传证明材料：{evidence.original_name}。")
+        return redirect("subsidies:application_detail", pk=application.pk)
+    return _refused_page(request, pk, form, "证明材料未上传", evidence_form=form)
 
 
 @require_POST
@@ -382,14 +374,10 @@ def application_create(request):
     entry, keep = _application_search(request)
     if request.method == "POST":
         form = _application_form(user, request.POST, narrow=False)
-        if form.is_valid():
-            try:
-                application = services.application_create(user=user, **form.cleaned_data)
-            except (ValidationError, PermissionDenied) as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "已登记补贴申请（草稿）。请上传证明材料后提交审核。")
-                return redirect("subsidies:application_detail", pk=application.pk)
+        application = service_save(request, form, lambda data: services.application_create(user=user, **data))
+        if application:
+            messages.success(request, "已登记补贴申请（草稿）。请上传证明材料后提交审核。")
+            return redirect("subsidies:application_detail", pk=application.pk)
         # Shown again with the choices of the search, the input and the messages kept.
         errors = form.errors
         form = _application_form(user, request.POST, entry)
@@ -441,8 +429,7 @@ def batch_applications(request, batch_id: int):
                 return redirect(f"{reverse('subsidies:application_list')}?kind={SubsidyKind.TRAINING}")
             eligible, ineligible = _preview(user, batch, rule)
         except (ValidationError, PermissionDenied) as error:
-            for message in service_error_messages(error):
-                form.add_error(None, message)
+            add_service_errors(form, error)
     return render(
         request,
         "subsidies/batch_applications.html",
