@@ -290,7 +290,7 @@ class RosterUploadForm(ImportUploadForm):
     )
 
 
-class RosterImportSpec(BatchImportSpec):
+class RosterImportSpec(BatchImportSpec, pages="import"):
     """A batch's roster: people into the registry, enrolments into the batch."""
 
     model = RosterImport
@@ -305,11 +305,6 @@ class RosterImportSpec(BatchImportSpec):
     template_headers = tuple(TEMPLATE_HEADERS)
     url_prefix = "import_"
     template_url_name = "roster_template"
-    permission_add = "training.add_rosterimport"
-    permission_view = "training.view_rosterimport"
-    upload_template = "training/import_upload.html"
-    detail_template = "training/import_detail.html"
-    list_template = "training/import_list.html"
 
     def rules(self, batch: TrainingBatch) -> RowRules:
         """The row rules of a roster for `batch`, with the registry's current 人员类别."""
