@@ -39,24 +39,11 @@ EDUCATION_CHOICES = {
 }
 EDUCATION_SYNONYMS = {
     **EDUCATION_CHOICES,
-    "小学": "primary",
-    "文盲": "primary",
-    "半文盲": "primary",
-    "无": "primary",
-    "高中": "senior",
-    "中专": "senior",
-    "中职": "senior",
-    "技校": "senior",
-    "职高": "senior",
-    "高中及中专": "senior",
-    "大学专科": "college",
-    "专科": "college",
-    "高职": "college",
-    "大学本科": "bachelor",
-    "本科及以上": "bachelor",
-    "研究生": "postgraduate",
-    "硕士": "postgraduate",
-    "博士": "postgraduate",
+    **dict.fromkeys(("小学", "文盲", "半文盲", "无"), "primary"),
+    **dict.fromkeys(("高中", "中专", "中职", "技校", "职高", "高中及中专"), "senior"),
+    **dict.fromkeys(("大学专科", "专科", "高职"), "college"),
+    **dict.fromkeys(("大学本科", "本科及以上"), "bachelor"),
+    **dict.fromkeys(("研究生", "硕士", "博士"), "postgraduate"),
 }
 # 人员类别 as seeded (training/migrations/0002): code → the name the plan uses. Rows are keyed by code, so a
 # category the city renames keeps working; the names below (and the synonyms) stay accepted after a rename,
@@ -72,11 +59,9 @@ CATEGORIES = {
 }
 CATEGORY_NAMES = list(CATEGORIES.values())
 CATEGORY_SYNONYMS = {name: code for code, name in CATEGORIES.items()} | {
-    "脱贫户": "poverty-alleviated",
-    "脱贫劳动力": "poverty-alleviated",
+    **dict.fromkeys(("脱贫户", "脱贫劳动力"), "poverty-alleviated"),
     "监测对象": "relapse-monitoring",
-    "易地扶贫搬迁人员": "relocated",
-    "搬迁安置人员": "relocated",
+    **dict.fromkeys(("易地扶贫搬迁人员", "搬迁安置人员"), "relocated"),
     "应届高校毕业生": "graduate",
 }
 CATEGORY_SEPARATORS = re.compile(r"[、,，/／;；]")
