@@ -145,8 +145,7 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
         row.errors.append(RowError(row=excel_row, column=header.get(name, name), message=message))
 
     name = WHITESPACE.sub("", cell_text(get("name")))
-    problem = name_problem(name)
-    if problem:
+    if problem := name_problem(name):
         error("name", problem)
     row.name = name
 

@@ -134,8 +134,7 @@ def _changes(trainee: bulk.RegisteredTrainee, row: RosterRow, current: set[int],
     and categories are only ever added (a person keeps a category another roster recorded)."""
     diff = {}
     for name in ("name", "phone", "household_address", "note"):
-        new = getattr(row, name)
-        old = getattr(trainee, name)
+        new, old = getattr(row, name), getattr(trainee, name)
         if new and new != old:
             diff[name] = (old, new)
     if row.education and row.education != trainee.education:
