@@ -411,8 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m benchmarks [roster] [dashboard] [matching] [inbox]`: all when none is named."""
     every = {"roster", "dashboard", "matching", "inbox"}
     wanted = set(sys.argv[1:] if argv is None else argv) or every
-    unknown = wanted - every
-    if unknown:
+    if unknown := wanted - every:
         sys.exit(
             f"benchmarks: unknown benchmark {', '.join(sorted(unknown))}; choose roster, dashboard, matching and/or inbox"
         )

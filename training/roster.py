@@ -164,8 +164,7 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
             )
         row.identity = identity
 
-    sex_text = cell_text(get("sex"))
-    if sex_text:
+    if sex_text := cell_text(get("sex")):
         sex = SEX_VALUES.get(sex_text)
         if sex is None:
             error("sex", f"性别“{sex_text}”无法识别，只能填“男”或“女”。")
@@ -176,22 +175,19 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
     if identity is not None:
         row.sex = identity.sex
 
-    phone_text = cell_text(get("phone"))
-    if phone_text:
+    if phone_text := cell_text(get("phone")):
         phone = normalise_phone(phone_text)
         if phone is None:
             error("phone", phone_problem(phone_text))
         row.phone = phone or ""
 
-    education_text = cell_text(get("education"))
-    if education_text:
+    if education_text := cell_text(get("education")):
         education = EDUCATION_SYNONYMS.get(education_text) or EDUCATION_SYNONYMS.get(WHITESPACE.sub("", education_text))
         if education is None:
             error("education", f"文化程度“{education_text}”无法识别，请填：{'、'.join(EDUCATION_CHOICES)}。")
         row.education = education or ""
 
-    categories_text = cell_text(get("categories"))
-    if categories_text:
+    if categories_text := cell_text(get("categories")):
         codes, unknown = rules.parse_categories(categories_text)
         if unknown:
             known = "、".join(name for _code, name in rules.categories)

@@ -139,8 +139,7 @@ def _changes(trainee: bulk.RegisteredTrainee, row: RosterRow, current: set[int],
             diff[name] = (old, new)
     if row.education and row.education != trainee.education:
         diff["education"] = (EDUCATION_LABELS.get(trainee.education, ""), EDUCATION_LABELS[row.education])
-    added = [category_ids[code] for code in row.categories if category_ids[code] not in current]
-    if added:
+    if added := [category_ids[code] for code in row.categories if category_ids[code] not in current]:
         order = list(category_names)  # the categories' own order (sort_order)
         diff["categories"] = (
             "、".join(category_names[pk] for pk in sorted(current, key=order.index)),
