@@ -5,11 +5,10 @@ applications from `load_demo --scale`) the page answers in <= 300 ms (median ser
 request through Django's middleware, in this process), no more than twice its time at 10,000, with a
 number of queries that does not depend on the data."""
 
-import statistics
 import time
 
 from benchmarks.environment import load_scale
-from benchmarks.run import Line, say
+from benchmarks.run import Line, median_ms, say
 
 SIZES = (10_000, 1_000_000)
 TARGET_MS = 300.0
@@ -32,16 +31,14 @@ def _measure(client) -> tuple[float, int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get("/dashboard/", secure=True)  # warm: templates compiled, connection open
-    times = []
-    for _ in range(REQUESTS):
-        started = time.perf_counter()
+    def get(_request: int):
         response = client.get("/dashboard/", secure=True)
-        times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
+
+    median = median_ms(get, range(REQUESTS))  # after one to warm up: templates compiled, connection open
     with CaptureQueriesContext(connection) as context:
         response = client.get("/dashboard/", secure=True)
-    return statistics.median(times), len(context.captured_queries), len(response.content)
+    return median, len(context.captured_queries), len(response.content)
 
 
 def bench_dashboard() -> list[Line]:

@@ -219,8 +219,7 @@ def _referrals_from_vacancies(clerks: dict, vacancies: dict) -> None:
         if JobReferral.objects.filter(vacancy=vacancy).exists():
             continue
         clerk = clerks.get(vacancy.area.code)
-        people = list(candidates_for_vacancy(user=clerk, vacancy=vacancy)[:3])
-        if people:
+        if people := list(candidates_for_vacancy(user=clerk, vacancy=vacancy)[:3]):
             made = referrals_to_vacancies(
                 user=clerk,
                 trainees=people,

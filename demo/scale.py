@@ -364,8 +364,7 @@ def _check_references() -> None:
                 if not used:
                     continue
                 cursor.execute(f"SELECT {key} FROM {target} WHERE {key} = ANY(%s) FOR KEY SHARE", [used])
-                missing = set(used) - {row[0] for row in cursor.fetchall()}
-                if missing:
+                if missing := set(used) - {row[0] for row in cursor.fetchall()}:
                     raise IntegrityError(
                         f"{model._meta.db_table}.{fk.column} 引用了不存在的 {fk.related_model._meta.db_table}：{sorted(missing)}"
                     )
@@ -789,8 +788,7 @@ class _Loader:
                             household.id,
                         )
                     )
-                    count = category_count(rng)
-                    if count:
+                    if count := category_count(rng):
                         for category in rng.sample(categories, min(count, len(categories))):
                             add_link((person.id, category))
                     if rand() < BEFORE_TRAINING_SHARE:

@@ -15,13 +15,7 @@ from core.xlsx import workbook_bytes
 from training.models import Enrolment, RosterImport, TrainingBatch
 from training.roster import CATEGORY_NAMES, EDUCATION_CHOICES, TEMPLATE_HEADERS
 from training.roster_import import ROSTER
-from training.services import (
-    ResultEntry,
-    batch_create,
-    batch_find,
-    batch_get_or_create,
-    enrolments_record_results,
-)
+from training.services import ResultEntry, batch_create, batch_find, batch_get_or_create, enrolments_record_results
 
 SURNAMES = "黄李陈梁韦林刘张王杨周吴莫覃蒙苏谢何罗邓廖宁庞钟卢冯曾甘农潘劳颜符"
 GIVEN = "秀英桂兰丽华玉梅春燕海燕小红伟明志强建国家宝文杰振华金凤美玲少芳海军国庆德明永福"

@@ -173,8 +173,7 @@ def gunicorn(environment: dict[str, str], *, workers: int, directory: Path):
     finally:
         _stop(process)
         output.close()
-        errors = log.read_text(errors="replace").strip()
-        if errors:
+        if errors := log.read_text(errors="replace").strip():
             say(f"\ngunicorn's log (warnings and errors):\n{errors[-4000:]}")
 
 
@@ -217,8 +216,7 @@ def targets(selected: str, *, sessions: list[str], token: str, api_path: str) ->
         "api": Target("API batch list", api_path, ({"Authorization": f"Token {token}"},), '"results"'),
     }
     names = [name.strip() for name in selected.split(",") if name.strip()]
-    unknown = sorted(set(names) - set(available))
-    if unknown:
+    if unknown := sorted(set(names) - set(available)):
         raise LoadTestError(f"unknown targets {unknown}: choose among {', '.join(available)}")
     return [available[name] for name in names]
 

@@ -15,7 +15,6 @@ from core.imports.cells import cell_text, compact
 from core.imports.reading import repeated_rows
 from core.imports.report import RowError
 from core.imports.spec import Column
-from core.imports.views import ImportUploadForm
 from core.imports.workbooks import template_workbook
 
 from . import class_services
@@ -111,7 +110,7 @@ def plan_attendance(rows, *, batch: TrainingBatch, header: dict) -> AttendancePl
     return plan
 
 
-class AttendanceImportSpec(BatchImportSpec):
+class AttendanceImportSpec(BatchImportSpec, pages="attendance_import"):
     """Sign-ins of a batch's sessions, from a sheet or an attendance machine."""
 
     model = AttendanceImport
@@ -131,12 +130,8 @@ class AttendanceImportSpec(BatchImportSpec):
     template_name = "考勤表模板.xlsx"
     url_prefix = "attendance_"
     template_url_name = "attendance_template"
-    permission_add = "training.add_attendanceimport"
-    permission_view = "training.view_attendanceimport"
-    upload_template = "training/attendance_import_upload.html"
-    detail_template = "training/attendance_import_detail.html"
-    list_template = "training/attendance_import_list.html"
     check_row = staticmethod(check_row)
+    upload_label = "签到表或考勤机导出表（含姓名、身份证号码或卡号、签到时间）"
 
     def duplicate_message(self, first_row: int) -> str:
         return f"与第 {first_row} 行是同一人同一课次的签到，本行不重复计算。"
@@ -154,11 +149,6 @@ class AttendanceImportSpec(BatchImportSpec):
         class_services.attendance_import(
             batch=scope, user=user, marks=[(row.session, row.enrolment_id, row.at) for row in plan.valid]
         )
-
-    def upload_form(self, data, files, *, user):
-        form = ImportUploadForm(data, files)
-        form.fields["file"].label = "签到表或考勤机导出表（含姓名、身份证号码或卡号、签到时间）"
-        return form
 
     def template_workbook(self):
         workbook, _letters = template_workbook(

@@ -6,6 +6,7 @@ from django.urls import reverse
 from accounts.audit import AuditEntry, audit_export, audit_record, check_person_export
 from accounts.scoping import require_area, require_open_month
 from core.imports.spec import ImportSpec
+from core.imports.views import ImportUploadForm
 from core.masking import mask_id_number
 
 from . import selectors
@@ -31,6 +32,24 @@ class BatchImportSpec(ImportSpec):
     url_namespace = "training"
     check_export = staticmethod(check_person_export)
     export_audit = staticmethod(audit_export)
+    upload_label = ""  # the file field's label, for a spec without a form of its own
+
+    def __init_subclass__(cls, pages: str = "", **kwargs):
+        """Permissions named after the record's model; pages training/<pages>_upload.html, _detail, _list."""
+        super().__init_subclass__(**kwargs)
+        if pages:
+            model = cls.model._meta.model_name
+            cls.permission_add, cls.permission_view = f"training.add_{model}", f"training.view_{model}"
+            cls.upload_template, cls.detail_template, cls.list_template = (
+                f"training/{pages}_{page}.html" for page in ("upload", "detail", "list")
+            )
+
+    def upload_form(self, data, files, *, user):
+        if self.upload_form_class:
+            return super().upload_form(data, files, user=user)
+        form = ImportUploadForm(data, files)
+        form.fields["file"].label = self.upload_label
+        return form
 
     def lock(self, batch):
         return TrainingBatch.objects.select_for_update().get(pk=batch.pk) if batch.pk else batch

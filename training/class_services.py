@@ -186,18 +186,14 @@ def class_plan_act(*, plan: ClassPlan, user, action: str, note: str = "") -> Cla
     target = class_workflow.step_check(plan, user=user, action=action)
     now = timezone.now()
     if action == "submit":
-        problems = []
-        if not plan.modules.exists():
-            problems.append("请至少填写一个课程模块（理论/实操课时）。")
-        if not plan.teachers.exists():
-            problems.append("请至少填写一名授课教师。")
-        if not plan.sessions.exists():
-            problems.append("请至少安排一个课次。")
-        if not plan.venue:
-            problems.append("请填写培训场地。")
-        if not plan.planned_size:
-            problems.append("请填写计划人数。")
-        if problems:
+        required = (
+            (plan.modules.exists(), "请至少填写一个课程模块（理论/实操课时）。"),
+            (plan.teachers.exists(), "请至少填写一名授课教师。"),
+            (plan.sessions.exists(), "请至少安排一个课次。"),
+            (plan.venue, "请填写培训场地。"),
+            (plan.planned_size, "请填写计划人数。"),
+        )
+        if problems := [message for present, message in required if not present]:
             raise ValidationError(problems)
         plan.submitted_by, plan.submitted_at = user, now
     else:
@@ -318,16 +314,15 @@ def phone_signin(*, session: ClassSession, name: str, id_tail: str, device_id: s
         raise SigninRefused(SIGNIN_NO_MATCH)
     enrolment = matches[0]
     device = f"{device_id} {user_agent}"[:200]
-    existing = Attendance.objects.filter(session=session, enrolment=enrolment, present=True).first()
-    if existing is None or existing.signed_at is None:
-        _record(
-            session=session,
-            enrolment_id=enrolment.pk,
-            present=True,
-            source=Attendance.Source.PHONE,
-            signed_at=now,
-            device=device,
-        )
+    # A second scan keeps the first sign-in (`_record` leaves a present, signed record as it is).
+    _record(
+        session=session,
+        enrolment_id=enrolment.pk,
+        present=True,
+        source=Attendance.Source.PHONE,
+        signed_at=now,
+        device=device,
+    )
     same_device = Attendance.objects.filter(session=session, device__startswith=f"{device_id} ")
     if device_id and same_device.exclude(enrolment=enrolment).exists():
         same_device.update(flagged=True)

@@ -14,7 +14,6 @@ from core.imports.cells import cell_text, compact, date_cell
 from core.imports.reading import repeated_rows
 from core.imports.report import RowError
 from core.imports.spec import Column
-from core.imports.views import ImportUploadForm
 from core.imports.workbooks import drop_down, template_workbook
 from core.masking import mask_id_number
 
@@ -165,7 +164,7 @@ def _shown(name: str, value) -> str:
     return value.isoformat() if name == "certificate_date" and value else value or ""
 
 
-class ResultsImportSpec(BatchImportSpec):
+class ResultsImportSpec(BatchImportSpec, pages="results_import"):
     """A batch's completion, assessment and certificates, from a sheet."""
 
     model = ResultsImport
@@ -185,12 +184,8 @@ class ResultsImportSpec(BatchImportSpec):
     template_name = "结业考核成绩表.xlsx"
     url_prefix = "results_"
     template_url_name = "results_template"
-    permission_add = "training.add_resultsimport"
-    permission_view = "training.view_resultsimport"
-    upload_template = "training/results_import_upload.html"
-    detail_template = "training/results_import_detail.html"
-    list_template = "training/results_import_list.html"
     check_row = staticmethod(check_row)
+    upload_label = "结业考核成绩表（请使用本班期下载的成绩表）"
 
     def plan(self, sheet, *, scope, user, options) -> ResultsPlan:
         return plan_results(sheet.rows, batch=scope, header=sheet.header)
@@ -218,11 +213,6 @@ class ResultsImportSpec(BatchImportSpec):
                 user=user,
                 detail=f"成绩表导入登记了 {len(plan.changes)} 名学员的结业、考核与证书信息",
             )
-
-    def upload_form(self, data, files, *, user):
-        form = ImportUploadForm(data, files)
-        form.fields["file"].label = "结业考核成绩表（请使用本班期下载的成绩表）"
-        return form
 
     def scope_template(self, request, batch):
         """The batch's people with what is recorded (masked numbers, as every export of persons): an

@@ -39,24 +39,11 @@ EDUCATION_CHOICES = {
 }
 EDUCATION_SYNONYMS = {
     **EDUCATION_CHOICES,
-    "小学": "primary",
-    "文盲": "primary",
-    "半文盲": "primary",
-    "无": "primary",
-    "高中": "senior",
-    "中专": "senior",
-    "中职": "senior",
-    "技校": "senior",
-    "职高": "senior",
-    "高中及中专": "senior",
-    "大学专科": "college",
-    "专科": "college",
-    "高职": "college",
-    "大学本科": "bachelor",
-    "本科及以上": "bachelor",
-    "研究生": "postgraduate",
-    "硕士": "postgraduate",
-    "博士": "postgraduate",
+    **dict.fromkeys(("小学", "文盲", "半文盲", "无"), "primary"),
+    **dict.fromkeys(("高中", "中专", "中职", "技校", "职高", "高中及中专"), "senior"),
+    **dict.fromkeys(("大学专科", "专科", "高职"), "college"),
+    **dict.fromkeys(("大学本科", "本科及以上"), "bachelor"),
+    **dict.fromkeys(("研究生", "硕士", "博士"), "postgraduate"),
 }
 # 人员类别 as seeded (training/migrations/0002): code → the name the plan uses. Rows are keyed by code, so a
 # category the city renames keeps working; the names below (and the synonyms) stay accepted after a rename,
@@ -72,11 +59,9 @@ CATEGORIES = {
 }
 CATEGORY_NAMES = list(CATEGORIES.values())
 CATEGORY_SYNONYMS = {name: code for code, name in CATEGORIES.items()} | {
-    "脱贫户": "poverty-alleviated",
-    "脱贫劳动力": "poverty-alleviated",
+    **dict.fromkeys(("脱贫户", "脱贫劳动力"), "poverty-alleviated"),
     "监测对象": "relapse-monitoring",
-    "易地扶贫搬迁人员": "relocated",
-    "搬迁安置人员": "relocated",
+    **dict.fromkeys(("易地扶贫搬迁人员", "搬迁安置人员"), "relocated"),
     "应届高校毕业生": "graduate",
 }
 CATEGORY_SEPARATORS = re.compile(r"[、,，/／;；]")
@@ -160,8 +145,7 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
         row.errors.append(RowError(row=excel_row, column=header.get(name, name), message=message))
 
     name = WHITESPACE.sub("", cell_text(get("name")))
-    problem = name_problem(name)
-    if problem:
+    if problem := name_problem(name):
         error("name", problem)
     row.name = name
 
@@ -180,8 +164,7 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
             )
         row.identity = identity
 
-    sex_text = cell_text(get("sex"))
-    if sex_text:
+    if sex_text := cell_text(get("sex")):
         sex = SEX_VALUES.get(sex_text)
         if sex is None:
             error("sex", f"性别“{sex_text}”无法识别，只能填“男”或“女”。")
@@ -192,22 +175,19 @@ def check_row(cells: dict, *, excel_row: int, header: dict, rules: RowRules) -> 
     if identity is not None:
         row.sex = identity.sex
 
-    phone_text = cell_text(get("phone"))
-    if phone_text:
+    if phone_text := cell_text(get("phone")):
         phone = normalise_phone(phone_text)
         if phone is None:
             error("phone", phone_problem(phone_text))
         row.phone = phone or ""
 
-    education_text = cell_text(get("education"))
-    if education_text:
+    if education_text := cell_text(get("education")):
         education = EDUCATION_SYNONYMS.get(education_text) or EDUCATION_SYNONYMS.get(WHITESPACE.sub("", education_text))
         if education is None:
             error("education", f"文化程度“{education_text}”无法识别，请填：{'、'.join(EDUCATION_CHOICES)}。")
         row.education = education or ""
 
-    categories_text = cell_text(get("categories"))
-    if categories_text:
+    if categories_text := cell_text(get("categories")):
         codes, unknown = rules.parse_categories(categories_text)
         if unknown:
             known = "、".join(name for _code, name in rules.categories)

@@ -134,14 +134,12 @@ def _changes(trainee: bulk.RegisteredTrainee, row: RosterRow, current: set[int],
     and categories are only ever added (a person keeps a category another roster recorded)."""
     diff = {}
     for name in ("name", "phone", "household_address", "note"):
-        new = getattr(row, name)
-        old = getattr(trainee, name)
+        new, old = getattr(row, name), getattr(trainee, name)
         if new and new != old:
             diff[name] = (old, new)
     if row.education and row.education != trainee.education:
         diff["education"] = (EDUCATION_LABELS.get(trainee.education, ""), EDUCATION_LABELS[row.education])
-    added = [category_ids[code] for code in row.categories if category_ids[code] not in current]
-    if added:
+    if added := [category_ids[code] for code in row.categories if category_ids[code] not in current]:
         order = list(category_names)  # the categories' own order (sort_order)
         diff["categories"] = (
             "、".join(category_names[pk] for pk in sorted(current, key=order.index)),
@@ -290,7 +288,7 @@ class RosterUploadForm(ImportUploadForm):
     )
 
 
-class RosterImportSpec(BatchImportSpec):
+class RosterImportSpec(BatchImportSpec, pages="import"):
     """A batch's roster: people into the registry, enrolments into the batch."""
 
     model = RosterImport
@@ -305,11 +303,6 @@ class RosterImportSpec(BatchImportSpec):
     template_headers = tuple(TEMPLATE_HEADERS)
     url_prefix = "import_"
     template_url_name = "roster_template"
-    permission_add = "training.add_rosterimport"
-    permission_view = "training.view_rosterimport"
-    upload_template = "training/import_upload.html"
-    detail_template = "training/import_detail.html"
-    list_template = "training/import_list.html"
 
     def rules(self, batch: TrainingBatch) -> RowRules:
         """The row rules of a roster for `batch`, with the registry's current 人员类别."""

@@ -28,8 +28,7 @@ def search_label(number: str) -> str:
 
 def search_remember(request, query: str) -> str:
     """Keep a search server-side and return its token for the URL."""
-    number = selectors.id_number_query(query)
-    if number:
+    if number := selectors.id_number_query(query):
         found = selectors.trainee_search(user=request.user, query=query).values_list("pk", flat=True)
         entry = {"ids": list(found[:MAX_IDS]), "label": search_label(number)}
     else:
@@ -53,8 +52,5 @@ def may_stay_in_address(query: str) -> bool:
 
 def search_trainees(user, entry: dict | None):
     """The trainees of a kept search (all of the user's scope when there is none)."""
-    return selectors.trainee_search(
-        user=user,
-        query=entry.get("q", "") if entry else "",
-        trainee_ids=entry.get("ids") if entry else None,
-    )
+    entry = entry or {}
+    return selectors.trainee_search(user=user, query=entry.get("q", ""), trainee_ids=entry.get("ids"))

@@ -125,8 +125,7 @@ def trainee_search(*, user, query: str = "", trainee_ids: list[int] | None = Non
     if trainee_ids is not None:
         trainees = trainees.filter(pk__in=trainee_ids)
     elif query:
-        number = id_number_query(query)
-        if number:
+        if number := id_number_query(query):
             trainees = (
                 trainees.filter(id_number__endswith=number) if len(number) < 18 else trainees.filter(id_number=number)
             )

@@ -100,8 +100,7 @@ def batch_update(*, batch: TrainingBatch, user, **changes) -> TrainingBatch:
     # A batch's records are dated by its end date (the month its trainings count in): a batch ending in a
     # locked month, or moved into one, is not changed by county users.
     require_open_month(user, batch.area, batch.end_date, changes.get("end_date"))
-    unknown = set(changes) - set(BATCH_EDITABLE_FIELDS)
-    if unknown:
+    if unknown := set(changes) - set(BATCH_EDITABLE_FIELDS):
         raise ValueError(f"batch_update cannot change {sorted(unknown)}")
     reopening = batch.status == TrainingBatch.Status.COMPLETED and changes.get("status", batch.status) != batch.status
     if reopening and batch.enrolments.filter(completed=True).exists():
@@ -180,8 +179,7 @@ def enrolments_record_results(*, batch: TrainingBatch, user, entries: Iterable[R
         raise ValidationError(
             "证书编号与刚登记的另一张证书重复，同一类证书的编号不能重复，请核对后重新保存。"
         ) from None
-    newly_counted = [e.trainee_id for e in changed if e.completed != was_completed[e.pk]]
-    if newly_counted:
+    if newly_counted := [e.trainee_id for e in changed if e.completed != was_completed[e.pk]]:
         tallies.training_changed(batch_ids=[batch.pk], trainee_ids=newly_counted)
     return len(changed)
 
@@ -216,8 +214,7 @@ def batch_finish(*, batch: TrainingBatch, user) -> TrainingBatch:
         raise ValidationError("本班期已经是“已结业”状态。")
     if not batch.enrolments.exists():
         raise ValidationError("本班期还没有学员，不能设为已结业。")
-    without_result = batch.enrolments.filter(completed=False, assessment="").count()
-    if without_result:
+    if without_result := batch.enrolments.filter(completed=False, assessment="").count():
         raise ValidationError(f"还有 {without_result} 名学员没有登记结业或考核结果，登记完后才能将班期设为已结业。")
     return batch_update(batch=batch, user=user, status=TrainingBatch.Status.COMPLETED)
 

@@ -88,9 +88,7 @@ def training_changed(
     Call it inside the transaction that made the change. `batch_ids`: batches whose enrolments or dates
     changed; `trainee_ids`: people whose completions or categories changed; `old_keys`:
     keys the batches had before the change (when a batch's occupation or end date changed)."""
-    batch_ids = list(batch_ids)
-    trainee_ids = set(trainee_ids)
-    old_keys = set(old_keys)
+    batch_ids, trainee_ids, old_keys = list(batch_ids), set(trainee_ids), set(old_keys)
     recount(batch_keys(batch_ids) | trainee_keys(trainee_ids) | old_keys)
     people = trainee_ids | set(Enrolment.objects.filter(batch_id__in=batch_ids).values_list("trainee_id", flat=True))
     progress_inputs_changed.send(

@@ -56,8 +56,7 @@ def normalise_phone(text: str) -> str | None:
         digits = digits[2:]
     if MOBILE.match(digits):
         return digits
-    landline = LANDLINE.match(compact)
-    if landline:
+    if landline := LANDLINE.match(compact):
         area, number, extension = landline.groups()
         return f"{area}-{number}" + (f"-{extension}" if extension else "")
     return None
@@ -70,8 +69,7 @@ def phone_problem(text: str) -> str:
 def clean_trainee_name(text: str) -> str:
     """The name to store, or ValidationError with the roster's message."""
     name = normalise_name(text)
-    problem = name_problem(name)
-    if problem:
+    if problem := name_problem(name):
         raise ValidationError(problem, code="invalid_name")
     return name
 

@@ -120,15 +120,9 @@ class Command(BaseCommand):
 
     def _print_text(self, report, batch, batch_created, options):
         write = self.stdout.write
-        state = (
-            "已有"
-            if not batch_created
-            else "新建"
-            if report["committed"]
-            else "将新建"
-            if options["dry_run"]
-            else "未新建"
-        )
+        state = "新建" if report["committed"] else "将新建" if options["dry_run"] else "未新建"
+        if not batch_created:
+            state = "已有"
         write(f"班期：{batch}（{state}）")
         write(
             f"数据行 {report['rows']}，有效 {report['valid']}，错误行 {report['error_rows']}，"
