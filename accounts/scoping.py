@@ -180,8 +180,11 @@ def scope_areas(user) -> QuerySet:
 
 
 def user_department(user):
-    """The department (责任单位) a department reporter is bound to through the staff profile, else None."""
+    """The department (责任单位) a department reporter is bound to through the staff profile, else None; looked
+    up once per user object, as `scope_for` keeps the scope (the header and the page both ask)."""
     if scope_for(user).role not in DEPARTMENT_ROLES:
         return None
-    profile = StaffProfile.objects.select_related("department").filter(user_id=user.pk).first()
-    return profile.department if profile is not None else None
+    if getattr(user, "_department", None) is None:
+        profile = StaffProfile.objects.select_related("department").filter(user_id=user.pk).first()
+        user._department = profile.department if profile is not None else None
+    return user._department

@@ -100,7 +100,7 @@ def staff_access_sync(*, user) -> None:
     A superuser's own flags are the superuser's to set."""
     if user.is_superuser:
         return
-    user._staff_scope = None  # the roles just changed
+    user._staff_scope = user._department = None  # the roles just changed
     is_staff = user_role(user) in STAFF_SITE_ROLES
     if user.is_staff != is_staff:
         user.is_staff = is_staff

@@ -17,21 +17,13 @@ from .models import PlanTask, TaskReport
 from .quarters import due_quarters, quarter_label, reportable_quarters
 
 
-def own_department(user):
-    """The department a department reporter is bound to (accounts' user_department), looked up once per
-    request and kept on the user object as scope_for keeps the scope: a task list page asks it three times."""
-    if not hasattr(user, "_task_department"):
-        user._task_department = user_department(user)
-    return user._task_department
-
-
 def _in_scope(user, items: QuerySet, *department_lookups: str) -> QuerySet:
     """All of `items` for the city; for a department reporter those whose `department_lookups` all name its
     department; none for anyone else."""
     scope = scope_for(user)
     if scope.sees_all_areas and (scope.role in CITY_ROLES or user.is_superuser):
         return items
-    department = own_department(user)
+    department = user_department(user)
     if department is None:
         return items.none()
     return items.filter(**dict.fromkeys(department_lookups, department))
@@ -90,14 +82,14 @@ def overdue_task_reports(user, *, period: PlanPeriod | None = None, today: datet
     administrator's inbox calls this); for a department reporter, its own department's."""
     today = today or timezone.localdate()
     tasks = list(task_list(user=user, period=period))
-    quarters = _missing(tasks, today=today, quarters_of=due_quarters, department=own_department(user))
+    quarters = _missing(tasks, today=today, quarters_of=due_quarters, department=user_department(user))
     return Overdue(count=len(quarters), quarters=quarters)
 
 
 def tasks_awaiting(user, *, today: datetime.date | None = None) -> list[Quarter]:
     """A department reporter's quarters still to report: every reportable quarter (the current one included)
     of its department's tasks with no report yet, oldest first. Empty for anyone else."""
-    department = own_department(user)
+    department = user_department(user)
     if department is None or scope_for(user).role not in DEPARTMENT_ROLES:
         return []
     today = today or timezone.localdate()

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.scoping import user_department
 from brands.selectors import brand_lines, default_period, department_list, periods_open
 from core.form_views import service_save
 from core.forms import service_error_messages
@@ -44,7 +45,7 @@ def task_list(request):
         {
             "tasks": tasks,
             "filters": filters,
-            "department": selectors.own_department(request.user),
+            "department": user_department(request.user),
             "awaiting": selectors.tasks_awaiting(request.user),
         },
     )
@@ -55,7 +56,7 @@ def task_list(request):
 @permission_required(VIEW_TASK, raise_exception=True)
 def task_detail(request, pk: int):
     task = _found(selectors.task_get(user=request.user, pk=pk))
-    department = selectors.own_department(request.user)
+    department = user_department(request.user)
     may_report = department is not None and request.user.has_perm("plantasks.add_taskreport")
     quarters = reportable_quarters(task, today=timezone.localdate())
     form = None
