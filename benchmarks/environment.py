@@ -78,6 +78,7 @@ def reset_training_data() -> None:
 def new_batch(*, start_day: int = 1):
     """A fresh batch (钦南区, the first 八桂家政 occupation), created by the service clerks use."""
     from brands.models import Area, Occupation
+    from training.models import ClassPlan
     from training.services import batch_create
 
     area = Area.objects.get(code="450702")
@@ -85,9 +86,12 @@ def new_batch(*, start_day: int = 1):
     if occupation is None:
         occupation = Occupation.objects.order_by("pk").first()
     start = BATCH_START + datetime.timedelta(days=start_day - 1)
-    return batch_create(
+    batch = batch_create(
         user=None, area=area, occupation=occupation, start_date=start, end_date=start + datetime.timedelta(days=20)
     )
+    # Its class plan approved, as a reviewer leaves it: a roster is committed only to an approved class (issue 17).
+    ClassPlan.objects.create(batch=batch, status=ClassPlan.Status.APPROVED, planned_size=batch.capacity)
+    return batch
 
 
 def load_scale(size: int) -> None:
