@@ -31,18 +31,8 @@ RELAXED_POLICIES = {
     "/api/docs": {**STRICT_POLICY, "script-src": "'self' 'unsafe-inline'"},
     "/api/redoc": {**STRICT_POLICY, "script-src": "'self' 'unsafe-inline'", "worker-src": "'self' blob:"},
 }
-PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer",
-        "camera",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "payment",
-        "usb",
-    )
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 )
 
 
@@ -55,10 +45,7 @@ RELAXED_HEADERS = {prefix: _header(policy) for prefix, policy in RELAXED_POLICIE
 
 
 def content_security_policy(path: str) -> str:
-    for prefix, header in RELAXED_HEADERS.items():
-        if path.startswith(prefix):
-            return header
-    return STRICT_HEADER
+    return next((header for prefix, header in RELAXED_HEADERS.items() if path.startswith(prefix)), STRICT_HEADER)
 
 
 class SecurityHeadersMiddleware:

@@ -54,10 +54,9 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # Raised outside a view (the session saved at the end of the request) while the database is down: 503.
-    unavailable = unavailable_response(request, sys.exc_info()[1])
-    if unavailable is not None:
-        return unavailable
-    return error_page(request, 500, "系统出错", "系统处理时出错，已记录。请稍后重试；如仍有问题，请联系系统管理员。")
+    return unavailable_response(request, sys.exc_info()[1]) or error_page(
+        request, 500, "系统出错", "系统处理时出错，已记录。请稍后重试；如仍有问题，请联系系统管理员。"
+    )
 
 
 @require_safe
