@@ -440,8 +440,7 @@ def backup_prune(*, target: Path, keep_daily: int, keep_monthly: int, dry_run: b
         raise BackupError("--keep-daily 至少为 1（最新的备份总要保留），--keep-monthly 不能为负数。")
     backups = sorted(
         (entry for entry in target.iterdir() if STAMP.match(entry.name) and (entry / MANIFEST).is_file()),
-        key=lambda entry: entry.name,
-        reverse=True,
+        reverse=True,  # newest first: the stamps sort as the times they name
     )
     keep, days, months = set(), [], []
     for entry in backups:

@@ -2,6 +2,7 @@
 
 The workbook itself is opened by core.spreadsheets (every office format, checked before it is read)."""
 
+import itertools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,11 +70,7 @@ def open_sheet(spec, content: bytes, *, file_name: str = ""):
     for sheet in workbook.sheets():
         if sheet.row_count > spec.max_rows + HEADER_SEARCH_ROWS:
             raise SpreadsheetError(spec.too_many_rows_message(sheet.row_count, sheet.name))
-        head = []
-        for values in sheet.iter_rows():
-            head.append(values)
-            if len(head) >= HEADER_SEARCH_ROWS:
-                break
+        head = list(itertools.islice(sheet.iter_rows(), HEADER_SEARCH_ROWS))
         saw_data = saw_data or any(not is_blank(values) for values in head)
         found = find_header(spec, head)
         if found:
