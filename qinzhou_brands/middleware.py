@@ -8,6 +8,8 @@ Styles allow 'unsafe-inline' because templates set widths of progress bars in `s
 
 import logging
 
+from django.utils.deprecation import MiddlewareMixin
+
 from core.masking import mask_personal_data
 
 STRICT_POLICY = {
@@ -48,19 +50,13 @@ def content_security_policy(path: str) -> str:
     return next((header for prefix, header in RELAXED_HEADERS.items() if path.startswith(prefix)), STRICT_HEADER)
 
 
-class SecurityHeadersMiddleware:
-    """Content-Security-Policy and Permissions-Policy on every response (X-Frame-Options,
-    Referrer-Policy, nosniff and COOP come from Django's own middleware and settings)."""
+class SecurityHeadersMiddleware(MiddlewareMixin):
+    """Content-Security-Policy and Permissions-Policy on every response that has none of its own
+    (X-Frame-Options, Referrer-Policy, nosniff and COOP come from Django's own middleware and settings)."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = content_security_policy(request.path)
-        if "Permissions-Policy" not in response:
-            response["Permissions-Policy"] = PERMISSIONS_POLICY
+    def process_response(self, request, response):
+        response.setdefault("Content-Security-Policy", content_security_policy(request.path))
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
 
