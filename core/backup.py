@@ -101,28 +101,31 @@ def vendor() -> str:
 
 def file_fields() -> list[tuple[str, models.FileField]]:
     """("app_label.Model.field", field) for every concrete FileField of every installed model."""
-    found = []
-    for model in apps.get_models():
-        for model_field in model._meta.concrete_fields:
-            if isinstance(model_field, models.FileField):
-                found.append((f"{model._meta.label}.{model_field.name}", model_field))
-    return found
+    return [
+        (f"{model._meta.label}.{model_field.name}", model_field)
+        for model in apps.get_models()
+        for model_field in model._meta.concrete_fields
+        if isinstance(model_field, models.FileField)
+    ]
 
 
 def _field_by_label(label: str) -> models.FileField | None:
     return dict(file_fields()).get(label)
 
 
-def _read_snapshot(cursor, quote: Callable[[str], str], tables: list[str]) -> dict:
+def _count_rows(cursor, table: str) -> int:
+    cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # names from the schema itself
+    return cursor.fetchone()[0]
+
+
+def _read_snapshot(cursor, tables: list[str]) -> dict:
     """Migration state, row counts and the named files, read through `cursor` (inside the backup's snapshot)."""
     cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
     migrations: dict[str, list[str]] = {}
     for app_label, name in cursor.fetchall():
         migrations.setdefault(app_label, []).append(name)
-    counts = {}
-    for table in sorted(tables):
-        cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")  # names from the schema itself
-        counts[table] = cursor.fetchone()[0]
+    counts = {table: _count_rows(cursor, table) for table in sorted(tables)}
+    quote = connection.ops.quote_name
     named: dict[str, list[str]] = {}
     for label, model_field in file_fields():
         column, table = quote(model_field.column), quote(model_field.model._meta.db_table)
@@ -230,7 +233,7 @@ def _dump_postgresql(dump: Path) -> dict:
         if result.returncode != 0:
             raise BackupError(f"pg_dump 失败，数据库无法完整读取：{result.stderr.strip()[-800:]}")
         tables = connection.introspection.table_names(cursor)
-        return _read_snapshot(cursor, connection.ops.quote_name, tables)
+        return _read_snapshot(cursor, tables)
 
 
 def _dump_sqlite(dump: Path) -> dict:
@@ -244,7 +247,7 @@ def _dump_sqlite(dump: Path) -> dict:
         cursor = target.cursor()
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         tables = [row[0] for row in cursor.fetchall()]
-        return _read_snapshot(cursor, connection.ops.quote_name, tables)
+        return _read_snapshot(cursor, tables)
     finally:
         target.close()
 
@@ -370,10 +373,7 @@ def backup_restore(*, path: Path, force: bool = False, log: Callable[[str], None
     restored_tables = set(_tables_in_target())
     with connection.cursor() as cursor:
         for table, expected in sorted(manifest["row_counts"].items()):
-            restored = None
-            if table in restored_tables:
-                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
-                restored = cursor.fetchone()[0]
+            restored = _count_rows(cursor, table) if table in restored_tables else None
             result.counts.append((table, expected, restored))
     result.migrations_to_apply = sorted(f"{a}.{n}" for a, n in in_code - in_backup)
     _clear_cache(log)

@@ -182,12 +182,6 @@ def _cell_reader(columns: dict[str, int]):
 def repeated_rows(rows: list, key) -> dict[int, int]:
     """{Excel row: the earlier row it repeats} for rows without errors whose `key(row)` came before in the
     file. The import takes each from its first row; the preview and the error workbook name the rest."""
-    first_row: dict = {}
-    repeats = {}
-    for row in rows:
-        if row.errors:
-            continue
-        first = first_row.setdefault(key(row), row.row)
-        if first != row.row:
-            repeats[row.row] = first
-    return repeats
+    first_row: dict = {}  # key → the first row holding it
+    firsts = {row.row: first_row.setdefault(key(row), row.row) for row in rows if not row.errors}
+    return {row: first for row, first in firsts.items() if first != row}
