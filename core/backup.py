@@ -27,6 +27,7 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -241,15 +242,12 @@ def _dump_sqlite(dump: Path) -> dict:
     if name == ":memory:" or "mode=memory" in name:
         raise BackupError("内存中的 SQLite 数据库无法备份。")
     connection.ensure_connection()
-    target = sqlite3.connect(dump)
-    try:
+    with closing(sqlite3.connect(dump)) as target:
         connection.connection.backup(target)  # the online-backup API: a consistent copy while others write
         cursor = target.cursor()
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         tables = [row[0] for row in cursor.fetchall()]
         return _read_snapshot(cursor, tables)
-    finally:
-        target.close()
 
 
 def _copy_files(named: dict[str, list[str]], into: Path) -> tuple[list[dict], list[str]]:
@@ -317,21 +315,13 @@ def backup_verify(path: Path) -> dict:
             raise BackupError(f"数据库文件无法读取，拒绝还原：{result.stderr.strip()[-400:]}")
     else:
         try:
-            check = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
-            try:
+            with closing(sqlite3.connect(f"file:{dump}?mode=ro", uri=True)) as check:
                 verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
-            finally:
-                check.close()
         except sqlite3.DatabaseError as error:
             verdict = str(error)
         if verdict != "ok":
             raise BackupError(f"数据库文件无法读取，拒绝还原：{verdict}")
     return manifest
-
-
-def _tables_in_target() -> list[str]:
-    with connection.cursor() as cursor:
-        return connection.introspection.table_names(cursor)
 
 
 def backup_restore(*, path: Path, force: bool = False, log: Callable[[str], None] = print) -> RestoreResult:
@@ -353,7 +343,7 @@ def backup_restore(*, path: Path, force: bool = False, log: Callable[[str], None
     for entry in manifest["files"]:
         if not any(_field_by_label(label) for label in entry["fields"]):
             raise BackupError(f"文件 {entry['name']} 所属字段 {entry['fields']} 在本版本中不存在，拒绝还原。")
-    existing = _tables_in_target()
+    existing = connection.introspection.table_names()
     if existing and not force:
         raise BackupError(
             f"目标数据库不是空的（已有 {len(existing)} 张表）。还原会覆盖其中全部数据：确认无误后加 --force 再执行。"
@@ -370,7 +360,7 @@ def backup_restore(*, path: Path, force: bool = False, log: Callable[[str], None
     connection.close()
     written = [_restore_file(path / FILES_DIR / entry["name"], entry) for entry in manifest["files"]]
     result = RestoreResult(files_written=written.count(True), files_unchanged=written.count(False))
-    restored_tables = set(_tables_in_target())
+    restored_tables = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
         for table, expected in sorted(manifest["row_counts"].items()):
             restored = _count_rows(cursor, table) if table in restored_tables else None
@@ -395,11 +385,8 @@ def _restore_postgresql(dump: Path, *, wipe: bool) -> None:
 
 def _restore_sqlite(dump: Path) -> None:
     connection.ensure_connection()
-    source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
-    try:
+    with closing(sqlite3.connect(f"file:{dump}?mode=ro", uri=True)) as source:
         source.backup(connection.connection)  # replaces the whole database, page by page, in one step
-    finally:
-        source.close()
 
 
 def _restore_file(source: Path, entry: dict) -> bool:
