@@ -27,6 +27,7 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -66,11 +67,14 @@ class RestoreResult:
 # --- shared helpers -----------------------------------------------------------------------------------------
 
 
-def sha256_of(stream) -> tuple[str, int]:
+def sha256_of(stream, copy_to=None) -> tuple[str, int]:
+    """(hex digest, size) of what `stream` holds, written on to `copy_to` as it is read when given."""
     digest, size = hashlib.sha256(), 0
     while chunk := stream.read(CHUNK):
         digest.update(chunk)
         size += len(chunk)
+        if copy_to is not None:
+            copy_to.write(chunk)
     return digest.hexdigest(), size
 
 
@@ -98,28 +102,31 @@ def vendor() -> str:
 
 def file_fields() -> list[tuple[str, models.FileField]]:
     """("app_label.Model.field", field) for every concrete FileField of every installed model."""
-    found = []
-    for model in apps.get_models():
-        for model_field in model._meta.concrete_fields:
-            if isinstance(model_field, models.FileField):
-                found.append((f"{model._meta.label}.{model_field.name}", model_field))
-    return found
+    return [
+        (f"{model._meta.label}.{model_field.name}", model_field)
+        for model in apps.get_models()
+        for model_field in model._meta.concrete_fields
+        if isinstance(model_field, models.FileField)
+    ]
 
 
 def _field_by_label(label: str) -> models.FileField | None:
     return dict(file_fields()).get(label)
 
 
-def _read_snapshot(cursor, quote: Callable[[str], str], tables: list[str]) -> dict:
+def _count_rows(cursor, table: str) -> int:
+    cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # names from the schema itself
+    return cursor.fetchone()[0]
+
+
+def _read_snapshot(cursor, tables: list[str]) -> dict:
     """Migration state, row counts and the named files, read through `cursor` (inside the backup's snapshot)."""
     cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
     migrations: dict[str, list[str]] = {}
     for app_label, name in cursor.fetchall():
         migrations.setdefault(app_label, []).append(name)
-    counts = {}
-    for table in sorted(tables):
-        cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")  # names from the schema itself
-        counts[table] = cursor.fetchone()[0]
+    counts = {table: _count_rows(cursor, table) for table in sorted(tables)}
+    quote = connection.ops.quote_name
     named: dict[str, list[str]] = {}
     for label, model_field in file_fields():
         column, table = quote(model_field.column), quote(model_field.model._meta.db_table)
@@ -138,15 +145,11 @@ def migration_problems() -> list[str]:
         names = "、".join(f"{migration.app_label}.{migration.name}" for migration, _ in pending[:5])
         problems.append(f"有 {len(pending)} 个迁移尚未执行（{names}{' 等' if len(pending) > 5 else ''}）")
     unknown = sorted(set(executor.loader.applied_migrations) - set(executor.loader.graph.nodes))
-    unknown = [(app_label, name) for app_label, name in unknown if app_label in _migrated_apps(executor.loader)]
+    unknown = [(app_label, name) for app_label, name in unknown if app_label in executor.loader.migrated_apps]
     if unknown:
         names = "、".join(f"{app_label}.{name}" for app_label, name in unknown[:5])
         problems.append(f"数据库含有本版本代码没有的迁移（{names}），它来自更新的版本")
     return problems
-
-
-def _migrated_apps(loader: MigrationLoader) -> set[str]:
-    return set(loader.migrated_apps)
 
 
 # --- backup -------------------------------------------------------------------------------------------------
@@ -200,20 +203,16 @@ def backup_create(*, target: Path, now: datetime.datetime | None = None, log: Ca
     return final
 
 
-def _pg_environment() -> tuple[list[str], dict[str, str]]:
-    """pg_dump/pg_restore connection arguments; the password goes in the environment, never on the command line."""
+def _pg_run(tool: str, *arguments: str, connect: bool = True) -> subprocess.CompletedProcess:
+    """Run pg_dump or pg_restore (`tool`, its path); with `connect`, connected to the configured database:
+    the password goes in the environment, never on the command line."""
     db = settings.DATABASES["default"]
-    args = []
-    if db.get("HOST"):
-        args += ["--host", str(db["HOST"])]
-    if db.get("PORT"):
-        args += ["--port", str(db["PORT"])]
-    if db.get("USER"):
-        args += ["--username", str(db["USER"])]
+    options = {"HOST": "--host", "PORT": "--port", "USER": "--username", "NAME": "--dbname"}
+    args = [part for key, option in options.items() if connect and db.get(key) for part in (option, str(db[key]))]
     env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
-    return args, env
+    return subprocess.run([tool, *args, *arguments], env=env, capture_output=True, text=True, check=False)
 
 
 def _pg_tool(name: str) -> str:
@@ -226,23 +225,16 @@ def _pg_tool(name: str) -> str:
 def _dump_postgresql(dump: Path) -> dict:
     """pg_dump sharing a repeatable-read snapshot with the counts and file list read here."""
     pg_dump = _pg_tool("pg_dump")
-    args, env = _pg_environment()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot_id = cursor.fetchone()[0]
-        result = subprocess.run(
-            [pg_dump, *args, "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot_id}"]
-            + ["--file", str(dump), str(settings.DATABASES["default"]["NAME"])],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        options = ("--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot_id}")
+        result = _pg_run(pg_dump, *options, f"--file={dump}")
         if result.returncode != 0:
             raise BackupError(f"pg_dump 失败，数据库无法完整读取：{result.stderr.strip()[-800:]}")
         tables = connection.introspection.table_names(cursor)
-        return _read_snapshot(cursor, connection.ops.quote_name, tables)
+        return _read_snapshot(cursor, tables)
 
 
 def _dump_sqlite(dump: Path) -> dict:
@@ -250,15 +242,12 @@ def _dump_sqlite(dump: Path) -> dict:
     if name == ":memory:" or "mode=memory" in name:
         raise BackupError("内存中的 SQLite 数据库无法备份。")
     connection.ensure_connection()
-    target = sqlite3.connect(dump)
-    try:
+    with closing(sqlite3.connect(dump)) as target:
         connection.connection.backup(target)  # the online-backup API: a consistent copy while others write
         cursor = target.cursor()
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         tables = [row[0] for row in cursor.fetchall()]
-        return _read_snapshot(cursor, connection.ops.quote_name, tables)
-    finally:
-        target.close()
+        return _read_snapshot(cursor, tables)
 
 
 def _copy_files(named: dict[str, list[str]], into: Path) -> tuple[list[dict], list[str]]:
@@ -273,13 +262,9 @@ def _copy_files(named: dict[str, list[str]], into: Path) -> tuple[list[dict], li
         except FileNotFoundError:
             missing.append(name)
             continue
-        digest, size = hashlib.sha256(), 0
         with source, destination.open("wb") as out:
-            while chunk := source.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
-        files.append({"name": name, "fields": labels, "sha256": digest.hexdigest(), "size": size})
+            digest, size = sha256_of(source, copy_to=out)
+        files.append({"name": name, "fields": labels, "sha256": digest, "size": size})
     return files, missing
 
 
@@ -308,11 +293,10 @@ def backup_verify(path: Path) -> dict:
             raise BackupError(f"备份格式 {manifest['format']} 不受本版本支持（支持 {FORMAT}）。")
         database = manifest["database"]
         dump = path / _safe_relative(database["file"])
-        expected = [(dump, database["sha256"], database["size"], "数据库文件")]
-        for entry in manifest["files"]:
-            expected.append(
-                (path / FILES_DIR / _safe_relative(entry["name"]), entry["sha256"], entry["size"], entry["name"])
-            )
+        expected = [(dump, database["sha256"], database["size"], "数据库文件")] + [
+            (path / FILES_DIR / _safe_relative(entry["name"]), entry["sha256"], entry["size"], entry["name"])
+            for entry in manifest["files"]
+        ]
         if not isinstance(manifest["migrations"], dict) or not isinstance(manifest["row_counts"], dict):
             raise TypeError("migrations / row_counts")
     except (KeyError, TypeError) as error:
@@ -326,32 +310,18 @@ def backup_verify(path: Path) -> dict:
         if (actual_sha, actual_size) != (sha, size):
             raise BackupError(f"{label}的校验和与 {MANIFEST} 不符：备份已损坏或被改动，拒绝还原。")
     if database["vendor"] == "postgresql":
-        result = subprocess.run(
-            [_pg_tool("pg_restore"), "--list", str(dump)], capture_output=True, text=True, check=False
-        )
+        result = _pg_run(_pg_tool("pg_restore"), "--list", str(dump), connect=False)
         if result.returncode != 0:
             raise BackupError(f"数据库文件无法读取，拒绝还原：{result.stderr.strip()[-400:]}")
     else:
         try:
-            check = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
-            try:
+            with closing(sqlite3.connect(f"file:{dump}?mode=ro", uri=True)) as check:
                 verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
-            finally:
-                check.close()
         except sqlite3.DatabaseError as error:
             verdict = str(error)
         if verdict != "ok":
             raise BackupError(f"数据库文件无法读取，拒绝还原：{verdict}")
     return manifest
-
-
-def _code_migrations() -> set[tuple[str, str]]:
-    return set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
-
-
-def _tables_in_target() -> list[str]:
-    with connection.cursor() as cursor:
-        return connection.introspection.table_names(cursor)
 
 
 def backup_restore(*, path: Path, force: bool = False, log: Callable[[str], None] = print) -> RestoreResult:
@@ -362,7 +332,7 @@ def backup_restore(*, path: Path, force: bool = False, log: Callable[[str], None
         raise BackupError(
             f"这是 {manifest['database']['vendor']} 数据库的备份，不能还原到当前配置的 {kind} 数据库（DATABASE_URL）。"
         )
-    in_code = _code_migrations()
+    in_code = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     in_backup = {(app_label, name) for app_label, names in manifest["migrations"].items() for name in names}
     newer = sorted((app_label, name) for app_label, name in in_backup - in_code if app_label in {a for a, _ in in_code})
     if newer:
@@ -373,7 +343,7 @@ def backup_restore(*, path: Path, force: bool = False, log: Callable[[str], None
     for entry in manifest["files"]:
         if not any(_field_by_label(label) for label in entry["fields"]):
             raise BackupError(f"文件 {entry['name']} 所属字段 {entry['fields']} 在本版本中不存在，拒绝还原。")
-    existing = _tables_in_target()
+    existing = connection.introspection.table_names()
     if existing and not force:
         raise BackupError(
             f"目标数据库不是空的（已有 {len(existing)} 张表）。还原会覆盖其中全部数据：确认无误后加 --force 再执行。"
@@ -388,20 +358,12 @@ def backup_restore(*, path: Path, force: bool = False, log: Callable[[str], None
     else:
         _restore_sqlite(dump)
     connection.close()
-    result = RestoreResult()
-    for entry in manifest["files"]:
-        written = _restore_file(path / FILES_DIR / entry["name"], entry)
-        if written:
-            result.files_written += 1
-        else:
-            result.files_unchanged += 1
-    restored_tables = set(_tables_in_target())
+    written = [_restore_file(path / FILES_DIR / entry["name"], entry) for entry in manifest["files"]]
+    result = RestoreResult(files_written=written.count(True), files_unchanged=written.count(False))
+    restored_tables = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
         for table, expected in sorted(manifest["row_counts"].items()):
-            restored = None
-            if table in restored_tables:
-                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
-                restored = cursor.fetchone()[0]
+            restored = _count_rows(cursor, table) if table in restored_tables else None
             result.counts.append((table, expected, restored))
     result.migrations_to_apply = sorted(f"{a}.{n}" for a, n in in_code - in_backup)
     _clear_cache(log)
@@ -416,26 +378,15 @@ def _restore_postgresql(dump: Path, *, wipe: bool) -> None:
             cursor.execute("DROP SCHEMA public CASCADE")
             cursor.execute("CREATE SCHEMA public")
     connection.close()
-    args, env = _pg_environment()
-    result = subprocess.run(
-        [pg_restore, *args, "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"]
-        + ["--dbname", str(settings.DATABASES["default"]["NAME"]), str(dump)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = _pg_run(pg_restore, "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", str(dump))
     if result.returncode != 0:
         raise BackupError(f"pg_restore 失败（已整体回滚）：{result.stderr.strip()[-800:]}")
 
 
 def _restore_sqlite(dump: Path) -> None:
     connection.ensure_connection()
-    source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
-    try:
+    with closing(sqlite3.connect(f"file:{dump}?mode=ro", uri=True)) as source:
         source.backup(connection.connection)  # replaces the whole database, page by page, in one step
-    finally:
-        source.close()
 
 
 def _restore_file(source: Path, entry: dict) -> bool:
@@ -476,8 +427,7 @@ def backup_prune(*, target: Path, keep_daily: int, keep_monthly: int, dry_run: b
         raise BackupError("--keep-daily 至少为 1（最新的备份总要保留），--keep-monthly 不能为负数。")
     backups = sorted(
         (entry for entry in target.iterdir() if STAMP.match(entry.name) and (entry / MANIFEST).is_file()),
-        key=lambda entry: entry.name,
-        reverse=True,
+        reverse=True,  # newest first: the stamps sort as the times they name
     )
     keep, days, months = set(), [], []
     for entry in backups:

@@ -60,16 +60,16 @@ def _ping(part: str, url: str) -> str:
     return OK
 
 
-def _cache() -> tuple[dict, bool]:
-    """(report, usable): the cache answers a write and a read of a value of its own."""
+def _cache() -> dict:
+    """OK when the cache answers a write and a read of a value of its own."""
     probe = timezone.now().isoformat()
     try:
         cache.set("core:healthz-probe", probe, timeout=30)
         usable = cache.get("core:healthz-probe") == probe
     except (redis.RedisError, OSError) as error:
         logger.warning("healthz: cache unreachable: %s", error)
-        return {"cache": ERROR}, False
-    return {"cache": OK if usable else ERROR}, usable
+        usable = False
+    return {"cache": OK if usable else ERROR}
 
 
 def _worker(cache_usable: bool) -> dict:
@@ -100,9 +100,8 @@ def _disk() -> dict:
 
 def health_report() -> dict:
     """{"status": "ok"|"error", "down": [parts], part: state, …details}."""
-    report = _database() | {"broker": _ping("broker", settings.CELERY_BROKER_URL)}
-    cache_report, cache_usable = _cache()
-    report |= cache_report | _worker(cache_usable) | _disk()
+    report = _database() | {"broker": _ping("broker", settings.CELERY_BROKER_URL)} | _cache()
+    report |= _worker(cache_usable=report["cache"] == OK) | _disk()
     # "redis" (REDIS_URL answers): the one answer before the broker and the cache were reported apart.
     report["redis"] = _ping("redis", settings.REDIS_URL)
     parts = ("database", "migrations", "redis", "broker", "cache", "worker", "disk")

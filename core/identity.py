@@ -57,10 +57,8 @@ class IdNumber(NamedTuple):
     sex: str  # "M" or "F"
 
     def age_on(self, day: datetime.date) -> int:
-        years = day.year - self.birth_date.year
-        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
-            years -= 1
-        return years
+        # One year less while the birthday is still to come this year.
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 
 
 def parse_id_number(value, *, today: datetime.date | None = None) -> IdNumber:

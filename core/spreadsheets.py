@@ -87,6 +87,13 @@ class SpreadsheetError(ValueError):
     """The file cannot be used at all; the message says why, in Chinese, for the clerk."""
 
 
+def _damaged_if(condition) -> None:
+    """Refuse the file as damaged when `condition` holds: what no spreadsheet program writes, or what would
+    let calamine read other than what was checked. (The loops over every cell or record test inline.)"""
+    if condition:
+        raise SpreadsheetError(DAMAGED)
+
+
 class Sheet:
     """One visible worksheet: its name, `row_count` (rows from the top down to the last used row) and
     `iter_rows()` (tuples of cell values, as many times as asked). Read when first asked for."""
@@ -239,16 +246,14 @@ def _check_zip(content: bytes, extension: str) -> str:
         raise SpreadsheetError(NOT_A_WORKBOOK)
     # calamine tries a zip as .xlsx, then .xlsb, then .ods: a part of another of them would get its reader
     # to read what was not checked.
-    if len(set(names) & FORMAT_PARTS) > (2 if file_format == "ods" else 1):
-        raise SpreadsheetError(DAMAGED)
+    _damaged_if(len(set(names) & FORMAT_PARTS) > (2 if file_format == "ods" else 1))
     _check_end_record(content, archive)
     # An honest zip directory that announces too much is refused before anything is inflated.
     if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
         raise _too_big()
     if file_format == "ods" and b"".join(_inflate(content, names["mimetype"], [0])) != ODS_MIMETYPE:
         raise SpreadsheetError(NOT_A_WORKBOOK)
-    if len(names) != len(entries):
-        raise SpreadsheetError(DAMAGED)  # two parts of one name: which one calamine reads is not ours to guess
+    _damaged_if(len(names) != len(entries))  # two parts of one name: which one calamine reads is not ours to guess
     check(content, entries)
     return file_format
 
@@ -267,14 +272,12 @@ def _check_end_record(content: bytes, archive: zipfile.ZipFile) -> None:
     start where that record says, with nothing before the first part: then zipfile and calamine's zip
     reader, which both search backwards for the record, read the same directory and the same parts."""
     position = content.rfind(END_RECORD, max(0, len(content) - 22 - 65_535))
-    if position < 0 or position + 22 > len(content):
-        raise SpreadsheetError(DAMAGED)
+    _damaged_if(position < 0 or position + 22 > len(content))
     comment_length = int.from_bytes(content[position + 20 : position + 22], "little")
-    if position + 22 + comment_length != len(content):
-        raise SpreadsheetError(DAMAGED)
+    _damaged_if(position + 22 + comment_length != len(content))
     directory_offset = int.from_bytes(content[position + 16 : position + 20], "little")
-    if directory_offset != ZIP64_SIZE and archive.start_dir != directory_offset:
-        raise SpreadsheetError(DAMAGED)  # bytes before the zip, which zipfile skips and others may not
+    # Bytes before the zip, which zipfile skips and others may not:
+    _damaged_if(directory_offset != ZIP64_SIZE and archive.start_dir != directory_offset)
 
 
 def _inflate(content: bytes, entry: zipfile.ZipInfo, total: list[int]):
@@ -288,14 +291,11 @@ def _inflate(content: bytes, entry: zipfile.ZipInfo, total: list[int]):
         )
     except struct.error:
         raise SpreadsheetError(DAMAGED) from None
-    if signature != b"PK\x03\x04" or flags & 0x1 or method != entry.compress_type:
-        raise SpreadsheetError(DAMAGED)
+    _damaged_if(signature != b"PK\x03\x04" or flags & 0x1 or method != entry.compress_type)
     declared = (entry.CRC, entry.compress_size, entry.file_size)
-    if not flags & 0x8 and ZIP64_SIZE not in (compressed, size) and (crc, compressed, size) != declared:
-        raise SpreadsheetError(DAMAGED)
+    _damaged_if(not flags & 0x8 and ZIP64_SIZE not in (compressed, size) and (crc, compressed, size) != declared)
     start = entry.header_offset + LOCAL_HEADER.size + name_length + extra_length
-    if start + entry.compress_size > len(content):
-        raise SpreadsheetError(DAMAGED)
+    _damaged_if(start + entry.compress_size > len(content))
     data = memoryview(content)[start : start + entry.compress_size]
     produced = checksum = 0
 
@@ -305,8 +305,7 @@ def _inflate(content: bytes, entry: zipfile.ZipInfo, total: list[int]):
         total[0] += len(piece)
         if total[0] > MAX_UNCOMPRESSED_BYTES:
             raise _too_big()
-        if produced > entry.file_size:
-            raise SpreadsheetError(DAMAGED)  # the directory understated it: calamine would inflate the rest
+        _damaged_if(produced > entry.file_size)  # the directory understated it: calamine would inflate the rest
         checksum = zlib.crc32(piece, checksum)
         return piece
 
@@ -329,12 +328,10 @@ def _inflate(content: bytes, entry: zipfile.ZipInfo, total: list[int]):
                     yield counted(piece)
         except zlib.error:
             raise SpreadsheetError(DAMAGED) from None
-        if not inflater.eof:
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(not inflater.eof)
     else:
         raise SpreadsheetError(DAMAGED)  # Excel, WPS and LibreOffice only store or deflate
-    if produced != entry.file_size or checksum != entry.CRC:
-        raise SpreadsheetError(DAMAGED)
+    _damaged_if(produced != entry.file_size or checksum != entry.CRC)
 
 
 # A tag from its "<" to its ">" as an XML parser ends it: a ">" inside a quoted attribute value does not end it.
@@ -419,8 +416,7 @@ def _check_parts(content: bytes, entries: list[zipfile.ZipInfo]) -> None:
             # Every <si> (or <x:si>) is a string calamine keeps; counting "si" (its end tag too, and some
             # text) overcounts at most a few times, and costs one search of the block.
             strings += block.count(b"si")
-            if strings > MAX_SHARED_STRINGS:
-                raise SpreadsheetError(DAMAGED)
+            _damaged_if(strings > MAX_SHARED_STRINGS)
             if not announced and b"sst" in block:
                 announced = _check_shared_strings_tag(block)
             if strings_part is not None:
@@ -466,16 +462,15 @@ class _StringTable:
             declaration = len(codecs.BOM_UTF8) if block.startswith(codecs.BOM_UTF8) else 0
             if block.startswith(b"<?", declaration):
                 start = declaration + 2
-        if b"<!" in block or block.find(b"<?", start) >= 0 or b":si" in block or SI_START in block or SI_END in block:
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(
+            b"<!" in block or block.find(b"<?", start) >= 0 or b":si" in block or SI_START in block or SI_END in block
+        )
         marks = block.translate(None, NOT_ANGLE_BRACKETS)
-        if b"<<" in marks or (self.last_mark == b"<" and marks[:1] == b"<"):
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(b"<<" in marks or (self.last_mark == b"<" and marks[:1] == b"<"))
         self.last_mark = marks[-1:] or self.last_mark
         # Starts and ends of strings must alternate: <si> ... </si> <si> ... </si>.
         events = block.replace(b"</si>", SI_END).replace(b"<si", SI_START).translate(None, NOT_SI_EVENTS)
-        if SI_START * 2 in events or SI_END * 2 in events or events[:1] == self.last_event:
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(SI_START * 2 in events or SI_END * 2 in events or events[:1] == self.last_event)
         self.last_event = events[-1:] or self.last_event
         lengths = list(map(len, block.split(b"</si>")))
         lengths[0] += self.carry
@@ -483,8 +478,7 @@ class _StringTable:
         self.carry = lengths[-1]
 
     def finish(self) -> array:
-        if self.last_event == SI_START:
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(self.last_event == SI_START)
         return self.lengths
 
 
@@ -525,8 +519,7 @@ def _check_shared_strings_tag(block: bytes) -> bool:
     count = found and UNIQUE_COUNT.search(found.group(1))
     if count:
         value = count.group(1) if count.group(1) is not None else count.group(2)
-        if not ROW_NUMBER.fullmatch(value) or int(value) > MAX_SHARED_STRINGS:
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(not ROW_NUMBER.fullmatch(value) or int(value) > MAX_SHARED_STRINGS)
     return found is not None
 
 
@@ -561,13 +554,11 @@ class _RangeBound:
         columns = 26
         if b'<c r="AA' in folded:
             columns = max(map(_column_number, set(WIDE_REFERENCES.findall(block))))
-        if columns > EXCEL_MAX_COLUMNS:
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(columns > EXCEL_MAX_COLUMNS)
         rows = 99_999
         if b"A000000" in folded:  # a reference of six digits or more (or some text: then the search finds none)
             rows = max(map(int, TALL_REFERENCES.findall(block)), default=rows)
-        if rows > EXCEL_MAX_ROWS:
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(rows > EXCEL_MAX_ROWS)
         self.rows = max(self.rows, rows)
         self.columns = max(self.columns, columns)
 
@@ -588,8 +579,7 @@ def _used_range_exact(blocks) -> tuple[int, int]:
     columns: dict[bytes, int] = {}
     for block in blocks:
         tags = XML_TAG.findall(block)
-        if len(tags) != len(TAG_START.findall(block)):
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(len(tags) != len(TAG_START.findall(block)))
         for name, attributes in tags:
             reference = REF_ATTRIBUTE.search(attributes) if b"r" in attributes else None
             value = None if reference is None else (reference.group(1) or reference.group(2) or b"")
@@ -646,23 +636,19 @@ def _check_ole(content: bytes) -> str:
 class _OleFile:
     def __init__(self, content: bytes) -> None:
         self.content = content
-        if len(content) < 512 or content[28:30] != b"\xfe\xff" or content[32:34] != b"\x06\x00":
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(len(content) < 512 or content[28:30] != b"\xfe\xff" or content[32:34] != b"\x06\x00")
         shift = int.from_bytes(content[30:32], "little")
-        if shift not in (9, 12):
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(shift not in (9, 12))
         self.size = 1 << shift
         self.max_id = len(content) // self.size
         fat_sectors, directory_start, _, _, mini_fat_start, mini_fat_sectors, difat_start = struct.unpack_from(
             "<7L", content, 44
         )
-        if fat_sectors > self.max_id or mini_fat_sectors > MAX_MINI_FAT_SECTORS:
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(fat_sectors > self.max_id or mini_fat_sectors > MAX_MINI_FAT_SECTORS)
         difat = list(struct.unpack_from("<109L", content, 76))
         sector, seen = difat_start, set()
         while sector < RESERVED_SECTORS:
-            if sector in seen:
-                raise SpreadsheetError(DAMAGED)
+            _damaged_if(sector in seen)
             seen.add(sector)
             difat.extend(self._numbers(self._sector(sector)))
             sector = difat.pop()
@@ -671,8 +657,7 @@ class _OleFile:
             if sector < DIFSECT:
                 self.fat.extend(self._numbers(self._sector(sector)))
         directory = self._chain(directory_start, self.fat, None)
-        if not directory or len(directory) % 128:
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(not directory or len(directory) % 128)
         self.entries = [self._entry(directory[offset : offset + 128]) for offset in range(0, len(directory), 128)]
         self.mini_stream = self.mini_fat = b""
         if mini_fat_sectors:
@@ -686,8 +671,7 @@ class _OleFile:
         return struct.unpack(f"<{len(data) // 4}L", data[: len(data) // 4 * 4])
 
     def _sector(self, number: int) -> bytes:
-        if number > self.max_id:
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(number > self.max_id)
         return self.content[(number + 1) * self.size : (number + 2) * self.size]
 
     def _chain(self, start: int, table, length: int | None, *, mini: bool = False) -> bytes:
@@ -696,8 +680,7 @@ class _OleFile:
         pieces, read, sector, seen = [], 0, start, set()
         limit = len(self.mini_stream) // 64 + 1 if mini else self.max_id
         while sector != ENDOFCHAIN:
-            if sector > limit or sector in seen:
-                raise SpreadsheetError(DAMAGED)
+            _damaged_if(sector > limit or sector in seen)
             seen.add(sector)
             piece = self.mini_stream[sector * 64 : (sector + 1) * 64] if mini else self._sector(sector)
             if length is not None:
@@ -706,8 +689,7 @@ class _OleFile:
             read += len(piece)
             if length is not None and read >= length:
                 break
-            if sector >= len(table):
-                raise SpreadsheetError(DAMAGED)
+            _damaged_if(sector >= len(table))
             sector = table[sector]
         return b"".join(pieces)
 
@@ -720,8 +702,7 @@ class _OleFile:
     def workbook_stream(self) -> bytes:
         for wanted in ("Workbook", "Book"):
             found = [entry for entry in self.entries if entry[0] == wanted]
-            if len(found) > 1:
-                raise SpreadsheetError(DAMAGED)
+            _damaged_if(len(found) > 1)
             if found:
                 _name, start, length = found[0]
                 if length < 4096:
@@ -771,8 +752,7 @@ def _check_biff(stream: bytes) -> None:
             break
     copied = 0
     for position in sheets:
-        if position > len(stream):
-            raise SpreadsheetError(DAMAGED)
+        _damaged_if(position > len(stream))
         rows, columns, depth, seen_start = [], [], 0, False
         for kind, data, _more in _biff_records(stream, position):
             if depth:
@@ -813,8 +793,7 @@ def _biff_dimensions(data: bytes) -> tuple[int, int]:
         first_column = 0
     if last_row < 1 or last_column < 1:
         return 1, 1
-    if last_row - 1 < first_row:
-        raise SpreadsheetError(DAMAGED)  # calamine's row count would wrap round
+    _damaged_if(last_row - 1 < first_row)  # calamine's row count would wrap round
     return last_row - first_row, last_column - first_column
 
 

@@ -41,10 +41,9 @@ def add_table_sheet(
     """A sheet with an optional heading line, a styled header row, frozen panes and a filter."""
     sheet = workbook.create_sheet()
     sheet.title = title[:31]
-    first = 1
+    first = 2 if heading else 1
     if heading:
         sheet.cell(row=1, column=1, value=safe_cell(heading)).font = Font(bold=True, size=14)
-        first = 2
     for column, header in enumerate(headers, start=1):
         cell = sheet.cell(row=first, column=column, value=safe_cell(header))
         cell.fill = HEADER_FILL

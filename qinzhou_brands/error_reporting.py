@@ -36,12 +36,10 @@ def scrub_event(event: dict, hint: dict | None = None) -> dict:
         request["headers"] = {key: value for key, value in headers.items() if key.lower() in KEPT_HEADERS}
     if event.get("user"):
         event["user"] = {key: value for key, value in event["user"].items() if key == "id"}
-    for exception in (event.get("exception") or {}).get("values", []):
-        for frame in (exception.get("stacktrace") or {}).get("frames", []):
-            frame.pop("vars", None)
-    for thread in (event.get("threads") or {}).get("values", []):
-        for frame in (thread.get("stacktrace") or {}).get("frames", []):
-            frame.pop("vars", None)
+    for section in ("exception", "threads"):
+        for item in (event.get(section) or {}).get("values", []):
+            for frame in (item.get("stacktrace") or {}).get("frames", []):
+                frame.pop("vars", None)
     logentry = event.get("logentry")
     if logentry:
         logentry.pop("params", None)

@@ -12,6 +12,7 @@ import logging
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.deprecation import MiddlewareMixin
 
 logger = logging.getLogger(__name__)
 
@@ -22,12 +23,10 @@ API_DETAIL = "数据库暂时无法访问（正在重启或维护），本次请
 def database_unreachable(exception: BaseException | None) -> bool:
     """Whether `exception` means the database cannot be reached, not that one statement failed on a working
     connection (a deadlock, a lock timeout, SQLite's "database is locked" are OperationalErrors too)."""
-    if not isinstance(exception, (OperationalError, InterfaceError)):
-        return False
-    for connection in connections.all(initialized_only=True):
-        if connection.connection is None or not connection.is_usable():
-            return True
-    return False
+    return isinstance(exception, (OperationalError, InterfaceError)) and any(
+        connection.connection is None or not connection.is_usable()
+        for connection in connections.all(initialized_only=True)
+    )
 
 
 def unavailable_response(request, exception: BaseException | None) -> HttpResponse | None:
@@ -43,12 +42,6 @@ def unavailable_response(request, exception: BaseException | None) -> HttpRespon
     return response
 
 
-class DatabaseUnavailableMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
+class DatabaseUnavailableMiddleware(MiddlewareMixin):
     def process_exception(self, request, exception):
         return unavailable_response(request, exception)

@@ -8,6 +8,8 @@ Styles allow 'unsafe-inline' because templates set widths of progress bars in `s
 
 import logging
 
+from django.utils.deprecation import MiddlewareMixin
+
 from core.masking import mask_personal_data
 
 STRICT_POLICY = {
@@ -31,18 +33,8 @@ RELAXED_POLICIES = {
     "/api/docs": {**STRICT_POLICY, "script-src": "'self' 'unsafe-inline'"},
     "/api/redoc": {**STRICT_POLICY, "script-src": "'self' 'unsafe-inline'", "worker-src": "'self' blob:"},
 }
-PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer",
-        "camera",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "payment",
-        "usb",
-    )
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
 )
 
 
@@ -55,25 +47,16 @@ RELAXED_HEADERS = {prefix: _header(policy) for prefix, policy in RELAXED_POLICIE
 
 
 def content_security_policy(path: str) -> str:
-    for prefix, header in RELAXED_HEADERS.items():
-        if path.startswith(prefix):
-            return header
-    return STRICT_HEADER
+    return next((header for prefix, header in RELAXED_HEADERS.items() if path.startswith(prefix)), STRICT_HEADER)
 
 
-class SecurityHeadersMiddleware:
-    """Content-Security-Policy and Permissions-Policy on every response (X-Frame-Options,
-    Referrer-Policy, nosniff and COOP come from Django's own middleware and settings)."""
+class SecurityHeadersMiddleware(MiddlewareMixin):
+    """Content-Security-Policy and Permissions-Policy on every response that has none of its own
+    (X-Frame-Options, Referrer-Policy, nosniff and COOP come from Django's own middleware and settings)."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = content_security_policy(request.path)
-        if "Permissions-Policy" not in response:
-            response["Permissions-Policy"] = PERMISSIONS_POLICY
+    def process_response(self, request, response):
+        response.setdefault("Content-Security-Policy", content_security_policy(request.path))
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
 

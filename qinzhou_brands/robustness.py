@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.deprecation import MiddlewareMixin
 
 from .views import error_page
 
@@ -57,10 +58,8 @@ def _is_api(request) -> bool:
 
 def _refusal(request, *, status: int, message: str, field: str | None = None):
     if _is_api(request):
-        body = {"detail": message}
-        if field is not None:
-            body["errors"] = {field: [message]}
-        return JsonResponse(body, status=status)
+        errors = {"errors": {field: [message]}} if field is not None else {}
+        return JsonResponse({"detail": message, **errors}, status=status)
     return error_page(request, status, "请求内容过大" if status == 413 else "请求有误", message)
 
 
@@ -83,13 +82,10 @@ def _date_part_problem(values) -> str | None:
     return None
 
 
-class RequestInputMiddleware:
+class RequestInputMiddleware(MiddlewareMixin):
     """See the module's docstring. Goes before every middleware that reads the body (CSRF, axes)."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request):
         if (name := _control_character_problem(request.GET)) is not None:
             return _refusal(request, status=400, message=CONTROL_MESSAGE.format(name=name), field=name)
         if (name := _date_part_problem(request.GET)) is not None:
@@ -109,4 +105,4 @@ class RequestInputMiddleware:
                 return _refusal(request, status=413, message=too_big_message())
             except (MultiPartParserError, SuspiciousOperation):  # a broken multipart body, too many fields
                 return _refusal(request, status=400, message=UNREADABLE_MESSAGE)
-        return self.get_response(request)
+        return None  # on to the view

@@ -1,6 +1,5 @@
 """Project-level endpoints: health check and Chinese error pages."""
 
-import logging
 import sys
 
 from django.http import JsonResponse
@@ -13,7 +12,10 @@ from core.health import health_report
 
 from .faults import unavailable_response
 
-logger = logging.getLogger(__name__)
+CSRF_FAILED = (
+    "安全校验未通过：页面打开时间过长或登录已过期。请刷新页面（必要时重新登录）后再提交；"
+    "如仍出现，请确认浏览器允许本站使用 Cookie。"
+)
 
 
 @never_cache
@@ -39,13 +41,7 @@ def permission_denied(request, exception=None):
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: a form posted without a valid security token (a page left open past the
     session's end, cookies refused), in Chinese instead of Django's English page."""
-    return error_page(
-        request,
-        403,
-        "页面已过期，请刷新后重试",
-        "安全校验未通过：页面打开时间过长或登录已过期。请刷新页面（必要时重新登录）后再提交；"
-        "如仍出现，请确认浏览器允许本站使用 Cookie。",
-    )
+    return error_page(request, 403, "页面已过期，请刷新后重试", CSRF_FAILED)
 
 
 def page_not_found(request, exception=None):
@@ -54,10 +50,9 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # Raised outside a view (the session saved at the end of the request) while the database is down: 503.
-    unavailable = unavailable_response(request, sys.exc_info()[1])
-    if unavailable is not None:
-        return unavailable
-    return error_page(request, 500, "系统出错", "系统处理时出错，已记录。请稍后重试；如仍有问题，请联系系统管理员。")
+    return unavailable_response(request, sys.exc_info()[1]) or error_page(
+        request, 500, "系统出错", "系统处理时出错，已记录。请稍后重试；如仍有问题，请联系系统管理员。"
+    )
 
 
 @require_safe

@@ -95,18 +95,13 @@ def _fail_stale(spec) -> int:
 
     cutoff = timezone.now() - datetime.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
     stale = spec.model.objects.filter(status__in=WORKING, work_started_at__lt=cutoff)
-    failed = 0
+    failed, message = 0, STALE_FAILED.format(minutes=settings.IMPORT_STALE_MINUTES)
     for pk in stale.values_list("pk", flat=True):
         with transaction.atomic():
             record = stale.select_for_update(skip_locked=True).filter(pk=pk).first()
             if record is None:
                 continue
-            _finish(
-                spec,
-                record,
-                status=_move(record, "fail"),
-                message=STALE_FAILED.format(minutes=settings.IMPORT_STALE_MINUTES),
-            )
+            _finish(spec, record, status=_move(record, "fail"), message=message)
             logger.warning("%s %s marked failed: no worker finished it", spec.title, pk)
             failed += 1
     return failed

@@ -2,6 +2,7 @@
 
 The workbook itself is opened by core.spreadsheets (every office format, checked before it is read)."""
 
+import itertools
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,11 +70,7 @@ def open_sheet(spec, content: bytes, *, file_name: str = ""):
     for sheet in workbook.sheets():
         if sheet.row_count > spec.max_rows + HEADER_SEARCH_ROWS:
             raise SpreadsheetError(spec.too_many_rows_message(sheet.row_count, sheet.name))
-        head = []
-        for values in sheet.iter_rows():
-            head.append(values)
-            if len(head) >= HEADER_SEARCH_ROWS:
-                break
+        head = list(itertools.islice(sheet.iter_rows(), HEADER_SEARCH_ROWS))
         saw_data = saw_data or any(not is_blank(values) for values in head)
         found = find_header(spec, head)
         if found:
@@ -185,12 +182,6 @@ def _cell_reader(columns: dict[str, int]):
 def repeated_rows(rows: list, key) -> dict[int, int]:
     """{Excel row: the earlier row it repeats} for rows without errors whose `key(row)` came before in the
     file. The import takes each from its first row; the preview and the error workbook name the rest."""
-    first_row: dict = {}
-    repeats = {}
-    for row in rows:
-        if row.errors:
-            continue
-        first = first_row.setdefault(key(row), row.row)
-        if first != row.row:
-            repeats[row.row] = first
-    return repeats
+    first_row: dict = {}  # key → the first row holding it
+    firsts = {row.row: first_row.setdefault(key(row), row.row) for row in rows if not row.errors}
+    return {row: first for row, first in firsts.items() if first != row}

@@ -353,14 +353,13 @@ def import_from_file(
             options=options,
         )
         return None, report
-    status = ImportStatus.COMMITTING
     record = _keep(
         spec,
         scope,
         user,
         file_name,
         content,
-        status=status,
+        status=ImportStatus.COMMITTING,
         skip_invalid=skip_invalid,
         work_started_at=timezone.now(),
         **options,

@@ -141,14 +141,11 @@ class ImportSpec:
 
     def describe(self, groups) -> str:
         """Required columns as a clerk reads them: “姓名”（或“学员姓名”）、“身份证号码”（或…）."""
-        described = []
-        for group in groups:
-            names = []
-            for name in group:
-                first, *others = self.column(name).headers
-                names.append(f"“{first}”" + (f"（或“{'”“'.join(others)}”）" if others else ""))
-            described.append("或".join(names))
-        return "、".join(described)
+
+        def named(first, *others) -> str:
+            return f"“{first}”" + (f"（或“{'”“'.join(others)}”）" if others else "")
+
+        return "、".join("或".join(named(*self.column(name).headers) for name in group) for group in groups)
 
     def missing_columns_message(self, missing) -> str:
         return f"表头缺少必填列：{self.describe(missing)}。请使用下载的模板，或在表头中补上这些列。"
