@@ -99,6 +99,12 @@ def load(*, clerks: dict) -> dict[str, int]:
     _referral_before_training(clerks)
     _labour_export(clerks)
     _wage_cases(clerks, rng)
+    return totals()
+
+
+def totals() -> dict[str, int]:
+    """What the registry holds: load_demo's summary asks at the end, after the job fairs' referrals (demo/jobs.py)
+    and the follow-ups' wage cases (demo/follow_ups.py) joined these."""
     return {
         "referrals": JobReferral.objects.count(),
         "outcomes": EmploymentOutcome.objects.count(),

@@ -102,3 +102,15 @@ def test_load_demo_has_annual_plans_in_every_state_and_a_locked_month():
     locked = MonthLock.objects.filter(locked=True)
     assert locked.exists()
     assert all(MonthlyReport.objects.filter(area=lock.area, month=lock.month, status="accepted") for lock in locked)
+
+
+def test_the_summary_counts_what_the_registry_holds_at_the_end():
+    """Job fairs turn intentions into referrals and a follow-up opens a wage case after the employment demo ran:
+    the summary line counts them too."""
+    from employment.models import JobReferral, WageCase
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    summary = out.getvalue().splitlines()[0]
+    assert f"岗位推荐 {JobReferral.objects.count()} 条" in summary
+    assert f"欠薪案件 {WageCase.objects.count()} 件" in summary

@@ -55,7 +55,7 @@ class Command(BaseCommand):
             city_admin = users.filter(username="city_admin").first()
             training = training_demo.load(clerks=clerks)
             classes_demo.load(clerks=clerks, reviewers=reviewers)
-            employment = employment_demo.load(clerks=clerks)
+            employment_demo.load(clerks=clerks)
             follow_ups = follow_ups_demo.load(clerks=clerks)
             jobs_demo.load(clerks=clerks)  # vacancies, two job fairs, referrals from them
             subsidies = subsidies_demo.load(
@@ -71,6 +71,7 @@ class Command(BaseCommand):
             notices_demo.load()  # staff e-mail addresses for the digest, a few referral notices by SMS
             plans = plans_demo.load(clerks=clerks, reviewers=reviewers, city_admin=city_admin)
             tasks = tasks_demo.load()  # departments' quarterly reports on the current period's tasks
+            employment = employment_demo.totals()  # the fairs and follow-ups above add referrals and cases
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已就绪：新建账号 {staff['staff_created']} 个，单位 {organisations['organisations']} 家"
