@@ -32,6 +32,18 @@ def integer_array(values: Iterable[int]) -> str:
     return "{" + ",".join(map(str, values)) + "}"
 
 
+def ids_in(ids: Iterable[int]):
+    """The right-hand side of an `__in` lookup on thousands of ids: on PostgreSQL one array parameter
+    (`IN (SELECT unnest(…))`), not a parameter per id that Django prepares and the server parses one by one;
+    elsewhere the list."""
+    ids = list(ids)
+    if not is_postgresql():
+        return ids
+    from django.db.models.expressions import RawSQL
+
+    return RawSQL("SELECT unnest(%s::bigint[])", [integer_array(ids)])
+
+
 def text_array(values: Iterable[str]) -> str:
     """As integer_array, for text: every element quoted, with backslash and double quote escaped."""
     return "{" + ",".join('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values) + "}"

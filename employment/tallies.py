@@ -14,7 +14,10 @@ transaction of every change, so the dashboard reads a few hundred rows at any nu
 Training changes reach here through `training.signals.progress_inputs_changed` (connected in
 `EmploymentConfig.ready`); employment's own services call `trainees_changed` directly."""
 
+import csv
 import datetime
+import io
+import json
 from collections import Counter
 from collections.abc import Iterable
 
@@ -22,7 +25,7 @@ from django.db import connection
 from django.db.models import Count, F, Min, Q, QuerySet, Subquery
 
 from brands.selectors import city_area
-from core.db import id_chunks
+from core.db import copy_in, id_chunks, ids_in, is_postgresql
 from training.counting import KEY_FIELDS, Key, any_of, counted_in
 from training.models import Enrolment
 from training.tallies import FULL_RECOUNT_KEYS, rewrite_rows, tally_rows
@@ -119,6 +122,26 @@ def _participation_parts(enrolments) -> QuerySet:
     )
 
 
+def _write_standings(rows: list[tuple]) -> None:
+    """(trainee id, referrals, first start, scopes) rows as ReferralStanding rows: COPY on PostgreSQL (a roster
+    brings thousands of people at once), bulk_create elsewhere."""
+    if not is_postgresql():
+        ReferralStanding.objects.bulk_create(
+            [ReferralStanding(trainee_id=t, referrals=n, first_start=d, scopes=s) for t, n, d, s in rows],
+            batch_size=1000,
+        )
+        return
+    buffer = io.StringIO()
+    # csv writes a date as str() does (ISO 8601); the scopes as JSON text, quoted where csv needs it.
+    csv.writer(buffer).writerows((t, n, d, json.dumps(s)) for t, n, d, s in rows)
+    with connection.cursor() as cursor:
+        copy_in(
+            cursor,
+            f"COPY {ReferralStanding._meta.db_table} (trainee_id, referrals, first_start, scopes) FROM STDIN WITH (FORMAT csv)",
+            buffer.getvalue(),
+        )
+
+
 def _refresh_standings(trainee_ids: list[int], city_id: int) -> None:
     """Take each person's old contribution to the referral rows off and put the current one on.
 
@@ -126,20 +149,24 @@ def _refresh_standings(trainee_ids: list[int], city_id: int) -> None:
     the rows whose day has come, so a batch starting next month is already here, waiting."""
     trainees: Counter = Counter()
     met: Counter = Counter()
-    old = {s.trainee_id: s for s in ReferralStanding.objects.select_for_update().filter(trainee_id__in=trainee_ids)}
+    old = {
+        s.trainee_id: s for s in ReferralStanding.objects.select_for_update().filter(trainee_id__in=ids_in(trainee_ids))
+    }
     for standing in old.values():
         for area_id, year, since in standing.scopes:
             trainees[(area_id, year, since)] -= 1
             met[(area_id, year, since)] -= standing.referrals >= REFERRALS_REQUIRED
     referrals = dict(
-        counted_referrals(JobReferral.objects.filter(trainee_id__in=trainee_ids))
+        counted_referrals(JobReferral.objects.filter(trainee_id__in=ids_in(trainee_ids)))
         .values("trainee_id")
         .annotate(n=Count("id"))
         .values_list("trainee_id", "n")
         .order_by()
     )
     parts: dict[int, list] = {}
-    for trainee_id, area_id, year, since in _participation_parts(Enrolment.objects.filter(trainee_id__in=trainee_ids)):
+    for trainee_id, area_id, year, since in _participation_parts(
+        Enrolment.objects.filter(trainee_id__in=ids_in(trainee_ids))
+    ):
         parts.setdefault(trainee_id, []).append((area_id, year, since))
     keep = []
     for trainee_id, person_parts in parts.items():
@@ -150,16 +177,9 @@ def _refresh_standings(trainee_ids: list[int], city_id: int) -> None:
         for scope in scopes:
             trainees[scope] += 1
             met[scope] += count >= REFERRALS_REQUIRED
-        keep.append(
-            ReferralStanding(
-                trainee_id=trainee_id,
-                referrals=count,
-                first_start=min(since for _a, _y, since in person_parts),
-                scopes=[list(s) for s in scopes],
-            )
-        )
-    ReferralStanding.objects.filter(trainee_id__in=trainee_ids).delete()
-    ReferralStanding.objects.bulk_create(keep, batch_size=1000)
+        keep.append((trainee_id, count, min(since for _a, _y, since in person_parts), [list(s) for s in scopes]))
+    ReferralStanding.objects.filter(trainee_id__in=ids_in(trainee_ids)).delete()
+    _write_standings(keep)
     changed = sorted(scope for scope in set(trainees) | set(met) if trainees[scope] or met[scope])
     # The rows first (one statement; those that exist are left alone), then each one moved by the change:
     # an increment in the database, so concurrent changes of other people add up.
@@ -195,7 +215,7 @@ def trainees_changed(
     days: set[Day] = set(old_days)
     city_id = city_area().pk if ids else None
     for chunk in id_chunks(ids):
-        outcomes = EmploymentOutcome.objects.filter(trainee_id__in=chunk)
+        outcomes = EmploymentOutcome.objects.filter(trainee_id__in=ids_in(chunk))
         keys |= job_keys(outcomes)
         days |= outcome_days(outcomes)
         _attribute(outcomes)

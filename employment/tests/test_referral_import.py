@@ -38,6 +38,9 @@ NOT_OURS = "该身份证号码不是本县区的培训学员，请核对。"
 
 # --- building sheets and people ----------------------------------------------------------------------
 
+# Rows written: INSERT statements, and COPY on PostgreSQL (the referral standings of many people at once).
+WRITES = ("INSERT", "COPY")
+
 
 def row(person, **changes) -> list:
     """A valid sheet row for `person` in the template's column order; change cells by field name."""
@@ -623,7 +626,7 @@ def queries_to_import(clerk, area, trainees) -> tuple[int, int]:
             content=content, area=area, user=clerk, commit=True, skip_invalid=False
         )
     assert report["created"] == len(trainees)
-    inserts = [query["sql"] for query in context.captured_queries if query["sql"].lstrip().upper().startswith("INSERT")]
+    inserts = [query["sql"] for query in context.captured_queries if query["sql"].lstrip().upper().startswith(WRITES)]
     referral_inserts = sum(JobReferral._meta.db_table in sql.split("(")[0] for sql in inserts)
     return len(context.captured_queries) - len(inserts), referral_inserts
 

@@ -54,6 +54,10 @@ def earlier_batch(make_batch):
     return make_batch(start=datetime.date(2023, 9, 1), end=datetime.date(2023, 9, 15))
 
 
+# Rows written: INSERT statements, and COPY on PostgreSQL (the referral standings of many people at once).
+WRITES = ("INSERT", "COPY")
+
+
 def process(batch, rows, *, commit=True, skip_invalid=False, mark_completed=False, **roster_options) -> dict:
     return rosters.roster_process(
         content=make_roster(rows, **roster_options),
@@ -500,7 +504,7 @@ def queries_to_import(batch, count: int, start: int) -> tuple[int, int]:
             content=content, batch=batch, commit=True, skip_invalid=False, mark_completed=False
         )
     assert (report["created"], report["enrolled"]) == (count, count)
-    inserts = sum(1 for query in context.captured_queries if query["sql"].lstrip().upper().startswith("INSERT"))
+    inserts = sum(1 for query in context.captured_queries if query["sql"].lstrip().upper().startswith(WRITES))
     return len(context.captured_queries) - inserts, inserts
 
 
