@@ -37,6 +37,7 @@ from .counting import (
     attributed_enrolments,
     counted_outcomes,
     counted_referrals,
+    job_attribution,
     referral_attribution,
 )
 from .models import EmploymentOutcome, JobReferral, JobTally, OutcomeDayTally, ReferralStanding, ReferralTally
@@ -69,6 +70,23 @@ def recount_jobs(keys: Iterable[Key] | None = None, *, pairs: Iterable[tuple[int
 def outcome_days(outcomes) -> set[Day]:
     """The day rows `outcomes` count in, as stored now."""
     return set(outcomes.order_by().values_list("area_id", "kind", "start_date").distinct())
+
+
+def _keys_and_days(outcomes) -> tuple[set[Key], set[Day]]:
+    """`job_keys` and `outcome_days` of `outcomes` in one query (a roster's people are asked for both, per chunk)."""
+    rows = (
+        outcomes.order_by()
+        .annotate(**job_attribution())
+        .values_list("counted_batch_id", *KEY_FIELDS, "area_id", "kind", "start_date")
+        .distinct()
+    )
+    keys: set[Key] = set()
+    days: set[Day] = set()
+    for batch_id, area_id, brand_id, year, *day in rows:
+        if batch_id is not None:
+            keys.add((area_id, brand_id, year))
+        days.add(tuple(day))
+    return keys, days
 
 
 def recount_days(days: Iterable[Day] | None = None) -> None:
@@ -216,8 +234,9 @@ def trainees_changed(
     city_id = city_area().pk if ids else None
     for chunk in id_chunks(ids):
         outcomes = EmploymentOutcome.objects.filter(trainee_id__in=ids_in(chunk))
-        keys |= job_keys(outcomes)
-        days |= outcome_days(outcomes)
+        stored_keys, stored_days = _keys_and_days(outcomes)
+        keys |= stored_keys
+        days |= stored_days
         _attribute(outcomes)
         keys |= job_keys(outcomes)
         _refresh_standings(chunk, city_id)
