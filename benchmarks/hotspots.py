@@ -1,6 +1,6 @@
 """Where a roster commit spends its time: one import_process() under cProfile, on the benchmark database.
 
-    bin/with-services .venv/bin/python -m benchmarks.hotspots [--rows 12000] [--top 25]
+    bin/with-services .venv/bin/python -m benchmarks.hotspots [--rows 12000] [--top 25] [--every-column]
 
 Prints the wall time without the profiler, the phases (reading and checking the file, planning, writing,
 commit, the SQL itself) and the functions with the most time of their own. cProfile roughly doubles the
@@ -44,6 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=12_000)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--every-column", action="store_true", help="fill every template column, as [d] does")
     args = parser.parse_args()
     require_postgres()
     setup_django()
@@ -51,7 +52,7 @@ def main() -> None:
     from benchmarks.rosters import roster_rows, roster_workbook
     from benchmarks.run import commit_roster
 
-    content = roster_workbook(roster_rows(args.rows))
+    content = roster_workbook(roster_rows(args.rows, every_column=args.every_column))
     with benchmark_database():
 
         def commit():

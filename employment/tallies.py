@@ -14,10 +14,7 @@ transaction of every change, so the dashboard reads a few hundred rows at any nu
 Training changes reach here through `training.signals.progress_inputs_changed` (connected in
 `EmploymentConfig.ready`); employment's own services call `trainees_changed` directly."""
 
-import csv
 import datetime
-import io
-import json
 from collections import Counter
 from collections.abc import Iterable
 
@@ -25,7 +22,7 @@ from django.db import connection
 from django.db.models import Count, F, Min, Q, QuerySet, Subquery
 
 from brands.selectors import city_area
-from core.db import copy_in, id_chunks, ids_in, is_postgresql
+from core.db import id_chunks, ids_in
 from training.counting import KEY_FIELDS, Key, any_of, counted_in
 from training.models import Enrolment
 from training.tallies import FULL_RECOUNT_KEYS, rewrite_rows, tally_rows
@@ -118,17 +115,6 @@ def _attribute(outcomes) -> None:
     outcomes.update(counted_batch=Subquery(attributed_enrolments().values("batch_id")[:1]))
 
 
-def _scopes(city_id: int, parts: Iterable[tuple[int, int, datetime.date]]) -> dict[tuple[int, int], datetime.date]:
-    """The scopes a person counts in, each with the day they count from, given (area id, start year,
-    first start) of the batches they take: the area and the city, that year and all years."""
-    scopes: dict[tuple[int, int], datetime.date] = {}
-    for area_id, year, since in parts:
-        for scope in ((area_id, year), (area_id, ALL_YEARS), (city_id, year), (city_id, ALL_YEARS)):
-            if scope not in scopes or since < scopes[scope]:
-                scopes[scope] = since
-    return scopes
-
-
 def _participation_parts(enrolments) -> QuerySet:
     """(trainee id, area id, start year, first start) of `enrolments`, one per person, area and year."""
     return (
@@ -140,24 +126,59 @@ def _participation_parts(enrolments) -> QuerySet:
     )
 
 
-def _write_standings(rows: list[tuple]) -> None:
-    """(trainee id, referrals, first start, scopes) rows as ReferralStanding rows: COPY on PostgreSQL (a roster
-    brings thousands of people at once), bulk_create elsewhere."""
-    if not is_postgresql():
-        ReferralStanding.objects.bulk_create(
-            [ReferralStanding(trainee_id=t, referrals=n, first_start=d, scopes=s) for t, n, d, s in rows],
-            batch_size=1000,
-        )
-        return
-    buffer = io.StringIO()
-    # csv writes a date as str() does (ISO 8601); the scopes as JSON text, quoted where csv needs it.
-    csv.writer(buffer).writerows((t, n, d, json.dumps(s)) for t, n, d, s in rows)
+# Each person's [area id, year, counted-from] scopes as one JSON array, sorted by aggregating rows that come
+# sorted: an ORDER BY inside the aggregate sorted each person's handful of rows again (and SQLite has none
+# before 3.44).
+SCOPES_AS_JSON = {
+    "postgresql": "jsonb_agg(jsonb_build_array(area_id, year, since))",
+    "sqlite": "json_group_array(json_array(area_id, year, since))",
+}
+
+
+def _write_standings(city_id: int, enrolments: QuerySet, referrals: QuerySet) -> list[tuple]:
+    """The standings of the people of `enrolments` (whose old ones are gone), worked out in the database from
+    the selectors' queries, compiled, so the rule is written once: a few statements for any number of people.
+    Returns what they add to the referral rows: (area id, year, counted from, people, people with three)."""
+    parts, part_params = _participation_parts(enrolments).query.sql_with_params()
+    counted, referral_params = (
+        counted_referrals(referrals).values("trainee_id").annotate(n=Count("id")).values_list("trainee_id", "n")
+    ).query.sql_with_params()
     with connection.cursor() as cursor:
-        copy_in(
-            cursor,
-            f"COPY {ReferralStanding._meta.db_table} (trainee_id, referrals, first_start, scopes) FROM STDIN WITH (FORMAT csv)",
-            buffer.getvalue(),
+        # (person, area id, year, counted from) for every scope a person counts in (the area and the city, that
+        # year and all years, each from the first day that counts), with their referrals that count.
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE referral_scopes AS
+            WITH parts (trainee_id, area_id, year, since) AS ({parts}),
+            scopes AS (
+                SELECT trainee_id, area_id, year, MIN(since) AS since FROM (
+                    SELECT trainee_id, area_id, CAST(year AS INTEGER) AS year, since FROM parts
+                    UNION ALL SELECT trainee_id, area_id, {ALL_YEARS}, MIN(since) FROM parts
+                        GROUP BY trainee_id, area_id
+                    UNION ALL SELECT trainee_id, %s, CAST(year AS INTEGER), MIN(since) FROM parts
+                        GROUP BY trainee_id, year
+                    UNION ALL SELECT trainee_id, %s, {ALL_YEARS}, MIN(since) FROM parts GROUP BY trainee_id
+                ) AS every_scope
+                GROUP BY trainee_id, area_id, year
+            ),
+            referrals (trainee_id, n) AS ({counted})
+            SELECT scopes.trainee_id, scopes.area_id, scopes.year, scopes.since, COALESCE(referrals.n, 0) AS referrals
+            FROM scopes LEFT JOIN referrals ON referrals.trainee_id = scopes.trainee_id""",
+            (*part_params, city_id, city_id, *referral_params),
         )
+        cursor.execute(
+            f"""INSERT INTO {ReferralStanding._meta.db_table} (trainee_id, referrals, first_start, scopes)
+            SELECT trainee_id, MAX(referrals), MIN(since), {SCOPES_AS_JSON[connection.vendor]}
+            FROM (SELECT * FROM referral_scopes ORDER BY trainee_id, area_id, year) AS sorted
+            GROUP BY trainee_id"""
+        )
+        cursor.execute(
+            """SELECT area_id, year, since, COUNT(*), SUM(CASE WHEN referrals >= %s THEN 1 ELSE 0 END)
+            FROM referral_scopes GROUP BY area_id, year, since""",
+            [REFERRALS_REQUIRED],
+        )
+        added = [(area_id, year, str(since), people, met) for area_id, year, since, people, met in cursor.fetchall()]
+        cursor.execute("DROP TABLE referral_scopes")
+    return added
 
 
 def _refresh_standings(trainee_ids: list[int], city_id: int) -> None:
@@ -167,37 +188,19 @@ def _refresh_standings(trainee_ids: list[int], city_id: int) -> None:
     the rows whose day has come, so a batch starting next month is already here, waiting."""
     trainees: Counter = Counter()
     met: Counter = Counter()
-    old = {
-        s.trainee_id: s for s in ReferralStanding.objects.select_for_update().filter(trainee_id__in=ids_in(trainee_ids))
-    }
-    for standing in old.values():
-        for area_id, year, since in standing.scopes:
+    old = ReferralStanding.objects.filter(trainee_id__in=ids_in(trainee_ids))
+    for referrals, scopes in old.select_for_update().values_list("referrals", "scopes"):
+        for area_id, year, since in scopes:
             trainees[(area_id, year, since)] -= 1
-            met[(area_id, year, since)] -= standing.referrals >= REFERRALS_REQUIRED
-    referrals = dict(
-        counted_referrals(JobReferral.objects.filter(trainee_id__in=ids_in(trainee_ids)))
-        .values("trainee_id")
-        .annotate(n=Count("id"))
-        .values_list("trainee_id", "n")
-        .order_by()
-    )
-    parts: dict[int, list] = {}
-    for trainee_id, area_id, year, since in _participation_parts(
-        Enrolment.objects.filter(trainee_id__in=ids_in(trainee_ids))
+            met[(area_id, year, since)] -= referrals >= REFERRALS_REQUIRED
+    old.delete()
+    for area_id, year, since, people, with_three in _write_standings(
+        city_id,
+        Enrolment.objects.filter(trainee_id__in=ids_in(trainee_ids)),
+        JobReferral.objects.filter(trainee_id__in=ids_in(trainee_ids)),
     ):
-        parts.setdefault(trainee_id, []).append((area_id, year, since))
-    keep = []
-    for trainee_id, person_parts in parts.items():
-        scopes = sorted(
-            (area_id, year, since.isoformat()) for (area_id, year), since in _scopes(city_id, person_parts).items()
-        )
-        count = referrals.get(trainee_id, 0)
-        for scope in scopes:
-            trainees[scope] += 1
-            met[scope] += count >= REFERRALS_REQUIRED
-        keep.append((trainee_id, count, min(since for _a, _y, since in person_parts), [list(s) for s in scopes]))
-    ReferralStanding.objects.filter(trainee_id__in=ids_in(trainee_ids)).delete()
-    _write_standings(keep)
+        trainees[(area_id, year, since)] += people
+        met[(area_id, year, since)] += with_three
     changed = sorted(scope for scope in set(trainees) | set(met) if trainees[scope] or met[scope])
     # The rows first (one statement; those that exist are left alone), then each one moved by the change:
     # an increment in the database, so concurrent changes of other people add up.
@@ -257,64 +260,11 @@ def rebuild() -> None:
     recount_days()
     ReferralStanding.objects.all().delete()
     ReferralTally.objects.all().delete()
-    city_id = city_area().pk
-    if connection.vendor in SCOPES_AS_JSON:
-        _rebuild_standings(city_id)
-        return
-    for chunk in id_chunks(Enrolment.objects.values_list("trainee_id", flat=True)):
-        _refresh_standings(chunk, city_id)
-
-
-# Each person's [area id, year, counted-from] scopes as one JSON array. Sorted as `_refresh_standings`
-# sorts them by aggregating rows that come sorted: an ORDER BY inside the aggregate sorted each person's
-# handful of rows again (and SQLite has none before 3.44).
-SCOPES_AS_JSON = {
-    "postgresql": "jsonb_agg(jsonb_build_array(area_id, year, since))",
-    "sqlite": "json_group_array(json_array(area_id, year, since))",
-}
-
-
-def _rebuild_standings(city_id: int) -> None:
-    """Every person's standing and the referral rows from empty tables, as `_refresh_standings` would
-    leave them, in a few statements over the whole tables rather than a dozen per few thousand people (the
-    rebuild after a load of a million enrolments spent minutes there). The participations and the
-    referrals that count are the selectors' queries, compiled: the rule is written once."""
-    parts, part_params = _participation_parts(Enrolment.objects.all()).query.sql_with_params()
-    referrals, referral_params = (
-        counted_referrals().values("trainee_id").annotate(n=Count("id")).values_list("trainee_id", "n").order_by()
-    ).query.sql_with_params()
-    with connection.cursor() as cursor:
-        # (person, area id, year, counted from) for every scope a person counts in (`_scopes`), with their
-        # referrals that count: worked out once for both tables.
-        cursor.execute(
-            f"""CREATE TEMPORARY TABLE referral_scopes AS
-            WITH parts (trainee_id, area_id, year, since) AS ({parts}),
-            scopes AS (
-                SELECT trainee_id, area_id, year, MIN(since) AS since FROM (
-                    SELECT trainee_id, area_id, CAST(year AS INTEGER) AS year, since FROM parts
-                    UNION ALL SELECT trainee_id, area_id, {ALL_YEARS}, MIN(since) FROM parts
-                        GROUP BY trainee_id, area_id
-                    UNION ALL SELECT trainee_id, %s, CAST(year AS INTEGER), MIN(since) FROM parts
-                        GROUP BY trainee_id, year
-                    UNION ALL SELECT trainee_id, %s, {ALL_YEARS}, MIN(since) FROM parts GROUP BY trainee_id
-                ) AS every_scope
-                GROUP BY trainee_id, area_id, year
-            ),
-            referrals (trainee_id, n) AS ({referrals})
-            SELECT scopes.trainee_id, scopes.area_id, scopes.year, scopes.since, COALESCE(referrals.n, 0) AS referrals
-            FROM scopes LEFT JOIN referrals ON referrals.trainee_id = scopes.trainee_id""",
-            (*part_params, city_id, city_id, *referral_params),
-        )
-        cursor.execute(
-            f"""INSERT INTO {ReferralStanding._meta.db_table} (trainee_id, referrals, first_start, scopes)
-            SELECT trainee_id, MAX(referrals), MIN(since), {SCOPES_AS_JSON[connection.vendor]}
-            FROM (SELECT * FROM referral_scopes ORDER BY trainee_id, area_id, year) AS sorted
-            GROUP BY trainee_id"""
-        )
-        cursor.execute(
-            f"""INSERT INTO {ReferralTally._meta.db_table} (area_id, year, counted_from, trainees, with_3_or_more)
-            SELECT area_id, year, since, COUNT(*), SUM(CASE WHEN referrals >= %s THEN 1 ELSE 0 END)
-            FROM referral_scopes GROUP BY area_id, year, since""",
-            [REFERRALS_REQUIRED],
-        )
-        cursor.execute("DROP TABLE referral_scopes")
+    added = _write_standings(city_area().pk, Enrolment.objects.all(), JobReferral.objects.all())
+    ReferralTally.objects.bulk_create(
+        [
+            ReferralTally(area_id=a, year=y, counted_from=since, trainees=people, with_3_or_more=with_three)
+            for a, y, since, people, with_three in added
+        ],
+        batch_size=2000,
+    )

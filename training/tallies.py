@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from core.db import id_chunks
+from core.db import id_chunks, ids_in
 
 from .counting import KEY_FIELDS, Key, any_of, completed_trainings, counted_in, per_key, training_attribution
 from .models import Enrolment, TrainingBatch, TrainingTally
@@ -30,7 +30,7 @@ def trainee_keys(trainee_ids: Iterable[int]) -> set[Key]:
     """The keys of every batch the people took (completed or not)."""
     keys: set[Key] = set()
     for chunk in id_chunks(trainee_ids):
-        keys |= batch_keys(TrainingBatch.objects.filter(enrolments__trainee_id__in=chunk).distinct())
+        keys |= batch_keys(TrainingBatch.objects.filter(enrolments__trainee_id__in=ids_in(chunk)).distinct())
     return keys
 
 
