@@ -181,13 +181,13 @@ def _write_standings(city_id: int, enrolments: QuerySet, referrals: QuerySet) ->
     return added
 
 
-def _refresh_standings(trainee_ids: list[int], city_id: int) -> None:
-    """Take each person's old contribution to the referral rows off and put the current one on.
+def _refresh_standings(trainee_ids: list[int], city_id: int, trainees: Counter, met: Counter) -> None:
+    """Take each person's old contribution to the referral rows off and put the current one on: their
+    standings are rewritten, and what the rows must move by is added to `trainees` and `met` (people, and
+    people with three referrals, per (area id, year, counted from)) for `_move_referral_rows`.
 
     A person counts from the start of their batch: the rows are keyed by that day and readers add up
     the rows whose day has come, so a batch starting next month is already here, waiting."""
-    trainees: Counter = Counter()
-    met: Counter = Counter()
     old = ReferralStanding.objects.filter(trainee_id__in=ids_in(trainee_ids))
     for referrals, scopes in old.select_for_update().values_list("referrals", "scopes"):
         for area_id, year, since in scopes:
@@ -201,9 +201,12 @@ def _refresh_standings(trainee_ids: list[int], city_id: int) -> None:
     ):
         trainees[(area_id, year, since)] += people
         met[(area_id, year, since)] += with_three
+
+
+def _move_referral_rows(trainees: Counter, met: Counter) -> None:
+    """Move each referral row by the change: the rows first (one statement; those that exist are left
+    alone), then an increment in the database per row, so concurrent changes of other people add up."""
     changed = sorted(scope for scope in set(trainees) | set(met) if trainees[scope] or met[scope])
-    # The rows first (one statement; those that exist are left alone), then each one moved by the change:
-    # an increment in the database, so concurrent changes of other people add up.
     ReferralTally.objects.bulk_create(
         [
             ReferralTally(area_id=area_id, year=year, counted_from=datetime.date.fromisoformat(since))
@@ -235,14 +238,18 @@ def trainees_changed(
     keys: set[Key] = set(old_keys)
     days: set[Day] = set(old_days)
     city_id = city_area().pk if ids else None
+    trainees: Counter = Counter()
+    met: Counter = Counter()
     for chunk in id_chunks(ids):
         outcomes = EmploymentOutcome.objects.filter(trainee_id__in=ids_in(chunk))
         stored_keys, stored_days = _keys_and_days(outcomes)
-        keys |= stored_keys
-        days |= stored_days
-        _attribute(outcomes)
-        keys |= job_keys(outcomes)
-        _refresh_standings(chunk, city_id)
+        if stored_days:  # the people have outcomes (a roster's new people have none)
+            keys |= stored_keys
+            days |= stored_days
+            _attribute(outcomes)
+            keys |= job_keys(outcomes)
+        _refresh_standings(chunk, city_id, trainees, met)
+    _move_referral_rows(trainees, met)
     recount_jobs(keys, pairs=old_pairs)
     recount_days(days)
 
