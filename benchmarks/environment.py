@@ -58,12 +58,14 @@ def child_database_url() -> str:
 
 
 def reset_training_data() -> None:
-    """An empty registry: no trainees, categories links, enrolments, imports or batches."""
+    """An empty registry: no trainees, category links, referral standings, enrolments, imports or batches."""
     from django.db import connection
 
+    from employment.models import ReferralStanding
     from training.models import Enrolment, RosterImport, Trainee, TrainingBatch
 
     tables = [
+        ReferralStanding._meta.db_table,  # no constraint to the people: CASCADE would not reach it
         Enrolment._meta.db_table,
         Trainee.categories.through._meta.db_table,
         RosterImport._meta.db_table,

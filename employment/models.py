@@ -307,7 +307,11 @@ class ReferralStanding(models.Model):
     year is a batch's start year; the date is the start of the person's first batch in that scope);
     keeping them lets a change subtract exactly what it had added."""
 
-    trainee = models.OneToOneField(Trainee, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # A summary row (rebuilt by `recount_tallies`), removed with its person by Django: no database constraint,
+    # which would cost each person a roster brings a check at commit.
+    trainee = models.OneToOneField(
+        Trainee, on_delete=models.CASCADE, primary_key=True, related_name="+", db_constraint=False
+    )
     referrals = models.PositiveIntegerField(default=0)
     first_start = models.DateField(_("首次参训开班日期"), null=True)
     scopes = models.JSONField(default=list)

@@ -4,6 +4,7 @@ exports carry masked ID numbers only; rosters are imported through the roster pa
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.db.models import Count
 from import_export import fields
 from import_export.admin import ExportMixin
 
@@ -149,6 +150,25 @@ class PriorityCategoryAdmin(PlainLabelsAdminMixin, CityReferenceDataAdminMixin, 
     """人员类别 are city-wide: every area's rosters and the city's statistics by category read them."""
 
     list_display = ("name", "code", "sort_order")
+
+    def get_deleted_objects(self, objs, request):
+        """A category people hold is refused, as a protected object is (the delete page and the bulk action
+        say so and delete nothing): deleting it would take it off their records and out of every year's
+        statistics by category, and the links have no database constraint to refuse it (Trainee.categories)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        through = Trainee.categories.through
+        held = dict(
+            through.objects.filter(prioritycategory__in=objs)
+            .values("prioritycategory")
+            .annotate(n=Count("id"))
+            .values_list("prioritycategory", "n")
+        )
+        protected = list(protected) + [
+            f"人员类别“{category.name}”：已有 {held[category.pk]} 名学员登记为该类别，不能删除（可改名）"
+            for category in objs
+            if category.pk in held
+        ]
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(TrainingBatch)

@@ -52,7 +52,13 @@ class Trainee(models.Model):
     # (Django still refuses to delete an area in use). No database constraint or index: each imported
     # person would otherwise cost a check at commit and an index entry for a column nothing filters on.
     household_area = optional_link(Area, _("户籍地区"), db_constraint=False, db_index=False)
-    categories = models.ManyToManyField(PriorityCategory, verbose_name=_("人员类别"), blank=True, related_name="+")
+    # The links carry no database constraints, for the reason household_area has none: a roster of 100,000 people
+    # writes some 200,000 links, and two checks each at commit took longer than writing them. They are
+    # written by this code alone, for people it has just inserted or looked up; Django removes a person's
+    # links when the person is deleted; a category in use cannot be deleted (PriorityCategoryAdmin).
+    categories = models.ManyToManyField(
+        PriorityCategory, verbose_name=_("人员类别"), blank=True, related_name="+", db_constraint=False
+    )
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

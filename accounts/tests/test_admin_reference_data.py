@@ -56,3 +56,28 @@ def test_an_organisation_name_with_markup_is_refused(clerk_client, area):
     )
     assert response.status_code == 200
     assert REFUSED in response.content.decode()
+
+
+def test_a_category_people_hold_cannot_be_deleted(admin_client_city):
+    """The links have no database constraint (Trainee.categories): the admin refuses instead, on the delete
+    page and in the bulk action; a category nobody holds is deleted."""
+    from training.tests.factories import TraineeFactory
+
+    held, unused = PriorityCategory.objects.order_by("pk")[:2]
+    TraineeFactory().categories.add(held)
+    url = reverse("admin:training_prioritycategory_delete", args=[held.pk])
+    page = admin_client_city.get(url).content.decode()
+    assert f"人员类别“{held.name}”：已有 1 名学员登记为该类别，不能删除" in page
+    admin_client_city.post(url, {"post": "yes"})
+    bulk = admin_client_city.post(
+        reverse("admin:training_prioritycategory_changelist"),
+        {"action": "delete_selected", "_selected_action": [held.pk, unused.pk], "post": "yes"},
+    )
+    assert "不能删除" in bulk.content.decode()
+    assert set(PriorityCategory.objects.filter(pk__in=[held.pk, unused.pk]).values_list("pk", flat=True)) == {
+        held.pk,
+        unused.pk,
+    }
+    admin_client_city.post(reverse("admin:training_prioritycategory_delete", args=[unused.pk]), {"post": "yes"})
+    assert not PriorityCategory.objects.filter(pk=unused.pk).exists()
+    assert PriorityCategory.objects.filter(pk=held.pk).exists()

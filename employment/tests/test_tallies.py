@@ -394,3 +394,20 @@ def test_a_rebuild_gives_the_same_start_up_rows(batch, clerk):
     assert [row[-1] for row in before] == [6, 6]  # the total row and the category row
     tallies.rebuild()
     assert rows() == before
+
+
+def test_deleting_a_person_takes_their_category_links_and_referral_standing_with_them():
+    """Neither has a database constraint (Trainee.categories, ReferralStanding.trainee): Django removes them."""
+    from employment import tallies
+    from employment.models import ReferralStanding
+    from training.models import PriorityCategory, Trainee
+    from training.tests.factories import EnrolmentFactory
+
+    person = EnrolmentFactory().trainee
+    person.categories.add(*PriorityCategory.objects.all()[:2])
+    tallies.trainees_changed([person.pk])
+    assert ReferralStanding.objects.filter(trainee=person).exists()
+    person.enrolments.all().delete()  # an enrolled person is protected (the standing stays: no service ran)
+    Trainee.objects.filter(pk=person.pk).delete()
+    assert not Trainee.categories.through.objects.filter(trainee_id=person.pk).exists()
+    assert not ReferralStanding.objects.filter(trainee_id=person.pk).exists()
