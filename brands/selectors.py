@@ -39,6 +39,17 @@ def city_area() -> Area:
     return Area.objects.get(kind=Area.Kind.CITY)
 
 
+def id_number_area_codes() -> tuple[str, dict[str, str]]:
+    """(the city's four-digit prefix, {six-digit code: name}) of the codes an ID number issued in the city may start
+    with: the city's, its areas' and 市辖区 (xxxx01, on cards issued before the districts had codes of their own).
+    A number with the prefix and another code (450799) names no place in the city."""
+    areas = list(Area.objects.values_list("code", "short_name", "kind"))
+    prefix = next(code for code, _name, kind in areas if kind == Area.Kind.CITY)[:4]
+    codes = {code: name for code, name, _kind in areas if code.startswith(prefix)}
+    codes.setdefault(f"{prefix}01", "市辖区")
+    return prefix, dict(sorted(codes.items()))
+
+
 def brand_lines():
     return BrandLine.objects.all()
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.audit import AuditEntry, audit_people, audit_record
 from brands.models import Area
+from brands.selectors import id_number_area_codes
 from core.imports.reading import repeated_rows
 from core.imports.report import ImportReport, RowError
 from core.imports.spec import columns_from
@@ -231,6 +232,22 @@ def _write(
         )
 
 
+def _unknown_area_codes(rows: list[RosterRow]) -> dict:
+    """The rows whose ID number starts with the city's prefix but names none of its areas (450799): the check
+    digit is right, so a typing slip is unlikely; the preview asks the clerk to check the card. A warning only:
+    the rows are imported (numbers from elsewhere, and old codes such as 4528xx, are not judged)."""
+    prefix, codes = id_number_area_codes()
+    unknown = [row for row in rows if row.identity.number.startswith(prefix) and row.identity.number[:6] not in codes]
+    return {
+        "unknown_area_code_count": len(unknown),
+        "unknown_area_codes": [
+            {"row": row.row, "name": row.name, "id_number": mask_id_number(row.identity.number)}
+            for row in unknown[:PREVIEW_CHANGES_LIMIT]
+        ],
+        "city_area_codes": "、".join(f"{code} {name}" for code, name in codes.items()) if unknown else "",
+    }
+
+
 def _keep_with_enrolments(people: list[tuple[bulk.RegisteredTrainee, RosterRow]], *, batch: TrainingBatch) -> None:
     """What the roster said about people registered elsewhere goes on their enrolment in this batch."""
     details = {}
@@ -342,6 +359,7 @@ class RosterImportSpec(BatchImportSpec, pages="import"):
             "new_people_hidden": max(0, len(plan.new) - PREVIEW_CHANGES_LIMIT),
             # Only what the file itself says (row, name, masked number): nothing the registry holds.
             "registered_elsewhere": len(plan.elsewhere),
+            **_unknown_area_codes(plan.valid),
             "elsewhere": [
                 {"row": row.row, "name": row.name, "id_number": mask_id_number(row.identity.number)}
                 for _trainee, row in plan.elsewhere[:PREVIEW_CHANGES_LIMIT]

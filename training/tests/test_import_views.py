@@ -11,7 +11,7 @@ from core.masking import mask_id_number
 from training import roster_import
 from training.models import Enrolment, PriorityCategory, RosterImport, Trainee
 from training.tests.factories import TrainingBatchFactory
-from training.tests.rosters import make_roster, person_ids, valid_row
+from training.tests.rosters import make_id, make_roster, person_ids, valid_row
 
 pytestmark = pytest.mark.django_db
 
@@ -277,3 +277,35 @@ def test_the_upload_pages_name_the_batch_and_lead_back_to_it(clerk_client, batch
     assert reverse("training:batch_detail", args=[batch.pk]) in page
     assert reverse(back_url, args=[batch.pk]) in page
     assert file_label in page
+
+
+def test_the_preview_asks_to_check_an_id_number_that_names_no_place_in_the_city(clerk_client, batch):
+    """450799 is no county of 钦州 (finding walk-2026-12): the row is imported, with a warning; numbers from
+    elsewhere and the old 市辖区 code 450701 are not questioned."""
+    unknown = make_id(area="450799", serial=3)
+    rows = [
+        valid_row(person_ids(1)[0], name="黄秀英"),
+        valid_row(unknown, name="李明"),
+        valid_row(make_id(area="450701", serial=4), name="陈丽"),
+        valid_row(make_id(area="450103", serial=5), name="韦强"),  # 南宁市青秀区
+    ]
+    upload(clerk_client, batch, make_roster(rows))
+    record = RosterImport.objects.get()
+    page = clerk_client.get(reverse("training:import_detail", args=[record.pk])).content.decode()
+    section = page.split('id="unknown-area-codes"')[1].split("</table>")[0]
+    assert "身份证号码的地区代码需核对（1 人）" in section
+    assert "450702 钦南区" in section and "450701 市辖区" in section
+    assert "第 3 行" in section and "李明" in section and mask_id_number(unknown) in section
+    assert "陈丽" not in section and "韦强" not in section and "黄秀英" not in section
+    assert record.report["unknown_area_code_count"] == 1
+    assert record.report["errors"] == []
+    clerk_client.post(reverse("training:import_commit", args=[record.pk]))
+    assert Trainee.objects.filter(id_number=unknown).exists()
+    page = clerk_client.get(reverse("training:import_detail", args=[record.pk])).content.decode()
+    assert "已照常导入" in page
+
+
+def test_a_roster_without_such_numbers_shows_no_warning(clerk_client, batch):
+    upload(clerk_client, batch, make_roster([valid_row(person_ids(1)[0])]))
+    page = clerk_client.get(reverse("training:import_detail", args=[RosterImport.objects.get().pk])).content.decode()
+    assert 'id="unknown-area-codes"' not in page
