@@ -38,7 +38,9 @@ def test_city_pace_is_linear_over_the_plan_without_yearly_targets():
     assert progress_summary(on=D(2026, 11, 27))["pace"]["trainings_expected"] == 12000
 
 
-def test_yearly_targets_set_the_pace_of_an_area_and_brand(area, recount_tallies):
+@pytest.fixture
+def paced_area(area, recount_tallies):
+    """Yearly 八桂家政 training targets for `area` (4 in 2024, 10 in 2025) and 3 people trained in March 2024."""
     housekeeping = BrandLine.objects.get(code="housekeeping")
     for year, value in [(2024, 4), (2025, 10)]:
         Target.objects.create(
@@ -47,6 +49,11 @@ def test_yearly_targets_set_the_pace_of_an_area_and_brand(area, recount_tallies)
     batch = TrainingBatchFactory(area=area, start_date=D(2024, 3, 1), end_date=D(2024, 3, 20))
     EnrolmentFactory.create_batch(3, batch=batch, completed=True)
     recount_tallies()
+    return area
+
+
+def test_yearly_targets_set_the_pace_of_an_area_and_brand(paced_area):
+    area = paced_area
 
     mid_2024 = progress_summary(on=D(2024, 7, 1))
     hk = cell(mid_2024, area.code, "housekeeping")
@@ -65,16 +72,9 @@ def test_yearly_targets_set_the_pace_of_an_area_and_brand(area, recount_tallies)
     assert cell(one_year, area.code, "housekeeping")["trainings_target"] == 4
 
 
-def test_the_pace_matrix_alone_is_the_summarys_matrix(area, other_area, clerk, recount_tallies):
+def test_the_pace_matrix_alone_is_the_summarys_matrix(paced_area, other_area, clerk):
     """The inbox reads `pace_matrix` instead of the whole summary: the same cells, for the city and for a county."""
-    housekeeping = BrandLine.objects.get(code="housekeeping")
-    for year, value in [(2024, 4), (2025, 10)]:
-        Target.objects.create(
-            area=area, brand=housekeeping, year_from=year, year_to=year, metric=TRAININGS, value=value
-        )
-    batch = TrainingBatchFactory(area=area, start_date=D(2024, 3, 1), end_date=D(2024, 3, 20))
-    EnrolmentFactory.create_batch(3, batch=batch, completed=True)
-    recount_tallies()
+    area = paced_area
     for on in (D(2024, 7, 1), D(2025, 12, 31)):
         assert pace_matrix(on=on) == progress_summary(on=on)["matrix"]
         assert pace_matrix(user=clerk, on=on) == progress_summary(user=clerk, on=on)["matrix"]
