@@ -294,6 +294,7 @@ def test_the_preview_asks_to_check_an_id_number_that_names_no_place_in_the_city(
     page = clerk_client.get(reverse("training:import_detail", args=[record.pk])).content.decode()
     section = page.split('id="unknown-area-codes"')[1].split("</table>")[0]
     assert "身份证号码的地区代码需核对（1 人）" in section
+    assert "其中 1 人的身份证号码地区代码需核对（见下方）" in page
     assert "450702 钦南区" in section and "450701 市辖区" in section
     assert "第 3 行" in section and "李明" in section and mask_id_number(unknown) in section
     assert "陈丽" not in section and "韦强" not in section and "黄秀英" not in section
