@@ -1,10 +1,13 @@
 """Database helpers for set-based reads and writes: chunks that fit a statement, PostgreSQL array literals,
 primary keys taken ahead, and COPY. Every write runs inside the caller's transaction."""
 
+import functools
 import io
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Collate
 
 CHUNK = 2000  # rows per statement of a bulk write
 IN_LIST_SIZE = 5000  # ids per IN (...) list, well inside SQLite's limit on parameters
@@ -23,6 +26,25 @@ def id_chunks(ids: Iterable[int], size: int = IN_LIST_SIZE):
 
 def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+PINYIN = "zh-Hans-x-icu"  # ICU's collation for simplified Chinese: pinyin order
+
+
+@functools.cache
+def _has_pinyin(database: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_collation WHERE collname = %s", [PINYIN])
+        return cursor.fetchone() is not None
+
+
+def pinyin(field: str):
+    """`field` for order_by in pinyin order (安 何 劳 农 张, as people look names up), on PostgreSQL built with
+    ICU; code-point order elsewhere (SQLite: 何 农 劳 张 安). For lists of a batch or a group, which are sorted
+    as they are read: a list paged off an index on the name (the registry) keeps the index's order."""
+    if is_postgresql() and _has_pinyin(connection.settings_dict["NAME"]):
+        return Collate(F(field), PINYIN)
+    return F(field)
 
 
 def integer_array(values: Iterable[int]) -> str:

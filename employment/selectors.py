@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.scoping import scope_for, scope_queryset, trainees_visible
 from brands.models import Area
+from core.db import pinyin
 from training.counting import of_key
 from training.models import Enrolment, PriorityCategory, Trainee, TrainingBatch
 from training.selectors import training_tally_by_area_category
@@ -260,7 +261,7 @@ def labour_export_members(*, export: LabourExport) -> QuerySet:
     return (
         export.outcomes.select_related("trainee", "employer")
         .prefetch_related("trainee__categories")
-        .order_by("trainee__name")
+        .order_by(pinyin("trainee__name"), "id")
     )
 
 
@@ -329,7 +330,7 @@ def labour_export_candidates(*, user) -> QuerySet:
     return (
         Trainee.objects.filter(pk__in=completed.values("trainee_id"))
         .annotate(last_occupation=Subquery(last_occupation.values("batch__occupation__name")[:1]))
-        .order_by("name", "id")
+        .order_by(pinyin("name"), "id")
     )
 
 

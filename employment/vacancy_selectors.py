@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.scoping import scope_for, scope_queryset
+from core.db import pinyin
 from training.models import Enrolment, Trainee, TrainingBatch
 
 from .counting import REFERRALS_REQUIRED
@@ -214,11 +215,13 @@ def fair_get(*, user, pk: int) -> JobFair:
 
 
 def fair_attendances(*, fair: JobFair) -> QuerySet:
-    return fair.attendances.select_related("trainee").order_by("trainee__name", "id")
+    return fair.attendances.select_related("trainee").order_by(pinyin("trainee__name"), "id")
 
 
 def fair_intentions(*, fair: JobFair) -> QuerySet:
-    return fair.intentions.select_related("trainee", "vacancy__employer", "referral").order_by("trainee__name", "id")
+    return fair.intentions.select_related("trainee", "vacancy__employer", "referral").order_by(
+        pinyin("trainee__name"), "id"
+    )
 
 
 def intention_get(*, user, pk: int) -> FairIntention:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.scoping import scope_queryset
 from accounts.selectors import organisation_list, recognition_list
+from core.db import pinyin
 from core.form_views import service_save
 from core.forms import add_service_errors, service_error_messages
 from core.xlsx import add_table_sheet, new_workbook, xlsx_response
@@ -336,8 +337,8 @@ def _application_form(user, data=None, search_entry: dict | None = None, *, narr
         organisations=organisation_list(user=user),
         recognitions=recognition_list(user=user),
         labour_exports=employment_selectors.labour_export_list(user=user),
-        enrolments=enrolments.order_by("trainee__name", "-batch__end_date"),
-        outcomes=outcomes.order_by("trainee__name", "-id"),
+        enrolments=enrolments.order_by(pinyin("trainee__name"), "-batch__end_date"),
+        outcomes=outcomes.order_by(pinyin("trainee__name"), "-id"),
     )
 
 

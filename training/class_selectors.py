@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_queryset
+from core.db import pinyin
 
 from . import class_services
 from .models import Attendance, ClassPlan, ClassSession, Enrolment, TrainingBatch
@@ -74,7 +75,7 @@ def session_attendance(session: ClassSession) -> list[tuple[Enrolment, Attendanc
     """Each enrolment of the session's batch with its attendance at the session (or None)."""
     records = {a.enrolment_id: a for a in Attendance.objects.filter(session=session)}
     enrolments = Enrolment.objects.filter(batch_id=session.plan.batch_id).select_related("trainee")
-    return [(e, records.get(e.pk)) for e in enrolments.order_by("trainee__name", "id")]
+    return [(e, records.get(e.pk)) for e in enrolments.order_by(pinyin("trainee__name"), "id")]
 
 
 def attendance_by_enrolment(batch: TrainingBatch) -> dict:

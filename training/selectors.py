@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.scoping import scope_queryset, trainees_visible
 from brands.models import Area, Occupation, Organisation
+from core.db import pinyin
 from core.identity import normalise_id_number
 
 from .counting import completed_trainings, of_key
@@ -104,7 +105,7 @@ def batch_enrolments(*, batch: TrainingBatch) -> QuerySet:
         Enrolment.objects.filter(batch=batch)
         .select_related("trainee")
         .prefetch_related("trainee__categories")
-        .order_by("trainee__name", "id")
+        .order_by(pinyin("trainee__name"), "id")
     )
 
 

@@ -503,3 +503,18 @@ def test_trainee_list_query_count(client, clerk, area, django_assert_max_num_que
     with django_assert_max_num_queries(12):
         response = client.get(reverse("training:trainee_list"))
     assert f"共 {rows} 条" in html(response)
+
+
+def test_a_batch_roster_lists_names_in_pinyin_order_on_postgresql(client, clerk, batch):
+    """Names as people look them up (finding walk-2026-12: 何, 农, 劳 came in code-point order). PostgreSQL sorts
+    by ICU's pinyin collation (core.db.pinyin); SQLite, which has none, by code point."""
+    from django.db import connection
+
+    for name in ["张伟", "农丽", "何明", "劳强", "安娜"]:
+        EnrolmentFactory(batch=batch, trainee=TraineeFactory(name=name))
+    page = html(login(client, clerk).get(reverse("training:batch_detail", args=[batch.pk])))
+    shown = sorted(["张伟", "农丽", "何明", "劳强", "安娜"], key=page.index)
+    if connection.vendor == "postgresql":
+        assert shown == ["安娜", "何明", "劳强", "农丽", "张伟"]
+    else:
+        assert shown == ["何明", "农丽", "劳强", "安娜", "张伟"]
