@@ -53,7 +53,7 @@ def load(*, password: str, reset_passwords: bool = False) -> dict[str, int]:
         if username not in existing or reset_passwords:
             gets_password.append(user.pk)
     if gets_password:
-        # The accounts share the demo password: hashing it once (deliberately slow, ~1 s) serves them all.
+        # The accounts share the demo password: hashing it once (deliberately costly) serves them all.
         User.objects.filter(pk__in=gets_password).update(password=make_password(password))
     return {"staff_created": len(set(usernames) - existing)}
 

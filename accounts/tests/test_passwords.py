@@ -50,3 +50,21 @@ def test_a_different_new_password_is_saved(clerk_client, clerk):
 
 def test_the_rule_is_listed_with_the_others(clerk_client):
     assert "新密码不能与当前密码相同。" in clerk_client.get(CHANGE).content.decode()
+
+
+def test_passwords_are_stored_with_argon2_and_an_older_hash_is_rewritten_at_login(client, clerk, settings):
+    """The production hashers (the suite otherwise hashes with MD5 for speed): a PBKDF2 hash from before still
+    logs its owner in, and is then stored as Argon2id at the project's cost; a new password is Argon2id at once."""
+    from django.contrib.auth.hashers import identify_hasher, make_password
+
+    from qinzhou_brands import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    clerk.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    clerk.save(update_fields=["password"])
+    assert client.post(reverse("login"), {"username": clerk.username, "password": PASSWORD}).status_code == 302
+    clerk.refresh_from_db()
+    assert clerk.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert not identify_hasher(clerk.password).must_update(clerk.password)
+    assert clerk.check_password(PASSWORD) and not clerk.check_password("Bagui@2025wrong")
+    assert make_password("Qinzhou@2027new").startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
