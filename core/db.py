@@ -1,12 +1,11 @@
 """Database helpers for set-based reads and writes: chunks that fit a statement, PostgreSQL array literals,
 primary keys taken ahead, and COPY. Every write runs inside the caller's transaction."""
 
-import functools
 import io
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Func
 from django.db.models.functions import Collate
 
 CHUNK = 2000  # rows per statement of a bulk write
@@ -28,23 +27,26 @@ def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-PINYIN = "zh-Hans-x-icu"  # ICU's collation for simplified Chinese: pinyin order
+PINYIN = "zh-Hans-x-icu"  # ICU's collation for simplified Chinese: pinyin order (PostgreSQL is built with ICU)
 
 
-@functools.cache
-def _has_pinyin(database: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_collation WHERE collname = %s", [PINYIN])
-        return cursor.fetchone() is not None
+class Pinyin(Func):
+    """An expression in pinyin order (安 何 劳 农 张, as people look names up) on PostgreSQL; as it is elsewhere
+    (SQLite has no such collation: 何 农 劳 张 安, code-point order). In an index too (Trainee's name order), so a
+    list paged off that index is in the same order as the page sorts."""
+
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return Collate(self.source_expressions[0], PINYIN).as_sql(compiler, connection, **extra_context)
 
 
-def pinyin(field: str):
-    """`field` for order_by in pinyin order (安 何 劳 农 张, as people look names up), on PostgreSQL built with
-    ICU; code-point order elsewhere (SQLite: 何 农 劳 张 安). For lists of a batch or a group, which are sorted
-    as they are read: a list paged off an index on the name (the registry) keeps the index's order."""
-    if is_postgresql() and _has_pinyin(connection.settings_dict["NAME"]):
-        return Collate(F(field), PINYIN)
-    return F(field)
+def pinyin(field: str) -> Pinyin:
+    """`field` for order_by in pinyin order (see Pinyin)."""
+    return Pinyin(F(field))
 
 
 def integer_array(values: Iterable[int]) -> str:

@@ -133,7 +133,11 @@ def trainee_search(*, user, query: str = "", trainee_ids: list[int] | None = Non
         else:
             trainees = trainees.filter(name__contains=query)
     batches_taken = Enrolment.objects.filter(trainee=OuterRef("pk"), batch__in=batches).order_by().values("trainee")
-    return trainees.prefetch_related("categories").annotate(batch_count=_count(batches_taken)).order_by("name", "id")
+    return (
+        trainees.prefetch_related("categories")
+        .annotate(batch_count=_count(batches_taken))
+        .order_by(pinyin("name"), "id")
+    )
 
 
 def trainee_get(*, user, pk: int) -> Trainee:
