@@ -4,7 +4,7 @@ exports carry masked ID numbers only; rosters are imported through the roster pa
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from import_export import fields
 from import_export.admin import ExportMixin
 
@@ -19,6 +19,7 @@ from accounts.audit import AuditEntry, audit_record
 from accounts.scoping import trainees_visible
 from brands.admin import PlainLabelsAdminMixin
 from brands.resources import SafeExportResource
+from core.db import Pinyin
 from core.imports.admin import ImportRecordAdmin
 
 from . import services, tallies
@@ -221,7 +222,7 @@ class TraineeAdminForm(forms.ModelForm):
 class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExportMixin, ExportMixin, admin.ModelAdmin):
     form = TraineeAdminForm
     resource_classes = [TraineeResource]
-    list_display = ("name", "masked_id_number", "sex", "birth_date", "phone", "education")
+    list_display = ("name_column", "masked_id_number", "sex", "birth_date", "phone", "education")
     list_filter = ("sex", "education", "categories")
     search_fields = ("name",)
     search_help_text = ID_SEARCH_HELP
@@ -232,6 +233,11 @@ class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExpo
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("categories")
+
+    @admin.display(description="姓名", ordering=Pinyin(F("name")))
+    def name_column(self, trainee):
+        """Sorted as the registry is (pinyin, read off the name index), also when the column is clicked."""
+        return trainee.name
 
     def scope(self, queryset, request):
         return trainees_visible(queryset, request.user)

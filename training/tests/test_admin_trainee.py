@@ -55,3 +55,17 @@ def test_a_good_name_and_phone_are_stored_as_the_roster_would(admin_client_city,
     assert post(admin_client_city, trainee, phone="").status_code == 302
     trainee.refresh_from_db()
     assert trainee.phone == ""
+
+
+@pytest.mark.parametrize("order", ["", "1", "-1"])
+def test_the_admins_trainee_list_is_in_the_registrys_name_order(admin_client_city, order):
+    """As the registry page (pinyin on PostgreSQL, code point on SQLite), by default and when 姓名 is clicked."""
+    from django.db import connection
+
+    names = ["张伟", "农丽", "何明", "劳强", "安娜"]
+    for name in names:
+        EnrolmentFactory(trainee=TraineeFactory(name=name))
+    url = reverse("admin:training_trainee_changelist") + (f"?o={order}" if order else "")
+    page = admin_client_city.get(url).content.decode()
+    expected = ["安娜", "何明", "劳强", "农丽", "张伟"] if connection.vendor == "postgresql" else sorted(names)
+    assert sorted(names, key=page.index) == (expected[::-1] if order == "-1" else expected)
