@@ -44,7 +44,9 @@ def id_number_area_codes() -> tuple[str, dict[str, str]]:
     with: the city's, its areas' and 市辖区 (xxxx01, on cards issued before the districts had codes of their own).
     A number with the prefix and another code (450799) names no place in the city."""
     areas = list(Area.objects.values_list("code", "short_name", "kind"))
-    prefix = next(code for code, _name, kind in areas if kind == Area.Kind.CITY)[:4]
+    prefix = next((code[:4] for code, _name, kind in areas if kind == Area.Kind.CITY), None)
+    if prefix is None:  # no reference data (a database not migrated yet): nothing to judge by
+        return "", {}
     codes = {code: name for code, name, _kind in areas if code.startswith(prefix)}
     codes.setdefault(f"{prefix}01", "市辖区")
     return prefix, dict(sorted(codes.items()))

@@ -237,7 +237,11 @@ def _unknown_area_codes(rows: list[RosterRow]) -> dict:
     digit is right, so a typing slip is unlikely; the preview asks the clerk to check the card. A warning only:
     the rows are imported (numbers from elsewhere, and old codes such as 4528xx, are not judged)."""
     prefix, codes = id_number_area_codes()
-    unknown = [row for row in rows if row.identity.number.startswith(prefix) and row.identity.number[:6] not in codes]
+    unknown = [
+        row
+        for row in rows
+        if prefix and row.identity.number.startswith(prefix) and row.identity.number[:6] not in codes
+    ]
     return {
         "unknown_area_code_count": len(unknown),
         "unknown_area_codes": [
