@@ -8,6 +8,7 @@ from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from brands.models import Organisation, Recognition
+from core.db import pinyin
 
 from .roles import GROUP_NAMES, Role
 from .scoping import scope_for, scope_queryset
@@ -43,7 +44,7 @@ def organisation_list(*, user, kind: str = "") -> QuerySet:
     )
     if kind:
         organisations = organisations.filter(kind=kind)
-    return organisations.order_by("area__sort_order", "name")
+    return organisations.order_by("area__sort_order", pinyin("name"), "id")
 
 
 def organisation_get(*, user, pk: int) -> Organisation:

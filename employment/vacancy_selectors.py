@@ -240,5 +240,5 @@ def fair_vacancy_choices(*, fair: JobFair) -> QuerySet:
     return (
         _vacancies()
         .filter(Q(fair=fair) | Q(employer__in=fair.employers.all(), status=Vacancy.Status.OPEN))
-        .order_by("employer__name", "title")
+        .order_by(pinyin("employer__name"), "title")
     )

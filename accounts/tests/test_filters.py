@@ -42,3 +42,15 @@ def test_a_bad_kind_is_a_chinese_message(clerk_client, organisations):
     page = _listing(clerk_client, kind="bank")
     assert "筛选条件有误，请修改后重新查询：类型：" in page
     assert "钦南家政培训学校" not in page
+
+
+def test_the_directory_lists_an_areas_organisations_in_pinyin_order_on_postgresql(clerk_client, area):
+    """单位名录 as people look names up (finding walk-2026-12); SQLite, which has no pinyin collation, by code point."""
+    from django.db import connection
+
+    names = ["张记餐饮", "农家乐合作社", "何氏家政", "劳务派遣公司", "安居建工"]
+    for name in names:
+        OrganisationFactory(area=area, name=name)
+    page = _listing(clerk_client)
+    expected = ["安居建工", "何氏家政", "劳务派遣公司", "农家乐合作社", "张记餐饮"]
+    assert sorted(names, key=page.index) == (expected if connection.vendor == "postgresql" else sorted(names))
