@@ -274,7 +274,7 @@ class Organisation(NamedModel):
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
-        ordering = ["area__sort_order", Pinyin(F("name")).asc()]
+        ordering = ["area__sort_order", Pinyin(F("name"))]
         constraints = [models.UniqueConstraint(fields=["area", "name"], name="organisation_unique_name_per_area")]
 
 

@@ -156,7 +156,6 @@ class PriorityCategoryAdmin(PlainLabelsAdminMixin, CityReferenceDataAdminMixin, 
         """A category people hold is refused, as a protected object is (the delete page and the bulk action
         say so and delete nothing): deleting it would take it off their records and out of every year's
         statistics by category, and the links have no database constraint to refuse it (Trainee.categories)."""
-        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         through = Trainee.categories.through
         held = dict(
             through.objects.filter(prioritycategory__in=objs)
@@ -164,12 +163,14 @@ class PriorityCategoryAdmin(PlainLabelsAdminMixin, CityReferenceDataAdminMixin, 
             .annotate(n=Count("id"))
             .values_list("prioritycategory", "n")
         )
-        protected = list(protected) + [
-            f"人员类别“{category.name}”：已有 {held[category.pk]} 名学员登记为该类别，不能删除（可改名）"
-            for category in objs
-            if category.pk in held
-        ]
-        return deleted, counts, perms_needed, protected
+        if held:  # before Django collects every link of the categories only to list them
+            refused = [
+                f"人员类别“{category.name}”：已有 {held[category.pk]} 名学员登记为该类别，不能删除（可改名）"
+                for category in objs
+                if category.pk in held
+            ]
+            return [], {}, set(), refused
+        return super().get_deleted_objects(objs, request)
 
 
 @admin.register(TrainingBatch)

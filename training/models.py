@@ -69,7 +69,7 @@ class Trainee(models.Model):
         verbose_name_plural = _("学员")
         # Pinyin order on PostgreSQL (core.db.Pinyin). The index is in that order: the registry's first page is read
         # off it instead of sorting a million people.
-        ordering = [Pinyin(F("name")).asc(), "id"]
+        ordering = [Pinyin(F("name")), "id"]
         indexes = [models.Index(Pinyin(F("name")), F("id"), name="trainee_name_pinyin")]
         constraints = [
             models.UniqueConstraint(

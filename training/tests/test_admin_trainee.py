@@ -69,3 +69,17 @@ def test_the_admins_trainee_list_is_in_the_registrys_name_order(admin_client_cit
     page = admin_client_city.get(url).content.decode()
     expected = ["安娜", "何明", "劳强", "农丽", "张伟"] if connection.vendor == "postgresql" else sorted(names)
     assert sorted(names, key=page.index) == (expected[::-1] if order == "-1" else expected)
+
+
+def test_a_list_sorted_by_person_backwards_has_their_names_backwards():
+    """Sorting enrolments by 学员 a second time reverses the names too (the name order has no fixed direction)."""
+    from django.db import connection
+
+    from training.models import Enrolment
+
+    names = ["张伟", "农丽", "何明", "劳强", "安娜"]
+    for name in names:
+        EnrolmentFactory(trainee=TraineeFactory(name=name))
+    expected = ["安娜", "何明", "劳强", "农丽", "张伟"] if connection.vendor == "postgresql" else sorted(names)
+    assert [e.trainee.name for e in Enrolment.objects.order_by("trainee").select_related("trainee")] == expected
+    assert [e.trainee.name for e in Enrolment.objects.order_by("-trainee").select_related("trainee")] == expected[::-1]
