@@ -377,8 +377,9 @@ def training_subsidies_for_batch(
         .order_by("trainee__name", "id")
     )
     trainee_ids = [e.trainee_id for e in enrolments]
-    # Lock the people first, then read their history: a concurrent single application waits.
-    list(Trainee.objects.select_for_update().filter(pk__in=trainee_ids).values_list("pk", flat=True))
+    # Lock the people first, then read their history: a concurrent single application waits. In id order, as
+    # every lock on people is taken (employment.tallies), so that two of them cannot deadlock.
+    list(Trainee.objects.select_for_update().filter(pk__in=trainee_ids).order_by("pk").values_list("pk", flat=True))
     history = TrainingHistory.of(trainee_ids)
     drafts, ineligible, qualifying = [], [], []
     for enrolment in enrolments:
