@@ -5,11 +5,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.credit_code import validate_uscc
-from core.db import Pinyin
+from core.db import pinyin
 from core.fields import optional_link, user_link
 
 
@@ -274,7 +274,7 @@ class Organisation(NamedModel):
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
-        ordering = ["area__sort_order", Pinyin(F("name"))]
+        ordering = ["area__sort_order", pinyin("name")]
         constraints = [models.UniqueConstraint(fields=["area", "name"], name="organisation_unique_name_per_area")]
 
 

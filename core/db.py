@@ -45,8 +45,15 @@ class Pinyin(Func):
 
 
 def pinyin(field: str) -> Pinyin:
-    """`field` for order_by in pinyin order (see Pinyin)."""
+    """`field` in pinyin order (see Pinyin), for order_by, Meta.ordering and indexes."""
     return Pinyin(F(field))
+
+
+def lock_in_id_order(queryset, *, no_key: bool = False) -> None:
+    """Lock the rows of `queryset` (FOR UPDATE, or FOR NO KEY UPDATE, which leaves others' foreign-key checks
+    free), one after another in primary-key order: every lock taken on the same rows in the same order, two
+    transactions that lock overlapping sets cannot deadlock. A no-op on SQLite, which locks the whole database."""
+    list(queryset.order_by("pk").select_for_update(no_key=no_key).values_list("pk", flat=True))
 
 
 def integer_array(values: Iterable[int]) -> str:

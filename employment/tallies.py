@@ -22,7 +22,7 @@ from django.db import connection
 from django.db.models import Count, F, Min, Q, QuerySet, Subquery
 
 from brands.selectors import city_area
-from core.db import id_chunks, ids_in
+from core.db import id_chunks, ids_in, lock_in_id_order
 from training.counting import KEY_FIELDS, Key, any_of, counted_in
 from training.models import Enrolment, Trainee
 from training.tallies import FULL_RECOUNT_KEYS, rewrite_rows, tally_rows
@@ -188,12 +188,12 @@ def _refresh_standings(trainee_ids: list[int], city_id: int, trainees: Counter, 
 
     A person counts from the start of their batch: the rows are keyed by that day and readers add up
     the rows whose day has come, so a batch starting next month is already here, waiting."""
-    # Whoever changes these people's standings waits here for whoever is changing them now (in id order, so two
-    # changes of overlapping people cannot deadlock): the standings are deleted and written anew, and a reader
-    # waiting on a standing row would skip it once deleted, never subtracting its successor. NO KEY UPDATE, so
-    # that inserting records that refer to the people (whose foreign-key checks take KEY SHARE) does not wait.
-    list(Trainee.objects.filter(pk__in=ids_in(trainee_ids)).order_by("pk").select_for_update(no_key=True).values("pk"))
-    old = ReferralStanding.objects.filter(trainee_id__in=ids_in(trainee_ids))
+    # Whoever changes these people's standings waits here for whoever is changing them now: the standings are
+    # deleted and written anew, and a reader waiting on a standing row would skip it once deleted, never
+    # subtracting its successor. NO KEY UPDATE: inserting records that refer to the people does not wait.
+    ids = ids_in(trainee_ids)
+    lock_in_id_order(Trainee.objects.filter(pk__in=ids), no_key=True)
+    old = ReferralStanding.objects.filter(trainee_id__in=ids)
     for referrals, scopes in old.values_list("referrals", "scopes"):
         for area_id, year, since in scopes:
             trainees[(area_id, year, since)] -= 1
@@ -201,8 +201,8 @@ def _refresh_standings(trainee_ids: list[int], city_id: int, trainees: Counter, 
     old.delete()
     for area_id, year, since, people, with_three in _write_standings(
         city_id,
-        Enrolment.objects.filter(trainee_id__in=ids_in(trainee_ids)),
-        JobReferral.objects.filter(trainee_id__in=ids_in(trainee_ids)),
+        Enrolment.objects.filter(trainee_id__in=ids),
+        JobReferral.objects.filter(trainee_id__in=ids),
     ):
         trainees[(area_id, year, since)] += people
         met[(area_id, year, since)] += with_three

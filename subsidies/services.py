@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.roles import CLERK_ROLES, Role
 from accounts.scoping import require_area, scope_for
 from brands.models import CITY_AREA_CODE, Area, Organisation, Recognition
+from core.db import lock_in_id_order
 from employment.models import EmploymentOutcome, LabourExport
 from training.models import Enrolment, Trainee, TrainingBatch
 
@@ -377,9 +378,8 @@ def training_subsidies_for_batch(
         .order_by("trainee__name", "id")
     )
     trainee_ids = [e.trainee_id for e in enrolments]
-    # Lock the people first, then read their history: a concurrent single application waits. In id order, as
-    # every lock on people is taken (employment.tallies), so that two of them cannot deadlock.
-    list(Trainee.objects.select_for_update().filter(pk__in=trainee_ids).order_by("pk").values_list("pk", flat=True))
+    # Lock the people first, then read their history: a concurrent single application waits.
+    lock_in_id_order(Trainee.objects.filter(pk__in=trainee_ids))
     history = TrainingHistory.of(trainee_ids)
     drafts, ineligible, qualifying = [], [], []
     for enrolment in enrolments:

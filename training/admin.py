@@ -4,7 +4,7 @@ exports carry masked ID numbers only; rosters are imported through the roster pa
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from import_export import fields
 from import_export.admin import ExportMixin
 
@@ -19,7 +19,7 @@ from accounts.audit import AuditEntry, audit_record
 from accounts.scoping import trainees_visible
 from brands.admin import PlainLabelsAdminMixin
 from brands.resources import SafeExportResource
-from core.db import Pinyin
+from core.db import pinyin
 from core.imports.admin import ImportRecordAdmin
 
 from . import services, tallies
@@ -235,7 +235,7 @@ class TraineeAdmin(KeepsSummaryRowsMixin, AreaScopedAdminMixin, PersonalDataExpo
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("categories")
 
-    @admin.display(description="姓名", ordering=Pinyin(F("name")))
+    @admin.display(description="姓名", ordering=pinyin("name"))
     def name_column(self, trainee):
         """Sorted as the registry is (pinyin, read off the name index), also when the column is clicked."""
         return trainee.name

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Area, Occupation, Organisation
-from core.db import Pinyin
+from core.db import pinyin
 from core.fields import optional_link, user_link
 from core.imports.models import ImportRecord
 from core.masking import mask_id_number
@@ -69,8 +69,8 @@ class Trainee(models.Model):
         verbose_name_plural = _("学员")
         # Pinyin order on PostgreSQL (core.db.Pinyin). The index is in that order: the registry's first page is read
         # off it instead of sorting a million people.
-        ordering = [Pinyin(F("name")), "id"]
-        indexes = [models.Index(Pinyin(F("name")), F("id"), name="trainee_name_pinyin")]
+        ordering = [pinyin("name"), "id"]
+        indexes = [models.Index(pinyin("name"), F("id"), name="trainee_name_pinyin")]
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number"],
